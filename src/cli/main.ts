@@ -1,0 +1,21 @@
+// argv → exit code. Each command lives in cli/commands/ and registers itself.
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('bandsync')
+    .description('Keeps your Strava complete and correct with the workouts your Mi Band / Amazfit recorded.')
+    .exitOverride()
+    .showHelpAfterError();
+  registerCommands(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`bandsync: ${message}\n`);
+    if (process.env.BANDSYNC_DEBUG) console.error(err);
+    return 1;
+  }
+}

@@ -1,0 +1,274 @@
+// The ports the sync engine owns (DESIGN §4, convention 2). Adapters satisfy
+// them structurally; nothing here names a concrete adapter. Vendor payload
+// types never cross these interfaces: only core types and the plain records
+// below do.
+import type { Workout, SourceRef } from '../core/index.js';
+import type { SyncState } from './states.js';
+
+// ---------------------------------------------------------------- sources
+
+export interface SourceCapabilities {
+  /** The source can carry GPS tracks. */
+  readonly hasGps: boolean;
+  /** list() can stop at the newest known workout instead of re-reading everything. */
+  readonly incrementalListing: boolean;
+  /** fetch() yields per-sample streams (false: summaries only → manual activities). */
+  readonly rawSamples: boolean;
+}
+
+/** What a source's listing knows about a workout before its detail is fetched. */
+export interface WorkoutRef {
+  readonly sourceId: string;
+  readonly startTime: string; // ISO UTC
+  /** Opaque to the engine; handed back to fetch(). Must be JSON-serialisable. */
+  readonly handle: unknown;
+  /** Changes when the source edits the workout (e.g. Zepp's update time). */
+  readonly revision?: string;
+}
+
+export interface ListOptions {
+  /** Newest start time already known; incremental sources may stop before it (minus their overlap). */
+  readonly knownUntil?: string;
+  /** Only workouts starting at or after this time. */
+  readonly since?: string;
+  readonly signal?: AbortSignal;
+}
+
+export interface Source {
+  readonly kind: SourceRef['kind'];
+  readonly capabilities: SourceCapabilities;
+  list(options: ListOptions): AsyncIterable<WorkoutRef>;
+  fetch(ref: WorkoutRef, signal?: AbortSignal): Promise<FetchedWorkout>;
+}
+
+export interface FetchedWorkout {
+  readonly workout: Workout;
+  /** Non-fatal problems found while mapping, recorded in the ledger. */
+  readonly issues: readonly { code: string; path: string; detail: string }[];
+}
+
+// ------------------------------------------------------------ destination
+
+/** An activity as the destination lists it. */
+export interface RemoteActivity {
+  readonly id: string;
+  readonly externalId: string | null;
+  readonly uploadId: string | null;
+  readonly startTime: string; // ISO UTC
+  readonly elapsedSeconds: number;
+  readonly movingSeconds?: number;
+  readonly distanceMeters?: number;
+  readonly sportType: string;
+  readonly hasHeartrate?: boolean;
+  readonly name?: string;
+}
+
+export interface UploadRequest {
+  readonly bytes: Uint8Array;
+  readonly format: 'fit' | 'tcx' | 'gpx';
+  readonly externalId: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly sportType: string;
+  readonly trainer: boolean;
+  readonly hideFromHome?: boolean;
+}
+
+export interface ManualActivityRequest {
+  readonly externalId: string;
+  readonly name: string;
+  readonly sportType: string;
+  readonly startTimeLocal: string; // ISO local, no offset
+  readonly elapsedSeconds: number;
+  readonly distanceMeters?: number;
+  readonly trainer: boolean;
+  readonly description?: string;
+}
+
+export type UploadStatus =
+  | { readonly kind: 'processing'; readonly uploadId: string }
+  | { readonly kind: 'ready'; readonly uploadId: string; readonly activityId: string }
+  | { readonly kind: 'duplicate'; readonly uploadId: string; readonly activityId: string | null; readonly message: string }
+  | { readonly kind: 'error'; readonly uploadId: string; readonly message: string };
+
+export interface Destination {
+  /** Activities starting in [after, before), every page. */
+  listActivities(window: { after: string; before?: string }, signal?: AbortSignal): Promise<RemoteActivity[]>;
+  upload(request: UploadRequest, signal?: AbortSignal): Promise<UploadStatus>;
+  createManual(request: ManualActivityRequest, signal?: AbortSignal): Promise<{ activityId: string }>;
+  getUpload(uploadId: string, signal?: AbortSignal): Promise<UploadStatus>;
+  /** Requests sent so far by this process (for the summary and F10 figures). */
+  requestCount(): number;
+}
+
+// ------------------------------------------------------------------ store
+
+export type AccountKind = 'zepp-cloud' | 'zepp-export' | 'gadgetbridge' | 'files' | 'strava';
+
+export interface Account {
+  readonly id: string;
+  readonly kind: AccountKind;
+  readonly label: string;
+  /** Non-secret settings (base URL, region, user id, file path...). */
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly status: 'ok' | 'needs_user';
+  readonly problem: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface StoredWorkout {
+  readonly id: string; // our id
+  readonly accountId: string;
+  readonly workout: Workout;
+  readonly revision: string | null;
+  readonly createdAt: string;
+}
+
+export interface SyncRecord {
+  readonly workoutId: string;
+  readonly destination: string; // 'strava'
+  readonly state: SyncState;
+  readonly code: string | null; // reason for skipped/failed/needs_user/duplicate
+  readonly externalId: string;
+  readonly uploadId: string | null;
+  readonly activityId: string | null;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly nextAttemptAt: string | null;
+  readonly updatedAt: string;
+}
+
+export interface LedgerEntry {
+  readonly id: number;
+  readonly at: string;
+  readonly workoutId: string | null;
+  readonly accountId: string | null;
+  readonly event: string; // e.g. 'transition', 'decision', 'issue'
+  readonly fromState: string | null;
+  readonly toState: string | null;
+  readonly reason: string;
+  readonly data: Readonly<Record<string, unknown>> | null;
+}
+
+export interface TransitionInput {
+  readonly workoutId: string;
+  readonly destination: string;
+  /** Optimistic check: the transition applies only if the record is in one of these states. */
+  readonly from: readonly SyncState[];
+  readonly to: SyncState;
+  readonly patch?: Partial<Pick<SyncRecord, 'code' | 'uploadId' | 'activityId' | 'lastError' | 'nextAttemptAt' | 'attempts'>>;
+  readonly reason: string;
+  readonly data?: Record<string, unknown>;
+}
+
+export interface WorkoutFilter {
+  readonly state?: SyncState;
+  readonly accountId?: string;
+  readonly sport?: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly text?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface Store {
+  // accounts; secrets are sealed by the store with the configured key
+  saveAccount(input: { id?: string; kind: AccountKind; label: string; settings: Record<string, unknown>; secrets?: Record<string, string> }): Promise<Account>;
+  getAccount(id: string): Promise<Account | null>;
+  listAccounts(): Promise<Account[]>;
+  getSecrets(accountId: string): Promise<Record<string, string>>;
+  setSecrets(accountId: string, secrets: Record<string, string>): Promise<void>;
+  setAccountStatus(accountId: string, status: Account['status'], problem: string | null): Promise<void>;
+  deleteAccount(id: string): Promise<void>;
+
+  // workouts: upsert by (accountId, workout.source.id); returns whether it was new or changed
+  saveWorkout(accountId: string, workout: Workout, revision?: string | null): Promise<{ id: string; created: boolean; changed: boolean }>;
+  getWorkout(id: string): Promise<StoredWorkout | null>;
+  findWorkoutBySourceId(accountId: string, sourceId: string): Promise<StoredWorkout | null>;
+  findWorkoutsByFingerprint(fingerprint: string): Promise<StoredWorkout[]>;
+  newestWorkoutStart(accountId: string): Promise<string | null>;
+
+  // sync records
+  ensureRecord(workoutId: string, destination: string, externalId: string): Promise<SyncRecord>;
+  getRecord(workoutId: string, destination: string): Promise<SyncRecord | null>;
+  /** Atomically: check `from`, write the new state + patch, append a ledger entry. Null if `from` did not match. */
+  transition(input: TransitionInput): Promise<SyncRecord | null>;
+  listRecords(filter: WorkoutFilter & { destination?: string; states?: readonly SyncState[] }): Promise<(SyncRecord & { startTime: string; sport: string; accountId: string; name: string | null })[]>;
+  countByState(destination?: string): Promise<Record<string, number>>;
+
+  // ledger
+  appendLedger(entry: Omit<LedgerEntry, 'id' | 'at'>): Promise<void>;
+  listLedger(filter: { workoutId?: string; limit?: number }): Promise<LedgerEntry[]>;
+
+  // small key/value settings and cross-process mutual exclusion
+  getSetting<T>(key: string): Promise<T | null>;
+  setSetting(key: string, value: unknown): Promise<void>;
+  /** Runs fn while holding a database-wide lock named `name` (single-flight across processes). */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
+
+  close(): Promise<void>;
+}
+
+// ------------------------------------------------------- rate budget (F10)
+
+export interface RateWindowUsage {
+  readonly limit15: number;
+  readonly usage15: number;
+  readonly limitDay: number;
+  readonly usageDay: number;
+}
+
+export interface RateBudgetSnapshot {
+  readonly overall: RateWindowUsage;
+  readonly read: RateWindowUsage;
+  /** When the current 15-minute window ends (ISO). */
+  readonly windowEndsAt: string;
+  readonly dayEndsAt: string;
+  /** Set after a 429: nothing is sent before this time. */
+  readonly blockedUntil: string | null;
+  readonly updatedAt: string;
+}
+
+/** Persists the shared budget; implemented by the store with one row updated atomically. */
+export interface RateBudgetStore {
+  /**
+   * Atomically reserve one request of `kind` if the budget allows it at `now`.
+   * Returns null when reserved, else the time when to try again.
+   */
+  tryReserve(kind: 'upload' | 'read', now: Date, keepForUploads: number): Promise<string | null>;
+  /** Apply the usage headers of a response (atomic, monotonic within a window). */
+  record(headers: { overall?: [number, number, number, number]; read?: [number, number, number, number] }, now: Date): Promise<void>;
+  /** Mark the budget spent until the next reset (after a 429). */
+  block(until: string): Promise<void>;
+  snapshot(now: Date): Promise<RateBudgetSnapshot>;
+}
+
+// ------------------------------------------------------------ queue/clock
+
+export interface JobOptions {
+  readonly startAfter?: Date;
+  readonly singletonKey?: string;
+  readonly retryLimit?: number;
+}
+
+export interface Queue {
+  send(name: string, payload: Record<string, unknown>, options?: JobOptions): Promise<string | null>;
+  work(name: string, handler: (payload: Record<string, unknown>, ctx: { jobId: string; signal: AbortSignal }) => Promise<void>, options?: { concurrency?: number }): Promise<void>;
+  /** Jobs not yet completed, by queue name. */
+  depth(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+  child(fields: Record<string, unknown>): Logger;
+}
