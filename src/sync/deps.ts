@@ -1,0 +1,41 @@
+// What the engine's use cases need, injected by compose.ts.
+import type { Workout } from '../core/index.js';
+import type { Account, Clock, Destination, Logger, Source, Store } from './ports.js';
+
+export interface SportDecision {
+  /** Strava sport_type to upload as. */
+  readonly sportType: string;
+  /** Strava's trainer flag (indoor work). */
+  readonly trainer: boolean;
+  /** A rule says not to upload this workout. */
+  readonly skipReason?: string;
+}
+
+export interface EngineDeps {
+  readonly store: Store;
+  /** The connected Strava destination; throws strava_not_connected when none. */
+  readonly destination: () => Promise<Destination>;
+  readonly sourceFor: (account: Account) => Promise<Source>;
+  /** Workout → the bytes uploaded (FIT). */
+  readonly encode: (workout: Workout) => Uint8Array;
+  readonly sportFor: (workout: Workout) => SportDecision;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: () => number;
+  readonly options: {
+    /** Hide backfilled history (older than this many days) from home feeds. */
+    readonly hideFromHomeOlderThanDays?: number;
+    readonly destinationName?: string;
+  };
+}
+
+export const DESTINATION = 'strava';
+
+export interface Progress {
+  readonly phase: 'discover' | 'plan' | 'upload' | 'confirm' | 'wait';
+  readonly done: number;
+  readonly total: number;
+  readonly message?: string;
+}
+
+export type ProgressListener = (p: Progress) => void;

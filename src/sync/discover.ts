@@ -1,0 +1,104 @@
+// Discovery: list a source account's workouts, fetch what is new or edited,
+// store it, and open a sync record for it. Account-wide failures (expired
+// login, wrong region) stop the pass and mark the account; a workout-level
+// failure (unreadable payload) marks that workout and the pass goes on.
+import { withFingerprint, type Workout } from '../core/index.js';
+import { BandsyncError, ruleFor, toBandsyncError } from './failures.js';
+import type { Account, WorkoutRef } from './ports.js';
+import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
+import { externalIdFor } from './external-id.js';
+import { keepRicher } from './cross-source.js';
+
+export interface DiscoverResult {
+  readonly listed: number;
+  readonly stored: number;
+  readonly updated: number;
+  readonly failed: number;
+  readonly stoppedBy: string | null;
+}
+
+const fullPassKey = (accountId: string) => `account:${accountId}:full-pass-done`;
+
+export async function discover(
+  deps: EngineDeps,
+  account: Account,
+  options: { since?: string; signal?: AbortSignal; onProgress?: ProgressListener } = {},
+): Promise<DiscoverResult> {
+  const { store, logger } = deps;
+  const source = await deps.sourceFor(account);
+  // Until one full pass has completed, list everything: an interrupted first
+  // backfill must not be mistaken for "up to date" by the incremental listing.
+  const fullPassDone = (await store.getSetting<boolean>(fullPassKey(account.id))) === true;
+  const knownUntil = fullPassDone && source.capabilities.incrementalListing ? (await store.newestWorkoutStart(account.id)) ?? undefined : undefined;
+
+  let listed = 0, stored = 0, updated = 0, failed = 0;
+  const refs: WorkoutRef[] = [];
+  try {
+    for await (const ref of source.list({ knownUntil, since: options.since, signal: options.signal })) {
+      refs.push(ref);
+      listed++;
+      options.onProgress?.({ phase: 'discover', done: 0, total: listed, message: 'listing' });
+    }
+    for (const [i, ref] of refs.entries()) {
+      options.onProgress?.({ phase: 'discover', done: i, total: refs.length });
+      const existing = await store.findWorkoutBySourceId(account.id, ref.sourceId);
+      if (existing && (ref.revision ?? null) === existing.revision) continue;
+      try {
+        const { workout, issues } = await source.fetch(ref, options.signal);
+        const outcome = await storeWorkout(deps, account, workout, ref.revision ?? null);
+        if (outcome.created) stored++; else if (outcome.changed) updated++;
+        for (const issue of issues) {
+          await store.appendLedger({ workoutId: outcome.id, accountId: account.id, event: 'issue', fromState: null, toState: null, reason: `${issue.code} at ${issue.path}: ${issue.detail}`, data: null });
+        }
+      } catch (err) {
+        const e = toBandsyncError(err);
+        if (ruleFor(e.code).scope !== 'workout') throw e;
+        failed++;
+        await recordUnreadable(deps, account, ref, e);
+      }
+    }
+    options.onProgress?.({ phase: 'discover', done: refs.length, total: refs.length });
+    if (!options.since) await store.setSetting(fullPassKey(account.id), true);
+    if (account.status !== 'ok') await store.setAccountStatus(account.id, 'ok', null);
+    return { listed, stored, updated, failed, stoppedBy: null };
+  } catch (err) {
+    const e = toBandsyncError(err);
+    const rule = ruleFor(e.code);
+    logger.warn('discovery stopped', { account: account.id, code: e.code });
+    if (rule.needsUser) {
+      await store.setAccountStatus(account.id, 'needs_user', e.code);
+      await store.appendLedger({ workoutId: null, accountId: account.id, event: 'needs_user', fromState: null, toState: null, reason: `${e.code}: ${rule.explain}`, data: null });
+    }
+    if (rule.retry === 'never' || rule.needsUser) return { listed, stored, updated, failed, stoppedBy: e.code };
+    throw e;
+  }
+}
+
+async function storeWorkout(deps: EngineDeps, account: Account, workout: Workout, revision: string | null) {
+  const { store } = deps;
+  const saved = await store.saveWorkout(account.id, workout, revision);
+  const record = await store.ensureRecord(saved.id, DESTINATION, externalIdFor(workout));
+  if (saved.created) {
+    await store.transition({ workoutId: saved.id, destination: DESTINATION, from: ['discovered'], to: 'fetched', reason: `fetched from ${account.kind} (${workout.source.id})` });
+    await keepRicher(deps, saved.id, workout);
+  } else if (saved.changed && (record.state === 'failed' || record.state === 'fetched' || record.state === 'converted')) {
+    await store.transition({ workoutId: saved.id, destination: DESTINATION, from: [record.state], to: 'fetched', reason: 'the source edited this workout; it will be planned again', patch: { attempts: 0, code: null, lastError: null } });
+  }
+  return saved;
+}
+
+/** A workout the source could not give us: stored as a stub so it shows, with its reason, as failed. */
+async function recordUnreadable(deps: EngineDeps, account: Account, ref: WorkoutRef, e: BandsyncError) {
+  const stub = withFingerprint({
+    sport: 'other', startTime: ref.startTime, utcOffsetSeconds: 0, elapsedSeconds: 0,
+    samples: { t: [] }, pauses: [], laps: [], lengths: [], indoor: false,
+    device: { manufacturer: 339, product: 0, name: 'unknown' }, totals: {},
+    source: { kind: account.kind === 'strava' ? 'files' : account.kind, id: ref.sourceId, accountId: account.id },
+  });
+  const saved = await deps.store.saveWorkout(account.id, stub, ref.revision ?? null);
+  const record = await deps.store.ensureRecord(saved.id, DESTINATION, externalIdFor(stub));
+  await deps.store.transition({
+    workoutId: saved.id, destination: DESTINATION, from: [record.state], to: 'failed',
+    reason: `${e.code}: ${e.message}`, patch: { code: e.code, lastError: e.message },
+  });
+}
