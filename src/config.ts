@@ -1,64 +1,287 @@
 // Typed, validated configuration: flag > env > file > default.
-// Issue #9 extends this with the config file; the shape below is the contract
-// the rest of the code reads.
+// The file is TOML (`<configDir>/config.toml`, or --config / BANDSYNC_CONFIG).
+// Every problem is reported with the key, where the value came from and, for
+// the file, its line — a self-hoster editing a file on a NAS needs to know
+// exactly what to fix.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import envPaths from 'env-paths';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { FIELDS } from './config/fields.js';
+import { lineIndex, lineOf } from './config/toml-lines.js';
 
-export const ConfigSchema = z.object({
-  dataDir: z.string().describe('Where the embedded database, key file and lock live. Env: BANDSYNC_DATA_DIR'),
-  databaseUrl: z.string().optional().describe('PostgreSQL server URL; unset = embedded PGlite in dataDir. Env: DATABASE_URL'),
-  secretKey: z.string().optional().describe('Key for encrypting tokens at rest (base64, 32 bytes); unset = generated key file. Env: BANDSYNC_SECRET_KEY'),
-  zeppUrl: z.string().url().optional().describe('Zepp cloud API base URL; unset = discovered from the account region. Env: BANDSYNC_ZEPP_URL'),
-  stravaUrl: z.string().url().default('https://www.strava.com').describe('Strava base URL for OAuth and API paths. Env: BANDSYNC_STRAVA_URL'),
-  stravaClientId: z.string().optional().describe('Your Strava API application client id. Env: STRAVA_CLIENT_ID'),
-  stravaClientSecret: z.string().optional().describe('Your Strava API application client secret. Env: STRAVA_CLIENT_SECRET'),
-  deviceName: z.string().optional().describe('Device name written into uploaded files; unset = the band model. Env: BANDSYNC_DEVICE_NAME'),
-  pollIntervalSeconds: z.number().int().min(60).default(900).describe('How often the daemon polls each source account. Env: BANDSYNC_POLL_INTERVAL'),
-  hideBackfillFromHome: z.boolean().default(true).describe('Upload backfilled history hidden from home feeds. Env: BANDSYNC_HIDE_BACKFILL'),
-  port: z.number().int().min(0).max(65535).default(8377).describe('Dashboard port. Env: BANDSYNC_PORT'),
-  host: z.string().default('127.0.0.1').describe('Dashboard bind address. Env: BANDSYNC_HOST'),
+const SportRule = z
+  .strictObject({
+    match: z
+      .strictObject({
+        code: z.union([z.number().int(), z.string()]).optional().describe('Source sport code (Zepp type number or name)'),
+        device: z.string().optional().describe('Substring of the device name'),
+        hasGps: z.boolean().optional(),
+        name: z.string().optional().describe('Substring of the workout name'),
+      })
+      .describe('All given fields must match'),
+    sportType: z.string().optional().describe('Strava sport_type to upload as'),
+    skip: z.literal(true).optional().describe('Do not upload matching workouts'),
+  })
+  .refine((r) => (r.sportType === undefined) !== (r.skip === undefined), {
+    message: 'a sport rule needs exactly one of sportType = "..." or skip = true',
+  });
+
+const EmailSchema = z.strictObject({
+  host: z.string().describe('SMTP server host'),
+  port: z.number().int().min(1).max(65535).default(587).describe('SMTP server port'),
+  secure: z.boolean().default(false).describe('Use TLS from the start (port 465); false = STARTTLS when offered'),
+  user: z.string().optional().describe('SMTP user name'),
+  password: z.string().optional().describe('SMTP password'),
+  from: z.string().describe('Sender address'),
+  to: z.string().describe('Recipient address(es), comma-separated'),
+});
+
+export const ConfigSchema = z.strictObject({
+  dataDir: z.string().describe('Where the embedded database, key file and lock live'),
+  databaseUrl: z.string().optional().describe('PostgreSQL server URL; unset = embedded PGlite in dataDir'),
+  secretKey: z.string().optional().describe('Key for encrypting tokens at rest (base64, 32 bytes); unset = generated key file'),
+  zeppUrl: z.string().url().optional().describe('Zepp cloud API base URL; unset = discovered from the account region'),
+  stravaUrl: z.string().url().default('https://www.strava.com').describe('Strava base URL for OAuth and API paths'),
+  stravaClientId: z.string().optional().describe('Your Strava API application client id'),
+  stravaClientSecret: z.string().optional().describe('Your Strava API application client secret'),
+  deviceName: z.string().optional().describe('Device name written into uploaded files; unset = the band model'),
+  pollIntervalSeconds: z.number().int().min(60).default(900).describe('How often the daemon polls each source account'),
+  hideBackfillFromHome: z.boolean().default(true).describe('Upload backfilled history hidden from home feeds'),
+  port: z.number().int().min(0).max(65535).default(8377).describe('Dashboard port'),
+  host: z.string().default('127.0.0.1').describe('Dashboard bind address'),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Lowest log level written'),
+  logFormat: z.enum(['auto', 'json', 'pretty']).default('auto').describe('auto = JSON lines when stderr is not a terminal'),
+  watchDir: z.string().optional().describe('Folder of FIT/TCX/GPX files the daemon watches for new workouts'),
+  strict: z.boolean().default(false).describe('Unknown sport codes need a rule (needs_user) instead of a safe fallback'),
+  sportRules: z.array(SportRule).default([]).describe('Ordered sport rules; the first match wins (file only, see below)'),
+  notify: z
+    .strictObject({
+      webhookUrl: z.string().url().optional().describe('POSTed a JSON message when a problem needs you'),
+      repeatedFailures: z.number().int().min(1).default(3).describe('Notify after this many failed attempts of one workout'),
+      email: EmailSchema.optional().describe('SMTP settings for e-mail notifications'),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type SportRuleConfig = z.infer<typeof SportRule>;
 
-/** Environment variable → config key. */
-export const ENV_KEYS: Record<string, keyof Config> = {
-  BANDSYNC_DATA_DIR: 'dataDir',
-  DATABASE_URL: 'databaseUrl',
-  BANDSYNC_SECRET_KEY: 'secretKey',
-  BANDSYNC_ZEPP_URL: 'zeppUrl',
-  BANDSYNC_STRAVA_URL: 'stravaUrl',
-  STRAVA_CLIENT_ID: 'stravaClientId',
-  STRAVA_CLIENT_SECRET: 'stravaClientSecret',
-  BANDSYNC_DEVICE_NAME: 'deviceName',
-  BANDSYNC_POLL_INTERVAL: 'pollIntervalSeconds',
-  BANDSYNC_HIDE_BACKFILL: 'hideBackfillFromHome',
-  BANDSYNC_PORT: 'port',
-  BANDSYNC_HOST: 'host',
-};
+/** Environment variable → top-level config key (nested keys: see config/fields.ts). */
+export const ENV_KEYS: Record<string, keyof Config> = Object.fromEntries(
+  FIELDS.filter((f) => f.env && !f.path.includes('.')).map((f) => [f.env!, f.path as keyof Config]),
+);
 
-function coerce(key: keyof Config, raw: string): unknown {
-  const shape = ConfigSchema.shape[key];
-  const inner = shape instanceof z.ZodDefault || shape instanceof z.ZodOptional ? shape.unwrap() : shape;
-  if (inner instanceof z.ZodNumber) return Number(raw);
-  if (inner instanceof z.ZodBoolean) return /^(1|true|yes|on)$/i.test(raw);
-  return raw;
+export type ConfigOrigin = { kind: 'default' } | { kind: 'file'; file: string; line?: number } | { kind: 'env'; name: string } | { kind: 'flag' };
+
+export interface ConfigProblem {
+  readonly key: string;
+  readonly origin: ConfigOrigin;
+  readonly message: string;
 }
 
-export function loadConfig(options: { env?: NodeJS.ProcessEnv; flags?: Partial<Config> } = {}): Config {
-  const env = options.env ?? process.env;
-  const fromEnv: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(ENV_KEYS)) {
-    const raw = env[name];
-    if (raw !== undefined && raw !== '') fromEnv[key] = coerce(key, raw);
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p.key} (${describeOrigin(p.origin)}): ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
   }
-  const merged = { dataDir: envPaths('bandsync', { suffix: '' }).data, ...fromEnv, ...stripUndefined(options.flags ?? {}) };
+}
+
+export function describeOrigin(o: ConfigOrigin): string {
+  switch (o.kind) {
+    case 'default': return 'default';
+    case 'flag': return 'command-line flag';
+    case 'env': return `environment ${o.name}`;
+    case 'file': return o.line ? `${o.file} line ${o.line}` : o.file;
+  }
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  flags?: Partial<Config>;
+  /** Explicit config file (--config); else BANDSYNC_CONFIG; else <configDir>/config.toml if it exists. */
+  configFile?: string;
+}
+
+export interface LoadedConfig {
+  readonly config: Config;
+  /** Absolute path of the file read, or null when none was. */
+  readonly file: string | null;
+  /** Where each set leaf value came from, by dotted path. */
+  readonly origins: ReadonlyMap<string, ConfigOrigin>;
+}
+
+export function defaultConfigFile(): string {
+  return path.join(envPaths('bandsync', { suffix: '' }).config, 'config.toml');
+}
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  return loadConfigDetailed(options).config;
+}
+
+export function loadConfigDetailed(options: LoadOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const origins = new Map<string, ConfigOrigin>();
+  const merged: Record<string, unknown> = {};
+
+  setLeaf(merged, ['dataDir'], envPaths('bandsync', { suffix: '' }).data);
+  origins.set('dataDir', { kind: 'default' });
+
+  const file = resolveFile(options.configFile, env);
+  let lines = new Map<string, number>();
+  if (file) {
+    const text = readFileSync(file, 'utf8');
+    lines = lineIndex(text);
+    let data: Record<string, unknown>;
+    try {
+      data = parseToml(text) as Record<string, unknown>;
+    } catch (err) {
+      if (err instanceof TomlError) {
+        throw new ConfigError([{ key: '(file)', origin: { kind: 'file', file, line: err.line }, message: `not valid TOML: ${err.message.split('\n')[0]}` }]);
+      }
+      throw err;
+    }
+    mergeLayer(merged, data, [], origins, (p) => ({ kind: 'file', file, line: lineOf(lines, p) }));
+  }
+
+  for (const f of FIELDS) {
+    const raw = f.env ? env[f.env] : undefined;
+    if (raw === undefined || raw === '') continue;
+    const keyPath = f.path.split('.');
+    setLeaf(merged, keyPath, coerce(keyPath, raw));
+    origins.set(f.path, { kind: 'env', name: f.env! });
+  }
+
+  mergeLayer(merged, stripUndefined(options.flags ?? {}) as Record<string, unknown>, [], origins, () => ({ kind: 'flag' }));
+
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`Invalid configuration: ${first?.path.join('.')}: ${first?.message}`);
+    const problems = parsed.error.issues.flatMap((issue): ConfigProblem[] => {
+      const base = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...base, k]) : [base];
+      return keys.map((p) => ({
+        key: p.join('.') || '(root)',
+        origin: originOf(origins, p) ?? { kind: 'default' },
+        message: issue.code === 'unrecognized_keys' ? `unknown key${suggest(p)}` : issue.message,
+      }));
+    });
+    throw new ConfigError(problems);
   }
-  return parsed.data;
+  return { config: parsed.data, file, origins };
+}
+
+function resolveFile(explicit: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  const chosen = explicit ?? (env.BANDSYNC_CONFIG || undefined);
+  if (chosen) {
+    const abs = path.resolve(chosen);
+    if (!existsSync(abs)) throw new ConfigError([{ key: '(file)', origin: { kind: 'file', file: abs }, message: 'config file not found' }]);
+    return abs;
+  }
+  const fallback = defaultConfigFile();
+  return existsSync(fallback) ? fallback : null;
+}
+
+/** The most specific recorded origin for a path (a whole table set by the file covers its children). */
+function originOf(origins: Map<string, ConfigOrigin>, p: readonly (string | number)[]): ConfigOrigin | undefined {
+  for (let n = p.length; n > 0; n--) {
+    const hit = origins.get(p.slice(0, n).join('.'));
+    if (hit) return hit;
+  }
+  // An unknown key deeper than anything recorded: look for any child origin (e.g. a file table).
+  const prefix = p.join('.') + '.';
+  for (const [k, v] of origins) if (k.startsWith(prefix)) return v;
+  return undefined;
+}
+
+function suggest(p: readonly (string | number)[]): string {
+  const last = String(p[p.length - 1]).toLowerCase();
+  const parent = p.slice(0, -1).join('.');
+  const siblings = FIELDS.map((f) => f.path)
+    .filter((k) => k.startsWith(parent ? parent + '.' : '') && !k.slice(parent ? parent.length + 1 : 0).includes('.'))
+    .map((k) => k.split('.').pop()!);
+  const close = siblings.find((s) => s.toLowerCase().includes(last) || last.includes(s.toLowerCase()) || editDistance(s.toLowerCase(), last) <= 2);
+  return close ? ` (did you mean "${close}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length]![b.length]!;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** Deep-merges tables; arrays and scalars replace. Records an origin for every leaf. */
+function mergeLayer(
+  target: Record<string, unknown>, layer: Record<string, unknown>, at: (string | number)[],
+  origins: Map<string, ConfigOrigin>, origin: (p: (string | number)[]) => ConfigOrigin,
+): void {
+  for (const [k, v] of Object.entries(layer)) {
+    const p = [...at, k];
+    if (isPlainObject(v)) {
+      if (!isPlainObject(target[k])) target[k] = {};
+      origins.set(p.join('.'), origin(p));
+      mergeLayer(target[k] as Record<string, unknown>, v, p, origins, origin);
+    } else {
+      target[k] = v;
+      recordLeaves(v, p, origins, origin);
+    }
+  }
+}
+
+function recordLeaves(v: unknown, p: (string | number)[], origins: Map<string, ConfigOrigin>, origin: (p: (string | number)[]) => ConfigOrigin): void {
+  origins.set(p.join('.'), origin(p));
+  if (Array.isArray(v)) v.forEach((item, i) => recordLeaves(item, [...p, i], origins, origin));
+  else if (isPlainObject(v)) for (const [k, c] of Object.entries(v)) recordLeaves(c, [...p, k], origins, origin);
+}
+
+function setLeaf(target: Record<string, unknown>, keyPath: string[], value: unknown): void {
+  let node = target;
+  for (const k of keyPath.slice(0, -1)) {
+    if (!isPlainObject(node[k])) node[k] = {};
+    node = node[k] as Record<string, unknown>;
+  }
+  node[keyPath[keyPath.length - 1]!] = value;
+}
+
+/** The schema type at a dotted path, with optional/default wrappers removed. */
+function leafType(keyPath: string[]): string {
+  let s: z.ZodType = ConfigSchema;
+  for (const k of keyPath) {
+    s = unwrap(s);
+    const shape = (s as unknown as { shape?: Record<string, z.ZodType> }).shape;
+    if (!shape?.[k]) return 'unknown';
+    s = shape[k];
+  }
+  return unwrap(s)._zod.def.type;
+}
+
+function unwrap(s: z.ZodType): z.ZodType {
+  let cur = s;
+  for (;;) {
+    const def = cur._zod.def as { type: string; innerType?: z.ZodType };
+    if ((def.type === 'optional' || def.type === 'default' || def.type === 'prefault') && def.innerType) cur = def.innerType;
+    else return cur;
+  }
+}
+
+// Environment values are strings; convert only what is unambiguous and leave
+// the rest as text so the schema reports "expected number" with the variable name.
+function coerce(keyPath: string[], raw: string): unknown {
+  const type = leafType(keyPath);
+  if (type === 'number') return /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw;
+  if (type === 'boolean') {
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    return raw;
+  }
+  return raw;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
