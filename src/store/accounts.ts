@@ -1,0 +1,71 @@
+// Accounts (source and Strava connections). Secrets are sealed before they
+// reach SQL and unsealed only on explicit request; they never appear in errors.
+import { randomUUID } from 'node:crypto';
+import type { Account, AccountKind, Store } from '../sync/ports.js';
+import type { Db, Row } from './db.js';
+import { iso, json, strOrNull } from './rows.js';
+import type { Sealer } from './secrets.js';
+
+const COLUMNS = 'id, kind, label, settings, status, problem, created_at, updated_at';
+
+function toAccount(r: Row): Account {
+  return {
+    id: String(r.id),
+    kind: r.kind as AccountKind,
+    label: String(r.label),
+    settings: (r.settings ?? {}) as Record<string, unknown>,
+    status: r.status as Account['status'],
+    problem: strOrNull(r.problem),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+type AccountMethods = Pick<Store, 'saveAccount' | 'getAccount' | 'listAccounts' | 'getSecrets' | 'setSecrets' | 'setAccountStatus' | 'deleteAccount'>;
+
+export function accountMethods(db: Db, sealer: Sealer, now: () => Date): AccountMethods {
+  const getAccount = async (id: string): Promise<Account | null> => {
+    const rows = await db.query(`SELECT ${COLUMNS} FROM accounts WHERE id = $1`, [id]);
+    return rows[0] ? toAccount(rows[0]) : null;
+  };
+  return {
+    async saveAccount(input) {
+      const at = now().toISOString();
+      const id = input.id ?? randomUUID();
+      const sealed = input.secrets ? sealer.seal(input.secrets) : null;
+      // Saving again (reconnect) keeps the creation time and clears a needs_user problem.
+      const rows = await db.query(
+        `INSERT INTO accounts (id, kind, label, settings, secrets, status, problem, created_at, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5, 'ok', NULL, $6, $6)
+         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, label = EXCLUDED.label, settings = EXCLUDED.settings,
+           secrets = COALESCE(EXCLUDED.secrets, accounts.secrets), status = 'ok', problem = NULL, updated_at = EXCLUDED.updated_at
+         RETURNING ${COLUMNS}`,
+        [id, input.kind, input.label, json(input.settings), sealed, at],
+      );
+      return toAccount(rows[0]!);
+    },
+    getAccount,
+    async listAccounts() {
+      return (await db.query(`SELECT ${COLUMNS} FROM accounts ORDER BY created_at, id`)).map(toAccount);
+    },
+    async getSecrets(accountId) {
+      const rows = await db.query<{ secrets: string | null }>('SELECT secrets FROM accounts WHERE id = $1', [accountId]);
+      if (!rows[0]) throw new Error(`no account with id ${accountId}`);
+      return rows[0].secrets ? sealer.unseal(rows[0].secrets, `account ${accountId}`) : {};
+    },
+    async setSecrets(accountId, secrets) {
+      const rows = await db.query('UPDATE accounts SET secrets = $2, updated_at = $3 WHERE id = $1 RETURNING id',
+        [accountId, sealer.seal(secrets), now().toISOString()]);
+      if (rows.length === 0) throw new Error(`no account with id ${accountId}`);
+    },
+    async setAccountStatus(accountId, status, problem) {
+      const rows = await db.query('UPDATE accounts SET status = $2, problem = $3, updated_at = $4 WHERE id = $1 RETURNING id',
+        [accountId, status, problem, now().toISOString()]);
+      if (rows.length === 0) throw new Error(`no account with id ${accountId}`);
+    },
+    async deleteAccount(id) {
+      // Workouts and their sync records go with the account; the ledger stays (append-only).
+      await db.query('DELETE FROM accounts WHERE id = $1', [id]);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// The embedded engine: PGlite (PostgreSQL compiled to WASM) persisted in a
+// directory. One process, one session; the lock file keeps other processes out.
+import { PGlite } from '@electric-sql/pglite';
+import type { Db, Queryable, Row } from './db.js';
+import { checkSchemaName } from './db.js';
+import { NamedMutex } from './mutex.js';
+
+interface PgliteLike {
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(text: string): Promise<unknown>;
+}
+
+function wrap(pg: PgliteLike): Queryable {
+  return {
+    async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+      return (await pg.query<T>(text, [...params])).rows;
+    },
+    async exec(text: string): Promise<void> {
+      await pg.exec(text);
+    },
+  };
+}
+
+export interface PgliteDb extends Db {
+  /** The raw PGlite handle, for pg-boss's executeSql adapter. */
+  readonly pglite: PGlite;
+}
+
+export async function openPgliteDb(dir: string, schema: string): Promise<PgliteDb> {
+  checkSchemaName(schema);
+  const pglite = await PGlite.create(dir);
+  // One session for the whole process, so search_path set once holds for every query.
+  await pglite.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}";`);
+  const mutex = new NamedMutex();
+  const base = wrap(pglite as unknown as PgliteLike);
+  return {
+    kind: 'pglite',
+    schema,
+    pglite,
+    query: base.query,
+    exec: base.exec,
+    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx as unknown as PgliteLike))),
+    withLock: (name, fn) => mutex.run(name, fn),
+    close: async () => {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// Opens the store: PGlite in <dataDir>/db by default (guarded by the lock
+// file), or a PostgreSQL server when databaseUrl is set; migrates; wires the
+// Store, the shared rate budget and the pg-boss queue onto one database.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Queue, RateBudgetStore, Store } from '../sync/ports.js';
+import { accountMethods } from './accounts.js';
+import type { Db } from './db.js';
+import { openPgliteDb } from './db-pglite.js';
+import { openPostgresDb } from './db-postgres.js';
+import { acquireDataDirLock, type DataDirLock } from './lock-file.js';
+import { migrate } from './migrate.js';
+import { createPgBoss, createQueue, type QueueOptions } from './queue.js';
+import { createRateBudgetStore } from './rate-budget.js';
+import { recordMethods } from './records.js';
+import { createSealer, loadSecretKey } from './secrets.js';
+import { settingMethods } from './settings.js';
+import { workoutMethods } from './workouts.js';
+
+export interface OpenStoreOptions {
+  readonly dataDir: string;
+  readonly databaseUrl?: string;
+  /** base64 of 32 bytes; else <dataDir>/secret.key is used (created on first use). */
+  readonly secretKey?: string;
+  /** PostgreSQL schema for every table, pg-boss's too. Default 'bandsync'. */
+  readonly schema?: string;
+  readonly now?: () => Date;
+  readonly queue?: QueueOptions;
+}
+
+export interface OpenedStore {
+  readonly store: Store;
+  readonly budget: RateBudgetStore;
+  readonly queue: Queue;
+  readonly kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export async function openStore(options: OpenStoreOptions): Promise<OpenedStore> {
+  const schema = options.schema ?? 'bandsync';
+  const now = options.now ?? (() => new Date());
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const key = await loadSecretKey(options.dataDir, options.secretKey);
+
+  let lock: DataDirLock | null = null;
+  let db: Db;
+  let bossTarget: Parameters<typeof createPgBoss>[1];
+  if (options.databaseUrl) {
+    const pgDb = await openPostgresDb(options.databaseUrl, schema);
+    db = pgDb;
+    bossTarget = { connectionString: options.databaseUrl };
+  } else {
+    lock = acquireDataDirLock(options.dataDir);
+    try {
+      const liteDb = await openPgliteDb(join(options.dataDir, 'db'), schema);
+      db = liteDb;
+      bossTarget = { pglite: liteDb.pglite };
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  let queue: Queue | null = null;
+  try {
+    await migrate(db);
+    queue = await createQueue(db, createPgBoss(db, bossTarget), options.queue);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    lock?.release();
+    throw error;
+  }
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      try {
+        await queue.stop();
+      } finally {
+        await db.close();
+        lock?.release();
+      }
+    })();
+    return closing;
+  };
+
+  const store: Store = {
+    ...accountMethods(db, createSealer(key), now),
+    ...workoutMethods(db, now),
+    ...recordMethods(db, now),
+    ...settingMethods(db, now),
+    withLock: (name, fn) => db.withLock(name, fn),
+    close,
+  };
+  return { store, budget: createRateBudgetStore(db), queue, kind: db.kind, close };
+}

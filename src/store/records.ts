@@ -1,0 +1,163 @@
+// Sync records (one per workout × destination) and the append-only ledger.
+// transition() is the only way a state changes: check, write, log — one transaction.
+import type { LedgerEntry, Store, SyncRecord } from '../sync/ports.js';
+import type { SyncState } from '../sync/states.js';
+import type { Db, Queryable, Row } from './db.js';
+import { iso, isoOrNull, json, strOrNull } from './rows.js';
+
+const COLUMNS = `r.workout_id, r.destination, r.state, r.code, r.external_id, r.upload_id, r.activity_id,
+  r.attempts, r.last_error, r.next_attempt_at, r.updated_at`;
+
+function toRecord(r: Row): SyncRecord {
+  return {
+    workoutId: String(r.workout_id),
+    destination: String(r.destination),
+    state: r.state as SyncState,
+    code: strOrNull(r.code),
+    externalId: String(r.external_id),
+    uploadId: strOrNull(r.upload_id),
+    activityId: strOrNull(r.activity_id),
+    attempts: Number(r.attempts),
+    lastError: strOrNull(r.last_error),
+    nextAttemptAt: isoOrNull(r.next_attempt_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+function toLedger(r: Row): LedgerEntry {
+  return {
+    id: Number(r.id),
+    at: iso(r.at),
+    workoutId: strOrNull(r.workout_id),
+    accountId: strOrNull(r.account_id),
+    event: String(r.event),
+    fromState: strOrNull(r.from_state),
+    toState: strOrNull(r.to_state),
+    reason: String(r.reason),
+    data: (r.data ?? null) as LedgerEntry['data'],
+  };
+}
+
+async function insertLedger(q: Queryable, at: string, e: Omit<LedgerEntry, 'id' | 'at'>): Promise<void> {
+  await q.query(
+    `INSERT INTO ledger (at, workout_id, account_id, event, from_state, to_state, reason, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
+    [at, e.workoutId, e.accountId, e.event, e.fromState, e.toState, e.reason, e.data === null ? null : json(e.data)],
+  );
+}
+
+async function selectRecord(q: Queryable, workoutId: string, destination: string, lock = false): Promise<(SyncRecord & { accountId: string }) | null> {
+  const rows = await q.query(
+    `SELECT ${COLUMNS}, w.account_id FROM sync_records r JOIN workouts w ON w.id = r.workout_id
+     WHERE r.workout_id = $1 AND r.destination = $2${lock ? ' FOR UPDATE OF r' : ''}`,
+    [workoutId, destination],
+  );
+  return rows[0] ? { ...toRecord(rows[0]), accountId: String(rows[0].account_id) } : null;
+}
+
+type RecordMethods = Pick<Store, 'ensureRecord' | 'getRecord' | 'transition' | 'listRecords' | 'countByState' | 'appendLedger' | 'listLedger'>;
+
+export function recordMethods(db: Db, now: () => Date): RecordMethods {
+  return {
+    ensureRecord(workoutId, destination, externalId) {
+      return db.transaction(async (tx) => {
+        const at = now().toISOString();
+        const inserted = await tx.query(
+          `INSERT INTO sync_records (workout_id, destination, state, external_id, updated_at)
+           VALUES ($1, $2, 'discovered', $3, $4) ON CONFLICT (workout_id, destination) DO NOTHING RETURNING workout_id`,
+          [workoutId, destination, externalId, at],
+        );
+        const record = await selectRecord(tx, workoutId, destination);
+        if (!record) throw new Error(`no workout with id ${workoutId}`);
+        if (inserted.length > 0) {
+          await insertLedger(tx, at, { workoutId, accountId: record.accountId, event: 'transition', fromState: null,
+            toState: 'discovered', reason: 'workout discovered', data: { destination, externalId } });
+        }
+        const { accountId: _, ...plain } = record;
+        return plain;
+      });
+    },
+
+    async getRecord(workoutId, destination) {
+      const record = await selectRecord(db, workoutId, destination);
+      if (!record) return null;
+      const { accountId: _, ...plain } = record;
+      return plain;
+    },
+
+    transition(input) {
+      return db.transaction(async (tx) => {
+        const current = await selectRecord(tx, input.workoutId, input.destination, true);
+        if (!current || !input.from.includes(current.state)) return null;
+        const patch = input.patch ?? {};
+        const pick = <K extends keyof typeof patch>(key: K, old: SyncRecord[K]): SyncRecord[K] =>
+          (key in patch ? (patch[key] as SyncRecord[K]) : old);
+        const at = now().toISOString();
+        const rows = await tx.query(
+          `UPDATE sync_records r SET state = $3, code = $4, upload_id = $5, activity_id = $6, attempts = $7,
+             last_error = $8, next_attempt_at = $9, updated_at = $10
+           WHERE workout_id = $1 AND destination = $2 RETURNING ${COLUMNS}`,
+          [input.workoutId, input.destination, input.to, pick('code', current.code), pick('uploadId', current.uploadId),
+            pick('activityId', current.activityId), pick('attempts', current.attempts), pick('lastError', current.lastError),
+            pick('nextAttemptAt', current.nextAttemptAt), at],
+        );
+        await insertLedger(tx, at, { workoutId: input.workoutId, accountId: current.accountId, event: 'transition',
+          fromState: current.state, toState: input.to, reason: input.reason, data: input.data ?? null });
+        return toRecord(rows[0]!);
+      });
+    },
+
+    async listRecords(filter) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      const add = (sql: string, value: unknown): void => {
+        params.push(value);
+        where.push(sql.replace('?', `$${params.length}`));
+      };
+      if (filter.destination !== undefined) add('r.destination = ?', filter.destination);
+      if (filter.state !== undefined) add('r.state = ?', filter.state);
+      if (filter.states !== undefined) add('r.state = ANY(?::text[])', [...filter.states]);
+      if (filter.accountId !== undefined) add('w.account_id = ?', filter.accountId);
+      if (filter.sport !== undefined) add('w.sport = ?', filter.sport);
+      if (filter.since !== undefined) add('w.start_time >= ?', filter.since);
+      if (filter.until !== undefined) add('w.start_time < ?', filter.until);
+      if (filter.text !== undefined && filter.text !== '') {
+        const n = params.length + 1;
+        add(`(w.name ILIKE ? OR w.sport ILIKE $${n} OR w.source_id ILIKE $${n} OR r.code ILIKE $${n})`,
+          `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+      params.push(Math.max(0, Math.min(filter.limit ?? 1000, 100_000)), Math.max(0, filter.offset ?? 0));
+      const rows = await db.query(
+        `SELECT ${COLUMNS}, w.start_time, w.sport, w.account_id, w.name FROM sync_records r
+         JOIN workouts w ON w.id = r.workout_id
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY w.start_time DESC, r.workout_id, r.destination
+         LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        params,
+      );
+      return rows.map((r) => ({ ...toRecord(r), startTime: iso(r.start_time), sport: String(r.sport),
+        accountId: String(r.account_id), name: strOrNull(r.name) }));
+    },
+
+    async countByState(destination) {
+      const rows = await db.query<{ state: string; n: number }>(
+        `SELECT state, count(*)::int AS n FROM sync_records ${destination === undefined ? '' : 'WHERE destination = $1'} GROUP BY state`,
+        destination === undefined ? [] : [destination],
+      );
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
+
+    async appendLedger(entry) {
+      await insertLedger(db, now().toISOString(), entry);
+    },
+
+    async listLedger(filter) {
+      const limit = Math.max(1, Math.min(filter.limit ?? 1000, 100_000));
+      const rows = filter.workoutId === undefined
+        ? await db.query('SELECT * FROM ledger ORDER BY id DESC LIMIT $1', [limit])
+        : await db.query('SELECT * FROM ledger WHERE workout_id = $1 ORDER BY id DESC LIMIT $2', [filter.workoutId, limit]);
+      // The newest `limit` entries, told in the order they happened.
+      return rows.map(toLedger).reverse();
+    },
+  };
+}

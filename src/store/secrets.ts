@@ -1,0 +1,73 @@
+// Secrets at rest (DESIGN §4.5): AES-256-GCM with a 32-byte key from
+// BANDSYNC_SECRET_KEY (base64) or a generated key file (mode 0600). GCM's tag
+// makes a wrong key fail loudly instead of yielding garbage.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readFile, writeFile, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const PREFIX = 'v1:';
+export const KEY_FILE_NAME = 'secret.key';
+
+export class SecretKeyMismatchError extends Error {
+  constructor(where: string) {
+    super(`cannot decrypt the stored secrets of ${where}: the secret key differs from the one they were sealed with (check BANDSYNC_SECRET_KEY or the secret.key file), or the data is damaged`);
+    this.name = 'SecretKeyMismatchError';
+  }
+}
+
+export function parseSecretKey(base64: string): Buffer {
+  const key = Buffer.from(base64.trim(), 'base64');
+  if (key.length !== 32) throw new Error(`the secret key must be 32 bytes encoded as base64 (got ${key.length} bytes)`);
+  return key;
+}
+
+/** The configured key, else the data dir's key file, created on first use. */
+export async function loadSecretKey(dataDir: string, secretKey?: string): Promise<Buffer> {
+  if (secretKey) return parseSecretKey(secretKey);
+  const path = join(dataDir, KEY_FILE_NAME);
+  try {
+    return parseSecretKey(await readFile(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new Error(`the key file ${path} is unreadable or not a 32-byte base64 key: ${(error as Error).message}`);
+    }
+  }
+  const key = randomBytes(32);
+  try {
+    await writeFile(path, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another opener (PostgreSQL mode, same machine) wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return parseSecretKey(await readFile(path, 'utf8'));
+    throw error;
+  }
+  await chmod(path, 0o600);
+  return key;
+}
+
+export interface Sealer {
+  seal(plain: Record<string, string>): string;
+  unseal(sealed: string, where: string): Record<string, string>;
+}
+
+export function createSealer(key: Buffer): Sealer {
+  return {
+    seal(plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
+      return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+    },
+    unseal(sealed, where) {
+      if (!sealed.startsWith(PREFIX)) throw new SecretKeyMismatchError(where);
+      const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+        decipher.setAuthTag(raw.subarray(12, 28));
+        const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+        return JSON.parse(text) as Record<string, string>;
+      } catch {
+        throw new SecretKeyMismatchError(where);
+      }
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// Workouts, upserted by (account, source id). A content hash tells a workout
+// the source edited ("changed") apart from one merely listed again.
+import { createHash, randomUUID } from 'node:crypto';
+import type { Workout } from '../core/index.js';
+import type { Store, StoredWorkout } from '../sync/ports.js';
+import type { Db, Row } from './db.js';
+import { iso, json, strOrNull } from './rows.js';
+
+const COLUMNS = 'id, account_id, workout, revision, created_at';
+
+function toStored(r: Row): StoredWorkout {
+  return {
+    id: String(r.id),
+    accountId: String(r.account_id),
+    workout: r.workout as Workout,
+    revision: strOrNull(r.revision),
+    createdAt: iso(r.created_at),
+  };
+}
+
+type WorkoutMethods = Pick<Store, 'saveWorkout' | 'getWorkout' | 'findWorkoutBySourceId' | 'findWorkoutsByFingerprint' | 'newestWorkoutStart'>;
+
+export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
+  return {
+    saveWorkout(accountId, workout, revision) {
+      const body = json(workout);
+      const hash = createHash('sha256').update(body).digest('hex');
+      const at = now().toISOString();
+      return db.transaction(async (tx) => {
+        const inserted = await tx.query<{ id: string }>(
+          `INSERT INTO workouts (id, account_id, source_id, start_time, sport, name, fingerprint, content_hash, revision, workout, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)
+           ON CONFLICT (account_id, source_id) DO NOTHING RETURNING id`,
+          [randomUUID(), accountId, workout.source.id, workout.startTime, workout.sport, workout.name ?? null,
+            workout.fingerprint, hash, revision ?? null, body, at],
+        );
+        if (inserted[0]) return { id: inserted[0].id, created: true, changed: false };
+        const existing = await tx.query<{ id: string; content_hash: string; revision: string | null }>(
+          'SELECT id, content_hash, revision FROM workouts WHERE account_id = $1 AND source_id = $2 FOR UPDATE',
+          [accountId, workout.source.id],
+        );
+        const row = existing[0]!;
+        const revisionChanged = revision !== undefined && revision !== row.revision;
+        if (row.content_hash === hash && !revisionChanged) return { id: row.id, created: false, changed: false };
+        await tx.query(
+          `UPDATE workouts SET start_time = $2, sport = $3, name = $4, fingerprint = $5, content_hash = $6,
+             revision = COALESCE($7, revision), workout = $8::jsonb, updated_at = $9 WHERE id = $1`,
+          [row.id, workout.startTime, workout.sport, workout.name ?? null, workout.fingerprint, hash,
+            revision ?? null, body, at],
+        );
+        return { id: row.id, created: false, changed: true };
+      });
+    },
+    async getWorkout(id) {
+      const rows = await db.query(`SELECT ${COLUMNS} FROM workouts WHERE id = $1`, [id]);
+      return rows[0] ? toStored(rows[0]) : null;
+    },
+    async findWorkoutBySourceId(accountId, sourceId) {
+      const rows = await db.query(`SELECT ${COLUMNS} FROM workouts WHERE account_id = $1 AND source_id = $2`, [accountId, sourceId]);
+      return rows[0] ? toStored(rows[0]) : null;
+    },
+    async findWorkoutsByFingerprint(fingerprint) {
+      return (await db.query(`SELECT ${COLUMNS} FROM workouts WHERE fingerprint = $1 ORDER BY start_time, id`, [fingerprint])).map(toStored);
+    },
+    async newestWorkoutStart(accountId) {
+      const rows = await db.query('SELECT max(start_time) AS t FROM workouts WHERE account_id = $1', [accountId]);
+      return rows[0]?.t ? iso(rows[0].t) : null;
+    },
+  };
+}
