@@ -1,0 +1,138 @@
+// A zip reader that never unpacks to disk and never loads the archive whole:
+// the central directory (names, sizes, offsets) is read once from the end of
+// the file, and one entry at a time is streamed from its offset through
+// fflate's inflater. Used by the files source and the Zepp export source.
+import { open } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { Inflate } from 'fflate';
+import { BandsyncError } from '../../sync/failures.js';
+
+export interface ZipEntry {
+  readonly name: string;
+  readonly method: number; // 0 stored, 8 deflate
+  readonly compressedSize: number;
+  readonly size: number;
+  readonly crc32: number;
+  readonly localHeaderOffset: number;
+  readonly encrypted: boolean;
+}
+
+const EOCD_SIG = 0x06054b50;
+const CEN_SIG = 0x02014b50;
+const LOC_SIG = 0x04034b50;
+/** The end-of-central-directory record is 22 bytes plus a comment of up to 64 KiB. */
+const EOCD_SEARCH = 22 + 0xffff;
+
+function invalid(zipPath: string, reason: string): BandsyncError {
+  return new BandsyncError('source_file_invalid', `${zipPath}: ${reason}`);
+}
+
+/** Reads the central directory: every entry's metadata, no entry data. */
+export async function readZipDirectory(zipPath: string): Promise<ZipEntry[]> {
+  const fh = await open(zipPath, 'r');
+  try {
+    const { size } = await fh.stat();
+    const tailLength = Math.min(size, EOCD_SEARCH);
+    const tail = Buffer.alloc(tailLength);
+    await fh.read(tail, 0, tailLength, size - tailLength);
+    let eocd = -1;
+    for (let i = tailLength - 22; i >= 0; i--) {
+      if (tail.readUInt32LE(i) === EOCD_SIG) { eocd = i; break; }
+    }
+    if (eocd < 0) throw invalid(zipPath, 'not a zip archive (no end-of-central-directory record; truncated?)');
+    const count = tail.readUInt16LE(eocd + 10);
+    const cdSize = tail.readUInt32LE(eocd + 12);
+    const cdOffset = tail.readUInt32LE(eocd + 16);
+    if (count === 0xffff || cdOffset === 0xffffffff) throw invalid(zipPath, 'zip64 archives are not supported; re-zip it or unpack it into a folder');
+    if (cdOffset + cdSize > size) throw invalid(zipPath, 'central directory lies beyond the end of the file (truncated?)');
+    const cd = Buffer.alloc(cdSize);
+    await fh.read(cd, 0, cdSize, cdOffset);
+    const entries: ZipEntry[] = [];
+    let p = 0;
+    for (let i = 0; i < count; i++) {
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CEN_SIG) throw invalid(zipPath, `central directory entry ${i} is damaged`);
+      const flags = cd.readUInt16LE(p + 8);
+      const nameLength = cd.readUInt16LE(p + 28);
+      const extraLength = cd.readUInt16LE(p + 30);
+      const commentLength = cd.readUInt16LE(p + 32);
+      const nameBytes = cd.subarray(p + 46, p + 46 + nameLength);
+      // Bit 11 says UTF-8; older zips use CP437, which agrees with UTF-8 for ASCII names.
+      const name = nameBytes.toString((flags & 0x800) !== 0 ? 'utf8' : 'latin1');
+      entries.push({
+        name,
+        method: cd.readUInt16LE(p + 10),
+        crc32: cd.readUInt32LE(p + 16),
+        compressedSize: cd.readUInt32LE(p + 20),
+        size: cd.readUInt32LE(p + 24),
+        localHeaderOffset: cd.readUInt32LE(p + 42),
+        encrypted: (flags & 1) !== 0,
+      });
+      p += 46 + nameLength + extraLength + commentLength;
+    }
+    return entries;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** True for entries that hold a file (not a folder, not macOS resource forks). */
+export function isFileEntry(entry: ZipEntry): boolean {
+  return !entry.name.endsWith('/') && !entry.name.startsWith('__MACOSX/') && !/(^|\/)\._/.test(entry.name);
+}
+
+/** Streams one entry's uncompressed bytes, chunk by chunk. */
+export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  if (entry.encrypted) throw invalid(zipPath, `${entry.name} is password-protected; unzip it with its password first, then import the folder`);
+  if (entry.method !== 0 && entry.method !== 8) throw invalid(zipPath, `${entry.name} uses compression method ${entry.method}; only stored and deflate are supported`);
+  const dataStart = await entryDataOffset(zipPath, entry);
+  if (entry.compressedSize === 0) return;
+  const raw = createReadStream(zipPath, { start: dataStart, end: dataStart + entry.compressedSize - 1, highWaterMark: 64 * 1024, signal });
+  if (entry.method === 0) {
+    for await (const chunk of raw) yield chunk as Buffer;
+    return;
+  }
+  const out: Uint8Array[] = [];
+  let ended = false;
+  const inflater = new Inflate((data, final) => { out.push(data); if (final) ended = true; });
+  let received = 0;
+  try {
+    for await (const chunk of raw) {
+      received += (chunk as Buffer).length;
+      inflater.push(chunk as Buffer, received >= entry.compressedSize);
+      while (out.length > 0) yield out.shift()!;
+    }
+  } catch (err) {
+    if (err instanceof BandsyncError || (err as Error).name === 'AbortError') throw err;
+    throw invalid(zipPath, `${entry.name}: ${(err as Error).message}`);
+  }
+  while (out.length > 0) yield out.shift()!;
+  if (!ended || received < entry.compressedSize) throw invalid(zipPath, `${entry.name} is truncated`);
+}
+
+/** One entry's bytes, refusing entries larger than `maxBytes` (zip bombs). */
+export async function readZipEntry(zipPath: string, entry: ZipEntry, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+  if (entry.size > maxBytes) throw invalid(zipPath, `${entry.name} is ${entry.size} bytes, more than the ${maxBytes} allowed`);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of streamZipEntry(zipPath, entry, signal)) {
+    total += chunk.length;
+    if (total > maxBytes) throw invalid(zipPath, `${entry.name} inflates to more than ${maxBytes} bytes`);
+    parts.push(chunk);
+  }
+  const bytes = Buffer.concat(parts, total);
+  if (total !== entry.size) throw invalid(zipPath, `${entry.name} inflated to ${total} bytes, the directory says ${entry.size}`);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+async function entryDataOffset(zipPath: string, entry: ZipEntry): Promise<number> {
+  const fh = await open(zipPath, 'r');
+  try {
+    const header = Buffer.alloc(30);
+    const { bytesRead } = await fh.read(header, 0, 30, entry.localHeaderOffset);
+    if (bytesRead < 30 || header.readUInt32LE(0) !== LOC_SIG) throw invalid(zipPath, `${entry.name}: local header missing (truncated or damaged archive)`);
+    // The local extra field can differ from the central one, so read its own lengths.
+    return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,108 @@
+// A small streaming CSV reader for the export's files: bytes in, rows out, one
+// chunk at a time, so a large file never sits in memory whole. It copes with
+// what real exports and spreadsheet round-trips produce: a UTF-8 BOM (Zepp
+// writes one), UTF-16 with BOM (Excel's "Unicode text"), `,` `;` or tab as
+// separator (found from the header line), quoted fields with "" escapes and
+// line breaks, CRLF line ends, and blank lines.
+
+import { TextDecoder } from 'node:util';
+
+export type Row = readonly string[];
+
+/** Picks the decoder from the byte-order mark; UTF-8 when there is none. */
+function detectEncoding(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** The separator that splits the header line into the most fields (outside quotes). */
+export function detectSeparator(headerLine: string): ',' | ';' | '\t' {
+  const counts = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of headerLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === ',' || ch === ';' || ch === '\t')) counts[ch]++;
+  }
+  if (counts[';'] > counts[','] && counts[';'] >= counts['\t']) return ';';
+  if (counts['\t'] > counts[',']) return '\t';
+  return ',';
+}
+
+/** Streams rows (header first) from a byte stream. */
+export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Row> {
+  let decoder: TextDecoder | null = null;
+  let separator: string | null = null;
+  let pending = ''; // text not yet consumed
+  let field = '';
+  let row: string[] = [];
+  let quoted = false;
+  let afterQuote = false;
+
+  const takeRows = function* (text: string, final: boolean): Generator<Row> {
+    pending += text;
+    if (separator === null) {
+      const nl = pending.indexOf('\n');
+      if (nl < 0 && !final) return;
+      separator = detectSeparator(nl < 0 ? pending : pending.slice(0, nl));
+    }
+    const s = pending;
+    pending = '';
+    for (let i = 0; i < s.length; i++) {
+      const ch = s[i]!;
+      if (quoted) {
+        if (ch === '"') {
+          // A quote at the chunk's end may open an "" escape: decide with the next chunk.
+          if (i + 1 >= s.length && !final) { pending = '"'; return; }
+          if (s[i + 1] === '"') { field += '"'; i++; } else { quoted = false; afterQuote = true; }
+        } else field += ch;
+        continue;
+      }
+      if (ch === '"' && field === '' && !afterQuote) { quoted = true; continue; }
+      if (ch === separator) { row.push(field); field = ''; afterQuote = false; continue; }
+      if (ch === '\r') continue;
+      if (ch === '\n') {
+        row.push(field); field = ''; afterQuote = false;
+        if (!(row.length === 1 && row[0] === '')) yield row;
+        row = [];
+        continue;
+      }
+      field += ch;
+    }
+    if (final) {
+      if (field !== '' || row.length > 0) { row.push(field); yield row; }
+      row = []; field = '';
+    }
+  };
+
+  let head: Uint8Array | null = new Uint8Array(0); // first bytes, until the BOM can be told
+  for await (const piece of chunks) {
+    let chunk = piece;
+    if (decoder === null) {
+      head = concat(head!, chunk);
+      if (head.length < 2) continue;
+      // TextDecoder drops the BOM itself (ignoreBOM defaults to false).
+      decoder = new TextDecoder(detectEncoding(head), { fatal: true });
+      chunk = head;
+      head = null;
+    }
+    yield* takeRows(decoder.decode(chunk, { stream: true }), false);
+  }
+  if (decoder === null) decoder = new TextDecoder('utf-8', { fatal: true });
+  yield* takeRows(decoder.decode(head ?? undefined), true);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Normalises a header for matching: lower case, no spaces/underscores, unit kept apart. */
+export function splitHeader(header: string): { key: string; unit: string | null } {
+  const h = header.replace(/^\uFEFF/, '').trim();
+  const m = /^(.*?)\s*\(([^)]*)\)\s*$/.exec(h);
+  const name = m ? m[1]! : h;
+  return { key: name.toLowerCase().replace(/[\s_-]/g, ''), unit: m ? m[2]!.trim().toLowerCase() : null };
+}

@@ -1,0 +1,1 @@
+export { createZeppExportSource, ZEPP_EXPORT_CAPABILITIES, type ZeppExportOptions } from './source.js';
