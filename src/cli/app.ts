@@ -1,0 +1,22 @@
+// Opens the composed application for one command and always closes it, so
+// the embedded database's lock is released even when the command fails.
+import { openApp, type App, type AppOptions } from '../compose.js';
+import type { Config } from '../config.js';
+
+export interface GlobalFlags { dataDir?: string; databaseUrl?: string; config?: string }
+
+export function flagsToConfig(flags: GlobalFlags): Partial<Config> {
+  const out: Partial<Config> = {};
+  if (flags.dataDir) out.dataDir = flags.dataDir;
+  if (flags.databaseUrl) out.databaseUrl = flags.databaseUrl;
+  return out;
+}
+
+export async function withApp<T>(options: AppOptions, fn: (app: App) => Promise<T>): Promise<T> {
+  const app = await openApp(options);
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}

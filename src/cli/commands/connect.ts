@@ -1,0 +1,84 @@
+// bandsync connect strava|zepp|zepp-export|gadgetbridge|files …, and disconnect.
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { withApp } from '../app.js';
+import { waitForOAuthCallback } from '../oauth-callback.js';
+
+export function register(program: Command): void {
+  const connect = program.command('connect').description('Connect a source or your Strava account');
+
+  connect
+    .command('strava')
+    .description('Connect Strava: opens the browser login, or takes a refresh token for headless set-ups')
+    .option('--refresh-token <token>', 'headless: a refresh token of your Strava app with activity:write,activity:read_all')
+    .option('--client-id <id>', 'your Strava API application id (else STRAVA_CLIENT_ID)')
+    .option('--client-secret <secret>', 'your Strava API application secret (else STRAVA_CLIENT_SECRET)')
+    .option('--no-open', 'print the login URL instead of opening a browser')
+    .action(async (opts: { refreshToken?: string; clientId?: string; clientSecret?: string; open: boolean }) => {
+      const account = await withApp({}, async (app) => {
+        if (opts.refreshToken) return app.accounts.connectStravaWithRefreshToken({ refreshToken: opts.refreshToken, clientId: opts.clientId, clientSecret: opts.clientSecret });
+        const { code, scope } = await waitForOAuthCallback(
+          (redirectUri, state) => app.accounts.stravaAuthorizeUrl({ redirectUri, state, clientId: opts.clientId }),
+          (url) => {
+            process.stderr.write(`Open this address to let bandsync upload to your Strava (tick both boxes):\n  ${url}\nWaiting for Strava…\n`);
+            if (opts.open) openBrowser(url);
+          },
+        );
+        return app.accounts.connectStravaWithCode({ code, scope, clientId: opts.clientId, clientSecret: opts.clientSecret });
+      });
+      process.stdout.write(`Connected: ${account.label} (${account.id})\n`);
+    });
+
+  connect
+    .command('zepp')
+    .description('Connect the Zepp / Zepp Life / Mi Fit cloud account')
+    .option('--app-token <token>', 'a Zepp app token (from the app or a previous login)')
+    .option('--user-id <id>', 'the Zepp user id that goes with the app token')
+    .option('--email <email>', 'log in with e-mail …')
+    .option('--password <password>', '… and password (prefer BANDSYNC_ZEPP_PASSWORD to keep it out of shell history)')
+    .option('--url <url>', 'Zepp API base URL (else BANDSYNC_ZEPP_URL or the region discovered at login)')
+    .action(async (opts: { appToken?: string; userId?: string; email?: string; password?: string; url?: string }) => {
+      const password = opts.password ?? process.env.BANDSYNC_ZEPP_PASSWORD;
+      if (!(opts.appToken && opts.userId) && !(opts.email && password)) {
+        throw new Error('connect zepp needs --app-token and --user-id, or --email and --password');
+      }
+      const account = await withApp({}, (app) =>
+        opts.appToken ? app.accounts.connectZepp({ appToken: opts.appToken, userId: opts.userId!, baseUrl: opts.url }) : app.accounts.connectZepp({ email: opts.email!, password: password!, baseUrl: opts.url }));
+      process.stdout.write(`Connected: ${account.label} (${account.id}). Backfill its history with: bandsync sync --all --dry-run, then bandsync sync --all\n`);
+    });
+
+  for (const [kind, what] of [['zepp-export', 'a Zepp / Mi Fit personal-data export zip'], ['gadgetbridge', 'a Gadgetbridge exported database'], ['files', 'a folder of FIT/TCX/GPX files']] as const) {
+    const cmd = connect.command(`${kind} <path>`).description(`Register ${what} as a source`);
+    if (kind === 'gadgetbridge') cmd.option('--gpx-dir <dir>', 'folder holding the GPX files Gadgetbridge wrote');
+    cmd.action(async (path: string, opts: { gpxDir?: string }) => {
+      const full = resolve(path);
+      if (!existsSync(full)) throw new Error(`${full}: no such file or folder`);
+      const account = await withApp({}, (app) => app.accounts.connectPath(kind, full, opts.gpxDir ? { gpxDir: resolve(opts.gpxDir) } : {}));
+      process.stdout.write(`Registered: ${account.label} (${account.id})\n`);
+    });
+  }
+
+  program
+    .command('disconnect <account>')
+    .description('Disconnect an account ("strava" or an account id); Strava access is revoked and its tokens deleted')
+    .action(async (which: string) => {
+      await withApp({}, async (app) => {
+        const accounts = await app.store.listAccounts();
+        const account = accounts.find((a) => a.id === which) ?? accounts.find((a) => a.kind === which);
+        if (!account) throw new Error(`No connected account "${which}" (see bandsync status)`);
+        await app.accounts.disconnect(account.id);
+        process.stdout.write(`Disconnected ${account.label}${account.kind === 'strava' ? ' (access revoked at Strava, tokens deleted)' : ''}\n`);
+      });
+    });
+}
+
+function openBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+  } catch {
+    // No browser here (headless server): the printed URL is enough.
+  }
+}

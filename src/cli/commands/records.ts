@@ -1,0 +1,41 @@
+// bandsync log [WORKOUT_ID] · retry ID · skip ID: the ledger and the two
+// actions a user takes on one workout.
+import type { Command } from 'commander';
+import { DESTINATION } from '../../sync/deps.js';
+import { retryWorkout, skipWorkout } from '../../sync/actions.js';
+import { withApp } from '../app.js';
+import { printJson } from '../output.js';
+
+export function register(program: Command): void {
+  program
+    .command('log [workoutId]')
+    .description('Show the ledger: every decision and state change, with its reason')
+    .option('-n, --limit <n>', 'entries to show', '50')
+    .option('--json', 'print JSON')
+    .action(async (workoutId: string | undefined, opts: { limit: string; json?: boolean }) => {
+      const entries = await withApp({}, (app) => app.store.listLedger({ workoutId, limit: Number(opts.limit) }));
+      if (opts.json) return printJson(entries);
+      for (const e of entries) {
+        const move = e.fromState || e.toState ? ` ${e.fromState ?? '·'} → ${e.toState ?? '·'}` : '';
+        process.stdout.write(`${e.at}  ${e.workoutId ?? e.accountId ?? ''}${move}  ${e.reason}\n`);
+      }
+      if (entries.length === 0) process.stdout.write('The ledger is empty.\n');
+    });
+
+  program
+    .command('retry <workoutId>')
+    .description('Queue a failed, skipped or needs-you workout for upload again')
+    .action(async (workoutId: string) => {
+      const r = await withApp({}, (app) => retryWorkout(app.deps, workoutId));
+      process.stdout.write(`${workoutId}: ${r.state}. It uploads on the next sync (bandsync sync).\n`);
+    });
+
+  program
+    .command('skip <workoutId>')
+    .description('Never upload this workout')
+    .option('--reason <text>', 'why', 'skipped by the user')
+    .action(async (workoutId: string, opts: { reason: string }) => {
+      const r = await withApp({}, (app) => skipWorkout(app.deps, workoutId, opts.reason));
+      process.stdout.write(`${workoutId}: ${r.state} (${DESTINATION} will not get it).\n`);
+    });
+}

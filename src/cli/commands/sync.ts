@@ -1,0 +1,48 @@
+// bandsync sync [--all | --since DATE] [--dry-run] [--json]
+import type { Command } from 'commander';
+import { syncAll, type SyncSummary } from '../../sync/sync-all.js';
+import { withApp } from '../app.js';
+import { printJson, progressView } from '../output.js';
+import { renderPlan, renderSummary } from '../render.js';
+
+export function register(program: Command): void {
+  program
+    .command('sync')
+    .description('Read every connected source and upload what is new to Strava')
+    .option('--all', 'backfill the whole history (default: only workouts recorded since the account was connected)')
+    .option('--since <date>', 'backfill workouts that started on or after this date (YYYY-MM-DD or ISO time)')
+    .option('--dry-run', 'show what would be uploaded or skipped, and why; change nothing on Strava')
+    .option('--json', 'print one JSON object')
+    .action(async (opts: { all?: boolean; since?: string; dryRun?: boolean; json?: boolean }) => {
+      const since = opts.since ? parseDate(opts.since) : undefined;
+      const summary = await withApp({}, async (app) => {
+        const view = progressView({ json: !!opts.json });
+        try {
+          const s = await syncAll(app.deps, { all: opts.all, since, dryRun: opts.dryRun, onProgress: view.listener, wait: (until) => app.clock.wait(until) });
+          return { ...s, stravaRequests: await requestCount(app) };
+        } finally {
+          view.stop();
+        }
+      });
+      output(summary, opts);
+    });
+}
+
+export async function requestCount(app: { accounts: { stravaClient(): Promise<{ requestCount(): number }> } }): Promise<number> {
+  try { return (await app.accounts.stravaClient()).requestCount(); } catch { return 0; }
+}
+
+function output(summary: SyncSummary & { stravaRequests: number }, opts: { json?: boolean; dryRun?: boolean }): void {
+  if (opts.json) printJson(summary);
+  else {
+    if (opts.dryRun) process.stdout.write(renderPlan(summary.plan) + '\n');
+    process.stdout.write(renderSummary(summary) + '\n');
+  }
+  if (summary.stoppedBy || summary.failed > 0) process.exitCode = summary.stoppedBy ? 3 : 0;
+}
+
+export function parseDate(text: string): string {
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(ms)) throw new Error(`--since: "${text}" is not a date (use YYYY-MM-DD or an ISO time)`);
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,182 @@
+// The composition root: the ONLY module that names concrete adapters
+// (DESIGN §4). Everything else depends on the ports in sync/ports.ts.
+import { encodeFit, type Workout } from './core/index.js';
+import { loadConfig, type Config } from './config.js';
+import { systemClock, type WaitingClock } from './clock.js';
+import { BandsyncError } from './sync/failures.js';
+import type { Account, Destination, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
+import type { EngineDeps, SportDecision } from './sync/deps.js';
+import { openStore } from './store/index.js';
+import { createStravaClient, toStravaSport, exchangeCode, refreshTokens, deauthorize, buildAuthorizeUrl, type StravaClient, type StravaTokens } from './strava/index.js';
+import { createZeppCloudSource, loginZepp } from './sources/zepp-cloud/index.js';
+import { applySportRules, type SportRule } from './sources/zepp-common/index.js';
+import { createZeppExportSource } from './sources/zepp-export/index.js';
+import { createGadgetbridgeSource } from './sources/gadgetbridge/index.js';
+import { createFilesSource } from './sources/files/index.js';
+import { createLogger } from './observability/logger.js';
+
+export interface AppOptions {
+  readonly flags?: Partial<Config>;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly clock?: WaitingClock;
+  readonly logger?: Logger;
+  /** PostgreSQL schema (tests isolate themselves with it). */
+  readonly schema?: string;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly store: Store;
+  readonly budget: RateBudgetStore;
+  readonly queue: Queue;
+  readonly deps: EngineDeps;
+  readonly clock: WaitingClock;
+  readonly logger: Logger;
+  readonly storeKind: 'pglite' | 'postgres';
+  readonly accounts: AccountActions;
+  close(): Promise<void>;
+}
+
+export interface AccountActions {
+  connectStravaWithRefreshToken(input: { refreshToken: string; clientId?: string; clientSecret?: string }): Promise<Account>;
+  stravaAuthorizeUrl(input: { redirectUri: string; state: string; clientId?: string }): string;
+  connectStravaWithCode(input: { code: string; scope?: string; clientId?: string; clientSecret?: string }): Promise<Account>;
+  connectZepp(input: { appToken: string; userId: string; baseUrl?: string } | { email: string; password: string; baseUrl?: string }): Promise<Account>;
+  connectPath(kind: 'zepp-export' | 'gadgetbridge' | 'files', path: string, extra?: Record<string, unknown>): Promise<Account>;
+  disconnect(accountId: string): Promise<void>;
+  stravaClient(): Promise<StravaClient>;
+}
+
+export async function openApp(options: AppOptions = {}): Promise<App> {
+  const config = loadConfig({ env: options.env, flags: options.flags });
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel, json: config.logFormat === 'auto' ? undefined : config.logFormat === 'json' });
+  const opened = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, secretKey: config.secretKey, schema: options.schema, now: () => clock.now() });
+  const { store, budget, queue } = opened;
+
+  const stravaSettings = async () => (await store.listAccounts()).find((a) => a.kind === 'strava') ?? null;
+  const appCredentials = (account: Account | null, secrets: Record<string, string>) => {
+    const clientId = String(account?.settings.clientId ?? config.stravaClientId ?? '');
+    const clientSecret = secrets.clientSecret ?? config.stravaClientSecret ?? '';
+    if (!clientId || !clientSecret) throw new BandsyncError('strava_not_connected', 'Strava app credentials missing: set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (your own Strava API application).');
+    return { clientId, clientSecret };
+  };
+
+  let cachedClient: { id: string; client: StravaClient } | null = null;
+  async function stravaClient(): Promise<StravaClient> {
+    const account = await stravaSettings();
+    if (!account) throw new BandsyncError('strava_not_connected', 'No Strava account is connected: bandsync connect strava');
+    if (account.status === 'needs_user') throw new BandsyncError((account.problem as 'strava_auth_revoked') ?? 'strava_auth_revoked', `Strava needs you: ${account.problem}`);
+    if (cachedClient?.id === account.id) return cachedClient.client;
+    const secrets = await store.getSecrets(account.id);
+    const { clientId, clientSecret } = appCredentials(account, secrets);
+    const client = createStravaClient({
+      baseUrl: config.stravaUrl, clientId, clientSecret, budget, now: () => clock.now(),
+      lock: (name, fn) => store.withLock(name, fn),
+      keepForUploads: 20,
+      tokens: {
+        load: async () => parseTokens((await store.getSecrets(account.id)).tokens),
+        save: async (t) => store.setSecrets(account.id, { ...(await store.getSecrets(account.id)), tokens: JSON.stringify(t) }),
+      },
+    });
+    cachedClient = { id: account.id, client };
+    return client;
+  }
+
+  const rules = config.sportRules.map((r): SportRule => ({ ...r.match, sportType: r.sportType, skip: r.skip }));
+  const sportFor = (w: Workout): SportDecision => {
+    const outcome = applySportRules(rules, { code: w.rawSport ?? w.sport, device: w.device.name, hasGps: (w.samples.lat ?? []).some((v) => v !== null), name: w.name });
+    const mapped = toStravaSport(w.sport, outcome.kind === 'set' ? outcome.sportType : undefined);
+    return { sportType: mapped.sportType, trainer: mapped.trainer || w.indoor, skipReason: outcome.kind === 'skip' ? `sport rule #${outcome.ruleIndex + 1} says skip` : undefined };
+  };
+
+  async function sourceFor(account: Account): Promise<Source> {
+    const s = account.settings as Record<string, string | undefined>;
+    switch (account.kind) {
+      case 'zepp-cloud': {
+        const secrets = await store.getSecrets(account.id);
+        return createZeppCloudSource({ baseUrl: s.baseUrl ?? config.zeppUrl ?? '', appToken: secrets.appToken ?? '', userId: s.userId ?? '', accountId: account.id, chinaRegion: s.region === 'cn' });
+      }
+      case 'zepp-export': return createZeppExportSource({ zipPath: s.path ?? '', accountId: account.id });
+      case 'gadgetbridge': return createGadgetbridgeSource({ dbPath: s.path ?? '', gpxDir: s.gpxDir, accountId: account.id });
+      case 'files': return createFilesSource({ paths: [s.path ?? ''], accountId: account.id });
+      default: throw new Error(`account ${account.id} (${account.kind}) is not a source`);
+    }
+  }
+
+  const deps: EngineDeps = {
+    store, clock, logger, sportFor, sourceFor,
+    destination: stravaClient as () => Promise<Destination>,
+    encode: (w) => encodeFit(w, { deviceName: config.deviceName }),
+    random: Math.random,
+    options: { hideFromHomeOlderThanDays: config.hideBackfillFromHome ? 30 : undefined },
+  };
+
+  const accounts: AccountActions = {
+    stravaClient,
+    stravaAuthorizeUrl: ({ redirectUri, state, clientId }) =>
+      buildAuthorizeUrl({ baseUrl: config.stravaUrl, clientId: clientId ?? config.stravaClientId ?? '', redirectUri, state }),
+    async connectStravaWithRefreshToken({ refreshToken, clientId, clientSecret }) {
+      const creds = appCredentials(null, clientSecret ? { clientSecret } : {});
+      const id = clientId ?? creds.clientId;
+      const tokens = await refreshTokens({ baseUrl: config.stravaUrl, clientId: id, clientSecret: creds.clientSecret, refreshToken });
+      return saveStrava(id, creds.clientSecret, tokens);
+    },
+    async connectStravaWithCode({ code, scope, clientId, clientSecret }) {
+      const creds = appCredentials(null, clientSecret ? { clientSecret } : {});
+      const id = clientId ?? creds.clientId;
+      const tokens = await exchangeCode({ baseUrl: config.stravaUrl, clientId: id, clientSecret: creds.clientSecret, code, scope });
+      return saveStrava(id, creds.clientSecret, tokens, tokens.athlete.firstname ?? undefined);
+    },
+    async connectZepp(input) {
+      const login = 'appToken' in input
+        ? { appToken: input.appToken, userId: input.userId, baseUrl: input.baseUrl ?? config.zeppUrl ?? '', region: undefined as string | undefined }
+        : await loginZepp({ email: input.email, password: input.password, baseUrl: input.baseUrl ?? config.zeppUrl });
+      const existing = (await store.listAccounts()).find((a) => a.kind === 'zepp-cloud' && a.settings.userId === login.userId);
+      const account = await store.saveAccount({
+        id: existing?.id, kind: 'zepp-cloud', label: `Zepp ${login.userId}`,
+        settings: { baseUrl: login.baseUrl, userId: login.userId, region: login.region, connectedAt: clock.now().toISOString() },
+        secrets: { appToken: login.appToken },
+      });
+      await store.setAccountStatus(account.id, 'ok', null);
+      return account;
+    },
+    async connectPath(kind, path, extra = {}) {
+      const existing = (await store.listAccounts()).find((a) => a.kind === kind && a.settings.path === path);
+      return store.saveAccount({ id: existing?.id, kind, label: `${kind} ${path}`, settings: { path, ...extra, connectedAt: clock.now().toISOString() } });
+    },
+    async disconnect(accountId) {
+      const account = await store.getAccount(accountId);
+      if (!account) throw new Error(`no account ${accountId}`);
+      if (account.kind === 'strava') {
+        const tokens = parseTokens((await store.getSecrets(account.id)).tokens);
+        // Revoke at Strava first; the tokens are deleted whatever it answers.
+        if (tokens) await deauthorize({ baseUrl: config.stravaUrl, accessToken: tokens.accessToken }).catch((e: Error) => logger.warn('deauthorize failed', { reason: e.message }));
+        cachedClient = null;
+      }
+      await store.deleteAccount(accountId);
+    },
+  };
+
+  async function saveStrava(clientId: string, clientSecret: string, tokens: StravaTokens, name?: string): Promise<Account> {
+    const existing = await stravaSettings();
+    const account = await store.saveAccount({
+      id: existing?.id, kind: 'strava', label: `Strava athlete ${tokens.athleteId ?? ''}${name ? ` (${name})` : ''}`.trim(),
+      settings: { clientId, athleteId: tokens.athleteId, scopes: tokens.scopes, connectedAt: clock.now().toISOString() },
+      secrets: { clientSecret, tokens: JSON.stringify(tokens) },
+    });
+    await store.setAccountStatus(account.id, 'ok', null);
+    cachedClient = null;
+    return account;
+  }
+
+  return {
+    config, store, budget, queue, deps, clock, logger, accounts, storeKind: opened.kind,
+    close: () => opened.close(),
+  };
+}
+
+function parseTokens(raw: string | undefined): StravaTokens | null {
+  if (!raw) return null;
+  return JSON.parse(raw) as StravaTokens;
+}

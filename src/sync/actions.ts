@@ -1,0 +1,31 @@
+// User actions on one workout; each is a ledger-recorded transition.
+import type { SyncRecord } from './ports.js';
+import { DESTINATION, type EngineDeps } from './deps.js';
+
+async function recordOf(deps: EngineDeps, workoutId: string): Promise<SyncRecord> {
+  const record = await deps.store.getRecord(workoutId, DESTINATION);
+  if (!record) throw new Error(`No workout ${workoutId}: see bandsync status or the dashboard for ids`);
+  return record;
+}
+
+export async function retryWorkout(deps: EngineDeps, workoutId: string): Promise<SyncRecord> {
+  const record = await recordOf(deps, workoutId);
+  if (!['failed', 'skipped', 'needs_user'].includes(record.state)) {
+    throw new Error(`${workoutId} is ${record.state}; only failed, skipped or needs_user workouts can be retried`);
+  }
+  // A needs_user record that already reached Strava (HR consent) is re-checked by listing, not re-uploaded.
+  const to = record.activityId ? 'processing' : 'fetched';
+  const moved = await deps.store.transition({ workoutId, destination: DESTINATION, from: [record.state], to, reason: 'retry requested by the user', patch: { attempts: 0, code: null, lastError: null, nextAttemptAt: null } });
+  if (!moved) throw new Error(`${workoutId} changed while retrying; try again`);
+  return moved;
+}
+
+export async function skipWorkout(deps: EngineDeps, workoutId: string, reason: string): Promise<SyncRecord> {
+  const record = await recordOf(deps, workoutId);
+  if (['synced', 'duplicate', 'uploading', 'processing'].includes(record.state)) {
+    throw new Error(`${workoutId} is ${record.state} (already sent to Strava); it cannot be skipped`);
+  }
+  const moved = await deps.store.transition({ workoutId, destination: DESTINATION, from: [record.state], to: 'skipped', reason, patch: { code: 'user' } });
+  if (!moved) throw new Error(`${workoutId} changed while skipping; try again`);
+  return moved;
+}

@@ -1,0 +1,70 @@
+// The whole job behind `bandsync sync`, the daemon's poll and the demo:
+// read every connected source, then upload what is pending. Without `all`
+// (or `since`) only workouts recorded after an account was connected are
+// uploaded: history goes to Strava only when the user asks for a backfill,
+// because Strava has no delete API.
+import type { Account } from './ports.js';
+import { discover, type DiscoverResult } from './discover.js';
+import { runSync, type RunOptions, type RunResult } from './run.js';
+import type { EngineDeps, ProgressListener } from './deps.js';
+
+export interface SyncAllOptions {
+  readonly all?: boolean;
+  readonly since?: string;
+  readonly dryRun?: boolean;
+  readonly accountId?: string;
+  readonly onProgress?: ProgressListener;
+  readonly wait?: RunOptions['wait'];
+  readonly skipDiscovery?: boolean;
+}
+
+export interface SyncSummary {
+  readonly sourceWorkouts: number;
+  readonly newWorkouts: number;
+  readonly uploaded: number;
+  readonly duplicates: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly needsUser: number;
+  readonly pending: number;
+  readonly held: number;
+  readonly retryAt: string | null;
+  readonly stoppedBy: string | null;
+  readonly accounts: { id: string; kind: string; discovery: DiscoverResult | null; problem: string | null }[];
+  readonly plan: RunResult['plan'];
+}
+
+export const SOURCE_KINDS = new Set(['zepp-cloud', 'zepp-export', 'gadgetbridge', 'files']);
+
+/** The earliest start a run without --all uploads for this account. */
+export function uploadFloor(account: Account, options: SyncAllOptions): string | undefined {
+  if (options.all) return options.since;
+  if (options.since) return options.since;
+  const connectedAt = account.settings.connectedAt;
+  return typeof connectedAt === 'string' ? connectedAt : undefined;
+}
+
+export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): Promise<SyncSummary> {
+  const accounts = (await deps.store.listAccounts()).filter((a) => SOURCE_KINDS.has(a.kind) && (!options.accountId || a.id === options.accountId));
+  const report: SyncSummary['accounts'] = [];
+  let sourceWorkouts = 0, newWorkouts = 0;
+  for (const account of accounts) {
+    if (options.skipDiscovery) { report.push({ id: account.id, kind: account.kind, discovery: null, problem: account.problem }); continue; }
+    const discovery = await discover(deps, account, { onProgress: options.onProgress });
+    sourceWorkouts += discovery.listed;
+    newWorkouts += discovery.stored;
+    report.push({ id: account.id, kind: account.kind, discovery, problem: discovery.stoppedBy });
+  }
+  const totals = { uploaded: 0, duplicates: 0, skipped: 0, failed: 0, needsUser: 0, pending: 0, held: 0 };
+  let retryAt: string | null = null, stoppedBy: string | null = null;
+  const plan: RunResult['plan'] = [];
+  for (const account of accounts) {
+    const r = await runSync(deps, { since: uploadFloor(account, options), accountId: account.id, dryRun: options.dryRun, onProgress: options.onProgress, wait: options.wait });
+    for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
+    plan.push(...r.plan);
+    retryAt ??= r.retryAt;
+    stoppedBy ??= r.stoppedBy;
+    if (r.stoppedBy) break;
+  }
+  return { sourceWorkouts, newWorkouts, ...totals, retryAt, stoppedBy, accounts: report, plan };
+}
