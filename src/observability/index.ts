@@ -1,0 +1,5 @@
+// Public surface of observability: logs, metrics, notifications, doctor checks.
+export { createLogger, silentLogger, type LoggerOptions, type LogLevel } from './logger.js';
+export { createRedactor, isSecretField, REDACTED, type Redactor } from './redact.js';
+export { renderMetrics, METRICS_CONTENT_TYPE, type MetricsSnapshot, type SourcePollStat, type QueueStat } from './metrics.js';
+export { createNotifier, problemFromRecord, type Notifier, type NotifierOptions, type Problem, type NotifyResult, type SmtpSettings } from './notifier.js';
