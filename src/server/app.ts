@@ -1,0 +1,43 @@
+// The dashboard as a Hono app: guards first, then static assets and pages.
+import { Hono } from 'hono';
+import { registerAssets } from './assets.js';
+import type { ServerDeps } from './deps.js';
+import { registerBackfill } from './pages/backfill.js';
+import { registerConnect } from './pages/connect.js';
+import { registerEvents } from './pages/events.js';
+import { registerLogin } from './pages/login.js';
+import { registerOverview } from './pages/overview.js';
+import { registerSettings } from './pages/settings.js';
+import { registerWorkout } from './pages/workout.js';
+import { registerWorkouts } from './pages/workouts.js';
+import { csrfGuard, loopbackHostGuard, securityHeaders, sessionGuard, type AppEnv } from './security.js';
+import { SessionStore } from './sessions.js';
+
+export function createApp(deps: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const sessions = new SessionStore(deps.now);
+  const tileOrigin = deps.tileUrl ? new URL(deps.tileUrl.replace(/[{}]/g, '')).origin : null;
+
+  app.use('*', securityHeaders(tileOrigin));
+  app.use('*', loopbackHostGuard(deps.security));
+  app.use('*', sessionGuard(sessions, deps.security));
+  app.use('*', csrfGuard());
+
+  registerAssets(app);
+  registerLogin(app, deps, sessions);
+  registerOverview(app, deps);
+  registerEvents(app, deps);
+  registerWorkouts(app, deps);
+  registerWorkout(app, deps);
+  registerBackfill(app, deps);
+  registerConnect(app, deps);
+  registerSettings(app, deps);
+
+  app.onError((err, c) => {
+    // Log the message only: engine and store errors carry no secrets by contract,
+    // and the stack adds nothing for the user.
+    deps.logger?.error('dashboard request failed', { path: c.req.path, error: err.message });
+    return c.text('Something went wrong on the server; see the bandsync log.', 500);
+  });
+  return app;
+}

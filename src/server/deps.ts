@@ -1,0 +1,158 @@
+// What the dashboard needs from the rest of bandsync. The server owns these
+// ports (DESIGN convention 2): the store and rate budget come from sync/ports,
+// and DashboardEngine is the small set of actions the pages trigger. The
+// composition root (src/compose.ts) wires concrete implementations in.
+import type { Account, Logger, RateBudgetStore, Store } from '../sync/ports.js';
+
+export type PlanDecision = 'upload' | 'duplicate' | 'skip' | 'hold';
+
+/** One row of a dry-run plan: what would happen to a workout, and why. */
+export interface PlanRow {
+  readonly workoutId: string;
+  readonly startTime: string; // ISO UTC
+  readonly sport: string;
+  readonly decision: PlanDecision;
+  readonly reason: string;
+}
+
+/** A backfill range; both ends optional (open range = whole history). ISO UTC. */
+export interface BackfillRange {
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/** Live progress of the current (or last) backfill, as sent over server-sent events. */
+export interface BackfillProgress {
+  readonly runId: string;
+  readonly total: number;
+  /** Workouts that reached a final state in this run (synced, duplicate, skipped, failed, needs_user). */
+  readonly done: number;
+  readonly uploaded: number;
+  readonly duplicates: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly finished: boolean;
+  /** Why the run waits, if it does (e.g. "rate limit: resumes 10:45 UTC"). */
+  readonly waiting?: string | null;
+}
+
+export type ProgressListener = (progress: BackfillProgress) => void;
+
+/** What Strava reports for the activity a workout became. Null fields: Strava does not say. */
+export interface RemoteNumbers {
+  readonly activityId: string;
+  readonly distanceMeters: number | null;
+  readonly movingSeconds: number | null;
+  readonly elapsedSeconds: number | null;
+  readonly elevationGainMeters: number | null;
+  readonly avgHeartRate: number | null;
+  readonly calories: number | null;
+}
+
+/** A user sport-mapping rule: a source sport code (or our sport) → a Strava sport_type. */
+export interface SportRule {
+  /** The source's raw sport code (e.g. Zepp "1"); matched before `sport`. */
+  readonly rawSport?: string;
+  /** Our normalized sport (e.g. "treadmill"). */
+  readonly sport?: string;
+  readonly sportType: string;
+}
+
+/** What a rule set would change, for the settings preview. */
+export interface RulePreviewRow {
+  readonly workoutId: string;
+  readonly startTime: string;
+  readonly sport: string;
+  readonly rawSport: string | null;
+  readonly from: string; // sport_type without the rules
+  readonly to: string; // sport_type with the rules
+}
+
+export type Visibility = 'everyone' | 'followers_only' | 'only_me';
+
+export interface DashboardSettings {
+  readonly sportRules: readonly SportRule[];
+  readonly privacy: {
+    /** Upload backfilled history hidden from home feeds (F13). */
+    readonly hideBackfillFromHome: boolean;
+    readonly backfillVisibility: Visibility;
+  };
+  readonly pollIntervalSeconds: number;
+  /** Device name written into uploaded files; null = the band model (F6). */
+  readonly deviceName: string | null;
+}
+
+export type ZeppConnectInput =
+  | { readonly method: 'token'; readonly appToken: string; readonly userId?: string }
+  | { readonly method: 'password'; readonly email: string; readonly password: string };
+
+export type LocalSourceInput =
+  | { readonly kind: 'zepp-export'; readonly fileName: string; readonly bytes: Uint8Array }
+  | { readonly kind: 'gadgetbridge' | 'files'; readonly path: string };
+
+export interface EngineStatus {
+  /** When the daemon next polls the sources; null when not scheduled (serve-only mode). */
+  readonly nextPollAt: string | null;
+  /** The running or most recent backfill; null when none ran. */
+  readonly backfill: BackfillProgress | null;
+}
+
+/**
+ * The actions the dashboard triggers. Every method throws an Error whose
+ * message is safe to show to the user (no secrets) when the action fails.
+ */
+export interface DashboardEngine {
+  status(): Promise<EngineStatus>;
+
+  planBackfill(range: BackfillRange): Promise<PlanRow[]>;
+  /** Starts the backfill of exactly what planBackfill(range) approved; returns the run id. */
+  startBackfill(range: BackfillRange): Promise<{ runId: string }>;
+  /** Progress events of backfills; returns the unsubscribe function. */
+  subscribe(listener: ProgressListener): () => void;
+
+  retry(workoutId: string): Promise<void>;
+  skip(workoutId: string): Promise<void>;
+  uploadNow(workoutId: string): Promise<void>;
+  remapSport(workoutId: string, sportType: string): Promise<void>;
+  exportWorkout(workoutId: string, format: 'fit' | 'tcx' | 'gpx'): Promise<Uint8Array>;
+  /** What Strava reports for the workout's activity; null when not on Strava (yet). */
+  remoteNumbers(workoutId: string): Promise<RemoteNumbers | null>;
+
+  /** Begins OAuth: stores a fresh `state` and returns Strava's authorize URL for this redirect URI. */
+  stravaConnectStart(redirectUri: string): Promise<{ authorizeUrl: string }>;
+  /** Finishes OAuth: checks `state`, exchanges the code, checks the granted scope, saves the account. */
+  stravaConnectCallback(input: { code: string; state: string; scope: string | null }): Promise<Account>;
+  connectZepp(input: ZeppConnectInput): Promise<Account>;
+  connectLocal(input: LocalSourceInput): Promise<Account>;
+  /** Revokes (Strava deauthorize) where the service allows it, then removes the account's tokens. */
+  disconnect(accountId: string): Promise<void>;
+
+  getSettings(): Promise<DashboardSettings>;
+  /** Validates and saves; throws with a user-facing message on an invalid value. */
+  setSettings(settings: DashboardSettings): Promise<void>;
+  /** Which stored workouts the given rules would map differently (at most `limit` rows). */
+  previewSportRules(rules: readonly SportRule[], limit: number): Promise<RulePreviewRow[]>;
+}
+
+export interface ServerSecurity {
+  /** scrypt hash from hashPassword() (src/server/password.ts); unset = no login. */
+  readonly password?: string;
+  /** True when bound to a non-loopback address; then a password is mandatory. */
+  readonly remote: boolean;
+}
+
+export interface ServerDeps {
+  readonly store: Store;
+  readonly budget: RateBudgetStore;
+  readonly engine: DashboardEngine;
+  readonly now: () => Date;
+  readonly security: ServerSecurity;
+  readonly logger?: Logger;
+  /** Base of Strava's web pages, for activity links. Default https://www.strava.com. */
+  readonly stravaWebUrl?: string;
+  /**
+   * Map tile URL template for Leaflet (e.g. an OSM tile server). Unset = the
+   * dashboard's own plain grid tiles, so maps work offline and under the CSP.
+   */
+  readonly tileUrl?: string;
+}

@@ -1,0 +1,148 @@
+// Connect: Strava by OAuth (button → Strava → callback here), Zepp by app
+// token or e-mail/password, an export zip, a Gadgetbridge database or a
+// folder; disconnect with a confirmation. Secrets go in, never come out.
+import type { Hono } from 'hono';
+import type { LocalSourceInput, ServerDeps, ZeppConnectInput } from '../deps.js';
+import type { AppEnv } from '../security.js';
+import { csrfField, fmtTime, html, type Html } from '../views/html.js';
+import { layout } from '../views/layout.js';
+import { accountHealth } from './overview.js';
+import { errorText, formString, redirectWith, render, type Ctx } from './render.js';
+
+const CALLBACK_PATH = '/connect/strava/callback';
+
+export function registerConnect(app: Hono<AppEnv>, deps: ServerDeps): void {
+  app.get('/connect', async (c) => {
+    const csrf = c.get('session').csrf;
+    const now = deps.now();
+    const accounts = await deps.store.listAccounts();
+    const strava = accounts.find((a) => a.kind === 'strava');
+    const body = html`<h1>Connect</h1>
+<section class="card" id="accounts"><h2>Connected</h2>
+${accounts.length ? html`<table><tbody>${accounts.map((a) => {
+      const h = accountHealth(a, now);
+      return html`<tr data-account="${a.id}"><th>${a.label}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td><td class="muted">since ${fmtTime(a.createdAt)}</td>
+<td><a class="button danger" href="/connect/${encodeURIComponent(a.id)}/disconnect">Disconnect…</a></td></tr>`;
+    })}</tbody></table>` : html`<p class="muted">Nothing connected yet.</p>`}
+</section>
+<section class="card" id="strava"><h2>Strava</h2>
+<form method="post" action="/connect/strava">${csrfField(csrf)}<button id="connect-strava">${strava ? 'Re-connect Strava' : 'Connect with Strava'}</button>
+<span class="muted">You will be sent to Strava to allow uploads (activity:write) and reading your activities (activity:read_all).</span></form>
+</section>
+<section class="card" id="zepp"><h2>Zepp cloud</h2>
+<form method="post" action="/connect/zepp">${csrfField(csrf)}<input type="hidden" name="method" value="token">
+<label>App token <input type="password" name="appToken" autocomplete="off" required></label>
+<label>User id (optional) <input name="userId" autocomplete="off"></label><button>Connect with token</button></form>
+<form method="post" action="/connect/zepp">${csrfField(csrf)}<input type="hidden" name="method" value="password">
+<label>E-mail <input type="email" name="email" autocomplete="username" required></label>
+<label>Password <input type="password" name="password" autocomplete="current-password" required></label><button>Connect with e-mail</button></form>
+</section>
+<section class="card" id="local"><h2>Files on this machine</h2>
+<form method="post" action="/connect/export" enctype="multipart/form-data">${csrfField(csrf)}
+<label>Zepp / Mi Fit export zip <input type="file" name="file" accept=".zip" required></label><button>Import export</button></form>
+<form method="post" action="/connect/local">${csrfField(csrf)}
+<label>Kind <select name="kind"><option value="gadgetbridge">Gadgetbridge database</option><option value="files">Folder of FIT/TCX/GPX</option></select></label>
+<label>Path <input name="path" required size="40"></label><button>Add</button></form>
+</section>`;
+    return render(c, { title: 'Connect', active: 'connect' }, body as Html);
+  });
+
+  app.post('/connect/strava', async (c) => {
+    const redirectUri = new URL(CALLBACK_PATH, c.req.url).toString();
+    try {
+      const { authorizeUrl } = await deps.engine.stravaConnectStart(redirectUri);
+      return c.redirect(authorizeUrl, 303);
+    } catch (err) {
+      return redirectWith(c, '/connect', 'error', errorText(err));
+    }
+  });
+
+  // Strava sends the browser back here. The SameSite=Strict cookie is absent on
+  // this cross-site arrival, so the page answers on its own and then moves on
+  // with a same-site navigation (which carries the cookie again).
+  app.get(CALLBACK_PATH, async (c) => {
+    const error = c.req.query('error');
+    const code = c.req.query('code');
+    const state = c.req.query('state');
+    let message: { kind: 'ok' | 'error'; text: string };
+    if (error) message = { kind: 'error', text: error === 'access_denied' ? 'Strava access was not granted.' : 'Strava reported an error; try again.' };
+    else if (!code || !state) message = { kind: 'error', text: 'The Strava answer lacks its code or state; start again from Connect.' };
+    else {
+      try {
+        const account = await deps.engine.stravaConnectCallback({ code, state, scope: c.req.query('scope') ?? null });
+        message = { kind: 'ok', text: `Strava connected: ${account.label}.` };
+      } catch (err) {
+        message = { kind: 'error', text: errorText(err) };
+      }
+    }
+    c.header('Cache-Control', 'no-store');
+    const body = html`<h1>Strava</h1><p><a href="/connect" id="continue">Continue to the dashboard</a></p><meta http-equiv="refresh" content="1;url=/connect">`;
+    return c.html(layout({ title: 'Strava', active: 'none', csrf: '', flash: message }, body as Html), message.kind === 'ok' ? 200 : 400);
+  });
+
+  app.post('/connect/zepp', async (c) => {
+    const method = await formString(c, 'method');
+    let input: ZeppConnectInput;
+    if (method === 'token') {
+      const appToken = await formString(c, 'appToken');
+      const userId = await formString(c, 'userId');
+      if (!appToken) return redirectWith(c, '/connect', 'error', 'Paste the Zepp app token.');
+      input = { method: 'token', appToken, ...(userId ? { userId } : {}) };
+    } else {
+      const email = await formString(c, 'email');
+      const password = await formString(c, 'password');
+      if (!email || !password) return redirectWith(c, '/connect', 'error', 'Give the Zepp e-mail and password.');
+      input = { method: 'password', email, password };
+    }
+    try {
+      const account = await deps.engine.connectZepp(input);
+      return redirectWith(c, '/connect', 'ok', `Zepp connected: ${account.label}.`);
+    } catch (err) {
+      return redirectWith(c, '/connect', 'error', errorText(err));
+    }
+  });
+
+  app.post('/connect/export', async (c) => {
+    const file = (await c.req.parseBody())['file'];
+    if (!(file instanceof File) || file.size === 0) return redirectWith(c, '/connect', 'error', 'Choose the export zip file.');
+    return connectLocal(c, { kind: 'zepp-export', fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+  });
+
+  app.post('/connect/local', async (c) => {
+    const kind = await formString(c, 'kind');
+    const path = await formString(c, 'path');
+    if (kind !== 'gadgetbridge' && kind !== 'files') return redirectWith(c, '/connect', 'error', 'Choose Gadgetbridge or a folder.');
+    if (!path) return redirectWith(c, '/connect', 'error', 'Give the path.');
+    return connectLocal(c, { kind, path });
+  });
+
+  async function connectLocal(c: Ctx, input: LocalSourceInput): Promise<Response> {
+    try {
+      const account = await deps.engine.connectLocal(input);
+      return redirectWith(c, '/connect', 'ok', `Added ${account.label}.`);
+    } catch (err) {
+      return redirectWith(c, '/connect', 'error', errorText(err));
+    }
+  }
+
+  app.get('/connect/:id/disconnect', async (c) => {
+    const account = await deps.store.getAccount(c.req.param('id'));
+    if (!account) return redirectWith(c, '/connect', 'error', 'No such account.');
+    const body = html`<h1>Disconnect ${account.label}?</h1>
+<p>${account.kind === 'strava' ? 'bandsync revokes its Strava access and forgets the tokens. Activities already on Strava stay there.' : 'bandsync forgets this account\'s login. Workouts already imported stay in the list.'}</p>
+<form method="post" action="/connect/${encodeURIComponent(account.id)}/disconnect">${csrfField(c.get('session').csrf)}
+<button class="danger" id="confirm-disconnect">Disconnect</button> <a href="/connect">Cancel</a></form>`;
+    return render(c, { title: 'Disconnect', active: 'connect' }, body as Html);
+  });
+
+  app.post('/connect/:id/disconnect', async (c) => {
+    const account = await deps.store.getAccount(c.req.param('id'));
+    if (!account) return redirectWith(c, '/connect', 'error', 'No such account.');
+    try {
+      await deps.engine.disconnect(account.id);
+      return redirectWith(c, '/connect', 'ok', `${account.label} disconnected.`);
+    } catch (err) {
+      return redirectWith(c, '/connect', 'error', errorText(err));
+    }
+  });
+}

@@ -1,0 +1,51 @@
+// Server-sent events: backfill progress as the engine reports it, and the
+// rate budget every few seconds, so Overview and Backfill stay live.
+import type { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { BackfillProgress, ServerDeps } from '../deps.js';
+import type { AppEnv } from '../security.js';
+
+const BUDGET_EVERY_MS = 5000;
+
+export function registerEvents(app: Hono<AppEnv>, deps: ServerDeps): void {
+  app.get('/events', (c) => {
+    c.header('Cache-Control', 'no-store');
+    return streamSSE(c, async (stream) => {
+      let id = 0;
+      const queue: BackfillProgress[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = deps.engine.subscribe((p) => {
+        queue.push(p);
+        wake?.();
+      });
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+        wake?.();
+      });
+      try {
+        const status = await deps.engine.status();
+        if (status.backfill) await stream.writeSSE({ event: 'progress', data: JSON.stringify(status.backfill), id: String(++id) });
+        let lastBudget = 0;
+        while (!closed) {
+          while (queue.length) {
+            const p = queue.shift() as BackfillProgress;
+            await stream.writeSSE({ event: 'progress', data: JSON.stringify(p), id: String(++id) });
+          }
+          if (Date.now() - lastBudget >= BUDGET_EVERY_MS) {
+            lastBudget = Date.now();
+            const budget = await deps.budget.snapshot(deps.now());
+            await stream.writeSSE({ event: 'budget', data: JSON.stringify(budget), id: String(++id) });
+          }
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            setTimeout(resolve, BUDGET_EVERY_MS).unref?.();
+          });
+          wake = null;
+        }
+      } finally {
+        unsubscribe();
+      }
+    });
+  });
+}
