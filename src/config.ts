@@ -39,7 +39,7 @@ const EmailSchema = z.strictObject({
 });
 
 export const ConfigSchema = z.strictObject({
-  dataDir: z.string().describe('Where the embedded database, key file and lock live'),
+  dataDir: z.string().describe('Where the embedded database, key file and lock live; unset = the per-user data directory (~/.local/share/bandsync on Linux)'),
   databaseUrl: z.string().optional().describe('PostgreSQL server URL; unset = embedded PGlite in dataDir'),
   secretKey: z.string().optional().describe('Key for encrypting tokens at rest (base64, 32 bytes); unset = generated key file'),
   zeppUrl: z.string().url().optional().describe('Zepp cloud API base URL; unset = discovered from the account region'),
@@ -55,7 +55,7 @@ export const ConfigSchema = z.strictObject({
   logFormat: z.enum(['auto', 'json', 'pretty']).default('auto').describe('auto = JSON lines when stderr is not a terminal'),
   watchDir: z.string().optional().describe('Folder of FIT/TCX/GPX files the daemon watches for new workouts'),
   strict: z.boolean().default(false).describe('Unknown sport codes need a rule (needs_user) instead of a safe fallback'),
-  sportRules: z.array(SportRule).default([]).describe('Ordered sport rules; the first match wins (file only, see below)'),
+  sportRules: z.array(SportRule).default([]).describe('Ordered sport rules `{ match = { code, device, hasGps, name }, sportType = "…" }` or `skip = true`; the first match wins (config file only)'),
   notify: z
     .strictObject({
       webhookUrl: z.string().url().optional().describe('POSTed a JSON message when a problem needs you'),

@@ -1,0 +1,58 @@
+// bandsync config check | show: validate the configuration (file + env) and
+// print the effective values with where each came from, secrets masked.
+import type { Command } from 'commander';
+import { ConfigError, defaultConfigFile, describeOrigin, loadConfigDetailed, type LoadedConfig } from '../../config.js';
+import { maskConfig } from '../../config/mask.js';
+
+interface Opts { config?: string; json?: boolean }
+
+function load(opts: Opts): LoadedConfig {
+  return loadConfigDetailed({ configFile: opts.config });
+}
+
+/** Flattens to dotted keys so every line says `key = value  (origin)`. */
+function flatten(value: unknown, prefix = ''): [string, unknown][] {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value).flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [[prefix, value]];
+}
+
+export function register(program: Command): void {
+  const config = program.command('config').description('Check or show the configuration (file, environment, flags)');
+
+  config
+    .command('check')
+    .description('Validate the config file and environment; exit 1 with every problem and its line')
+    .option('--config <file>', 'config file (default: BANDSYNC_CONFIG or the per-user config.toml)')
+    .action((opts: Opts) => {
+      try {
+        const loaded = load(opts);
+        process.stdout.write(`config OK (${loaded.file ?? `no file; ${defaultConfigFile()} does not exist — defaults and environment only`})\n`);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  config
+    .command('show')
+    .description('Print the effective configuration, secrets masked')
+    .option('--config <file>', 'config file (default: BANDSYNC_CONFIG or the per-user config.toml)')
+    .option('--json', 'print one JSON object')
+    .action((opts: Opts) => {
+      const loaded = load(opts);
+      const masked = maskConfig(loaded.config);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ file: loaded.file, config: masked }, null, 2) + '\n');
+        return;
+      }
+      const lines = [`# file: ${loaded.file ?? '(none)'}`];
+      for (const [key, value] of flatten(masked)) {
+        const origin = loaded.origins.get(key);
+        lines.push(`${key} = ${JSON.stringify(value)}${origin ? `  # ${describeOrigin(origin)}` : '  # default'}`);
+      }
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}
