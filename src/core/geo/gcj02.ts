@@ -5,7 +5,7 @@
 // transform (fixed point), which converges to < 1e-7° in a few rounds, far
 // better than the ~1–2 m the one-step inverse leaves.
 const A = 6378245.0;
-const EE = 0.00669342162296594323;
+const EE = 0.006693421622965943;
 
 /** The obfuscation applies only inside mainland China (rough bounding box, as all implementations use). */
 export function outOfChina(lat: number, lon: number): boolean {
