@@ -84,7 +84,7 @@ function toWorkout(m: Messages, issues: Issue[]): DecodeResult {
       utcOffsetSeconds: Math.abs(utcOffsetSeconds) <= 18 * 3600 ? utcOffsetSeconds : 0,
       elapsedSeconds: elapsed,
       samples,
-      pauses: toPauses(m.eventMesgs ?? [], at),
+      pauses: toPauses(m.eventMesgs ?? [], at, elapsed),
       laps: (m.lapMesgs ?? []).map((l) => toLap(l, at)).filter((l): l is Lap => l != null),
       lengths: (m.lengthMesgs ?? []).map((l) => toLength(l, at)).filter((l): l is Length => l != null),
       poolLengthMeters: num(session?.poolLength),
@@ -130,8 +130,8 @@ function toSamples(records: AnyMesg[], startMs: number): Samples {
   return { t, ...out };
 }
 
-/** Timer stop(All) … start pairs are pauses; a stop with no later start ends the activity. */
-function toPauses(events: AnyMesg[], at: (v: unknown) => number | undefined): Pause[] {
+/** Timer stop(All) … start pairs are pauses; a final stop ≥1 s before the end pauses the tail. */
+function toPauses(events: AnyMesg[], at: (v: unknown) => number | undefined, elapsed: number): Pause[] {
   const pauses: Pause[] = [];
   let stoppedAt: number | undefined;
   let stopKind: Pause['kind'];
@@ -147,6 +147,8 @@ function toPauses(events: AnyMesg[], at: (v: unknown) => number | undefined): Pa
       stoppedAt = undefined;
     }
   }
+  // Stopped before the session ended and never restarted: the tail is not active time.
+  if (stoppedAt != null && elapsed - stoppedAt >= 1) pauses.push({ startOffset: stoppedAt, endOffset: elapsed, kind: stopKind });
   return pauses;
 }
 

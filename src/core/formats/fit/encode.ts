@@ -54,7 +54,8 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
 
   put(enc, M.EVENT, { timestamp: end, event: 'timer', eventType: 'stopAll', data: 0, eventGroup: 0 });
 
-  const timer = timerSeconds({ elapsedSeconds: w.elapsedSeconds, pauses });
+  // The band's own active time wins (F3: Strava's moving time must equal it).
+  const timer = w.totals.timerSeconds ?? timerSeconds({ elapsedSeconds: w.elapsedSeconds, pauses });
   const distance = totalDistanceMeters(w);
   const hr = heartRateStats(w);
   const numLaps = Math.max(1, w.laps.length);
