@@ -1,0 +1,269 @@
+// The simulator's world: one application, one athlete, its tokens, uploads
+// and activities, on an injected clock.
+import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { summarizeFit, summarizeXml, type FileSummary } from './file-summary.js';
+import { RateLimiter, type Limits } from './rate-limit.js';
+
+export const STATUS = {
+  processing: 'Your activity is still being processed.',
+  ready: 'Your activity is ready.',
+  error: 'There was an error processing your activity.',
+  deleted: 'The created activity has been deleted.',
+} as const;
+
+export const TOKEN_LIFETIME_S = 21_600;
+
+export interface SimUpload {
+  readonly uploadId: number;
+  /** external_id as sent (null when none was). */
+  readonly externalId: string | null;
+  readonly fileName: string;
+  readonly dataType: string;
+  /** The file exactly as received (before any gunzip). */
+  readonly bytes: Uint8Array;
+  readonly name: string | null;
+  readonly description: string | null;
+  readonly sportType: string | null;
+  readonly trainer: boolean;
+  readonly commute: boolean;
+  readonly hideFromHome: boolean;
+  readonly createdAtMs: number;
+  polls: number;
+  status: string;
+  error: string | null;
+  /** external_id as Strava reports it once processed (with the data type appended). */
+  storedExternalId: string | null;
+  activityId: number | null;
+  readonly summary: FileSummary | null;
+  readonly parseError: string | null;
+}
+
+export interface SimActivity {
+  readonly id: number;
+  externalId: string | null;
+  uploadId: number | null;
+  name: string;
+  description: string | null;
+  sportType: string;
+  startMs: number;
+  utcOffsetSeconds: number;
+  elapsedSeconds: number;
+  movingSeconds: number;
+  distanceMeters: number;
+  /** What Strava shows: false when HR was sent but health-data consent is off. */
+  hasHeartrate: boolean;
+  /** Whether the file carried HR at all. */
+  sentHeartrate: boolean;
+  averageHeartrate: number | null;
+  maxHeartrate: number | null;
+  calories: number | null;
+  trainer: boolean;
+  commute: boolean;
+  manual: boolean;
+  hideFromHome: boolean;
+  hasGps: boolean;
+  deviceName: string | null;
+}
+
+interface AccessToken { athleteId: number; scopes: string[]; expiresAtMs: number }
+
+export interface SimOptions {
+  now: () => Date;
+  clientId: string;
+  clientSecret: string;
+  limits: Limits;
+  processingPolls: number;
+  processingSeconds: number;
+  athleteUtcOffsetSeconds: number;
+}
+
+export const ATHLETE = {
+  id: 134815,
+  username: 'bandsync_sim',
+  resource_state: 2,
+  firstname: 'Sim',
+  lastname: 'Athlete',
+  city: 'Lisbon',
+  state: 'Lisboa',
+  country: 'Portugal',
+  sex: 'F',
+  premium: false,
+  summit: false,
+  created_at: '2019-03-01T10:00:00Z',
+  updated_at: '2026-01-01T10:00:00Z',
+  badge_type_id: 0,
+  profile_medium: 'avatar/athlete/medium.png',
+  profile: 'avatar/athlete/large.png',
+  friend: null,
+  follower: null,
+};
+
+const token = (): string => randomBytes(20).toString('hex');
+
+export class SimState {
+  readonly limiter: RateLimiter;
+  readonly uploads: SimUpload[] = [];
+  readonly activities: SimActivity[] = [];
+  readonly codes = new Map<string, { scopes: string[]; used: boolean }>();
+  readonly refreshTokens = new Map<string, { athleteId: number; scopes: string[] }>();
+  readonly accessTokens = new Map<string, AccessToken>();
+  hrConsent = true;
+  grantedScopes: string[] | null = null;
+  rotations = 0;
+  private nextUploadId = 8_919_698_041;
+  private nextActivityId = 8_319_193_780;
+
+  constructor(readonly options: SimOptions) {
+    this.limiter = new RateLimiter(options.limits);
+  }
+
+  nowMs(): number {
+    return this.options.now().getTime();
+  }
+
+  issueRefreshToken(scopes: string[]): string {
+    const t = token();
+    this.refreshTokens.set(t, { athleteId: ATHLETE.id, scopes });
+    return t;
+  }
+
+  issueCode(scopes: string[]): string {
+    const c = token();
+    this.codes.set(c, { scopes, used: false });
+    return c;
+  }
+
+  /** Strava returns the same access token while it has more than an hour left. */
+  accessTokenFor(athleteId: number, scopes: string[]): { token: string; record: AccessToken } {
+    const now = this.nowMs();
+    for (const [t, rec] of this.accessTokens) {
+      if (rec.athleteId === athleteId && rec.expiresAtMs - now > 3_600_000 && rec.scopes.join() === scopes.join()) return { token: t, record: rec };
+    }
+    const record = { athleteId, scopes, expiresAtMs: now + TOKEN_LIFETIME_S * 1000 };
+    const t = token();
+    this.accessTokens.set(t, record);
+    return { token: t, record };
+  }
+
+  authenticate(bearer: string | null): AccessToken | null {
+    if (!bearer) return null;
+    const rec = this.accessTokens.get(bearer);
+    if (!rec || rec.expiresAtMs <= this.nowMs()) return null;
+    return rec;
+  }
+
+  /** The athlete revokes the app: every token dies. */
+  deauthorizeAthlete(): void {
+    this.accessTokens.clear();
+    this.refreshTokens.clear();
+  }
+
+  addUpload(input: Omit<SimUpload, 'uploadId' | 'createdAtMs' | 'polls' | 'status' | 'error' | 'storedExternalId' | 'activityId' | 'summary' | 'parseError'>): SimUpload {
+    let summary: FileSummary | null = null;
+    let parseError: string | null = null;
+    try {
+      const base = input.dataType.replace(/\.gz$/, '');
+      const raw = input.dataType.endsWith('.gz') ? new Uint8Array(gunzipSync(input.bytes)) : input.bytes;
+      summary = base === 'fit' ? summarizeFit(raw) : summarizeXml(new TextDecoder().decode(raw), base as 'tcx' | 'gpx');
+    } catch (err) {
+      parseError = err instanceof Error ? err.message : String(err);
+    }
+    const upload: SimUpload = {
+      ...input,
+      uploadId: this.nextUploadId++,
+      createdAtMs: this.nowMs(),
+      polls: 0,
+      status: STATUS.processing,
+      error: null,
+      storedExternalId: null,
+      activityId: null,
+      summary,
+      parseError,
+    };
+    this.uploads.push(upload);
+    return upload;
+  }
+
+  /** Processing ends after `processingPolls` polls that still said "processing", or after `processingSeconds`. */
+  settleDue(): void {
+    const now = this.nowMs();
+    for (const u of this.uploads) {
+      if (u.status === STATUS.processing && now - u.createdAtMs >= this.options.processingSeconds * 1000) this.settle(u);
+    }
+  }
+
+  poll(u: SimUpload): void {
+    if (u.status !== STATUS.processing) return;
+    if (u.polls >= this.options.processingPolls) this.settle(u);
+    u.polls++;
+  }
+
+  private settle(u: SimUpload): void {
+    const ext = u.dataType.replace(/\.gz$/, '');
+    const externalId = u.externalId !== null ? `${u.externalId}.${ext}` : u.fileName;
+    if (!u.summary) {
+      u.status = STATUS.error;
+      u.error = `The upload appears to be malformed and we are unable to process it (${u.parseError ?? 'unreadable'})`;
+      return;
+    }
+    const summary = u.summary;
+    // Strava's rule is unpublished; modelled as the same external_id or the
+    // same start second as an activity the athlete already has.
+    const dup = this.activities.find((a) => (a.externalId !== null && a.externalId === externalId)
+      || Math.floor(a.startMs / 1000) === Math.floor(summary.startMs / 1000));
+    if (dup) {
+      u.status = STATUS.error;
+      u.error = `${externalId} duplicate of activity ${dup.id}`;
+      return;
+    }
+    const activity: SimActivity = {
+      id: this.nextActivityId++,
+      externalId,
+      uploadId: u.uploadId,
+      name: u.name ?? defaultName(summary.startMs, summary.sportType ?? 'Workout', summary.utcOffsetSeconds ?? this.options.athleteUtcOffsetSeconds),
+      description: u.description,
+      sportType: u.sportType ?? summary.sportType ?? 'Workout',
+      startMs: summary.startMs,
+      utcOffsetSeconds: summary.utcOffsetSeconds ?? this.options.athleteUtcOffsetSeconds,
+      elapsedSeconds: summary.elapsedSeconds,
+      movingSeconds: summary.movingSeconds,
+      distanceMeters: summary.distanceMeters,
+      hasHeartrate: summary.hasHeartrate && this.hrConsent,
+      sentHeartrate: summary.hasHeartrate,
+      averageHeartrate: this.hrConsent ? summary.avgHeartrate : null,
+      maxHeartrate: this.hrConsent ? summary.maxHeartrate : null,
+      calories: summary.calories,
+      trainer: u.trainer || !summary.hasGps,
+      commute: u.commute,
+      manual: false,
+      hideFromHome: u.hideFromHome,
+      hasGps: summary.hasGps,
+      deviceName: deviceName(summary.manufacturer),
+    };
+    this.activities.push(activity);
+    u.status = STATUS.ready;
+    u.storedExternalId = externalId;
+    u.activityId = activity.id;
+  }
+
+  addManual(input: Omit<SimActivity, 'id'>): SimActivity {
+    const activity: SimActivity = { ...input, id: this.nextActivityId++ };
+    this.activities.push(activity);
+    return activity;
+  }
+}
+
+function deviceName(manufacturer: string | number | null): string | null {
+  // Strava shows a name only for devices on its list; Zepp's own link shows "Huami Amazfit Pace".
+  if (manufacturer === 'zepp' || manufacturer === 339 || manufacturer === 'huami') return 'Huami Amazfit Pace';
+  if (manufacturer === 'garmin') return 'Garmin';
+  return null;
+}
+
+function defaultName(startMs: number, sportType: string, offsetS: number): string {
+  const hour = new Date(startMs + offsetS * 1000).getUTCHours();
+  const part = hour < 5 ? 'Night' : hour < 12 ? 'Morning' : hour < 14 ? 'Lunch' : hour < 18 ? 'Afternoon' : hour < 21 ? 'Evening' : 'Night';
+  const noun: Record<string, string> = { Run: 'Run', Ride: 'Ride', Walk: 'Walk', Hike: 'Hike', Swim: 'Swim' };
+  return `${part} ${noun[sportType] ?? 'Activity'}`;
+}
