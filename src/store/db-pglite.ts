@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable, Row } from './db.js';
 import { checkSchemaName } from './db.js';
 import { NamedMutex } from './mutex.js';
+import { isFreshDataDir, readTemplate, saveTemplate } from './pglite-template.js';
 
 interface PgliteLike {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -28,7 +29,10 @@ export interface PgliteDb extends Db {
 
 export async function openPgliteDb(dir: string, schema: string): Promise<PgliteDb> {
   checkSchemaName(schema);
-  const pglite = await PGlite.create(dir);
+  const fresh = isFreshDataDir(dir);
+  const template = fresh ? await readTemplate() : null;
+  const pglite = template ? await PGlite.create(dir, { loadDataDir: template }) : await PGlite.create(dir);
+  if (fresh && !template) await saveTemplate(pglite);
   // One session for the whole process, so search_path set once holds for every query.
   await pglite.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}";`);
   const mutex = new NamedMutex();

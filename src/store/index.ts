@@ -3,3 +3,4 @@ export { openStore, type OpenStoreOptions, type OpenedStore } from './open.js';
 export { readLockHolder, DataDirLockedError, type LockHolder } from './lock-file.js';
 export { SecretKeyMismatchError } from './secrets.js';
 export { redactUrl } from './db-postgres.js';
+export type { Db, Queryable } from './db.js';

@@ -33,6 +33,8 @@ export interface OpenedStore {
   readonly budget: RateBudgetStore;
   readonly queue: Queue;
   readonly kind: 'pglite' | 'postgres';
+  /** The raw database (one SQL dialect), for store-side tools such as backups and doctor. */
+  readonly db: Db;
   close(): Promise<void>;
 }
 
@@ -92,5 +94,5 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     withLock: (name, fn) => db.withLock(name, fn),
     close,
   };
-  return { store, budget: createRateBudgetStore(db), queue, kind: db.kind, close };
+  return { store, budget: createRateBudgetStore(db), queue, kind: db.kind, db, close };
 }

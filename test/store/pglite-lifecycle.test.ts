@@ -1,0 +1,123 @@
+// What only the embedded engine has: one process per data dir (lock file),
+// data that must survive close/reopen, the key file, and re-open migrations.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataDirLockedError, openStore, readLockHolder, SecretKeyMismatchError } from '../../src/store/index.js';
+import { migrate } from '../../src/store/migrate.js';
+import { makeWorkout, tempDir } from './helpers.js';
+
+const run = promisify(execFile);
+const repoRoot = resolve(import.meta.dirname, '../..');
+const childScript = join(repoRoot, 'test/store/fixtures/open-store.ts');
+
+async function runChild(dataDir: string): Promise<{ ok: boolean; message?: string; name?: string }> {
+  const result = await run(process.execPath, [join(repoRoot, 'bin/run-ts.js'), childScript, dataDir], { cwd: repoRoot })
+    .catch((error: { stdout: string }) => error);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ok: boolean; message?: string; name?: string };
+}
+
+/** A pid that certainly belongs to no running process: a child that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0']);
+  await new Promise((r) => child.on('exit', r));
+  return child.pid!;
+}
+
+describe('PGlite data dir', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  describe('while this process holds it', () => {
+    let opened: Awaited<ReturnType<typeof openStore>>;
+    beforeAll(async () => {
+      opened = await openStore({ dataDir: dir.path });
+    });
+
+    it('names this process as the holder', () => {
+      expect(readLockHolder(dir.path)).toMatchObject({ pid: process.pid, alive: true });
+    });
+
+    it('refuses a second opener in this process with the holder pid', async () => {
+      const second = openStore({ dataDir: dir.path });
+      await expect(second).rejects.toBeInstanceOf(DataDirLockedError);
+      await expect(second).rejects.toThrow(`pid ${process.pid}`);
+    });
+
+    it('refuses another process with a message naming our pid, and leaves the lock alone', async () => {
+      const child = await runChild(dir.path);
+      expect(child.ok).toBe(false);
+      expect(child.name).toBe('DataDirLockedError');
+      expect(child.message).toContain(`pid ${process.pid}`);
+      expect(readLockHolder(dir.path)?.pid).toBe(process.pid);
+      // The store still works after the refused attempt.
+      expect(await opened.store.listAccounts()).toEqual([]);
+    });
+
+    it('keeps data across close and reopen, with secrets from the key file (mode 0600)', async () => {
+      const account = await opened.store.saveAccount({ kind: 'zepp-cloud', label: 'band', settings: { userId: 'u1' }, secrets: { appToken: 'tok-123' } });
+      const w = makeWorkout('persist-1', '2024-06-01T06:00:00Z');
+      const saved = await opened.store.saveWorkout(account.id, w, 'rev-1');
+      await opened.store.ensureRecord(saved.id, 'strava', 'ext-1');
+      await opened.store.transition({ workoutId: saved.id, destination: 'strava', from: ['discovered'], to: 'synced', patch: { activityId: '77' }, reason: 'ok' });
+      await opened.budget.tryReserve('upload', new Date('2030-02-01T10:00:00Z'), 0);
+      await opened.close();
+      expect(readLockHolder(dir.path)).toBeNull();
+      expect(statSync(join(dir.path, 'secret.key')).mode & 0o777).toBe(0o600);
+
+      opened = await openStore({ dataDir: dir.path });
+      expect(await opened.store.getSecrets(account.id)).toEqual({ appToken: 'tok-123' });
+      expect((await opened.store.getWorkout(saved.id))?.workout).toEqual(w);
+      expect(await opened.store.getRecord(saved.id, 'strava')).toMatchObject({ state: 'synced', activityId: '77' });
+      expect((await opened.store.listLedger({ workoutId: saved.id })).map((e) => e.toState)).toEqual(['discovered', 'synced']);
+      expect((await opened.budget.snapshot(new Date('2030-02-01T10:01:00Z'))).overall.usage15).toBe(1);
+      // Migrations already applied: a second run applies nothing.
+      expect(await migrate(opened.db)).toEqual([]);
+      const versions = await opened.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.map((v) => v.version)).toEqual([1]);
+    });
+
+    it('gives a clear error, not garbage, when opened with another secret key', async () => {
+      await opened.close();
+      opened = await openStore({ dataDir: dir.path, secretKey: randomBytes(32).toString('base64') });
+      const [account] = await opened.store.listAccounts();
+      const failure = opened.store.getSecrets(account!.id);
+      await expect(failure).rejects.toBeInstanceOf(SecretKeyMismatchError);
+      await expect(failure).rejects.not.toThrow(/tok-123/);
+      await opened.close();
+      await expect(openStore({ dataDir: dir.path, secretKey: 'c2hvcnQ=' })).rejects.toThrow(/32 bytes/);
+      opened = await openStore({ dataDir: dir.path });
+      expect(await opened.store.getSecrets(account!.id)).toEqual({ appToken: 'tok-123' });
+    });
+
+    it('aborts running handlers when the queue stops', async () => {
+      let sawAbort = false;
+      let started = false;
+      await opened.queue.work('long', async (_payload, ctx) => {
+        started = true;
+        await new Promise<void>((done) => ctx.signal.addEventListener('abort', () => { sawAbort = true; done(); }));
+      });
+      await opened.queue.send('long', {});
+      while (!started) await new Promise((r) => setTimeout(r, 50));
+      await opened.close();
+      expect(sawAbort).toBe(true);
+      expect(readLockHolder(dir.path)).toBeNull();
+    });
+  });
+
+  it('reclaims a stale lock left by a dead process', async () => {
+    const pid = await deadPid();
+    writeFileSync(join(dir.path, 'bandsync.lock'), JSON.stringify({ pid, command: 'bandsync daemon', startedAt: '2024-01-01T00:00:00Z' }));
+    expect(readLockHolder(dir.path)).toMatchObject({ pid, alive: false, command: 'bandsync daemon' });
+    const child = await runChild(dir.path);
+    expect(child).toMatchObject({ ok: true });
+    expect(existsSync(join(dir.path, 'bandsync.lock'))).toBe(false);
+    const reopened = await openStore({ dataDir: dir.path });
+    expect(JSON.parse(readFileSync(join(dir.path, 'bandsync.lock'), 'utf8')).pid).toBe(process.pid);
+    expect((await reopened.store.listAccounts()).map((a) => a.label)).toEqual(['band']);
+    await reopened.close();
+  });
+});
