@@ -34,7 +34,29 @@ export interface App {
   readonly logger: Logger;
   readonly storeKind: 'pglite' | 'postgres';
   readonly accounts: AccountActions;
+  /** Mapping settings edited at run time (dashboard); mutate through saveMapping(). */
+  readonly mapping: MappingSettings;
+  readonly sportForWith: (rules: MappingSettings['rules']) => (w: Workout) => SportDecision;
   close(): Promise<void>;
+}
+
+/** Settings the dashboard edits while the daemon runs; read synchronously by the sport mapping. */
+export interface MappingSettings {
+  rules: { rawSport?: string; sport?: string; sportType: string }[];
+  /** Per-workout sport_type chosen by the user, keyed by workoutKey(). */
+  overrides: Record<string, string>;
+  deviceName: string | null;
+}
+
+export const workoutKey = (w: Workout): string => `${w.source.kind}:${w.source.id}`;
+
+async function loadMappingSettings(store: Store): Promise<MappingSettings> {
+  return (await store.getSetting<MappingSettings>('mapping')) ?? { rules: [], overrides: {}, deviceName: null };
+}
+
+export async function saveMapping(app: App, patch: Partial<MappingSettings>): Promise<void> {
+  Object.assign(app.mapping, patch);
+  await app.store.setSetting('mapping', app.mapping);
 }
 
 export interface AccountActions {
@@ -83,12 +105,21 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     return client;
   }
 
-  const rules = config.sportRules.map((r): SportRule => ({ ...r.match, sportType: r.sportType, skip: r.skip }));
-  const sportFor = (w: Workout): SportDecision => {
-    const outcome = applySportRules(rules, { code: w.rawSport ?? w.sport, device: w.device.name, hasGps: (w.samples.lat ?? []).some((v) => v !== null), name: w.name });
+  const fileRules = config.sportRules.map((r): SportRule => ({ ...r.match, sportType: r.sportType, skip: r.skip }));
+  const mapping = await loadMappingSettings(store);
+  /** The sport decision for a workout under the given dashboard rules (previews pass other rules). */
+  const sportForWith = (dashboard: MappingSettings['rules']) => (w: Workout): SportDecision => {
+    const override = mapping.overrides[workoutKey(w)];
+    if (override) return { sportType: toStravaSport(w.sport, override).sportType, trainer: toStravaSport(w.sport).trainer || w.indoor };
+    // Dashboard rules come first, then the config file's; a dashboard rule names either the source's raw code or our sport.
+    const dashboardRules = dashboard
+      .filter((r) => r.rawSport !== undefined || r.sport === w.sport)
+      .map((r): SportRule => ({ code: r.rawSport, sportType: r.sportType }));
+    const outcome = applySportRules([...dashboardRules, ...fileRules], { code: w.rawSport ?? w.sport, device: w.device.name, hasGps: (w.samples.lat ?? []).some((v) => v !== null), name: w.name });
     const mapped = toStravaSport(w.sport, outcome.kind === 'set' ? outcome.sportType : undefined);
     return { sportType: mapped.sportType, trainer: mapped.trainer || w.indoor, skipReason: outcome.kind === 'skip' ? `sport rule #${outcome.ruleIndex + 1} says skip` : undefined };
   };
+  const sportFor = (w: Workout): SportDecision => sportForWith(mapping.rules)(w);
 
   async function sourceFor(account: Account): Promise<Source> {
     const s = account.settings as Record<string, string | undefined>;
@@ -107,7 +138,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
   const deps: EngineDeps = {
     store, clock, logger, sportFor, sourceFor,
     destination: stravaClient as () => Promise<Destination>,
-    encode: (w) => encodeFit(w, { deviceName: config.deviceName }),
+    encode: (w) => encodeFit(w, { deviceName: mapping.deviceName ?? config.deviceName }),
     random: Math.random,
     options: { hideFromHomeOlderThanDays: config.hideBackfillFromHome ? 30 : undefined },
   };
@@ -171,7 +202,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
   }
 
   return {
-    config, store, budget, queue, deps, clock, logger, accounts, storeKind: opened.kind,
+    config, store, budget, queue, deps, clock, logger, accounts, mapping, sportForWith, storeKind: opened.kind,
     close: () => opened.close(),
   };
 }

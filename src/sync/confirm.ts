@@ -24,7 +24,9 @@ export async function confirmByListing(
       tally.needsUser++;
       continue;
     }
-    await deps.store.transition({ workoutId: r.workoutId, destination: DESTINATION, from: [r.state], to: 'synced', reason: `listed on Strava as activity ${match.id}`, patch: { activityId: match.id, code: null, lastError: null } });
+    // What Strava reports is kept with the decision, so the dashboard can show
+    // source vs Strava numbers without another request.
+    await deps.store.transition({ workoutId: r.workoutId, destination: DESTINATION, from: [r.state], to: 'synced', reason: `listed on Strava as activity ${match.id}`, patch: { activityId: match.id, code: null, lastError: null }, data: { remote: { ...match } } });
   }
   return unresolved;
 }

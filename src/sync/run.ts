@@ -55,7 +55,7 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
   return { ...tally, plan, pending };
 }
 
-async function uploadable(deps: EngineDeps, options: RunOptions): Promise<PendingRecord[]> {
+export async function uploadable(deps: EngineDeps, options: RunOptions): Promise<PendingRecord[]> {
   const now = deps.clock.now().getTime();
   const records = await deps.store.listRecords({ destination: DESTINATION, states: UPLOADABLE, since: options.since, accountId: options.accountId, limit: 1_000_000 });
   const due = (r: PendingRecord) => !r.nextAttemptAt || Date.parse(r.nextAttemptAt) <= now;
@@ -74,34 +74,47 @@ async function uploadPhase(deps: EngineDeps, destination: Destination, options: 
   let done = 0;
   options.onProgress?.({ phase: 'upload', done, total });
   for (const w of windows(records, options.windowSize ?? 200)) {
-    const remote = await destination.listActivities({ after: w.after, before: w.before });
-    const decisions = await planWindow(deps, w.items, remote);
-    if (options.dryRun) {
-      for (const d of decisions) {
-        const r = w.items.find((i) => i.workoutId === d.workoutId)!;
-        plan.push({ ...d, startTime: r.startTime, sport: r.sport, name: r.name });
-      }
-      continue;
-    }
-    let remaining = decisions;
-    for (;;) {
-      await applyDecisions(deps, destination, w.items.filter((i) => remaining.some((d) => d.workoutId === i.workoutId)), remaining, tally, () => {
-        options.onProgress?.({ phase: 'upload', done: ++done, total });
-      });
-      if (tally.stoppedBy || !tally.retryAt) break;
-      if (!options.wait) return;
-      options.onProgress?.({ phase: 'wait', done, total, message: `Strava rate limit: resuming at ${tally.retryAt}` });
-      await options.wait(new Date(tally.retryAt));
-      tally.retryAt = null;
-      // Resume the same window without listing again: only decisions whose
-      // record has not moved since are still to do.
-      const fresh = await deps.store.listRecords({ destination: DESTINATION, states: ['fetched', 'converted', 'failed'], since: w.items[0]!.startTime, limit: 1_000_000 });
-      const still = new Map(fresh.map((r) => [r.workoutId, r]));
-      w.items.splice(0, w.items.length, ...w.items.map((i) => still.get(i.workoutId)).filter((r): r is PendingRecord => !!r));
-      remaining = remaining.filter((d) => d.action === 'upload' && still.has(d.workoutId));
-      if (remaining.length === 0) break;
-    }
-    if (tally.stoppedBy) return;
+    const rows = await processWindow(deps, destination, w, tally, {
+      dryRun: options.dryRun, wait: options.wait,
+      onEach: () => options.onProgress?.({ phase: 'upload', done: ++done, total }),
+      onWait: (until) => options.onProgress?.({ phase: 'wait', done, total, message: `Strava rate limit: resuming at ${until}` }),
+    });
+    plan.push(...rows);
+    if (tally.stoppedBy || (tally.retryAt && !options.wait)) return;
+  }
+}
+
+/**
+ * One window: list once, plan, apply. On a spent budget it waits (given
+ * `wait`) and resumes the same plan without listing again; without `wait`
+ * it returns with tally.retryAt set and the rest untouched.
+ */
+export async function processWindow(
+  deps: EngineDeps, destination: Destination, w: { after: string; before: string; items: PendingRecord[] }, tally: WindowTally,
+  options: { dryRun?: boolean; wait?: RunOptions['wait']; onEach?: () => void; onWait?: (until: string) => void },
+): Promise<PlanRow[]> {
+  const remote = await destination.listActivities({ after: w.after, before: w.before });
+  const decisions = await planWindow(deps, w.items, remote);
+  if (options.dryRun) {
+    return decisions.map((d) => {
+      const r = w.items.find((i) => i.workoutId === d.workoutId)!;
+      return { ...d, startTime: r.startTime, sport: r.sport, name: r.name };
+    });
+  }
+  let items = w.items;
+  let remaining = decisions;
+  for (;;) {
+    await applyDecisions(deps, destination, items, remaining, tally, options.onEach);
+    if (tally.stoppedBy || !tally.retryAt || !options.wait) return [];
+    options.onWait?.(tally.retryAt);
+    await options.wait(new Date(tally.retryAt));
+    tally.retryAt = null;
+    // Resume without listing again: only decisions whose record has not moved since are still to do.
+    const fresh = await Promise.all(items.map((i) => deps.store.getRecord(i.workoutId, DESTINATION)));
+    const still = new Set(fresh.filter((r) => r && ['fetched', 'converted', 'failed'].includes(r.state)).map((r) => r!.workoutId));
+    remaining = remaining.filter((d) => d.action === 'upload' && still.has(d.workoutId));
+    items = items.filter((i) => still.has(i.workoutId)).map((i) => ({ ...i, ...fresh.find((f) => f?.workoutId === i.workoutId)! }));
+    if (remaining.length === 0) return [];
   }
 }
 
@@ -113,12 +126,17 @@ async function confirmPhase(deps: EngineDeps, destination: Destination, options:
     options.onProgress?.({ phase: 'confirm', done: 0, total: processing.length });
     if (options.wait) await options.wait(new Date(deps.clock.now().getTime() + PROCESSING_PAUSE_SECONDS * 1000));
     let left = 0;
-    for (const w of windows(processing, options.windowSize ?? 200)) {
-      const remote = await destination.listActivities({ after: w.after, before: w.before });
-      const unresolved = await confirmByListing(deps, w.items, remote, tally);
-      // Listing again later is cheaper than polling each upload; poll only on the last round.
-      left += round < 2 ? unresolved.length : await confirmByPolling(deps, destination, unresolved, tally);
-    }
+    for (const w of windows(processing, options.windowSize ?? 200)) left += await confirmWindow(deps, destination, w, tally, round >= 2);
     if (left === 0 || !options.wait) return;
   }
+}
+
+/** Resolves a window of processing uploads; returns how many are still processing. */
+export async function confirmWindow(
+  deps: EngineDeps, destination: Destination, w: { after: string; before: string; items: PendingRecord[] }, tally: WindowTally, pollLeftovers: boolean,
+): Promise<number> {
+  const remote = await destination.listActivities({ after: w.after, before: w.before });
+  const unresolved = await confirmByListing(deps, w.items, remote, tally);
+  // Listing again later is cheaper than polling each upload; poll only when told to.
+  return pollLeftovers ? confirmByPolling(deps, destination, unresolved, tally) : unresolved.length;
 }

@@ -1,0 +1,104 @@
+// Job handlers (DESIGN §4.2, convention 6): idempotent (payload, ctx)
+// functions on the shared queue, so any number of `bandsync worker`
+// processes, on any machine with the same DATABASE_URL, share the work.
+// Waiting (rate-limit reset, Strava processing) is a rescheduled job, never
+// a sleep.
+import { windows } from './plan.js';
+import type { Queue } from './ports.js';
+import { DESTINATION, type EngineDeps } from './deps.js';
+import { discover } from './discover.js';
+import { confirmWindow, processWindow, uploadable } from './run.js';
+import { uploadFloor } from './sync-all.js';
+import { emptyTally, type PendingRecord } from './upload-window.js';
+
+export const JOBS = { poll: 'poll-account', dispatch: 'dispatch', window: 'upload-window', confirm: 'confirm-window' } as const;
+
+const CONFIRM_DELAY_SECONDS = 15;
+const CONFIRM_ROUNDS_BEFORE_POLLING = 2;
+
+export interface TaskOptions {
+  readonly pollIntervalSeconds: number;
+  readonly windowSize?: number;
+  /** Backfill everything, not only workouts recorded since connecting. */
+  readonly all?: boolean;
+}
+
+const later = (deps: EngineDeps, seconds: number) => new Date(deps.clock.now().getTime() + seconds * 1000);
+
+export async function registerTasks(deps: EngineDeps, queue: Queue, options: TaskOptions, concurrency = 1): Promise<void> {
+  await queue.work(JOBS.poll, async (payload) => pollAccount(deps, queue, String(payload.accountId), options), { concurrency: 1 });
+  await queue.work(JOBS.dispatch, async (payload) => { await dispatch(deps, queue, options, payload.accountId as string | undefined); }, { concurrency: 1 });
+  await queue.work(JOBS.window, async (payload) => uploadWindowJob(deps, queue, payload.workoutIds as string[], options), { concurrency });
+  await queue.work(JOBS.confirm, async (payload) => confirmJob(deps, queue, payload.workoutIds as string[], Number(payload.round ?? 0)), { concurrency });
+}
+
+/** Schedules the next poll of every source account (the daemon calls this at start). */
+export async function schedulePolls(deps: EngineDeps, queue: Queue, firstInSeconds = 0): Promise<void> {
+  for (const account of await deps.store.listAccounts()) {
+    if (account.kind === 'strava') continue;
+    await queue.send(JOBS.poll, { accountId: account.id }, { startAfter: later(deps, firstInSeconds), singletonKey: `poll:${account.id}` });
+  }
+}
+
+async function pollAccount(deps: EngineDeps, queue: Queue, accountId: string, options: TaskOptions): Promise<void> {
+  const account = await deps.store.getAccount(accountId);
+  if (!account) return; // disconnected since: the poll chain ends here
+  try {
+    await discover(deps, account);
+    await queue.send(JOBS.dispatch, { accountId }, { singletonKey: `dispatch:${accountId}` });
+  } finally {
+    // Jitter spreads polls of many accounts so they do not hit the source together.
+    const next = options.pollIntervalSeconds * (0.9 + deps.random() * 0.2);
+    await queue.send(JOBS.poll, { accountId }, { startAfter: later(deps, next), singletonKey: `poll:${accountId}` });
+  }
+}
+
+/** Cuts pending work into windows; each window becomes one job any worker can take. */
+export async function dispatch(deps: EngineDeps, queue: Queue, options: TaskOptions, accountId?: string): Promise<number> {
+  const accounts = (await deps.store.listAccounts()).filter((a) => a.kind !== 'strava' && (!accountId || a.id === accountId));
+  let jobs = 0;
+  for (const account of accounts) {
+    const pending = await uploadable(deps, { accountId: account.id, since: uploadFloor(account, { all: options.all }) });
+    for (const w of windows(pending.filter((r) => r.state !== 'uploading' || !r.nextAttemptAt), options.windowSize ?? 200)) {
+      const ids = w.items.map((i) => i.workoutId);
+      await queue.send(JOBS.window, { workoutIds: ids }, { singletonKey: `window:${ids[0]}` });
+      jobs++;
+    }
+  }
+  return jobs;
+}
+
+async function load(deps: EngineDeps, ids: readonly string[]): Promise<PendingRecord[]> {
+  const out: PendingRecord[] = [];
+  for (const id of ids) {
+    const [record, stored] = await Promise.all([deps.store.getRecord(id, DESTINATION), deps.store.getWorkout(id)]);
+    if (record && stored) out.push({ ...record, startTime: stored.workout.startTime, sport: stored.workout.sport, accountId: stored.accountId, name: stored.workout.name ?? null });
+  }
+  return out.sort((a, b) => a.startTime.localeCompare(b.startTime));
+}
+
+async function uploadWindowJob(deps: EngineDeps, queue: Queue, ids: string[], _options: TaskOptions): Promise<void> {
+  const items = (await load(deps, ids)).filter((r) => ['fetched', 'converted', 'failed', 'uploading'].includes(r.state));
+  if (items.length === 0) return;
+  const destination = await deps.destination();
+  const [w] = windows(items, items.length);
+  const tally = emptyTally();
+  await processWindow(deps, destination, w!, tally, {});
+  if (tally.retryAt) {
+    // Budget spent: the rest of this window runs when the window resets.
+    const rest = (await load(deps, ids)).filter((r) => ['fetched', 'converted'].includes(r.state)).map((r) => r.workoutId);
+    if (rest.length) await queue.send(JOBS.window, { workoutIds: rest }, { startAfter: new Date(tally.retryAt), singletonKey: `window:${rest[0]}:${tally.retryAt}` });
+  }
+  await queue.send(JOBS.confirm, { workoutIds: ids, round: 0 }, { startAfter: later(deps, CONFIRM_DELAY_SECONDS), singletonKey: `confirm:${ids[0]}` });
+}
+
+async function confirmJob(deps: EngineDeps, queue: Queue, ids: string[], round: number): Promise<void> {
+  const items = (await load(deps, ids)).filter((r) => r.state === 'processing');
+  if (items.length === 0) return;
+  const destination = await deps.destination();
+  const [w] = windows(items, items.length);
+  const left = await confirmWindow(deps, destination, w!, emptyTally(), round >= CONFIRM_ROUNDS_BEFORE_POLLING);
+  if (left > 0 && round < 10) {
+    await queue.send(JOBS.confirm, { workoutIds: ids, round: round + 1 }, { startAfter: later(deps, CONFIRM_DELAY_SECONDS * 2 ** Math.min(round, 5)), singletonKey: `confirm:${ids[0]}:${round + 1}` });
+  }
+}
