@@ -36,7 +36,8 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
   laps.forEach((lap, li) => {
     const end = li + 1 < laps.length ? laps[li + 1]!.startOffset : Infinity;
     out.push(`<Lap StartTime="${isoAt(startMs, lap.startOffset)}">`, `<TotalTimeSeconds>${fmt(lap.timerSeconds, 3)}</TotalTimeSeconds>`);
-    if (lap.distanceMeters != null) out.push(`<DistanceMeters>${fmt(lap.distanceMeters, 2)}</DistanceMeters>`);
+    // DistanceMeters is required by the schema: the lap's own, else measured over its samples.
+    out.push(`<DistanceMeters>${fmt(lap.distanceMeters ?? lapDistance(s.t, dist, lap.startOffset, end), 2)}</DistanceMeters>`);
     out.push(`<Calories>${Math.max(0, Math.min(65535, Math.round(lap.calories ?? 0)))}</Calories>`);
     if (lap.avgHeartRate != null && lap.avgHeartRate >= 1) out.push(`<AverageHeartRateBpm><Value>${Math.round(lap.avgHeartRate)}</Value></AverageHeartRateBpm>`);
     if (lap.maxHeartRate != null && lap.maxHeartRate >= 1) out.push(`<MaximumHeartRateBpm><Value>${Math.round(lap.maxHeartRate)}</Value></MaximumHeartRateBpm>`);
@@ -65,6 +66,18 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
     '</Activity>', '</Activities>', '</TrainingCenterDatabase>', '',
   );
   return new TextEncoder().encode(out.join('\n'));
+}
+
+function lapDistance(t: readonly number[], dist: readonly (number | null)[] | null, from: number, to: number): number {
+  if (!dist) return 0;
+  let first: number | null = null, last: number | null = null;
+  for (let i = 0; i < t.length; i++) {
+    const d = dist[i];
+    if (d == null || t[i]! < from || t[i]! >= to) continue;
+    if (first == null) first = d;
+    last = d;
+  }
+  return first != null && last != null ? Math.max(0, last - first) : 0;
 }
 
 function trackpoint(w: Workout, i: number, startMs: number, dist: number | null, ride: boolean): string {
