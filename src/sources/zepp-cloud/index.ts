@@ -4,3 +4,5 @@ export { decodeZeppWorkout, zeppToWorkout, decodeSeries, pressureToAltitude, typ
 export { summarySchema, detailSchema, type ZeppSummary, type ZeppDetail } from './schema.js';
 export { describeDevice, ZEPP_MANUFACTURER } from './device.js';
 export { mapZeppSport, applySportRules, type SportRule, type SportRuleContext, type SportRuleOutcome, type MappedSport } from '../zepp-common/index.js';
+export { loginZepp, type ZeppLoginInput, type ZeppLoginOptions, type ZeppLoginResult } from './login.js';
+export { isAllowedZeppUrl, candidateDataHosts, regionGroup, isChinaHost, ZEPP_DATA_HOSTS, ZEPP_LOGIN_USER_HOST, ZEPP_LOGIN_ACCOUNT_HOST } from './hosts.js';
