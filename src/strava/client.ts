@@ -72,8 +72,16 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
     return res;
   }
 
-  const oauthFetch = ((input: string | URL | Request, init?: RequestInit) =>
-    send('read', String(input), init ?? {})) as typeof fetch;
+  // The token endpoint is not metered by Strava (its recorded answers carry
+  // no rate headers), so it bypasses the budget; deauthorize is metered.
+  const oauthFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input);
+    if (new URL(url).pathname.endsWith('/oauth/token')) {
+      sent++;
+      return baseFetch(url, init);
+    }
+    return send('read', url, init ?? {});
+  }) as typeof fetch;
 
   async function refresh(staleAccessToken: string | null): Promise<StravaTokens> {
     inflight ??= options
