@@ -14,10 +14,10 @@ const cassettes = path.resolve(import.meta.dirname, '../../../shared/samples/str
 /** The response headers of the n-th interaction of a VCR cassette, as a Headers object. */
 function cassetteHeaders(file: string, interaction = 0): Headers {
   const text = readFileSync(path.join(cassettes, file), 'utf8');
-  const responses = text.split(/\n  response:\n/).slice(1);
-  const block = responses[interaction]!.split(/\n    body:\n/)[0]!;
+  const responses = text.split(/\n {2}response:\n/).slice(1);
+  const block = responses[interaction]!.split(/\n {4}body:\n/)[0]!;
   const headers = new Headers();
-  const re = /\n      ([A-Za-z0-9-]+):\n      - (?:'([^']*)'|"([^"]*)"|(.*))/g;
+  const re = /\n {6}([A-Za-z0-9-]+):\n {6}- (?:'([^']*)'|"([^"]*)"|(.*))/g;
   for (const m of block.matchAll(re)) headers.append(m[1]!, m[2] ?? m[3] ?? m[4] ?? '');
   return headers;
 }
