@@ -41,7 +41,7 @@ export function createFilesSource(options: FilesSourceOptions): Source {
       const { bytes, name } = await readItem(parsed.data, signal);
       let mapped;
       try {
-        mapped = decodedToFetched(decode(bytes, name), { sourceId: ref.sourceId, accountId: options.accountId });
+        mapped = decodedToFetched(decode(bytes, name), { sourceId: ref.sourceId, accountId: options.accountId, fileName: name });
       } catch (err) {
         // Decoders report problems as data; a throw is still this file's problem, not the import's.
         mapped = { ok: false as const, reason: (err as Error).message };

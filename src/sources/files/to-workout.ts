@@ -5,10 +5,12 @@ import type { FetchedWorkout } from '../../sync/ports.js';
 
 export type FileMapResult = { ok: true; fetched: FetchedWorkout } | { ok: false; reason: string };
 
-export function decodedToFetched(result: DecodeResult, ref: { sourceId: string; accountId: string }): FileMapResult {
+export function decodedToFetched(result: DecodeResult, ref: { sourceId: string; accountId: string; fileName: string }): FileMapResult {
   if (!result.ok) {
+    // The caller prefixes the full path itself; drop the decoder's own file-name prefix.
+    const error = result.error.startsWith(`${ref.fileName}: `) ? result.error.slice(ref.fileName.length + 2) : result.error;
     const first = result.issues[0];
-    return { ok: false, reason: result.error + (first && !result.error.includes(first.detail) ? ` (${first.detail})` : '') };
+    return { ok: false, reason: error + (first && !error.includes(first.detail) ? ` (${first.detail})` : '') };
   }
   const workout: Workout = { ...result.workout, source: { kind: 'files', id: ref.sourceId, accountId: ref.accountId } };
   if (!(workout.elapsedSeconds > 0) || Number.isNaN(Date.parse(workout.startTime))) {

@@ -8,6 +8,7 @@ import { zipSync } from 'fflate';
 import { createFilesSource } from '../../../src/sources/files/index.js';
 import { BandsyncError } from '../../../src/sync/failures.js';
 import type { Source, WorkoutRef } from '../../../src/sync/ports.js';
+import { existsSync } from 'node:fs';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/sources');
 const fixture = (name: string): string => path.join(FIXTURES, name);
@@ -15,6 +16,14 @@ const fixture = (name: string): string => path.join(FIXTURES, name);
 // Independent values: fitparse 1.2.0 session of each file (shared/corpus/expected.json).
 const FENIX = { start: '2017-06-11T14:34:09Z', elapsed: 56.887, distance: 157.56, records: 21 };
 const VIVOACTIVE = { start: '2017-05-18T16:37:30Z', elapsed: 1707.308, records: 1641 };
+// lxml read of test.tcx; gpxpy 1.5.0 of the GPX files (same expected.json).
+const TCX = { start: '2012-12-26T21:29:53Z', trackpoints: 384 };
+const WAHOO = { start: '2022-04-24T20:54:33Z', points: 3 };
+const AMAZFIT = { start: '2018-05-14T09:54:12Z', duration: 2531, points: 1216 };
+const GB_SAMPLE = { start: '2019-01-01T00:00:00Z', duration: 13, points: 14 };
+// AGPL files are used in place (never copied): present only next to ../shared.
+const SHARED_CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/corpus/files');
+const haveShared = existsSync(path.join(SHARED_CORPUS, 'amazfit.gpx.gz'));
 
 let dir: string;
 beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'bandsync-files-')); });
@@ -131,5 +140,42 @@ describe('files source', () => {
   it('refuses a handle it did not make', async () => {
     const source = createFilesSource({ paths: [dir], accountId: 'acc' });
     await expect(source.fetch({ sourceId: 'x', startTime: '2024-01-01T00:00:00Z', handle: { path: 42 } })).rejects.toMatchObject({ code: 'source_file_invalid' });
+  });
+
+  it('decodes real TCX and GPX files and rejects the ones that are not workouts', async () => {
+    const root = path.join(dir, 'xml');
+    await mkdir(root, { recursive: true });
+    for (const f of ['test.tcx', 'wahoo_example.gpx', 'Mojstrovka.gpx']) await copyFile(fixture(f), path.join(root, f));
+    const source = createFilesSource({ paths: [root, fixture('badcharacter.xml')], accountId: 'acc' });
+    const refs = await listAll(source);
+    const byName = new Map(refs.map((r) => [path.basename(r.sourceId), r]));
+    const tcx = (await source.fetch(byName.get('test.tcx')!)).workout;
+    expect(tcx.startTime).toBe(TCX.start);
+    expect(tcx.samples.t).toHaveLength(TCX.trackpoints);
+    expect(tcx.sport).toBe('running');
+    const wahoo = (await source.fetch(byName.get('wahoo_example.gpx')!)).workout;
+    expect(wahoo.startTime).toBe(WAHOO.start);
+    expect(wahoo.samples.t).toHaveLength(WAHOO.points);
+    // Every Mojstrovka point has the same (broken, 1901) time: no duration, so not a workout to upload.
+    await expect(source.fetch(byName.get('Mojstrovka.gpx')!)).rejects.toThrow(/Mojstrovka\.gpx: not a workout/);
+    const bad = (await source.fetch(byName.get('badcharacter.xml')!).catch((e: unknown) => e)) as BandsyncError;
+    expect(bad.code).toBe('source_file_invalid');
+    expect(bad.message).toMatch(/badcharacter\.xml: invalid XML/);
+  });
+
+  describe.skipIf(!haveShared)('AGPL files in ../shared (skipped without ../shared/corpus: AGPL files are not copied into the repo)', () => {
+    it('reads the Amazfit watch GPX through .gz and the Gadgetbridge sample GPX', async () => {
+      const source = createFilesSource({ paths: [path.join(SHARED_CORPUS, 'amazfit.gpx.gz'), path.join(SHARED_CORPUS, 'gpx-exporter-test-SampleTrack.gpx')], accountId: 'acc' });
+      const [amazfitRef, gbRef] = await listAll(source);
+      const amazfit = (await source.fetch(amazfitRef!)).workout;
+      expect(amazfit.startTime).toBe(AMAZFIT.start);
+      expect(amazfit.elapsedSeconds).toBe(AMAZFIT.duration);
+      expect(amazfit.samples.t).toHaveLength(AMAZFIT.points);
+      expect(amazfit.samples.heartRate?.filter((v) => v !== null).length).toBeGreaterThan(0);
+      const gb = (await source.fetch(gbRef!)).workout;
+      expect(gb.startTime).toBe(GB_SAMPLE.start);
+      expect(gb.elapsedSeconds).toBe(GB_SAMPLE.duration);
+      expect(gb.samples.t).toHaveLength(GB_SAMPLE.points);
+    });
   });
 });
