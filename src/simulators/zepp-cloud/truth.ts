@@ -18,6 +18,9 @@ export interface GeneratedWorkout {
   readonly calories: number;
   readonly hasGps: boolean;
   readonly gpsPoints: number;
+  /** First and last GPS fix in WGS-84 (the payload carries GCJ-02 when `china`). */
+  readonly firstFix: { readonly lat: number; readonly lon: number } | null;
+  readonly lastFix: { readonly lat: number; readonly lon: number } | null;
   /** Heart rate as the band sent it: seconds since start and bpm. */
   readonly heartRate: { readonly t: readonly number[]; readonly bpm: readonly number[] };
   readonly pauses: readonly { readonly startOffset: number; readonly endOffset: number; readonly kind: 'manual' | 'auto' }[];
@@ -49,6 +52,8 @@ export function toTruth(w: SimWorkout, editCount = 0): GeneratedWorkout {
     calories: w.calories + editCount,
     hasGps: w.spec.gps,
     gpsPoints: w.gps.t.length,
+    firstFix: w.gps.t.length ? { lat: w.gps.lat[0]!, lon: w.gps.lon[0]! } : null,
+    lastFix: w.gps.t.length ? { lat: w.gps.lat.at(-1)!, lon: w.gps.lon.at(-1)! } : null,
     heartRate: { t, bpm },
     pauses: w.pauses.map((p) => ({ startOffset: p.start, endOffset: p.start + p.duration, kind: p.type === 2 ? 'manual' as const : 'auto' as const })),
     laps: w.laps.map((l) => ({ startOffset: l.start, endOffset: l.end })),
