@@ -75,6 +75,7 @@ export function registerAssets(app: Hono<AppEnv>): void {
     const rel = decodeURIComponent(c.req.path.slice('/assets/'.length));
     return (await sendFile(OWN_DIR, rel)) ?? c.notFound();
   });
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' }));
   // A plain grid: the track stays readable without any tile server.
   app.get('/tiles/:z/:x/:y', (c) => {
     const label = `${c.req.param('z')}/${c.req.param('x')}/${c.req.param('y')}`.replace(/[^0-9/]/g, '');

@@ -72,7 +72,7 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
 ${record?.code && (record.state === 'failed' || record.state === 'needs_user') ? html`<p class="flash flash-error">${ruleFor(record.code).explain}${record.lastError ? html`<br><small>${record.lastError}</small>` : ''}</p>` : ''}
 <section class="actions card" id="actions">
   ${action('upload', 'Upload now')} ${action('retry', 'Retry')} ${action('skip', 'Skip')}
-  <form method="post" action="${base}/remap">${csrfField(csrf)}<label>Sport type <select name="sportType">${STRAVA_SPORT_TYPES.map((t) => html`<option>${t}</option>`)}</select></label><button name="action" value="remap">Re-map sport</button></form>
+  <form method="post" action="${base}/remap">${csrfField(csrf)}<label>Sport type <select name="sportType" required><option value="">choose…</option>${STRAVA_SPORT_TYPES.map((t) => html`<option>${t}</option>`)}</select></label><button name="action" value="remap">Re-map sport</button></form>
   <span class="downloads">Download: ${FORMATS.map((f) => html`<a href="${base}/export/${f}" download>${f.toUpperCase()}</a> `)}</span>
 </section>
 ${gps ? html`<section class="card"><div id="map" class="map" data-src="${base}/data.json" data-tiles="${deps.tileUrl ?? '/tiles/{z}/{x}/{y}.svg'}"></div></section>` : html`<p class="muted" id="no-map">Indoor workout: no map.</p>`}
