@@ -188,3 +188,13 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
     child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' ')}`))));
   });
 }
+
+/** The `bandsync backup` entry point: PostgreSQL when databaseUrl is set, else the (closed) embedded data dir. */
+export function backupFromConfig(config: { dataDir: string; databaseUrl?: string }, file: string, schema = 'bandsync'): Promise<BackupInfo> {
+  return config.databaseUrl ? backupPostgres(config.databaseUrl, schema, file) : backupDataDir(config.dataDir, file);
+}
+
+/** The `bandsync restore` entry point; the target must be empty. */
+export function restoreFromConfig(config: { dataDir: string; databaseUrl?: string }, file: string, schema = 'bandsync'): Promise<RestoreInfo> {
+  return config.databaseUrl ? restorePostgres(file, config.databaseUrl, schema) : restoreDataDir(file, config.dataDir);
+}

@@ -126,13 +126,14 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
         add(`(w.name ILIKE ? OR w.sport ILIKE $${n} OR w.source_id ILIKE $${n} OR r.code ILIKE $${n})`,
           `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
       }
-      params.push(Math.max(0, Math.min(filter.limit ?? 1000, 100_000)), Math.max(0, filter.offset ?? 0));
+      // No limit given means every matching record (the engine resumes from all of them).
+      params.push(filter.limit === undefined ? null : Math.max(0, Math.floor(filter.limit)), Math.max(0, Math.floor(filter.offset ?? 0)));
       const rows = await db.query(
         `SELECT ${COLUMNS}, w.start_time, w.sport, w.account_id, w.name FROM sync_records r
          JOIN workouts w ON w.id = r.workout_id
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY w.start_time DESC, r.workout_id, r.destination
-         LIMIT $${params.length - 1} OFFSET $${params.length}`,
+         LIMIT $${params.length - 1}::bigint OFFSET $${params.length}::bigint`,
         params,
       );
       return rows.map((r) => ({ ...toRecord(r), startTime: iso(r.start_time), sport: String(r.sport),
@@ -152,7 +153,7 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
     },
 
     async listLedger(filter) {
-      const limit = Math.max(1, Math.min(filter.limit ?? 1000, 100_000));
+      const limit = Math.max(1, Math.floor(filter.limit ?? 1000));
       const rows = filter.workoutId === undefined
         ? await db.query('SELECT * FROM ledger ORDER BY id DESC LIMIT $1', [limit])
         : await db.query('SELECT * FROM ledger WHERE workout_id = $1 ORDER BY id DESC LIMIT $2', [filter.workoutId, limit]);

@@ -177,6 +177,8 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect((await store.listRecords({ destination: dest, text: '100%' }))).toEqual([]);
         expect((await store.listRecords({ destination: dest, limit: 2, offset: 1 })).map((r) => r.workoutId)).toEqual([ids[4], ids[3]]);
         expect((await store.listRecords({ destination: dest, accountId: 'other' }))).toEqual([]);
+        expect((await store.listRecords({ destination: dest, limit: 1_000_000 }))).toHaveLength(6);
+        expect((await store.listRecords({ destination: dest, limit: 0 }))).toEqual([]);
         expect(await store.countByState(dest)).toEqual({ discovered: 3, synced: 2, failed: 1 });
       });
 
