@@ -38,6 +38,8 @@ export interface StravaSimulatorControl {
   requestCount(): number;
   count429(): number;
   requests(): readonly RequestLogEntry[];
+  /** Every access and refresh token the simulator ever issued. */
+  issuedTokens(): readonly string[];
   /** Refresh-token rotations performed. */
   rotations(): number;
   setLimits(limits: Partial<Limits>): void;
@@ -147,6 +149,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
     count429: () => count429,
     requests: () => log,
     rotations: () => state.rotations,
+    issuedTokens: () => [...state.issued],
     setLimits: (limits) => {
       state.limiter.limits = { ...state.limiter.limits, ...limits };
     },

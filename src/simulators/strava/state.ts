@@ -111,6 +111,8 @@ export class SimState {
   hrConsent = true;
   grantedScopes: string[] | null = null;
   rotations = 0;
+  /** Every access and refresh token ever issued (tests check none leaks into a URL). */
+  readonly issued = new Set<string>();
   private nextUploadId = 8_919_698_041;
   private nextActivityId = 8_319_193_780;
 
@@ -125,6 +127,7 @@ export class SimState {
   issueRefreshToken(scopes: string[]): string {
     const t = token();
     this.refreshTokens.set(t, { athleteId: ATHLETE.id, scopes });
+    this.issued.add(t);
     return t;
   }
 
@@ -143,6 +146,7 @@ export class SimState {
     const record = { athleteId, scopes, expiresAtMs: now + TOKEN_LIFETIME_S * 1000 };
     const t = token();
     this.accessTokens.set(t, record);
+    this.issued.add(t);
     return { token: t, record };
   }
 
