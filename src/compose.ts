@@ -8,7 +8,7 @@ import type { Account, Destination, Logger, Source, Store, RateBudgetStore, Queu
 import type { EngineDeps, SportDecision } from './sync/deps.js';
 import { openStore } from './store/index.js';
 import { createStravaClient, toStravaSport, exchangeCode, refreshTokens, deauthorize, buildAuthorizeUrl, type StravaClient, type StravaTokens } from './strava/index.js';
-import { createZeppCloudSource, loginZepp } from './sources/zepp-cloud/index.js';
+import { createZeppCloudSource, decodeZeppWorkout, loginZepp } from './sources/zepp-cloud/index.js';
 import { applySportRules, type SportRule } from './sources/zepp-common/index.js';
 import { createZeppExportSource } from './sources/zepp-export/index.js';
 import { createGadgetbridgeSource } from './sources/gadgetbridge/index.js';
@@ -160,13 +160,17 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
       return saveStrava(id, creds.clientSecret, tokens, tokens.athlete.firstname ?? undefined);
     },
     async connectZepp(input) {
-      const login = 'appToken' in input
-        ? { appToken: input.appToken, userId: input.userId, baseUrl: input.baseUrl ?? config.zeppUrl ?? '', region: undefined as string | undefined }
-        : await loginZepp({ email: input.email, password: input.password, baseUrl: input.baseUrl ?? config.zeppUrl });
+      // A configured base URL (self-hosted proxy, the simulator) serves login and
+      // data alike and is the only host credentials may go to; else the real
+      // Zepp hosts, with the data region discovered from the token.
+      const baseUrl = input.baseUrl ?? config.zeppUrl;
+      const hosts = baseUrl ? { userHost: baseUrl, accountHost: baseUrl, dataHosts: [baseUrl], allowOrigins: [new URL(baseUrl).origin] } : {};
+      const credentials = 'appToken' in input ? { appToken: input.appToken, userId: input.userId } : { email: input.email, password: input.password };
+      const login = await loginZepp(credentials, hosts);
       const existing = (await store.listAccounts()).find((a) => a.kind === 'zepp-cloud' && a.settings.userId === login.userId);
       const account = await store.saveAccount({
         id: existing?.id, kind: 'zepp-cloud', label: `Zepp ${login.userId}`,
-        settings: { baseUrl: login.baseUrl, userId: login.userId, region: login.region, connectedAt: clock.now().toISOString() },
+        settings: { baseUrl: login.baseUrl, userId: login.userId, region: login.chinaRegion ? 'cn' : 'global', connectedAt: clock.now().toISOString() },
         secrets: { appToken: login.appToken },
       });
       await store.setAccountStatus(account.id, 'ok', null);
@@ -211,3 +215,23 @@ function parseTokens(raw: string | undefined): StravaTokens | null {
   if (!raw) return null;
   return JSON.parse(raw) as StravaTokens;
 }
+
+/** Folder watching for `bandsync watch` and the daemon's watched folder. */
+export { watchDirectory } from './sources/files/index.js';
+
+/** Extra decoders for `inspect`/`convert`: a Zepp workout JSON ({summary, detail} as the API returns them). */
+export const extraFileDecoders = [
+  (bytes: Uint8Array, fileName: string) => {
+    if (!/\.json$/i.test(fileName)) return null;
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(bytes));
+    } catch (err) {
+      return { ok: false as const, error: `${fileName}: not valid JSON (${(err as Error).message})`, issues: [] };
+    }
+    if (!json || typeof json !== 'object' || !('summary' in json) || !('detail' in json)) {
+      return { ok: false as const, error: `${fileName}: a Zepp workout JSON needs "summary" and "detail" objects`, issues: [] };
+    }
+    return decodeZeppWorkout(json as { summary: unknown; detail: unknown });
+  },
+];

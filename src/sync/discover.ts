@@ -3,7 +3,8 @@
 // login, wrong region) stop the pass and mark the account; a workout-level
 // failure (unreadable payload) marks that workout and the pass goes on.
 import { withFingerprint, type Workout } from '../core/index.js';
-import { BandsyncError, ruleFor, toBandsyncError } from './failures.js';
+import type { BandsyncError} from './failures.js';
+import { ruleFor, toBandsyncError } from './failures.js';
 import type { Account, WorkoutRef } from './ports.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
 import { externalIdFor } from './external-id.js';

@@ -21,6 +21,8 @@ export interface TaskOptions {
   readonly windowSize?: number;
   /** Backfill everything, not only workouts recorded since connecting. */
   readonly all?: boolean;
+  /** Told after each source poll (metrics: poll latency). */
+  readonly onPoll?: (accountId: string, kind: string, seconds: number, ok: boolean) => void;
 }
 
 const later = (deps: EngineDeps, seconds: number) => new Date(deps.clock.now().getTime() + seconds * 1000);
@@ -43,10 +45,14 @@ export async function schedulePolls(deps: EngineDeps, queue: Queue, firstInSecon
 async function pollAccount(deps: EngineDeps, queue: Queue, accountId: string, options: TaskOptions): Promise<void> {
   const account = await deps.store.getAccount(accountId);
   if (!account) return; // disconnected since: the poll chain ends here
+  const started = deps.clock.now().getTime();
+  let ok = false;
   try {
-    await discover(deps, account);
+    const result = await discover(deps, account);
+    ok = result.stoppedBy === null;
     await queue.send(JOBS.dispatch, { accountId }, { singletonKey: `dispatch:${accountId}` });
   } finally {
+    options.onPoll?.(accountId, account.kind, (deps.clock.now().getTime() - started) / 1000, ok);
     // Jitter spreads polls of many accounts so they do not hit the source together.
     const next = options.pollIntervalSeconds * (0.9 + deps.random() * 0.2);
     await queue.send(JOBS.poll, { accountId }, { startAfter: later(deps, next), singletonKey: `poll:${accountId}` });

@@ -2,7 +2,8 @@
 // in it once, plan, then upload what the plan approved. Every state change is
 // written before the request that follows it, so a crash at any point leaves
 // a record that says what may have been sent.
-import { BandsyncError, MAX_ATTEMPTS, backoffSeconds, ruleFor, toBandsyncError } from './failures.js';
+import type { BandsyncError} from './failures.js';
+import { MAX_ATTEMPTS, backoffSeconds, ruleFor, toBandsyncError } from './failures.js';
 import { planBatch, type Candidate, type Decision } from './plan.js';
 import type { Destination, RemoteActivity, SyncRecord, UploadStatus } from './ports.js';
 import type { SyncState } from './states.js';

@@ -1,0 +1,81 @@
+// bandsync import PATH… · watch DIR · export WORKOUT_ID --format F
+import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { encodeWorkout } from '../../core/index.js';
+import { watchDirectory, type App } from '../../compose.js';
+import { DESTINATION } from '../../sync/deps.js';
+import { syncAll } from '../../sync/sync-all.js';
+import { withApp } from '../app.js';
+import { printJson, progressView } from '../output.js';
+import { renderSummary } from '../render.js';
+
+async function importPaths(app: App, paths: string[], opts: { upload: boolean; json: boolean }) {
+  const view = progressView({ json: opts.json });
+  const results = [];
+  try {
+    for (const path of paths) {
+      const account = await app.accounts.connectPath('files', path);
+      const summary = await syncAll(app.deps, { all: true, accountId: account.id, dryRun: !opts.upload, onProgress: view.listener, wait: (until) => app.clock.wait(until) });
+      // Bad files are reported one by one; the rest of the import went on.
+      const bad = await app.store.listRecords({ destination: DESTINATION, accountId: account.id, states: ['failed'], limit: 10_000 });
+      results.push({ path, summary, badFiles: bad.map((b) => b.lastError ?? b.code) });
+    }
+  } finally {
+    view.stop();
+  }
+  return results;
+}
+
+export function register(program: Command): void {
+  program
+    .command('import <paths...>')
+    .description('Import FIT/TCX/GPX files, folders, .gz and zips once, and upload them')
+    .option('--no-upload', 'store the workouts only; upload later with bandsync sync --all')
+    .option('--json', 'print JSON')
+    .action(async (paths: string[], opts: { upload: boolean; json?: boolean }) => {
+      const full = paths.map((p) => resolve(p));
+      for (const p of full) if (!existsSync(p)) throw new Error(`${p}: no such file or folder`);
+      const results = await withApp({}, (app) => importPaths(app, full, { upload: opts.upload, json: !!opts.json }));
+      if (opts.json) return printJson(results);
+      for (const r of results) {
+        process.stdout.write(`${r.path}\n${renderSummary(r.summary)}\n`);
+        for (const b of r.badFiles) process.stdout.write(`  ✗ ${b}\n`);
+      }
+    });
+
+  program
+    .command('watch <dir>')
+    .description('Watch a folder and import each new file once it has finished writing')
+    .option('--settle <ms>', 'how long a file must stay unchanged before it is read', '2000')
+    .action(async (dir: string, opts: { settle: string }) => {
+      const full = resolve(dir);
+      if (!existsSync(full)) throw new Error(`${full}: no such folder`);
+      await withApp({}, async (app) => {
+        const controller = new AbortController();
+        process.once('SIGINT', () => controller.abort());
+        process.once('SIGTERM', () => controller.abort());
+        process.stderr.write(`Watching ${full} (Ctrl-C to stop)\n`);
+        await watchDirectory(full, async (file) => {
+          const [r] = await importPaths(app, [file], { upload: true, json: false });
+          process.stdout.write(`${file}: ${r!.summary.uploaded} uploaded, ${r!.summary.duplicates} already on Strava${r!.badFiles.length ? `, ✗ ${r!.badFiles.join('; ')}` : ''}\n`);
+        }, { signal: controller.signal, settleMs: Number(opts.settle) }).catch((err: Error) => { if (!controller.signal.aborted) throw err; });
+      });
+    });
+
+  program
+    .command('export <workoutId>')
+    .description('Write a stored workout as a FIT, TCX or GPX file')
+    .requiredOption('--format <format>', 'fit, tcx or gpx')
+    .option('-o, --output <file>', 'output file (default: <id>.<format>)')
+    .action(async (workoutId: string, opts: { format: string; output?: string }) => {
+      if (!['fit', 'tcx', 'gpx'].includes(opts.format)) throw new Error(`--format must be fit, tcx or gpx, not "${opts.format}"`);
+      const out = opts.output ?? `${workoutId}.${opts.format}`;
+      await withApp({}, async (app) => {
+        const stored = await app.store.getWorkout(workoutId);
+        if (!stored) throw new Error(`No workout ${workoutId} (see bandsync status or the dashboard)`);
+        writeFileSync(out, encodeWorkout(stored.workout, opts.format as 'fit' | 'tcx' | 'gpx', { deviceName: app.mapping.deviceName ?? app.config.deviceName }));
+      });
+      process.stdout.write(`${out}\n`);
+    });
+}

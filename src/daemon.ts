@@ -1,0 +1,104 @@
+// The long-running service: queue workers, the poll schedule, and the
+// dashboard with /healthz, /readyz and /metrics, on one composed App.
+import { Hono } from 'hono';
+import { createApp as createDashboard } from './server/app.js';
+import { serveApp } from './server/serve.js';
+import { hashPassword, isPasswordHash } from './server/password.js';
+import { renderMetrics, METRICS_CONTENT_TYPE, type SourcePollStat } from './observability/index.js';
+import { registerTasks, schedulePolls, dispatch, JOBS } from './sync/tasks.js';
+import { DESTINATION } from './sync/deps.js';
+import type { Destination } from './sync/ports.js';
+import { createDashboardEngine } from './dashboard-engine.js';
+import type { App } from './compose.js';
+
+export interface DaemonOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** false: dashboard only (`bandsync serve`). */
+  readonly work?: boolean;
+  /** false: workers only, no dashboard (`bandsync worker`). */
+  readonly dashboard?: boolean;
+  readonly concurrency?: number;
+  /** Plain or scrypt-hashed dashboard password (required for a non-loopback host). */
+  readonly password?: string;
+  /** Backfill the whole history, not only what is recorded after connecting. */
+  readonly all?: boolean;
+}
+
+export interface RunningDaemon {
+  readonly url: string | null;
+  /** Schedules an immediate poll of every source, then uploads. */
+  pollNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startDaemon(app: App, options: DaemonOptions = {}): Promise<RunningDaemon> {
+  const polls = new Map<string, SourcePollStat>();
+  let uploads = 0;
+  const started = Date.now();
+  // Count uploads for /metrics without the engine knowing about metrics.
+  const countingDeps = {
+    ...app.deps,
+    destination: async (): Promise<Destination> => {
+      const d = await app.deps.destination();
+      return { ...d, requestCount: () => d.requestCount(), listActivities: d.listActivities.bind(d), getUpload: d.getUpload.bind(d), createManual: async (r) => { uploads++; return d.createManual(r); }, upload: async (r) => { uploads++; return d.upload(r); } };
+    },
+  };
+  const taskOptions = {
+    pollIntervalSeconds: (await app.store.getSetting<number>('poll-interval')) ?? app.config.pollIntervalSeconds,
+    all: options.all,
+    onPoll: (accountId: string, kind: string, seconds: number, ok: boolean) => polls.set(accountId, { accountId, kind, lastLatencySeconds: seconds, lastPollAt: app.clock.now().toISOString(), ok }),
+  };
+  if (options.work !== false) {
+    await registerTasks(countingDeps, app.queue, taskOptions, options.concurrency ?? 1);
+    if (options.dashboard !== false) await schedulePolls(countingDeps, app.queue);
+  }
+  if (options.dashboard === false) {
+    return { url: null, pollNow: () => schedulePolls(countingDeps, app.queue), close: () => app.queue.stop() };
+  }
+
+  const host = options.host ?? app.config.host;
+  const password = options.password ? (isPasswordHash(options.password) ? options.password : await hashPassword(options.password)) : undefined;
+  const engine = createDashboardEngine({ ...app, deps: countingDeps }, { nextPollAt: () => null });
+  const root = new Hono();
+  root.get('/healthz', (c) => c.json({ ok: true }));
+  root.get('/readyz', async (c) => {
+    try {
+      await app.store.countByState(DESTINATION);
+      return c.json({ ready: true });
+    } catch (err) {
+      return c.json({ ready: false, reason: (err as Error).message }, 503);
+    }
+  });
+  root.get('/metrics', async (c) => {
+    const failed = await app.store.listRecords({ destination: DESTINATION, states: ['failed'], limit: 100_000 });
+    const failuresByCode: Record<string, number> = {};
+    for (const r of failed) failuresByCode[r.code ?? 'unknown'] = (failuresByCode[r.code ?? 'unknown'] ?? 0) + 1;
+    const depth = await app.queue.depth();
+    const body = renderMetrics({
+      workoutsByState: await app.store.countByState(DESTINATION),
+      uploadsTotal: uploads,
+      failuresByCode,
+      stravaBudget: await app.budget.snapshot(app.clock.now()),
+      sourcePolls: [...polls.values()],
+      queues: Object.fromEntries(Object.entries(depth).map(([name, n]) => [name, { depth: n, oldestAgeSeconds: 0 }])),
+      process: { uptimeSeconds: (Date.now() - started) / 1000, residentMemoryBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
+    });
+    return c.body(body, 200, { 'content-type': METRICS_CONTENT_TYPE });
+  });
+  root.route('/', createDashboard({
+    store: app.store, budget: app.budget, engine, now: () => app.clock.now(), logger: app.logger,
+    security: { password, remote: !['127.0.0.1', 'localhost', '::1'].includes(host) },
+  }));
+  const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });
+  return {
+    url: served.url,
+    pollNow: async () => {
+      await schedulePolls(countingDeps, app.queue);
+      await dispatch(countingDeps, app.queue, taskOptions);
+    },
+    close: async () => { await served.close(); await app.queue.stop(); },
+  };
+}
+
+export { JOBS };
