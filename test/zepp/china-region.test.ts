@@ -15,8 +15,8 @@ afterAll(async () => {
   await sim?.close();
 });
 
-async function first(chinaRegion?: boolean) {
-  const src = createZeppCloudSource({ baseUrl: sim.url, appToken: sim.credentials.appToken, userId: sim.credentials.userId, accountId: 'cn', ...(chinaRegion !== undefined ? { chinaRegion } : {}) });
+async function first(extra: { chinaCoordinates?: boolean } = {}) {
+  const src = createZeppCloudSource({ baseUrl: sim.url, appToken: sim.credentials.appToken, userId: sim.credentials.userId, accountId: 'cn', ...extra });
   const refs: WorkoutRef[] = [];
   for await (const r of src.list({})) refs.push(r);
   const truth = sim.truth().find((t) => t.trackId === refs[0]!.sourceId)!;
@@ -35,7 +35,20 @@ describe('China-region coordinates', () => {
   });
 
   it('stay GCJ-02 (hundreds of metres off) when the correction is switched off', async () => {
-    const { truth, first: f } = await first(false);
+    const { truth, first: f } = await first({ chinaCoordinates: false });
     expect(haversineMeters(f.lat, f.lon, truth.firstFix!.lat, truth.firstFix!.lon)).toBeGreaterThan(100);
+  });
+});
+
+describe('a global account (chinaRegion false) still converts a gaode track by default', () => {
+  it('converts', async () => {
+    const src = createZeppCloudSource({ baseUrl: sim.url, appToken: sim.credentials.appToken, userId: sim.credentials.userId, accountId: 'g', chinaRegion: false });
+    const refs: WorkoutRef[] = [];
+    for await (const r of src.list({})) refs.push(r);
+    const truth = sim.truth().find((t) => t.trackId === refs[0]!.sourceId)!;
+    const { workout } = await src.fetch(refs[0]!);
+    const lat = workout.samples.lat!.find((v) => v !== null)!;
+    const lon = workout.samples.lon!.find((v) => v !== null)!;
+    expect(haversineMeters(lat, lon, truth.firstFix!.lat, truth.firstFix!.lon)).toBeLessThan(0.05);
   });
 });

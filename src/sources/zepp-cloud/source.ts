@@ -19,8 +19,16 @@ export interface ZeppCloudSourceOptions {
   readonly fetch?: typeof fetch;
   /** Re-check this many seconds before the newest known workout (default 3 days). */
   readonly overlapSeconds?: number;
-  /** China-region account: tracks are GCJ-02 and get converted (default: auto by the payload's provider). */
+  /** China-region account: its tracks are GCJ-02 and get converted to WGS-84. */
   readonly chinaRegion?: boolean;
+  /**
+   * Override of the GCJ-02 correction: true/false forces it; 'auto' (the
+   * default for non-China accounts) converts tracks whose payload names the
+   * Chinese map provider ("gaode"), e.g. a trip to China.
+   */
+  readonly chinaCoordinates?: boolean | 'auto';
+  /** IANA time zone for the local time in files (F11); default: this machine's zone. */
+  readonly timeZone?: string;
   /** Overrides the device name derived from the payload (config `deviceName`). */
   readonly deviceName?: string;
   readonly timeoutMs?: number;
@@ -32,6 +40,21 @@ export interface ZeppHandle {
   readonly trackId: string;
   readonly source: string;
   readonly summary: unknown;
+}
+
+/** The zone's UTC offset at that instant (DST-aware), from Intl; 0 for an unknown zone. */
+export function utcOffsetSeconds(epochMs: number, timeZone?: string): number {
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+      hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    }).formatToParts(new Date(epochMs));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    return Math.round((local - Math.floor(epochMs / 1000) * 1000) / 1000);
+  } catch {
+    return 0;
+  }
 }
 
 const DEFAULT_OVERLAP_SECONDS = 3 * 86400;
@@ -100,7 +123,8 @@ export function createZeppCloudSource(options: ZeppCloudSourceOptions): Source &
     try {
       const { workout, issues } = zeppToWorkout(summary.data, detail.data, {
         accountId: options.accountId,
-        chinaCoordinates: options.chinaRegion ?? 'auto',
+        chinaCoordinates: options.chinaCoordinates ?? (options.chinaRegion ? true : 'auto'),
+        utcOffsetSeconds: utcOffsetSeconds(summary.data.trackid * 1000, options.timeZone),
         ...(options.deviceName ? { deviceName: options.deviceName } : {}),
       });
       return { workout, issues };

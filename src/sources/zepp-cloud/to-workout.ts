@@ -18,6 +18,8 @@ export interface ZeppMapOptions {
   readonly chinaCoordinates?: boolean | 'auto';
   readonly accountId?: string;
   readonly deviceName?: string;
+  /** The workout's UTC offset (the cloud does not say; the source derives it from the configured zone). */
+  readonly utcOffsetSeconds?: number;
 }
 
 /** Detail keys we know; the ones not decoded are listed so they are not reported as unknown. */
@@ -136,7 +138,7 @@ export function zeppToWorkout(summary: ZeppSummary, detail: ZeppDetail, options:
     sport,
     rawSport: String(summary.type),
     startTime,
-    utcOffsetSeconds: 0,
+    utcOffsetSeconds: options.utcOffsetSeconds ?? 0,
     elapsedSeconds,
     samples,
     pauses,
