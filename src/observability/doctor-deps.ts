@@ -1,0 +1,20 @@
+// The doctor dependencies that need no database: lock file, clock, disk,
+// daemon. The composition root adds the database-backed ones (database,
+// accounts, probes, rate budget) — only it may open the store.
+import type { Config } from '../config.js';
+import { configSecrets } from '../config/mask.js';
+import { fetchServerDate, probeDaemon, type DoctorDeps, type LockHolderInfo } from './doctor.js';
+import { createRedactor } from './redact.js';
+
+export function baseDoctorDeps(config: Config, readLockHolder: (dataDir: string) => LockHolderInfo | null, doFetch: typeof fetch = fetch): DoctorDeps {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return {
+    dataDir: config.dataDir,
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    now: () => new Date(),
+    redactor: createRedactor(configSecrets(config)),
+    readLockHolder,
+    serverDate: () => fetchServerDate(config.stravaUrl, doFetch),
+    daemon: () => probeDaemon(`http://${host.includes(':') ? `[${host}]` : host}:${config.port}`, doFetch),
+  };
+}
