@@ -10,7 +10,7 @@ import { openPgliteDb } from './db-pglite.js';
 import { openPostgresDb } from './db-postgres.js';
 import { acquireDataDirLock, type DataDirLock } from './lock-file.js';
 import { migrate } from './migrate.js';
-import { createPgBoss, createQueue, type QueueOptions } from './queue.js';
+import { createPgBoss, createQueue, requeueOrphanedJobs, type QueueOptions } from './queue.js';
 import { createRateBudgetStore } from './rate-budget.js';
 import { recordMethods } from './records.js';
 import { createSealer, loadSecretKey } from './secrets.js';
@@ -67,6 +67,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   try {
     await migrate(db);
     queue = await createQueue(db, createPgBoss(db, bossTarget), options.queue);
+    if (db.kind === 'pglite') await requeueOrphanedJobs(db);
   } catch (error) {
     await db.close().catch(() => undefined);
     lock?.release();

@@ -131,3 +131,14 @@ export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = 
     },
   };
 }
+
+/**
+ * PGlite only: the lock file proves no other process uses this data dir, so a
+ * job still 'active' was left by a process that died (kill -9, power loss).
+ * Hand it back now instead of after pg-boss's expiry (15 minutes); the crash
+ * counts as one attempt. Returns how many jobs were requeued.
+ */
+export async function requeueOrphanedJobs(db: Db): Promise<number> {
+  const rows = await db.query(`UPDATE job SET state = 'retry', start_after = now() WHERE state = 'active' RETURNING id`);
+  return rows.length;
+}

@@ -121,3 +121,37 @@ describe('PGlite data dir', () => {
     await reopened.close();
   });
 });
+
+describe('PGlite after a crash', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('hands a job that was running in a killed process back to the next opener at once', async () => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/run-ts.js'), childScript, dir.path, 'hang-job'], { cwd: repoRoot });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    const exited = new Promise((r) => child.on('exit', r));
+    try {
+      const deadline = Date.now() + 90_000;
+      while (!out.includes('"handling":true')) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`child never started the job: ${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    expect(readLockHolder(dir.path)).toMatchObject({ pid: child.pid, alive: false });
+
+    const opened = await openStore({ dataDir: dir.path, queue: { pollIntervalMs: 100 } });
+    try {
+      const got: unknown[] = [];
+      await opened.queue.work('crash-me', async (payload) => { got.push(payload); });
+      const deadline = Date.now() + 20_000; // far below pg-boss's 15-minute expiry
+      while (got.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(got).toEqual([{ from: child.pid }]);
+    } finally {
+      await opened.close();
+    }
+  });
+});
