@@ -122,6 +122,19 @@ describe('failures map to the failures table', () => {
     expect((await listAll(source(token))).length).toBeGreaterThan(0);
   });
 
+  it('a token that expires in the middle of the listing stops it with zepp_token_expired', async () => {
+    const seen: string[] = [];
+    const err = await (async () => {
+      for await (const ref of source().list({})) {
+        seen.push(ref.sourceId);
+        if (seen.length === 10) sim.control.expireTokens(); // after the first page
+      }
+    })().then(() => null, (e: unknown) => e);
+    expect((err as BandsyncError).code).toBe('zepp_token_expired');
+    expect(seen).toHaveLength(10);
+    token = sim.control.renewToken();
+  });
+
   it('429 → zepp_rate_limited with a retry time; 500/503 → zepp_unavailable', async () => {
     sim.control.failNext(429, 1, 'history');
     const err = await listAll(source()).catch((e: unknown) => e);
