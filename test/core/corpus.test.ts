@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeFile, isGzip, summarize, type DecodeResult } from '../../src/core/index.js';
-import { corpusPath, expectedTable } from './corpus-files.js';
+import { corpusPath, expectedTable, type Expected } from './corpus-files.js';
 
 const table = expectedTable();
 
@@ -70,7 +70,7 @@ describe('broken FIT files: reported, never thrown', () => {
   }
 });
 
-const gpxFiles = Object.entries(table).filter(([n, v]) => v.expected.gpxpy?.parse_ok && v.expected.gpxpy.track_points > 0);
+const gpxFiles = Object.entries(table).filter(([, v]) => v.expected.gpxpy?.parse_ok && v.expected.gpxpy.track_points > 0);
 describe('GPX corpus (gpxpy reference values)', () => {
   for (const [name, entry] of gpxFiles) {
     it.skipIf(!corpusPath(name))(`${name}: points exact, distance ±0.5 %, duration and moving time ±1 s, climb ±1 %`, () => {
