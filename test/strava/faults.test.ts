@@ -125,6 +125,26 @@ describe('Strava faults', () => {
     expect(await client.getUpload(up.uploadId)).toMatchObject({ kind: 'duplicate', activityId: String(existing.id), message: `zepp-x.fit duplicate of activity ${existing.id}` });
   });
 
+  it('a re-upload under the same external_id (another start time) is a duplicate; a gzipped FIT is read too', async () => {
+    const clock = manualClock('2026-02-02T12:00:00Z');
+    sim = await startStravaSimulator({ now: clock.now });
+    const client = clientFor(sim, clock.now);
+    const first = await client.upload(run('zepp-same', '2026-02-01T07:00:00Z'));
+    clock.advance(5);
+    const ready = await client.getUpload(first.uploadId);
+    expect(ready.kind).toBe('ready');
+    const second = await client.upload(run('zepp-same', '2026-02-01T15:00:00Z'));
+    clock.advance(5);
+    expect(await client.getUpload(second.uploadId)).toMatchObject({ kind: 'duplicate', activityId: ready.kind === 'ready' ? ready.activityId : '' });
+    // Strava takes fit.gz as well; the simulator unpacks it before reading.
+    const { gzipSync } = await import('node:zlib');
+    const gz = run('zepp-gz', '2026-02-01T18:00:00Z');
+    const up = await client.upload({ ...gz, bytes: new Uint8Array(gzipSync(gz.bytes)), format: 'fit.gz' as 'fit' });
+    clock.advance(5);
+    expect((await client.getUpload(up.uploadId)).kind).toBe('ready');
+    expect(sim.control.activities().map((a) => a.externalId)).toEqual(['zepp-same.fit', 'zepp-gz.fit']);
+  });
+
   it('refuses an empty file with a clear reason, and a corrupt file ends in an error status', async () => {
     sim = await startStravaSimulator({ processingPolls: 0 });
     const client = clientFor(sim);
