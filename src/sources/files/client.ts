@@ -6,7 +6,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { BandsyncError } from '../../sync/failures.js';
-import { isFileEntry, readZipDirectory, readZipEntry } from './zip.js';
+import { isFileEntry, readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -90,6 +90,22 @@ async function* itemsOfFile(file: string, size: number, mtimeMs: number): AsyncG
   for (const e of picked) yield { path: file, entry: e.name, revision: `${e.crc32.toString(16)}:${e.size}`, mtimeMs };
 }
 
+/**
+ * The last zip's directory, by name: fetching 2,000 entries one by one would
+ * otherwise re-read the same central directory 2,000 times. One zip at a time
+ * is kept, checked against its size and mtime.
+ */
+let lastZip: { path: string; version: string; entries: Map<string, ZipEntry> } | null = null;
+async function zipDirectory(zipPath: string): Promise<Map<string, ZipEntry>> {
+  const info = await stat(zipPath).catch(() => null);
+  if (!info) throw new BandsyncError('source_unavailable', `${zipPath}: file is gone (moved or deleted?)`);
+  const version = `${info.size}:${info.mtimeMs}`;
+  if (lastZip?.path === zipPath && lastZip.version === version) return lastZip.entries;
+  const entries = new Map((await readZipDirectory(zipPath)).map((e) => [e.name, e] as const));
+  lastZip = { path: zipPath, version, entries };
+  return entries;
+}
+
 const invalid = (item: { path: string; entry?: string }, reason: string): BandsyncError =>
   new BandsyncError('source_file_invalid', `${displayName(item)}: ${reason}`);
 
@@ -98,7 +114,7 @@ export async function readItem(item: { path: string; entry?: string }, signal?: 
   let bytes: Uint8Array;
   let name = item.entry ?? item.path;
   if (item.entry !== undefined) {
-    const entry = (await readZipDirectory(item.path)).find((e) => e.name === item.entry);
+    const entry = (await zipDirectory(item.path)).get(item.entry);
     if (!entry) throw invalid(item, 'no longer in the zip');
     bytes = await readZipEntry(item.path, entry, MAX_FILE_BYTES, signal);
   } else {
