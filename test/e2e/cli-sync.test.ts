@@ -32,7 +32,7 @@ describe('bandsync sync against both simulators (real CLI, real HTTP, embedded d
     expect(z.code, z.stderr).toBe(0);
     const s = await runCli(['connect', 'strava', '--refresh-token', strava.credentials.refreshToken], env);
     expect(s.code, s.stderr).toBe(0);
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await Promise.all([zepp?.close(), strava?.close()]);
@@ -73,7 +73,7 @@ describe('bandsync sync against both simulators (real CLI, real HTTP, embedded d
       const matched = records.filter((r) => byOffset.has(Math.round(((r.timestamp as Date).getTime() - startMs) / 1000))).length;
       expect(matched / records.length).toBeGreaterThan(0.9);
     }
-  });
+  }, 300_000);
 
   it('uploads nothing the second time', async () => {
     const before = strava.control.uploads().length;
@@ -81,12 +81,12 @@ describe('bandsync sync against both simulators (real CLI, real HTTP, embedded d
     expect(result.code, result.stderr).toBe(0);
     expect(jsonOf(result)).toMatchObject({ uploaded: 0 });
     expect(strava.control.uploads()).toHaveLength(before);
-  });
+  }, 300_000);
 
   it('reports the workouts as synced in status', async () => {
     const result = await runCli(['status', '--json'], env);
     expect(result.code, result.stderr).toBe(0);
     const status = jsonOf(result) as { workouts: Record<string, number> };
     expect(status.workouts.synced).toBe(zepp.truth().length);
-  });
+  }, 300_000);
 });
