@@ -31,7 +31,13 @@ export async function openPgliteDb(dir: string, schema: string): Promise<PgliteD
   checkSchemaName(schema);
   const fresh = isFreshDataDir(dir);
   const template = fresh ? await readTemplate() : null;
-  const pglite = template ? await PGlite.create(dir, { loadDataDir: template }) : await PGlite.create(dir);
+  let pglite: PGlite;
+  try {
+    pglite = template ? await PGlite.create(dir, { loadDataDir: template }) : await PGlite.create(dir);
+  } catch (error) {
+    throw new Error(`cannot open the embedded database in ${dir}: ${(error as Error)?.message ?? String(error)}. ` +
+      'If it is damaged, restore a backup (bandsync restore FILE) or move the directory away to start empty.');
+  }
   if (fresh && !template) await saveTemplate(pglite);
   // One session for the whole process, so search_path set once holds for every query.
   await pglite.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}";`);

@@ -17,6 +17,8 @@ type Handler = Parameters<Queue['work']>[1];
 export interface QueueOptions {
   /** How long an idle worker waits before looking again (ms). */
   readonly pollIntervalMs?: number;
+  /** How long stop() waits for running handlers after aborting them (ms). */
+  readonly stopTimeoutMs?: number;
 }
 
 /** pg-boss's executeSql on PGlite: multi-statement text goes through exec, parameterised through query. */
@@ -126,7 +128,8 @@ export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = 
 
     async stop() {
       if (!stopping.signal.aborted) stopping.abort();
-      await Promise.allSettled(loops);
+      // Handlers see their signal fire; one that ignores it must not hang shutdown forever.
+      await Promise.race([Promise.allSettled(loops), sleep(options.stopTimeoutMs ?? 10_000)]);
       await boss.stop({ graceful: false, wait: true, close: true, timeout: 5_000 }).catch(() => undefined);
     },
   };

@@ -1,7 +1,7 @@
 // What only the embedded engine has: one process per data dir (lock file),
 // data that must survive close/reopen, the key file, and re-open migrations.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -153,5 +153,17 @@ describe('PGlite after a crash', () => {
     } finally {
       await opened.close();
     }
+  });
+});
+
+describe('PGlite damaged data dir', () => {
+  const dir = tempDir();
+  afterAll(() => dir.remove());
+
+  it('says which directory cannot be opened and releases the lock', async () => {
+    mkdirSync(join(dir.path, 'db'));
+    writeFileSync(join(dir.path, 'db', 'PG_VERSION'), '17\n'); // a cluster marker with no cluster behind it
+    await expect(openStore({ dataDir: dir.path })).rejects.toThrow(`cannot open the embedded database in ${join(dir.path, 'db')}`);
+    expect(readLockHolder(dir.path)).toBeNull();
   });
 });
