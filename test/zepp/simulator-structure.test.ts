@@ -85,3 +85,46 @@ describe('simulator payloads have the real structure', () => {
     expect(Number(summary['dis'])).toBe(dist);
   });
 });
+
+describe('generated history', () => {
+  const now = new Date('2026-11-01T00:00:00Z');
+
+  it('default: 250 workouts over 2 years, unique increasing starts, every shape present, all ended before now', () => {
+    const plans = planHistory(42, 250, now, 2);
+    expect(plans).toHaveLength(250);
+    const ids = plans.map((p) => p.trackId);
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+    const spanDays = (ids.at(-1)! - ids[0]!) / 86400;
+    expect(spanDays).toBeGreaterThan(700);
+    expect(spanDays).toBeLessThan(731);
+    expect(new Set(plans.map((p) => p.kind))).toEqual(new Set(Object.keys(SHAPES)));
+    expect(ids.at(-1)!).toBeLessThan(now.getTime() / 1000 - 4 * 3600);
+  });
+
+  it('is deterministic from the seed and differs between seeds', () => {
+    expect(planHistory(7, 30, now, 1)).toEqual(planHistory(7, 30, now, 1));
+    expect(planHistory(8, 30, now, 1)).not.toEqual(planHistory(7, 30, now, 1));
+    expect(generateWorkout(planHistory(7, 3, now, 1)[1]!)).toEqual(generateWorkout(planHistory(7, 3, now, 1)[1]!));
+  });
+
+  it('dense histories still have unique starts (2000 workouts in a month)', () => {
+    const ids = planHistory(3, 2000, now, 1 / 12).map((p) => p.trackId);
+    expect(new Set(ids).size).toBe(2000);
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+  });
+
+  it('values are plausible: run pace 4–7 min/km, HR 45–200, ride faster than run', () => {
+    const plans = planHistory(42, 120, now, 2);
+    for (const kind of ['run', 'ride'] as const) {
+      const w = generateWorkout(plans.find((p) => p.kind === kind)!);
+      const timer = w.elapsed - w.pauses.reduce((s, p) => s + p.duration, 0);
+      const speed = (w.distance[w.elapsed] ?? 0) / timer;
+      if (kind === 'run') {
+        expect(1000 / speed / 60).toBeGreaterThan(4);
+        expect(1000 / speed / 60).toBeLessThan(7);
+      } else expect(speed).toBeGreaterThan(4.5);
+      expect(Math.min(...w.hr)).toBeGreaterThanOrEqual(45);
+      expect(Math.max(...w.hr)).toBeLessThanOrEqual(200);
+    }
+  });
+});

@@ -100,6 +100,7 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url);
     log.push(`${c.req.method} ${url.pathname}${url.search}`);
+    if (log.length > 20_000) log.splice(0, log.length - 10_000); // a long `simulate` run must not grow forever
     await next();
   });
 

@@ -48,14 +48,21 @@ export function planHistory(seed: number, count: number, now: Date, years: numbe
   const end = Math.floor(now.getTime() / 1000) - 5 * 3600;
   const span = Math.round(years * 365.25 * 86400);
   const out: PlannedWorkout[] = [];
-  let previous = 0;
+  // Slot i of the span holds workout i, so start times are unique and ordered
+  // whatever the count. With a day or more per slot, a start hour people
+  // train at is picked; otherwise any second inside the slot.
+  const spacing = span / count;
   for (let i = 0; i < count; i++) {
-    const slot = end - span + Math.floor(((i + 0.5) / count) * span);
-    const day = slot - (slot % 86400);
-    let trackId = day + pick(r, [6, 7, 12, 17, 18, 19]) * 3600 + intBetween(r, 0, 3599);
-    if (trackId <= previous + 4 * 3600) trackId = previous + 4 * 3600 + intBetween(r, 0, 600);
-    if (trackId > end) trackId = end - (count - i) * 60;
-    previous = trackId;
+    const slotStart = Math.floor(end - span + i * spacing);
+    const slotEnd = Math.floor(end - span + (i + 1) * spacing) - 1;
+    let trackId: number;
+    if (spacing >= 86400) {
+      const day = slotStart - (slotStart % 86400) + 86400;
+      trackId = day + pick(r, [6, 7, 12, 17, 18, 19]) * 3600 + intBetween(r, 0, 3599);
+      if (trackId > slotEnd) trackId = slotStart + intBetween(r, 0, Math.max(0, slotEnd - slotStart));
+    } else {
+      trackId = slotStart + intBetween(r, 0, Math.max(0, slotEnd - slotStart));
+    }
     let x = r() * totalWeight;
     const kind = kinds.find((k) => (x -= k.weight) < 0)?.kind ?? 'run';
     out.push({ trackId, kind, seed: Math.floor(r() * 2 ** 31) });
