@@ -6,6 +6,7 @@ import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { Inflate } from 'fflate';
 import { BandsyncError } from '../../sync/failures.js';
+import { checkEncryptionHeader, ZipCryptoDecipher } from './zipcrypto.js';
 
 export interface ZipEntry {
   readonly name: string;
@@ -80,41 +81,74 @@ export function isFileEntry(entry: ZipEntry): boolean {
   return !entry.name.endsWith('/') && !entry.name.startsWith('__MACOSX/') && !/(^|\/)\._/.test(entry.name);
 }
 
-/** Streams one entry's uncompressed bytes, chunk by chunk. */
-export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  if (entry.encrypted) throw invalid(zipPath, `${entry.name} is password-protected; unzip it with its password first, then import the folder`);
+/** Streams one entry's uncompressed bytes, chunk by chunk; `password` opens ZipCrypto entries. */
+export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?: AbortSignal, password?: string): AsyncGenerator<Uint8Array> {
+  if (entry.method === 99) throw invalid(zipPath, `${entry.name} is AES-encrypted, which is not supported; unzip it with its password first, then import the folder`);
   if (entry.method !== 0 && entry.method !== 8) throw invalid(zipPath, `${entry.name} uses compression method ${entry.method}; only stored and deflate are supported`);
-  const dataStart = await entryDataOffset(zipPath, entry);
+  if (entry.encrypted && !password) throw invalid(zipPath, `${entry.name} is password-protected; give the zip's password`);
+  const local = await readLocalHeader(zipPath, entry);
   if (entry.compressedSize === 0) return;
-  const raw = createReadStream(zipPath, { start: dataStart, end: dataStart + entry.compressedSize - 1, highWaterMark: 64 * 1024, signal });
-  if (entry.method === 0) {
-    for await (const chunk of raw) yield chunk as Buffer;
-    return;
+  const raw = createReadStream(zipPath, { start: local.dataStart, end: local.dataStart + entry.compressedSize - 1, highWaterMark: 64 * 1024, signal });
+  let decipher: ZipCryptoDecipher | null = null;
+  let header: Uint8Array | null = null; // the 12-byte encryption header, collected across chunks
+  if (entry.encrypted) {
+    decipher = new ZipCryptoDecipher(new TextEncoder().encode(password));
+    header = new Uint8Array(0);
   }
+
   const out: Uint8Array[] = [];
-  let ended = false;
-  const inflater = new Inflate((data, final) => { out.push(data); if (final) ended = true; });
+  let ended = entry.method === 0;
+  const inflater = entry.method === 8 ? new Inflate((data, final) => { out.push(data); if (final) ended = true; }) : null;
   let received = 0;
+  let crc = 0xffffffff;
+  let produced = 0;
+  const emit = function* (): Generator<Uint8Array> {
+    while (out.length > 0) {
+      const chunk = out.shift()!;
+      crc = crc32Update(crc, chunk);
+      produced += chunk.length;
+      yield chunk;
+    }
+  };
   try {
-    for await (const chunk of raw) {
-      received += (chunk as Buffer).length;
-      inflater.push(chunk as Buffer, received >= entry.compressedSize);
-      while (out.length > 0) yield out.shift()!;
+    for await (const piece of raw) {
+      let chunk: Uint8Array = new Uint8Array(piece as Buffer);
+      received += chunk.length;
+      if (decipher && header) {
+        const need = 12 - header.length;
+        const combined = new Uint8Array(header.length + Math.min(need, chunk.length));
+        combined.set(header);
+        combined.set(chunk.subarray(0, need), header.length);
+        header = combined;
+        chunk = chunk.subarray(Math.min(need, chunk.length));
+        if (header.length < 12) continue;
+        const check = (local.flags & 0x8) !== 0 ? (local.modTime >>> 8) & 0xff : entry.crc32 >>> 24;
+        if (!checkEncryptionHeader(decipher, header, check)) throw invalid(zipPath, `${entry.name}: wrong password`);
+        header = null;
+      }
+      if (decipher) chunk = decipher.decrypt(chunk);
+      const last = received >= entry.compressedSize;
+      if (inflater) inflater.push(chunk, last);
+      else out.push(chunk);
+      yield* emit();
     }
   } catch (err) {
     if (err instanceof BandsyncError || (err as Error).name === 'AbortError') throw err;
-    throw invalid(zipPath, `${entry.name}: ${(err as Error).message}`);
+    throw invalid(zipPath, `${entry.name}: ${entry.encrypted ? 'wrong password or ' : ''}damaged data (${(err as Error).message})`);
   }
-  while (out.length > 0) yield out.shift()!;
+  yield* emit();
   if (!ended || received < entry.compressedSize) throw invalid(zipPath, `${entry.name} is truncated`);
+  if (produced === entry.size && ((crc ^ 0xffffffff) >>> 0) !== entry.crc32) {
+    throw invalid(zipPath, `${entry.name}: ${entry.encrypted ? 'wrong password (CRC mismatch)' : 'CRC mismatch (damaged archive)'}`);
+  }
 }
 
 /** One entry's bytes, refusing entries larger than `maxBytes` (zip bombs). */
-export async function readZipEntry(zipPath: string, entry: ZipEntry, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+export async function readZipEntry(zipPath: string, entry: ZipEntry, maxBytes: number, signal?: AbortSignal, password?: string): Promise<Uint8Array> {
   if (entry.size > maxBytes) throw invalid(zipPath, `${entry.name} is ${entry.size} bytes, more than the ${maxBytes} allowed`);
   const parts: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of streamZipEntry(zipPath, entry, signal)) {
+  for await (const chunk of streamZipEntry(zipPath, entry, signal, password)) {
     total += chunk.length;
     if (total > maxBytes) throw invalid(zipPath, `${entry.name} inflates to more than ${maxBytes} bytes`);
     parts.push(chunk);
@@ -124,15 +158,35 @@ export async function readZipEntry(zipPath: string, entry: ZipEntry, maxBytes: n
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-async function entryDataOffset(zipPath: string, entry: ZipEntry): Promise<number> {
+async function readLocalHeader(zipPath: string, entry: ZipEntry): Promise<{ dataStart: number; flags: number; modTime: number }> {
   const fh = await open(zipPath, 'r');
   try {
     const header = Buffer.alloc(30);
     const { bytesRead } = await fh.read(header, 0, 30, entry.localHeaderOffset);
     if (bytesRead < 30 || header.readUInt32LE(0) !== LOC_SIG) throw invalid(zipPath, `${entry.name}: local header missing (truncated or damaged archive)`);
     // The local extra field can differ from the central one, so read its own lengths.
-    return entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    return {
+      dataStart: entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28),
+      flags: header.readUInt16LE(6),
+      modTime: header.readUInt16LE(10),
+    };
   } finally {
     await fh.close();
   }
+}
+
+const CRC_TABLE = (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+})();
+
+function crc32Update(crc: number, data: Uint8Array): number {
+  let c = crc;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return c >>> 0;
 }

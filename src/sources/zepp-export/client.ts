@@ -28,11 +28,11 @@ export async function findSportEntries(zipPath: string): Promise<ZipEntry[]> {
 }
 
 /** Streams the rows of one SPORT CSV with the columns found in its header. */
-export async function* readSportRows(zipPath: string, entry: ZipEntry, signal?: AbortSignal): AsyncGenerator<SportCsvRow> {
+export async function* readSportRows(zipPath: string, entry: ZipEntry, signal?: AbortSignal, password?: string): AsyncGenerator<SportCsvRow> {
   let columns: SportColumns | null = null;
   let line = 0;
   try {
-    for await (const row of parseCsv(streamZipEntry(zipPath, entry, signal))) {
+    for await (const row of parseCsv(streamZipEntry(zipPath, entry, signal, password))) {
       if (columns === null) {
         columns = sportColumns(row);
         if (columns === null) throw new BandsyncError('source_file_invalid', `${zipPath}: ${entry.name}: header has no "type" and "startTime" columns (found: ${row.join(', ').slice(0, 200)})`);

@@ -18,6 +18,8 @@ export interface ZeppExportOptions {
    * each workout's date (daylight saving included).
    */
   readonly utcOffsetSeconds?: number;
+  /** The export zip's password (Zepp sends it protected with ZipCrypto); never logged or put in errors. */
+  readonly password?: string;
 }
 
 export const ZEPP_EXPORT_CAPABILITIES: SourceCapabilities = { hasGps: false, incrementalListing: false, rawSamples: false };
@@ -43,7 +45,7 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       // Exports requested at different times repeat old rows; the start second identifies a workout.
       const seen = new Set<string>();
       for (const entry of await findSportEntries(options.zipPath)) {
-        for await (const { line, columns, row } of readSportRows(options.zipPath, entry, list.signal)) {
+        for await (const { line, columns, row } of readSportRows(options.zipPath, entry, list.signal, options.password)) {
           const handle: ExportHandle = { entry: entry.name, line, units: columns.units, record: recordOf(columns, row) };
           const parsed = ExportHandle.safeParse(handle);
           const startMs = parsed.success ? ctx.parseTime(handle.record.startTime ?? '') : null;

@@ -178,3 +178,21 @@ describe('zepp-export source', () => {
     await expect(source.fetch({ sourceId: '1', startTime: '2025-01-01T00:00:00Z', handle: { entry: 1 } })).rejects.toMatchObject({ code: 'source_file_invalid' });
   });
 });
+
+describe('password-protected export (ZipCrypto, made with Info-ZIP: test/fixtures/sources/README.md)', () => {
+  const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/sources');
+  for (const name of ['zepp-export-zipcrypto.zip', 'zepp-export-zipcrypto-stored.zip']) {
+    it(`opens ${name} with the password, and says so without it or with a wrong one`, async () => {
+      const zipPath = path.join(FIXTURES, name);
+      const source = createZeppExportSource({ zipPath, accountId: 'x', utcOffsetSeconds: 0, password: 's3cret-pw' });
+      const refs = await all(source);
+      expect(refs.map((r) => r.sourceId)).toEqual([RUN, TREADMILL].map((w) => String(w.startUtcMs / 1000)));
+      expect((await source.fetch(refs[0]!)).workout.totals).toEqual({ distanceMeters: 9960, timerSeconds: 3157, calories: 612 });
+      await expect(all(createZeppExportSource({ zipPath, accountId: 'x' }))).rejects.toThrow(/password-protected/);
+      const wrong = (await all(createZeppExportSource({ zipPath, accountId: 'x', password: 'nope' })).catch((e: unknown) => e)) as BandsyncError;
+      expect(wrong.code).toBe('source_file_invalid');
+      expect(wrong.message).toMatch(/wrong password/);
+      expect(wrong.message).not.toContain('nope');
+    });
+  }
+});
