@@ -95,7 +95,8 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     const client = createStravaClient({
       baseUrl: config.stravaUrl, clientId, clientSecret, budget, now: () => clock.now(),
       lock: (name, fn) => store.withLock(name, fn),
-      keepForUploads: 20,
+      // Reads (dashboard look-ups, polling) leave this much of each 15-min window to uploads.
+      keepForUploads: 10,
       tokens: {
         load: async () => parseTokens((await store.getSecrets(account.id)).tokens),
         save: async (t) => store.setSecrets(account.id, { ...(await store.getSecrets(account.id)), tokens: JSON.stringify(t) }),

@@ -93,7 +93,7 @@ export async function processWindow(
   deps: EngineDeps, destination: Destination, w: { after: string; before: string; items: PendingRecord[] }, tally: WindowTally,
   options: { dryRun?: boolean; wait?: RunOptions['wait']; onEach?: () => void; onWait?: (until: string) => void },
 ): Promise<PlanRow[]> {
-  const remote = await destination.listActivities({ after: w.after, before: w.before });
+  const remote = await listWaiting(destination, w, options.wait, options.onWait);
   const decisions = await planWindow(deps, w.items, remote);
   if (options.dryRun) {
     return decisions.map((d) => {
@@ -126,7 +126,7 @@ async function confirmPhase(deps: EngineDeps, destination: Destination, options:
     options.onProgress?.({ phase: 'confirm', done: 0, total: processing.length });
     if (options.wait) await options.wait(new Date(deps.clock.now().getTime() + PROCESSING_PAUSE_SECONDS * 1000));
     let left = 0;
-    for (const w of windows(processing, options.windowSize ?? 200)) left += await confirmWindow(deps, destination, w, tally, round >= 2);
+    for (const w of windows(processing, options.windowSize ?? 200)) left += await confirmWindow(deps, destination, w, tally, round >= 2, options.wait);
     if (left === 0 || !options.wait) return;
   }
 }
@@ -134,9 +134,24 @@ async function confirmPhase(deps: EngineDeps, destination: Destination, options:
 /** Resolves a window of processing uploads; returns how many are still processing. */
 export async function confirmWindow(
   deps: EngineDeps, destination: Destination, w: { after: string; before: string; items: PendingRecord[] }, tally: WindowTally, pollLeftovers: boolean,
+  wait?: RunOptions['wait'],
 ): Promise<number> {
-  const remote = await destination.listActivities({ after: w.after, before: w.before });
+  const remote = await listWaiting(destination, w, wait);
   const unresolved = await confirmByListing(deps, w.items, remote, tally);
   // Listing again later is cheaper than polling each upload; poll only when told to.
   return pollLeftovers ? confirmByPolling(deps, destination, unresolved, tally) : unresolved.length;
+}
+
+/** Lists a window; a spent budget is waited out when the caller can wait, else it propagates (the job reschedules). */
+async function listWaiting(destination: Destination, w: { after: string; before: string }, wait?: RunOptions['wait'], onWait?: (until: string) => void) {
+  for (;;) {
+    try {
+      return await destination.listActivities({ after: w.after, before: w.before });
+    } catch (err) {
+      const e = toBandsyncError(err);
+      if (e.code !== 'strava_rate_limited' || !wait || !e.retryAt) throw e;
+      onWait?.(e.retryAt);
+      await wait(new Date(e.retryAt));
+    }
+  }
 }
