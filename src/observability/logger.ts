@@ -13,6 +13,8 @@ export interface LoggerOptions {
   level?: LogLevel;
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   redactor?: Redactor;
+  /** Secret values to redact (e.g. configSecrets(config)); added to the redactor. */
+  secrets?: Iterable<string>;
   /** Fields on every line (e.g. { service: 'daemon' }). */
   fields?: Record<string, unknown>;
   now?: () => Date;
@@ -23,6 +25,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const json = options.json ?? !stream.isTTY;
   const min = RANK[options.level ?? 'info'];
   const redactor = options.redactor ?? createRedactor();
+  for (const secret of options.secrets ?? []) redactor.addSecret(secret);
   const now = options.now ?? (() => new Date());
 
   const make = (bound: Record<string, unknown>): Logger => {

@@ -68,6 +68,12 @@ describe('redaction', () => {
     expect(second.err.message).toContain('login with password=');
   });
 
+  it('takes secrets directly (e.g. from the config)', () => {
+    const s = sink();
+    createLogger({ stream: s.stream, secrets: ['my-client-secret-42'] }).info('sent my-client-secret-42 to strava');
+    expect(JSON.parse(s.lines()[0]!).msg).toBe(`sent ${REDACTED} to strava`);
+  });
+
   it('catches URL-encoded and base64 forms of a registered secret', () => {
     const r = createRedactor(['p@ss w/rd']);
     expect(r.redact(`q=${encodeURIComponent('p@ss w/rd')} h=${Buffer.from('p@ss w/rd').toString('base64')}`)).toBe(`q=${REDACTED} h=${REDACTED}`);
