@@ -15,7 +15,7 @@ describe('mapZeppSport', () => {
     [23, 'indoor_rowing', 'Rowing'],
     [223, 'other', 'Workout'],
   ] as const)('code %s → %s / %s', (code, sport, type) => {
-    expect(mapZeppSport(code)).toEqual({ sport, stravaSportType: type, known: true });
+    expect(mapZeppSport(code)).toMatchObject({ sport, stravaSportType: type, known: true });
   });
 
   it('unknown codes fall back to a generic Workout and say so', () => {

@@ -7,7 +7,12 @@ import type { Sport } from '../../core/index.js';
 export interface SportCodeRow {
   readonly sport: Sport;
   readonly stravaSportType: string;
-  readonly evidence: 'verified' | 'two-projects' | 'weak';
+  /**
+   * verified: a real payload or a project that checked it; two-projects: two
+   * public decoders agree; weak: one project inferred it; assumed: no public
+   * evidence found (the simulator uses it; users override it with a rule).
+   */
+  readonly evidence: 'verified' | 'two-projects' | 'weak' | 'assumed';
 }
 
 const row = (sport: Sport, stravaSportType: string, evidence: SportCodeRow['evidence']): SportCodeRow => ({ sport, stravaSportType, evidence });
@@ -15,19 +20,19 @@ const row = (sport: Sport, stravaSportType: string, evidence: SportCodeRow['evid
 export const ZEPP_SPORT_CODES: Readonly<Record<string, SportCodeRow>> = {
   '1': row('running', 'Run', 'verified'), // run fixture
   '6': row('walking', 'Walk', 'verified'), // walk fixture
-  '7': row('trail_running', 'TrailRun', 'weak'),
+  '7': row('trail_running', 'TrailRun', 'assumed'),
   '8': row('treadmill', 'Run', 'two-projects'), // Strava: Run + trainer flag
   '9': row('cycling', 'Ride', 'verified'),
   '10': row('indoor_cycling', 'Ride', 'two-projects'), // Ride + trainer flag
-  '12': row('elliptical', 'Elliptical', 'weak'),
+  '12': row('elliptical', 'Elliptical', 'assumed'),
   '13': row('walking', 'Walk', 'weak'),
   '14': row('pool_swimming', 'Swim', 'verified'), // swim fixture (25 m pool)
-  '15': row('open_water_swimming', 'Swim', 'weak'),
+  '15': row('open_water_swimming', 'Swim', 'assumed'),
   '16': row('other', 'Workout', 'two-projects'), // "free training"
   '22': row('hiking', 'Hike', 'weak'),
   '23': row('indoor_rowing', 'Rowing', 'two-projects'),
-  '52': row('strength', 'WeightTraining', 'weak'),
-  '60': row('yoga', 'Yoga', 'weak'),
+  '52': row('strength', 'WeightTraining', 'assumed'),
+  '60': row('yoga', 'Yoga', 'assumed'),
   '92': row('other', 'Badminton', 'two-projects'),
   '192': row('running', 'Run', 'weak'), // new-firmware running
   '223': row('other', 'Workout', 'verified'), // "AI activity": HR + calories only
