@@ -149,21 +149,26 @@ function writeRecordsMerged(enc: Encoder, w: Workout, start: number, pauses: Ret
     while (pi < pauses.length && pauses[pi]!.endOffset <= t) pi++;
     const p = pauses[pi];
     if (p && t > p.startOffset && t < p.endOffset) continue; // timer stopped: Strava would count it as moving
+    // Only present fields: fewer keys is less work in the SDK's per-message definition builder.
+    const rec: Mesg = { timestamp: start + Math.round(t) };
     const lat = s.lat?.[i];
     const lon = s.lon?.[i];
-    const hasFix = lat != null && lon != null;
-    put(enc, M.RECORD, {
-      timestamp: start + Math.round(t),
-      positionLat: hasFix ? toSemicircles(lat) : undefined,
-      positionLong: hasFix ? toSemicircles(lon) : undefined,
-      altitude: s.altitude?.[i] ?? undefined,
-      heartRate: roundOrUndef(s.heartRate?.[i] ?? undefined),
-      cadence: roundOrUndef(s.cadence?.[i] ?? undefined),
-      speed: s.speed?.[i] ?? undefined,
-      distance: dist?.[i] ?? undefined,
-      power: roundOrUndef(s.power?.[i] ?? undefined),
-      temperature: roundOrUndef(s.temperature?.[i] ?? undefined),
-    });
+    if (lat != null && lon != null) { rec.positionLat = toSemicircles(lat); rec.positionLong = toSemicircles(lon); }
+    const alt = s.altitude?.[i];
+    if (alt != null) rec.altitude = alt;
+    const hr = s.heartRate?.[i];
+    if (hr != null) rec.heartRate = Math.round(hr);
+    const cad = s.cadence?.[i];
+    if (cad != null) rec.cadence = Math.round(cad);
+    const speed = s.speed?.[i];
+    if (speed != null) rec.speed = speed;
+    const d = dist?.[i];
+    if (d != null) rec.distance = d;
+    const power = s.power?.[i];
+    if (power != null) rec.power = Math.round(power);
+    const temp = s.temperature?.[i];
+    if (temp != null) rec.temperature = Math.round(temp);
+    put(enc, M.RECORD, rec);
   }
   for (; x < extras.length; x++) put(enc, extras[x]!.num, extras[x]!.mesg);
 }
