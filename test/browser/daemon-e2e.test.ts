@@ -51,11 +51,14 @@ describe.skipIf(!hasChromium)(`daemon + simulators in Chromium (${hasChromium ? 
 
   it('connects Strava through the OAuth redirect and Zepp with e-mail and password', async () => {
     await page.goto(`${base}/connect`);
-    await page.click('#connect-strava');
     // Strava (simulated) approves and sends the browser back to the dashboard's callback.
-    await page.waitForURL(/\/connect\/strava\/callback/);
-    expect(await page.locator('.flash-ok').textContent()).toContain('Strava connected');
+    const callback = page.waitForResponse((r) => r.url().startsWith(`${base}/connect/strava/callback?`));
+    await page.click('#connect-strava');
+    const answer = await callback;
+    expect(answer.status()).toBe(200);
+    expect(await answer.text()).toContain('Strava connected');
     await page.waitForURL(`${base}/connect`); // the refresh continues with the session cookie
+    await page.waitForSelector('#accounts td:text-is("strava")');
     await page.fill('#zepp input[name="email"]', zepp.credentials.email);
     await page.fill('#zepp input[name="password"]', zepp.credentials.password);
     await page.click('#zepp form:has(input[name="email"]) button');

@@ -76,7 +76,8 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
       }
     }
     c.header('Cache-Control', 'no-store');
-    const body = html`<h1>Strava</h1><p><a href="/connect" id="continue">Continue to the dashboard</a></p><meta http-equiv="refresh" content="1;url=/connect">`;
+    // On success move on by itself; an error stays on screen until the user reads it.
+    const body = html`<h1>Strava</h1><p><a href="/connect" id="continue">Continue to the dashboard</a></p>${message.kind === 'ok' ? html`<meta http-equiv="refresh" content="1;url=/connect">` : ''}`;
     return c.html(layout({ title: 'Strava', active: 'none', csrf: '', flash: message }, body as Html), message.kind === 'ok' ? 200 : 400);
   });
 
