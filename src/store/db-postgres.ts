@@ -19,6 +19,8 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
 
 export interface PostgresDb extends Db {
   readonly connectionString: string;
+  /** The pool itself, shared with pg-boss so each process keeps one set of connections. */
+  readonly pool: pg.Pool;
 }
 
 export async function openPostgresDb(connectionString: string, schema: string): Promise<PostgresDb> {
@@ -27,7 +29,7 @@ export async function openPostgresDb(connectionString: string, schema: string): 
     connectionString,
     options: `-c search_path="${schema}"`,
     application_name: 'bandsync',
-    max: 8,
+    max: 10,
   });
   // An idle client error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -54,6 +56,7 @@ export async function openPostgresDb(connectionString: string, schema: string): 
     kind: 'postgres',
     schema,
     connectionString,
+    pool,
     query: base.query,
     exec: base.exec,
     async transaction(fn) {

@@ -50,7 +50,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   if (options.databaseUrl) {
     const pgDb = await openPostgresDb(options.databaseUrl, schema);
     db = pgDb;
-    bossTarget = { connectionString: options.databaseUrl };
+    bossTarget = { pool: pgDb.pool };
   } else {
     lock = acquireDataDirLock(options.dataDir);
     try {

@@ -1,5 +1,5 @@
-// Jobs on pg-boss 10 (DESIGN §4.2), the same code on PGlite (through a custom
-// executeSql) and on PostgreSQL. Queues use the 'short' policy so a
+// Jobs on pg-boss 10 (DESIGN §4.2), the same code on PGlite and on PostgreSQL,
+// both through a custom executeSql over the store's own connection(s). Queues use the 'short' policy so a
 // singletonKey allows one waiting job per key; keyless jobs get a unique key
 // so they never collide. Workers are our own fetch loops: pg-boss's built-in
 // worker sleeps a full polling interval even after a job, which would cap a
@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import PgBoss from 'pg-boss';
+import type pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { JobOptions, Queue } from '../sync/ports.js';
 import type { Db } from './db.js';
@@ -31,11 +32,14 @@ export function pgliteExecuteSql(pglite: PGlite) {
   };
 }
 
-export function createPgBoss(db: Db, target: { pglite: PGlite } | { connectionString: string }): PgBoss {
-  const common = { schema: db.schema, schedule: false, supervise: true, migrate: true } as const;
-  return 'pglite' in target
-    ? new PgBoss({ ...common, db: { executeSql: pgliteExecuteSql(target.pglite) } } as PgBoss.ConstructorOptions)
-    : new PgBoss({ ...common, connectionString: target.connectionString, max: 4, application_name: 'bandsync-queue' });
+/** pg-boss on our own pool: the same search_path-free, schema-qualified SQL it would send through its own. */
+export function poolExecuteSql(pool: pg.Pool) {
+  return (text: string, values?: unknown[]): Promise<unknown> => pool.query(text, values);
+}
+
+export function createPgBoss(db: Db, target: { pglite: PGlite } | { pool: pg.Pool }): PgBoss {
+  const executeSql = 'pglite' in target ? pgliteExecuteSql(target.pglite) : poolExecuteSql(target.pool);
+  return new PgBoss({ schema: db.schema, schedule: false, supervise: true, migrate: true, db: { executeSql } } as PgBoss.ConstructorOptions);
 }
 
 export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = {}): Promise<Queue> {
@@ -47,7 +51,11 @@ export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = 
   const created = new Set<string>();
   const ensureQueue = async (name: string): Promise<void> => {
     if (created.has(name)) return;
-    await boss.createQueue(name, { name, policy: 'short' });
+    // create_queue builds a partition; several workers creating the same queue at
+    // once deadlock inside PostgreSQL, so creation is single-flight across processes.
+    await db.withLock('pgboss.create-queue', async () => {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'short' });
+    });
     created.add(name);
   };
 
