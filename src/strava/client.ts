@@ -208,7 +208,17 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
       const { status, text } = await api('upload', 'POST', 'api/v3/uploads', what, buildUploadForm(request), signal);
       if (status === 201 || status === 200) return toUploadStatus(parseJson<StravaUpload>(text, what));
       const dup = duplicateInText(text);
-      if (dup !== null) return { kind: 'duplicate', uploadId: '', activityId: dup, message: text.slice(0, 300) };
+      if (dup !== null) {
+        // Strava may answer a duplicate at submission; keep the upload id when the body is an Upload.
+        let uploadId = '';
+        try {
+          const body = JSON.parse(text) as StravaUpload;
+          uploadId = String(body.id_str ?? body.id ?? '');
+        } catch {
+          // plain text or HTML: the activity id is all there is
+        }
+        return { kind: 'duplicate', uploadId, activityId: dup, message: text.slice(0, 300) };
+      }
       throw new BandsyncError('strava_upload_rejected', redact(`Strava refused ${what}: ${describeFault(status, text)}`, secrets()));
     },
 

@@ -145,6 +145,20 @@ describe('Strava faults', () => {
     expect(sim.control.activities().map((a) => a.externalId)).toEqual(['zepp-same.fit', 'zepp-gz.fit']);
   });
 
+  it('a duplicate answered already at submission is a duplicate too; hide_from_home reaches Strava', async () => {
+    const clock = manualClock('2026-02-02T12:00:00Z');
+    sim = await startStravaSimulator({ now: clock.now });
+    const client = clientFor(sim, clock.now);
+    const first = await client.upload({ ...run('zepp-s', '2026-02-01T07:00:00Z'), hideFromHome: true });
+    clock.advance(5);
+    const ready = await client.getUpload(first.uploadId);
+    expect(sim.control.activities()[0]!.hideFromHome).toBe(true);
+    sim.control.setDuplicateAtSubmission(true);
+    const again = await client.upload(run('zepp-s2', '2026-02-01T07:00:00Z'));
+    expect(again).toMatchObject({ kind: 'duplicate', activityId: ready.kind === 'ready' ? ready.activityId : 'none' });
+    expect(again.uploadId).toBe(String(sim.control.uploads()[1]!.uploadId));
+  });
+
   it('refuses an empty file with a clear reason, and a corrupt file ends in an error status', async () => {
     sim = await startStravaSimulator({ processingPolls: 0 });
     const client = clientFor(sim);

@@ -2,7 +2,7 @@
 // activity detail/update, manual activities. Bearer auth with scope checks.
 import type { Context, Hono } from 'hono';
 import { bearer, readParams, truthy } from './params.js';
-import { ATHLETE, type SimState } from './state.js';
+import { ATHLETE, STATUS, type SimState } from './state.js';
 import { detailedJson, fault, summaryJson, uploadJson } from './views.js';
 
 const DATA_TYPES = ['fit', 'fit.gz', 'tcx', 'tcx.gz', 'gpx', 'gpx.gz'];
@@ -49,6 +49,14 @@ export function registerApi(app: Hono, state: SimState): void {
       commute: truthy(str('commute') ?? undefined),
       hideFromHome: truthy(str('hide_from_home') ?? undefined),
     });
+    if (state.duplicateAtSubmission && upload.summary) {
+      const dup = state.findDuplicate(state.storedExternalId(upload), upload.summary.startMs);
+      if (dup) {
+        upload.status = STATUS.error;
+        upload.error = `${state.storedExternalId(upload)} duplicate of activity ${dup.id}`;
+        return c.json(uploadJson(upload), 400);
+      }
+    }
     return c.json(uploadJson(upload), 201);
   });
 

@@ -48,6 +48,8 @@ export interface StravaSimulatorControl {
   clearFaults(): void;
   /** The athlete revokes the app in Strava's settings: all tokens stop working. */
   deauthorizeAthlete(): void;
+  /** Answer duplicates already at POST /uploads (400 with the duplicate text) instead of after processing. */
+  setDuplicateAtSubmission(on: boolean): void;
   /** Health-data consent; when off, activities lose their heart rate. */
   setHeartRateConsent(on: boolean): void;
   /** Scopes the "user" grants on the consent page (null: whatever was asked). */
@@ -157,6 +159,9 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
     fault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
     deauthorizeAthlete: () => state.deauthorizeAthlete(),
+    setDuplicateAtSubmission: (on) => {
+      state.duplicateAtSubmission = on;
+    },
     setHeartRateConsent: (on) => {
       state.hrConsent = on;
     },

@@ -109,6 +109,8 @@ export class SimState {
   readonly refreshTokens = new Map<string, { athleteId: number; scopes: string[] }>();
   readonly accessTokens = new Map<string, AccessToken>();
   hrConsent = true;
+  /** Report duplicates already in the POST answer (some clients see this) instead of after processing. */
+  duplicateAtSubmission = false;
   grantedScopes: string[] | null = null;
   rotations = 0;
   /** Every access and refresh token ever issued (tests check none leaks into a URL). */
@@ -204,18 +206,14 @@ export class SimState {
   }
 
   private settle(u: SimUpload): void {
-    const ext = u.dataType.replace(/\.gz$/, '');
-    const externalId = u.externalId !== null ? `${u.externalId}.${ext}` : u.fileName;
+    const externalId = this.storedExternalId(u);
     if (!u.summary) {
       u.status = STATUS.error;
       u.error = `The upload appears to be malformed and we are unable to process it (${u.parseError ?? 'unreadable'})`;
       return;
     }
     const summary = u.summary;
-    // Strava's rule is unpublished; modelled as the same external_id or the
-    // same start second as an activity the athlete already has.
-    const dup = this.activities.find((a) => (a.externalId !== null && a.externalId === externalId)
-      || Math.floor(a.startMs / 1000) === Math.floor(summary.startMs / 1000));
+    const dup = this.findDuplicate(externalId, summary.startMs);
     if (dup) {
       u.status = STATUS.error;
       u.error = `${externalId} duplicate of activity ${dup.id}`;
@@ -249,6 +247,20 @@ export class SimState {
     u.status = STATUS.ready;
     u.storedExternalId = externalId;
     u.activityId = activity.id;
+  }
+
+  /**
+   * Strava's rule is unpublished; modelled as the same external_id or the
+   * same start second as an activity the athlete already has.
+   */
+  findDuplicate(externalId: string | null, startMs: number): SimActivity | undefined {
+    return this.activities.find((a) => (externalId !== null && a.externalId === externalId)
+      || Math.floor(a.startMs / 1000) === Math.floor(startMs / 1000));
+  }
+
+  /** external_id as Strava stores it: the sent id with the data type appended, else the file name. */
+  storedExternalId(u: Pick<SimUpload, 'externalId' | 'dataType' | 'fileName'>): string {
+    return u.externalId !== null ? `${u.externalId}.${u.dataType.replace(/\.gz$/, '')}` : u.fileName;
   }
 
   addManual(input: Omit<SimActivity, 'id'>): SimActivity {
