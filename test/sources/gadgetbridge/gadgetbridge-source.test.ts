@@ -194,4 +194,31 @@ describe('gadgetbridge source', () => {
       source.close();
     });
   });
+
+  it('keeps the heart rate of a GPX written with the post-2024 gpxtpx namespace (www8.garmin.com …v2.xsd)', async () => {
+    // Gadgetbridge's GPXExporter since 6474a6092 binds gpxtpx to this non-standard URI (notes/zepp-sources.md §3.3).
+    const start = Date.UTC(2024, 9, 20, 17, 0, 0);
+    const points = Array.from({ length: 5 }, (_, i) =>
+      `<trkpt lat="${(48.1 + i * 1e-4).toFixed(6)}" lon="11.500000"><ele>520</ele><time>${new Date(start + i * 1000).toISOString()}</time>`
+      + `<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>${130 + i}</gpxtpx:hr><gpxtpx:cad>80</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions></trkpt>`).join('');
+    const gpx = `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="Gadgetbridge 0.81.0" xmlns="http://www.topografix.com/GPX/1/1" `
+      + `xmlns:gpxtpx="https://www8.garmin.com/xmlschemas/TrackPointExtensionv2.xsd"><metadata><time>2024-10-21T08:00:00+02:00</time></metadata>`
+      + `<trk><trkseg>${points}</trkseg></trk></gpx>`;
+    const newDir = path.join(dir, 'gpx-v2');
+    await mkdir(newDir, { recursive: true });
+    await writeFile(path.join(newDir, 'gadgetbridge-track-2024-10-20T19_00_00.gpx'), gpx);
+    const p = path.join(dir, 'gpx-v2.db');
+    await writeFile(p, await makeGadgetbridgeDb({
+      devices: [{ id: 1, name: 'Amazfit Balance', manufacturer: 'Huami', identifier: 'x', type: 300 }],
+      summaries: [{ startMs: start, endMs: start + 4000, kind: RUNNING, deviceId: 1, gpxTrack: 'gadgetbridge-track-2024-10-20T19_00_00.gpx' }],
+      samples: [{ table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: start / 1000, deviceId: 1, hr: 60 }],
+    }));
+    const source = createGadgetbridgeSource({ dbPath: p, gpxDir: newDir, accountId: 'gb' });
+    const [ref] = await listAll(source);
+    const { workout, issues } = await source.fetch(ref!);
+    expect(workout.samples.heartRate).toEqual([130, 131, 132, 133, 134]);
+    expect(workout.samples.lat?.[4]).toBeCloseTo(48.1004, 6);
+    expect(issues.map((i) => i.code)).not.toContain('hr_from_samples');
+    source.close();
+  });
 });
