@@ -95,8 +95,8 @@ export async function run(): Promise<Record<string, unknown>> {
         nextSample = now + 5000;
       }
       if (adding && now >= nextAdd) {
-        // Finished an hour ago, as when the band syncs to the phone after a run.
-        const w = zepp.control.addWorkout(undefined, new Date(Date.now() - 3600_000));
+        // Default start: it ended a minute ago, as when the band syncs to the phone after a run.
+        const w = zepp.control.addWorkout();
         pending.set(Date.parse(w.startTime), performance.now());
         nextAdd = now + everySeconds * 1000;
       }
