@@ -42,6 +42,13 @@ describe('decodeGps', () => {
     expect(problems).toEqual([]);
   });
 
+  it('an empty position entry is a point without a fix that keeps its place against time (later points stay aligned)', () => {
+    const g = decodeGps({ time: '0;2;2;2;', longitude_latitude: '100000000,200000000;;100000000,100000000;1,1;', altitude: '' }, []);
+    expect(g.t).toEqual([0, 2, 4, 6]);
+    expect(g.lat).toEqual([1, null, 2, 2.00000001]);
+    expect(g.lon).toEqual([2, null, 3, 3.00000001]);
+  });
+
   it('reports a time/position length mismatch instead of misaligning silently', () => {
     const problems: SeriesProblem[] = [];
     const g = decodeGps({ time: '0;1', longitude_latitude: '100,100;1,1;1,1', altitude: '' }, problems);

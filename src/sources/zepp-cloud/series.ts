@@ -21,11 +21,26 @@ function num(text: string | undefined): number {
   return t === '' ? Number.NaN : Number(t);
 }
 
+/**
+ * Entries of a GPS-indexed array, keeping empty entries in the middle: for
+ * these arrays the doc says "a missing point occupies its position with the
+ * empty string", so dropping it (as the public decoders do) would shift every
+ * later point against `time`. Only the trailing empty entry after the final
+ * ';' is dropped.
+ */
+export function positionalEntries(text: string | undefined | null): string[] {
+  if (text === undefined || text === null || text === '') return [];
+  const parts = text.split(';');
+  if (parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
 export interface GpsSeries {
   /** Seconds since start of each GPS point (cumulative `time` deltas). */
   readonly t: number[];
-  readonly lat: number[];
-  readonly lon: number[];
+  /** Degrees; null for a point the payload left empty (no fix). */
+  readonly lat: (number | null)[];
+  readonly lon: (number | null)[];
   /** Metres; null where the payload has the -2000000 sentinel or nothing. */
   readonly altitude: (number | null)[];
 }
@@ -41,9 +56,9 @@ export function decodeGps(
   detail: { time?: string | null; longitude_latitude?: string | null; altitude?: string | null },
   problems: SeriesProblem[],
 ): GpsSeries {
-  const times = entries(detail.time);
-  const coords = entries(detail.longitude_latitude);
-  const alts = entries(detail.altitude);
+  const times = positionalEntries(detail.time);
+  const coords = positionalEntries(detail.longitude_latitude);
+  const alts = positionalEntries(detail.altitude);
   const out: GpsSeries = { t: [], lat: [], lon: [], altitude: [] };
   if (coords.length === 0) return out;
   if (times.length !== coords.length) {
@@ -54,11 +69,13 @@ export function decodeGps(
   let lat = 0;
   let lon = 0;
   for (let i = 0; i < n; i++) {
-    const dt = num(times[i]);
+    // An empty time delta means 1 s, as in the self-timed series.
+    const dt = (times[i] ?? '').trim() === '' ? 1 : num(times[i]);
+    const gap = (coords[i] ?? '').trim() === '';
     const [a, b] = (coords[i] ?? '').split(',');
-    const dLat = num(a);
-    const dLon = num(b);
-    if (!Number.isFinite(dt) || !Number.isFinite(dLat) || !Number.isFinite(dLon)) {
+    const dLat = gap ? 0 : num(a);
+    const dLon = gap ? 0 : num(b);
+    if (!Number.isFinite(dt) || dt < 0 || !Number.isFinite(dLat) || !Number.isFinite(dLon)) {
       throw new Error(`longitude_latitude/time entry ${i} is not numeric: "${coords[i]}" / "${times[i]}"`);
     }
     t += dt;
@@ -66,8 +83,8 @@ export function decodeGps(
     lon += dLon;
     const altRaw = i < alts.length ? num(alts[i]) : Number.NaN;
     out.t.push(t);
-    out.lat.push(lat / 1e8);
-    out.lon.push(lon / 1e8);
+    out.lat.push(gap ? null : lat / 1e8);
+    out.lon.push(gap ? null : lon / 1e8);
     out.altitude.push(Number.isFinite(altRaw) && altRaw !== ALTITUDE_NONE ? altRaw / 100 : null);
   }
   if (alts.length !== 0 && alts.length !== coords.length) {

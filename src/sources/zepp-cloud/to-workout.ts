@@ -101,6 +101,7 @@ export function zeppToWorkout(summary: ZeppSummary, detail: ZeppDetail, options:
   const gpsLon = [...s.gps.lon];
   if (convert) {
     for (let i = 0; i < gpsLat.length; i++) {
+      if (gpsLat[i] === null || gpsLon[i] === null) continue;
       const w = gcj02ToWgs84(gpsLat[i]!, gpsLon[i]!);
       gpsLat[i] = w.lat;
       gpsLon[i] = w.lon;
@@ -168,7 +169,7 @@ function reportUnknownSeries(detail: ZeppDetail, issues: Issue[]): void {
   }
 }
 
-function buildSamples(s: DecodedZeppSeries, lat: number[], lon: number[]): Samples {
+function buildSamples(s: DecodedZeppSeries, lat: (number | null)[], lon: (number | null)[]): Samples {
   const axis = unionAxis([s.gps.t, s.heartRate.t, s.gait.t, s.speed.t, s.distance.t, s.airPressure.t, s.strokeSpeed.t, s.power.t, s.cadence.t]);
   const col = (t: readonly number[], v: readonly (number | null)[], hold: boolean) => alignStream(axis, { t, v, hold });
   const out: { -readonly [K in keyof Samples]: Samples[K] } = { t: axis };
