@@ -96,6 +96,9 @@ describe.skipIf(!hasChromium)(`dashboard in Chromium (${hasChromium ? 'chromium 
     // The other tab, opened before the run, was updated by server-sent events.
     await overview.waitForSelector('#backfill[data-percent="100"]');
     expect(await overview.locator('#backfill [data-field="summary"]').textContent()).toContain('12 of 12 done');
+    // The counts per state follow too, without a reload.
+    await overview.waitForSelector('#count-rows .state-synced');
+    expect(await overview.locator('#count-rows tr:has(.state-synced) td').textContent()).toBe('12');
     await shot(overview, 'overview-backfill-done');
     await overview.close();
     const states = await h.opened.store.countByState('strava');

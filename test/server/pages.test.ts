@@ -150,6 +150,7 @@ describe('backfill', () => {
     expect(parsed.map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(parsed.at(-1)).toMatchObject({ total: 5, finished: true });
     expect(text).toMatch(/event: budget\ndata: \{"overall":/);
+    expect(text).toMatch(/event: counts\ndata: \{"/);
     const overview = await (await c.get('/')).text();
     expect(overview).toContain('value="100"');
   });

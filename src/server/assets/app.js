@@ -6,6 +6,7 @@
   'use strict';
   var block = document.getElementById('backfill');
   var budgetRows = document.getElementById('budget-rows');
+  var countRows = document.getElementById('count-rows');
   if (!block && !budgetRows) return;
   if (!window.EventSource) return;
   var source = new EventSource('/events');
@@ -36,6 +37,27 @@
       ' duplicates · ' + p.skipped + ' skipped · ' + p.failed + ' failed';
     field('waiting').textContent = p.waiting || '';
     block.setAttribute('data-percent', String(pct));
+  });
+
+  var STATES = ['discovered', 'fetched', 'converted', 'uploading', 'processing', 'synced', 'duplicate', 'skipped', 'failed', 'needs_user'];
+  source.addEventListener('counts', function (ev) {
+    if (!countRows) return;
+    var counts = JSON.parse(ev.data);
+    var total = 0;
+    countRows.textContent = '';
+    function row(label, n, state) {
+      var tr = document.createElement('tr');
+      var th = document.createElement('th');
+      if (state) {
+        var a = document.createElement('a'); a.href = '/workouts?state=' + state;
+        var badge = document.createElement('span'); badge.className = 'state state-' + state; badge.textContent = label;
+        a.appendChild(badge); th.appendChild(a);
+      } else { th.textContent = label; tr.className = 'total'; }
+      var td = document.createElement('td'); td.className = 'num'; td.textContent = String(n);
+      tr.appendChild(th); tr.appendChild(td); countRows.appendChild(tr);
+    }
+    STATES.forEach(function (s) { var n = counts[s] || 0; total += n; if (n > 0) row(s.replace('_', ' '), n, s); });
+    row('total', total, null);
   });
 
   source.addEventListener('budget', function (ev) {

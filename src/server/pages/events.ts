@@ -1,5 +1,5 @@
 // Server-sent events: backfill progress as the engine reports it, and the
-// rate budget every few seconds, so Overview and Backfill stay live.
+// rate budget and the counts per state every few seconds, so Overview and Backfill stay live.
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { BackfillProgress, ServerDeps } from '../deps.js';
@@ -31,11 +31,13 @@ export function registerEvents(app: Hono<AppEnv>, deps: ServerDeps): void {
           while (queue.length) {
             const p = queue.shift() as BackfillProgress;
             await stream.writeSSE({ event: 'progress', data: JSON.stringify(p), id: String(++id) });
+            if (p.finished) lastBudget = 0;
           }
           if (Date.now() - lastBudget >= BUDGET_EVERY_MS) {
             lastBudget = Date.now();
-            const budget = await deps.budget.snapshot(deps.now());
+            const [budget, counts] = await Promise.all([deps.budget.snapshot(deps.now()), deps.store.countByState('strava')]);
             await stream.writeSSE({ event: 'budget', data: JSON.stringify(budget), id: String(++id) });
+            await stream.writeSSE({ event: 'counts', data: JSON.stringify(counts), id: String(++id) });
           }
           await new Promise<void>((resolve) => {
             wake = resolve;

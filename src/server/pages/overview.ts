@@ -56,7 +56,7 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
     })}</tbody></table>` : html`<p>No accounts yet. <a href="/connect">Connect Zepp and Strava</a>.</p>`}
 <p class="muted">Next poll: <span id="next-poll">${fmtTime(status.nextPollAt)}</span></p>
 </section>
-<section class="card" id="counts"><h2>Workouts by state</h2><table><tbody>
+<section class="card" id="counts"><h2>Workouts by state</h2><table><tbody id="count-rows">
 ${SYNC_STATES.filter((s) => (counts[s] ?? 0) > 0).map((s) => html`<tr><th><a href="/workouts?state=${s}">${stateBadge(s)}</a></th><td class="num">${counts[s] ?? 0}</td></tr>`)}
 <tr class="total"><th>total</th><td class="num">${Object.values(counts).reduce((a, b) => a + b, 0)}</td></tr>
 </tbody></table></section>
