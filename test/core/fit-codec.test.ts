@@ -75,6 +75,19 @@ describe('encodeFit', () => {
     expect(messages.lengthMesgs!.map((l) => l.totalStrokes ?? null)).toEqual(pool.lengths.map((l) => l.strokes ?? null));
   });
 
+  it('a workout with no samples at all (strength, totals only) still gives a valid activity with time, calories and HR', () => {
+    const bare: Workout = { ...treadmill, sport: 'strength', samples: { t: [] }, elapsedSeconds: 1500, totals: { calories: 180, avgHeartRate: 110, maxHeartRate: 150, timerSeconds: 1400 } };
+    const { integrity, errors, messages } = sdkRead(encodeFit(bare));
+    expect(errors).toEqual([]);
+    expect(integrity).toBe(true);
+    expect(messages.recordMesgs ?? []).toEqual([]);
+    const session = messages.sessionMesgs![0]!;
+    expect([session.sport, session.subSport]).toEqual(['training', 'strengthTraining']);
+    expect([session.totalElapsedTime, session.totalTimerTime, session.totalCalories, session.avgHeartRate, session.maxHeartRate]).toEqual([1500, 1400, 180, 110, 150]);
+    const back = decodeFit(encodeFit(bare));
+    expect(back.ok && back.workout.startTime).toBe(bare.startTime);
+  });
+
   it('uses the configured device name', () => {
     const { messages } = sdkRead(encodeFit(treadmill, { deviceName: 'Mi Band 8' }));
     expect(messages.fileIdMesgs![0]!.productName).toBe('Mi Band 8');
