@@ -2,12 +2,17 @@
 // CSV(s) inside the zip and streams their rows, never unpacking to disk.
 import { stat } from 'node:fs/promises';
 import { BandsyncError } from '../../sync/failures.js';
-import { isFileEntry, readZipDirectory, streamZipEntry, type ZipEntry } from '../files/zip.js';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { isFileEntry, readZipDirectory, readZipEntry, streamZipEntry, type ZipEntry } from '../files/zip.js';
 import { parseCsv, type Row } from './csv.js';
 import { sportColumns, type SportColumns } from './schema.js';
 
 /** SPORT/SPORT_<millis>.csv in the layout the notes describe; any folder, any case. */
 const SPORT_FILE = /(^|\/)SPORT(_\d+)?\.csv$/i;
+
+const gunzipAsync = promisify(gunzip);
+const MAX_DETAIL_BYTES = 64 * 1024 * 1024;
 
 export interface SportCsvRow {
   readonly entry: string;
@@ -16,15 +21,39 @@ export interface SportCsvRow {
   readonly row: Row;
 }
 
-export async function findSportEntries(zipPath: string): Promise<ZipEntry[]> {
+/** Per-workout files some exports carry (or a user added): FIT / TCX / GPX, maybe gzipped. */
+const DETAIL_FILE = /\.(fit|tcx|gpx)(\.gz)?$/i;
+
+export interface ExportEntries {
+  readonly sport: ZipEntry[];
+  readonly detail: ZipEntry[];
+}
+
+export async function findExportEntries(zipPath: string): Promise<ExportEntries> {
   try {
     await stat(zipPath);
   } catch {
     throw new BandsyncError('source_unavailable', `${zipPath}: the export file cannot be read (moved or deleted?)`);
   }
-  const entries = (await readZipDirectory(zipPath)).filter((e) => isFileEntry(e) && SPORT_FILE.test(e.name));
-  if (entries.length === 0) throw new BandsyncError('source_file_invalid', `${zipPath}: no SPORT/SPORT_*.csv in this zip; is it the Zepp / Mi Fit data export?`);
-  return entries.sort((a, b) => a.name.localeCompare(b.name));
+  const files = (await readZipDirectory(zipPath)).filter(isFileEntry);
+  const byName = (a: ZipEntry, b: ZipEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const sport = files.filter((e) => SPORT_FILE.test(e.name)).sort(byName);
+  const detail = files.filter((e) => DETAIL_FILE.test(e.name)).sort(byName);
+  if (sport.length === 0 && detail.length === 0) throw new BandsyncError('source_file_invalid', `${zipPath}: no SPORT/SPORT_*.csv in this zip; is it the Zepp / Mi Fit data export?`);
+  return { sport, detail };
+}
+
+/** One per-workout file's bytes (gunzipped), for the core decoder. */
+export async function readDetailEntry(zipPath: string, entry: ZipEntry, password?: string, signal?: AbortSignal): Promise<{ bytes: Uint8Array; name: string }> {
+  const bytes = await readZipEntry(zipPath, entry, MAX_DETAIL_BYTES, signal, password);
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      return { bytes: await gunzipAsync(bytes, { maxOutputLength: MAX_DETAIL_BYTES }), name: entry.name.replace(/\.gz$/i, '') };
+    } catch (err) {
+      throw new BandsyncError('source_file_invalid', `${zipPath}: ${entry.name}: gzip data is damaged or too large (${(err as Error).message})`);
+    }
+  }
+  return { bytes, name: entry.name };
 }
 
 /** Streams the rows of one SPORT CSV with the columns found in its header. */

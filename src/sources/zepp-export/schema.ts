@@ -99,3 +99,7 @@ export const ExportHandle = z.object({
   }),
 });
 export type ExportHandle = z.infer<typeof ExportHandle>;
+
+/** A per-workout FIT/TCX/GPX file inside the export zip. */
+export const DetailHandle = z.object({ detail: z.string().min(1).max(4096) });
+export type DetailHandle = z.infer<typeof DetailHandle>;

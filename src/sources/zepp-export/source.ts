@@ -4,9 +4,11 @@
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { mapZeppSport } from '../zepp-common/index.js';
-import { findSportEntries, readSportRows } from './client.js';
+import { decodeFile } from '../../core/index.js';
+import { readZipDirectory } from '../files/zip.js';
+import { findExportEntries, readDetailEntry, readSportRows } from './client.js';
 import { parseExportTime } from './parse-time.js';
-import { ExportHandle, recordOf } from './schema.js';
+import { DetailHandle, ExportHandle, recordOf } from './schema.js';
 import { sportRowToWorkout, type MapContext } from './to-workout.js';
 
 export interface ZeppExportOptions {
@@ -36,6 +38,17 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
     parseTime: (text) => parseExportTime(text, offsetAt),
   };
 
+  async function fetchDetail(entryName: string, sourceId: string, signal?: AbortSignal): Promise<FetchedWorkout> {
+    const entry = (await readZipDirectory(options.zipPath)).find((e) => e.name === entryName);
+    if (!entry) throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName} is no longer in the zip`);
+    const { bytes, name } = await readDetailEntry(options.zipPath, entry, options.password, signal);
+    const decoded = decodeFile(bytes, name);
+    if (!decoded.ok) throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${decoded.error}`);
+    if (!(decoded.workout.elapsedSeconds > 0)) throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName}: not a workout (no duration)`);
+    const workout = { ...decoded.workout, source: { kind: 'zepp-export' as const, id: sourceId, accountId: options.accountId } };
+    return { workout, issues: decoded.issues };
+  }
+
   return {
     kind: 'zepp-export',
     capabilities: ZEPP_EXPORT_CAPABILITIES,
@@ -44,7 +57,8 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       const sinceMs = list.since !== undefined ? Date.parse(list.since) : null;
       // Exports requested at different times repeat old rows; the start second identifies a workout.
       const seen = new Set<string>();
-      for (const entry of await findSportEntries(options.zipPath)) {
+      const entries = await findExportEntries(options.zipPath);
+      for (const entry of entries.sport) {
         for await (const { line, columns, row } of readSportRows(options.zipPath, entry, list.signal, options.password)) {
           const handle: ExportHandle = { entry: entry.name, line, units: columns.units, record: recordOf(columns, row) };
           const parsed = ExportHandle.safeParse(handle);
@@ -61,9 +75,27 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
           yield { sourceId, startTime: new Date(startMs).toISOString(), handle };
         }
       }
+      // Per-workout files: decoded here for their real start (they are few), then dropped;
+      // the engine keeps the richer of a file and its summary row by fingerprint.
+      for (const entry of entries.detail) {
+        list.signal?.throwIfAborted();
+        const handle: DetailHandle = { detail: entry.name };
+        let startTime = new Date(0).toISOString();
+        try {
+          const { bytes, name } = await readDetailEntry(options.zipPath, entry, options.password, list.signal);
+          const decoded = decodeFile(bytes, name);
+          if (decoded.ok) startTime = new Date(Date.parse(decoded.workout.startTime)).toISOString();
+        } catch {
+          // fetch() reports the reason for this entry alone.
+        }
+        if (sinceMs !== null && Date.parse(startTime) < sinceMs) continue;
+        yield { sourceId: `file:${entry.name}`, startTime, handle, revision: `${entry.crc32.toString(16)}:${entry.size}` };
+      }
     },
 
-    async fetch(ref: WorkoutRef): Promise<FetchedWorkout> {
+    async fetch(ref: WorkoutRef, signal?: AbortSignal): Promise<FetchedWorkout> {
+      const detail = DetailHandle.safeParse(ref.handle);
+      if (detail.success) return fetchDetail(detail.data.detail, ref.sourceId, signal);
       const parsed = ExportHandle.safeParse(ref.handle);
       const where = `${options.zipPath}`;
       if (!parsed.success) throw new BandsyncError('source_file_invalid', `${where}: row is not a workout summary (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);

@@ -196,3 +196,31 @@ describe('password-protected export (ZipCrypto, made with Info-ZIP: test/fixture
     });
   }
 });
+
+describe('per-workout files inside the export', () => {
+  it('lists FIT/TCX/GPX entries as workouts with samples, twin of their summary row; a broken one fails alone', async () => {
+    const FIX = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/sources');
+    const { readFile } = await import('node:fs/promises');
+    const fenix = new Uint8Array(await readFile(path.join(FIX, 'garmin-fenix-5-run.fit')));
+    // fitparse: the Fenix run starts 2017-06-11T14:34:09Z and lasts 56.887 s; the summary row says the same.
+    const row: GenWorkout = { type: 1, startUtcMs: Date.parse('2017-06-11T14:34:09Z'), sportSeconds: 57, distanceMeters: 158, calories: 5 };
+    const zip = zipSync({
+      'SPORT/SPORT_1.csv': strToU8(sportCsv([row])),
+      'WORKOUTS/2017-06-11-run.fit': fenix,
+      'WORKOUTS/broken.gpx': strToU8('<gpx><trk><trkseg><trkpt lat="1" lon="2">'),
+    });
+    const zipPath = await writeZip('with-details.zip', zip);
+    const source = createZeppExportSource({ zipPath, accountId: 'x', utcOffsetSeconds: 0 });
+    const refs = await all(source);
+    expect(refs.map((r) => r.sourceId)).toEqual([String(row.startUtcMs / 1000), 'file:WORKOUTS/2017-06-11-run.fit', 'file:WORKOUTS/broken.gpx']);
+    expect(refs[1]!.startTime).toBe('2017-06-11T14:34:09.000Z');
+    const summary = (await source.fetch(refs[0]!)).workout;
+    const detail = (await source.fetch(refs[1]!)).workout;
+    expect(detail.samples.t).toHaveLength(21);
+    expect(detail.source).toEqual({ kind: 'zepp-export', id: 'file:WORKOUTS/2017-06-11-run.fit', accountId: 'x' });
+    expect(detail.fingerprint).toBe(summary.fingerprint); // the engine keeps one: the file, which is richer
+    const bad = (await source.fetch(refs[2]!).catch((e: unknown) => e)) as BandsyncError;
+    expect(bad.code).toBe('source_file_invalid');
+    expect(bad.message).toContain('broken.gpx');
+  });
+});
