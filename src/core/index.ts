@@ -20,3 +20,4 @@ export { decodeGpx } from './formats/gpx/decode.js';
 export { encodeGpx, type GpxEncodeOptions } from './formats/gpx/encode.js';
 export { isGzip, sniffFormat, type FileFormat } from './formats/sniff.js';
 export { decodeFile, encodeWorkout, type EncodeOptions } from './formats/codec.js';
+export { gcj02ToWgs84, wgs84ToGcj02, outOfChina } from './geo/gcj02.js';
