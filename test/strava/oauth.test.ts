@@ -83,6 +83,19 @@ describe('Strava OAuth', () => {
     expect(err.message).not.toContain(sim.credentials.refreshToken);
   });
 
+  it('takes the token request as JSON too, and refuses an unknown client with the recorded fault', async () => {
+    sim = await startStravaSimulator();
+    const json = await fetch(`${sim.url}/oauth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'refresh_token', refresh_token: sim.credentials.refreshToken }),
+    });
+    expect(json.status).toBe(200);
+    expect(await json.json()).toMatchObject({ token_type: 'Bearer', expires_in: 21600 });
+    const unknown = await fetch(`${sim.url}/oauth/token`, { method: 'POST', body: new URLSearchParams({ client_id: '1', client_secret: 'x', grant_type: 'refresh_token', refresh_token: 'y' }) });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toEqual({ message: 'Bad Request', errors: [{ resource: 'Application', field: 'client_id', code: 'invalid' }] });
+  });
+
   it('rotates the refresh token; the old one dies at once', async () => {
     sim = await startStravaSimulator();
     const base = { baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret };

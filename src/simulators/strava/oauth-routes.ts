@@ -64,7 +64,7 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
         token_type: 'Bearer',
         access_token: access.token,
         expires_at: Math.floor(access.record.expiresAtMs / 1000),
-        expires_in: Math.floor((access.record.expiresAtMs - state.nowMs()) / 1000),
+        expires_in: Math.ceil((access.record.expiresAtMs - state.nowMs()) / 1000),
         refresh_token: refresh,
       });
     }
