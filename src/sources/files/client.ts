@@ -58,7 +58,11 @@ export async function* walkPaths(paths: readonly string[], signal?: AbortSignal)
 async function* walkDir(dir: string, signal?: AbortSignal): AsyncGenerator<FileItem> {
   const names: { name: string; isDir: boolean; isFile: boolean }[] = [];
   // Names only (not contents): bounded by the folder's size, sorted so listings are repeatable.
-  for await (const d of await opendir(dir)) names.push({ name: d.name, isDir: d.isDirectory(), isFile: d.isFile() });
+  for await (const d of await opendir(dir)) {
+    // A symlink to a file counts as that file; symlinked folders are not followed (loops).
+    const isFile = d.isFile() || (d.isSymbolicLink() && ((await stat(path.join(dir, d.name)).catch(() => null))?.isFile() ?? false));
+    names.push({ name: d.name, isDir: d.isDirectory(), isFile });
+  }
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const d of names) {
     signal?.throwIfAborted();

@@ -1,5 +1,5 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { copyFile, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,6 +61,7 @@ describe('files source', () => {
     await writeFile(path.join(root, 'notes.txt'), 'ignored in folders');
     await writeFile(path.join(root, '.hidden.fit'), 'ignored');
     await writeFile(path.join(root, 'copying.fit.part'), 'ignored');
+    await symlink(path.join(root, 'deeper'), path.join(root, 'loop-to-deeper')); // folder links are not followed
 
     const source = createFilesSource({ paths: [root], accountId: 'acc' });
     const refs = await listAll(source);
@@ -113,6 +114,15 @@ describe('files source', () => {
     expect(reason('c-empty.fit')).toMatch(/empty file/);
     expect(reason('e-bad-gzip.fit.gz')).toMatch(/gzip/);
     expect(reason('f-cut.zip')).toMatch(/not a zip|truncated/);
+  });
+
+  it('follows a symlink to a file', async () => {
+    const root = path.join(dir, 'links');
+    await mkdir(root, { recursive: true });
+    await symlink(fixture('garmin-fenix-5-run.fit'), path.join(root, 'linked.fit'));
+    const source = createFilesSource({ paths: [root], accountId: 'acc' });
+    const [ref] = await listAll(source);
+    expect((await source.fetch(ref!)).workout.startTime).toBe(FENIX.start);
   });
 
   it('gives a stable id and a revision that changes with the content; since skips older files', async () => {
