@@ -138,6 +138,19 @@ describe.skipIf(!hasChromium)(`daemon + simulators in Chromium (${hasChromium ? 
     expect(app.sportForWith(app.mapping.rules)(w).sportType).toBe('TrailRun');
   });
 
+  it('renders no token, password or client secret on any page', async () => {
+    const secrets = [...strava.control.issuedTokens(), strava.credentials.clientSecret, zepp.credentials.password, zepp.credentials.appToken];
+    for (const a of await app.store.listAccounts()) secrets.push(...Object.values(await app.store.getSecrets(a.id)));
+    expect(secrets.length).toBeGreaterThan(4);
+    const [one] = await app.store.listRecords({ destination: 'strava', limit: 1 });
+    const pages = ['/', '/connect', '/workouts', '/backfill', '/settings', `/workouts/${one!.workoutId}`, `/workouts/${one!.workoutId}/data.json`];
+    for (const p of pages) {
+      await page.goto(base + p);
+      const html = await page.content();
+      for (const s of secrets) expect(html.includes(s), `${p} contains a secret`).toBe(false);
+    }
+  });
+
   it('disconnects Strava after a confirmation, revoking access', async () => {
     await page.goto(`${base}/connect`);
     await page.click('tr:has(td:text-is("strava")) a.danger');
