@@ -38,7 +38,7 @@ const seeds: [string, Uint8Array][] = [
 describe('fuzz: mutated inputs never crash the decoders', () => {
   for (const [name, src] of seeds) {
     // Bounded so the whole file stays around 20 s on a shared 2-core machine.
-    const count = name.endsWith('.fit') ? 300 : src.length > 50_000 ? 100 : 200;
+    const count = name.endsWith('.fit') ? 250 : src.length > 50_000 ? 60 : 150;
     it(`${name}: ${count} seeded mutations`, () => {
       const rand = rng(name.length * 7919 + src.length);
       let failures = 0;

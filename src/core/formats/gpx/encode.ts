@@ -28,20 +28,18 @@ export function encodeGpx(w: Workout, options: GpxEncodeOptions = {}): Uint8Arra
   if (w.name) out.push(`<name>${escapeXml(w.name)}</name>`);
   out.push(`<type>${TYPE[w.sport] ?? escapeXml(w.sport)}</type>`, '<trkseg>');
   let pi = 0;
-  let open = true;
   for (let i = 0; i < s.t.length; i++) {
     const t = s.t[i]!;
-    let broke = false;
-    while (pi < pauses.length && pauses[pi]!.endOffset <= t) { pi++; broke = true; }
+    let resumed = false;
+    while (pi < pauses.length && pauses[pi]!.endOffset <= t) { pi++; resumed = true; }
     const p = pauses[pi];
     if (p && t > p.startOffset && t < p.endOffset) continue;
-    if (broke && open) out.push('</trkseg>', '<trkseg>');
+    if (resumed) out.push('</trkseg>', '<trkseg>');
     const lat = s.lat?.[i], lon = s.lon?.[i];
     if (lat == null || lon == null) continue;
     const ele = s.altitude?.[i];
     const ext = trackPointExtension(s.temperature?.[i], s.heartRate?.[i], s.cadence?.[i]);
     out.push(`<trkpt lat="${fmt(lat, 7)}" lon="${fmt(lon, 7)}">${ele != null ? `<ele>${fmt(ele, 2)}</ele>` : ''}<time>${isoAt(startMs, t)}</time>${ext}</trkpt>`);
-    open = true;
   }
   out.push('</trkseg>', '</trk>', '</gpx>', '');
   return new TextEncoder().encode(out.join('\n'));
