@@ -1,7 +1,7 @@
 // The Strava adapter's public surface (only src/compose.ts imports it).
 export { createStravaClient, type StravaClient, type StravaClientOptions } from './client.js';
 export {
-  buildAuthorizeUrl, exchangeCode, refreshTokens, deauthorize, checkScopes, parseScope, type StravaAthleteSummary,
+  buildAuthorizeUrl, exchangeCode, refreshTokens, deauthorize, revoke, checkScopes, parseScope, type StravaAthleteSummary,
 } from './oauth.js';
 export { REQUIRED_SCOPES, type StravaTokens, type TokenStore } from './tokens.js';
 export {

@@ -193,3 +193,34 @@ export async function deauthorize(options: { baseUrl: string; accessToken: strin
   if (res.status === 429) throw new BandsyncError('strava_rate_limited', 'Strava deauthorize: rate limited');
   throw new BandsyncError('strava_unavailable', redact(`Strava deauthorize: ${describeFault(res.status, text)}`, [options.accessToken]));
 }
+
+/**
+ * Strava's newer revocation endpoint (RFC 7009 style, HTTP Basic client
+ * credentials): revoking the refresh token ends the grant. Unknown tokens are
+ * not an error; a server without the endpoint (404) is reported so the caller
+ * can fall back to deauthorize().
+ */
+export async function revoke(options: { baseUrl: string; clientId: string; clientSecret: string; token: string; fetch?: Fetch }): Promise<'revoked' | 'unsupported'> {
+  const doFetch = options.fetch ?? fetch;
+  const secrets = [options.clientSecret, options.token];
+  let res: Response;
+  try {
+    res = await doFetch(endpoint(options.baseUrl, 'oauth/revoke'), {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ token: options.token, token_type_hint: 'refresh_token' }).toString(),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new BandsyncError('strava_unavailable', redact(`Strava revoke failed: ${reason}`, secrets));
+  }
+  const text = await res.text();
+  if (res.ok) return 'revoked';
+  if (res.status === 404) return 'unsupported';
+  if (res.status === 401) throw new BandsyncError('strava_auth_revoked', redact(`Strava refused the revocation: ${describeFault(res.status, text)}`, secrets));
+  throw new BandsyncError('strava_unavailable', redact(`Strava revoke: ${describeFault(res.status, text)}`, secrets));
+}

@@ -3,7 +3,7 @@
 // exactly one rotation for two concurrent refreshers), revocation.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStravaSimulator, type RunningStravaSimulator } from '../../src/simulators/strava/index.js';
-import { buildAuthorizeUrl, createStravaClient, deauthorize, exchangeCode, refreshTokens } from '../../src/strava/index.js';
+import { buildAuthorizeUrl, createStravaClient, deauthorize, exchangeCode, refreshTokens, revoke } from '../../src/strava/index.js';
 import { BandsyncError } from '../../src/sync/failures.js';
 import { manualClock, memoryBudget, memoryLock, memoryTokens } from './helpers.js';
 import { expectNoSecrets } from './secrets.js';
@@ -157,6 +157,17 @@ describe('Strava OAuth', () => {
     expect((await caught(client.athlete())).code).toBe('strava_auth_revoked');
     // Revoking an already revoked token is not an error.
     await expect(deauthorize({ baseUrl: sim.url, accessToken: tokens.current()!.accessToken })).resolves.toBeUndefined();
+  });
+
+  it('revoke (HTTP Basic, token in the body) ends the grant; the secret never reaches a URL', async () => {
+    sim = await startStravaSimulator();
+    const base = { baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret };
+    const t = await refreshTokens({ ...base, refreshToken: sim.credentials.refreshToken });
+    expect(await revoke({ ...base, token: t.refreshToken })).toBe('revoked');
+    expect((await caught(refreshTokens({ ...base, refreshToken: t.refreshToken }))).code).toBe('strava_auth_revoked');
+    const api = await fetch(`${sim.url}/api/v3/athlete`, { headers: { authorization: `Bearer ${t.accessToken}` } });
+    expect(api.status).toBe(401);
+    expect((await caught(revoke({ ...base, clientSecret: 'not-the-secret', token: 'whatever' }))).code).toBe('strava_auth_revoked');
   });
 
   it('a token without write permission gives strava_scope_missing on upload, not a retry loop', async () => {

@@ -73,6 +73,25 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
   app.post('/oauth/token', token);
   app.post('/api/v3/oauth/token', token);
 
+  // The 2026 RFC 7009-style revocation: HTTP Basic client credentials, the
+  // token in the form; 200 with an empty body, also for unknown tokens.
+  app.post('/oauth/revoke', async (c) => {
+    const basic = /^Basic\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const [id, secret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
+    if (id !== state.options.clientId || secret !== state.options.clientSecret) {
+      return c.json(fault('Authorization Error', 'Application', '', 'invalid'), 401);
+    }
+    const t = (await readParams(c)).token ?? '';
+    const refresh = state.refreshTokens.get(t);
+    if (refresh) {
+      // Revoking the grant's refresh token ends its access tokens too.
+      state.refreshTokens.delete(t);
+      for (const [a, rec] of state.accessTokens) if (rec.athleteId === refresh.athleteId) state.accessTokens.delete(a);
+    }
+    state.accessTokens.delete(t);
+    return c.body(null, 200);
+  });
+
   app.post('/oauth/deauthorize', async (c) => {
     const p = await readParams(c);
     const t = bearer(c) ?? p.access_token ?? null;
