@@ -1,5 +1,6 @@
 // The dashboard as a Hono app: guards first, then static assets and pages.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { registerAssets } from './assets.js';
 import type { ServerDeps } from './deps.js';
 import { registerBackfill } from './pages/backfill.js';
@@ -21,6 +22,10 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   app.use('*', securityHeaders(tileOrigin));
   app.use('*', loopbackHostGuard(deps.security));
   app.use('*', sessionGuard(sessions, deps.security));
+  // Forms are small; only the export-zip upload may be large.
+  const tooLarge = (c: { text: (t: string, s: 413) => Response }) => c.text('The request body is too large.', 413);
+  app.use('/connect/export', bodyLimit({ maxSize: 1024 * 1024 * 1024, onError: tooLarge }));
+  app.use('*', async (c, next) => (c.req.path === '/connect/export' ? next() : bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge })(c, next)));
   app.use('*', csrfGuard());
 
   registerAssets(app);

@@ -47,6 +47,13 @@ describe('CSRF', () => {
     expect((await h.opened.store.getRecord(ids[1]!, 'strava'))?.state).toBe('skipped');
   });
 
+  it('refuses oversized form bodies before reading them', async () => {
+    const c = new Client(h.url);
+    const token = await c.csrf();
+    const res = await c.post('/settings', { _csrf: token, filler: 'x'.repeat(2 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+  });
+
   it('sets HttpOnly SameSite=Strict session cookies and a strict CSP', async () => {
     const res = await fetch(h.url + '/');
     expect(res.headers.get('set-cookie')).toMatch(/bandsync_session=[^;]+;.*HttpOnly/i);
