@@ -43,7 +43,11 @@ export async function discover(
     for (const [i, ref] of refs.entries()) {
       options.onProgress?.({ phase: 'discover', done: i, total: refs.length });
       const existing = await store.findWorkoutBySourceId(account.id, ref.sourceId);
-      if (existing && (ref.revision ?? null) === existing.revision) continue;
+      if (existing && (ref.revision ?? null) === existing.revision) {
+        // A crash between storing a workout and opening its record must not hide it forever.
+        if (!(await store.getRecord(existing.id, DESTINATION))) await openRecord(deps, account, existing.id, existing.workout);
+        continue;
+      }
       try {
         const { workout, issues } = await source.fetch(ref, options.signal);
         const outcome = await storeWorkout(deps, account, workout, ref.revision ?? null);
@@ -79,13 +83,18 @@ async function storeWorkout(deps: EngineDeps, account: Account, workout: Workout
   const { store } = deps;
   const saved = await store.saveWorkout(account.id, workout, revision);
   const record = await store.ensureRecord(saved.id, DESTINATION, externalIdFor(workout));
-  if (saved.created) {
-    await store.transition({ workoutId: saved.id, destination: DESTINATION, from: ['discovered'], to: 'fetched', reason: `fetched from ${account.kind} (${workout.source.id})` });
-    await keepRicher(deps, saved.id, workout);
+  if (saved.created || record.state === 'discovered') {
+    await openRecord(deps, account, saved.id, workout);
   } else if (saved.changed && (record.state === 'failed' || record.state === 'fetched' || record.state === 'converted')) {
     await store.transition({ workoutId: saved.id, destination: DESTINATION, from: [record.state], to: 'fetched', reason: 'the source edited this workout; it will be planned again', patch: { attempts: 0, code: null, lastError: null } });
   }
   return saved;
+}
+
+async function openRecord(deps: EngineDeps, account: Account, workoutId: string, workout: Workout) {
+  await deps.store.ensureRecord(workoutId, DESTINATION, externalIdFor(workout));
+  const moved = await deps.store.transition({ workoutId, destination: DESTINATION, from: ['discovered'], to: 'fetched', reason: `fetched from ${account.kind} (${workout.source.id})` });
+  if (moved) await keepRicher(deps, workoutId, workout);
 }
 
 /** A workout the source could not give us: stored as a stub so it shows, with its reason, as failed. */

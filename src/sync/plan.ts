@@ -18,7 +18,7 @@ export interface Candidate {
 
 export type Decision =
   | { readonly workoutId: string; readonly action: 'upload'; readonly reason: string }
-  | { readonly workoutId: string; readonly action: 'duplicate'; readonly activityId: string; readonly reason: string }
+  | { readonly workoutId: string; readonly action: 'duplicate'; readonly activityId: string; readonly reason: string; readonly ours?: boolean }
   | { readonly workoutId: string; readonly action: 'skip'; readonly reason: string }
   | { readonly workoutId: string; readonly action: 'hold'; readonly reason: string };
 
@@ -72,7 +72,7 @@ export function planBatch(candidates: readonly Candidate[], remote: readonly Rem
     const byId = remote.find((r) => sameExternalId(r.externalId, c.externalId));
     if (byId) {
       claimed.add(byId.id);
-      return { workoutId: c.workoutId, action: 'duplicate', activityId: byId.id, reason: `Strava activity ${byId.id} has our external_id ${c.externalId}` };
+      return { workoutId: c.workoutId, action: 'duplicate', activityId: byId.id, reason: `Strava activity ${byId.id} has our external_id ${c.externalId}`, ours: true };
     }
     for (const r of remote) {
       if (claimed.has(r.id) || !compatible(c.sport, r.sportType)) continue;

@@ -7,7 +7,7 @@ import { windows, type Decision } from './plan.js';
 import type { Destination } from './ports.js';
 import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
-import { applyDecisions, emptyTally, planWindow, type PendingRecord, type WindowTally } from './upload-window.js';
+import { applyDecisions, emptyTally, LOST_UPLOAD_GRACE_SECONDS, planWindow, type PendingRecord, type WindowTally } from './upload-window.js';
 import { confirmByListing, confirmByPolling } from './confirm.js';
 
 export interface RunOptions {
@@ -43,6 +43,13 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
   }
   try {
     await uploadPhase(deps, destination, options, tally, plan);
+    // Uploads whose outcome a crash or lost response left unknown are held;
+    // a run that can wait lets the grace pass, lists again, and resolves them.
+    for (let round = 0; round < 2 && !options.dryRun && tally.held > 0 && options.wait && !tally.stoppedBy; round++) {
+      await options.wait(new Date(deps.clock.now().getTime() + (LOST_UPLOAD_GRACE_SECONDS + 1) * 1000));
+      tally.held = 0;
+      await uploadPhase(deps, destination, options, tally, plan);
+    }
     if (!options.dryRun && !tally.stoppedBy) await confirmPhase(deps, destination, options, tally);
   } catch (err) {
     const e = toBandsyncError(err);

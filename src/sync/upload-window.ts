@@ -27,8 +27,13 @@ export interface WindowTally {
 
 export const emptyTally = (): WindowTally => ({ uploaded: 0, duplicates: 0, skipped: 0, failed: 0, needsUser: 0, held: 0, retryAt: null, stoppedBy: null });
 
-/** Seconds after which an upload that was sent but never listed is sent again (Strava rejects a second copy by external_id). */
-const LOST_UPLOAD_GRACE_SECONDS = 600;
+/**
+ * An upload sent but never confirmed (crash, lost response) is first looked
+ * for in the listing; only when it is still not listed this long after it
+ * was sent is it sent again — Strava processes uploads in seconds, and
+ * rejects a second copy with the same external_id anyway.
+ */
+export const LOST_UPLOAD_GRACE_SECONDS = 120;
 
 export async function planWindow(deps: EngineDeps, records: readonly PendingRecord[], remote: readonly RemoteActivity[]): Promise<Decision[]> {
   const candidates: Candidate[] = [];
@@ -55,7 +60,10 @@ export async function applyDecisions(
   for (const d of decisions) {
     const record = byId.get(d.workoutId)!;
     const from: SyncState[] = [record.state];
-    if (d.action === 'duplicate') {
+    if (d.action === 'duplicate' && d.ours && (record.state === 'uploading' || record.state === 'processing')) {
+      // Our own earlier upload, whose response was lost: resolved by listing.
+      await deps.store.transition({ workoutId: d.workoutId, destination: DESTINATION, from, to: 'synced', reason: `our earlier upload is on Strava as activity ${d.activityId} (resolved by listing)`, patch: { activityId: d.activityId, code: null } });
+    } else if (d.action === 'duplicate') {
       const moved = await deps.store.transition({ workoutId: d.workoutId, destination: DESTINATION, from, to: 'duplicate', reason: d.reason, patch: { activityId: d.activityId, code: 'matched_existing' } });
       if (moved) tally.duplicates++;
     } else if (d.action === 'skip') {
