@@ -1,6 +1,6 @@
 // Opens the composed application for one command and always closes it, so
 // the embedded database's lock is released even when the command fails.
-import { openApp, type App, type AppOptions } from '../compose.js';
+import type { App, AppOptions } from '../compose.js';
 import type { Config } from '../config.js';
 
 export interface GlobalFlags { dataDir?: string; databaseUrl?: string; config?: string }
@@ -13,6 +13,8 @@ export function flagsToConfig(flags: GlobalFlags): Partial<Config> {
 }
 
 export async function withApp<T>(options: AppOptions, fn: (app: App) => Promise<T>): Promise<T> {
+  // Loaded on use, so `--help` and file-only commands do not load the store and adapters.
+  const { openApp } = await import('../compose.js');
   const app = await openApp(options);
   try {
     return await fn(app);

@@ -52,10 +52,17 @@ export function register(program: Command): void {
   for (const [kind, what] of [['zepp-export', 'a Zepp / Mi Fit personal-data export zip'], ['gadgetbridge', 'a Gadgetbridge exported database'], ['files', 'a folder of FIT/TCX/GPX files']] as const) {
     const cmd = connect.command(`${kind} <path>`).description(`Register ${what} as a source`);
     if (kind === 'gadgetbridge') cmd.option('--gpx-dir <dir>', 'folder holding the GPX files Gadgetbridge wrote');
-    cmd.action(async (path: string, opts: { gpxDir?: string }) => {
+    if (kind === 'zepp-export') cmd.option('--password <password>', 'the zip\'s password from Zepp\'s e-mail (prefer BANDSYNC_EXPORT_PASSWORD to keep it out of shell history)');
+    cmd.action(async (path: string, opts: { gpxDir?: string; password?: string }) => {
       const full = resolve(path);
       if (!existsSync(full)) throw new Error(`${full}: no such file or folder`);
-      const account = await withApp({}, (app) => app.accounts.connectPath(kind, full, opts.gpxDir ? { gpxDir: resolve(opts.gpxDir) } : {}));
+      const password = kind === 'zepp-export' ? opts.password ?? process.env.BANDSYNC_EXPORT_PASSWORD : undefined;
+      const account = await withApp({}, (app) => app.accounts.connectPath(kind, full, opts.gpxDir ? { gpxDir: resolve(opts.gpxDir) } : {}, { password }))
+        .catch((err: Error) => {
+          // The zip's own reason says what is wrong; say how to give the password.
+          if (kind === 'zepp-export' && /password/i.test(err.message)) throw new Error(`${err.message} (bandsync connect zepp-export FILE --password …, or set BANDSYNC_EXPORT_PASSWORD)`);
+          throw err;
+        });
       process.stdout.write(`Registered: ${account.label} (${account.id})\n`);
     });
   }

@@ -1,12 +1,12 @@
 // bandsync daemon | worker | serve.
 import type { Command } from 'commander';
-import { openApp } from '../../compose.js';
-import { startDaemon, type DaemonOptions } from '../../daemon.js';
+import type { DaemonOptions } from '../../daemon.js';
 import { untilStopped } from './simulate.js';
 
 interface Flags { port?: string; host?: string; concurrency?: string; all?: boolean }
 
 async function run(flags: Flags, mode: Pick<DaemonOptions, 'work' | 'dashboard'>, requireServer: boolean): Promise<void> {
+  const [{ openApp }, { startDaemon }] = await Promise.all([import('../../compose.js'), import('../../daemon.js')]);
   const app = await openApp({ flags: { ...(flags.port ? { port: Number(flags.port) } : {}), ...(flags.host ? { host: flags.host } : {}) } });
   if (requireServer && app.storeKind !== 'postgres') {
     await app.close();

@@ -8,8 +8,6 @@ import { join } from 'node:path';
 import envPaths from 'env-paths';
 import type { Command } from 'commander';
 import { simulatedClock } from '../../clock.js';
-import { startZeppSimulator } from '../../simulators/zepp-cloud/index.js';
-import { startStravaSimulator } from '../../simulators/strava/index.js';
 import { syncAll } from '../../sync/sync-all.js';
 import { withApp } from '../app.js';
 import { printJson, progressView } from '../output.js';
@@ -31,6 +29,7 @@ export function register(program: Command): void {
       mkdirSync(dataDir, { recursive: true });
       const clock = simulatedClock();
       const say = (s: string) => { if (!opts.json) process.stderr.write(s + '\n'); };
+      const [{ startZeppSimulator }, { startStravaSimulator }] = await Promise.all([import('../../simulators/zepp-cloud/index.js'), import('../../simulators/strava/index.js')]);
       const zepp = await startZeppSimulator({ seed: Number(opts.seed), workouts: Number(opts.workouts), now: () => clock.now() });
       const strava = await startStravaSimulator({ now: () => clock.now() });
       say(`Zepp cloud simulator:  ${zepp.url}\nStrava simulator:      ${strava.url}`);

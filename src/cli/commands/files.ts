@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { encodeWorkout } from '../../core/index.js';
-import { watchDirectory, type App } from '../../compose.js';
+import type { App } from '../../compose.js';
 import { DESTINATION } from '../../sync/deps.js';
 import { syncAll } from '../../sync/sync-all.js';
 import { withApp } from '../app.js';
@@ -55,6 +55,7 @@ export function register(program: Command): void {
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
         process.once('SIGTERM', () => controller.abort());
+        const { watchDirectory } = await import('../../compose.js');
         process.stderr.write(`Watching ${full} (Ctrl-C to stop)\n`);
         await watchDirectory(full, async (file) => {
           const [r] = await importPaths(app, [file], { upload: true, json: false });

@@ -1,6 +1,6 @@
 // The command list. Each file exports register(program).
 import type { Command } from 'commander';
-import { extraFileDecoders } from '../../compose.js';
+import type { ExtraDecoder } from './inspect.js';
 import { register as sync } from './sync.js';
 import { register as status } from './status.js';
 import { register as records } from './records.js';
@@ -15,6 +15,14 @@ import { registerConvert } from './convert.js';
 
 export function registerCommands(program: Command): void {
   for (const register of [demo, sync, status, records, connect, daemon, files, simulate, config]) register(program);
-  registerInspect(program, extraFileDecoders);
-  registerConvert(program, extraFileDecoders);
+  // inspect/convert also read a Zepp workout JSON; its decoder lives with the
+  // adapters, which are loaded only when one of these commands runs.
+  const decoders: ExtraDecoder[] = [];
+  registerInspect(program, decoders);
+  registerConvert(program, decoders);
+  program.hook('preAction', async (_program, command) => {
+    if (decoders.length === 0 && ['inspect', 'convert'].includes(command.name())) {
+      decoders.push(...(await import('../../compose.js')).extraFileDecoders);
+    }
+  });
 }

@@ -2,8 +2,6 @@
 // bandsync or another client without real accounts. The first stdout line is
 // one JSON object with the base URL and the credentials that work against it.
 import type { Command } from 'commander';
-import { startZeppSimulator } from '../../simulators/zepp-cloud/index.js';
-import { startStravaSimulator } from '../../simulators/strava/index.js';
 
 export function register(program: Command): void {
   const simulate = program.command('simulate').description('Run a Zepp cloud or Strava simulator on loopback');
@@ -15,6 +13,7 @@ export function register(program: Command): void {
     .option('--workouts <n>', 'workouts in the generated history', '250')
     .option('--seed <seed>', 'seed of the generated history', '1')
     .action(async (opts: { port: string; host: string; workouts: string; seed: string }) => {
+      const { startZeppSimulator } = await import('../../simulators/zepp-cloud/index.js');
       const sim = await startZeppSimulator({ port: Number(opts.port), host: opts.host, workouts: Number(opts.workouts), seed: Number(opts.seed) });
       process.stdout.write(JSON.stringify({ url: sim.url, ...sim.credentials }) + '\n');
       await untilStopped(() => sim.close());
@@ -25,6 +24,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'port (0 = any free port)', '0')
     .option('--host <host>', 'bind address', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
+      const { startStravaSimulator } = await import('../../simulators/strava/index.js');
       const sim = await startStravaSimulator({ port: Number(opts.port), host: opts.host });
       process.stdout.write(JSON.stringify({ url: sim.url, ...sim.credentials }) + '\n');
       await untilStopped(() => sim.close());
