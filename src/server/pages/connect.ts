@@ -32,7 +32,7 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
 <section class="card" id="zepp"><h2>Zepp cloud</h2>
 <form method="post" action="/connect/zepp">${csrfField(csrf)}<input type="hidden" name="method" value="token">
 <label>App token <input type="password" name="appToken" autocomplete="off" required></label>
-<label>User id (optional) <input name="userId" autocomplete="off"></label><button>Connect with token</button></form>
+<label>User id <input name="userId" autocomplete="off" required></label><button>Connect with token</button></form>
 <form method="post" action="/connect/zepp">${csrfField(csrf)}<input type="hidden" name="method" value="password">
 <label>E-mail <input type="email" name="email" autocomplete="username" required></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label><button>Connect with e-mail</button></form>
