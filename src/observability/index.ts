@@ -5,3 +5,4 @@ export { renderMetrics, METRICS_CONTENT_TYPE, type MetricsSnapshot, type SourceP
 export { createNotifier, problemFromRecord, type Notifier, type NotifierOptions, type Problem, type NotifyResult, type SmtpSettings } from './notifier.js';
 export { runDoctor, formatDoctor, fetchServerDate, probeDaemon, CHECKS, type DoctorDeps, type CheckResult, type CheckStatus, type DatabaseProbe, type LockHolderInfo } from './doctor.js';
 export { baseDoctorDeps } from './doctor-deps.js';
+export { sweepProblems, type SweepResult } from './notify-sweep.js';

@@ -50,7 +50,8 @@ export interface NotifyResult {
 
 interface OpenProblem { subject: string; code: string; since: string }
 const SETTING = 'notify.open';
-const keyOf = (subject: string, code: string) => `${subject}\u0000${code}`;
+// PostgreSQL's jsonb refuses NUL characters, so the key is a JSON pair, not a NUL-joined string.
+const keyOf = (subject: string, code: string) => JSON.stringify([subject, code]);
 
 export interface Notifier {
   problem(p: Problem): Promise<NotifyResult>;
