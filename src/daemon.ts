@@ -34,6 +34,7 @@ export interface RunningDaemon {
 
 export async function startDaemon(app: App, options: DaemonOptions = {}): Promise<RunningDaemon> {
   const polls = new Map<string, SourcePollStat>();
+  const nextPolls = new Map<string, number>();
   let uploads = 0;
   const started = Date.now();
   // Count uploads for /metrics without the engine knowing about metrics.
@@ -48,10 +49,12 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     pollIntervalSeconds: (await app.store.getSetting<number>('poll-interval')) ?? app.config.pollIntervalSeconds,
     all: options.all,
     onPoll: (accountId: string, kind: string, seconds: number, ok: boolean) => polls.set(accountId, { accountId, kind, lastLatencySeconds: seconds, lastPollAt: app.clock.now().toISOString(), ok }),
+    onPollScheduled: (accountId: string, at: Date) => nextPolls.set(accountId, at.getTime()),
   };
+  const nextPollAt = () => (nextPolls.size ? new Date(Math.min(...nextPolls.values())).toISOString() : null);
   if (options.work !== false) {
     await registerTasks(countingDeps, app.queue, taskOptions, options.concurrency ?? 1);
-    if (options.dashboard !== false) await schedulePolls(countingDeps, app.queue);
+    if (options.dashboard !== false) await schedulePolls(countingDeps, app.queue, 0, taskOptions);
   }
   if (options.dashboard === false) {
     return { url: null, pollNow: () => schedulePolls(countingDeps, app.queue), close: () => app.queue.stop() };
@@ -59,7 +62,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
 
   const host = options.host ?? app.config.host;
   const password = options.password ? (isPasswordHash(options.password) ? options.password : await hashPassword(options.password)) : undefined;
-  const engine = createDashboardEngine({ ...app, deps: countingDeps }, { nextPollAt: () => null });
+  const engine = createDashboardEngine({ ...app, deps: countingDeps }, { nextPollAt });
   const root = new Hono();
   root.get('/healthz', (c) => c.json({ ok: true }));
   root.get('/readyz', async (c) => {
@@ -88,13 +91,14 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
   });
   root.route('/', createDashboard({
     store: app.store, budget: app.budget, engine, now: () => app.clock.now(), logger: app.logger,
+    stravaWebUrl: app.config.stravaUrl,
     security: { password, remote: !['127.0.0.1', 'localhost', '::1'].includes(host) },
   }));
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });
   return {
     url: served.url,
     pollNow: async () => {
-      await schedulePolls(countingDeps, app.queue);
+      await schedulePolls(countingDeps, app.queue, 0, taskOptions);
       await dispatch(countingDeps, app.queue, taskOptions);
     },
     close: async () => { await served.close(); await app.queue.stop(); },

@@ -23,6 +23,8 @@ export interface TaskOptions {
   readonly all?: boolean;
   /** Told after each source poll (metrics: poll latency). */
   readonly onPoll?: (accountId: string, kind: string, seconds: number, ok: boolean) => void;
+  /** Told when the next poll of an account is scheduled (dashboard: next poll time). */
+  readonly onPollScheduled?: (accountId: string, at: Date) => void;
 }
 
 const later = (deps: EngineDeps, seconds: number) => new Date(deps.clock.now().getTime() + seconds * 1000);
@@ -35,10 +37,12 @@ export async function registerTasks(deps: EngineDeps, queue: Queue, options: Tas
 }
 
 /** Schedules the next poll of every source account (the daemon calls this at start). */
-export async function schedulePolls(deps: EngineDeps, queue: Queue, firstInSeconds = 0): Promise<void> {
+export async function schedulePolls(deps: EngineDeps, queue: Queue, firstInSeconds = 0, options: Pick<TaskOptions, 'onPollScheduled'> = {}): Promise<void> {
   for (const account of await deps.store.listAccounts()) {
     if (account.kind === 'strava') continue;
-    await queue.send(JOBS.poll, { accountId: account.id }, { startAfter: later(deps, firstInSeconds), singletonKey: `poll:${account.id}` });
+    const at = later(deps, firstInSeconds);
+    await queue.send(JOBS.poll, { accountId: account.id }, { startAfter: at, singletonKey: `poll:${account.id}` });
+    options.onPollScheduled?.(account.id, at);
   }
 }
 
@@ -54,8 +58,9 @@ async function pollAccount(deps: EngineDeps, queue: Queue, accountId: string, op
   } finally {
     options.onPoll?.(accountId, account.kind, (deps.clock.now().getTime() - started) / 1000, ok);
     // Jitter spreads polls of many accounts so they do not hit the source together.
-    const next = options.pollIntervalSeconds * (0.9 + deps.random() * 0.2);
-    await queue.send(JOBS.poll, { accountId }, { startAfter: later(deps, next), singletonKey: `poll:${accountId}` });
+    const next = later(deps, options.pollIntervalSeconds * (0.9 + deps.random() * 0.2));
+    await queue.send(JOBS.poll, { accountId }, { startAfter: next, singletonKey: `poll:${accountId}` });
+    options.onPollScheduled?.(accountId, next);
   }
 }
 
