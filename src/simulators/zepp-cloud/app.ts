@@ -37,8 +37,12 @@ export interface ZeppSimulatorControl {
   corruptDetail(trackId: string): void;
   /** The service edits an old workout (its summary changes: calories), as happens after a late sync. */
   editWorkout(trackId: string): void;
-  /** A new workout appears (the band synced): starts at `at` (default: one hour before now()). */
-  addWorkout(kind?: ShapeKind, at?: Date): GeneratedWorkout;
+  /**
+   * A new workout appears (the band synced): starts at `at` (default: so that it
+   * ended a minute before now()). `seed` picks its content (tests choose one with
+   * pauses and laps); default: the simulator's own random stream.
+   */
+  addWorkout(kind?: ShapeKind, at?: Date, seed?: number): GeneratedWorkout;
   /** Requests seen, oldest first (method + path + query, never headers). */
   requests(): readonly string[];
 }
@@ -191,8 +195,8 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
     failNext: (status, times = 1, route = 'any') => void failures.push({ status, remaining: times, route }),
     corruptDetail: (trackId) => void corrupt.add(Number(trackId)),
     editWorkout: (trackId) => void edits.set(Number(trackId), (edits.get(Number(trackId)) ?? 0) + 1),
-    addWorkout: (kind = 'run', at) => {
-      const seedOf = Math.floor(r() * 2 ** 31);
+    addWorkout: (kind = 'run', at, seed) => {
+      const seedOf = seed ?? Math.floor(r() * 2 ** 31);
       // Default start: so that it ended a minute ago (just synced by the band).
       const elapsed = generateWorkout({ trackId: 0, kind, seed: seedOf }).elapsed;
       const start = at ? Math.floor(at.getTime() / 1000) : Math.floor(now().getTime() / 1000) - elapsed - 60;
