@@ -1,6 +1,6 @@
 // The composition root: the ONLY module that names concrete adapters
 // (DESIGN §4). Everything else depends on the ports in sync/ports.ts.
-import { encodeFit, type Workout } from './core/index.js';
+import { encodeFit, sportFamily, type Workout } from './core/index.js';
 import { loadConfig, type Config } from './config.js';
 import { systemClock, type WaitingClock } from './clock.js';
 import { BandsyncError } from './sync/failures.js';
@@ -111,14 +111,14 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
   /** The sport decision for a workout under the given dashboard rules (previews pass other rules). */
   const sportForWith = (dashboard: MappingSettings['rules']) => (w: Workout): SportDecision => {
     const override = mapping.overrides[workoutKey(w)];
-    if (override) return { sportType: toStravaSport(w.sport, override).sportType, trainer: toStravaSport(w.sport).trainer || w.indoor };
+    if (override) return { sportType: toStravaSport(w.sport, override).sportType, trainer: toStravaSport(w.sport).trainer || onTrainer(w) };
     // Dashboard rules come first, then the config file's; a dashboard rule names either the source's raw code or our sport.
     const dashboardRules = dashboard
       .filter((r) => r.rawSport !== undefined || r.sport === w.sport)
       .map((r): SportRule => ({ code: r.rawSport, sportType: r.sportType }));
     const outcome = applySportRules([...dashboardRules, ...fileRules], { code: w.rawSport ?? w.sport, device: w.device.name, hasGps: (w.samples.lat ?? []).some((v) => v !== null), name: w.name });
     const mapped = toStravaSport(w.sport, outcome.kind === 'set' ? outcome.sportType : undefined);
-    return { sportType: mapped.sportType, trainer: mapped.trainer || w.indoor, skipReason: outcome.kind === 'skip' ? `sport rule #${outcome.ruleIndex + 1} says skip` : undefined };
+    return { sportType: mapped.sportType, trainer: mapped.trainer || onTrainer(w), skipReason: outcome.kind === 'skip' ? `sport rule #${outcome.ruleIndex + 1} says skip` : undefined };
   };
   const sportFor = (w: Workout): SportDecision => sportForWith(mapping.rules)(w);
 
@@ -210,6 +210,15 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     config, store, budget, queue, deps, clock, logger, accounts, mapping, sportForWith, storeKind: opened.kind,
     close: () => opened.close(),
   };
+}
+
+/**
+ * Strava's trainer flag means "on a stationary machine". An indoor workout is
+ * one, except a pool swim: indoor, but Strava's own apps upload it without
+ * the flag (found by test/zepp-e2e/sport-shapes.test.ts).
+ */
+function onTrainer(w: Workout): boolean {
+  return w.indoor && sportFamily(w.sport) !== 'swim';
 }
 
 function parseTokens(raw: string | undefined): StravaTokens | null {
