@@ -2,11 +2,16 @@
 // (DESIGN §4). Everything else depends on the ports in sync/ports.ts.
 import { encodeFit, sportFamily, type Workout } from './core/index.js';
 import { loadConfig, type Config } from './config.js';
+import { configSecrets } from './config/mask.js';
 import { systemClock, type WaitingClock } from './clock.js';
 import { BandsyncError } from './sync/failures.js';
 import type { Account, Destination, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
 import type { EngineDeps, SportDecision } from './sync/deps.js';
-import { openStore } from './store/index.js';
+import { openStore, readLockHolder } from './store/index.js';
+import { loadMigrations } from './store/migrate.js';
+import { backupFromConfig, restoreFromConfig } from './store/backup.js';
+import { baseDoctorDeps } from './observability/doctor-deps.js';
+import type { DoctorDeps } from './observability/doctor.js';
 import { createStravaClient, toStravaSport, exchangeCode, refreshTokens, deauthorize, buildAuthorizeUrl, type StravaClient, type StravaTokens } from './strava/index.js';
 import { createZeppCloudSource, decodeZeppWorkout, loginZepp } from './sources/zepp-cloud/index.js';
 import { applySportRules, type SportRule } from './sources/zepp-common/index.js';
@@ -18,9 +23,13 @@ import { createLogger } from './observability/logger.js';
 export interface AppOptions {
   readonly flags?: Partial<Config>;
   readonly env?: NodeJS.ProcessEnv;
+  /** Config file (else BANDSYNC_CONFIG or the per-user config.toml). */
+  readonly configFile?: string;
+  /** An already loaded config (doctor, backup); skips loading. */
+  readonly config?: Config;
   readonly clock?: WaitingClock;
   readonly logger?: Logger;
-  /** PostgreSQL schema (tests isolate themselves with it). */
+  /** PostgreSQL schema (tests isolate themselves with it); else BANDSYNC_DB_SCHEMA, else 'bandsync'. */
   readonly schema?: string;
 }
 
@@ -64,16 +73,18 @@ export interface AccountActions {
   stravaAuthorizeUrl(input: { redirectUri: string; state: string; clientId?: string }): string;
   connectStravaWithCode(input: { code: string; scope?: string; clientId?: string; clientSecret?: string }): Promise<Account>;
   connectZepp(input: { appToken: string; userId: string; baseUrl?: string } | { email: string; password: string; baseUrl?: string }): Promise<Account>;
-  connectPath(kind: 'zepp-export' | 'gadgetbridge' | 'files', path: string, extra?: Record<string, unknown>): Promise<Account>;
+  /** `secrets.password` is the export zip's password (zepp-export); the zip is opened with it before anything is saved. */
+  connectPath(kind: 'zepp-export' | 'gadgetbridge' | 'files', path: string, extra?: Record<string, unknown>, secrets?: { password?: string }): Promise<Account>;
   disconnect(accountId: string): Promise<void>;
   stravaClient(): Promise<StravaClient>;
 }
 
 export async function openApp(options: AppOptions = {}): Promise<App> {
-  const config = loadConfig({ env: options.env, flags: options.flags });
+  const config = options.config ?? loadConfig({ env: options.env, flags: options.flags, configFile: options.configFile });
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger({ level: config.logLevel, json: config.logFormat === 'auto' ? undefined : config.logFormat === 'json' });
-  const opened = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, secretKey: config.secretKey, schema: options.schema, now: () => clock.now() });
+  // Secrets from the config are redacted by value, not only by field name.
+  const logger = options.logger ?? createLogger({ level: config.logLevel, json: config.logFormat === 'auto' ? undefined : config.logFormat === 'json', secrets: configSecrets(config) });
+  const opened = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, secretKey: config.secretKey, schema: options.schema ?? (options.env ?? process.env).BANDSYNC_DB_SCHEMA, now: () => clock.now() });
   const { store, budget, queue } = opened;
 
   const stravaSettings = async () => (await store.listAccounts()).find((a) => a.kind === 'strava') ?? null;
@@ -129,7 +140,10 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
         const secrets = await store.getSecrets(account.id);
         return createZeppCloudSource({ baseUrl: s.baseUrl ?? config.zeppUrl ?? '', appToken: secrets.appToken ?? '', userId: s.userId ?? '', accountId: account.id, chinaRegion: s.region === 'cn' });
       }
-      case 'zepp-export': return createZeppExportSource({ zipPath: s.path ?? '', accountId: account.id });
+      case 'zepp-export': {
+        const { password } = await store.getSecrets(account.id);
+        return createZeppExportSource({ zipPath: s.path ?? '', accountId: account.id, password });
+      }
       case 'gadgetbridge': return createGadgetbridgeSource({ dbPath: s.path ?? '', gpxDir: s.gpxDir, accountId: account.id });
       case 'files': return createFilesSource({ paths: [s.path ?? ''], accountId: account.id });
       default: throw new Error(`account ${account.id} (${account.kind}) is not a source`);
@@ -177,9 +191,18 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
       await store.setAccountStatus(account.id, 'ok', null);
       return account;
     },
-    async connectPath(kind, path, extra = {}) {
+    async connectPath(kind, path, extra = {}, secrets = {}) {
       const existing = (await store.listAccounts()).find((a) => a.kind === kind && a.settings.path === path);
-      return store.saveAccount({ id: existing?.id, kind, label: `${kind} ${path}`, settings: { path, ...extra, connectedAt: clock.now().toISOString() } });
+      const password = secrets.password || undefined;
+      if (kind === 'zepp-export') {
+        // A wrong or missing password must show now, not as every workout failing later.
+        await checkExportOpens(path, password ?? (existing ? (await store.getSecrets(existing.id)).password : undefined));
+      }
+      return store.saveAccount({
+        id: existing?.id, kind, label: `${kind} ${path}`, settings: { path, ...extra, connectedAt: clock.now().toISOString() },
+        // Absent on a reconnect without --password: the stored one is kept.
+        secrets: password !== undefined ? { password } : undefined,
+      });
     },
     async disconnect(accountId) {
       const account = await store.getAccount(accountId);
@@ -210,6 +233,12 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     config, store, budget, queue, deps, clock, logger, accounts, mapping, sportForWith, storeKind: opened.kind,
     close: () => opened.close(),
   };
+}
+
+/** Reads the whole export listing once: the zip's reason (wrong password, not an export) surfaces here, never the password. */
+async function checkExportOpens(zipPath: string, password: string | undefined): Promise<void> {
+  const source = createZeppExportSource({ zipPath, accountId: 'connect-check', password });
+  for await (const ref of source.list({})) void ref;
 }
 
 /**
@@ -245,3 +274,40 @@ export const extraFileDecoders = [
     return decodeZeppWorkout(json as { summary: unknown; detail: unknown });
   },
 ];
+
+/** `bandsync backup` / `restore`: the store-side work, handed to the CLI. */
+export const backupOps = { backup: backupFromConfig, restore: restoreFromConfig };
+
+/**
+ * `bandsync doctor`'s dependencies: the base checks, plus the database-backed
+ * ones when the database can be opened here (not while the daemon holds the
+ * embedded data dir: those checks then say "skip" with the reason).
+ */
+export async function makeDoctorDeps(config: Config): Promise<{ deps: DoctorDeps; close(): Promise<void> }> {
+  const base = baseDoctorDeps(config, readLockHolder);
+  if (!config.databaseUrl && readLockHolder(config.dataDir)?.alive) return { deps: base, close: async () => {} };
+  let app: App;
+  try {
+    app = await openApp({ config, logger: createLogger({ level: 'error' }) });
+  } catch (err) {
+    return { deps: { ...base, database: async () => { throw err; } }, close: async () => {} };
+  }
+  const available = (await loadMigrations()).map((m) => m.version);
+  const deps: DoctorDeps = {
+    ...base,
+    database: async () => ({ kind: app.storeKind, where: app.storeKind === 'pglite' ? config.dataDir : 'DATABASE_URL', applied: available, available }),
+    accounts: () => app.store.listAccounts(),
+    probeZepp: async (account) => {
+      const source = await app.deps.sourceFor(account);
+      for await (const _ of source.list({ since: app.clock.now().toISOString() })) break;
+    },
+    probeStrava: async () => {
+      const client = await app.accounts.stravaClient();
+      await client.athlete();
+      const account = (await app.store.listAccounts()).find((a) => a.kind === 'strava');
+      return { scopes: (account?.settings.scopes as string[] | undefined) ?? [] };
+    },
+    rateBudget: () => app.budget.snapshot(app.clock.now()),
+  };
+  return { deps, close: () => app.close() };
+}
