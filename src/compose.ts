@@ -7,7 +7,7 @@ import { systemClock, type WaitingClock } from './clock.js';
 import { BandsyncError } from './sync/failures.js';
 import type { Account, Destination, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
 import type { EngineDeps, SportDecision } from './sync/deps.js';
-import { openStore, readLockHolder } from './store/index.js';
+import { openStore, readLockHolder, type Db } from './store/index.js';
 import { loadMigrations } from './store/migrate.js';
 import { backupFromConfig, restoreFromConfig } from './store/backup.js';
 import { baseDoctorDeps } from './observability/doctor-deps.js';
@@ -42,6 +42,8 @@ export interface App {
   readonly clock: WaitingClock;
   readonly logger: Logger;
   readonly storeKind: 'pglite' | 'postgres';
+  /** The raw database, for store-side tools (doctor, backups). */
+  readonly db: Db;
   readonly accounts: AccountActions;
   /** Mapping settings edited at run time (dashboard); mutate through saveMapping(). */
   readonly mapping: MappingSettings;
@@ -230,7 +232,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
   }
 
   return {
-    config, store, budget, queue, deps, clock, logger, accounts, mapping, sportForWith, storeKind: opened.kind,
+    config, store, budget, queue, deps, clock, logger, accounts, mapping, sportForWith, storeKind: opened.kind, db: opened.db,
     close: () => opened.close(),
   };
 }
@@ -284,7 +286,9 @@ export const backupOps = { backup: backupFromConfig, restore: restoreFromConfig 
  * embedded data dir: those checks then say "skip" with the reason).
  */
 export async function makeDoctorDeps(config: Config): Promise<{ deps: DoctorDeps; close(): Promise<void> }> {
-  const base = baseDoctorDeps(config, readLockHolder);
+  // The doctor opens the data dir itself below; its own lock is not a finding.
+  const othersLock = (dir: string) => { const h = readLockHolder(dir); return h && h.pid === process.pid ? null : h; };
+  const base = baseDoctorDeps(config, othersLock);
   if (!config.databaseUrl && readLockHolder(config.dataDir)?.alive) return { deps: base, close: async () => {} };
   let app: App;
   try {
@@ -295,7 +299,10 @@ export async function makeDoctorDeps(config: Config): Promise<{ deps: DoctorDeps
   const available = (await loadMigrations()).map((m) => m.version);
   const deps: DoctorDeps = {
     ...base,
-    database: async () => ({ kind: app.storeKind, where: app.storeKind === 'pglite' ? config.dataDir : 'DATABASE_URL', applied: available, available }),
+    database: async () => {
+      const rows = await app.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      return { kind: app.storeKind, where: app.storeKind === 'pglite' ? config.dataDir : 'DATABASE_URL', applied: rows.map((r) => Number(r.version)), available };
+    },
     accounts: () => app.store.listAccounts(),
     probeZepp: async (account) => {
       const source = await app.deps.sourceFor(account);

@@ -12,10 +12,19 @@ export function flagsToConfig(flags: GlobalFlags): Partial<Config> {
   return out;
 }
 
+let configFile: string | undefined;
+
+export const getConfigFile = (): string | undefined => configFile;
+
+/** Set once from the global --config flag. */
+export function setConfigFile(file: string | undefined): void {
+  configFile = file;
+}
+
 export async function withApp<T>(options: AppOptions, fn: (app: App) => Promise<T>): Promise<T> {
   // Loaded on use, so `--help` and file-only commands do not load the store and adapters.
   const { openApp } = await import('../compose.js');
-  const app = await openApp(options);
+  const app = await openApp({ configFile, ...options });
   try {
     return await fn(app);
   } finally {

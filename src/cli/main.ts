@@ -1,12 +1,16 @@
 // argv → exit code. Each command lives in cli/commands/ and registers itself.
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { setConfigFile } from './app.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('bandsync')
     .description('Keeps your Strava complete and correct with the workouts your Mi Band / Amazfit recorded.')
+    .option('--config <file>', 'config file (else BANDSYNC_CONFIG or the per-user config.toml)')
     .exitOverride()
     .showHelpAfterError();
+  // The global --config reaches every command that opens the app.
+  program.hook('preAction', (cmd) => { setConfigFile(cmd.opts<{ config?: string }>().config); });
   registerCommands(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -2,6 +2,7 @@
 // src/store/backup.ts; the composition root hands it in (only it may import
 // the store).
 import type { Command } from 'commander';
+import { getConfigFile } from '../app.js';
 import { loadConfig, type Config } from '../../config.js';
 
 export interface BackupOps {
@@ -15,17 +16,15 @@ export function register(program: Command, ops: BackupOps): void {
   program
     .command('backup <file>')
     .description('Write a consistent snapshot of the database to FILE (embedded: data-dir dump; PostgreSQL: pg_dump archive)')
-    .option('--config <file>', 'config file')
-    .action(async (file: string, opts: { config?: string }) => {
-      const info = await ops.backup(loadConfig({ configFile: opts.config }), file);
+    .action(async (file: string) => {
+      const info = await ops.backup(loadConfig({ configFile: getConfigFile() }), file);
       process.stdout.write(`backup written: ${info.file} (${info.kind}, ${kb(info.bytes)}). Keep the secret key (secret.key or BANDSYNC_SECRET_KEY) with it: the backup does not contain it.\n`);
     });
   program
     .command('restore <file>')
     .description('Restore a backup into an empty data dir (or an empty PostgreSQL schema); never overwrites')
-    .option('--config <file>', 'config file')
-    .action(async (file: string, opts: { config?: string }) => {
-      const info = await ops.restore(loadConfig({ configFile: opts.config }), file);
+    .action(async (file: string) => {
+      const info = await ops.restore(loadConfig({ configFile: getConfigFile() }), file);
       process.stdout.write(`restored ${info.file} (${info.kind}, ${kb(info.bytes)})\n`);
       for (const w of info.warnings) process.stderr.write(`warning: ${w}\n`);
     });

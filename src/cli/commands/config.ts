@@ -1,13 +1,15 @@
 // bandsync config check | show: validate the configuration (file + env) and
 // print the effective values with where each came from, secrets masked.
 import type { Command } from 'commander';
+import { getConfigFile } from '../app.js';
 import { ConfigError, defaultConfigFile, describeOrigin, loadConfigDetailed, type LoadedConfig } from '../../config.js';
 import { maskConfig } from '../../config/mask.js';
 
 interface Opts { config?: string; json?: boolean }
 
 function load(opts: Opts): LoadedConfig {
-  return loadConfigDetailed({ configFile: opts.config });
+  // The global --config (bandsync --config F config check) and this command's own both work.
+  return loadConfigDetailed({ configFile: opts.config ?? getConfigFile() });
 }
 
 /** Flattens to dotted keys so every line says `key = value  (origin)`. */

@@ -2,12 +2,13 @@
 import type { Command } from 'commander';
 import type { DaemonOptions } from '../../daemon.js';
 import { untilStopped } from './simulate.js';
+import { getConfigFile } from '../app.js';
 
 interface Flags { port?: string; host?: string; concurrency?: string; all?: boolean }
 
 async function run(flags: Flags, mode: Pick<DaemonOptions, 'work' | 'dashboard'>, requireServer: boolean): Promise<void> {
   const [{ openApp }, { startDaemon }] = await Promise.all([import('../../compose.js'), import('../../daemon.js')]);
-  const app = await openApp({ flags: { ...(flags.port ? { port: Number(flags.port) } : {}), ...(flags.host ? { host: flags.host } : {}) } });
+  const app = await openApp({ configFile: getConfigFile(), flags: { ...(flags.port ? { port: Number(flags.port) } : {}), ...(flags.host ? { host: flags.host } : {}) } });
   if (requireServer && app.storeKind !== 'postgres') {
     await app.close();
     throw new Error('bandsync worker shares a PostgreSQL database with the daemon: set DATABASE_URL. On one machine, bandsync daemon runs the workers itself.');

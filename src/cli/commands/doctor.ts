@@ -1,6 +1,7 @@
 // bandsync doctor [--json]: one line per check with the fix; exit 1 when
 // anything failed. The checks' I/O comes from the composition root.
 import type { Command } from 'commander';
+import { getConfigFile } from '../app.js';
 import { loadConfig, type Config } from '../../config.js';
 import { formatDoctor, runDoctor, type DoctorDeps } from '../../observability/doctor.js';
 
@@ -11,10 +12,9 @@ export function register(program: Command, makeDeps: MakeDoctorDeps): void {
   program
     .command('doctor')
     .description('Check the set-up (data dir, database, accounts, tokens, rate budget, clock, disk, daemon) and explain each fix')
-    .option('--config <file>', 'config file (default: BANDSYNC_CONFIG or the per-user config.toml)')
     .option('--json', 'print the checks as JSON')
-    .action(async (opts: { config?: string; json?: boolean }) => {
-      const config = loadConfig({ configFile: opts.config });
+    .action(async (opts: { json?: boolean }) => {
+      const config = loadConfig({ configFile: getConfigFile() });
       const { deps, close } = await makeDeps(config);
       let results;
       try {

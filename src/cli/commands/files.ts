@@ -10,6 +10,12 @@ import { withApp } from '../app.js';
 import { printJson, progressView } from '../output.js';
 import { renderSummary } from '../render.js';
 
+/** "<file>: <reason>"; reasons from the files source already start with the file (or zip!entry). */
+function badFileLine(record: { lastError: string | null; code: string | null; name: string | null }, importedPath: string): string {
+  const reason = record.lastError ?? record.code ?? 'failed';
+  return reason.startsWith(importedPath) ? reason : `${record.name ?? importedPath}: ${reason}`;
+}
+
 async function importPaths(app: App, paths: string[], opts: { upload: boolean; json: boolean }) {
   const view = progressView({ json: opts.json });
   const results = [];
@@ -19,7 +25,7 @@ async function importPaths(app: App, paths: string[], opts: { upload: boolean; j
       const summary = await syncAll(app.deps, { all: true, accountId: account.id, dryRun: !opts.upload, onProgress: view.listener, wait: (until) => app.clock.wait(until) });
       // Bad files are reported one by one; the rest of the import went on.
       const bad = await app.store.listRecords({ destination: DESTINATION, accountId: account.id, states: ['failed'], limit: 10_000 });
-      results.push({ path, summary, badFiles: bad.map((b) => b.lastError ?? b.code) });
+      results.push({ path, summary, badFiles: bad.map((b) => badFileLine(b, path)) });
     }
   } finally {
     view.stop();
@@ -37,11 +43,15 @@ export function register(program: Command): void {
       const full = paths.map((p) => resolve(p));
       for (const p of full) if (!existsSync(p)) throw new Error(`${p}: no such file or folder`);
       const results = await withApp({}, (app) => importPaths(app, full, { upload: opts.upload, json: !!opts.json }));
+      // Any file that could not be imported makes the exit code non-zero (scripts notice), after the rest went in.
+      const bad = results.reduce((n, r) => n + r.badFiles.length, 0);
+      if (bad > 0) process.exitCode = 1;
       if (opts.json) return printJson(results);
       for (const r of results) {
         process.stdout.write(`${r.path}\n${renderSummary(r.summary)}\n`);
         for (const b of r.badFiles) process.stdout.write(`  ✗ ${b}\n`);
       }
+      if (bad > 0) process.stderr.write(`bandsync: ${bad} file${bad === 1 ? '' : 's'} could not be imported (listed with ✗ above); the others were imported.\n`);
     });
 
   program

@@ -10,11 +10,19 @@ import { register as demo } from './demo.js';
 import { register as daemon } from './daemon.js';
 import { register as files } from './files.js';
 import { register as config } from './config.js';
+import { register as doctor } from './doctor.js';
+import { register as backup } from './backup.js';
 import { registerInspect } from './inspect.js';
 import { registerConvert } from './convert.js';
 
 export function registerCommands(program: Command): void {
   for (const register of [demo, sync, status, records, connect, daemon, files, simulate, config]) register(program);
+  // Commands whose I/O the composition root provides, loaded only when they run.
+  doctor(program, async (cfg) => (await import('../../compose.js')).makeDoctorDeps(cfg));
+  backup(program, {
+    backup: async (cfg, file) => (await import('../../compose.js')).backupOps.backup(cfg, file),
+    restore: async (cfg, file) => (await import('../../compose.js')).backupOps.restore(cfg, file),
+  });
   // inspect/convert also read a Zepp workout JSON; its decoder lives with the
   // adapters, which are loaded only when one of these commands runs.
   const decoders: ExtraDecoder[] = [];
