@@ -9,6 +9,7 @@ import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
 import { applyDecisions, emptyTally, LOST_UPLOAD_GRACE_SECONDS, planWindow, type PendingRecord, type WindowTally } from './upload-window.js';
 import { confirmByListing, confirmByPolling } from './confirm.js';
+import { markDestinationNeedsUser } from './destination-status.js';
 
 export interface RunOptions {
   readonly since?: string;
@@ -58,6 +59,7 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
     else if (rule.scope === 'destination' && rule.needsUser) tally.stoppedBy = e.code;
     else throw e;
   }
+  await markDestinationNeedsUser(deps, tally.stoppedBy);
   const pending = options.dryRun ? plan.filter((p) => p.action === 'upload').length : (await uploadable(deps, options)).length;
   return { ...tally, plan, pending };
 }

@@ -10,6 +10,8 @@ import { discover } from './discover.js';
 import { confirmWindow, processWindow, uploadable } from './run.js';
 import { uploadFloor } from './sync-all.js';
 import { emptyTally, type PendingRecord } from './upload-window.js';
+import { markDestinationNeedsUser } from './destination-status.js';
+import { toBandsyncError } from './failures.js';
 
 export const JOBS = { poll: 'poll-account', dispatch: 'dispatch', window: 'upload-window', confirm: 'confirm-window' } as const;
 
@@ -94,7 +96,11 @@ async function uploadWindowJob(deps: EngineDeps, queue: Queue, ids: string[], _o
   const destination = await deps.destination();
   const [w] = windows(items, items.length);
   const tally = emptyTally();
-  await processWindow(deps, destination, w!, tally, {});
+  await processWindow(deps, destination, w!, tally, {}).catch(async (err: unknown) => {
+    await markDestinationNeedsUser(deps, toBandsyncError(err).code);
+    throw err;
+  });
+  await markDestinationNeedsUser(deps, tally.stoppedBy);
   if (tally.retryAt) {
     // Budget spent: the rest of this window runs when the window resets.
     const rest = (await load(deps, ids)).filter((r) => ['fetched', 'converted'].includes(r.state)).map((r) => r.workoutId);
@@ -108,7 +114,10 @@ async function confirmJob(deps: EngineDeps, queue: Queue, ids: string[], round: 
   if (items.length === 0) return;
   const destination = await deps.destination();
   const [w] = windows(items, items.length);
-  const left = await confirmWindow(deps, destination, w!, emptyTally(), round >= CONFIRM_ROUNDS_BEFORE_POLLING);
+  const left = await confirmWindow(deps, destination, w!, emptyTally(), round >= CONFIRM_ROUNDS_BEFORE_POLLING).catch(async (err: unknown) => {
+    await markDestinationNeedsUser(deps, toBandsyncError(err).code);
+    throw err;
+  });
   if (left > 0 && round < 10) {
     await queue.send(JOBS.confirm, { workoutIds: ids, round: round + 1 }, { startAfter: later(deps, CONFIRM_DELAY_SECONDS * 2 ** Math.min(round, 5)), singletonKey: `confirm:${ids[0]}:${round + 1}` });
   }
