@@ -1,6 +1,7 @@
 // bandsync import PATH… · watch DIR · export WORKOUT_ID --format F
 import { resolve } from 'node:path';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { encodeWorkout } from '../../core/index.js';
 import type { App } from '../../compose.js';
@@ -25,7 +26,9 @@ async function importPaths(app: App, paths: string[], opts: { upload: boolean; j
       const summary = await syncAll(app.deps, { all: true, accountId: account.id, dryRun: !opts.upload, onProgress: view.listener, wait: (until) => app.clock.wait(until) });
       // Bad files are reported one by one; the rest of the import went on.
       const bad = await app.store.listRecords({ destination: DESTINATION, accountId: account.id, states: ['failed'], limit: 10_000 });
-      results.push({ path, summary, badFiles: bad.map((b) => badFileLine(b, path)) });
+      // Plus files whose damaged rewrite was refused while the stored, readable version was kept.
+      const refused = summary.accounts.flatMap((a) => a.discovery?.unreadable ?? []).map((u) => u.reason);
+      results.push({ path, summary, badFiles: [...new Set([...bad.map((b) => badFileLine(b, path)), ...refused])] });
     }
   } finally {
     view.stop();
@@ -89,4 +92,33 @@ export function register(program: Command): void {
       });
       process.stdout.write(`${out}\n`);
     });
+
+  program
+    .command('export-all <dir>')
+    .description('Write every stored workout as FIT plus an index.json, so your data is never locked in')
+    .action(async (dir: string) => {
+      const out = resolve(dir);
+      mkdirSync(out, { recursive: true });
+      const count = await withApp({}, (app) => exportAll(app, out));
+      process.stdout.write(`${count} workouts written to ${out} (index: ${join(out, 'index.json')})\n`);
+    });
+}
+
+/** Pages through the store so memory stays flat however long the history is. */
+async function exportAll(app: App, out: string): Promise<number> {
+  const index = [];
+  const PAGE = 200;
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await app.store.listRecords({ destination: DESTINATION, limit: PAGE, offset });
+    for (const r of page) {
+      const stored = await app.store.getWorkout(r.workoutId);
+      if (!stored || stored.workout.samples.t.length === 0 && stored.workout.elapsedSeconds === 0) continue;
+      const file = `${stored.workout.startTime.slice(0, 19).replace(/[:T]/g, '-')}-${stored.workout.sport}-${r.workoutId.slice(0, 8)}.fit`;
+      writeFileSync(join(out, file), encodeWorkout(stored.workout, 'fit', { deviceName: app.mapping.deviceName ?? app.config.deviceName }));
+      index.push({ id: r.workoutId, file, startTime: stored.workout.startTime, sport: stored.workout.sport, source: stored.workout.source, state: r.state, stravaActivityId: r.activityId, fingerprint: stored.workout.fingerprint });
+    }
+    if (page.length < PAGE) break;
+  }
+  writeFileSync(join(out, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+  return index.length;
 }
