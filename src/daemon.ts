@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import { createApp as createDashboard } from './server/app.js';
 import { serveApp } from './server/serve.js';
 import { hashPassword, isPasswordHash } from './server/password.js';
-import { renderMetrics, METRICS_CONTENT_TYPE, type SourcePollStat } from './observability/index.js';
+import { createNotifier, renderMetrics, METRICS_CONTENT_TYPE, type SourcePollStat } from './observability/index.js';
+import { sweepProblems } from './observability/notify-sweep.js';
 import { registerTasks, schedulePolls, dispatch, JOBS } from './sync/tasks.js';
 import { DESTINATION } from './sync/deps.js';
 import type { Destination } from './sync/ports.js';
@@ -45,10 +46,23 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       return { ...d, requestCount: () => d.requestCount(), listActivities: d.listActivities.bind(d), getUpload: d.getUpload.bind(d), createManual: async (r) => { uploads++; return d.createManual(r); }, upload: async (r) => { uploads++; return d.upload(r); } };
     },
   };
+  // Problems that need the user go out once each (webhook / e-mail), not once per retry.
+  const { notify } = app.config;
+  const notifier = notify.webhookUrl || notify.email
+    ? createNotifier({ webhookUrl: notify.webhookUrl, email: notify.email, store: app.store, logger: app.logger })
+    : null;
+  const sweep = () => {
+    if (!notifier) return;
+    sweepProblems({ store: app.store, notifier, repeatedFailures: notify.repeatedFailures })
+      .catch((err: Error) => app.logger.warn('notification sweep failed', { error: err.message }));
+  };
   const taskOptions = {
     pollIntervalSeconds: (await app.store.getSetting<number>('poll-interval')) ?? app.config.pollIntervalSeconds,
     all: options.all,
-    onPoll: (accountId: string, kind: string, seconds: number, ok: boolean) => polls.set(accountId, { accountId, kind, lastLatencySeconds: seconds, lastPollAt: app.clock.now().toISOString(), ok }),
+    onPoll: (accountId: string, kind: string, seconds: number, ok: boolean) => {
+      polls.set(accountId, { accountId, kind, lastLatencySeconds: seconds, lastPollAt: app.clock.now().toISOString(), ok });
+      sweep();
+    },
     onPollScheduled: (accountId: string, at: Date) => nextPolls.set(accountId, at.getTime()),
   };
   const nextPollAt = () => (nextPolls.size ? new Date(Math.min(...nextPolls.values())).toISOString() : null);

@@ -91,3 +91,36 @@ describe('bandsync export-all', () => {
     }
   }, 300_000);
 });
+
+describe('bandsync daemon notifications', () => {
+  it('sends one webhook message for an expired Zepp login, not one per poll', async () => {
+    const received: { code?: string; subject?: string }[] = [];
+    const { createServer } = await import('node:http');
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => { received.push(JSON.parse(body) as { code?: string }); res.writeHead(204).end(); });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const port = (hook.address() as { port: number }).port;
+    const world = await startWorld({ zepp: { seed: 9, workouts: 2, years: 1 }, flags: { notify: { webhookUrl: `http://127.0.0.1:${port}/hook`, repeatedFailures: 3 } } });
+    const daemon = await startDaemon(world.app, { port: 0, host: '127.0.0.1' });
+    try {
+      world.zepp.control.expireTokens();
+      for (let i = 0; i < 3; i++) {
+        await daemon.pollNow();
+        await until('the account marked', async () => (await world.app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')?.status === 'needs_user');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await until('the webhook', async () => received.length > 0);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(received).toHaveLength(1);
+      expect(JSON.stringify(received[0])).toContain('zepp_token_expired');
+      expect(JSON.stringify(received[0])).not.toContain(world.zepp.credentials.appToken);
+    } finally {
+      await daemon.close();
+      await world.close();
+      hook.close();
+    }
+  }, 300_000);
+});

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp, type App } from '../../src/compose.js';
+import type { Config } from '../../src/config.js';
 import { simulatedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startZeppSimulator, type ZeppSimulatorOptions } from '../../src/simulators/zepp-cloud/index.js';
@@ -19,7 +20,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(options: { zepp?: ZeppSimulatorOptions; strava?: StravaSimulatorOptions; start?: Date } = {}): Promise<World> {
+export async function startWorld(options: { zepp?: ZeppSimulatorOptions; strava?: StravaSimulatorOptions; start?: Date; flags?: Partial<Config> } = {}): Promise<World> {
   // Start at :01 past a quarter hour so window arithmetic is exercised from a known point.
   const clock = simulatedClock(options.start ?? new Date(Date.UTC(2026, 10, 2, 9, 1, 0)));
   const zepp = await startZeppSimulator({ ...options.zepp, now: () => clock.now() });
@@ -27,7 +28,7 @@ export async function startWorld(options: { zepp?: ZeppSimulatorOptions; strava?
   const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-world-'));
   const app = await openApp({
     clock, logger: silentLogger, env: {},
-    flags: { dataDir, zeppUrl: zepp.url, stravaUrl: strava.url, stravaClientId: strava.credentials.clientId, stravaClientSecret: strava.credentials.clientSecret },
+    flags: { ...options.flags, dataDir, zeppUrl: zepp.url, stravaUrl: strava.url, stravaClientId: strava.credentials.clientId, stravaClientSecret: strava.credentials.clientSecret },
   });
   await app.accounts.connectZepp({ appToken: zepp.credentials.appToken, userId: zepp.credentials.userId });
   await app.accounts.connectStravaWithRefreshToken({ refreshToken: strava.credentials.refreshToken });
