@@ -16,6 +16,8 @@ export interface DiscoverResult {
   readonly updated: number;
   readonly failed: number;
   readonly stoppedBy: string | null;
+  /** This pass's unreadable workouts with the reason, for per-file reports (import). */
+  readonly unreadable?: readonly { sourceId: string; reason: string }[];
 }
 
 const fullPassKey = (accountId: string) => `account:${accountId}:full-pass-done`;
@@ -34,6 +36,7 @@ export async function discover(
 
   let listed = 0, stored = 0, updated = 0, failed = 0;
   const refs: WorkoutRef[] = [];
+  const unreadable: { sourceId: string; reason: string }[] = [];
   try {
     for await (const ref of source.list({ knownUntil, since: options.since, signal: options.signal })) {
       refs.push(ref);
@@ -59,13 +62,19 @@ export async function discover(
         const e = toBandsyncError(err);
         if (ruleFor(e.code).scope !== 'workout') throw e;
         failed++;
-        await recordUnreadable(deps, account, ref, e);
+        unreadable.push({ sourceId: ref.sourceId, reason: e.message });
+        const record = existing ? await store.getRecord(existing.id, DESTINATION) : null;
+        if (existing && record && record.state !== 'failed') {
+          // A readable version is stored (maybe on Strava): a damaged rewrite must not replace it. The old
+          // revision stays, so the next pass reads the file again.
+          await store.appendLedger({ workoutId: existing.id, accountId: account.id, event: 'issue', fromState: null, toState: null, reason: `${e.code}: the source's new version could not be read; the stored one is kept (${e.message})`, data: null });
+        } else await recordUnreadable(deps, account, ref, e);
       }
     }
     options.onProgress?.({ phase: 'discover', done: refs.length, total: refs.length });
     if (!options.since) await store.setSetting(fullPassKey(account.id), true);
     if (account.status !== 'ok') await store.setAccountStatus(account.id, 'ok', null);
-    return { listed, stored, updated, failed, stoppedBy: null };
+    return { listed, stored, updated, failed, stoppedBy: null, unreadable };
   } catch (err) {
     const e = toBandsyncError(err);
     const rule = ruleFor(e.code);
@@ -74,7 +83,7 @@ export async function discover(
       await store.setAccountStatus(account.id, 'needs_user', e.code);
       await store.appendLedger({ workoutId: null, accountId: account.id, event: 'needs_user', fromState: null, toState: null, reason: `${e.code}: ${rule.explain}`, data: null });
     }
-    if (rule.retry === 'never' || rule.needsUser) return { listed, stored, updated, failed, stoppedBy: e.code };
+    if (rule.retry === 'never' || rule.needsUser) return { listed, stored, updated, failed, stoppedBy: e.code, unreadable };
     throw e;
   }
 }

@@ -7,7 +7,7 @@ import { BandsyncError } from '../../sync/failures.js';
 import { displayName, readItem, walkPaths } from './client.js';
 import { decodeWorkoutFile, type DecodeFn } from './decode.js';
 import { FileHandle } from './schema.js';
-import { decodedToFetched } from './to-workout.js';
+import { decodedToFetched, fitTruncation } from './to-workout.js';
 
 export interface FilesSourceOptions {
   readonly paths: readonly string[];
@@ -39,6 +39,9 @@ export function createFilesSource(options: FilesSourceOptions): Source {
       const parsed = FileHandle.safeParse(ref.handle);
       if (!parsed.success) throw new BandsyncError('source_file_invalid', `${ref.sourceId}: not a file handle from this source`);
       const { bytes, name } = await readItem(parsed.data, signal);
+      // A partial workout on Strava could not be replaced by the whole file later (no delete API).
+      const cut = fitTruncation(bytes);
+      if (cut) throw new BandsyncError('source_file_invalid', `${displayName(parsed.data)}: ${cut}`);
       let mapped;
       try {
         mapped = decodedToFetched(decode(bytes, name), { sourceId: ref.sourceId, accountId: options.accountId, fileName: name });
