@@ -131,7 +131,9 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
       .map((r): SportRule => ({ code: r.rawSport, sportType: r.sportType }));
     const outcome = applySportRules([...dashboardRules, ...fileRules], { code: w.rawSport ?? w.sport, device: w.device.name, hasGps: (w.samples.lat ?? []).some((v) => v !== null), name: w.name });
     const mapped = toStravaSport(w.sport, outcome.kind === 'set' ? outcome.sportType : undefined);
-    return { sportType: mapped.sportType, trainer: mapped.trainer || onTrainer(w), skipReason: outcome.kind === 'skip' ? `sport rule #${outcome.ruleIndex + 1} says skip` : undefined };
+    // Strict mode: a sport code we could not map waits for a rule instead of going up as "Workout".
+    const unknown = config.strict && outcome.kind === 'none' && w.sport === 'other' && w.rawSport !== undefined;
+    return { sportType: mapped.sportType, trainer: mapped.trainer || onTrainer(w), skipReason: outcome.kind === 'skip' ? `sport rule #${outcome.ruleIndex + 1} says skip` : undefined, ...(unknown ? { needsUser: 'sport_unknown' as const } : {}) };
   };
   const sportFor = (w: Workout): SportDecision => sportForWith(mapping.rules)(w);
 

@@ -9,6 +9,8 @@ export interface SportDecision {
   readonly trainer: boolean;
   /** A rule says not to upload this workout. */
   readonly skipReason?: string;
+  /** The user must decide first (strict mode: unknown sport code). */
+  readonly needsUser?: 'sport_unknown';
 }
 
 export interface EngineDeps {

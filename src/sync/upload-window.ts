@@ -41,6 +41,10 @@ export async function planWindow(deps: EngineDeps, records: readonly PendingReco
     const stored = await deps.store.getWorkout(r.workoutId);
     if (!stored) continue;
     const sport = deps.sportFor(stored.workout);
+    if (sport.needsUser && (r.state === 'fetched' || r.state === 'converted' || r.state === 'failed')) {
+      await deps.store.transition({ workoutId: r.workoutId, destination: DESTINATION, from: [r.state], to: 'needs_user', reason: `${sport.needsUser}: sport code ${stored.workout.rawSport} is unknown (strict mode). Add a sport rule for it in the config or the dashboard, then: bandsync retry ${r.workoutId}`, patch: { code: sport.needsUser } });
+      continue;
+    }
     const sentAt = r.state === 'uploading' || r.state === 'processing' ? Date.parse(r.updatedAt) : NaN;
     const recentlySent = r.state === 'processing' || (Number.isFinite(sentAt) && deps.clock.now().getTime() - sentAt < LOST_UPLOAD_GRACE_SECONDS * 1000);
     candidates.push({
