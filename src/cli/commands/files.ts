@@ -69,11 +69,10 @@ export function register(program: Command): void {
         process.once('SIGINT', () => controller.abort());
         process.once('SIGTERM', () => controller.abort());
         const { watchDirectory } = await import('../../compose.js');
-        process.stderr.write(`Watching ${full} (Ctrl-C to stop)\n`);
         await watchDirectory(full, async (file) => {
           const [r] = await importPaths(app, [file], { upload: true, json: false });
           process.stdout.write(`${file}: ${r!.summary.uploaded} uploaded, ${r!.summary.duplicates} already on Strava${r!.badFiles.length ? `, ✗ ${r!.badFiles.join('; ')}` : ''}\n`);
-        }, { signal: controller.signal, settleMs: Number(opts.settle) }).catch((err: Error) => { if (!controller.signal.aborted) throw err; });
+        }, { signal: controller.signal, settleMs: Number(opts.settle), onReady: () => process.stderr.write(`Watching ${full} (Ctrl-C to stop)\n`) }).catch((err: Error) => { if (!controller.signal.aborted) throw err; });
       });
     });
 

@@ -15,6 +15,8 @@ export interface WatchOptions {
   readonly pollMs?: number;
   /** Also report files already there when watching starts (default: only new ones). */
   readonly includeExisting?: boolean;
+  /** Called once the files already there are known, so "watching" is only said when it is true. */
+  readonly onReady?: () => void;
 }
 
 interface Seen {
@@ -56,6 +58,7 @@ export async function watchDirectory(dir: string, onFile: (file: string) => void
     await scan(root, first);
     for (const [file, s] of first) seen.set(file, { ...s, since: now(), reported: true });
   }
+  options.onReady?.();
 
   while (!options.signal.aborted) {
     const current = new Map<string, { size: number; mtimeMs: number }>();
