@@ -38,6 +38,7 @@ export async function migrate(db: Db, migrations?: readonly Migration[]): Promis
       const exists = await db.query(`SELECT to_regclass('schema_migrations') AS t`);
       if (!exists[0]?.t) throw error;
     });
+  await refuseNewerDatabase(db, all.length);
   const applied: number[] = [];
   for (const migration of all) {
     const done = await db.transaction(async (tx) => {
@@ -50,10 +51,14 @@ export async function migrate(db: Db, migrations?: readonly Migration[]): Promis
     });
     if (done) applied.push(migration.version);
   }
+  return applied;
+}
+
+/** Refuses, before touching anything, a database migrated by a newer bandsync: its schema is unknown to this build. */
+async function refuseNewerDatabase(db: Db, shipped: number): Promise<void> {
   const newest = await db.query<{ v: number | null }>('SELECT max(version)::int AS v FROM schema_migrations');
   const known = newest[0]?.v ?? 0;
-  if (known > all.length) {
-    throw new Error(`the database schema "${db.schema}" is at version ${known}, newer than this bandsync (${all.length}); upgrade bandsync`);
+  if (known > shipped) {
+    throw new Error(`the database (schema "${db.schema}") is from a newer bandsync (migration ${known}; this build ships up to ${shipped}); upgrade bandsync`);
   }
-  return applied;
 }
