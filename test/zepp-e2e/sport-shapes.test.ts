@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decoder, Profile, Stream } from '@garmin/fitsdk';
 import { syncAll } from '../../src/sync/sync-all.js';
 import { haversineMeters } from '../../src/core/geo/haversine.js';
+import { wgs84ToGcj02 } from '../../src/core/geo/gcj02.js';
 import type { GeneratedWorkout, ShapeKind, SimWorkout } from '../../src/simulators/zepp-cloud/index.js';
 import { startWorld, type World } from '../helpers/world.js';
 import { generated, seedWhere } from './shapes.js';
@@ -48,7 +49,7 @@ const pausedWithin = (w: SimWorkout, from: number, to: number): number =>
 describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decoded with the Garmin SDK)', () => {
   let world: World;
   const cases: Case[] = [];
-  const fits = new Map<ShapeKind, { messages: Record<string, Msg[]>; sportType: string | null; trainer: boolean }>();
+  const fits = new Map<ShapeKind, { messages: Record<string, Msg[]>; sportType: string | null; trainer: boolean; uploadId: number }>();
 
   beforeAll(async () => {
     world = await startWorld({ zepp: { workouts: 0 } });
@@ -69,7 +70,7 @@ describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decod
       const start = S(messages.sessionMesgs![0]!.startTime);
       const c = cases.find((x) => Number(x.truth.trackId) === start);
       expect(c, `an upload starts at ${new Date(start * 1000).toISOString()}, which no band workout does`).toBeDefined();
-      fits.set(c!.kind, { messages: messages as unknown as Record<string, Msg[]>, sportType: upload.sportType, trainer: upload.trainer });
+      fits.set(c!.kind, { messages: messages as unknown as Record<string, Msg[]>, sportType: upload.sportType, trainer: upload.trainer, uploadId: upload.uploadId });
     }
   }, 180_000);
   afterAll(async () => world?.close());
@@ -122,6 +123,14 @@ describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decod
     const positions = records.filter((r) => r.positionLat !== undefined).length;
     if (truth.hasGps) expect(positions).toBeGreaterThan(truth.gpsPoints * 0.9);
     else expect(positions).toBe(0);
+  });
+
+  it.each(SHAPES.map((s) => s.kind))('%s: on Strava, moving time is the band\'s timer time; heart rate and calories arrived', (kind) => {
+    const { truth } = cases.find((x) => x.kind === kind)!;
+    const activity = world.strava.control.activities().find((a) => a.uploadId === fits.get(kind)!.uploadId);
+    expect(activity).toBeDefined();
+    expect(activity).toMatchObject({ movingSeconds: truth.timerSeconds, elapsedSeconds: truth.elapsedSeconds, hasHeartrate: true, calories: truth.calories, hasGps: truth.hasGps, sportType: EXPECTED[kind].sportType });
+    expect(activity!.startMs).toBe(Date.parse(truth.startTime));
   });
 
   it('GPS run: one lap message per press of the lap button, with its span, timer time and distance', () => {
@@ -199,5 +208,8 @@ describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decod
     }
     expect(compared).toBe(band.gps.t.length);
     expect(worst).toBeLessThan(1);
+    // …while the GCJ-02 positions the payload carried are far off that route.
+    const gcj = wgs84ToGcj02(band.gps.lat[0]!, band.gps.lon[0]!);
+    expect(haversineMeters(gcj.lat, gcj.lon, band.gps.lat[0]!, band.gps.lon[0]!)).toBeGreaterThan(100);
   });
 });
