@@ -10,7 +10,8 @@ import { registerTasks, schedulePolls, dispatch, JOBS } from './sync/tasks.js';
 import { DESTINATION } from './sync/deps.js';
 import type { Destination } from './sync/ports.js';
 import { createDashboardEngine } from './dashboard-engine.js';
-import type { App } from './compose.js';
+import { watchDirectory, type App } from './compose.js';
+import { syncAll } from './sync/sync-all.js';
 
 export interface DaemonOptions {
   readonly port?: number;
@@ -70,8 +71,9 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     await registerTasks(countingDeps, app.queue, taskOptions, options.concurrency ?? 1);
     if (options.dashboard !== false) await schedulePolls(countingDeps, app.queue, 0, taskOptions);
   }
+  const stopWatching = options.work !== false && app.config.watchDir ? await watchFolder(app, countingDeps, app.config.watchDir) : async () => {};
   if (options.dashboard === false) {
-    return { url: null, pollNow: () => schedulePolls(countingDeps, app.queue), close: () => app.queue.stop() };
+    return { url: null, pollNow: () => schedulePolls(countingDeps, app.queue), close: async () => { await stopWatching(); await app.queue.stop(); } };
   }
 
   const host = options.host ?? app.config.host;
@@ -115,8 +117,26 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       await schedulePolls(countingDeps, app.queue, 0, taskOptions);
       await dispatch(countingDeps, app.queue, taskOptions);
     },
-    close: async () => { await served.close(); await app.queue.stop(); },
+    close: async () => { await stopWatching(); await served.close(); await app.queue.stop(); },
   };
+}
+
+/**
+ * The configured watched folder: each file that finished writing is read and
+ * uploaded. A file dropped there is an explicit request, so it goes up
+ * whatever its date (unlike history found in a connected account).
+ */
+async function watchFolder(app: App, deps: App['deps'], dir: string): Promise<() => Promise<void>> {
+  const account = await app.accounts.connectPath('files', dir);
+  const controller = new AbortController();
+  let chain: Promise<unknown> = Promise.resolve();
+  const watching = watchDirectory(dir, (file) => {
+    chain = chain.then(() => syncAll(deps, { all: true, accountId: account.id }))
+      .then((s) => app.logger.info('watched file imported', { file, uploaded: s.uploaded, failed: s.failed }))
+      .catch((err: Error) => app.logger.warn('watched file import failed', { file, error: err.message }));
+  // Files dropped while the daemon was down count too; the store skips ones already imported.
+  }, { signal: controller.signal, settleMs: 2000, includeExisting: true }).catch((err: Error) => app.logger.error('folder watch stopped', { dir, error: err.message }));
+  return async () => { controller.abort(); await watching; await chain; };
 }
 
 export { JOBS };

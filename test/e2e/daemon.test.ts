@@ -124,3 +124,24 @@ describe('bandsync daemon notifications', () => {
     }
   }, 300_000);
 });
+
+describe('bandsync daemon watched folder', () => {
+  it('uploads a FIT file dropped into watchDir once it has finished writing', async () => {
+    const { copyFileSync, mkdtempSync: mk } = await import('node:fs');
+    const dir = mk(join(tmpdir(), 'bandsync-watch-'));
+    const world = await startWorld({ zepp: { seed: 2, workouts: 1, years: 1 }, flags: { watchDir: dir } });
+    const daemon = await startDaemon(world.app, { port: 0, host: '127.0.0.1' });
+    try {
+      // A real third-party file (python-fitparse test data, MIT): a Fenix 5 run from 2017.
+      copyFileSync(new URL('../fixtures/corpus/garmin-fenix-5-run.fit', import.meta.url), join(dir, 'run.fit'));
+      const upload = await until('the dropped file on Strava', async () => world.strava.control.uploads()[0], 120_000);
+      const session = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({ convertDateTimesToDates: true }).messages.sessionMesgs![0]!;
+      expect((session.startTime as Date).toISOString()).toBe('2017-06-11T14:34:09.000Z');
+      expect(session.totalDistance).toBeCloseTo(157.56, 0);
+    } finally {
+      await daemon.close();
+      await world.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
