@@ -11,7 +11,8 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type OpenedStore } from '../../src/store/index.js';
-import { loadMigrations } from '../../src/store/migrate.js';
+import { openPostgresDb } from '../../src/store/db-postgres.js';
+import { loadMigrations, migrate } from '../../src/store/migrate.js';
 import { dropSchema, TEST_DATABASE_URL, tempDir, uniqueSchema } from './helpers.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/db/', import.meta.url));
@@ -137,6 +138,29 @@ describe.skipIf(releases.length === 0)('upgrade from every released database', (
         try {
           await expectSameData(opened, expected);
           await expectWritable(opened, expected);
+        } finally {
+          await opened.close();
+        }
+      });
+
+      it('a future migration that fails halfway leaves the released data as it was', async () => {
+        const shipped = await loadMigrations();
+        const next = shipped.length + 1;
+        const db = await openPostgresDb(TEST_DATABASE_URL, schema);
+        try {
+          const broken = { version: next, name: `${String(next).padStart(4, '0')}_broken.sql`,
+            sql: 'ALTER TABLE workouts ADD COLUMN probe text; UPDATE workouts SET probe = id, sport = \'changed\'; SELECT 1 / 0;' };
+          await expect(migrate(db, [...shipped, broken])).rejects.toThrow(/division by zero/);
+          const columns = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'workouts' AND column_name = 'probe'`, [schema]);
+          expect(columns).toEqual([]);
+          const versions = await db.query<{ v: number }>('SELECT max(version)::int AS v FROM schema_migrations');
+          expect(versions[0]?.v).toBe(shipped.length);
+        } finally {
+          await db.close();
+        }
+        const opened = await openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey: expected.secretKey });
+        try {
+          for (const w of expected.workouts) expect(await opened.store.getWorkout(w.id)).toMatchObject({ workout: w.workout });
         } finally {
           await opened.close();
         }
