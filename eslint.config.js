@@ -11,6 +11,15 @@ const outsideCore = [
   'node:*', '**/sources/**', '**/strava/**', '**/store/**', '**/sync/**', '**/server/**',
   '**/cli/**', '**/simulators/**', '**/config', '**/config.js', '**/compose', '**/compose.js',
 ];
+/** core/ imports nothing outside core/, and of packages only those `allowed` matches. */
+const coreImports = (allowed, message) => ({
+  'no-restricted-imports': ['error', {
+    patterns: [
+      { group: outsideCore, message: 'core/ is pure: it imports nothing outside core/ (DESIGN §4).' },
+      { regex: allowed, message },
+    ],
+  }],
+});
 const adapterRule = (message) => ({
   'no-restricted-imports': ['error', { patterns: [{ regex: adapterRegex, message }] }],
 });
@@ -30,12 +39,7 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: outsideCore, message: 'core/ is pure: it imports nothing outside core/ (DESIGN §4).' },
-          { regex: '^(?!\\.|@garmin/fitsdk$|fast-xml-parser$)', message: 'core/ may use only the FIT SDK and the XML parser among packages.' },
-        ],
-      }],
+      ...coreImports('^(?!\\.|@garmin/fitsdk$|fast-xml-parser$)', 'core/ may use only the FIT SDK and the XML parser among packages.'),
       'no-restricted-globals': ['error',
         { name: 'fetch', message: 'core/ does no I/O.' },
         { name: 'process', message: 'core/ reads no environment.' },
@@ -47,15 +51,8 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
-    ignores: ['src/core/formats/fit/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: outsideCore, message: 'core/ is pure: it imports nothing outside core/ (DESIGN §4).' },
-          { regex: '^(?!\\.|fast-xml-parser$)', message: 'Only core/formats/fit may use the FIT SDK; core/ uses no other packages but the XML parser.' },
-        ],
-      }],
-    },
+    ignores: ['src/core/formats/fit/**', 'src/core/**/*.test.ts'],
+    rules: coreImports('^(?!\\.|fast-xml-parser$)', 'Only core/formats/fit may use the FIT SDK; core/ uses no other packages but the XML parser.'),
   },
   { files: ['src/sync/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts', 'src/config.ts', 'src/simulators/**/*.ts'],
     ignores: ['**/*.test.ts'],
