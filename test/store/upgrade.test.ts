@@ -199,6 +199,18 @@ describe.skipIf(releases.length === 0)('upgrade from every released database', (
           await opened.close();
         }
       }, 60_000);
+
+      it('refuses the data dir once a newer bandsync has migrated it', async () => {
+        const latest = (await loadMigrations()).length;
+        const opened = await openStore({ dataDir: dir.path, secretKey: expected.secretKey });
+        try {
+          await opened.db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [latest + 1, 'from_the_future.sql']);
+        } finally {
+          await opened.close();
+        }
+        await expect(openStore({ dataDir: dir.path, secretKey: expected.secretKey }))
+          .rejects.toThrow(`is from a newer bandsync (migration ${latest + 1}; this build ships up to ${latest}); upgrade bandsync`);
+      }, 60_000);
     });
   });
 });
