@@ -7,14 +7,49 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startStravaSimulator, type RunningStravaSimulator } from '../../src/simulators/strava/index.js';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createStravaSimulator, type StravaSimulator, type StravaSimulatorOptions } from '../../src/simulators/strava/index.js';
 import { jsonOf, runCli, type CliResult } from '../helpers/cli.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sources');
 const bin = fileURLToPath(new URL('../../bin/bandsync.js', import.meta.url));
 
+/** The simulator on loopback, plus the raw form of every POST /api/v3/activities (manual activities) it received. */
+export interface RecordingStrava extends StravaSimulator {
+  readonly url: string;
+  readonly manualForms: Record<string, string>[];
+  close(): Promise<void>;
+}
+
+async function startRecordingStrava(options: StravaSimulatorOptions): Promise<RecordingStrava> {
+  const sim = createStravaSimulator(options);
+  const manualForms: Record<string, string>[] = [];
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({
+      hostname: '127.0.0.1', port: 0,
+      fetch: async (req) => {
+        if (req.method === 'POST' && new URL(req.url).pathname === '/api/v3/activities') {
+          manualForms.push(Object.fromEntries(new URLSearchParams(await req.clone().text())));
+        }
+        return sim.app.fetch(req);
+      },
+    }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    ...sim, manualForms, url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      sim.releaseHangs();
+      server.close(() => resolve());
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    }),
+  };
+}
+
 export interface CliWorld {
-  strava: RunningStravaSimulator;
+  strava: RecordingStrava;
   env: Record<string, string>;
   dir: string;
   cli(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
@@ -22,10 +57,11 @@ export interface CliWorld {
   close(): Promise<void>;
 }
 
-export async function startCliWorld(name: string): Promise<CliWorld> {
+export async function startCliWorld(name: string, options: { strava?: StravaSimulatorOptions; env?: Record<string, string> } = {}): Promise<CliWorld> {
   const dir = mkdtempSync(path.join(tmpdir(), `bandsync-${name}-`));
-  const strava = await startStravaSimulator({});
+  const strava = await startRecordingStrava(options.strava ?? {});
   const env = {
+    ...options.env,
     BANDSYNC_DATA_DIR: path.join(dir, 'data'), BANDSYNC_STRAVA_URL: strava.url,
     STRAVA_CLIENT_ID: strava.credentials.clientId, STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
   };
