@@ -73,7 +73,7 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
       await app.close();
     }
   }
-  const sync = (options: { all?: boolean } = { all: true }) => withApp((app) => syncAll(app.deps, { ...options, wait: (u) => clock.wait(u) }));
+  const syncIn = (app: App, options: { all?: boolean } = { all: true }) => syncAll(app.deps, { ...options, wait: (u) => clock.wait(u) });
   const status = async (): Promise<StatusJson> => {
     const r = await runCli(['status', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
@@ -103,7 +103,7 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
 
   it('stops cleanly when the token expires and marks the account needs_user(zepp_token_expired)', async () => {
     expect(sim.truth()).toHaveLength(WORKOUTS);
-    const summary = await sync();
+    const [summary, again] = await withApp(async (app) => [await syncIn(app), await syncIn(app)]);
     expect(zeppProblem(summary)).toBe('zepp_token_expired');
     expect(zepp.details()).toBe(EXPIRE_AFTER_DETAILS);
     // What was fetched before the expiry may go out, nothing else, and nothing twice.
@@ -113,8 +113,7 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
     // The workouts not yet fetched were not turned into failures.
     expect(summary.failed).toBe(0);
 
-    // A sync while the login is expired changes nothing and keeps the mark.
-    const again = await sync();
+    // The second sync, while the login is still expired, changed nothing and kept the mark.
     expect(zeppProblem(again)).toBe('zepp_token_expired');
     expect(strava.control.uploads()).toHaveLength(uploads.length);
   }, 120_000);
@@ -145,7 +144,7 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
   }, 120_000);
 
   it('the backfill resumes: every band workout on Strava exactly once, nothing lost, nothing duplicated', async () => {
-    const summary = await sync();
+    const [summary, counts] = await withApp(async (app) => [await syncIn(app), await app.store.countByState('strava')] as const);
     expect(zeppProblem(summary)).toBeNull();
     expect(summary).toMatchObject({ failed: 0, pending: 0, stoppedBy: null });
 
@@ -163,18 +162,20 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
     const activities = strava.control.activities();
     expect(activities).toHaveLength(WORKOUTS);
     expect(new Set(activities.map((a) => a.startMs)).size).toBe(WORKOUTS);
-    expect(await withApp((app) => app.store.countByState('strava'))).toEqual({ synced: WORKOUTS });
+    expect(counts).toEqual({ synced: WORKOUTS });
   }, 120_000);
 
   it('after a second expiry, a pasted renewed app token works too; nothing is uploaded twice', async () => {
     sim.control.expireTokens();
-    expect(zeppProblem(await sync({}))).toBe('zepp_token_expired');
-    const token = sim.control.renewToken();
-    await withApp((app) => app.accounts.connectZepp({ appToken: token, userId: sim.credentials.userId }));
-    const again = await sync();
-    expect(zeppProblem(again)).toBeNull();
-    expect(again).toMatchObject({ uploaded: 0, failed: 0 });
+    await withApp(async (app) => {
+      expect(zeppProblem(await syncIn(app, {}))).toBe('zepp_token_expired');
+      const token = sim.control.renewToken();
+      await app.accounts.connectZepp({ appToken: token, userId: sim.credentials.userId });
+      const again = await syncIn(app);
+      expect(zeppProblem(again)).toBeNull();
+      expect(again).toMatchObject({ uploaded: 0, failed: 0 });
+      expect((await app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')?.status).toBe('ok');
+    });
     expect(strava.control.uploads()).toHaveLength(WORKOUTS);
-    expect(await withApp(async (app) => (await app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')?.status)).toBe('ok');
   }, 120_000);
 });
