@@ -38,7 +38,10 @@ function output(summary: SyncSummary & { stravaRequests: number }, opts: { json?
     if (opts.dryRun) process.stdout.write(renderPlan(summary.plan) + '\n');
     process.stdout.write(renderSummary(summary) + '\n');
   }
-  if (summary.stoppedBy || summary.failed > 0) process.exitCode = summary.stoppedBy ? 3 : 0;
+  // Scripts (cron) must notice what needs the user: 3 = something needs you
+  // (a stopped run or a source account), 0 otherwise; failed workouts are
+  // reported in the summary and retried by the next run.
+  if (summary.stoppedBy || summary.accounts.some((a) => a.problem)) process.exitCode = 3;
 }
 
 export function parseDate(text: string): string {
