@@ -10,6 +10,8 @@ import { sportColumns, type SportColumns } from './schema.js';
 
 /** SPORT/SPORT_<millis>.csv in the layout the notes describe; any folder, any case. */
 const SPORT_FILE = /(^|\/)SPORT(_\d+)?\.csv$/i;
+/** HEARTRATE_AUTO/HEARTRATE_AUTO_<millis>.csv: all-day heart rate, one value per minute. */
+const HEART_RATE_FILE = /(^|\/)HEARTRATE_AUTO(_\d+)?\.csv$/i;
 
 const gunzipAsync = promisify(gunzip);
 const MAX_DETAIL_BYTES = 64 * 1024 * 1024;
@@ -27,6 +29,7 @@ const DETAIL_FILE = /\.(fit|tcx|gpx)(\.gz)?$/i;
 export interface ExportEntries {
   readonly sport: ZipEntry[];
   readonly detail: ZipEntry[];
+  readonly heartRate: ZipEntry[];
 }
 
 export async function findExportEntries(zipPath: string): Promise<ExportEntries> {
@@ -39,8 +42,9 @@ export async function findExportEntries(zipPath: string): Promise<ExportEntries>
   const byName = (a: ZipEntry, b: ZipEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const sport = files.filter((e) => SPORT_FILE.test(e.name)).sort(byName);
   const detail = files.filter((e) => DETAIL_FILE.test(e.name)).sort(byName);
+  const heartRate = files.filter((e) => HEART_RATE_FILE.test(e.name)).sort(byName);
   if (sport.length === 0 && detail.length === 0) throw new BandsyncError('source_file_invalid', `${zipPath}: no SPORT/SPORT_*.csv in this zip; is it the Zepp / Mi Fit data export?`);
-  return { sport, detail };
+  return { sport, detail, heartRate };
 }
 
 /** One per-workout file's bytes (gunzipped), for the core decoder. */
@@ -70,6 +74,18 @@ export async function* readSportRows(zipPath: string, entry: ZipEntry, signal?: 
       line++;
       yield { entry: entry.name, line, columns, row };
     }
+  } catch (err) {
+    if (err instanceof TypeError && /encod|decode/i.test(err.message)) {
+      throw new BandsyncError('source_file_invalid', `${zipPath}: ${entry.name}: not UTF-8 or UTF-16 text (re-saved with another encoding?)`);
+    }
+    throw err;
+  }
+}
+
+/** Streams every row (header first) of one CSV entry; used for HEARTRATE_AUTO. */
+export async function* readCsvRows(zipPath: string, entry: ZipEntry, signal?: AbortSignal, password?: string): AsyncGenerator<Row> {
+  try {
+    yield* parseCsv(streamZipEntry(zipPath, entry, signal, password));
   } catch (err) {
     if (err instanceof TypeError && /encod|decode/i.test(err.message)) {
       throw new BandsyncError('source_file_invalid', `${zipPath}: ${entry.name}: not UTF-8 or UTF-16 text (re-saved with another encoding?)`);

@@ -1,12 +1,15 @@
-// The Zepp / Mi Fit data export as a Source: summaries only, so fetched
-// workouts have totals and no samples (capabilities.rawSamples = false) and
-// the engine sends them as manual activities.
+// The Zepp / Mi Fit data export as a Source: summaries with totals, given the
+// all-day per-minute heart rate of their minutes when the export has it (then
+// the engine uploads a FIT with HR); without it they have no samples and go
+// as manual activities (capabilities.rawSamples = false: no raw tracks).
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { mapZeppSport } from '../zepp-common/index.js';
 import { decodeFile } from '../../core/index.js';
 import { readZipDirectory } from '../files/zip.js';
-import { findExportEntries, readDetailEntry, readSportRows } from './client.js';
+import { findExportEntries, readCsvRows, readDetailEntry, readSportRows } from './client.js';
+import { heartRateColumns, heartRateRow, joinHeartRate, type HeartRateIndex } from './heart-rate.js';
+import type { Issue } from '../../core/index.js';
 import { parseExportTime } from './parse-time.js';
 import { DetailHandle, ExportHandle, recordOf } from './schema.js';
 import { sportRowToWorkout, type MapContext } from './to-workout.js';
@@ -38,6 +41,45 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
     parseTime: (text) => parseExportTime(text, offsetAt),
   };
 
+  // Workout windows [startMs, endMs] seen by the last list(), sorted: the all-day heart rate is read
+  // once, keeping only the minutes inside a workout, so memory follows workout time, not history length.
+  let windows: [number, number][] = [];
+  let heartRate: Promise<{ index: HeartRateIndex; issues: Issue[] }> | null = null;
+
+  async function readHeartRate(within: readonly [number, number][], signal?: AbortSignal): Promise<{ index: HeartRateIndex; issues: Issue[] }> {
+    const index = new Map<number, number>();
+    const issues: Issue[] = [];
+    const inside = (minute: number): boolean => {
+      const ms = minute * 60_000;
+      let lo = 0, hi = within.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const [a, b] = within[mid]!;
+        if (ms < a) hi = mid - 1; else if (ms > b) lo = mid + 1; else return true;
+      }
+      return false;
+    };
+    try {
+      for (const entry of (await findExportEntries(options.zipPath)).heartRate) {
+        let columns = null;
+        for await (const row of readCsvRows(options.zipPath, entry, signal, options.password)) {
+          if (columns === null) {
+            columns = heartRateColumns(row);
+            if (columns === null) { issues.push({ code: 'heart_rate_header', path: entry.name, detail: 'no date, time and heartRate columns; heart rate not joined' }); break; }
+            continue;
+          }
+          const reading = heartRateRow(row, columns, offsetAt);
+          if (reading && inside(reading[0])) index.set(reading[0], reading[1]);
+        }
+      }
+    } catch (err) {
+      // The summaries are still good without the heart rate: say why it is missing, do not fail them.
+      if ((err as Error).name === 'AbortError') throw err;
+      issues.push({ code: 'heart_rate_unreadable', path: 'HEARTRATE_AUTO', detail: (err as Error).message });
+    }
+    return { index, issues };
+  }
+
   async function fetchDetail(entryName: string, sourceId: string, signal?: AbortSignal): Promise<FetchedWorkout> {
     const entry = (await readZipDirectory(options.zipPath)).find((e) => e.name === entryName);
     if (!entry) throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName} is no longer in the zip`);
@@ -57,6 +99,8 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       const sinceMs = list.since !== undefined ? Date.parse(list.since) : null;
       // Exports requested at different times repeat old rows; the start second identifies a workout.
       const seen = new Set<string>();
+      windows = [];
+      heartRate = null;
       const entries = await findExportEntries(options.zipPath);
       for (const entry of entries.sport) {
         for await (const { line, columns, row } of readSportRows(options.zipPath, entry, list.signal, options.password)) {
@@ -72,6 +116,8 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
           const sourceId = String(Math.floor(startMs / 1000));
           if (seen.has(sourceId)) continue;
           seen.add(sourceId);
+          const mapped = sportRowToWorkout(parsed.data!, ctx);
+          if (mapped.ok) windows.push([startMs, startMs + mapped.workout.elapsedSeconds * 1000]);
           yield { sourceId, startTime: new Date(startMs).toISOString(), handle };
         }
       }
@@ -101,7 +147,22 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       if (!parsed.success) throw new BandsyncError('source_file_invalid', `${where}: row is not a workout summary (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
       const result = sportRowToWorkout(parsed.data, ctx);
       if (!result.ok) throw new BandsyncError('source_file_invalid', `${where}: ${parsed.data.entry}: ${result.reason}`);
-      return { workout: result.workout, issues: result.issues };
+      const start = Date.parse(result.workout.startTime);
+      const own: [number, number] = [start, start + result.workout.elapsedSeconds * 1000];
+      // After a list(), one read serves every workout; a lone fetch reads for its own window.
+      const hr = windows.length > 0 ? await (heartRate ??= readHeartRate(mergeWindows(windows), signal)) : await readHeartRate([own], signal);
+      return { workout: joinHeartRate(result.workout, hr.index), issues: [...result.issues, ...hr.issues] };
     },
   };
+}
+
+/** Sorted, overlaps merged, so a binary search finds any minute inside some workout. */
+function mergeWindows(windows: readonly [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of [...windows].sort((x, y) => x[0] - y[0])) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
 }
