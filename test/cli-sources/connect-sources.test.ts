@@ -5,6 +5,7 @@
 // raw POST /api/v3/activities fields are checked against the generated rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { Decoder, Stream } from '@garmin/fitsdk';
 import path from 'node:path';
 import { jsonOf } from '../helpers/cli.js';
 import { sportCsv, type GenWorkout } from '../sources/zepp-export/make-export.js';
@@ -25,6 +26,13 @@ const TREADMILL: typeof RUN =
 const WALK: typeof RUN =
   { type: 6, startUtcMs: Date.UTC(2025, 3, 9, 6, 15, 0), sportSeconds: 2961, distanceMeters: 3571, calories: 180, local: '2025-04-09T14:15:00', name: 'Afternoon Walk', sportType: 'Walk', trainer: false };
 const EXPORT_ROWS = [RUN, TREADMILL, WALK];
+const MANUAL_ROWS = [RUN, WALK];
+
+// All-day heart rate (HEARTRATE_AUTO: local wall-clock, per minute) from 18:55 to 19:35 on the treadmill's day:
+// the treadmill (19:00:00–19:30:20 local) gets 19:00…19:30, the 31 minutes inside it, and uploads as a FIT.
+const HR_MINUTES = Array.from({ length: 41 }, (_, i) => ({ hh: 18 + Math.floor((55 + i) / 60), mm: (55 + i) % 60, bpm: 100 + ((i * 7) % 50) }));
+const HR_INSIDE = HR_MINUTES.filter((m) => m.hh === 19 && m.mm <= 30);
+const hrCsv = '\uFEFFdate,time,heartRate\n' + HR_MINUTES.map((m) => `2025-04-08,${String(m.hh).padStart(2, '0')}:${String(m.mm).padStart(2, '0')},${m.bpm}`).join('\n') + '\n';
 
 const GB_START = Date.UTC(2025, 4, 6, 6, 30, 0);
 const GB_HR = Array.from({ length: 30 }, (_, i) => 110 + i);
@@ -50,6 +58,7 @@ describe('connect zepp-export / gadgetbridge, status and sync (real CLI, Strava 
     const stamp = 1749047210565;
     await writeFile(zipPath, zipCryptoZip({
       [`SPORT/SPORT_${stamp}.csv`]: sportCsv(EXPORT_ROWS),
+      [`HEARTRATE_AUTO/HEARTRATE_AUTO_${stamp}.csv`]: hrCsv,
       [`USER/USER_${stamp}.csv`]: '\uFEFFuserId,gender,height,weight,nickName,avatar,birthday\n1234567890,0,180,75.0,runner,null,1990-01\n',
     }, PASSWORD));
     dbPath = path.join(w.dir, 'Gadgetbridge.db');
@@ -96,15 +105,15 @@ describe('connect zepp-export / gadgetbridge, status and sync (real CLI, Strava 
     }
   }, 300_000);
 
-  it('sync --all sends the export rows as manual activities and the Gadgetbridge run as a FIT with heart rate', async () => {
+  it('sync --all sends summary-only export rows as manual activities, the one with all-day HR and the Gadgetbridge run as FIT with heart rate', async () => {
     const r = await w.cli(['sync', '--all', '--json']);
     expect(r.code, r.stderr).toBe(0);
     expect(jsonOf(r)).toMatchObject({ uploaded: 4, failed: 0, duplicates: 0 });
 
     // Exactly the fields Strava's createActivity takes, as sent.
     const forms = [...w.strava.manualForms].sort((a, b) => (a.start_date_local! < b.start_date_local! ? -1 : 1));
-    expect(forms).toHaveLength(EXPORT_ROWS.length);
-    EXPORT_ROWS.forEach((row, i) => {
+    expect(forms).toHaveLength(MANUAL_ROWS.length);
+    MANUAL_ROWS.forEach((row, i) => {
       const form = forms[i]!;
       expect(form.name).toBe(row.name);
       expect(form.sport_type).toBe(row.sportType);
@@ -115,10 +124,25 @@ describe('connect zepp-export / gadgetbridge, status and sync (real CLI, Strava 
     });
     // And as the simulator understood them (start read in the athlete's zone).
     const manual = w.strava.control.activities().filter((a) => a.manual);
-    expect(manual.map((a) => a.startMs).sort()).toEqual(EXPORT_ROWS.map((x) => x.startUtcMs).sort());
-    expect(w.strava.control.uploads()).toHaveLength(1);
+    expect(manual.map((a) => a.startMs).sort()).toEqual(MANUAL_ROWS.map((x) => x.startUtcMs).sort());
+    expect(w.strava.control.uploads()).toHaveLength(2);
 
-    const [gb] = w.strava.control.activities().filter((a) => !a.manual);
+    // The treadmill: a FIT whose heart rate, decoded with the Garmin SDK, is the export's minute by minute.
+    const files = w.strava.control.activities().filter((a) => !a.manual);
+    const tm = files.find((a) => a.startMs === TREADMILL.startUtcMs);
+    expect(tm).toMatchObject({ elapsedSeconds: TREADMILL.sportSeconds, trainer: true, sentHeartrate: true, sportType: 'Run', name: TREADMILL.name });
+    const upload = w.strava.control.uploads().find((u) => u.uploadId === tm!.uploadId)!;
+    const { messages, errors } = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({ convertDateTimesToDates: true });
+    expect(errors).toEqual([]);
+    const hrByLocalMinute = new Map((messages.recordMesgs ?? []).filter((r) => r.heartRate !== undefined).map((r) => {
+      const local = new Date((r.timestamp as Date).getTime() + OFFSET_S * 1000);
+      return [`${local.getUTCHours()}:${local.getUTCMinutes()}`, r.heartRate as number] as const;
+    }));
+    for (const m of HR_INSIDE) expect(hrByLocalMinute.get(`${m.hh}:${m.mm}`), `${m.hh}:${m.mm}`).toBe(m.bpm);
+    expect(hrByLocalMinute.has('18:59')).toBe(false);
+    expect(hrByLocalMinute.has('19:31')).toBe(false);
+
+    const gb = files.find((a) => a.startMs === GB_START);
     expect(gb).toMatchObject({ startMs: GB_START, elapsedSeconds: 1800, trainer: true, sentHeartrate: true, sportType: 'Run', maxHeartrate: Math.max(...GB_HR) });
 
     expect(w.strava.control.activities()).toHaveLength(4);
