@@ -2,7 +2,7 @@
 // with the sync use cases and the composed app's account actions. It names
 // no adapter: everything concrete arrives through the App.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { encodeWorkout } from './core/index.js';
 import { saveMapping, type App } from './compose.js';
@@ -113,7 +113,12 @@ export function createDashboardEngine(app: App, options: { nextPollAt?: () => st
         mkdirSync(dir, { recursive: true });
         const path = join(dir, `${Date.now()}-${basename(input.fileName).replace(/[^\w.-]/g, '_')}`);
         writeFileSync(path, input.bytes, { mode: 0o600 });
-        return app.accounts.connectPath('zepp-export', path);
+        try {
+          return await app.accounts.connectPath('zepp-export', path, {}, input.password ? { password: input.password } : undefined);
+        } catch (err) {
+          rmSync(path, { force: true }); // a refused export (e.g. wrong password) is not kept
+          throw err;
+        }
       }
       return app.accounts.connectPath(input.kind, input.path);
     },

@@ -39,7 +39,8 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
 </section>
 <section class="card" id="local"><h2>Files on this machine</h2>
 <form method="post" action="/connect/export" enctype="multipart/form-data">${csrfField(csrf)}
-<label>Zepp / Mi Fit export zip <input type="file" name="file" accept=".zip" required></label><button>Import export</button></form>
+<label>Zepp / Mi Fit export zip <input type="file" name="file" accept=".zip" required></label>
+<label>Export password <input type="password" name="password" autocomplete="off"></label><button>Import export</button></form>
 <form method="post" action="/connect/local">${csrfField(csrf)}
 <label>Kind <select name="kind"><option value="gadgetbridge">Gadgetbridge database</option><option value="files">Folder of FIT/TCX/GPX</option></select></label>
 <label>Path <input name="path" required size="40"></label><button>Add</button></form>
@@ -104,9 +105,11 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
   });
 
   app.post('/connect/export', async (c) => {
-    const file = (await c.req.parseBody())['file'];
+    const body = await c.req.parseBody();
+    const file = body['file'];
     if (!(file instanceof File) || file.size === 0) return redirectWith(c, '/connect', 'error', 'Choose the export zip file.');
-    return connectLocal(c, { kind: 'zepp-export', fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    const password = typeof body['password'] === 'string' && body['password'] !== '' ? body['password'] : undefined;
+    return connectLocal(c, { kind: 'zepp-export', fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()), ...(password ? { password } : {}) });
   });
 
   app.post('/connect/local', async (c) => {
