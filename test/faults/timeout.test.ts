@@ -4,7 +4,6 @@
 // the grace, and uploads it once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncAll } from '../../src/sync/sync-all.js';
-import { BandsyncError } from '../../src/sync/failures.js';
 import { startWorld, type World } from '../helpers/world.js';
 import { expectEachWorkoutOnceOnStrava } from './helpers.js';
 
