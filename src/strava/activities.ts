@@ -13,6 +13,7 @@ export interface StravaSummaryActivity {
   sport_type?: string;
   type?: string;
   has_heartrate?: boolean;
+  average_heartrate?: number | null;
   name?: string;
 }
 
@@ -28,6 +29,7 @@ export function toRemoteActivity(a: StravaSummaryActivity): RemoteActivity {
     ...(a.distance !== undefined ? { distanceMeters: a.distance } : {}),
     sportType: a.sport_type ?? a.type ?? 'Workout',
     ...(a.has_heartrate !== undefined ? { hasHeartrate: a.has_heartrate } : {}),
+    ...(typeof a.average_heartrate === 'number' ? { avgHeartRate: a.average_heartrate } : {}),
     ...(a.name !== undefined ? { name: a.name } : {}),
   };
 }

@@ -60,6 +60,8 @@ export interface RemoteActivity {
   readonly distanceMeters?: number;
   readonly sportType: string;
   readonly hasHeartrate?: boolean;
+  /** Strava's average of the heart rate it kept (shown beside the band's in the dashboard). */
+  readonly avgHeartRate?: number;
   readonly name?: string;
 }
 
