@@ -7,6 +7,7 @@ import { systemClock, type WaitingClock } from './clock.js';
 import { BandsyncError } from './sync/failures.js';
 import type { Account, Destination, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
 import type { EngineDeps, SportDecision } from './sync/deps.js';
+import { reserveOnlyWhileUploadsWait } from './sync/read-reserve.js';
 import { openStore, readLockHolder, type Db } from './store/index.js';
 import { loadMigrations } from './store/migrate.js';
 import { backupFromConfig, restoreFromConfig } from './store/backup.js';
@@ -106,7 +107,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     const secrets = await store.getSecrets(account.id);
     const { clientId, clientSecret } = appCredentials(account, secrets);
     const client = createStravaClient({
-      baseUrl: config.stravaUrl, clientId, clientSecret, budget, now: () => clock.now(),
+      baseUrl: config.stravaUrl, clientId, clientSecret, budget: reserveOnlyWhileUploadsWait(budget, store), now: () => clock.now(),
       lock: (name, fn) => store.withLock(name, fn),
       // Reads (dashboard look-ups, polling) leave this much of each 15-min window to uploads.
       keepForUploads: 10,

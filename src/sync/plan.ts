@@ -24,6 +24,8 @@ export type Decision =
 
 /** ±3 minutes around the start counts as the same workout (F8). */
 export const START_TOLERANCE_SECONDS = 180;
+/** Planning lists ±14 h (the widest UTC offsets) around its workouts, to see timezone-shifted twins. */
+export const PLAN_PAD_MS = 14 * 3600 * 1000 + START_TOLERANCE_SECONDS * 1000;
 /** Timezone mistakes shift a start by whole hours; UTC offsets span −12 h … +14 h. */
 const HOUR_OFFSETS = Array.from({ length: 27 }, (_, i) => i - 13).filter((h) => h !== 0);
 
@@ -93,11 +95,12 @@ export function planBatch(candidates: readonly Candidate[], remote: readonly Rem
 /**
  * Splits candidates (sorted by start) into windows so each is covered by one
  * listing of at most `maxPerWindow` workouts. Returns [after, before) bounds
- * padded by a day so that timezone-shifted twins fall inside the listing too.
+ * padded by a day so that timezone-shifted twins fall inside the listing too
+ * (`padMs` narrower where only our own uploads are looked for).
  */
-export function windows<T extends { startTime: string }>(sorted: readonly T[], maxPerWindow = 200): { after: string; before: string; items: T[] }[] {
+export function windows<T extends { startTime: string }>(sorted: readonly T[], maxPerWindow = 200, padMs = PLAN_PAD_MS): { after: string; before: string; items: T[] }[] {
   const out: { after: string; before: string; items: T[] }[] = [];
-  const pad = 14 * 3600 * 1000 + START_TOLERANCE_SECONDS * 1000;
+  const pad = padMs;
   for (let i = 0; i < sorted.length; i += maxPerWindow) {
     const items = sorted.slice(i, i + maxPerWindow);
     const first = Date.parse(items[0]!.startTime);

@@ -3,7 +3,7 @@
 // to resume (queue jobs reschedule themselves to it) or, given `wait`, waits
 // for it (the CLI in the foreground; a simulated clock in tests and the demo).
 import { MAX_ATTEMPTS, ruleFor, toBandsyncError } from './failures.js';
-import { windows, type Decision } from './plan.js';
+import { START_TOLERANCE_SECONDS, windows, type Decision } from './plan.js';
 import type { Destination } from './ports.js';
 import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
@@ -31,6 +31,15 @@ export interface RunResult extends WindowTally {
 const UPLOADABLE: SyncState[] = ['fetched', 'converted', 'uploading', 'failed'];
 /** Seconds to let Strava process uploads before listing to confirm them. */
 const PROCESSING_PAUSE_SECONDS = 10;
+/**
+ * Confirmation looks for our own uploads only, whose start Strava lists as
+ * we sent it: 199 per listing in a window padded by the start tolerance, not
+ * the planner's ±14 h, keeps each listing one short page (a full page of 200
+ * costs a second request that comes back empty). Found by bench/sync: two
+ * listings per 200 uploads pushed a 990-workout backfill into a sixth window.
+ */
+const CONFIRM_WINDOW = 199;
+const CONFIRM_PAD_MS = START_TOLERANCE_SECONDS * 1000;
 
 export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promise<RunResult> {
   const tally = emptyTally();
@@ -135,7 +144,7 @@ async function confirmPhase(deps: EngineDeps, destination: Destination, options:
     options.onProgress?.({ phase: 'confirm', done: 0, total: processing.length });
     if (options.wait) await options.wait(new Date(deps.clock.now().getTime() + PROCESSING_PAUSE_SECONDS * 1000));
     let left = 0;
-    for (const w of windows(processing, options.windowSize ?? 200)) left += await confirmWindow(deps, destination, w, tally, round >= 2, options.wait);
+    for (const w of windows(processing, Math.min(options.windowSize ?? 200, CONFIRM_WINDOW), CONFIRM_PAD_MS)) left += await confirmWindow(deps, destination, w, tally, round >= 2, options.wait);
     if (left === 0 || !options.wait) return;
   }
 }
