@@ -3,7 +3,10 @@
 // 2,000/day, reads 100/1,000) on a simulated clock. Figures: Strava requests
 // per uploaded activity (token refreshes and listings included), simulated
 // drain time against the floor the upload limit sets, 429s, duplicates on the
-// simulator, wall time.
+// simulator, wall time. `run({ workouts: 990 })` shows a backfill whose
+// uploads plus listings fit the upload floor's windows exactly (1,000
+// requests: drained 1.7 % over that floor); at exactly 1,000 workouts the
+// listings alone spill into one more window, see floorWithListings.
 import { discover } from '../src/sync/discover.js';
 import { syncAll } from '../src/sync/sync-all.js';
 import { startWorld } from '../test/helpers/world.js';
@@ -42,9 +45,12 @@ export async function run(options: { workouts?: number } = {}): Promise<Record<s
     const uploadsSent = strava.control.uploads();
     const lastUploadMs = Math.max(...uploadsSent.map((u) => u.createdAtMs));
     const floorMs = nthRequestFloor(t0, N);
-    // Planning needs one listing per 200 workouts before their uploads can go
-    // out; those reads share the overall 200/15-min limit with uploads.
-    const floorWithListingsMs = nthRequestFloor(t0, N + Math.ceil(N / PER_WINDOW));
+    // Planning needs one listing per 200 workouts before their uploads go out
+    // and confirming one per 200 after; those reads share the overall
+    // 200/15-min limit with uploads, so the last of these N + 2·N/200 requests
+    // is the true floor of a drain (for N = 1,000 it falls one window after
+    // the uploads-only floor, which no run that lists at all can reach).
+    const floorWithListingsMs = nthRequestFloor(t0, N + 2 * Math.ceil(N / PER_WINDOW));
     const externalIds = strava.control.activities().map((a) => a.externalId);
     const byKind: Record<string, number> = {};
     for (const r of requests) {
