@@ -54,7 +54,7 @@ export default tseslint.config(
     ignores: ['src/core/formats/fit/**', 'src/core/**/*.test.ts'],
     rules: coreImports('^(?!\\.|fast-xml-parser$)', 'Only core/formats/fit may use the FIT SDK; core/ uses no other packages but the XML parser.'),
   },
-  { files: ['src/sync/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts', 'src/config.ts', 'src/simulators/**/*.ts'],
+  { files: ['src/sync/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts', 'src/local-api/**/*.ts', 'src/config.ts', 'src/simulators/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: adapterRule('Only src/compose.ts names concrete adapters; depend on the ports in sync/ports.ts.') },
   { files: ['src/sources/**/*.ts'], ignores: ['**/*.test.ts'],

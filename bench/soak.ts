@@ -3,9 +3,10 @@
 // cloud. Reports memory over time (does it grow?), the latency from a workout
 // appearing in the source to its activity on the Strava simulator (goal:
 // within one poll interval + 10 s), and the CLI cold start of `status` on the
-// embedded database (goal: under 1 s).
+// embedded database (goal: under 1 s), both through the running daemon's local
+// API and with the database opened by the CLI itself.
 // Knobs: BANDSYNC_SOAK_SECONDS (default 240), BANDSYNC_SOAK_EVERY (seconds between new workouts, default 40).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,17 +43,24 @@ function percentile(values: number[], p: number): number | null {
   return +sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2);
 }
 
-/** Median wall time of `bandsync status --json` in a fresh process (tsx launcher included, as a user runs it). */
-function coldStartStatus(dataDir: string, runs = 3): { medianMs: number; runsMs: number[]; ok: boolean } {
+/**
+ * Median wall time of `bandsync status --json` in a fresh process (tsx launcher
+ * included, as a user runs it). Spawned asynchronously: the daemon answering
+ * it may live in this very process.
+ */
+async function coldStartStatus(dataDir: string, runs = 3): Promise<{ medianMs: number; runsMs: number[]; ok: boolean }> {
   const runsMs: number[] = [];
   let ok = true;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [join(root, 'bin/bandsync.js'), 'status', '--json'], {
-      env: { ...process.env, BANDSYNC_DATA_DIR: dataDir, BANDSYNC_CONFIG: '', BANDSYNC_LOG_LEVEL: 'error' }, encoding: 'utf8',
+    const code = await new Promise<number | null>((done) => {
+      const child = spawn(process.execPath, [join(root, 'bin/bandsync.js'), 'status', '--json'], {
+        env: { ...process.env, BANDSYNC_DATA_DIR: dataDir, BANDSYNC_CONFIG: '', BANDSYNC_LOG_LEVEL: 'error' }, stdio: 'ignore',
+      });
+      child.on('close', done);
     });
     runsMs.push(Math.round(performance.now() - t0));
-    ok &&= r.status === 0;
+    ok &&= code === 0;
   }
   return { medianMs: percentile(runsMs, 50)!, runsMs, ok };
 }
@@ -72,6 +80,7 @@ export async function run(): Promise<Record<string, unknown>> {
     logger: silentLogger,
   });
   let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
+  let coldViaDaemon: Awaited<ReturnType<typeof coldStartStatus>> | null = null;
   try {
     await app.accounts.connectZepp({ email: zepp.credentials.email, password: zepp.credentials.password, baseUrl: zepp.url });
     const { code, scope } = await waitForOAuthCallback(
@@ -111,12 +120,14 @@ export async function run(): Promise<Record<string, unknown>> {
       }
       await sleep(500);
     }
+    // While the daemon runs, `status` asks its local API instead of opening the database.
+    coldViaDaemon = await coldStartStatus(dataDir);
   } finally {
     await daemon?.close();
     await app.close();
     await Promise.all([zepp.close(), strava.close()]);
   }
-  const cold = coldStartStatus(dataDir);
+  const cold = await coldStartStatus(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
 
   const tail = memory.slice(Math.floor(memory.length / 3)); // after warm-up
@@ -136,6 +147,6 @@ export async function run(): Promise<Record<string, unknown>> {
       heapSlopeMbPerMinuteAfterWarmup: slopePerMinute(tail),
       series: memory.filter((_, i) => i % 6 === 0).map((m) => [m.atSeconds, m.rssMb, m.heapMb]),
     },
-    statusColdStart: { ...cold, goalMs: 1000 },
+    statusColdStart: { goalMs: 1000, viaRunningDaemon: coldViaDaemon, databaseOpenedDirectly: cold },
   };
 }

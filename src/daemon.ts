@@ -12,6 +12,8 @@ import type { Destination } from './sync/ports.js';
 import { createDashboardEngine } from './dashboard-engine.js';
 import { watchDirectory, type App } from './compose.js';
 import { syncAll } from './sync/sync-all.js';
+import { localApiRoutes } from './local-api/routes.js';
+import { loopbackUrl, newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
 
 export interface DaemonOptions {
   readonly port?: number;
@@ -105,19 +107,36 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     });
     return c.body(body, 200, { 'content-type': METRICS_CONTENT_TYPE });
   });
+  // The local API for the CLI (DESIGN §4.2), before the dashboard so its own token guards it.
+  const token = newLocalApiToken();
+  let dashboardUrl = '';
+  let syncing: Promise<unknown> = Promise.resolve();
+  root.route('/api/local', localApiRoutes({
+    token, deps: countingDeps, budget: app.budget, now: () => app.clock.now(), wait: (until) => app.clock.wait(until),
+    where: () => ({ dataDir: app.config.dataDir, database: app.storeKind, daemonPid: process.pid, dashboard: dashboardUrl }),
+    stravaRequests: async () => { try { return (await app.accounts.stravaClient()).requestCount(); } catch { return 0; } },
+    // One requested sync at a time, in the background; it is not awaited on close (the engine is crash-safe).
+    startSync: options.work === false ? null : (o) => {
+      syncing = syncing.then(() => syncAll(countingDeps, { all: o.all, since: o.since, wait: (until) => app.clock.wait(until) }))
+        .then((s) => app.logger.info('requested sync finished', { uploaded: s.uploaded, failed: s.failed, needsUser: s.needsUser }))
+        .catch((err: Error) => app.logger.warn('requested sync failed', { error: err.message }));
+    },
+  }));
   root.route('/', createDashboard({
     store: app.store, budget: app.budget, engine, now: () => app.clock.now(), logger: app.logger,
     stravaWebUrl: app.config.stravaUrl,
     security: { password, remote: !['127.0.0.1', 'localhost', '::1'].includes(host) },
   }));
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });
+  dashboardUrl = loopbackUrl(served.url);
+  const removeDaemonFile = writeDaemonFile(app.config.dataDir, { pid: process.pid, url: dashboardUrl, token, works: options.work !== false });
   return {
     url: served.url,
     pollNow: async () => {
       await schedulePolls(countingDeps, app.queue, 0, taskOptions);
       await dispatch(countingDeps, app.queue, taskOptions);
     },
-    close: async () => { await stopWatching(); await served.close(); await app.queue.stop(); },
+    close: async () => { removeDaemonFile(); await stopWatching(); await served.close(); await app.queue.stop(); },
   };
 }
 

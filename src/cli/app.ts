@@ -2,6 +2,7 @@
 // the embedded database's lock is released even when the command fails.
 import type { App, AppOptions } from '../compose.js';
 import type { Config } from '../config.js';
+import type { LocalApiClient } from '../local-api/client.js';
 
 export interface GlobalFlags { dataDir?: string; databaseUrl?: string; config?: string }
 
@@ -30,4 +31,25 @@ export async function withApp<T>(options: AppOptions, fn: (app: App) => Promise<
   } finally {
     await app.close();
   }
+}
+
+/**
+ * The running daemon's local API when a daemon holds the embedded database
+ * (DESIGN §4.2), else null. On PostgreSQL every process opens the database
+ * itself, so commands never go through a daemon there.
+ */
+export async function runningDaemon(): Promise<LocalApiClient | null> {
+  const [{ loadConfig }, { readDaemonFile }, { localApiClient }] = await Promise.all([
+    import('../config.js'), import('../local-api/discovery.js'), import('../local-api/client.js'),
+  ]);
+  const config = loadConfig({ configFile });
+  if (config.databaseUrl) return null;
+  const daemon = readDaemonFile(config.dataDir);
+  return daemon ? localApiClient(daemon) : null;
+}
+
+/** Runs a command through the running daemon when there is one, else on the database directly. */
+export async function withDaemonOrApp<T>(viaDaemon: (api: LocalApiClient) => Promise<T>, direct: (app: App) => Promise<T>): Promise<T> {
+  const api = await runningDaemon();
+  return api ? viaDaemon(api) : withApp({}, direct);
 }

@@ -3,6 +3,7 @@
 // lock whose pid is dead is stale and reclaimed.
 import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '../process-alive.js';
 
 export const LOCK_FILE_NAME = 'bandsync.lock';
 
@@ -18,19 +19,9 @@ export class DataDirLockedError extends Error {
   constructor(readonly dataDir: string, readonly holder: LockHolder) {
     super(
       `the data directory ${dataDir} is in use by another bandsync process (pid ${holder.pid}: ${holder.command}, since ${holder.startedAt}). ` +
-        'Stop it, or use its API (bandsync daemon), or point DATABASE_URL at PostgreSQL to run several processes.',
+        'Stop it for this command (status, log, retry, skip and sync go through a running bandsync daemon by themselves), or point DATABASE_URL at PostgreSQL to run several processes.',
     );
     this.name = 'DataDirLockedError';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else — still alive.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -47,7 +38,7 @@ export function readLockHolder(dataDir: string): LockHolder | null {
     const parsed = JSON.parse(text) as { pid?: unknown; command?: unknown; startedAt?: unknown };
     const pid = Number(parsed.pid);
     if (!Number.isInteger(pid) || pid <= 0) throw new Error('no pid');
-    return { pid, command: String(parsed.command ?? '?'), startedAt: String(parsed.startedAt ?? '?'), alive: isAlive(pid) };
+    return { pid, command: String(parsed.command ?? '?'), startedAt: String(parsed.startedAt ?? '?'), alive: isProcessAlive(pid) };
   } catch {
     // Half-written or foreign content: treat as stale rather than blocking forever.
     return { pid: 0, command: 'unreadable lock file', startedAt: '?', alive: false };

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { DESTINATION } from '../../sync/deps.js';
 import { retryWorkout, skipWorkout } from '../../sync/actions.js';
-import { withApp } from '../app.js';
+import { withDaemonOrApp } from '../app.js';
 import { printJson } from '../output.js';
 
 export function register(program: Command): void {
@@ -13,7 +13,9 @@ export function register(program: Command): void {
     .option('-n, --limit <n>', 'entries to show', '50')
     .option('--json', 'print JSON')
     .action(async (workoutId: string | undefined, opts: { limit: string; json?: boolean }) => {
-      const entries = await withApp({}, (app) => app.store.listLedger({ workoutId, limit: Number(opts.limit) }));
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit: "${opts.limit}" is not a positive whole number`);
+      const entries = await withDaemonOrApp((api) => api.log({ workoutId, limit }), (app) => app.store.listLedger({ workoutId, limit }));
       if (opts.json) return printJson(entries);
       for (const e of entries) {
         const move = e.fromState || e.toState ? ` ${e.fromState ?? '·'} → ${e.toState ?? '·'}` : '';
@@ -26,8 +28,8 @@ export function register(program: Command): void {
     .command('retry <workoutId>')
     .description('Queue a failed, skipped or needs-you workout for upload again')
     .action(async (workoutId: string) => {
-      const r = await withApp({}, (app) => retryWorkout(app.deps, workoutId));
-      process.stdout.write(`${workoutId}: ${r.state}. It uploads on the next sync (bandsync sync).\n`);
+      const r = await withDaemonOrApp((api) => api.retry(workoutId), (app) => retryWorkout(app.deps, workoutId));
+      process.stdout.write(`${workoutId}: ${r.state}. It uploads on the next sync (the daemon's next poll, or bandsync sync).\n`);
     });
 
   program
@@ -35,7 +37,7 @@ export function register(program: Command): void {
     .description('Never upload this workout')
     .option('--reason <text>', 'why', 'skipped by the user')
     .action(async (workoutId: string, opts: { reason: string }) => {
-      const r = await withApp({}, (app) => skipWorkout(app.deps, workoutId, opts.reason));
+      const r = await withDaemonOrApp((api) => api.skip(workoutId, opts.reason), (app) => skipWorkout(app.deps, workoutId, opts.reason));
       process.stdout.write(`${workoutId}: ${r.state} (${DESTINATION} will not get it).\n`);
     });
 }

@@ -1,7 +1,8 @@
 // bandsync sync [--all | --since DATE] [--dry-run] [--json]
 import type { Command } from 'commander';
 import { syncAll, type SyncSummary } from '../../sync/sync-all.js';
-import { withApp } from '../app.js';
+import { runningDaemon, withApp } from '../app.js';
+import type { LocalApiClient } from '../../local-api/client.js';
 import { printJson, progressView } from '../output.js';
 import { renderPlan, renderSummary } from '../render.js';
 
@@ -15,6 +16,8 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (opts: { all?: boolean; since?: string; dryRun?: boolean; json?: boolean }) => {
       const since = opts.since ? parseDate(opts.since) : undefined;
+      const daemon = await runningDaemon();
+      if (daemon) return syncThroughDaemon(daemon, { all: opts.all, since, dryRun: opts.dryRun }, opts);
       const summary = await withApp({}, async (app) => {
         const view = progressView({ json: !!opts.json });
         try {
@@ -26,6 +29,15 @@ export function register(program: Command): void {
       });
       output(summary, opts);
     });
+}
+
+/** The daemon holds the embedded database: it plans a dry run itself, or starts the sync and answers at once. */
+async function syncThroughDaemon(api: LocalApiClient, request: { all?: boolean; since?: string; dryRun?: boolean }, opts: { json?: boolean; dryRun?: boolean }): Promise<void> {
+  const answer = await api.sync(request);
+  if (!('started' in answer)) return output(answer, opts);
+  const where = `the running daemon (pid ${api.daemon.pid})`;
+  if (opts.json) return printJson({ started: true, daemonPid: api.daemon.pid, dashboard: api.daemon.url });
+  process.stdout.write(`${where} is syncing now; follow it with bandsync status, bandsync log, or on the dashboard at ${api.daemon.url}\n`);
 }
 
 export async function requestCount(app: { accounts: { stravaClient(): Promise<{ requestCount(): number }> } }): Promise<number> {

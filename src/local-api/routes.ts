@@ -1,0 +1,75 @@
+// The daemon's local API (DESIGN §4.2): while `bandsync daemon` holds the
+// embedded database, `status`, `log`, `retry`, `skip` and `sync` reach it here
+// instead of opening the database themselves. Every call carries the token
+// from daemon.json (owner-only), in a header, never in the URL.
+import { timingSafeEqual } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { retryWorkout, skipWorkout } from '../sync/actions.js';
+import type { EngineDeps } from '../sync/deps.js';
+import type { RateBudgetStore } from '../sync/ports.js';
+import { buildStatusReport } from '../sync/status-report.js';
+import { syncAll, type SyncSummary } from '../sync/sync-all.js';
+
+export interface LocalApiDeps {
+  readonly token: string;
+  readonly deps: EngineDeps;
+  readonly budget: RateBudgetStore;
+  readonly now: () => Date;
+  /** Read per request: the dashboard URL is known only once the server listens. */
+  readonly where: () => { dataDir: string; database: string; daemonPid: number; dashboard: string };
+  /** Waits for a time on the daemon's clock (rate-limit resets during a dry run). */
+  readonly wait: (until: Date) => Promise<void>;
+  /** Strava requests this process has made so far (the dry run reports its own share). */
+  readonly stravaRequests: () => Promise<number>;
+  /** Starts a sync in the background; null when this process does not sync (`bandsync serve`). */
+  readonly startSync: ((options: { all?: boolean; since?: string }) => void) | null;
+}
+
+const syncBody = z.object({ all: z.boolean().optional(), since: z.iso.datetime().optional(), dryRun: z.boolean().optional() }).strict();
+const skipBody = z.object({ reason: z.string().min(1).max(500) }).strict();
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given), b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function localApiRoutes(api: LocalApiDeps): Hono {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    if (!header.startsWith('Bearer ') || !sameToken(header.slice(7), api.token)) {
+      return c.json({ error: 'the local API needs the token from the data dir\'s daemon.json' }, 401);
+    }
+    await next();
+  });
+  app.onError((err, c) => c.json({ error: err instanceof z.ZodError ? `bad request: ${z.prettifyError(err)}` : err.message }, 400));
+
+  app.get('/status', async (c) => {
+    const { daemonPid, dashboard, ...where } = api.where();
+    const report = await buildStatusReport({ store: api.deps.store, budget: api.budget, now: api.now() }, where);
+    return c.json({ ...report, via: { daemonPid, dashboard } });
+  });
+  app.get('/log', async (c) => {
+    const limit = Number(c.req.query('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1) return c.json({ error: `limit must be a positive whole number, got "${c.req.query('limit')}"` }, 400);
+    return c.json(await api.deps.store.listLedger({ workoutId: c.req.query('workout') || undefined, limit }));
+  });
+  app.post('/workouts/:id/retry', async (c) => c.json(await retryWorkout(api.deps, c.req.param('id'))));
+  app.post('/workouts/:id/skip', async (c) => {
+    const { reason } = skipBody.parse(await c.req.json());
+    return c.json(await skipWorkout(api.deps, c.req.param('id'), reason));
+  });
+  app.post('/sync', async (c) => {
+    const body = syncBody.parse(await c.req.json());
+    if (body.dryRun) {
+      const before = await api.stravaRequests();
+      const summary: SyncSummary = await syncAll(api.deps, { all: body.all, since: body.since, dryRun: true, wait: api.wait });
+      return c.json({ ...summary, stravaRequests: (await api.stravaRequests()) - before });
+    }
+    if (!api.startSync) return c.json({ error: `this process only serves the dashboard (bandsync serve, pid ${api.where().daemonPid}); it does not sync. Run bandsync daemon instead, or stop it and run bandsync sync` }, 409);
+    api.startSync({ all: body.all, since: body.since });
+    return c.json({ started: true }, 202);
+  });
+  return app;
+}
