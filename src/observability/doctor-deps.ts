@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { configSecrets } from '../config/mask.js';
 import { fetchServerDate, probeDaemon, type DoctorDeps, type LockHolderInfo } from './doctor.js';
 import { createRedactor } from './redact.js';
+import { readDaemonFile } from '../local-api/discovery.js';
 
 export function baseDoctorDeps(config: Config, readLockHolder: (dataDir: string) => LockHolderInfo | null, doFetch: typeof fetch = fetch): DoctorDeps {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -15,6 +16,7 @@ export function baseDoctorDeps(config: Config, readLockHolder: (dataDir: string)
     redactor: createRedactor(configSecrets(config)),
     readLockHolder,
     serverDate: () => fetchServerDate(config.stravaUrl, doFetch),
-    daemon: () => probeDaemon(`http://${host.includes(':') ? `[${host}]` : host}:${config.port}`, doFetch),
+    // The daemon of this data dir advertises its address (any port); else try the configured one.
+    daemon: () => probeDaemon(readDaemonFile(config.dataDir)?.url ?? `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`, doFetch),
   };
 }

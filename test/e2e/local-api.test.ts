@@ -98,6 +98,11 @@ describe('the CLI through a running daemon', () => {
     expect(body).not.toContain(readDaemonFile(world.dataDir)!.token);
   });
 
+  it('doctor finds the daemon at the address it advertises, whatever the configured port', async () => {
+    const r = await runCli(['doctor'], { ...env, BANDSYNC_PORT: '1', BANDSYNC_STRAVA_URL: world.strava.url });
+    expect(r.stdout).toMatch(new RegExp(`daemon\\s+running, answering on ${daemon.url!.replace(/[.]/g, '\\.')}healthz`));
+  });
+
   it('commands that need the database itself still get the lock message, naming what works', async () => {
     const r = await cli('export-all', join(world.dataDir, 'out'));
     expect(r.code).toBe(1);

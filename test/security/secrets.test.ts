@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { openApp, type App } from '../../src/compose.js';
 import { simulatedClock } from '../../src/clock.js';
 import { startDaemon } from '../../src/daemon.js';
+import { readDaemonFile } from '../../src/local-api/discovery.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { startZeppSimulator } from '../../src/simulators/zepp-cloud/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
@@ -37,6 +38,7 @@ describe('no secret in any log line, error message, page or URL during a realist
   let strava: Awaited<ReturnType<typeof startStravaSimulator>>;
   let dataDir: string;
   let env: Record<string, string>;
+  let localApiToken = '';
 
   const cli = async (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
     const r = await runCli(args, { ...env, ...extraEnv }, { timeoutMs: 240_000 });
@@ -139,6 +141,12 @@ describe('no secret in any log line, error message, page or URL during a realist
           if (!path.startsWith('/events')) expect(res.status, path).toBeLessThan(400);
           said.push({ where: `GET ${path}`, text });
         }
+        // The CLI through the daemon's local API: its token travels in a header only.
+        localApiToken = readDaemonFile(dataDir)!.token;
+        expect((await cli(['status', '--json'])).code).toBe(0);
+        expect((await cli(['sync'])).stderr).toContain('only serves the dashboard'); // a refusal, with its message
+        const unauthorized = await fetch(`${base}/api/local/status`, { headers: { authorization: 'Bearer wrong' } });
+        said.push({ where: 'local API refusal', text: await unauthorized.text() });
       } finally {
         await daemon.close();
       }
@@ -160,8 +168,9 @@ describe('no secret in any log line, error message, page or URL during a realist
   it('finds no secret anywhere', () => {
     const secrets = [
       strava.credentials.clientSecret, ...strava.control.issuedTokens(), ...wrongSecrets,
-      zepp.credentials.appToken, zepp.credentials.password, secretKey,
+      zepp.credentials.appToken, zepp.credentials.password, secretKey, localApiToken,
     ];
+    expect(localApiToken.length).toBeGreaterThan(20);
     expect(strava.control.issuedTokens().length).toBeGreaterThanOrEqual(6); // access + refresh, several generations
     const everything = [
       ...said,
