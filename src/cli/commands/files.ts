@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { encodeWorkout } from '../../core/index.js';
 import type { App } from '../../compose.js';
+import type { ProgressListener } from '../../sync/deps.js';
 import { DESTINATION } from '../../sync/deps.js';
 import { syncAll } from '../../sync/sync-all.js';
 import { withApp } from '../app.js';
@@ -23,17 +24,22 @@ async function importPaths(app: App, paths: string[], opts: { upload: boolean; j
   try {
     for (const path of paths) {
       const account = await app.accounts.connectPath('files', path);
-      const summary = await syncAll(app.deps, { all: true, accountId: account.id, dryRun: !opts.upload, onProgress: view.listener, wait: (until) => app.clock.wait(until) });
-      // Bad files are reported one by one; the rest of the import went on.
-      const bad = await app.store.listRecords({ destination: DESTINATION, accountId: account.id, states: ['failed'], limit: 10_000 });
-      // Plus files whose damaged rewrite was refused while the stored, readable version was kept.
-      const refused = summary.accounts.flatMap((a) => a.discovery?.unreadable ?? []).map((u) => u.reason);
-      results.push({ path, summary, badFiles: [...new Set([...bad.map((b) => badFileLine(b, path)), ...refused])] });
+      results.push({ path, ...(await importAccount(app, account.id, path, { upload: opts.upload, onProgress: view.listener })) });
     }
   } finally {
     view.stop();
   }
   return results;
+}
+
+/** Imports what is new under one files account (a file or a folder); reports every file that could not be read. */
+async function importAccount(app: App, accountId: string, path: string, opts: { upload: boolean; onProgress?: ProgressListener }) {
+  const summary = await syncAll(app.deps, { all: true, accountId, dryRun: !opts.upload, onProgress: opts.onProgress, wait: (until) => app.clock.wait(until) });
+  // Bad files are reported one by one; the rest of the import went on.
+  const bad = await app.store.listRecords({ destination: DESTINATION, accountId, states: ['failed'], limit: 10_000 });
+  // Plus files whose damaged rewrite was refused while the stored, readable version was kept.
+  const refused = summary.accounts.flatMap((a) => a.discovery?.unreadable ?? []).map((u) => u.reason);
+  return { summary, badFiles: [...new Set([...bad.map((b) => badFileLine(b, path)), ...refused])] };
 }
 
 export function register(program: Command): void {
@@ -59,7 +65,7 @@ export function register(program: Command): void {
 
   program
     .command('watch <dir>')
-    .description('Watch a folder and import each new file once it has finished writing')
+    .description('Watch a folder and import each file (those already there too) once it has finished writing')
     .option('--settle <ms>', 'how long a file must stay unchanged before it is read', '2000')
     .action(async (dir: string, opts: { settle: string }) => {
       const full = resolve(dir);
@@ -68,11 +74,15 @@ export function register(program: Command): void {
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
         process.once('SIGTERM', () => controller.abort());
+        // One files account for the folder, as the daemon's watched folder: files already
+        // there count too (dropped while nobody watched); those imported before are skipped.
+        const account = await app.accounts.connectPath('files', full);
         const { watchDirectory } = await import('../../compose.js');
         await watchDirectory(full, async (file) => {
-          const [r] = await importPaths(app, [file], { upload: true, json: false });
-          process.stdout.write(`${file}: ${r!.summary.uploaded} uploaded, ${r!.summary.duplicates} already on Strava${r!.badFiles.length ? `, ✗ ${r!.badFiles.join('; ')}` : ''}\n`);
-        }, { signal: controller.signal, settleMs: Number(opts.settle), onReady: () => process.stderr.write(`Watching ${full} (Ctrl-C to stop)\n`) }).catch((err: Error) => { if (!controller.signal.aborted) throw err; });
+          const r = await importAccount(app, account.id, full, { upload: true });
+          const bad = r.badFiles.filter((b) => b.startsWith(file));
+          process.stdout.write(`${file}: ${r.summary.uploaded} uploaded, ${r.summary.duplicates} already on Strava${bad.length ? `, ✗ ${bad.join('; ')}` : ''}\n`);
+        }, { signal: controller.signal, settleMs: Number(opts.settle), includeExisting: true, onReady: () => process.stderr.write(`Watching ${full} (Ctrl-C to stop)\n`) }).catch((err: Error) => { if (!controller.signal.aborted) throw err; });
       });
     });
 
