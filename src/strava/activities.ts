@@ -10,6 +10,7 @@ export interface StravaSummaryActivity {
   elapsed_time: number;
   moving_time?: number;
   distance?: number;
+  total_elevation_gain?: number | null;
   sport_type?: string;
   type?: string;
   has_heartrate?: boolean;
@@ -27,6 +28,7 @@ export function toRemoteActivity(a: StravaSummaryActivity): RemoteActivity {
     elapsedSeconds: a.elapsed_time,
     ...(a.moving_time !== undefined ? { movingSeconds: a.moving_time } : {}),
     ...(a.distance !== undefined ? { distanceMeters: a.distance } : {}),
+    ...(typeof a.total_elevation_gain === 'number' ? { elevationGainMeters: a.total_elevation_gain } : {}),
     sportType: a.sport_type ?? a.type ?? 'Workout',
     ...(a.has_heartrate !== undefined ? { hasHeartrate: a.has_heartrate } : {}),
     ...(typeof a.average_heartrate === 'number' ? { avgHeartRate: a.average_heartrate } : {}),

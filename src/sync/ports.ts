@@ -58,6 +58,8 @@ export interface RemoteActivity {
   readonly elapsedSeconds: number;
   readonly movingSeconds?: number;
   readonly distanceMeters?: number;
+  /** Strava's own elevation gain (shown beside the band's in the dashboard). */
+  readonly elevationGainMeters?: number;
   readonly sportType: string;
   readonly hasHeartrate?: boolean;
   /** Strava's average of the heart rate it kept (shown beside the band's in the dashboard). */

@@ -106,6 +106,14 @@ describe.skipIf(!hasChromium)(`daemon + simulators in Chromium (${hasChromium ? 
     const canvases = await page.locator('#charts canvas').count();
     expect(canvases).toBeGreaterThan(0);
     expect(await page.locator('#strava-link').count()).toBe(1);
+    // Strava's own numbers beside the band's, elevation gain included, as the
+    // simulator derived them from the uploaded FIT with Garmin's SDK.
+    const activityId = (await app.store.getRecord(gpsId!, 'strava'))!.activityId;
+    const activity = strava.control.activities().find((a) => String(a.id) === activityId)!;
+    expect(activity.elevationGainMeters).toBeGreaterThan(0);
+    const stravaCell = (metric: string) => page.locator(`#compare tr[data-metric="${metric}"] td`).nth(1).textContent();
+    expect(await stravaCell('elevationGainMeters')).toContain(`${activity.elevationGainMeters} m`);
+    expect(await stravaCell('distanceMeters')).toContain((activity.distanceMeters / 1000).toFixed(2));
     await shot(page, 'e2e-workout-gps');
   });
 

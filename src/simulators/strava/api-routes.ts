@@ -146,6 +146,7 @@ export function registerApi(app: Hono, state: SimState): void {
       elapsedSeconds: Math.round(elapsed),
       movingSeconds: Math.round(elapsed),
       distanceMeters: Number(p.distance ?? 0) || 0,
+      elevationGainMeters: 0,
       hasHeartrate: false,
       sentHeartrate: false,
       averageHeartrate: null,

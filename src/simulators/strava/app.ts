@@ -186,6 +186,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
         elapsedSeconds: input.elapsedSeconds,
         movingSeconds: input.elapsedSeconds,
         distanceMeters: input.distanceMeters ?? 0,
+        elevationGainMeters: 0,
         hasHeartrate: input.hasHeartrate ?? false,
         sentHeartrate: input.hasHeartrate ?? false,
         averageHeartrate: null,

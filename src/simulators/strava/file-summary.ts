@@ -10,6 +10,8 @@ export interface FileSummary {
   readonly elapsedSeconds: number;
   readonly movingSeconds: number;
   readonly distanceMeters: number;
+  /** Sum of climbs; Strava smooths its own, so only close to any tool's figure. */
+  readonly elevationGainMeters: number;
   readonly hasHeartrate: boolean;
   readonly avgHeartrate: number | null;
   readonly maxHeartrate: number | null;
@@ -77,6 +79,7 @@ export function summarizeFit(bytes: Uint8Array): FileSummary {
     elapsedSeconds: Math.round(elapsed),
     movingSeconds: Math.round(pauses || hasGps || hasSpeed ? timer : elapsed),
     distanceMeters: Math.round(distance * 10) / 10,
+    elevationGainMeters: Math.round(num(session?.totalAscent) ?? climb(records.map((r) => num(r.enhancedAltitude) ?? num(r.altitude)))),
     hasHeartrate: hrs.length > 0 || num(session?.avgHeartRate) !== null,
     avgHeartrate: hrs.length ? Math.round((hrs.reduce((a, b) => a + b, 0) / hrs.length) * 10) / 10 : num(session?.avgHeartRate),
     maxHeartrate: hrs.length ? Math.max(...hrs) : num(session?.maxHeartRate),
@@ -87,6 +90,18 @@ export function summarizeFit(bytes: Uint8Array): FileSummary {
     manufacturer: (fileId?.manufacturer as string | number | undefined) ?? null,
     product: (fileId?.garminProduct as string | number | undefined) ?? (fileId?.product as string | number | undefined) ?? null,
   };
+}
+
+/** Total of the rises between successive altitudes, ignoring gaps. */
+function climb(altitudes: readonly (number | null)[]): number {
+  let gain = 0;
+  let last: number | null = null;
+  for (const a of altitudes) {
+    if (a === null) continue;
+    if (last !== null && a > last) gain += a - last;
+    last = a;
+  }
+  return gain;
 }
 
 function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
@@ -115,6 +130,8 @@ export function summarizeXml(text: string, kind: 'tcx' | 'gpx'): FileSummary {
     hasGps = pts.length > 0;
     for (let i = 1; i < pts.length; i++) distance += haversine(pts[i - 1]![0], pts[i - 1]![1], pts[i]![0], pts[i]![1]);
   }
+  const altTag = kind === 'tcx' ? /<AltitudeMeters>([^<]+)<\/AltitudeMeters>/g : /<ele>([^<]+)<\/ele>/g;
+  const altitudes = [...text.matchAll(altTag)].map((x) => Number(x[1])).filter(Number.isFinite);
   const hrTag = kind === 'tcx' ? /<HeartRateBpm>\s*<Value>(\d+)<\/Value>/g : /<(?:\w+:)?(?:hr|heartrate)>(\d+)</g;
   const hrs = [...text.matchAll(hrTag)].map((x) => Number(x[1])).filter((h) => h > 0);
   const tcxSport = /<Activity Sport="(\w+)"/.exec(text)?.[1];
@@ -124,6 +141,7 @@ export function summarizeXml(text: string, kind: 'tcx' | 'gpx'): FileSummary {
     elapsedSeconds: elapsed,
     movingSeconds: elapsed,
     distanceMeters: Math.round(distance * 10) / 10,
+    elevationGainMeters: Math.round(climb(altitudes)),
     hasHeartrate: hrs.length > 0,
     avgHeartrate: hrs.length ? Math.round((hrs.reduce((a, b) => a + b, 0) / hrs.length) * 10) / 10 : null,
     maxHeartrate: hrs.length ? Math.max(...hrs) : null,

@@ -51,6 +51,7 @@ export interface SimActivity {
   elapsedSeconds: number;
   movingSeconds: number;
   distanceMeters: number;
+  elevationGainMeters: number;
   /** What Strava shows: false when HR was sent but health-data consent is off. */
   hasHeartrate: boolean;
   /** Whether the file carried HR at all. */
@@ -231,6 +232,7 @@ export class SimState {
       elapsedSeconds: summary.elapsedSeconds,
       movingSeconds: summary.movingSeconds,
       distanceMeters: summary.distanceMeters,
+      elevationGainMeters: summary.elevationGainMeters,
       hasHeartrate: summary.hasHeartrate && this.hrConsent,
       sentHeartrate: summary.hasHeartrate,
       averageHeartrate: this.hrConsent ? summary.avgHeartrate : null,

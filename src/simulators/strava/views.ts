@@ -39,7 +39,7 @@ export function summaryJson(a: SimActivity) {
     distance: a.distanceMeters,
     moving_time: a.movingSeconds,
     elapsed_time: a.elapsedSeconds,
-    total_elevation_gain: 0,
+    total_elevation_gain: a.elevationGainMeters,
     type: LEGACY_TYPE[a.sportType] ?? a.sportType,
     sport_type: a.sportType,
     workout_type: null,
