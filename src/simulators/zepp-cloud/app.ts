@@ -1,10 +1,12 @@
 // The Zepp / Huami cloud simulator as a Hono app (DESIGN §5). It serves what
-// the client relies on, in the real formats: the two-step e-mail login,
+// the client relies on, in the real formats: the two-step e-mail login (and,
+// for newer accounts, its encrypted `x-hm-ekv` variant on the regional clusters),
 // regional data hosts (as path prefixes `/region/<name>` on loopback; the root
 // is the account's home region), `apptoken` header auth, history paging by the
 // `next` cursor and per-workout detail. `control` injects the failures the
 // real service shows: expired tokens, 429/5xx, malformed payloads, edits.
 import { Hono, type Context } from 'hono';
+import { decryptEkvForm, encryptEkv } from './ekv.js';
 import { encodeDetail, encodeSummary } from './encode.js';
 import { generateWorkout, planHistory, type PlannedWorkout, type SimWorkout } from './generate.js';
 import { seededRandom } from './random.js';
@@ -22,6 +24,13 @@ export interface ZeppSimulatorOptions {
   readonly region?: string;
   /** Only these shapes (default: the realistic mix of all). */
   readonly shapes?: readonly ShapeKind[];
+  /**
+   * A newer Zepp account: the legacy step 1 (`/registrations/{email}/tokens`)
+   * redirects without an access code, whatever the password; only the
+   * encrypted login (`/v2/registrations/tokens`, `x-hm-ekv: 1`) works. The
+   * encrypted login works for every account (default false: legacy works too).
+   */
+  readonly newerAccount?: boolean;
 }
 
 export const SIM_REGIONS = ['us2', 'us3', 'de2', 'cn2', 'sg', 'in2', 'ru'] as const;
@@ -45,6 +54,8 @@ export interface ZeppSimulatorControl {
   addWorkout(kind?: ShapeKind, at?: Date, seed?: number): GeneratedWorkout;
   /** Requests seen, oldest first (method + path + query, never headers). */
   requests(): readonly string[];
+  /** Raw bodies of the encrypted-login step 1 requests, as they arrived, oldest first (tests check the password never travels in clear). */
+  ekvBodies(): readonly Uint8Array[];
 }
 
 export interface ZeppSimulator {
@@ -76,6 +87,7 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
   const corrupt = new Set<number>();
   const failures: Failure[] = [];
   const log: string[] = [];
+  const ekvBodies: Uint8Array[] = [];
   const cache = new Map<number, SimWorkout>();
 
   const workoutOf = (plan: PlannedWorkout): SimWorkout => {
@@ -113,6 +125,8 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
     const form = await c.req.parseBody();
     const redirect = typeof form['redirect_uri'] === 'string' ? form['redirect_uri'] : 'https://s3-us-west-2.amazonaws.com/hm-registration/successsignin.html';
     const email = decodeURIComponent(c.req.param('email'));
+    // A newer account: the redirect carries no access code (notes §1.1 B: "the legacy step 1 often returns no access").
+    if (options.newerAccount) return c.redirect(`${redirect}?state=REDIRECTION`, 303);
     if (email.toLowerCase() !== credentials.email || form['password'] !== credentials.password || form['token'] !== 'access') {
       return c.redirect(`${redirect}?error=401&state=REDIRECTION`, 303);
     }
@@ -122,7 +136,8 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
   });
 
   // ---- login, step 2 (account host): access code → app token + user id
-  app.post('/v2/client/login', async (c) => {
+  app.post('/v2/client/login', (c) => clientLogin(c));
+  async function clientLogin(c: Context): Promise<Response> {
     const form = await c.req.parseBody();
     const code = typeof form['code'] === 'string' ? form['code'] : '';
     if (form['grant_type'] !== 'access_token' || !accessCodes.has(code)) {
@@ -137,6 +152,43 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
       thirdparty_info: { nickname: '', icon: '', third_id: '', email: credentials.email },
       result: 'ok',
     });
+  }
+
+  // ---- encrypted login (newer accounts): api-user-<cluster>.zepp.com/v2/registrations/tokens
+  // and api-mifit-<cluster>.zepp.com/v2/client/login. The root serves the home
+  // region's cluster; /region/de2 and /region/us2 are the EU and US clusters.
+  // Shapes as in src/sources/zepp-cloud/login.ts (ekvLogin): the body is the
+  // whole form encrypted (AES-128-CBC, the app's key/IV); success is a 303 whose
+  // Location carries access (+ refresh, country_code, region), a wrong password
+  // a 303 with error=401. Not in the sources, chosen here: a body that does not
+  // decrypt, or a missing `x-hm-ekv`, gets a 400 with an encrypted JSON body
+  // (fengfeng225/wxshuabushu decrypts such non-303 bodies); the wrong cluster
+  // answers like an unknown account (error=401); step 2 on the wrong cluster
+  // answers error_code 0113 (another region).
+  const homeCluster = home.startsWith('de') ? 'de2' : 'us2';
+  const ekvCluster = (region: string | undefined): string => region ?? homeCluster;
+  const ekvTokens = async (c: Context): Promise<Response> => {
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    ekvBodies.push(raw);
+    if (ekvBodies.length > 1000) ekvBodies.splice(0, ekvBodies.length - 500);
+    const form = c.req.header('x-hm-ekv') === '1' ? decryptEkvForm(raw) : null;
+    if (!form) return c.body(encryptEkv(JSON.stringify({ code: 0, message: 'invalid request' })), 400, { 'content-type': 'application/octet-stream' });
+    const redirect = form.get('redirect_uri') ?? 'https://s3-us-west-2.amazonaws.com/hm-registration/successsignin.html';
+    const cluster = ekvCluster(c.req.param('region'));
+    const ok = (form.get('emailOrPhone') ?? '').toLowerCase() === credentials.email && form.get('password') === credentials.password
+      && form.getAll('token').includes('access') && cluster === homeCluster;
+    if (!ok) return c.redirect(`${redirect}?error=401&state=REDIRECTION`, 303);
+    const code = `access-${hex(24)}`;
+    accessCodes.add(code);
+    return c.redirect(`${redirect}?access=${code}&refresh=refresh-${hex(24)}&country_code=${home.startsWith('de') ? 'DE' : 'US'}&region=${regionName(home)}&expiration=${Math.floor(now().getTime() / 1000) + 600}`, 303);
+  };
+  app.post('/v2/registrations/tokens', ekvTokens);
+  app.post('/region/:region/v2/registrations/tokens', ekvTokens);
+  app.post('/region/:region/v2/client/login', async (c) => {
+    // With the header the real host answers binary, not JSON (an unattributed client test says so).
+    if (c.req.header('x-hm-ekv')) return c.body(encryptEkv(JSON.stringify({ code: 0, message: 'invalid request' })), 400, { 'content-type': 'application/octet-stream' });
+    if (ekvCluster(c.req.param('region')) !== homeCluster) return c.json({ error_code: '0113', message: 'region mismatch' }, 400);
+    return clientLogin(c);
   });
 
   // ---- data hosts: the root is the home region; /region/<r> is that region's host
@@ -205,6 +257,7 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
       return toTruth(workoutOf(plan));
     },
     requests: () => [...log],
+    ekvBodies: () => [...ekvBodies],
   };
 
   return {

@@ -5,9 +5,44 @@
 export const ZEPP_LOGIN_USER_HOST = 'https://api-user.huami.com';
 export const ZEPP_LOGIN_ACCOUNT_HOST = 'https://account.huami.com';
 
-/** Regional data hosts, grouped by the region hint the login returns. */
+/**
+ * The encrypted login newer Zepp accounts need (header `x-hm-ekv: 1`), one
+ * cluster per region: tokens at `userHost`/v2/registrations/tokens, the
+ * access-code exchange at `accountHost`/v2/client/login. `region` and
+ * `countryCode` are what the form sends when the account's own are unknown.
+ * Hosts: notes/zepp-sources.md §1.1 B (the `*.eu2.zepp.com` names are NXDOMAIN,
+ * `*.de2` are current); the same four URLs in the Zepp 9.12.5 clients found by
+ * code search (unattributed excerpts: a Go `ZeppLoginWithURLs`, a Python
+ * `PasswordAuthProvider` with `_MODERN_CLUSTERS` eu/us).
+ */
+export const ZEPP_EKV_CLUSTERS = {
+  eu: { userHost: 'https://api-user-de2.zepp.com', accountHost: 'https://api-mifit-de2.zepp.com', region: 'eu-central-1', countryCode: 'DE' },
+  us: { userHost: 'https://api-user-us2.zepp.com', accountHost: 'https://api-mifit-us2.zepp.com', region: 'us-west-2', countryCode: 'US' },
+} as const;
+export type ZeppEkvCluster = keyof typeof ZEPP_EKV_CLUSTERS;
+
+// Countries whose accounts live on the EU cluster (EU/EEA, CH, GB), as the
+// Python PasswordAuthProvider above picks its cluster; any other country: unknown.
+const EU_COUNTRIES = new Set(['AT', 'BE', 'BG', 'CH', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GB', 'UK', 'GR', 'HR', 'HU', 'IE', 'IS', 'IT', 'LI', 'LT', 'LU', 'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK']);
+
+/** The encrypted-login cluster a hint names ('eu'/'us', an AWS region, a country code), or null when it says nothing. */
+export function ekvClusterFor(hint: { region?: string | null; countryCode?: string | null }): ZeppEkvCluster | null {
+  const region = (hint.region ?? '').trim().toLowerCase();
+  const country = (hint.countryCode ?? '').trim().toUpperCase();
+  if (region === 'eu' || region.startsWith('eu-')) return 'eu';
+  if (region === 'us' || region.startsWith('us-')) return 'us';
+  if (EU_COUNTRIES.has(country)) return 'eu';
+  if (country === 'US') return 'us';
+  return null;
+}
+
+/**
+ * Regional data hosts, grouped by the region hint the login returns.
+ * api-mifit-us2.zepp.com: the US cluster's encrypted-login host, also used for
+ * data reads by a Zepp MCP client found by code search (unattributed excerpt).
+ */
 export const ZEPP_DATA_HOSTS: Readonly<Record<'us' | 'eu' | 'cn' | 'sg' | 'in' | 'ru', readonly string[]>> = {
-  us: ['https://api-mifit-us2.huami.com', 'https://api-mifit-us3.zepp.com', 'https://api-mifit.huami.com', 'https://api-mifit.zepp.com'],
+  us: ['https://api-mifit-us2.huami.com', 'https://api-mifit-us2.zepp.com', 'https://api-mifit-us3.zepp.com', 'https://api-mifit.huami.com', 'https://api-mifit.zepp.com'],
   eu: ['https://api-mifit-de2.huami.com', 'https://api-mifit-de2.zepp.com', 'https://api-mifit-de.huami.com', 'https://api-mifit-de.zepp.com'],
   cn: ['https://api-mifit-cn2.huami.com', 'https://api-mifit-cn.huami.com', 'https://api-mifit-cn2.zepp.com', 'https://api-mifit-cn3.zepp.com', 'https://api-mifit-cn.zepp.com'],
   sg: ['https://api-mifit-sg.huami.com'],
