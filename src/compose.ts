@@ -75,7 +75,7 @@ export interface AccountActions {
   connectStravaWithRefreshToken(input: { refreshToken: string; clientId?: string; clientSecret?: string }): Promise<Account>;
   stravaAuthorizeUrl(input: { redirectUri: string; state: string; clientId?: string }): string;
   connectStravaWithCode(input: { code: string; scope?: string; clientId?: string; clientSecret?: string }): Promise<Account>;
-  connectZepp(input: { appToken: string; userId: string; baseUrl?: string } | { email: string; password: string; baseUrl?: string }): Promise<Account>;
+  connectZepp(input: { appToken: string; userId: string; baseUrl?: string } | { email: string; password: string; baseUrl?: string; region?: string }): Promise<Account>;
   /** `secrets.password` is the export zip's password (zepp-export); the zip is opened with it before anything is saved. */
   connectPath(kind: 'zepp-export' | 'gadgetbridge' | 'files', path: string, extra?: Record<string, unknown>, secrets?: { password?: string }): Promise<Account>;
   disconnect(accountId: string): Promise<void>;
@@ -186,7 +186,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
       const baseUrl = input.baseUrl ?? config.zeppUrl;
       const hosts = baseUrl ? { userHost: baseUrl, accountHost: baseUrl, dataHosts: [baseUrl], allowOrigins: [new URL(baseUrl).origin] } : {};
       const credentials = 'appToken' in input ? { appToken: input.appToken, userId: input.userId } : { email: input.email, password: input.password };
-      const login = await loginZepp(credentials, hosts);
+      const login = await loginZepp(credentials, { ...hosts, ...('region' in input && input.region ? { region: input.region } : {}) });
       const existing = (await store.listAccounts()).find((a) => a.kind === 'zepp-cloud' && a.settings.userId === login.userId);
       const account = await store.saveAccount({
         id: existing?.id, kind: 'zepp-cloud', label: `Zepp ${login.userId}`,

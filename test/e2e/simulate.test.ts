@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers/cli.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { repoRoot, runCli } from '../helpers/cli.js';
 
 async function startSimulator(args: string[]) {
   const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'simulate', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,6 +33,24 @@ describe('bandsync simulate', () => {
       const denied = await fetch(`${info.url}/v1/sport/run/history.json?userid=${info.userId}`, { headers: { apptoken: 'wrong' } });
       expect(denied.status).toBe(401);
     } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  }, 120_000);
+
+  it('zepp --newer-account: connect zepp logs in by e-mail through the encrypted flow', async () => {
+    const { child, info } = await startSimulator(['zepp', '--port', '0', '--workouts', '2', '--newer-account']);
+    const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-newer-'));
+    try {
+      const env = { BANDSYNC_DATA_DIR: dataDir, BANDSYNC_CONFIG: '', DATABASE_URL: '', BANDSYNC_ZEPP_PASSWORD: info.password! };
+      const wrong = await runCli(['connect', 'zepp', '--email', info.email!, '--url', info.url!], { ...env, BANDSYNC_ZEPP_PASSWORD: 'not-the-password' });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).not.toContain('not-the-password');
+      const r = await runCli(['connect', 'zepp', '--email', info.email!, '--url', info.url!], env);
+      expect(r.code, r.stderr).toBe(0);
+      // The simulator's legacy login gives this account no access code: only the encrypted flow connects it.
+      expect(r.stdout).toContain(`Connected: Zepp ${info.userId}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
       expect(await stop(child)).toBe(0);
     }
   }, 120_000);

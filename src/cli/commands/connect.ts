@@ -39,13 +39,14 @@ export function register(program: Command): void {
     .option('--email <email>', 'log in with e-mail …')
     .option('--password <password>', '… and password (prefer BANDSYNC_ZEPP_PASSWORD to keep it out of shell history)')
     .option('--url <url>', 'Zepp API base URL (else BANDSYNC_ZEPP_URL or the region discovered at login)')
-    .action(async (opts: { appToken?: string; userId?: string; email?: string; password?: string; url?: string }) => {
+    .option('--region <region>', 'your account\'s region (eu, us, or a country code such as DE): a newer account\'s login then asks only that region')
+    .action(async (opts: { appToken?: string; userId?: string; email?: string; password?: string; url?: string; region?: string }) => {
       const password = opts.password ?? process.env.BANDSYNC_ZEPP_PASSWORD;
       if (!(opts.appToken && opts.userId) && !(opts.email && password)) {
         throw new Error('connect zepp needs --app-token and --user-id, or --email and --password');
       }
       const account = await withApp({}, (app) =>
-        opts.appToken ? app.accounts.connectZepp({ appToken: opts.appToken, userId: opts.userId!, baseUrl: opts.url }) : app.accounts.connectZepp({ email: opts.email!, password: password!, baseUrl: opts.url }));
+        opts.appToken ? app.accounts.connectZepp({ appToken: opts.appToken, userId: opts.userId!, baseUrl: opts.url }) : app.accounts.connectZepp({ email: opts.email!, password: password!, baseUrl: opts.url, region: opts.region }));
       process.stdout.write(`Connected: ${account.label} (${account.id}). Backfill its history with: bandsync sync --all --dry-run, then bandsync sync --all\n`);
     });
 
