@@ -107,6 +107,8 @@ describe('TCX corpus (values read with lxml)', () => {
       expect(summary.records).toBe(x.trackpoints);
       expect(summary.laps).toBe(x.lap_count);
       expect(Math.abs(summary.timerSeconds - x.sum_TotalTimeSeconds)).toBeLessThanOrEqual(1);
+      // Lap starts are whole seconds, lap times hundredths: elapsed must still cover the timer time.
+      expect(summary.elapsedSeconds).toBeGreaterThanOrEqual(summary.timerSeconds);
       within(summary.distanceMeters, x.last_trackpoint_DistanceMeters, 0.005);
       expect(summary.calories).toBe(x.sum_Calories);
       expect(Date.parse(summary.startTime)).toBe(Date.parse(x.laps[0].StartTime));

@@ -77,7 +77,10 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
   }
   const lastSample = samples.t.length ? Math.max(...samples.t) : 0;
   const lastLap = decodedLaps[decodedLaps.length - 1];
-  const elapsed = Math.max(lastSample, lastLap ? lastLap.startOffset + lastLap.timerSeconds : 0);
+  // Lap start times have 1 s resolution while TotalTimeSeconds has 0.01 s, so the laps' timer
+  // total can pass the span by a fraction of a second; elapsed is never shorter than timer time.
+  const lapTimers = decodedLaps.reduce((a, l) => a + l.timerSeconds, 0);
+  const elapsed = Math.max(lastSample, lastLap ? lastLap.startOffset + lastLap.timerSeconds : 0, lapTimers);
   if (lastLap && lastLap.startOffset + lastLap.elapsedSeconds < elapsed) decodedLaps[decodedLaps.length - 1] = { ...lastLap, elapsedSeconds: elapsed - lastLap.startOffset };
   if (samples.t.length === 0 && decodedLaps.length === 0) return { ok: false, error: 'TCX file has no usable workout: no timed trackpoints and no laps', issues };
   const sum = (f: (l: Lap) => number | undefined) => { const v = decodedLaps.map(f).filter((x): x is number => x != null); return v.length ? v.reduce((a, c) => a + c, 0) : undefined; };
