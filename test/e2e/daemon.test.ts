@@ -8,17 +8,8 @@ import { join } from 'node:path';
 import { Decoder, Stream } from '@garmin/fitsdk';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import { startWorld, type World } from '../helpers/world.js';
+import { until } from '../helpers/until.js';
 import { runCli } from '../helpers/cli.js';
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('bandsync daemon', () => {
   let world: World;

@@ -7,17 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import { DAEMON_FILE_NAME, readDaemonFile } from '../../src/local-api/discovery.js';
 import { startWorld, type World } from '../helpers/world.js';
+import { until } from '../helpers/until.js';
 import { jsonOf, runCli } from '../helpers/cli.js';
-
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('the CLI through a running daemon', () => {
   let world: World;
