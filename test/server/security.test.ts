@@ -113,6 +113,25 @@ describe('password and remote binding', () => {
   });
 });
 
+describe('password guessing', () => {
+  it('after 5 wrong passwords the address gets 429 with Retry-After, even with the right one', async () => {
+    const password = await hashPassword('correct horse battery');
+    const h = await startHarness({ security: { remote: true, password } }, '0.0.0.0');
+    try {
+      const c = new Client(h.url.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'));
+      const token = await c.csrf('/login');
+      for (let i = 0; i < 5; i++) expect((await c.post('/login', { _csrf: token, password: `guess ${i}` })).status).toBe(401);
+      const blocked = await c.post('/login', { _csrf: token, password: 'correct horse battery' });
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
+      expect(await blocked.text()).toContain('Too many failed logins');
+      expect((await c.get('/')).status).toBe(303); // still logged out
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+});
+
 describe('no secret is ever rendered', () => {
   let h: Harness;
   let ids: string[];
