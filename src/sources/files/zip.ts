@@ -2,20 +2,25 @@
 // the central directory (names, sizes, offsets) is read once from the end of
 // the file, and one entry at a time is streamed from its offset through
 // fflate's inflater. Used by the files source and the Zepp export source.
+// Password-protected entries are opened in place: ZipCrypto (zipcrypto.ts) and
+// WinZip AES AE-1 / AE-2 (zip-aes.ts; authenticated before any byte is given out).
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { Inflate } from 'fflate';
 import { BandsyncError } from '../../sync/failures.js';
 import { checkEncryptionHeader, ZipCryptoDecipher } from './zipcrypto.js';
+import { AES_MAC_LENGTH, AES_METHOD, AES_VERIFIER_LENGTH, aesOverhead, aesSaltLength, deriveAesKeys, parseAesExtra, verifierMatches, type AesCtrDecipher, type AesInfo } from './zip-aes.js';
 
 export interface ZipEntry {
   readonly name: string;
-  readonly method: number; // 0 stored, 8 deflate
+  readonly method: number; // 0 stored, 8 deflate, 99 WinZip AES (the real method is in `aes`)
   readonly compressedSize: number;
   readonly size: number;
   readonly crc32: number;
   readonly localHeaderOffset: number;
   readonly encrypted: boolean;
+  /** Method-99 entries: the AES extra field (0x9901), or why it cannot be used. */
+  readonly aes?: AesInfo | string;
 }
 
 const EOCD_SIG = 0x06054b50;
@@ -59,14 +64,17 @@ export async function readZipDirectory(zipPath: string): Promise<ZipEntry[]> {
       const nameBytes = cd.subarray(p + 46, p + 46 + nameLength);
       // Bit 11 says UTF-8; older zips use CP437, which agrees with UTF-8 for ASCII names.
       const name = nameBytes.toString((flags & 0x800) !== 0 ? 'utf8' : 'latin1');
+      const method = cd.readUInt16LE(p + 10);
+      const extra = cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
       entries.push({
         name,
-        method: cd.readUInt16LE(p + 10),
+        method,
         crc32: cd.readUInt32LE(p + 16),
         compressedSize: cd.readUInt32LE(p + 20),
         size: cd.readUInt32LE(p + 24),
         localHeaderOffset: cd.readUInt32LE(p + 42),
         encrypted: (flags & 1) !== 0,
+        ...(method === AES_METHOD ? { aes: parseAesExtra(extra) ?? 'it has no AES extra field (0x9901)' } : {}),
       });
       p += 46 + nameLength + extraLength + commentLength;
     }
@@ -81,24 +89,43 @@ export function isFileEntry(entry: ZipEntry): boolean {
   return !entry.name.endsWith('/') && !entry.name.startsWith('__MACOSX/') && !/(^|\/)\._/.test(entry.name);
 }
 
-/** Streams one entry's uncompressed bytes, chunk by chunk; `password` opens ZipCrypto entries. */
+/**
+ * Streams one entry's uncompressed bytes, chunk by chunk; `password` opens
+ * ZipCrypto and WinZip AES entries. An AES entry is read twice: once to check
+ * its authentication code (nothing is kept), then to decrypt and inflate it,
+ * so damaged or forged data is refused before any of it is given out.
+ */
 export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?: AbortSignal, password?: string): AsyncGenerator<Uint8Array> {
-  if (entry.method === 99) throw invalid(zipPath, `${entry.name} is AES-encrypted, which is not supported; unzip it with its password first, then import the folder`);
-  if (entry.method !== 0 && entry.method !== 8) throw invalid(zipPath, `${entry.name} uses compression method ${entry.method}; only stored and deflate are supported`);
+  let aes: AesInfo | null = null;
+  if (entry.method === AES_METHOD) {
+    if (typeof entry.aes !== 'object') throw invalid(zipPath, `${entry.name} is AES-encrypted, but ${entry.aes ?? 'it has no AES extra field (0x9901)'} (damaged archive?)`);
+    if (!entry.encrypted) throw invalid(zipPath, `${entry.name} is marked AES-encrypted but not encrypted (damaged archive)`);
+    aes = entry.aes;
+  }
+  const method = aes ? aes.method : entry.method;
+  if (method !== 0 && method !== 8) throw invalid(zipPath, `${entry.name} uses compression method ${method}${aes ? ' (under AES)' : ''}; only stored and deflate are supported`);
   if (entry.encrypted && !password) throw invalid(zipPath, `${entry.name} is password-protected; give the zip's password`);
   const local = await readLocalHeader(zipPath, entry);
-  if (entry.compressedSize === 0) return;
-  const raw = createReadStream(zipPath, { start: local.dataStart, end: local.dataStart + entry.compressedSize - 1, highWaterMark: 64 * 1024, signal });
+  let dataStart = local.dataStart;
+  let dataLength = entry.compressedSize;
+  let aesDecipher: AesCtrDecipher | null = null;
+  if (aes) {
+    aesDecipher = await openAesEntry(zipPath, entry, aes, local.dataStart, password!, signal);
+    dataStart += aesSaltLength(aes.strength) + AES_VERIFIER_LENGTH;
+    dataLength -= aesOverhead(aes.strength);
+  }
+  if (dataLength === 0) return;
+  const raw = createReadStream(zipPath, { start: dataStart, end: dataStart + dataLength - 1, highWaterMark: 64 * 1024, signal });
   let decipher: ZipCryptoDecipher | null = null;
   let header: Uint8Array | null = null; // the 12-byte encryption header, collected across chunks
-  if (entry.encrypted) {
+  if (entry.encrypted && !aes) {
     decipher = new ZipCryptoDecipher(new TextEncoder().encode(password));
     header = new Uint8Array(0);
   }
 
   const out: Uint8Array[] = [];
-  let ended = entry.method === 0;
-  const inflater = entry.method === 8 ? new Inflate((data, final) => { out.push(data); if (final) ended = true; }) : null;
+  let ended = method === 0;
+  const inflater = method === 8 ? new Inflate((data, final) => { out.push(data); if (final) ended = true; }) : null;
   let received = 0;
   let crc = 0xffffffff;
   let produced = 0;
@@ -127,19 +154,72 @@ export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?:
         header = null;
       }
       if (decipher) chunk = decipher.decrypt(chunk);
-      const last = received >= entry.compressedSize;
+      else if (aesDecipher) chunk = aesDecipher.decrypt(chunk);
+      const last = received >= dataLength;
       if (inflater) inflater.push(chunk, last);
       else out.push(chunk);
       yield* emit();
     }
   } catch (err) {
     if (err instanceof BandsyncError || (err as Error).name === 'AbortError') throw err;
-    throw invalid(zipPath, `${entry.name}: ${entry.encrypted ? 'wrong password or ' : ''}damaged data (${(err as Error).message})`);
+    // An AES entry's password and bytes were proven by its authentication code: what is left is damage from before encryption.
+    throw invalid(zipPath, `${entry.name}: ${decipher ? 'wrong password or ' : ''}damaged data (${(err as Error).message})`);
   }
   yield* emit();
-  if (!ended || received < entry.compressedSize) throw invalid(zipPath, `${entry.name} is truncated`);
-  if (produced === entry.size && ((crc ^ 0xffffffff) >>> 0) !== entry.crc32) {
-    throw invalid(zipPath, `${entry.name}: ${entry.encrypted ? 'wrong password (CRC mismatch)' : 'CRC mismatch (damaged archive)'}`);
+  if (!ended || received < dataLength) throw invalid(zipPath, `${entry.name} is truncated`);
+  // AE-2 stores no CRC (0): its authentication code is the check instead.
+  const crcKept = aes === null || aes.vendorVersion === 1;
+  if (crcKept && produced === entry.size && ((crc ^ 0xffffffff) >>> 0) !== entry.crc32) {
+    throw invalid(zipPath, `${entry.name}: ${decipher ? 'wrong password (CRC mismatch)' : 'CRC mismatch (damaged archive)'}`);
+  }
+}
+
+/**
+ * First pass over an AES entry: derives the keys from the password and the
+ * salt, refuses a wrong password by the verifier, then runs the ciphertext
+ * through the HMAC (streamed, nothing kept) and compares it with the stored
+ * authentication code. Returns the decipher for the second pass.
+ */
+async function openAesEntry(zipPath: string, entry: ZipEntry, aes: AesInfo, dataStart: number, password: string, signal?: AbortSignal): Promise<AesCtrDecipher> {
+  signal?.throwIfAborted();
+  const saltLength = aesSaltLength(aes.strength);
+  const headerLength = saltLength + AES_VERIFIER_LENGTH;
+  const cipherLength = entry.compressedSize - aesOverhead(aes.strength);
+  if (cipherLength < 0) throw invalid(zipPath, `${entry.name} is too short for AES data (truncated or damaged archive)`);
+  const header = await readAt(zipPath, entry, dataStart, headerLength);
+  const keys = await deriveAesKeys(new TextEncoder().encode(password), header.subarray(0, saltLength), aes.strength);
+  if (!verifierMatches(keys, header.subarray(saltLength))) throw invalid(zipPath, `${entry.name}: wrong password`);
+  if (cipherLength > 0) {
+    let read = 0;
+    try {
+      const body = createReadStream(zipPath, { start: dataStart + headerLength, end: dataStart + headerLength + cipherLength - 1, highWaterMark: 64 * 1024, signal });
+      for await (const piece of body) {
+        keys.authenticator.update(piece as Buffer);
+        read += (piece as Buffer).length;
+      }
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw invalid(zipPath, `${entry.name}: cannot be read (${(err as Error).message})`);
+    }
+    if (read < cipherLength) throw invalid(zipPath, `${entry.name} is truncated`);
+  }
+  const code = await readAt(zipPath, entry, dataStart + headerLength + cipherLength, AES_MAC_LENGTH);
+  if (!keys.authenticator.matches(code)) {
+    throw invalid(zipPath, `${entry.name}: damaged or wrong password (its AES authentication code does not match its data)`);
+  }
+  return keys.decipher;
+}
+
+/** `length` bytes at `position`, or the entry is truncated. */
+async function readAt(zipPath: string, entry: ZipEntry, position: number, length: number): Promise<Uint8Array> {
+  const fh = await open(zipPath, 'r');
+  try {
+    const bytes = new Uint8Array(length);
+    const { bytesRead } = await fh.read(bytes, 0, length, position);
+    if (bytesRead < length) throw invalid(zipPath, `${entry.name} is truncated`);
+    return bytes;
+  } finally {
+    await fh.close();
   }
 }
 

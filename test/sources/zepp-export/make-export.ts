@@ -4,6 +4,7 @@
 // values, SPORT header `type,startTime,sportTime(s),maxPace(/meter),
 // minPace(/meter),distance(m),avgPace(/meter),calories(kcal)`.
 import { zipSync, strToU8 } from 'fflate';
+import { aesZip, type AesZipOptions } from '../files/aes-zip.js';
 
 export interface GenWorkout {
   readonly type: number;
@@ -59,6 +60,18 @@ export function sportCsv(workouts: readonly GenWorkout[], q: ExportQuirks = {}):
 
 /** A whole export zip with SPORT plus the other kinds a real one holds. */
 export function exportZip(sportFiles: readonly string[], q: ExportQuirks = {}): Uint8Array {
+  return zipSync(exportFiles(sportFiles), { level: q.store ? 0 : 6 });
+}
+
+/**
+ * The same export with every file WinZip-AES-encrypted by @zip.js/zip.js
+ * (AE-2, or AE-1 on request); `extra` adds files (e.g. FIT / GPX).
+ */
+export function exportZipAes(sportFiles: readonly string[], aes: AesZipOptions, extra: Record<string, Uint8Array> = {}): Promise<Uint8Array> {
+  return aesZip({ ...exportFiles(sportFiles), ...extra }, aes);
+}
+
+function exportFiles(sportFiles: readonly string[]): Record<string, Uint8Array> {
   const stamp = 1749047210565;
   const files: Record<string, Uint8Array> = {
     [`ACTIVITY/ACTIVITY_${stamp}.csv`]: strToU8('\uFEFFdate,steps,distance,runDistance,calories\n2025-01-10,8211,6050,3020,301\n'),
@@ -67,5 +80,5 @@ export function exportZip(sportFiles: readonly string[], q: ExportQuirks = {}): 
     'SPORT/': new Uint8Array(0),
   };
   sportFiles.forEach((csv, i) => { files[`SPORT/SPORT_${stamp + i}.csv`] = strToU8(csv); });
-  return zipSync(files, { level: q.store ? 0 : 6 });
+  return files;
 }
