@@ -95,6 +95,30 @@ describe('encodeFit', () => {
   });
 });
 
+describe('stroke rate', () => {
+  it('rowing: the stroke-rate stream goes into the records\' cadence, as rowing devices write it', () => {
+    const base = makeWorkout({ sport: 'indoor_rowing', gps: false, seconds: 120 });
+    const strokeRate = base.samples.t.map((t) => (t < 10 ? null : 20 + (t % 9) + 0.4));
+    const bytes = encodeFit({ ...base, samples: { ...base.samples, cadence: undefined, strokeRate } });
+    const { errors, messages } = sdkRead(bytes);
+    expect(errors).toEqual([]);
+    const records = messages.recordMesgs!;
+    expect(records).toHaveLength(base.samples.t.length);
+    records.forEach((r, i) => expect(r.cadence).toBe(strokeRate[i] == null ? undefined : Math.round(strokeRate[i]!)));
+  });
+
+  it('pool swim: each active length carries its stroke rate (strokes per minute of timer time)', () => {
+    const { messages } = sdkRead(encodeFit(pool));
+    const lengths = messages.lengthMesgs!;
+    expect(lengths).toHaveLength(pool.lengths.length);
+    lengths.forEach((m, i) => {
+      const l = pool.lengths[i]!;
+      expect(m.avgSwimmingCadence).toBe(l.strokes == null ? undefined : Math.round((l.strokes / l.elapsedSeconds) * 60));
+    });
+    expect(lengths.some((m) => typeof m.avgSwimmingCadence === 'number' && m.avgSwimmingCadence > 20)).toBe(true);
+  });
+});
+
 describe('decodeFit', () => {
   function roundTrip(w: Workout) {
     const r = decodeFit(encodeFit(w));

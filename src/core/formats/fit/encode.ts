@@ -112,6 +112,7 @@ function timedExtras(w: Workout, start: number, pauses: ReturnType<typeof normal
       messageIndex: i, timestamp: start + Math.round(endAt), event: 'length', eventType: 'stop',
       startTime: start + Math.round(l.startOffset), totalElapsedTime: l.elapsedSeconds, totalTimerTime: timer,
       totalStrokes: roundOrUndef(l.strokes), swimStroke: l.stroke && l.stroke !== 'unknown' ? STROKE[l.stroke] : undefined,
+      avgSwimmingCadence: l.strokes != null && timer > 0 ? Math.round((l.strokes / timer) * 60) : undefined,
       avgSpeed: w.poolLengthMeters && l.kind === 'active' && l.elapsedSeconds > 0 ? w.poolLengthMeters / l.elapsedSeconds : undefined,
       lengthType: l.kind,
     } });
@@ -158,7 +159,8 @@ function writeRecordsMerged(enc: Encoder, w: Workout, start: number, pauses: Ret
     if (alt != null) rec.altitude = alt;
     const hr = s.heartRate?.[i];
     if (hr != null) rec.heartRate = Math.round(hr);
-    const cad = s.cadence?.[i];
+    // FIT has one cadence field; rowing and swimming devices write stroke rate (strokes/min) there.
+    const cad = s.cadence?.[i] ?? s.strokeRate?.[i];
     if (cad != null) rec.cadence = Math.round(cad);
     const speed = s.speed?.[i];
     if (speed != null) rec.speed = speed;
