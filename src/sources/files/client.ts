@@ -6,7 +6,7 @@ import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { BandsyncError } from '../../sync/failures.js';
-import { isFileEntry, readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
+import { entryRevision, isFileEntry, readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -91,7 +91,7 @@ async function* itemsOfFile(file: string, size: number, mtimeMs: number): AsyncG
   }
   const picked = entries.filter((e) => isFileEntry(e) && isWorkoutFileName(e.name) && !isJunk(path.posix.basename(e.name)));
   picked.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of picked) yield { path: file, entry: e.name, revision: `${e.crc32.toString(16)}:${e.size}`, mtimeMs };
+  for (const e of picked) yield { path: file, entry: e.name, revision: entryRevision(e), mtimeMs };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface ZipEntry {
   readonly size: number;
   readonly crc32: number;
   readonly localHeaderOffset: number;
+  /** DOS modification date and time (date << 16 | time), as stored. */
+  readonly modified: number;
   readonly encrypted: boolean;
   /** Method-99 entries: the AES extra field (0x9901), or why it cannot be used. */
   readonly aes?: AesInfo | string;
@@ -31,6 +33,15 @@ const EOCD_SEARCH = 22 + 0xffff;
 
 function invalid(zipPath: string, reason: string): BandsyncError {
   return new BandsyncError('source_file_invalid', `${zipPath}: ${reason}`);
+}
+
+/**
+ * What tells a changed entry from an unchanged one without reading it: CRC and
+ * size; AE-2 AES entries store CRC 0, so their size and modification time.
+ */
+export function entryRevision(e: ZipEntry): string {
+  if (typeof e.aes === 'object' && e.crc32 === 0) return `aes:${e.size}:${e.modified.toString(16)}`;
+  return `${e.crc32.toString(16)}:${e.size}`;
 }
 
 /** Reads the central directory: every entry's metadata, no entry data. */
@@ -73,6 +84,7 @@ export async function readZipDirectory(zipPath: string): Promise<ZipEntry[]> {
         compressedSize: cd.readUInt32LE(p + 20),
         size: cd.readUInt32LE(p + 24),
         localHeaderOffset: cd.readUInt32LE(p + 42),
+        modified: ((cd.readUInt16LE(p + 14) << 16) | cd.readUInt16LE(p + 12)) >>> 0,
         encrypted: (flags & 1) !== 0,
         ...(method === AES_METHOD ? { aes: parseAesExtra(extra) ?? 'it has no AES extra field (0x9901)' } : {}),
       });

@@ -1,7 +1,7 @@
 // Traditional PKWARE zip encryption ("ZipCrypto"), decrypt side only: the
 // Zepp / Mi Fit export arrives as a password-protected zip, and reading it in
 // place (never unpacked to disk) needs this. Weak crypto, but it is the
-// format; AES-encrypted entries (method 99) are refused with a reason.
+// format; WinZip AES entries (method 99) are read by zip-aes.ts.
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);

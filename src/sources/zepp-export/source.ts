@@ -6,7 +6,7 @@ import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRe
 import { BandsyncError } from '../../sync/failures.js';
 import { mapZeppSport } from '../zepp-common/index.js';
 import { decodeFile } from '../../core/index.js';
-import { readZipDirectory } from '../files/zip.js';
+import { entryRevision, readZipDirectory } from '../files/zip.js';
 import { findExportEntries, readCsvRows, readDetailEntry, readSportRows } from './client.js';
 import { heartRateColumns, heartRateRow, joinHeartRate, type HeartRateIndex } from './heart-rate.js';
 import type { Issue } from '../../core/index.js';
@@ -135,7 +135,7 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
           // fetch() reports the reason for this entry alone.
         }
         if (sinceMs !== null && Date.parse(startTime) < sinceMs) continue;
-        yield { sourceId: `file:${entry.name}`, startTime, handle, revision: `${entry.crc32.toString(16)}:${entry.size}` };
+        yield { sourceId: `file:${entry.name}`, startTime, handle, revision: entryRevision(entry) };
       }
     },
 

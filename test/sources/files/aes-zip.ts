@@ -16,6 +16,8 @@ export interface AesZipOptions {
   readonly store?: boolean;
   /** AE-1 (CRC kept) instead of AE-2; `crc` overrides the CRC written (to test that it is checked). */
   readonly ae1?: boolean | { readonly crc: (name: string, real: number) => number };
+  /** The entries' modification time (zip.js's default: now). */
+  readonly modified?: Date;
 }
 
 /** One zip of `files` ("NAME/" with empty content is a folder), every file AES-encrypted. */
@@ -26,7 +28,7 @@ export async function aesZip(files: Record<string, Uint8Array | string>, options
     if (name.endsWith('/')) { await writer.add(name, undefined, { directory: true }); continue; }
     const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
     crcs.set(name, crc32(bytes) >>> 0);
-    await writer.add(name, new Uint8ArrayReader(bytes));
+    await writer.add(name, new Uint8ArrayReader(bytes), options.modified ? { lastModDate: options.modified } : {});
   }
   const ae2 = await writer.close();
   if (!options.ae1) return ae2;

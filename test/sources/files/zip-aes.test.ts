@@ -8,7 +8,7 @@ import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
-import { readZipDirectory, readZipEntry, streamZipEntry, type ZipEntry } from '../../../src/sources/files/zip.js';
+import { entryRevision, readZipDirectory, readZipEntry, streamZipEntry, type ZipEntry } from '../../../src/sources/files/zip.js';
 import { deriveAesKeys } from '../../../src/sources/files/zip-aes.js';
 import { createFilesSource } from '../../../src/sources/files/index.js';
 import { BandsyncError } from '../../../src/sync/failures.js';
@@ -72,6 +72,19 @@ describe('WinZip AES zips written by zip.js', () => {
       });
     }
   }
+
+  it('an AE-2 entry (CRC 0) still gets a revision that changes when it is rewritten: size and modification time', async () => {
+    const name = 'watch/fenix.fit';
+    const one = { [name]: files[name]! };
+    const first = await entryNamed(await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-01T10:00:00') })), name);
+    const again = await entryNamed(await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-01T10:00:00') })), name);
+    const later = await entryNamed(await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-02T18:30:00') })), name);
+    expect(first.crc32).toBe(0);
+    expect(entryRevision(first)).toBe(entryRevision(again)); // re-encrypted (new salt), same file: unchanged
+    expect(entryRevision(later)).not.toBe(entryRevision(first));
+    const plain = await entryNamed(await write(zipSync(one)), name);
+    expect(entryRevision(plain)).toBe(`${(crc32(files[name]!) >>> 0).toString(16)}:${files[name]!.length}`);
+  });
 
   it('AE-1 (CRC kept): reads back, and a CRC that does not match the content fails that entry alone', async () => {
     const zip = await aesZip(files, { password: PASSWORD, strength: 1, ae1: true });

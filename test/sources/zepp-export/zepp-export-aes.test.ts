@@ -68,7 +68,7 @@ describe('AES-encrypted Zepp export', () => {
         const csv = [sportCsv([RUN, TREADMILL])];
         const plain = await imported(await writeZip(zipSync({ ...unzipSync(exportZip(csv)), ...details })));
         const aes = await imported(await writeZip(await exportZipAes(csv, { password: PASSWORD, strength, store }, details)), PASSWORD);
-        // Same listing; only the revision of the files differs, as AE-2 stores no CRC (revision = CRC:size).
+        // Same listing; only the revision of the files differs, as AE-2 stores no CRC (revision = size and time).
         const noRevision = (refs: WorkoutRef[]) => refs.map(({ revision: _, ...ref }) => ref);
         expect(noRevision(aes.refs)).toEqual(noRevision(plain.refs));
         expect(aes.fetched).toEqual(plain.fetched);
