@@ -150,7 +150,10 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
         return createZeppExportSource({ zipPath: s.path ?? '', accountId: account.id, password });
       }
       case 'gadgetbridge': return createGadgetbridgeSource({ dbPath: s.path ?? '', gpxDir: s.gpxDir, accountId: account.id });
-      case 'files': return createFilesSource({ paths: [s.path ?? ''], accountId: account.id });
+      case 'files': {
+        const { password } = await store.getSecrets(account.id);
+        return createFilesSource({ paths: [s.path ?? ''], accountId: account.id, password });
+      }
       default: throw new Error(`account ${account.id} (${account.kind}) is not a source`);
     }
   }

@@ -114,8 +114,13 @@ async function recordUnreadable(deps: EngineDeps, account: Account, ref: Workout
     device: { manufacturer: 339, product: 0, name: 'unknown' }, totals: {},
     source: { kind: account.kind === 'strava' ? 'files' : account.kind, id: ref.sourceId, accountId: account.id },
   });
-  const saved = await deps.store.saveWorkout(account.id, stub, ref.revision ?? null);
+  // A reason the user can fix (a zip's password) is tried again on the next pass even if the file
+  // did not change: no revision is kept for it. Damage is not retried until the file changes.
+  const revision = ruleFor(e.code).needsUser ? null : ref.revision ?? null;
+  const saved = await deps.store.saveWorkout(account.id, stub, revision);
   const record = await deps.store.ensureRecord(saved.id, DESTINATION, externalIdFor(stub));
+  // Read again each pass (see above), it must not add the same failure to the ledger every time.
+  if (record.state === 'failed' && record.code === e.code && record.lastError === e.message) return;
   await deps.store.transition({
     workoutId: saved.id, destination: DESTINATION, from: [record.state], to: 'failed',
     reason: `${e.code}: ${e.message}`, patch: { code: e.code, lastError: e.message },

@@ -22,6 +22,7 @@ export const FAILURES = {
   zepp_payload_invalid: { scope: 'workout', retry: 'never', needsUser: false, explain: 'The Zepp cloud sent a workout we cannot read; it is kept as failed with the reason.' },
   source_unavailable: { scope: 'source', retry: 'backoff', needsUser: false, explain: 'The source could not be read; retrying.' },
   source_file_invalid: { scope: 'workout', retry: 'never', needsUser: false, explain: 'The file is not a readable workout.' },
+  source_password: { scope: 'workout', retry: 'never', needsUser: true, explain: 'The file is in a password-protected zip and the password is missing or wrong. Fix: bandsync import ZIP --password … (or BANDSYNC_ZIP_PASSWORD), or connect files|zepp-export PATH --password …; the next sync reads it again.' },
   strava_not_connected: { scope: 'destination', retry: 'never', needsUser: true, explain: 'No Strava account is connected. Fix: bandsync connect strava.' },
   strava_auth_revoked: { scope: 'destination', retry: 'never', needsUser: true, explain: 'Strava access was revoked or the refresh token is invalid. Fix: bandsync connect strava.' },
   strava_scope_missing: { scope: 'destination', retry: 'never', needsUser: true, explain: 'Strava was connected without activity:write / activity:read_all. Fix: bandsync connect strava and tick both boxes.' },

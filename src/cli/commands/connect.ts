@@ -54,10 +54,11 @@ export function register(program: Command): void {
     const cmd = connect.command(`${kind} <path>`).description(`Register ${what} as a source`);
     if (kind === 'gadgetbridge') cmd.option('--gpx-dir <dir>', 'folder holding the GPX files Gadgetbridge wrote');
     if (kind === 'zepp-export') cmd.option('--password <password>', 'the zip\'s password from Zepp\'s e-mail (prefer BANDSYNC_EXPORT_PASSWORD to keep it out of shell history)');
+    if (kind === 'files') cmd.option('--password <password>', 'for password-protected zips in it (prefer BANDSYNC_ZIP_PASSWORD to keep it out of shell history)');
     cmd.action(async (path: string, opts: { gpxDir?: string; password?: string }) => {
       const full = resolve(path);
       if (!existsSync(full)) throw new Error(`${full}: no such file or folder`);
-      const password = kind === 'zepp-export' ? opts.password ?? process.env.BANDSYNC_EXPORT_PASSWORD : undefined;
+      const password = opts.password ?? (kind === 'zepp-export' ? process.env.BANDSYNC_EXPORT_PASSWORD : kind === 'files' ? process.env.BANDSYNC_ZIP_PASSWORD : undefined);
       const account = await withApp({}, (app) => app.accounts.connectPath(kind, full, opts.gpxDir ? { gpxDir: resolve(opts.gpxDir) } : {}, { password }))
         .catch((err: Error) => {
           // The zip's own reason says what is wrong; say how to give the password.

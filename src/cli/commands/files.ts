@@ -18,12 +18,12 @@ function badFileLine(record: { lastError: string | null; code: string | null; na
   return reason.startsWith(importedPath) ? reason : `${record.name ?? importedPath}: ${reason}`;
 }
 
-async function importPaths(app: App, paths: string[], opts: { upload: boolean; json: boolean }) {
+async function importPaths(app: App, paths: string[], opts: { upload: boolean; json: boolean; password?: string }) {
   const view = progressView({ json: opts.json });
   const results = [];
   try {
     for (const path of paths) {
-      const account = await app.accounts.connectPath('files', path);
+      const account = await app.accounts.connectPath('files', path, {}, { password: opts.password });
       results.push({ path, ...(await importAccount(app, account.id, path, { upload: opts.upload, onProgress: view.listener })) });
     }
   } finally {
@@ -48,10 +48,12 @@ export function register(program: Command): void {
     .description('Import FIT/TCX/GPX files, folders, .gz and zips once, and upload them')
     .option('--no-upload', 'store the workouts only; upload later with bandsync sync --all')
     .option('--json', 'print JSON')
-    .action(async (paths: string[], opts: { upload: boolean; json?: boolean }) => {
+    .option('--password <password>', 'for password-protected zips (prefer BANDSYNC_ZIP_PASSWORD to keep it out of shell history)')
+    .action(async (paths: string[], opts: { upload: boolean; json?: boolean; password?: string }) => {
       const full = paths.map((p) => resolve(p));
       for (const p of full) if (!existsSync(p)) throw new Error(`${p}: no such file or folder`);
-      const results = await withApp({}, (app) => importPaths(app, full, { upload: opts.upload, json: !!opts.json }));
+      const password = opts.password ?? process.env.BANDSYNC_ZIP_PASSWORD;
+      const results = await withApp({}, (app) => importPaths(app, full, { upload: opts.upload, json: !!opts.json, password }));
       // Any file that could not be imported makes the exit code non-zero (scripts notice), after the rest went in.
       const bad = results.reduce((n, r) => n + r.badFiles.length, 0);
       if (bad > 0) process.exitCode = 1;

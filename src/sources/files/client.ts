@@ -114,13 +114,13 @@ const invalid = (item: { path: string; entry?: string }, reason: string): Bandsy
   new BandsyncError('source_file_invalid', `${displayName(item)}: ${reason}`);
 
 /** The file's bytes, decompressed when gzipped, with the name to decode it by. */
-export async function readItem(item: { path: string; entry?: string }, signal?: AbortSignal): Promise<{ bytes: Uint8Array; name: string }> {
+export async function readItem(item: { path: string; entry?: string }, signal?: AbortSignal, password?: string): Promise<{ bytes: Uint8Array; name: string }> {
   let bytes: Uint8Array;
   let name = item.entry ?? item.path;
   if (item.entry !== undefined) {
     const entry = (await zipDirectory(item.path)).get(item.entry);
     if (!entry) throw invalid(item, 'no longer in the zip');
-    bytes = await readZipEntry(item.path, entry, MAX_FILE_BYTES, signal);
+    bytes = await readZipEntry(item.path, entry, MAX_FILE_BYTES, signal, password);
   } else {
     let info;
     try {

@@ -12,6 +12,8 @@ import { decodedToFetched, fitTruncation } from './to-workout.js';
 export interface FilesSourceOptions {
   readonly paths: readonly string[];
   readonly accountId: string;
+  /** For password-protected zips (ZipCrypto or WinZip AES) among the paths. */
+  readonly password?: string;
   /** Decoder override (tests); defaults to core's decoders. */
   readonly decode?: DecodeFn;
 }
@@ -38,7 +40,7 @@ export function createFilesSource(options: FilesSourceOptions): Source {
     async fetch(ref: WorkoutRef, signal?: AbortSignal): Promise<FetchedWorkout> {
       const parsed = FileHandle.safeParse(ref.handle);
       if (!parsed.success) throw new BandsyncError('source_file_invalid', `${ref.sourceId}: not a file handle from this source`);
-      const { bytes, name } = await readItem(parsed.data, signal);
+      const { bytes, name } = await readItem(parsed.data, signal, options.password);
       // A partial workout on Strava could not be replaced by the whole file later (no delete API).
       const cut = fitTruncation(bytes);
       if (cut) throw new BandsyncError('source_file_invalid', `${displayName(parsed.data)}: ${cut}`);

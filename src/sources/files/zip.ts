@@ -35,6 +35,11 @@ function invalid(zipPath: string, reason: string): BandsyncError {
   return new BandsyncError('source_file_invalid', `${zipPath}: ${reason}`);
 }
 
+/** A missing or wrong password is the user's to fix, not damage: the next pass reads the entry again. */
+function passwordProblem(zipPath: string, reason: string): BandsyncError {
+  return new BandsyncError('source_password', `${zipPath}: ${reason}`);
+}
+
 /**
  * What tells a changed entry from an unchanged one without reading it: CRC and
  * size; AE-2 AES entries store CRC 0, so their size and modification time.
@@ -116,7 +121,7 @@ export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?:
   }
   const method = aes ? aes.method : entry.method;
   if (method !== 0 && method !== 8) throw invalid(zipPath, `${entry.name} uses compression method ${method}${aes ? ' (under AES)' : ''}; only stored and deflate are supported`);
-  if (entry.encrypted && !password) throw invalid(zipPath, `${entry.name} is password-protected; give the zip's password`);
+  if (entry.encrypted && !password) throw passwordProblem(zipPath, `${entry.name} is password-protected; give the zip's password`);
   const local = await readLocalHeader(zipPath, entry);
   let dataStart = local.dataStart;
   let dataLength = entry.compressedSize;
@@ -162,7 +167,7 @@ export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?:
         chunk = chunk.subarray(Math.min(need, chunk.length));
         if (header.length < 12) continue;
         const check = (local.flags & 0x8) !== 0 ? (local.modTime >>> 8) & 0xff : entry.crc32 >>> 24;
-        if (!checkEncryptionHeader(decipher, header, check)) throw invalid(zipPath, `${entry.name}: wrong password`);
+        if (!checkEncryptionHeader(decipher, header, check)) throw passwordProblem(zipPath, `${entry.name}: wrong password`);
         header = null;
       }
       if (decipher) chunk = decipher.decrypt(chunk);
@@ -200,7 +205,7 @@ async function openAesEntry(zipPath: string, entry: ZipEntry, aes: AesInfo, data
   if (cipherLength < 0) throw invalid(zipPath, `${entry.name} is too short for AES data (truncated or damaged archive)`);
   const header = await readAt(zipPath, entry, dataStart, headerLength);
   const keys = await deriveAesKeys(new TextEncoder().encode(password), header.subarray(0, saltLength), aes.strength);
-  if (!verifierMatches(keys, header.subarray(saltLength))) throw invalid(zipPath, `${entry.name}: wrong password`);
+  if (!verifierMatches(keys, header.subarray(saltLength))) throw passwordProblem(zipPath, `${entry.name}: wrong password`);
   if (cipherLength > 0) {
     let read = 0;
     try {

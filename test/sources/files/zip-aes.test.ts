@@ -126,7 +126,7 @@ describe('WinZip AES zips written by zip.js', () => {
   it('a wrong password gets the same error as a ZipCrypto entry, without the password; none asks for it', async () => {
     const zipPath = await write(await aesZip(files, { password: PASSWORD, strength: 1 }));
     const wrong = await failure(read(zipPath, 'watch/fenix.fit', 'Zepp-export 2025'));
-    expect(wrong.code).toBe('source_file_invalid');
+    expect(wrong.code).toBe('source_password');
     expect(wrong.message).toBe(`${zipPath}: watch/fenix.fit: wrong password`);
     const none = await failure(read(zipPath, 'watch/fenix.fit'));
     expect(none.message).toBe(`${zipPath}: watch/fenix.fit is password-protected; give the zip's password`);
@@ -162,7 +162,7 @@ describe('WinZip AES zips written by zip.js', () => {
 });
 
 describe('files source and an AES zip', () => {
-  it('lists the same workout entries as the plain zip; as it takes no password, each fails alone asking for it', async () => {
+  it('lists the same workout entries as the plain zip; without the password each fails alone asking for it', async () => {
     const root = path.join(dir, 'folder');
     await mkdir(path.join(root, 'aes'), { recursive: true });
     await mkdir(path.join(root, 'plain'), { recursive: true });
@@ -181,7 +181,7 @@ describe('files source and an AES zip', () => {
     for (const ref of plain.refs) await expect(plain.source.fetch(ref)).resolves.toBeTruthy();
     for (const ref of aes.refs) {
       const err = await failure(aes.source.fetch(ref));
-      expect(err.code).toBe('source_file_invalid');
+      expect(err.code).toBe('source_password');
       expect(err.message).toMatch(/is password-protected/);
     }
   });

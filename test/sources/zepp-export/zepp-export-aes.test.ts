@@ -96,7 +96,7 @@ describe('AES-encrypted Zepp export', () => {
     await expect(all(createZeppExportSource({ zipPath, accountId: 'x' }))).rejects.toThrow(/password-protected/);
     const guess = 'mi-fit 4ever!';
     const wrong = await failure(all(createZeppExportSource({ zipPath, accountId: 'x', password: guess })));
-    expect(wrong.code).toBe('source_file_invalid');
+    expect(wrong.code).toBe('source_password');
     expect(wrong.message).toMatch(/^.*: SPORT\/SPORT_\d+\.csv: wrong password$/);
     expect(wrong.message).not.toContain(guess);
     expect(wrong.message).not.toContain(PASSWORD);

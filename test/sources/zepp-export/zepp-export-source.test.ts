@@ -190,7 +190,7 @@ describe('password-protected export (ZipCrypto, made with Info-ZIP: test/fixture
       expect((await source.fetch(refs[0]!)).workout.totals).toEqual({ distanceMeters: 9960, timerSeconds: 3157, calories: 612 });
       await expect(all(createZeppExportSource({ zipPath, accountId: 'x' }))).rejects.toThrow(/password-protected/);
       const wrong = (await all(createZeppExportSource({ zipPath, accountId: 'x', password: 'nope' })).catch((e: unknown) => e)) as BandsyncError;
-      expect(wrong.code).toBe('source_file_invalid');
+      expect(wrong.code).toBe('source_password');
       expect(wrong.message).toMatch(/wrong password/);
       expect(wrong.message).not.toContain('nope');
     });
