@@ -65,12 +65,37 @@ async function coldStartStatus(dataDir: string, runs = 3): Promise<{ medianMs: n
   return { medianMs: percentile(runsMs, 50)!, runsMs, ok };
 }
 
+/**
+ * New workouts appear every few seconds here, far more often than anyone
+ * records them, so "it ended a minute ago" would make them overlap: runs
+ * starting within 3 minutes of each other (or a whole number of hours apart)
+ * are, rightly, one activity to bandsync's duplicate check, and the second is
+ * never uploaded. So each starts after the previous one ended, away from any
+ * whole-hour offset of the others, within the last 60 h (the source re-reads
+ * three days behind the newest workout it knows). Latency is still measured
+ * from the moment it appears in the cloud.
+ */
+function nonOverlapping<W extends { elapsedSeconds: number }>(add: (at: Date) => W): () => W {
+  const starts: number[] = [];
+  let next = Date.now() - 60 * 3600_000;
+  const nearWholeHours = (a: number, b: number) => { const off = (Math.abs(a - b) / 1000) % 3600; return Math.min(off, 3600 - off) <= 240; };
+  return () => {
+    let at = next;
+    while (starts.some((s) => nearWholeHours(at, s))) at += 60_000;
+    const w = add(new Date(at));
+    starts.push(at);
+    next = at + (w.elapsedSeconds + 300) * 1000;
+    return w;
+  };
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   const soakSeconds = Number(process.env.BANDSYNC_SOAK_SECONDS ?? 240);
   const everySeconds = Number(process.env.BANDSYNC_SOAK_EVERY ?? 40);
   const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-soak-'));
   const zepp = await startZeppSimulator({ seed: 7, workouts: 3 });
   const strava = await startStravaSimulator({});
+  const addWorkout = nonOverlapping((at) => zepp.control.addWorkout('run', at));
   const memory: MemorySample[] = [];
   const latencies: number[] = [];
   const pending = new Map<number, number>(); // start time (ms) → when it appeared (ms)
@@ -104,8 +129,7 @@ export async function run(): Promise<Record<string, unknown>> {
         nextSample = now + 5000;
       }
       if (adding && now >= nextAdd) {
-        // Default start: it ended a minute ago, as when the band syncs to the phone after a run.
-        const w = zepp.control.addWorkout();
+        const w = addWorkout();
         pending.set(Date.parse(w.startTime), performance.now());
         nextAdd = now + everySeconds * 1000;
       }
