@@ -102,10 +102,14 @@ describe('real pool swim 1654683111 (2022)', () => {
     expect(w.laps.slice(0, 2).map((l) => [l.startOffset, l.elapsedSeconds])).toEqual([[0, 319], [328, 706]]);
   });
 
-  it('recovers pool lengths from the distance series (sum 998 m → 39 lengths) and reports the mismatch with total_trips 40', () => {
+  it('recovers pool lengths from the distance series: 39 crossings of 25 m, and the 40th the summary counts (total_trips 40, dis 1000) from the last 23 m', () => {
     expect(values(w.samples.distance).at(-1)).toBe(998);
-    expect(w.lengths).toHaveLength(39);
-    expect(issues.map((i) => i.code)).toEqual(['zepp_lengths_mismatch']);
+    expect(w.lengths).toHaveLength(40);
+    expect(w.lengths.length * 25).toBe(1000); // the summary's dis
+    const last = w.lengths.at(-1)!, before = w.lengths.at(-2)!;
+    expect(last.startOffset).toBe(before.startOffset + before.elapsedSeconds);
+    expect(last.elapsedSeconds).toBeGreaterThan(0);
+    expect(issues.map((i) => i.code)).toEqual(['zepp_last_length_inferred']);
   });
 
   it('stroke rate from stroke_speed (strokes/s ×60)', () => {

@@ -247,8 +247,11 @@ function buildLaps(detail: ZeppDetail, samples: Samples, pauses: readonly Pause[
 /**
  * The cloud has no per-length records, so pool lengths are recovered from the
  * cumulative distance series: a length ends each time it crosses the next
- * multiple of the pool length. A count that disagrees with the summary's
- * `total_trips` is reported.
+ * multiple of the pool length. The series can stop short of the last wall
+ * (the real 40-length swim sums to 998 m): when the summary counts exactly one
+ * more length and at least half a pool was swum after the last crossing, that
+ * length ends where the distance last grew. Any other disagreement with the
+ * summary's `total_trips` is reported.
  */
 function buildLengths(samples: Samples, pool: number, trips: number | undefined, issues: Issue[]): Length[] {
   const lengths: Length[] = [];
@@ -265,10 +268,26 @@ function buildLengths(samples: Samples, pool: number, trips: number | undefined,
       next += pool;
     }
   }
-  if (trips !== undefined && trips > 0 && trips !== lengths.length) {
+  const lastGrowth = lastDistanceGrowth(samples);
+  if (trips === lengths.length + 1 && lastGrowth && lastGrowth.distance - (next - pool) >= pool / 2 && lastGrowth.t > start) {
+    lengths.push({ startOffset: start, elapsedSeconds: lastGrowth.t - start, kind: 'active' });
+    issues.push({ code: 'zepp_last_length_inferred', path: 'detail.distance', detail: `the distance series ends ${Math.round(next - lastGrowth.distance)} m short of length ${trips}; counted it, as the summary does` });
+  } else if (trips !== undefined && trips > 0 && trips !== lengths.length) {
     issues.push({ code: 'zepp_lengths_mismatch', path: 'detail.distance', detail: `recovered ${lengths.length} pool lengths from the distance series; the summary says ${trips}` });
   }
   return lengths;
+}
+
+/** When and where the cumulative distance last increased. */
+function lastDistanceGrowth(samples: Samples): { t: number; distance: number } | null {
+  const d = samples.distance;
+  if (!d) return null;
+  let best: { t: number; distance: number } | null = null;
+  for (let i = 0; i < samples.t.length; i++) {
+    const v = d[i];
+    if (v !== null && v !== undefined && (best === null || v > best.distance)) best = { t: samples.t[i]!, distance: v };
+  }
+  return best;
 }
 
 /** For `bandsync inspect`: a saved `{ summary, detail }` JSON (detail may be wrapped in its envelope). */
