@@ -143,8 +143,12 @@ async function confirmPhase(deps: EngineDeps, destination: Destination, options:
     if (processing.length === 0) return;
     options.onProgress?.({ phase: 'confirm', done: 0, total: processing.length });
     if (options.wait) await options.wait(new Date(deps.clock.now().getTime() + PROCESSING_PAUSE_SECONDS * 1000));
-    let left = 0;
-    for (const w of windows(processing, Math.min(options.windowSize ?? 200, CONFIRM_WINDOW), CONFIRM_PAD_MS)) left += await confirmWindow(deps, destination, w, tally, round >= 2, options.wait);
+    let left = 0, checked = 0;
+    for (const w of windows(processing, Math.min(options.windowSize ?? 200, CONFIRM_WINDOW), CONFIRM_PAD_MS)) {
+      left += await confirmWindow(deps, destination, w, tally, round >= 2, options.wait);
+      checked += w.items.length;
+      options.onProgress?.({ phase: 'confirm', done: checked - left, total: processing.length });
+    }
     if (left === 0 || !options.wait) return;
   }
 }
