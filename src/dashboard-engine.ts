@@ -19,6 +19,25 @@ export function createDashboardEngine(app: App, options: { nextPollAt?: () => st
   let running: Promise<void> | null = null;
   const emit = (p: BackfillProgress) => { current = p; for (const l of listeners) l(p); };
 
+  /**
+   * Strava's calories for an activity: only its detail has them, so one read the
+   * first time its page is shown, then kept. Unavailable (budget kept for
+   * uploads, Strava down) is shown as unknown and asked again next time.
+   */
+  async function stravaCalories(activityId: string): Promise<number | null> {
+    const key = `strava-calories:${activityId}`;
+    const known = await app.store.getSetting<{ calories: number | null }>(key);
+    if (known) return known.calories;
+    try {
+      const calories = await (await app.accounts.stravaClient()).activityCalories(activityId);
+      await app.store.setSetting(key, { calories });
+      return calories;
+    } catch (err) {
+      app.logger.info('Strava calories not available now', { activityId, error: (err as Error).message });
+      return null;
+    }
+  }
+
   async function runInBackground(range: BackfillRange, runId: string) {
     const counts = { uploaded: 0, duplicates: 0, skipped: 0, failed: 0 };
     let total = 0;
@@ -88,7 +107,7 @@ export function createDashboardEngine(app: App, options: { nextPollAt?: () => st
       const withRemote = entries.find((e) => e.data && typeof e.data === 'object' && 'remote' in e.data);
       const r = withRemote?.data?.remote as { id: string; distanceMeters?: number; movingSeconds?: number; elapsedSeconds?: number; elevationGainMeters?: number; avgHeartRate?: number; calories?: number } | undefined;
       if (!r) return null;
-      return { activityId: r.id, distanceMeters: r.distanceMeters ?? null, movingSeconds: r.movingSeconds ?? null, elapsedSeconds: r.elapsedSeconds ?? null, elevationGainMeters: r.elevationGainMeters ?? null, avgHeartRate: r.avgHeartRate ?? null, calories: r.calories ?? null };
+      return { activityId: r.id, distanceMeters: r.distanceMeters ?? null, movingSeconds: r.movingSeconds ?? null, elapsedSeconds: r.elapsedSeconds ?? null, elevationGainMeters: r.elevationGainMeters ?? null, avgHeartRate: r.avgHeartRate ?? null, calories: r.calories ?? (await stravaCalories(r.id)) };
     },
     async stravaConnectStart(redirectUri) {
       const state = randomBytes(16).toString('hex');

@@ -33,6 +33,8 @@ export interface StravaClient extends Destination {
   athlete(): Promise<StravaAthleteSummary>;
   /** Revokes the app's access for the athlete (tokens must still be deleted by the caller). */
   deauthorize(): Promise<void>;
+  /** The calories Strava shows for one activity (only GET /activities/{id} has them; one read). */
+  activityCalories(activityId: string, signal?: AbortSignal): Promise<number | null>;
 }
 
 type Kind = 'upload' | 'read';
@@ -201,6 +203,15 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
         if (items.length < PER_PAGE) break;
       }
       return out;
+    },
+
+    async activityCalories(activityId, signal): Promise<number | null> {
+      if (!/^\d+$/.test(activityId)) throw new BandsyncError('internal', `activityCalories: bad activity id ${JSON.stringify(activityId)}`);
+      const what = `activity ${activityId}`;
+      const { status, text } = await api('read', 'GET', `api/v3/activities/${activityId}`, what, undefined, signal);
+      if (status !== 200) throw unexpected(what, status, text);
+      const calories = parseJson<{ calories?: unknown }>(text, what).calories;
+      return typeof calories === 'number' && Number.isFinite(calories) ? calories : null;
     },
 
     async upload(request: UploadRequest, signal): Promise<UploadStatus> {

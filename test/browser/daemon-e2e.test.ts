@@ -114,6 +114,15 @@ describe.skipIf(!hasChromium)(`daemon + simulators in Chromium (${hasChromium ? 
     const stravaCell = (metric: string) => page.locator(`#compare tr[data-metric="${metric}"] td`).nth(1).textContent();
     expect(await stravaCell('elevationGainMeters')).toContain(`${activity.elevationGainMeters} m`);
     expect(await stravaCell('distanceMeters')).toContain((activity.distanceMeters / 1000).toFixed(2));
+    // Calories are only in the activity's detail: one GET the first time, none when the page is shown again.
+    const detailGets = () => strava.control.requests().filter((q) => q.method === 'GET' && q.url.startsWith(`/api/v3/activities/${activityId}`)).length;
+    expect(activity.calories).toBeGreaterThan(0);
+    expect(await stravaCell('calories')).toContain(`${activity.calories} kcal`);
+    expect(detailGets()).toBe(1);
+    await page.reload();
+    await page.waitForSelector('#compare');
+    expect(await stravaCell('calories')).toContain(`${activity.calories} kcal`);
+    expect(detailGets()).toBe(1);
     await shot(page, 'e2e-workout-gps');
   });
 
