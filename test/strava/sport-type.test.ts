@@ -14,12 +14,13 @@ const SPORTS: Sport[] = [
 const spec = path.resolve(import.meta.dirname, '../../../shared/samples/strava/swagger/strava_openapi_bundled.json');
 
 describe.skipIf(!existsSync(spec))('sport_type values against the OpenAPI SportType enum (../shared/samples; skipped without it)', () => {
-  const specEnum = (JSON.parse(readFileSync(spec, 'utf8')) as { definitions: { SportType: { enum: string[] } } }).definitions.SportType.enum;
+  // Read on use: a skipped describe still runs its body while collecting.
+  const specEnum = () => (JSON.parse(readFileSync(spec, 'utf8')) as { definitions: { SportType: { enum: string[] } } }).definitions.SportType.enum;
   it('our list is exactly the spec enum', () => {
-    expect([...STRAVA_SPORT_TYPES].sort()).toEqual([...specEnum].sort());
+    expect([...STRAVA_SPORT_TYPES].sort()).toEqual([...specEnum()].sort());
   });
   it('every sport maps into the enum', () => {
-    for (const s of SPORTS) expect(specEnum, s).toContain(toStravaSport(s).sportType);
+    for (const s of SPORTS) expect(specEnum(), s).toContain(toStravaSport(s).sportType);
   });
 });
 
