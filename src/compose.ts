@@ -80,6 +80,8 @@ export interface AccountActions {
   connectPath(kind: 'zepp-export' | 'gadgetbridge' | 'files', path: string, extra?: Record<string, unknown>, secrets?: { password?: string }): Promise<Account>;
   disconnect(accountId: string): Promise<void>;
   stravaClient(): Promise<StravaClient>;
+  /** Strava requests this process has sent so far; 0 when Strava is not connected. */
+  stravaRequestCount(): Promise<number>;
 }
 
 export async function openApp(options: AppOptions = {}): Promise<App> {
@@ -168,6 +170,9 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
 
   const accounts: AccountActions = {
     stravaClient,
+    async stravaRequestCount() {
+      try { return (await stravaClient()).requestCount(); } catch { return 0; }
+    },
     stravaAuthorizeUrl: ({ redirectUri, state, clientId }) =>
       buildAuthorizeUrl({ baseUrl: config.stravaUrl, clientId: clientId ?? config.stravaClientId ?? '', redirectUri, state }),
     async connectStravaWithRefreshToken({ refreshToken, clientId, clientSecret }) {

@@ -114,7 +114,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
   root.route('/api/local', localApiRoutes({
     token, deps: countingDeps, budget: app.budget, now: () => app.clock.now(), wait: (until) => app.clock.wait(until),
     where: () => ({ dataDir: app.config.dataDir, database: app.storeKind, daemonPid: process.pid, dashboard: dashboardUrl }),
-    stravaRequests: async () => { try { return (await app.accounts.stravaClient()).requestCount(); } catch { return 0; } },
+    stravaRequests: () => app.accounts.stravaRequestCount(),
     // One requested sync at a time, in the background; it is not awaited on close (the engine is crash-safe).
     startSync: options.work === false ? null : (o) => {
       syncing = syncing.then(() => syncAll(countingDeps, { all: o.all, since: o.since, wait: (until) => app.clock.wait(until) }))

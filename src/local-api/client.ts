@@ -3,7 +3,7 @@
 import type { LedgerEntry, SyncRecord } from '../sync/ports.js';
 import type { StatusReport } from '../sync/status-report.js';
 import type { SyncSummary } from '../sync/sync-all.js';
-import { loopbackUrl, type DaemonInfo } from './discovery.js';
+import type { DaemonInfo } from './discovery.js';
 
 export interface LocalApiClient {
   readonly daemon: DaemonInfo;
@@ -16,7 +16,8 @@ export interface LocalApiClient {
 }
 
 export function localApiClient(daemon: DaemonInfo): LocalApiClient {
-  const base = new URL('api/local/', loopbackUrl(daemon.url));
+  // The daemon writes its loopback URL (discovery.ts), so it is used as it is.
+  const base = new URL('api/local/', daemon.url);
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {

@@ -2,7 +2,6 @@
 // embedded database, `status`, `log`, `retry`, `skip` and `sync` reach it here
 // instead of opening the database themselves. Every call carries the token
 // from daemon.json (owner-only), in a header, never in the URL.
-import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { retryWorkout, skipWorkout } from '../sync/actions.js';
@@ -10,6 +9,7 @@ import type { EngineDeps } from '../sync/deps.js';
 import type { RateBudgetStore } from '../sync/ports.js';
 import { buildStatusReport } from '../sync/status-report.js';
 import { syncAll, type SyncSummary } from '../sync/sync-all.js';
+import { tokensEqual } from '../server/sessions.js';
 
 export interface LocalApiDeps {
   readonly token: string;
@@ -29,16 +29,11 @@ export interface LocalApiDeps {
 const syncBody = z.object({ all: z.boolean().optional(), since: z.iso.datetime().optional(), dryRun: z.boolean().optional() }).strict();
 const skipBody = z.object({ reason: z.string().min(1).max(500) }).strict();
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given), b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function localApiRoutes(api: LocalApiDeps): Hono {
   const app = new Hono();
   app.use('*', async (c, next) => {
     const header = c.req.header('authorization') ?? '';
-    if (!header.startsWith('Bearer ') || !sameToken(header.slice(7), api.token)) {
+    if (!header.startsWith('Bearer ') || !tokensEqual(header.slice(7), api.token)) {
       return c.json({ error: 'the local API needs the token from the data dir\'s daemon.json' }, 401);
     }
     await next();

@@ -13,7 +13,6 @@ import { withApp } from '../app.js';
 import { printJson, progressView } from '../output.js';
 import { renderSummary } from '../render.js';
 import { waitForOAuthCallback } from '../oauth-callback.js';
-import { requestCount } from './sync.js';
 
 export function register(program: Command): void {
   program
@@ -48,7 +47,7 @@ export function register(program: Command): void {
           const view = progressView({ json: !!opts.json });
           try {
             const s = await syncAll(app.deps, { all: true, onProgress: view.listener, wait: (until) => clock.wait(until) });
-            return { ...s, stravaRequests: await requestCount(app), simulatedWaitSeconds: Math.round(clock.skippedMs() / 1000) };
+            return { ...s, stravaRequests: await app.accounts.stravaRequestCount(), simulatedWaitSeconds: Math.round(clock.skippedMs() / 1000) };
           } finally {
             view.stop();
           }

@@ -22,7 +22,7 @@ export function register(program: Command): void {
         const view = progressView({ json: !!opts.json });
         try {
           const s = await syncAll(app.deps, { all: opts.all, since, dryRun: opts.dryRun, onProgress: view.listener, wait: (until) => app.clock.wait(until) });
-          return { ...s, stravaRequests: await requestCount(app) };
+          return { ...s, stravaRequests: await app.accounts.stravaRequestCount() };
         } finally {
           view.stop();
         }
@@ -38,10 +38,6 @@ async function syncThroughDaemon(api: LocalApiClient, request: { all?: boolean; 
   const where = `the running daemon (pid ${api.daemon.pid})`;
   if (opts.json) return printJson({ started: true, daemonPid: api.daemon.pid, dashboard: api.daemon.url });
   process.stdout.write(`${where} is syncing now; follow it with bandsync status, bandsync log, or on the dashboard at ${api.daemon.url}\n`);
-}
-
-export async function requestCount(app: { accounts: { stravaClient(): Promise<{ requestCount(): number }> } }): Promise<number> {
-  try { return (await app.accounts.stravaClient()).requestCount(); } catch { return 0; }
 }
 
 function output(summary: SyncSummary & { stravaRequests: number }, opts: { json?: boolean; dryRun?: boolean }): void {

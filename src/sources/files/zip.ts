@@ -203,7 +203,7 @@ async function openAesEntry(zipPath: string, entry: ZipEntry, aes: AesInfo, data
   const headerLength = saltLength + AES_VERIFIER_LENGTH;
   const cipherLength = entry.compressedSize - aesOverhead(aes.strength);
   if (cipherLength < 0) throw invalid(zipPath, `${entry.name} is too short for AES data (truncated or damaged archive)`);
-  const header = await readAt(zipPath, entry, dataStart, headerLength);
+  const header = await readAt(zipPath, dataStart, headerLength, `${entry.name} is truncated`);
   const keys = await deriveAesKeys(new TextEncoder().encode(password), header.subarray(0, saltLength), aes.strength);
   if (!verifierMatches(keys, header.subarray(saltLength))) throw passwordProblem(zipPath, `${entry.name}: wrong password`);
   if (cipherLength > 0) {
@@ -220,27 +220,26 @@ async function openAesEntry(zipPath: string, entry: ZipEntry, aes: AesInfo, data
     }
     if (read < cipherLength) throw invalid(zipPath, `${entry.name} is truncated`);
   }
-  const code = await readAt(zipPath, entry, dataStart + headerLength + cipherLength, AES_MAC_LENGTH);
+  const code = await readAt(zipPath, dataStart + headerLength + cipherLength, AES_MAC_LENGTH, `${entry.name} is truncated`);
   if (!keys.authenticator.matches(code)) {
     throw invalid(zipPath, `${entry.name}: damaged or wrong password (its AES authentication code does not match its data)`);
   }
   return keys.decipher;
 }
 
-/** `length` bytes at `position`, or the entry is truncated. */
-async function readAt(zipPath: string, entry: ZipEntry, position: number, length: number): Promise<Uint8Array> {
+/** `length` bytes at `position`; fewer (the file ends) is the archive's damage, said as `whenShort`. */
+async function readAt(zipPath: string, position: number, length: number, whenShort: string): Promise<Buffer> {
   const fh = await open(zipPath, 'r');
   try {
-    const bytes = new Uint8Array(length);
+    const bytes = Buffer.alloc(length);
     const { bytesRead } = await fh.read(bytes, 0, length, position);
-    if (bytesRead < length) throw invalid(zipPath, `${entry.name} is truncated`);
+    if (bytesRead < length) throw invalid(zipPath, whenShort);
     return bytes;
   } finally {
     await fh.close();
   }
 }
 
-/** One entry's bytes, refusing entries larger than `maxBytes` (zip bombs). */
 export async function readZipEntry(zipPath: string, entry: ZipEntry, maxBytes: number, signal?: AbortSignal, password?: string): Promise<Uint8Array> {
   if (entry.size > maxBytes) throw invalid(zipPath, `${entry.name} is ${entry.size} bytes, more than the ${maxBytes} allowed`);
   const parts: Uint8Array[] = [];
@@ -256,20 +255,15 @@ export async function readZipEntry(zipPath: string, entry: ZipEntry, maxBytes: n
 }
 
 async function readLocalHeader(zipPath: string, entry: ZipEntry): Promise<{ dataStart: number; flags: number; modTime: number }> {
-  const fh = await open(zipPath, 'r');
-  try {
-    const header = Buffer.alloc(30);
-    const { bytesRead } = await fh.read(header, 0, 30, entry.localHeaderOffset);
-    if (bytesRead < 30 || header.readUInt32LE(0) !== LOC_SIG) throw invalid(zipPath, `${entry.name}: local header missing (truncated or damaged archive)`);
-    // The local extra field can differ from the central one, so read its own lengths.
-    return {
-      dataStart: entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28),
-      flags: header.readUInt16LE(6),
-      modTime: header.readUInt16LE(10),
-    };
-  } finally {
-    await fh.close();
-  }
+  const missing = `${entry.name}: local header missing (truncated or damaged archive)`;
+  const header = await readAt(zipPath, entry.localHeaderOffset, 30, missing);
+  if (header.readUInt32LE(0) !== LOC_SIG) throw invalid(zipPath, missing);
+  // The local extra field can differ from the central one, so read its own lengths.
+  return {
+    dataStart: entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28),
+    flags: header.readUInt16LE(6),
+    modTime: header.readUInt16LE(10),
+  };
 }
 
 const CRC_TABLE = (() => {

@@ -75,15 +75,15 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
     const next = decodedLaps[i + 1]!.startOffset - decodedLaps[i]!.startOffset;
     if (next >= decodedLaps[i]!.timerSeconds) decodedLaps[i] = { ...decodedLaps[i]!, elapsedSeconds: next };
   }
+  const sum = (f: (l: Lap) => number | undefined) => { const v = decodedLaps.map(f).filter((x): x is number => x != null); return v.length ? v.reduce((a, c) => a + c, 0) : undefined; };
+  const timerTotal = sum((l) => l.timerSeconds);
   const lastSample = samples.t.length ? Math.max(...samples.t) : 0;
   const lastLap = decodedLaps[decodedLaps.length - 1];
   // Lap start times have 1 s resolution while TotalTimeSeconds has 0.01 s, so the laps' timer
   // total can pass the span by a fraction of a second; elapsed is never shorter than timer time.
-  const lapTimers = decodedLaps.reduce((a, l) => a + l.timerSeconds, 0);
-  const elapsed = Math.max(lastSample, lastLap ? lastLap.startOffset + lastLap.timerSeconds : 0, lapTimers);
+  const elapsed = Math.max(lastSample, lastLap ? lastLap.startOffset + lastLap.timerSeconds : 0, timerTotal ?? 0);
   if (lastLap && lastLap.startOffset + lastLap.elapsedSeconds < elapsed) decodedLaps[decodedLaps.length - 1] = { ...lastLap, elapsedSeconds: elapsed - lastLap.startOffset };
   if (samples.t.length === 0 && decodedLaps.length === 0) return { ok: false, error: 'TCX file has no usable workout: no timed trackpoints and no laps', issues };
-  const sum = (f: (l: Lap) => number | undefined) => { const v = decodedLaps.map(f).filter((x): x is number => x != null); return v.length ? v.reduce((a, c) => a + c, 0) : undefined; };
   const sportAttr = typeof activity['@Sport'] === 'string' ? activity['@Sport'] : undefined;
   const creator = activity.Creator as XmlNode | undefined;
   const sport = sportFromName(sportAttr);
@@ -106,7 +106,7 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
       indoor: !samples.lat,
       device: { manufacturer: 255, product: number(creator?.ProductID) ?? 0, name: text(creator?.Name) ?? 'TCX', ...(serial != null ? { serial } : {}) },
       totals: {
-        timerSeconds: sum((l) => l.timerSeconds), calories: sum((l) => l.calories), distanceMeters: sum((l) => l.distanceMeters),
+        timerSeconds: timerTotal, calories: sum((l) => l.calories), distanceMeters: sum((l) => l.distanceMeters),
         maxHeartRate: decodedLaps.reduce<number | undefined>((m, l) => (l.maxHeartRate != null && (m == null || l.maxHeartRate > m) ? l.maxHeartRate : m), undefined),
       },
       source: { kind: 'files', id: '' },
