@@ -15,8 +15,18 @@ import { decodeFile, encodeFit, summarize } from '../src/core/index.js';
 import { corpusPath } from '../test/core/corpus-files.js';
 import { makeWorkout } from '../test/core/workout-factory.js';
 
-const FILES = ['Edge810-Vector-2013-08-16-15-35-10.fit', 'developer-types-sample.fit', 'event_timestamp.fit', '20170518-191602-1740899583.fit',
-  'sample_mulitple_header.fit', 'garmin-fenix-5-run.fit', 'test.tcx', 'sup_activity_1.tcx', 'Mojstrovka.gpx', 'track-with-empty-segment.gpx'];
+const FILES = [
+  'Edge810-Vector-2013-08-16-15-35-10.fit',
+  'developer-types-sample.fit',
+  'event_timestamp.fit',
+  '20170518-191602-1740899583.fit',
+  'sample_mulitple_header.fit',
+  'garmin-fenix-5-run.fit',
+  'test.tcx',
+  'sup_activity_1.tcx',
+  'Mojstrovka.gpx',
+  'track-with-empty-segment.gpx',
+];
 
 const rssMb = () => +(process.resourceUsage().maxRSS / 1024).toFixed(1);
 const buf = (b: Uint8Array) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
@@ -59,7 +69,12 @@ function ourReading(bytes: Uint8Array, name: string) {
 }
 function theirReading(e: Awaited<ReturnType<typeof theirs>>) {
   const stat = (type: string) => r1(e.getStat(type)?.getValue());
-  return { distanceM: stat('Distance'), elapsedS: stat('Elapsed time'), timerS: stat('Timer time'), durationS: stat('Duration') };
+  return {
+    distanceM: stat('Distance'),
+    elapsedS: stat('Elapsed time'),
+    timerS: stat('Timer time'),
+    durationS: stat('Duration'),
+  };
 }
 
 function sdkDecode(bytes: Uint8Array) {
@@ -83,11 +98,20 @@ export async function run(): Promise<Record<string, unknown>> {
   const raw: [number, Record<string, unknown>][] = [];
   new Decoder(Stream.fromArrayBuffer(buf(tenHourFit))).read({
     mesgListener: (num, mesg) => raw.push([num, mesg as Record<string, unknown>]),
-    expandSubFields: false, expandComponents: false, convertTypesToStrings: false, convertDateTimesToDates: false, mergeHeartRates: false,
+    expandSubFields: false,
+    expandComponents: false,
+    convertTypesToStrings: false,
+    convertDateTimesToDates: false,
+    mergeHeartRates: false,
   });
-  const bare = () => { const e = new Encoder(); for (const [n, m] of raw) e.onMesg(n, m as never); return e.close(); };
+  const bare = () => {
+    const e = new Encoder();
+    for (const [n, m] of raw) e.onMesg(n, m as never);
+    return e.close();
+  };
   // Interleaved, best of 4 each: the machine is shared, and the minimum is the least noisy estimate.
-  let oursEncodeMs = Infinity, sdkEncodeMs = Infinity;
+  let oursEncodeMs = Infinity,
+    sdkEncodeMs = Infinity;
   for (let i = 0; i < 4; i++) {
     oursEncodeMs = Math.min(oursEncodeMs, await timeIt(1, () => encodeFit(tenHours)));
     sdkEncodeMs = Math.min(sdkEncodeMs, await timeIt(1, bare));
@@ -95,7 +119,9 @@ export async function run(): Promise<Record<string, unknown>> {
 
   // Decode + summary vs sports-lib.
   const perFile: Record<string, unknown> = {};
-  let oursTotal = 0, theirsTotal = 0, sdkTotal = 0;
+  let oursTotal = 0,
+    theirsTotal = 0,
+    sdkTotal = 0;
   const byFormat: Record<'fit' | 'tcx' | 'gpx', [number, number][]> = { fit: [], tcx: [], gpx: [] };
   for (const name of FILES) {
     const p = corpusPath(name);
@@ -108,21 +134,63 @@ export async function run(): Promise<Record<string, unknown>> {
     try {
       event = await theirs(bytes, name);
       t = await timeIt(rounds, () => theirs(bytes, name));
-    } catch (e) { perFile[name] = { bytes: bytes.length, oursMs: +o.toFixed(2), error: `sports-lib: ${(e as Error).message}` }; continue; }
+    } catch (e) {
+      perFile[name] = { bytes: bytes.length, oursMs: +o.toFixed(2), error: `sports-lib: ${(e as Error).message}` };
+      continue;
+    }
     const s = fit ? await timeIt(rounds, () => sdkDecode(bytes)) : null;
-    oursTotal += o; theirsTotal += t;
+    oursTotal += o;
+    theirsTotal += t;
     (fit ? byFormat.fit : name.endsWith('.tcx') ? byFormat.tcx : byFormat.gpx).push([o, t]);
     if (s !== null) sdkTotal += s;
-    perFile[name] = { bytes: bytes.length, oursMs: +o.toFixed(2), sportsLibMs: +t.toFixed(2), speedup: +(t / o).toFixed(2),
-      ...(s !== null ? { bareSdkDecodeMs: +s.toFixed(2) } : {}), ours: ourReading(bytes, name), sportsLib: theirReading(event) };
+    perFile[name] = {
+      bytes: bytes.length,
+      oursMs: +o.toFixed(2),
+      sportsLibMs: +t.toFixed(2),
+      speedup: +(t / o).toFixed(2),
+      ...(s !== null ? { bareSdkDecodeMs: +s.toFixed(2) } : {}),
+      ours: ourReading(bytes, name),
+      sportsLib: theirReading(event),
+    };
   }
-  const formatTotals = Object.fromEntries(Object.entries(byFormat).map(([k, v]) => {
-    const oMs = v.reduce((a, [o]) => a + o, 0), tMs = v.reduce((a, [, t]) => a + t, 0);
-    return [k, { files: v.length, oursMs: +oMs.toFixed(1), sportsLibMs: +tMs.toFixed(1), speedup: v.length ? +(tMs / oMs).toFixed(2) : null }];
-  }));
+  const formatTotals = Object.fromEntries(
+    Object.entries(byFormat).map(([k, v]) => {
+      const oMs = v.reduce((a, [o]) => a + o, 0),
+        tMs = v.reduce((a, [, t]) => a + t, 0);
+      return [
+        k,
+        {
+          files: v.length,
+          oursMs: +oMs.toFixed(1),
+          sportsLibMs: +tMs.toFixed(1),
+          speedup: v.length ? +(tMs / oMs).toFixed(2) : null,
+        },
+      ];
+    }),
+  );
   return {
-    decodeSummarize: { scope: 'FIT, TCX and GPX files sports-lib imports (TCX/GPX through an @xmldom/xmldom DOM, parse included in its time); totals leave out files it rejects', totalOursMs: +oursTotal.toFixed(1), totalSportsLibMs: +theirsTotal.toFixed(1), speedupVsSportsLib: +(theirsTotal / oursTotal).toFixed(2), byFormat: formatTotals, fitBareSdkDecodeMs: +sdkTotal.toFixed(1), perFile },
-    fitEncode10h: { records: tenHours.samples.t.length, bytes: tenHourFit.length, oursMs: Math.round(oursEncodeMs), bareSdkMs: Math.round(sdkEncodeMs), ratioOursOverSdk: +(oursEncodeMs / sdkEncodeMs).toFixed(2) },
-    peakRssMb: { atStart: rssStart, afterConvertingLargestFile: rssAfterLargest, afterEncoding10hWorkout: rssAfterTenHours, endOfBench: rssMb() },
+    decodeSummarize: {
+      scope:
+        'FIT, TCX and GPX files sports-lib imports (TCX/GPX through an @xmldom/xmldom DOM, parse included in its time); totals leave out files it rejects',
+      totalOursMs: +oursTotal.toFixed(1),
+      totalSportsLibMs: +theirsTotal.toFixed(1),
+      speedupVsSportsLib: +(theirsTotal / oursTotal).toFixed(2),
+      byFormat: formatTotals,
+      fitBareSdkDecodeMs: +sdkTotal.toFixed(1),
+      perFile,
+    },
+    fitEncode10h: {
+      records: tenHours.samples.t.length,
+      bytes: tenHourFit.length,
+      oursMs: Math.round(oursEncodeMs),
+      bareSdkMs: Math.round(sdkEncodeMs),
+      ratioOursOverSdk: +(oursEncodeMs / sdkEncodeMs).toFixed(2),
+    },
+    peakRssMb: {
+      atStart: rssStart,
+      afterConvertingLargestFile: rssAfterLargest,
+      afterEncoding10hWorkout: rssAfterTenHours,
+      endOfBench: rssMb(),
+    },
   };
 }

@@ -13,14 +13,26 @@ const areas = (wanted.length ? wanted : AREAS).filter((a) => existsSync(join(her
 const out = join(here, 'results');
 const latest = join(out, 'latest.json');
 // Running some areas only updates those in the results file and keeps the others' last figures.
-const previous: Record<string, unknown> = wanted.length && existsSync(latest) ? JSON.parse(readFileSync(latest, 'utf8')) as Record<string, unknown> : {};
-const results: Record<string, unknown> = { ...previous, startedAt: new Date().toISOString(), node: process.version, machine: { cpus: (await import('node:os')).cpus().length } };
+const previous: Record<string, unknown> =
+  wanted.length && existsSync(latest) ? (JSON.parse(readFileSync(latest, 'utf8')) as Record<string, unknown>) : {};
+const results: Record<string, unknown> = {
+  ...previous,
+  startedAt: new Date().toISOString(),
+  node: process.version,
+  machine: { cpus: (await import('node:os')).cpus().length },
+};
 for (const area of areas) {
   process.stderr.write(`bench: ${area}…\n`);
   const started = performance.now();
   try {
-    const mod = (await import(pathToFileURL(join(here, `${area}.ts`)).href)) as { run(): Promise<Record<string, unknown>> };
-    results[area] = { ...(await mod.run()), wallSeconds: +((performance.now() - started) / 1000).toFixed(2), measuredAt: new Date().toISOString() };
+    const mod = (await import(pathToFileURL(join(here, `${area}.ts`)).href)) as {
+      run(): Promise<Record<string, unknown>>;
+    };
+    results[area] = {
+      ...(await mod.run()),
+      wallSeconds: +((performance.now() - started) / 1000).toFixed(2),
+      measuredAt: new Date().toISOString(),
+    };
   } catch (err) {
     results[area] = { error: err instanceof Error ? err.message : String(err) };
   }

@@ -25,14 +25,25 @@ export async function run(): Promise<Record<string, unknown>> {
     for (let i = 0; i < WORKOUTS; i++) {
       const start = new Date(Date.UTC(2026, 9, 31, 7) - i * 6 * 3600_000).toISOString();
       // Light samples keep seeding quick; one full 1-hour GPS run is the page under test.
-      const w = i === 0 ? gpsRun(i, start, { seconds: 3600 }) : i % 5 === 4 ? strength(i, start) : gpsRun(i, start, { seconds: 30 });
+      const w =
+        i === 0
+          ? gpsRun(i, start, { seconds: 3600 })
+          : i % 5 === 4
+            ? strength(i, start)
+            : gpsRun(i, start, { seconds: 30 });
       const { id } = await store.saveWorkout(account.id, w);
       await store.ensureRecord(id, 'strava', `bandsync-${w.fingerprint}`);
       if (i === 0) bigId = id;
     }
     const seedSeconds = (performance.now() - seedStart) / 1000;
 
-    const app = createApp({ store, budget: opened.budget, engine: new StoreEngine(store), now: () => new Date(), security: { remote: false } });
+    const app = createApp({
+      store,
+      budget: opened.budget,
+      engine: new StoreEngine(store),
+      now: () => new Date(),
+      security: { remote: false },
+    });
     // One session for every request, as a browser would have.
     const first = await app.request('http://127.0.0.1/');
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -51,7 +62,15 @@ export async function run(): Promise<Record<string, unknown>> {
         bytes = Buffer.byteLength(body);
       }
       ms.sort((a, b) => a - b);
-      return { body, figures: { medianMs: +ms[Math.floor(ms.length / 2)]!.toFixed(1), p95Ms: +ms[Math.floor(ms.length * 0.95)]!.toFixed(1), htmlBytes: bytes, htmlGzipBytes: gzipSync(body).length } };
+      return {
+        body,
+        figures: {
+          medianMs: +ms[Math.floor(ms.length / 2)]!.toFixed(1),
+          p95Ms: +ms[Math.floor(ms.length * 0.95)]!.toFixed(1),
+          htmlBytes: bytes,
+          htmlGzipBytes: gzipSync(body).length,
+        },
+      };
     };
     const withAssets = async (html: string) => {
       const urls = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));

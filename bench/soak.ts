@@ -21,7 +21,11 @@ import { silentLogger } from '../src/observability/logger.js';
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const POLL_SECONDS = 60; // the smallest interval the config allows
 
-interface MemorySample { atSeconds: number; rssMb: number; heapMb: number }
+interface MemorySample {
+  atSeconds: number;
+  rssMb: number;
+  heapMb: number;
+}
 
 const mb = (n: number) => +(n / 1024 / 1024).toFixed(1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,14 +52,18 @@ function percentile(values: number[], p: number): number | null {
  * included, as a user runs it). Spawned asynchronously: the daemon answering
  * it may live in this very process.
  */
-async function coldStartStatus(dataDir: string, runs = 3): Promise<{ medianMs: number; runsMs: number[]; ok: boolean }> {
+async function coldStartStatus(
+  dataDir: string,
+  runs = 3,
+): Promise<{ medianMs: number; runsMs: number[]; ok: boolean }> {
   const runsMs: number[] = [];
   let ok = true;
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     const code = await new Promise<number | null>((done) => {
       const child = spawn(process.execPath, [join(root, 'bin/bandsync.js'), 'status', '--json'], {
-        env: { ...process.env, BANDSYNC_DATA_DIR: dataDir, BANDSYNC_CONFIG: '', BANDSYNC_LOG_LEVEL: 'error' }, stdio: 'ignore',
+        env: { ...process.env, BANDSYNC_DATA_DIR: dataDir, BANDSYNC_CONFIG: '', BANDSYNC_LOG_LEVEL: 'error' },
+        stdio: 'ignore',
       });
       child.on('close', done);
     });
@@ -78,7 +86,10 @@ async function coldStartStatus(dataDir: string, runs = 3): Promise<{ medianMs: n
 function nonOverlapping<W extends { elapsedSeconds: number }>(add: (at: Date) => W): () => W {
   const starts: number[] = [];
   let next = Date.now() - 60 * 3600_000;
-  const nearWholeHours = (a: number, b: number) => { const off = (Math.abs(a - b) / 1000) % 3600; return Math.min(off, 3600 - off) <= 240; };
+  const nearWholeHours = (a: number, b: number) => {
+    const off = (Math.abs(a - b) / 1000) % 3600;
+    return Math.min(off, 3600 - off) <= 240;
+  };
   return () => {
     let at = next;
     while (starts.some((s) => nearWholeHours(at, s))) at += 60_000;
@@ -101,16 +112,30 @@ export async function run(): Promise<Record<string, unknown>> {
   const pending = new Map<number, number>(); // start time (ms) → when it appeared (ms)
   const started = performance.now();
   const app = await openApp({
-    flags: { dataDir, zeppUrl: zepp.url, stravaUrl: strava.url, stravaClientId: strava.credentials.clientId, stravaClientSecret: strava.credentials.clientSecret, pollIntervalSeconds: POLL_SECONDS, port: 0 },
+    flags: {
+      dataDir,
+      zeppUrl: zepp.url,
+      stravaUrl: strava.url,
+      stravaClientId: strava.credentials.clientId,
+      stravaClientSecret: strava.credentials.clientSecret,
+      pollIntervalSeconds: POLL_SECONDS,
+      port: 0,
+    },
     logger: silentLogger,
   });
   let daemon: Awaited<ReturnType<typeof startDaemon>> | null = null;
   let coldViaDaemon: Awaited<ReturnType<typeof coldStartStatus>> | null = null;
   try {
-    await app.accounts.connectZepp({ email: zepp.credentials.email, password: zepp.credentials.password, baseUrl: zepp.url });
+    await app.accounts.connectZepp({
+      email: zepp.credentials.email,
+      password: zepp.credentials.password,
+      baseUrl: zepp.url,
+    });
     const { code, scope } = await waitForOAuthCallback(
       (redirectUri, state) => app.accounts.stravaAuthorizeUrl({ redirectUri, state }),
-      (url) => { void fetch(url).catch(() => {}); },
+      (url) => {
+        void fetch(url).catch(() => {});
+      },
     );
     await app.accounts.connectStravaWithCode({ code, scope });
     daemon = await startDaemon(app, { port: 0, host: '127.0.0.1', all: true });
@@ -166,8 +191,11 @@ export async function run(): Promise<Record<string, unknown>> {
     latencyWithinGoal: latencies.length > 0 && latencies.every((l) => l <= POLL_SECONDS + 10),
     memory: {
       samples: memory.length,
-      rssMbFirst: memory[0]?.rssMb, rssMbLast: memory.at(-1)?.rssMb, rssMbMax: Math.max(...memory.map((m) => m.rssMb)),
-      heapMbFirst: memory[0]?.heapMb, heapMbLast: memory.at(-1)?.heapMb,
+      rssMbFirst: memory[0]?.rssMb,
+      rssMbLast: memory.at(-1)?.rssMb,
+      rssMbMax: Math.max(...memory.map((m) => m.rssMb)),
+      heapMbFirst: memory[0]?.heapMb,
+      heapMbLast: memory.at(-1)?.heapMb,
       heapSlopeMbPerMinuteAfterWarmup: slopePerMinute(tail),
       series: memory.filter((_, i) => i % 6 === 0).map((m) => [m.atSeconds, m.rssMb, m.heapMb]),
     },

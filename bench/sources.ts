@@ -22,7 +22,9 @@ function gpx(startMs: number): string {
   const pts: string[] = [];
   for (let i = 0; i < POINTS; i++) {
     const t = new Date(startMs + i * 1000).toISOString();
-    pts.push(`<trkpt lat="${(50.6 + i * 1e-5).toFixed(6)}" lon="${(3.24 + i * 1e-5).toFixed(6)}"><ele>${30 + i * 0.1}</ele><time>${t}</time><extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>${120 + (i % 30)}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>`);
+    pts.push(
+      `<trkpt lat="${(50.6 + i * 1e-5).toFixed(6)}" lon="${(3.24 + i * 1e-5).toFixed(6)}"><ele>${30 + i * 0.1}</ele><time>${t}</time><extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>${120 + (i % 30)}</gpxtpx:hr></gpxtpx:TrackPointExtension></extensions></trkpt>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="bench" xmlns="http://www.topografix.com/GPX/1/1" xmlns:gpxtpx="http://www.garmin.com/xmlschemas/TrackPointExtension/v1"><trk><type>running</type><trkseg>${pts.join('')}</trkseg></trk></gpx>`;
 }
@@ -30,20 +32,43 @@ function gpx(startMs: number): string {
 function fitBytes(startMs: number): Uint8Array {
   const t = Array.from({ length: POINTS }, (_, i) => i);
   const w: Workout = withFingerprint({
-    sport: 'running', startTime: new Date(startMs).toISOString(), utcOffsetSeconds: 0, elapsedSeconds: POINTS - 1,
-    samples: { t, heartRate: t.map((i) => 120 + (i % 30)), lat: t.map((i) => 50.6 + i * 1e-5), lon: t.map((i) => 3.24 + i * 1e-5) },
-    pauses: [], laps: [], lengths: [], indoor: false, device: { manufacturer: 339, product: 0, name: 'bench' }, totals: {},
+    sport: 'running',
+    startTime: new Date(startMs).toISOString(),
+    utcOffsetSeconds: 0,
+    elapsedSeconds: POINTS - 1,
+    samples: {
+      t,
+      heartRate: t.map((i) => 120 + (i % 30)),
+      lat: t.map((i) => 50.6 + i * 1e-5),
+      lon: t.map((i) => 3.24 + i * 1e-5),
+    },
+    pauses: [],
+    laps: [],
+    lengths: [],
+    indoor: false,
+    device: { manufacturer: 339, product: 0, name: 'bench' },
+    totals: {},
     source: { kind: 'files', id: 'bench' },
   });
   return encodeWorkout(w, 'fit');
 }
 
 /** Lists, then fetches one by one, as the engine's discovery does; samples RSS all along. */
-async function importAll(source: Source): Promise<{ files: number; failed: number; samples: number; seconds: number; filesPerSecond: number; peakRssMiB: number; rssBeforeMiB: number }> {
+async function importAll(source: Source): Promise<{
+  files: number;
+  failed: number;
+  samples: number;
+  seconds: number;
+  filesPerSecond: number;
+  peakRssMiB: number;
+  rssBeforeMiB: number;
+}> {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;
-  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 25);
   const started = performance.now();
   const refs: WorkoutRef[] = [];
   for await (const ref of source.list({})) refs.push(ref);
@@ -63,7 +88,15 @@ async function importAll(source: Source): Promise<{ files: number; failed: numbe
   peak = Math.max(peak, process.memoryUsage().rss);
   if (workouts === 0) throw new Error('bench imported nothing');
   const mib = (b: number) => +(b / 1024 / 1024).toFixed(1);
-  return { files: refs.length, failed, samples, seconds: +seconds.toFixed(2), filesPerSecond: Math.round(refs.length / seconds), peakRssMiB: mib(peak), rssBeforeMiB: mib(rssBefore) };
+  return {
+    files: refs.length,
+    failed,
+    samples,
+    seconds: +seconds.toFixed(2),
+    filesPerSecond: Math.round(refs.length / seconds),
+    peakRssMiB: mib(peak),
+    rssBeforeMiB: mib(rssBefore),
+  };
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -85,9 +118,14 @@ export async function run(): Promise<Record<string, unknown>> {
     const zipPath = path.join(dir, 'archive.zip');
     await writeFile(zipPath, zipSync(zipEntries));
 
-    const rows = ['\uFEFFtype,startTime,sportTime(s),maxPace(/meter),minPace(/meter),distance(m),avgPace(/meter),calories(kcal)'];
+    const rows = [
+      '\uFEFFtype,startTime,sportTime(s),maxPace(/meter),minPace(/meter),distance(m),avgPace(/meter),calories(kcal)',
+    ];
     for (let i = 0; i < EXPORT_ROWS; i++) {
-      const d = new Date(base + i * 3_600_000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '+0000');
+      const d = new Date(base + i * 3_600_000)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, '+0000');
       rows.push(`1,${d},1800,0.25,0.4,5000,0.36,300`);
     }
     const exportPath = path.join(dir, 'export.zip');
@@ -95,7 +133,9 @@ export async function run(): Promise<Record<string, unknown>> {
 
     const folderResult = await importAll(createFilesSource({ paths: [folder], accountId: 'bench' }));
     const zipResult = await importAll(createFilesSource({ paths: [zipPath], accountId: 'bench' }));
-    const exportResult = await importAll(createZeppExportSource({ zipPath: exportPath, accountId: 'bench', utcOffsetSeconds: 0 }));
+    const exportResult = await importAll(
+      createZeppExportSource({ zipPath: exportPath, accountId: 'bench', utcOffsetSeconds: 0 }),
+    );
     return {
       folder: { ...folderResult, mix: '80% GPX, 10% FIT, 10% GPX.gz, 60 points each, 20 subfolders' },
       zip: { ...zipResult, entries: ZIP_ENTRIES },

@@ -29,9 +29,22 @@ async function workload(opened: OpenedStore): Promise<Record<string, number>> {
     for (let i = 0; i < n; i++) {
       const t = Array.from({ length: 1800 }, (_, k) => k);
       const w = withFingerprint({
-        sport: 'running', startTime: new Date(Date.UTC(2023, 0, 1) + i * 86_400_000).toISOString(), utcOffsetSeconds: 0, elapsedSeconds: 1800,
-        samples: { t, heartRate: t.map((k) => 120 + (k % 40)), lat: t.map((k) => 52 + k * 1e-5), lon: t.map((k) => 4 + k * 1e-5) },
-        pauses: [], laps: [], lengths: [], indoor: false, device: { manufacturer: 339, product: 1, name: 'bench' }, totals: {},
+        sport: 'running',
+        startTime: new Date(Date.UTC(2023, 0, 1) + i * 86_400_000).toISOString(),
+        utcOffsetSeconds: 0,
+        elapsedSeconds: 1800,
+        samples: {
+          t,
+          heartRate: t.map((k) => 120 + (k % 40)),
+          lat: t.map((k) => 52 + k * 1e-5),
+          lon: t.map((k) => 4 + k * 1e-5),
+        },
+        pauses: [],
+        laps: [],
+        lengths: [],
+        indoor: false,
+        device: { manufacturer: 339, product: 1, name: 'bench' },
+        totals: {},
         source: { kind: 'zepp-cloud', id: `b${i}-${randomBytes(3).toString('hex')}` },
       });
       const saved = await store.saveWorkout(account.id, w);
@@ -40,14 +53,27 @@ async function workload(opened: OpenedStore): Promise<Record<string, number>> {
     }
   });
   const [, transitionMs] = await timed(async () => {
-    for (const id of ids) await store.transition({ workoutId: id, destination: 'strava', from: ['discovered'], to: 'fetched', reason: 'bench' });
+    for (const id of ids)
+      await store.transition({
+        workoutId: id,
+        destination: 'strava',
+        from: ['discovered'],
+        to: 'fetched',
+        reason: 'bench',
+      });
   });
   const [, listMs] = await timed(() => store.listRecords({ destination: 'strava' }));
   const name = `bench_${randomBytes(3).toString('hex')}`;
   let done = 0;
   for (let i = 0; i < 100; i++) await queue.send(name, { i });
   const [, queueMs] = await timed(async () => {
-    await queue.work(name, async () => { done++; }, { concurrency: 4 });
+    await queue.work(
+      name,
+      async () => {
+        done++;
+      },
+      { concurrency: 4 },
+    );
     while (done < 100) await new Promise((r) => setTimeout(r, 20));
   });
   return {
@@ -63,7 +89,11 @@ export async function run(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   const cache = mkdtempSync(join(tmpdir(), 'bandsync-bench-cache-'));
   const dirs: string[] = [];
-  const dir = (): string => { const d = mkdtempSync(join(tmpdir(), 'bandsync-bench-')); dirs.push(d); return d; };
+  const dir = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'bandsync-bench-'));
+    dirs.push(d);
+    return d;
+  };
   const previousCache = process.env.BANDSYNC_CACHE_DIR;
   process.env.BANDSYNC_CACHE_DIR = cache;
   try {
@@ -78,14 +108,19 @@ export async function run(): Promise<Record<string, unknown>> {
 
     const schema = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
     try {
-      const [server, openMs] = await timed(() => openStore({ dataDir: dir(), databaseUrl: DATABASE_URL, schema, secretKey: randomBytes(32).toString('base64') }));
+      const [server, openMs] = await timed(() =>
+        openStore({ dataDir: dir(), databaseUrl: DATABASE_URL, schema, secretKey: randomBytes(32).toString('base64') }),
+      );
       out.postgres = { openMs, ...(await workload(server)) };
       await server.close();
     } catch (error) {
       out.postgres = { error: (error as Error).message };
     } finally {
       const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect().then(() => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined);
+      await client
+        .connect()
+        .then(() => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))
+        .catch(() => undefined);
       await client.end().catch(() => undefined);
     }
   } finally {

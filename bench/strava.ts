@@ -16,9 +16,14 @@ export async function run(): Promise<Record<string, unknown>> {
   const sim = await startStravaSimulator({ now: clock.now });
   try {
     const client = createStravaClient({
-      baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret,
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
       tokens: memoryTokens({ accessToken: 'x', refreshToken: sim.credentials.refreshToken, expiresAt: 0 }),
-      lock: memoryLock(), budget: memoryBudget(), now: clock.now, keepForUploads: 20,
+      lock: memoryLock(),
+      budget: memoryBudget(),
+      now: clock.now,
+      keepForUploads: 20,
     });
     const t0 = clock.now().getTime();
     const history = Date.parse('2024-01-01T06:00:00Z');
@@ -38,7 +43,16 @@ export async function run(): Promise<Record<string, unknown>> {
       for (let i = b * BATCH; i < (b + 1) * BATCH; i++) {
         const start = new Date(history + i * 86_400_000 * 0.7);
         const bytes = makeFit({ start, elapsed: 1800, distanceMeters: 5000, heartRate: true, gps: i % 3 !== 0 });
-        await budgeted(() => client.upload({ bytes, format: 'fit', externalId: `zepp-${i}`, name: `Run ${i}`, sportType: 'Run', trainer: false }));
+        await budgeted(() =>
+          client.upload({
+            bytes,
+            format: 'fit',
+            externalId: `zepp-${i}`,
+            name: `Run ${i}`,
+            sportType: 'Run',
+            trainer: false,
+          }),
+        );
       }
       clock.advance(2); // processing finishes
       const after = new Date(history + b * BATCH * 86_400_000 * 0.7).toISOString();

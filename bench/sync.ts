@@ -28,7 +28,9 @@ export async function run(options: { workouts?: number } = {}): Promise<Record<s
   const N = options.workouts ?? 1000;
   const wallStart = performance.now();
   // Short indoor shapes: generation and FIT encoding stay fast; the Strava side is what is measured.
-  const world = await startWorld({ zepp: { seed: 2026, workouts: N, years: 4, shapes: ['strength', 'indoor_cycling'] } });
+  const world = await startWorld({
+    zepp: { seed: 2026, workouts: N, years: 4, shapes: ['strength', 'indoor_cycling'] },
+  });
   try {
     const { app, strava, clock } = world;
     const zeppAccount = (await app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')!;
@@ -88,4 +90,5 @@ export async function run(options: { workouts?: number } = {}): Promise<Record<s
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await run({ workouts: Number(process.argv[2] ?? 1000) }), null, 2));
+if (import.meta.url === `file://${process.argv[1]}`)
+  console.log(JSON.stringify(await run({ workouts: Number(process.argv[2] ?? 1000) }), null, 2));

@@ -19,7 +19,12 @@ export async function run(): Promise<Record<string, unknown>> {
 
   const sim = await startZeppSimulator({ seed: 1, workouts: 250, now: () => new Date('2026-11-01T00:00:00Z') });
   try {
-    const src = createZeppCloudSource({ baseUrl: sim.url, appToken: sim.credentials.appToken, userId: sim.credentials.userId, accountId: 'bench' });
+    const src = createZeppCloudSource({
+      baseUrl: sim.url,
+      appToken: sim.credentials.appToken,
+      userId: sim.credentials.userId,
+      accountId: 'bench',
+    });
     const heapBefore = process.memoryUsage().heapUsed;
     t0 = performance.now();
     const refs = [];

@@ -39,8 +39,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     }
     if (next === current) continue;
     stale++;
-    if (check) process.stderr.write(`${rel}: configuration table is out of date (run: npx tsx scripts/gen-config-table.ts)\n`);
-    else { writeFileSync(file, next); process.stdout.write(`${rel}: updated\n`); }
+    if (check)
+      process.stderr.write(`${rel}: configuration table is out of date (run: npx tsx scripts/gen-config-table.ts)\n`);
+    else {
+      writeFileSync(file, next);
+      process.stdout.write(`${rel}: updated\n`);
+    }
   }
   if (check && stale) process.exitCode = 1;
 }

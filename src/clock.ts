@@ -15,12 +15,21 @@ export const systemClock: WaitingClock = {
   wait: (until, signal) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(resolve, Math.max(0, until.getTime() - Date.now()));
-      signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
     }),
 };
 
 /** Runs at real speed from `start`, but jumps forward instead of waiting. */
-export function simulatedClock(start: Date = new Date()): WaitingClock & { advance(ms: number): void; skippedMs(): number } {
+export function simulatedClock(
+  start: Date = new Date(),
+): WaitingClock & { advance(ms: number): void; skippedMs(): number } {
   const realStart = Date.now();
   let offset = start.getTime() - realStart;
   let skipped = 0;
@@ -28,11 +37,17 @@ export function simulatedClock(start: Date = new Date()): WaitingClock & { advan
   return {
     simulated: true,
     now,
-    advance(ms) { offset += ms; skipped += ms; },
+    advance(ms) {
+      offset += ms;
+      skipped += ms;
+    },
     skippedMs: () => skipped,
     async wait(until) {
       const gap = until.getTime() - now().getTime();
-      if (gap > 0) { offset += gap; skipped += gap; }
+      if (gap > 0) {
+        offset += gap;
+        skipped += gap;
+      }
     },
   };
 }

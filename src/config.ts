@@ -15,7 +15,10 @@ const SportRule = z
   .strictObject({
     match: z
       .strictObject({
-        code: z.union([z.number().int(), z.string()]).optional().describe('Source sport code (Zepp type number or name)'),
+        code: z
+          .union([z.number().int(), z.string()])
+          .optional()
+          .describe('Source sport code (Zepp type number or name)'),
         device: z.string().optional().describe('Substring of the device name'),
         hasGps: z.boolean().optional(),
         name: z.string().optional().describe('Substring of the workout name'),
@@ -39,9 +42,16 @@ const EmailSchema = z.strictObject({
 });
 
 export const ConfigSchema = z.strictObject({
-  dataDir: z.string().describe('Where the embedded database, key file and lock live; unset = the per-user data directory (~/.local/share/bandsync on Linux)'),
+  dataDir: z
+    .string()
+    .describe(
+      'Where the embedded database, key file and lock live; unset = the per-user data directory (~/.local/share/bandsync on Linux)',
+    ),
   databaseUrl: z.string().optional().describe('PostgreSQL server URL; unset = embedded PGlite in dataDir'),
-  secretKey: z.string().optional().describe('Key for encrypting tokens at rest (base64, 32 bytes); unset = generated key file'),
+  secretKey: z
+    .string()
+    .optional()
+    .describe('Key for encrypting tokens at rest (base64, 32 bytes); unset = generated key file'),
   zeppUrl: z.string().url().optional().describe('Zepp cloud API base URL; unset = discovered from the account region'),
   stravaUrl: z.string().url().default('https://www.strava.com').describe('Strava base URL for OAuth and API paths'),
   stravaClientId: z.string().optional().describe('Your Strava API application client id'),
@@ -52,14 +62,30 @@ export const ConfigSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8377).describe('Dashboard port'),
   host: z.string().default('127.0.0.1').describe('Dashboard bind address'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Lowest log level written'),
-  logFormat: z.enum(['auto', 'json', 'pretty']).default('auto').describe('auto = JSON lines when stderr is not a terminal'),
+  logFormat: z
+    .enum(['auto', 'json', 'pretty'])
+    .default('auto')
+    .describe('auto = JSON lines when stderr is not a terminal'),
   watchDir: z.string().optional().describe('Folder of FIT/TCX/GPX files the daemon watches for new workouts'),
-  strict: z.boolean().default(false).describe('Unknown sport codes need a rule (needs_user) instead of a safe fallback'),
-  sportRules: z.array(SportRule).default([]).describe('Ordered sport rules `{ match = { code, device, hasGps, name }, sportType = "…" }` or `skip = true`; the first match wins (config file only)'),
+  strict: z
+    .boolean()
+    .default(false)
+    .describe('Unknown sport codes need a rule (needs_user) instead of a safe fallback'),
+  sportRules: z
+    .array(SportRule)
+    .default([])
+    .describe(
+      'Ordered sport rules `{ match = { code, device, hasGps, name }, sportType = "…" }` or `skip = true`; the first match wins (config file only)',
+    ),
   notify: z
     .strictObject({
       webhookUrl: z.string().url().optional().describe('POSTed a JSON message when a problem needs you'),
-      repeatedFailures: z.number().int().min(1).default(3).describe('Notify after this many failed attempts of one workout'),
+      repeatedFailures: z
+        .number()
+        .int()
+        .min(1)
+        .default(3)
+        .describe('Notify after this many failed attempts of one workout'),
       email: EmailSchema.optional().describe('SMTP settings for e-mail notifications'),
     })
     .prefault({}),
@@ -73,7 +99,11 @@ export const ENV_KEYS: Record<string, keyof Config> = Object.fromEntries(
   FIELDS.filter((f) => f.env && !f.path.includes('.')).map((f) => [f.env!, f.path as keyof Config]),
 );
 
-export type ConfigOrigin = { kind: 'default' } | { kind: 'file'; file: string; line?: number } | { kind: 'env'; name: string } | { kind: 'flag' };
+export type ConfigOrigin =
+  | { kind: 'default' }
+  | { kind: 'file'; file: string; line?: number }
+  | { kind: 'env'; name: string }
+  | { kind: 'flag' };
 
 export interface ConfigProblem {
   readonly key: string;
@@ -83,17 +113,23 @@ export interface ConfigProblem {
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  ${p.key} (${describeOrigin(p.origin)}): ${p.message}`).join('\n')}`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  ${p.key} (${describeOrigin(p.origin)}): ${p.message}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
 
 export function describeOrigin(o: ConfigOrigin): string {
   switch (o.kind) {
-    case 'default': return 'default';
-    case 'flag': return 'command-line flag';
-    case 'env': return `environment ${o.name}`;
-    case 'file': return o.line ? `${o.file} line ${o.line}` : o.file;
+    case 'default':
+      return 'default';
+    case 'flag':
+      return 'command-line flag';
+    case 'env':
+      return `environment ${o.name}`;
+    case 'file':
+      return o.line ? `${o.file} line ${o.line}` : o.file;
   }
 }
 
@@ -138,7 +174,13 @@ export function loadConfigDetailed(options: LoadOptions = {}): LoadedConfig {
       data = parseToml(text) as Record<string, unknown>;
     } catch (err) {
       if (err instanceof TomlError) {
-        throw new ConfigError([{ key: '(file)', origin: { kind: 'file', file, line: err.line }, message: `not valid TOML: ${err.message.split('\n')[0]}` }]);
+        throw new ConfigError([
+          {
+            key: '(file)',
+            origin: { kind: 'file', file, line: err.line },
+            message: `not valid TOML: ${err.message.split('\n')[0]}`,
+          },
+        ]);
       }
       throw err;
     }
@@ -153,7 +195,9 @@ export function loadConfigDetailed(options: LoadOptions = {}): LoadedConfig {
     origins.set(f.path, { kind: 'env', name: f.env! });
   }
 
-  mergeLayer(merged, stripUndefined(options.flags ?? {}) as Record<string, unknown>, [], origins, () => ({ kind: 'flag' }));
+  mergeLayer(merged, stripUndefined(options.flags ?? {}) as Record<string, unknown>, [], origins, () => ({
+    kind: 'flag',
+  }));
 
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {
@@ -175,7 +219,8 @@ function resolveFile(explicit: string | undefined, env: NodeJS.ProcessEnv): stri
   const chosen = explicit ?? (env.BANDSYNC_CONFIG || undefined);
   if (chosen) {
     const abs = path.resolve(chosen);
-    if (!existsSync(abs)) throw new ConfigError([{ key: '(file)', origin: { kind: 'file', file: abs }, message: 'config file not found' }]);
+    if (!existsSync(abs))
+      throw new ConfigError([{ key: '(file)', origin: { kind: 'file', file: abs }, message: 'config file not found' }]);
     return abs;
   }
   const fallback = defaultConfigFile();
@@ -200,7 +245,9 @@ function suggest(p: readonly (string | number)[]): string {
   const siblings = FIELDS.map((f) => f.path)
     .filter((k) => k.startsWith(parent ? parent + '.' : '') && !k.slice(parent ? parent.length + 1 : 0).includes('.'))
     .map((k) => k.split('.').pop()!);
-  const close = siblings.find((s) => s.toLowerCase().includes(last) || last.includes(s.toLowerCase()) || editDistance(s.toLowerCase(), last) <= 2);
+  const close = siblings.find(
+    (s) => s.toLowerCase().includes(last) || last.includes(s.toLowerCase()) || editDistance(s.toLowerCase(), last) <= 2,
+  );
   return close ? ` (did you mean "${close}"?)` : '';
 }
 
@@ -219,8 +266,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** Deep-merges tables; arrays and scalars replace. Records an origin for every leaf. */
 function mergeLayer(
-  target: Record<string, unknown>, layer: Record<string, unknown>, at: (string | number)[],
-  origins: Map<string, ConfigOrigin>, origin: (p: (string | number)[]) => ConfigOrigin,
+  target: Record<string, unknown>,
+  layer: Record<string, unknown>,
+  at: (string | number)[],
+  origins: Map<string, ConfigOrigin>,
+  origin: (p: (string | number)[]) => ConfigOrigin,
 ): void {
   for (const [k, v] of Object.entries(layer)) {
     const p = [...at, k];
@@ -235,7 +285,12 @@ function mergeLayer(
   }
 }
 
-function recordLeaves(v: unknown, p: (string | number)[], origins: Map<string, ConfigOrigin>, origin: (p: (string | number)[]) => ConfigOrigin): void {
+function recordLeaves(
+  v: unknown,
+  p: (string | number)[],
+  origins: Map<string, ConfigOrigin>,
+  origin: (p: (string | number)[]) => ConfigOrigin,
+): void {
   origins.set(p.join('.'), origin(p));
   if (Array.isArray(v)) v.forEach((item, i) => recordLeaves(item, [...p, i], origins, origin));
   else if (isPlainObject(v)) for (const [k, c] of Object.entries(v)) recordLeaves(c, [...p, k], origins, origin);
@@ -266,7 +321,8 @@ function unwrap(s: z.ZodType): z.ZodType {
   let cur = s;
   for (;;) {
     const def = cur._zod.def as { type: string; innerType?: z.ZodType };
-    if ((def.type === 'optional' || def.type === 'default' || def.type === 'prefault') && def.innerType) cur = def.innerType;
+    if ((def.type === 'optional' || def.type === 'default' || def.type === 'prefault') && def.innerType)
+      cur = def.innerType;
     else return cur;
   }
 }

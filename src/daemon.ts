@@ -46,24 +46,45 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     ...app.deps,
     destination: async (): Promise<Destination> => {
       const d = await app.deps.destination();
-      return { ...d, requestCount: () => d.requestCount(), listActivities: d.listActivities.bind(d), getUpload: d.getUpload.bind(d), createManual: async (r) => { uploads++; return d.createManual(r); }, upload: async (r) => { uploads++; return d.upload(r); } };
+      return {
+        ...d,
+        requestCount: () => d.requestCount(),
+        listActivities: d.listActivities.bind(d),
+        getUpload: d.getUpload.bind(d),
+        createManual: async (r) => {
+          uploads++;
+          return d.createManual(r);
+        },
+        upload: async (r) => {
+          uploads++;
+          return d.upload(r);
+        },
+      };
     },
   };
   // Problems that need the user go out once each (webhook / e-mail), not once per retry.
   const { notify } = app.config;
-  const notifier = notify.webhookUrl || notify.email
-    ? createNotifier({ webhookUrl: notify.webhookUrl, email: notify.email, store: app.store, logger: app.logger })
-    : null;
+  const notifier =
+    notify.webhookUrl || notify.email
+      ? createNotifier({ webhookUrl: notify.webhookUrl, email: notify.email, store: app.store, logger: app.logger })
+      : null;
   const sweep = () => {
     if (!notifier) return;
-    sweepProblems({ store: app.store, notifier, repeatedFailures: notify.repeatedFailures })
-      .catch((err: Error) => app.logger.warn('notification sweep failed', { error: err.message }));
+    sweepProblems({ store: app.store, notifier, repeatedFailures: notify.repeatedFailures }).catch((err: Error) =>
+      app.logger.warn('notification sweep failed', { error: err.message }),
+    );
   };
   const taskOptions = {
     pollIntervalSeconds: (await app.store.getSetting<number>('poll-interval')) ?? app.config.pollIntervalSeconds,
     all: options.all,
     onPoll: (accountId: string, kind: string, seconds: number, ok: boolean) => {
-      polls.set(accountId, { accountId, kind, lastLatencySeconds: seconds, lastPollAt: app.clock.now().toISOString(), ok });
+      polls.set(accountId, {
+        accountId,
+        kind,
+        lastLatencySeconds: seconds,
+        lastPollAt: app.clock.now().toISOString(),
+        ok,
+      });
       sweep();
     },
     onPollScheduled: (accountId: string, at: Date) => nextPolls.set(accountId, at.getTime()),
@@ -73,13 +94,27 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     await registerTasks(countingDeps, app.queue, taskOptions, options.concurrency ?? 1);
     if (options.dashboard !== false) await schedulePolls(countingDeps, app.queue, 0, taskOptions);
   }
-  const stopWatching = options.work !== false && app.config.watchDir ? await watchFolder(app, countingDeps, app.config.watchDir) : async () => {};
+  const stopWatching =
+    options.work !== false && app.config.watchDir
+      ? await watchFolder(app, countingDeps, app.config.watchDir)
+      : async () => {};
   if (options.dashboard === false) {
-    return { url: null, pollNow: () => schedulePolls(countingDeps, app.queue), close: async () => { await stopWatching(); await app.queue.stop(); } };
+    return {
+      url: null,
+      pollNow: () => schedulePolls(countingDeps, app.queue),
+      close: async () => {
+        await stopWatching();
+        await app.queue.stop();
+      },
+    };
   }
 
   const host = options.host ?? app.config.host;
-  const password = options.password ? (isPasswordHash(options.password) ? options.password : await hashPassword(options.password)) : undefined;
+  const password = options.password
+    ? isPasswordHash(options.password)
+      ? options.password
+      : await hashPassword(options.password)
+    : undefined;
   const engine = createDashboardEngine({ ...app, deps: countingDeps }, { nextPollAt });
   const root = new Hono();
   root.get('/healthz', (c) => c.json({ ok: true }));
@@ -103,7 +138,11 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       stravaBudget: await app.budget.snapshot(app.clock.now()),
       sourcePolls: [...polls.values()],
       queues: Object.fromEntries(Object.entries(depth).map(([name, n]) => [name, { depth: n, oldestAgeSeconds: 0 }])),
-      process: { uptimeSeconds: (Date.now() - started) / 1000, residentMemoryBytes: process.memoryUsage().rss, heapUsedBytes: process.memoryUsage().heapUsed },
+      process: {
+        uptimeSeconds: (Date.now() - started) / 1000,
+        residentMemoryBytes: process.memoryUsage().rss,
+        heapUsedBytes: process.memoryUsage().heapUsed,
+      },
     });
     return c.body(body, 200, { 'content-type': METRICS_CONTENT_TYPE });
   });
@@ -111,32 +150,73 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
   const token = newLocalApiToken();
   let dashboardUrl = '';
   let syncing: Promise<unknown> = Promise.resolve();
-  root.route('/api/local', localApiRoutes({
-    token, deps: countingDeps, budget: app.budget, now: () => app.clock.now(), wait: (until) => app.clock.wait(until),
-    where: () => ({ dataDir: app.config.dataDir, database: app.storeKind, daemonPid: process.pid, dashboard: dashboardUrl }),
-    stravaRequests: () => app.accounts.stravaRequestCount(),
-    // One requested sync at a time, in the background; it is not awaited on close (the engine is crash-safe).
-    startSync: options.work === false ? null : (o) => {
-      syncing = syncing.then(() => syncAll(countingDeps, { all: o.all, since: o.since, wait: (until) => app.clock.wait(until) }))
-        .then((s) => app.logger.info('requested sync finished', { uploaded: s.uploaded, failed: s.failed, needsUser: s.needsUser }))
-        .catch((err: Error) => app.logger.warn('requested sync failed', { error: err.message }));
-    },
-  }));
-  root.route('/', createDashboard({
-    store: app.store, budget: app.budget, engine, now: () => app.clock.now(), logger: app.logger,
-    stravaWebUrl: app.config.stravaUrl,
-    security: { password, remote: !['127.0.0.1', 'localhost', '::1'].includes(host) },
-  }));
+  root.route(
+    '/api/local',
+    localApiRoutes({
+      token,
+      deps: countingDeps,
+      budget: app.budget,
+      now: () => app.clock.now(),
+      wait: (until) => app.clock.wait(until),
+      where: () => ({
+        dataDir: app.config.dataDir,
+        database: app.storeKind,
+        daemonPid: process.pid,
+        dashboard: dashboardUrl,
+      }),
+      stravaRequests: () => app.accounts.stravaRequestCount(),
+      // One requested sync at a time, in the background; it is not awaited on close (the engine is crash-safe).
+      startSync:
+        options.work === false
+          ? null
+          : (o) => {
+              syncing = syncing
+                .then(() =>
+                  syncAll(countingDeps, { all: o.all, since: o.since, wait: (until) => app.clock.wait(until) }),
+                )
+                .then((s) =>
+                  app.logger.info('requested sync finished', {
+                    uploaded: s.uploaded,
+                    failed: s.failed,
+                    needsUser: s.needsUser,
+                  }),
+                )
+                .catch((err: Error) => app.logger.warn('requested sync failed', { error: err.message }));
+            },
+    }),
+  );
+  root.route(
+    '/',
+    createDashboard({
+      store: app.store,
+      budget: app.budget,
+      engine,
+      now: () => app.clock.now(),
+      logger: app.logger,
+      stravaWebUrl: app.config.stravaUrl,
+      security: { password, remote: !['127.0.0.1', 'localhost', '::1'].includes(host) },
+    }),
+  );
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });
   dashboardUrl = loopbackUrl(served.url);
-  const removeDaemonFile = writeDaemonFile(app.config.dataDir, { pid: process.pid, url: dashboardUrl, token, works: options.work !== false });
+  const removeDaemonFile = writeDaemonFile(app.config.dataDir, {
+    pid: process.pid,
+    url: dashboardUrl,
+    token,
+    works: options.work !== false,
+  });
   return {
     url: served.url,
     pollNow: async () => {
       await schedulePolls(countingDeps, app.queue, 0, taskOptions);
       await dispatch(countingDeps, app.queue, taskOptions);
     },
-    close: async () => { removeDaemonFile(); await stopWatching(); await served.close(); await app.queue.stop(); },
+    close: async () => {
+      removeDaemonFile();
+      await stopWatching();
+      await served.close();
+      await app.queue.stop();
+    },
   };
 }
 
@@ -149,13 +229,22 @@ async function watchFolder(app: App, deps: App['deps'], dir: string): Promise<()
   const account = await app.accounts.connectPath('files', dir);
   const controller = new AbortController();
   let chain: Promise<unknown> = Promise.resolve();
-  const watching = watchDirectory(dir, (file) => {
-    chain = chain.then(() => syncAll(deps, { all: true, accountId: account.id }))
-      .then((s) => app.logger.info('watched file imported', { file, uploaded: s.uploaded, failed: s.failed }))
-      .catch((err: Error) => app.logger.warn('watched file import failed', { file, error: err.message }));
-  // Files dropped while the daemon was down count too; the store skips ones already imported.
-  }, { signal: controller.signal, settleMs: 2000, includeExisting: true }).catch((err: Error) => app.logger.error('folder watch stopped', { dir, error: err.message }));
-  return async () => { controller.abort(); await watching; await chain; };
+  const watching = watchDirectory(
+    dir,
+    (file) => {
+      chain = chain
+        .then(() => syncAll(deps, { all: true, accountId: account.id }))
+        .then((s) => app.logger.info('watched file imported', { file, uploaded: s.uploaded, failed: s.failed }))
+        .catch((err: Error) => app.logger.warn('watched file import failed', { file, error: err.message }));
+      // Files dropped while the daemon was down count too; the store skips ones already imported.
+    },
+    { signal: controller.signal, settleMs: 2000, includeExisting: true },
+  ).catch((err: Error) => app.logger.error('folder watch stopped', { dir, error: err.message }));
+  return async () => {
+    controller.abort();
+    await watching;
+    await chain;
+  };
 }
 
 export { JOBS };

@@ -4,7 +4,11 @@ import type { App, AppOptions } from '../compose.js';
 import type { Config } from '../config.js';
 import type { LocalApiClient } from '../local-api/client.js';
 
-export interface GlobalFlags { dataDir?: string; databaseUrl?: string; config?: string }
+export interface GlobalFlags {
+  dataDir?: string;
+  databaseUrl?: string;
+  config?: string;
+}
 
 export function flagsToConfig(flags: GlobalFlags): Partial<Config> {
   const out: Partial<Config> = {};
@@ -40,7 +44,9 @@ export async function withApp<T>(options: AppOptions, fn: (app: App) => Promise<
  */
 export async function runningDaemon(): Promise<LocalApiClient | null> {
   const [{ loadConfig }, { readDaemonFile }, { localApiClient }] = await Promise.all([
-    import('../config.js'), import('../local-api/discovery.js'), import('../local-api/client.js'),
+    import('../config.js'),
+    import('../local-api/discovery.js'),
+    import('../local-api/client.js'),
   ]);
   const config = loadConfig({ configFile });
   if (config.databaseUrl) return null;
@@ -49,7 +55,10 @@ export async function runningDaemon(): Promise<LocalApiClient | null> {
 }
 
 /** Runs a command through the running daemon when there is one, else on the database directly. */
-export async function withDaemonOrApp<T>(viaDaemon: (api: LocalApiClient) => Promise<T>, direct: (app: App) => Promise<T>): Promise<T> {
+export async function withDaemonOrApp<T>(
+  viaDaemon: (api: LocalApiClient) => Promise<T>,
+  direct: (app: App) => Promise<T>,
+): Promise<T> {
   const api = await runningDaemon();
   return api ? viaDaemon(api) : withApp({}, direct);
 }

@@ -10,7 +10,9 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   // The global --config reaches every command that opens the app.
-  program.hook('preAction', (cmd) => { setConfigFile(cmd.opts<{ config?: string }>().config); });
+  program.hook('preAction', (cmd) => {
+    setConfigFile(cmd.opts<{ config?: string }>().config);
+  });
   registerCommands(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

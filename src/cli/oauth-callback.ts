@@ -4,7 +4,10 @@ import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
-export interface CallbackResult { code: string; scope: string | undefined }
+export interface CallbackResult {
+  code: string;
+  scope: string | undefined;
+}
 
 export async function waitForOAuthCallback(
   authorizeUrl: (redirectUri: string, state: string) => string,
@@ -15,21 +18,35 @@ export async function waitForOAuthCallback(
   return new Promise((resolve, reject) => {
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname !== '/callback') { res.writeHead(404).end(); return; }
+      if (url.pathname !== '/callback') {
+        res.writeHead(404).end();
+        return;
+      }
       const finish = (status: number, text: string, outcome: () => void) => {
         res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
         clearTimeout(timer);
         server.close();
         outcome();
       };
-      if (url.searchParams.get('state') !== state) return finish(400, 'State mismatch: this is not the login bandsync started. Start again.', () => reject(new Error('OAuth state mismatch: the callback did not come from the login bandsync started')));
+      if (url.searchParams.get('state') !== state)
+        return finish(400, 'State mismatch: this is not the login bandsync started. Start again.', () =>
+          reject(new Error('OAuth state mismatch: the callback did not come from the login bandsync started')),
+        );
       const error = url.searchParams.get('error');
-      if (error) return finish(400, `Strava said: ${error}`, () => reject(new Error(`Strava authorization was refused (${error})`)));
+      if (error)
+        return finish(400, `Strava said: ${error}`, () =>
+          reject(new Error(`Strava authorization was refused (${error})`)),
+        );
       const code = url.searchParams.get('code');
       if (!code) return finish(400, 'No code in the callback.', () => reject(new Error('Strava callback had no code')));
-      finish(200, 'bandsync is connected to Strava. You can close this tab.', () => resolve({ code, scope: url.searchParams.get('scope') ?? undefined }));
+      finish(200, 'bandsync is connected to Strava. You can close this tab.', () =>
+        resolve({ code, scope: url.searchParams.get('scope') ?? undefined }),
+      );
     });
-    const timer = setTimeout(() => { server.close(); reject(new Error('Timed out waiting for the Strava login (5 minutes)')); }, options.timeoutMs ?? 300_000);
+    const timer = setTimeout(() => {
+      server.close();
+      reject(new Error('Timed out waiting for the Strava login (5 minutes)'));
+    }, options.timeoutMs ?? 300_000);
     server.listen(options.port ?? 0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
       onUrl(authorizeUrl(`http://127.0.0.1:${port}/callback`, state));

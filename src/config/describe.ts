@@ -13,7 +13,16 @@ export interface ConfigRow {
   readonly secret: boolean;
 }
 
-interface Def { type: string; innerType?: z.ZodType; defaultValue?: unknown; entries?: Record<string, string>; options?: z.ZodType[]; element?: z.ZodType; values?: unknown[]; checks?: unknown[] }
+interface Def {
+  type: string;
+  innerType?: z.ZodType;
+  defaultValue?: unknown;
+  entries?: Record<string, string>;
+  options?: z.ZodType[];
+  element?: z.ZodType;
+  values?: unknown[];
+  checks?: unknown[];
+}
 
 function defOf(s: z.ZodType): Def {
   return s._zod.def as unknown as Def;
@@ -22,14 +31,26 @@ function defOf(s: z.ZodType): Def {
 function typeName(s: z.ZodType): string {
   const d = defOf(s);
   switch (d.type) {
-    case 'optional': case 'default': case 'prefault': return typeName(d.innerType!);
-    case 'enum': return Object.values(d.entries ?? {}).map((v) => `"${v}"`).join(' \\| ');
-    case 'union': return (d.options ?? []).map(typeName).join(' \\| ');
-    case 'array': return `array of ${typeName(d.element!) === 'object' ? 'tables' : typeName(d.element!)}`;
-    case 'literal': return (d.values ?? []).map((v) => JSON.stringify(v)).join(' \\| ');
-    case 'number': return (s as unknown as { isInt?: boolean }).isInt ? 'integer' : 'number';
-    case 'pipe': return 'object';
-    default: return d.type;
+    case 'optional':
+    case 'default':
+    case 'prefault':
+      return typeName(d.innerType!);
+    case 'enum':
+      return Object.values(d.entries ?? {})
+        .map((v) => `"${v}"`)
+        .join(' \\| ');
+    case 'union':
+      return (d.options ?? []).map(typeName).join(' \\| ');
+    case 'array':
+      return `array of ${typeName(d.element!) === 'object' ? 'tables' : typeName(d.element!)}`;
+    case 'literal':
+      return (d.values ?? []).map((v) => JSON.stringify(v)).join(' \\| ');
+    case 'number':
+      return (s as unknown as { isInt?: boolean }).isInt ? 'integer' : 'number';
+    case 'pipe':
+      return 'object';
+    default:
+      return d.type;
   }
 }
 
@@ -79,8 +100,9 @@ const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The Markdown table written into docs/configuration.md and README.md. */
 export function renderConfigTable(): string {
   const head = '| Key | Environment variable | Type | Default | Description |\n|---|---|---|---|---|';
-  const body = configRows().map((r) =>
-    `| \`${r.key}\` | ${r.env ? `\`${r.env}\`` : '—'} | ${r.type} | ${r.default === null ? '—' : `\`${esc(r.default)}\``} | ${esc(r.description)}${r.secret ? ' (secret)' : ''} |`,
+  const body = configRows().map(
+    (r) =>
+      `| \`${r.key}\` | ${r.env ? `\`${r.env}\`` : '—'} | ${r.type} | ${r.default === null ? '—' : `\`${esc(r.default)}\``} | ${esc(r.description)}${r.secret ? ' (secret)' : ''} |`,
   );
   return [head, ...body].join('\n');
 }

@@ -16,7 +16,8 @@ function maskUrl(raw: string): string {
 
 export function maskConfig(config: Config): Record<string, unknown> {
   const walk = (value: unknown, at: string): unknown => {
-    if (SECRET_PATHS.has(at) && typeof value === 'string') return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? maskUrl(value) : MASK;
+    if (SECRET_PATHS.has(at) && typeof value === 'string')
+      return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? maskUrl(value) : MASK;
     if (Array.isArray(value)) return value.map((v) => walk(v, at));
     if (value && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, at ? `${at}.${k}` : k)]));
@@ -37,7 +38,9 @@ export function configSecrets(config: Config): string[] {
       try {
         const u = new URL(v);
         if (u.password) out.push(decodeURIComponent(u.password));
-      } catch { /* not a URL */ }
+      } catch {
+        /* not a URL */
+      }
     }
   }
   return out;

@@ -12,7 +12,11 @@ export interface LocalApiClient {
   retry(workoutId: string): Promise<SyncRecord>;
   skip(workoutId: string, reason: string): Promise<SyncRecord>;
   /** A dry run answers with the plan; a real sync starts in the daemon and answers at once. */
-  sync(options: { all?: boolean; since?: string; dryRun?: boolean }): Promise<(SyncSummary & { stravaRequests: number }) | { started: true }>;
+  sync(options: {
+    all?: boolean;
+    since?: string;
+    dryRun?: boolean;
+  }): Promise<(SyncSummary & { stravaRequests: number }) | { started: true }>;
 }
 
 export function localApiClient(daemon: DaemonInfo): LocalApiClient {
@@ -23,14 +27,19 @@ export function localApiClient(daemon: DaemonInfo): LocalApiClient {
     try {
       response = await fetch(new URL(path, base), {
         method,
-        headers: { authorization: `Bearer ${daemon.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${daemon.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         // A dry run reads the whole history and Strava's listing; everything else is quick.
         signal: AbortSignal.timeout(path === 'sync' ? 30 * 60_000 : 60_000),
       });
     } catch (error) {
-      throw new Error(`the running daemon (pid ${daemon.pid}) did not answer at ${base.origin}: ${(error as Error).message}. ` +
-        'Is it still starting? Try again, or stop it to use the database directly.');
+      throw new Error(
+        `the running daemon (pid ${daemon.pid}) did not answer at ${base.origin}: ${(error as Error).message}. ` +
+          'Is it still starting? Try again, or stop it to use the database directly.',
+      );
     }
     const data = (await response.json().catch(() => ({}))) as T & { error?: string };
     if (!response.ok) throw new Error(data.error ?? `the daemon answered HTTP ${response.status}`);
@@ -39,7 +48,8 @@ export function localApiClient(daemon: DaemonInfo): LocalApiClient {
   return {
     daemon,
     status: () => call('GET', 'status'),
-    log: ({ workoutId, limit }) => call('GET', `log?${new URLSearchParams({ limit: String(limit), ...(workoutId ? { workout: workoutId } : {}) })}`),
+    log: ({ workoutId, limit }) =>
+      call('GET', `log?${new URLSearchParams({ limit: String(limit), ...(workoutId ? { workout: workoutId } : {}) })}`),
     retry: (id) => call('POST', `workouts/${encodeURIComponent(id)}/retry`, {}),
     skip: (id, reason) => call('POST', `workouts/${encodeURIComponent(id)}/skip`, { reason }),
     sync: (options) => call('POST', 'sync', options),

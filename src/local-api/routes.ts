@@ -26,7 +26,9 @@ export interface LocalApiDeps {
   readonly startSync: ((options: { all?: boolean; since?: string }) => void) | null;
 }
 
-const syncBody = z.object({ all: z.boolean().optional(), since: z.iso.datetime().optional(), dryRun: z.boolean().optional() }).strict();
+const syncBody = z
+  .object({ all: z.boolean().optional(), since: z.iso.datetime().optional(), dryRun: z.boolean().optional() })
+  .strict();
 const skipBody = z.object({ reason: z.string().min(1).max(500) }).strict();
 
 export function localApiRoutes(api: LocalApiDeps): Hono {
@@ -34,11 +36,13 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
   app.use('*', async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     if (!header.startsWith('Bearer ') || !tokensEqual(header.slice(7), api.token)) {
-      return c.json({ error: 'the local API needs the token from the data dir\'s daemon.json' }, 401);
+      return c.json({ error: "the local API needs the token from the data dir's daemon.json" }, 401);
     }
     await next();
   });
-  app.onError((err, c) => c.json({ error: err instanceof z.ZodError ? `bad request: ${z.prettifyError(err)}` : err.message }, 400));
+  app.onError((err, c) =>
+    c.json({ error: err instanceof z.ZodError ? `bad request: ${z.prettifyError(err)}` : err.message }, 400),
+  );
 
   app.get('/status', async (c) => {
     const { daemonPid, dashboard, ...where } = api.where();
@@ -47,7 +51,8 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
   });
   app.get('/log', async (c) => {
     const limit = Number(c.req.query('limit') ?? 50);
-    if (!Number.isInteger(limit) || limit < 1) return c.json({ error: `limit must be a positive whole number, got "${c.req.query('limit')}"` }, 400);
+    if (!Number.isInteger(limit) || limit < 1)
+      return c.json({ error: `limit must be a positive whole number, got "${c.req.query('limit')}"` }, 400);
     return c.json(await api.deps.store.listLedger({ workoutId: c.req.query('workout') || undefined, limit }));
   });
   app.post('/workouts/:id/retry', async (c) => c.json(await retryWorkout(api.deps, c.req.param('id'))));
@@ -59,10 +64,21 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
     const body = syncBody.parse(await c.req.json());
     if (body.dryRun) {
       const before = await api.stravaRequests();
-      const summary: SyncSummary = await syncAll(api.deps, { all: body.all, since: body.since, dryRun: true, wait: api.wait });
+      const summary: SyncSummary = await syncAll(api.deps, {
+        all: body.all,
+        since: body.since,
+        dryRun: true,
+        wait: api.wait,
+      });
       return c.json({ ...summary, stravaRequests: (await api.stravaRequests()) - before });
     }
-    if (!api.startSync) return c.json({ error: `this process only serves the dashboard (bandsync serve, pid ${api.where().daemonPid}); it does not sync. Run bandsync daemon instead, or stop it and run bandsync sync` }, 409);
+    if (!api.startSync)
+      return c.json(
+        {
+          error: `this process only serves the dashboard (bandsync serve, pid ${api.where().daemonPid}); it does not sync. Run bandsync daemon instead, or stop it and run bandsync sync`,
+        },
+        409,
+      );
     api.startSync({ all: body.all, since: body.since });
     return c.json({ started: true }, 202);
   });

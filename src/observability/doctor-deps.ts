@@ -7,7 +7,11 @@ import { fetchServerDate, probeDaemon, type DoctorDeps, type LockHolderInfo } fr
 import { createRedactor } from './redact.js';
 import { readDaemonFile } from '../local-api/discovery.js';
 
-export function baseDoctorDeps(config: Config, readLockHolder: (dataDir: string) => LockHolderInfo | null, doFetch: typeof fetch = fetch): DoctorDeps {
+export function baseDoctorDeps(
+  config: Config,
+  readLockHolder: (dataDir: string) => LockHolderInfo | null,
+  doFetch: typeof fetch = fetch,
+): DoctorDeps {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     dataDir: config.dataDir,
@@ -17,6 +21,10 @@ export function baseDoctorDeps(config: Config, readLockHolder: (dataDir: string)
     readLockHolder,
     serverDate: () => fetchServerDate(config.stravaUrl, doFetch),
     // The daemon of this data dir advertises its address (any port); else try the configured one.
-    daemon: () => probeDaemon(readDaemonFile(config.dataDir)?.url ?? `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`, doFetch),
+    daemon: () =>
+      probeDaemon(
+        readDaemonFile(config.dataDir)?.url ?? `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`,
+        doFetch,
+      ),
   };
 }

@@ -18,7 +18,12 @@ export interface CheckResult {
   readonly fix?: string;
 }
 
-export interface LockHolderInfo { readonly pid: number; readonly command: string; readonly startedAt: string; readonly alive: boolean }
+export interface LockHolderInfo {
+  readonly pid: number;
+  readonly command: string;
+  readonly startedAt: string;
+  readonly alive: boolean;
+}
 
 export interface DatabaseProbe {
   /** 'pglite' or 'postgres', and where (URL redacted by the caller). */
@@ -90,42 +95,91 @@ const checkDataDir: Check = async (d) => {
   try {
     await (d.checkWritable ?? defaultWritable)(d.dataDir);
   } catch (err) {
-    return { id: 'data-dir', title, status: 'fail', summary: `${d.dataDir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-      fix: `create it and give the bandsync user write access: mkdir -p ${d.dataDir} && chown $USER ${d.dataDir} && chmod 700 ${d.dataDir} (systemd: add it to ReadWritePaths=)` };
+    return {
+      id: 'data-dir',
+      title,
+      status: 'fail',
+      summary: `${d.dataDir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      fix: `create it and give the bandsync user write access: mkdir -p ${d.dataDir} && chown $USER ${d.dataDir} && chmod 700 ${d.dataDir} (systemd: add it to ReadWritePaths=)`,
+    };
   }
-  if (d.databaseUrl) return { id: 'data-dir', title, status: 'ok', summary: `${d.dataDir} is writable (database on PostgreSQL: no data-dir lock)` };
+  if (d.databaseUrl)
+    return {
+      id: 'data-dir',
+      title,
+      status: 'ok',
+      summary: `${d.dataDir} is writable (database on PostgreSQL: no data-dir lock)`,
+    };
   const holder = d.readLockHolder(d.dataDir);
   if (!holder) return { id: 'data-dir', title, status: 'ok', summary: `${d.dataDir} is writable and not locked` };
   if (!holder.alive) {
-    return { id: 'data-dir', title, status: 'warn', summary: `${d.dataDir} has a stale lock from pid ${holder.pid} (${holder.command}), which is gone`,
-      fix: 'nothing to do: the next bandsync process reclaims it' };
+    return {
+      id: 'data-dir',
+      title,
+      status: 'warn',
+      summary: `${d.dataDir} has a stale lock from pid ${holder.pid} (${holder.command}), which is gone`,
+      fix: 'nothing to do: the next bandsync process reclaims it',
+    };
   }
-  return { id: 'data-dir', title, status: 'ok', summary: `${d.dataDir} is writable; locked by pid ${holder.pid} (${holder.command}) since ${holder.startedAt}` };
+  return {
+    id: 'data-dir',
+    title,
+    status: 'ok',
+    summary: `${d.dataDir} is writable; locked by pid ${holder.pid} (${holder.command}) since ${holder.startedAt}`,
+  };
 };
 
 const checkDatabase: Check = async (d) => {
   const title = 'database';
-  if (!d.database) return { id: 'database', title, status: 'skip', summary: 'not checked (the data dir is in use by another process; the daemon reports it)' };
+  if (!d.database)
+    return {
+      id: 'database',
+      title,
+      status: 'skip',
+      summary: 'not checked (the data dir is in use by another process; the daemon reports it)',
+    };
   let probe: DatabaseProbe;
   try {
     probe = await d.database();
   } catch (err) {
     const message = (err as Error).message;
-    return { id: 'database', title, status: 'fail', summary: `cannot open the database: ${message}`,
-      fix: d.databaseUrl ? 'check DATABASE_URL (host, port, user, password) and that PostgreSQL is running: pg_isready -d "$DATABASE_URL"' : 'run bandsync doctor again after stopping the other bandsync process, or restore a backup into an empty data dir' };
+    return {
+      id: 'database',
+      title,
+      status: 'fail',
+      summary: `cannot open the database: ${message}`,
+      fix: d.databaseUrl
+        ? 'check DATABASE_URL (host, port, user, password) and that PostgreSQL is running: pg_isready -d "$DATABASE_URL"'
+        : 'run bandsync doctor again after stopping the other bandsync process, or restore a backup into an empty data dir',
+    };
   }
   const known = new Set(probe.available);
   const unknown = probe.applied.filter((v) => !known.has(v));
   if (unknown.length) {
-    return { id: 'database', title, status: 'fail', summary: `${probe.kind} at ${probe.where} has migrations ${unknown.join(', ')} this bandsync does not know (a newer version wrote it)`,
-      fix: 'upgrade bandsync to the version that last used this database (migrations are forward-only)' };
+    return {
+      id: 'database',
+      title,
+      status: 'fail',
+      summary: `${probe.kind} at ${probe.where} has migrations ${unknown.join(', ')} this bandsync does not know (a newer version wrote it)`,
+      fix: 'upgrade bandsync to the version that last used this database (migrations are forward-only)',
+    };
   }
   const pending = probe.available.filter((v) => !probe.applied.includes(v));
   if (pending.length) {
-    return { id: 'database', title, status: 'warn', summary: `${probe.kind} at ${probe.where} reachable; ${pending.length} migration(s) pending (${pending.join(', ')})`,
-      fix: 'they are applied automatically at the next start; take a backup first: bandsync backup FILE' };
+    return {
+      id: 'database',
+      title,
+      status: 'warn',
+      summary: `${probe.kind} at ${probe.where} reachable; ${pending.length} migration(s) pending (${pending.join(', ')})`,
+      fix: 'they are applied automatically at the next start; take a backup first: bandsync backup FILE',
+    };
   }
-  return { id: 'database', title, status: 'ok', summary: `${probe.kind} at ${probe.where} reachable, migrated (version ${Math.max(0, ...probe.applied)})` };
+  return {
+    id: 'database',
+    title,
+    status: 'ok',
+    summary: `${probe.kind} at ${probe.where} reachable, migrated (version ${Math.max(0, ...probe.applied)})`,
+  };
 };
 
 async function accountsOf(d: DoctorDeps): Promise<readonly Account[] | null> {
@@ -142,20 +196,43 @@ const checkZepp: Check = async (d) => {
   const accounts = await accountsOf(d);
   if (!accounts) return { id: 'zepp', title, status: 'skip', summary: 'not checked (database not available)' };
   const zepp = accounts.filter((a) => a.kind === 'zepp-cloud');
-  if (zepp.length === 0) return { id: 'zepp', title, status: 'skip', summary: 'no Zepp cloud account connected', fix: 'bandsync connect zepp (optional if you import files)' };
-  return Promise.all(zepp.map(async (a): Promise<CheckResult> => {
-    const connectedAt = typeof a.settings.connectedAt === 'string' ? a.settings.connectedAt : a.updatedAt;
-    const tokenAge = `token ${age(connectedAt, d.now())} old`;
-    const id = `zepp:${a.id}`;
-    if (a.status === 'needs_user') return { id, title, status: 'fail', summary: `${a.label}: ${a.problem ?? 'needs you'} (${tokenAge})`, fix: ruleFor(a.problem ?? 'zepp_token_expired').explain };
-    if (!d.probeZepp) return { id, title, status: 'ok', summary: `${a.label}: connected, ${tokenAge} (not contacted)` };
-    try {
-      await d.probeZepp(a);
-      return { id, title, status: 'ok', summary: `${a.label}: reachable, ${tokenAge}` };
-    } catch (err) {
-      return { id, title, status: 'fail', summary: `${a.label}: ${(err as Error).message} (${tokenAge})`, fix: fixFor(err) ?? 'check the network; bandsync retries on its own' };
-    }
-  }));
+  if (zepp.length === 0)
+    return {
+      id: 'zepp',
+      title,
+      status: 'skip',
+      summary: 'no Zepp cloud account connected',
+      fix: 'bandsync connect zepp (optional if you import files)',
+    };
+  return Promise.all(
+    zepp.map(async (a): Promise<CheckResult> => {
+      const connectedAt = typeof a.settings.connectedAt === 'string' ? a.settings.connectedAt : a.updatedAt;
+      const tokenAge = `token ${age(connectedAt, d.now())} old`;
+      const id = `zepp:${a.id}`;
+      if (a.status === 'needs_user')
+        return {
+          id,
+          title,
+          status: 'fail',
+          summary: `${a.label}: ${a.problem ?? 'needs you'} (${tokenAge})`,
+          fix: ruleFor(a.problem ?? 'zepp_token_expired').explain,
+        };
+      if (!d.probeZepp)
+        return { id, title, status: 'ok', summary: `${a.label}: connected, ${tokenAge} (not contacted)` };
+      try {
+        await d.probeZepp(a);
+        return { id, title, status: 'ok', summary: `${a.label}: reachable, ${tokenAge}` };
+      } catch (err) {
+        return {
+          id,
+          title,
+          status: 'fail',
+          summary: `${a.label}: ${(err as Error).message} (${tokenAge})`,
+          fix: fixFor(err) ?? 'check the network; bandsync retries on its own',
+        };
+      }
+    }),
+  );
 };
 
 const checkStrava: Check = async (d) => {
@@ -163,32 +240,78 @@ const checkStrava: Check = async (d) => {
   const accounts = await accountsOf(d);
   if (!accounts) return { id: 'strava', title, status: 'skip', summary: 'not checked (database not available)' };
   const strava = accounts.find((a) => a.kind === 'strava');
-  if (!strava) return { id: 'strava', title, status: 'fail', summary: 'no Strava account connected', fix: ruleFor('strava_not_connected').explain };
-  if (strava.status === 'needs_user') return { id: 'strava', title, status: 'fail', summary: `${strava.label}: ${strava.problem ?? 'needs you'}`, fix: ruleFor(strava.problem ?? 'strava_auth_revoked').explain };
+  if (!strava)
+    return {
+      id: 'strava',
+      title,
+      status: 'fail',
+      summary: 'no Strava account connected',
+      fix: ruleFor('strava_not_connected').explain,
+    };
+  if (strava.status === 'needs_user')
+    return {
+      id: 'strava',
+      title,
+      status: 'fail',
+      summary: `${strava.label}: ${strava.problem ?? 'needs you'}`,
+      fix: ruleFor(strava.problem ?? 'strava_auth_revoked').explain,
+    };
   let scopes = Array.isArray(strava.settings.scopes) ? (strava.settings.scopes as string[]) : [];
   if (d.probeStrava) {
     try {
       scopes = [...(await d.probeStrava(strava)).scopes];
     } catch (err) {
-      return { id: 'strava', title, status: 'fail', summary: `${strava.label}: token not accepted: ${(err as Error).message}`, fix: fixFor(err) ?? ruleFor('strava_auth_revoked').explain };
+      return {
+        id: 'strava',
+        title,
+        status: 'fail',
+        summary: `${strava.label}: token not accepted: ${(err as Error).message}`,
+        fix: fixFor(err) ?? ruleFor('strava_auth_revoked').explain,
+      };
     }
   }
   const missing = REQUIRED_SCOPES.filter((s) => !scopes.includes(s));
-  if (missing.length) return { id: 'strava', title, status: 'fail', summary: `${strava.label}: token valid but scope ${missing.join(' and ')} not granted (has: ${scopes.join(',') || 'none'})`, fix: ruleFor('strava_scope_missing').explain };
-  return { id: 'strava', title, status: 'ok', summary: `${strava.label}: token valid${d.probeStrava ? '' : ' (not contacted)'}, scopes ${REQUIRED_SCOPES.join(', ')}` };
+  if (missing.length)
+    return {
+      id: 'strava',
+      title,
+      status: 'fail',
+      summary: `${strava.label}: token valid but scope ${missing.join(' and ')} not granted (has: ${scopes.join(',') || 'none'})`,
+      fix: ruleFor('strava_scope_missing').explain,
+    };
+  return {
+    id: 'strava',
+    title,
+    status: 'ok',
+    summary: `${strava.label}: token valid${d.probeStrava ? '' : ' (not contacted)'}, scopes ${REQUIRED_SCOPES.join(', ')}`,
+  };
 };
 
 const checkBudget: Check = async (d) => {
   const title = 'rate budget';
-  if (!d.rateBudget) return { id: 'rate-budget', title, status: 'skip', summary: 'not checked (database not available)' };
+  if (!d.rateBudget)
+    return { id: 'rate-budget', title, status: 'skip', summary: 'not checked (database not available)' };
   const b = await d.rateBudget();
   const left15 = b.overall.limit15 - b.overall.usage15;
   const leftDay = b.overall.limitDay - b.overall.usageDay;
   const summary = `${left15}/${b.overall.limit15} requests left this 15 min, ${leftDay}/${b.overall.limitDay} today (reads ${b.read.limit15 - b.read.usage15}/${b.read.limit15})`;
   if (b.blockedUntil && Date.parse(b.blockedUntil) > d.now().getTime()) {
-    return { id: 'rate-budget', title, status: 'warn', summary: `Strava rate limit hit; waiting until ${b.blockedUntil}. ${summary}`, fix: 'nothing to do: uploads resume at the next window' };
+    return {
+      id: 'rate-budget',
+      title,
+      status: 'warn',
+      summary: `Strava rate limit hit; waiting until ${b.blockedUntil}. ${summary}`,
+      fix: 'nothing to do: uploads resume at the next window',
+    };
   }
-  if (leftDay < b.overall.limitDay * 0.1) return { id: 'rate-budget', title, status: 'warn', summary, fix: 'the daily budget is almost spent (another app on the same Strava API application?); uploads continue after midnight UTC' };
+  if (leftDay < b.overall.limitDay * 0.1)
+    return {
+      id: 'rate-budget',
+      title,
+      status: 'warn',
+      summary,
+      fix: 'the daily budget is almost spent (another app on the same Strava API application?); uploads continue after midnight UTC',
+    };
   return { id: 'rate-budget', title, status: 'ok', summary };
 };
 
@@ -205,8 +328,22 @@ const checkClock: Check = async (d) => {
   const skew = (d.now().getTime() - server.getTime()) / 1000;
   const text = `local clock is ${Math.abs(skew).toFixed(0)} s ${skew >= 0 ? 'ahead of' : 'behind'} the server`;
   // Date headers have 1 s resolution plus the round trip; rate windows reset on the quarter hour.
-  if (Math.abs(skew) > 300) return { id: 'clock', title, status: 'fail', summary: text, fix: 'turn on time sync: sudo timedatectl set-ntp true' };
-  if (Math.abs(skew) > 30) return { id: 'clock', title, status: 'warn', summary: text, fix: 'turn on time sync: sudo timedatectl set-ntp true' };
+  if (Math.abs(skew) > 300)
+    return {
+      id: 'clock',
+      title,
+      status: 'fail',
+      summary: text,
+      fix: 'turn on time sync: sudo timedatectl set-ntp true',
+    };
+  if (Math.abs(skew) > 30)
+    return {
+      id: 'clock',
+      title,
+      status: 'warn',
+      summary: text,
+      fix: 'turn on time sync: sudo timedatectl set-ntp true',
+    };
   return { id: 'clock', title, status: 'ok', summary: text };
 };
 
@@ -216,11 +353,24 @@ const checkDisk: Check = async (d) => {
   try {
     free = await (d.freeBytes ?? defaultFreeBytes)(d.dataDir);
   } catch (err) {
-    return { id: 'disk', title, status: 'skip', summary: `could not read free space: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
+    return {
+      id: 'disk',
+      title,
+      status: 'skip',
+      summary: `could not read free space: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    };
   }
   const text = `${free >= GB ? `${(free / GB).toFixed(1)} GB` : `${Math.round(free / MB)} MB`} free in ${d.dataDir}`;
-  if (free < 100 * MB) return { id: 'disk', title, status: 'fail', summary: text, fix: 'free some space: the database cannot grow (backups, logs and old exports are the usual suspects)' };
-  if (free < 1 * GB) return { id: 'disk', title, status: 'warn', summary: text, fix: 'less than 1 GB left; free some space soon' };
+  if (free < 100 * MB)
+    return {
+      id: 'disk',
+      title,
+      status: 'fail',
+      summary: text,
+      fix: 'free some space: the database cannot grow (backups, logs and old exports are the usual suspects)',
+    };
+  if (free < 1 * GB)
+    return { id: 'disk', title, status: 'warn', summary: text, fix: 'less than 1 GB left; free some space soon' };
   return { id: 'disk', title, status: 'ok', summary: text };
 };
 
@@ -228,35 +378,72 @@ const checkDaemon: Check = async (d) => {
   const title = 'daemon';
   if (!d.daemon) return { id: 'daemon', title, status: 'skip', summary: 'not checked' };
   const r = await d.daemon();
-  if (r.running) return { id: 'daemon', title, status: 'ok', summary: `running, answering on ${r.url}${r.detail ? ` (${r.detail})` : ''}` };
-  return { id: 'daemon', title, status: 'warn', summary: `not running (nothing answers on ${r.url}${r.detail ? `: ${r.detail}` : ''}); nothing syncs automatically`,
-    fix: 'start it: systemctl --user enable --now bandsync (see docs/deploy.md) or bandsync daemon' };
+  if (r.running)
+    return {
+      id: 'daemon',
+      title,
+      status: 'ok',
+      summary: `running, answering on ${r.url}${r.detail ? ` (${r.detail})` : ''}`,
+    };
+  return {
+    id: 'daemon',
+    title,
+    status: 'warn',
+    summary: `not running (nothing answers on ${r.url}${r.detail ? `: ${r.detail}` : ''}); nothing syncs automatically`,
+    fix: 'start it: systemctl --user enable --now bandsync (see docs/deploy.md) or bandsync daemon',
+  };
 };
 
-export const CHECKS: readonly Check[] = [checkDataDir, checkDatabase, checkZepp, checkStrava, checkBudget, checkClock, checkDisk, checkDaemon];
+export const CHECKS: readonly Check[] = [
+  checkDataDir,
+  checkDatabase,
+  checkZepp,
+  checkStrava,
+  checkBudget,
+  checkClock,
+  checkDisk,
+  checkDaemon,
+];
 
 /** Runs every check; a check that throws is reported as failed, never aborts the others. Secrets are redacted. */
 export async function runDoctor(deps: DoctorDeps): Promise<CheckResult[]> {
   const redactor = deps.redactor ?? createRedactor();
-  const results = await Promise.all(CHECKS.map(async (check, i): Promise<CheckResult[]> => {
-    try {
-      const r = await check(deps);
-      return Array.isArray(r) ? r : [r];
-    } catch (err) {
-      return [{ id: `check-${i}`, title: 'doctor', status: 'fail', summary: `check crashed: ${(err as Error).message}` }];
-    }
-  }));
-  return results.flat().map((r) => ({ ...r, summary: redactor.redact(r.summary), ...(r.fix ? { fix: redactor.redact(r.fix) } : {}) }));
+  const results = await Promise.all(
+    CHECKS.map(async (check, i): Promise<CheckResult[]> => {
+      try {
+        const r = await check(deps);
+        return Array.isArray(r) ? r : [r];
+      } catch (err) {
+        return [
+          { id: `check-${i}`, title: 'doctor', status: 'fail', summary: `check crashed: ${(err as Error).message}` },
+        ];
+      }
+    }),
+  );
+  return results
+    .flat()
+    .map((r) => ({ ...r, summary: redactor.redact(r.summary), ...(r.fix ? { fix: redactor.redact(r.fix) } : {}) }));
 }
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', warn: '!', fail: '✗', skip: '-' };
 
 export function formatDoctor(results: readonly CheckResult[]): string {
-  return results.map((r) => `${MARK[r.status]} ${r.title.padEnd(12)} ${r.summary}${r.fix && r.status !== 'ok' ? `\n  ${' '.repeat(13)}fix: ${r.fix}` : ''}`).join('\n') + '\n';
+  return (
+    results
+      .map(
+        (r) =>
+          `${MARK[r.status]} ${r.title.padEnd(12)} ${r.summary}${r.fix && r.status !== 'ok' ? `\n  ${' '.repeat(13)}fix: ${r.fix}` : ''}`,
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** Reads a server's Date header (HEAD, no credentials) for the clock check. */
-export async function fetchServerDate(url: string, doFetch: typeof fetch = fetch, timeoutMs = 5000): Promise<Date | null> {
+export async function fetchServerDate(
+  url: string,
+  doFetch: typeof fetch = fetch,
+  timeoutMs = 5000,
+): Promise<Date | null> {
   const res = await doFetch(url, { method: 'HEAD', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   const header = res.headers.get('date');
   const t = header ? Date.parse(header) : NaN;
@@ -264,7 +451,11 @@ export async function fetchServerDate(url: string, doFetch: typeof fetch = fetch
 }
 
 /** Asks the daemon's /healthz whether it runs. */
-export async function probeDaemon(baseUrl: string, doFetch: typeof fetch = fetch, timeoutMs = 3000): Promise<{ running: boolean; url: string; detail?: string }> {
+export async function probeDaemon(
+  baseUrl: string,
+  doFetch: typeof fetch = fetch,
+  timeoutMs = 3000,
+): Promise<{ running: boolean; url: string; detail?: string }> {
   const url = new URL('/healthz', baseUrl).toString();
   try {
     const res = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs) });

@@ -48,7 +48,11 @@ export interface NotifyResult {
   readonly errors: readonly string[];
 }
 
-interface OpenProblem { subject: string; code: string; since: string }
+interface OpenProblem {
+  subject: string;
+  code: string;
+  since: string;
+}
 const SETTING = 'notify.open';
 // PostgreSQL's jsonb refuses NUL characters, so the key is a JSON pair, not a NUL-joined string.
 const keyOf = (subject: string, code: string) => JSON.stringify([subject, code]);
@@ -90,7 +94,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
         const res = await doFetch(options.webhookUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ event: 'problem', subject: p.subject, code: p.code, message, fix: rule.explain, accountId: p.accountId ?? null, workoutId: p.workoutId ?? null, at }),
+          body: JSON.stringify({
+            event: 'problem',
+            subject: p.subject,
+            code: p.code,
+            message,
+            fix: rule.explain,
+            accountId: p.accountId ?? null,
+            workoutId: p.workoutId ?? null,
+            at,
+          }),
           signal: AbortSignal.timeout(timeoutMs),
         });
         if (!res.ok) throw new Error(`webhook answered HTTP ${res.status}`);
@@ -128,13 +141,20 @@ export function createNotifier(options: NotifierOptions): Notifier {
         if (result.channels.length > 0 || configured === 0) {
           await options.store.setSetting(SETTING, { ...open, [key]: { subject: p.subject, code: p.code, since: at } });
         }
-        if (result.errors.length) options.logger?.warn('notification not delivered', { code: p.code, subject: p.subject, errors: result.errors });
+        if (result.errors.length)
+          options.logger?.warn('notification not delivered', {
+            code: p.code,
+            subject: p.subject,
+            errors: result.errors,
+          });
         return { sent: result.channels.length > 0, ...result };
       }),
     resolved: (subject, code) =>
       locked(async () => {
         const open = await load();
-        const kept = Object.fromEntries(Object.entries(open).filter(([, v]) => !(v.subject === subject && (code === undefined || v.code === code))));
+        const kept = Object.fromEntries(
+          Object.entries(open).filter(([, v]) => !(v.subject === subject && (code === undefined || v.code === code))),
+        );
         if (Object.keys(kept).length !== Object.keys(open).length) await options.store.setSetting(SETTING, kept);
       }),
     open: async () => Object.values(await load()),
@@ -146,19 +166,28 @@ export function createNotifier(options: NotifierOptions): Notifier {
  * anything that needs the user, and retryable failures once they have failed
  * `repeatedFailures` times.
  */
-export function problemFromRecord(record: SyncRecord & { accountId?: string }, repeatedFailures: number): Problem | null {
+export function problemFromRecord(
+  record: SyncRecord & { accountId?: string },
+  repeatedFailures: number,
+): Problem | null {
   if (record.state !== 'needs_user' && record.state !== 'failed') return null;
   const code = record.code ?? 'internal';
   const rule = ruleFor(code);
   if (record.state === 'failed' && !rule.needsUser && record.attempts < repeatedFailures) return null;
   // One message per thing the user must fix: a revoked Strava token is one problem, not one per workout.
-  const subject = rule.scope === 'workout' ? record.workoutId
-    : rule.scope === 'destination' ? `destination:${record.destination}`
-    : (record.accountId ?? record.workoutId);
+  const subject =
+    rule.scope === 'workout'
+      ? record.workoutId
+      : rule.scope === 'destination'
+        ? `destination:${record.destination}`
+        : (record.accountId ?? record.workoutId);
   return {
     subject,
     code,
-    message: record.state === 'failed' ? `Workout ${record.workoutId} failed ${record.attempts} times: ${record.lastError ?? code}` : (record.lastError ?? rule.explain),
+    message:
+      record.state === 'failed'
+        ? `Workout ${record.workoutId} failed ${record.attempts} times: ${record.lastError ?? code}`
+        : (record.lastError ?? rule.explain),
     workoutId: record.workoutId,
     ...(record.accountId ? { accountId: record.accountId } : {}),
   };

@@ -18,12 +18,24 @@ export async function sweepProblems(options: {
 }): Promise<SweepResult> {
   const { store, notifier } = options;
   const problems = new Map<string, Problem>();
-  const add = (p: Problem | null) => { if (p && !problems.has(`${p.subject}\u0000${p.code}`)) problems.set(`${p.subject}\u0000${p.code}`, p); };
+  const add = (p: Problem | null) => {
+    if (p && !problems.has(`${p.subject}\u0000${p.code}`)) problems.set(`${p.subject}\u0000${p.code}`, p);
+  };
 
   for (const a of await store.listAccounts()) {
-    if (a.status === 'needs_user' && a.problem) add({ subject: a.kind === 'strava' ? `destination:strava` : a.id, code: a.problem, message: `${a.label}: ${a.problem}`, accountId: a.id });
+    if (a.status === 'needs_user' && a.problem)
+      add({
+        subject: a.kind === 'strava' ? `destination:strava` : a.id,
+        code: a.problem,
+        message: `${a.label}: ${a.problem}`,
+        accountId: a.id,
+      });
   }
-  const records = await store.listRecords({ destination: options.destination ?? 'strava', states: ['failed', 'needs_user'], limit: 10_000 });
+  const records = await store.listRecords({
+    destination: options.destination ?? 'strava',
+    states: ['failed', 'needs_user'],
+    limit: 10_000,
+  });
   for (const r of records) add(problemFromRecord(r, options.repeatedFailures));
 
   let sent = 0;

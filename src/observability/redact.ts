@@ -8,9 +8,23 @@ export const REDACTED = '[redacted]';
 
 // Compared after lower-casing and dropping '_' and '-': access_token, accessToken, Access-Token...
 const SECRET_FIELD_NAMES = new Set([
-  'accesstoken', 'refreshtoken', 'clientsecret', 'password', 'passwd', 'apptoken', 'authorization',
-  'token', 'secret', 'secretkey', 'apikey', 'cookie', 'setcookie', 'logintoken', 'idtoken',
-  'proxyauthorization', 'xapikey',
+  'accesstoken',
+  'refreshtoken',
+  'clientsecret',
+  'password',
+  'passwd',
+  'apptoken',
+  'authorization',
+  'token',
+  'secret',
+  'secretkey',
+  'apikey',
+  'cookie',
+  'setcookie',
+  'logintoken',
+  'idtoken',
+  'proxyauthorization',
+  'xapikey',
 ]);
 
 export function isSecretField(name: string): boolean {
@@ -46,7 +60,8 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
   const addSecret = (value: string | null | undefined) => {
     if (!value || value.length < 4 || secrets.has(value)) return;
     secrets.add(value);
-    for (const variant of [encodeURIComponent(value), Buffer.from(value).toString('base64')]) if (variant !== value && variant.length >= 4) secrets.add(variant);
+    for (const variant of [encodeURIComponent(value), Buffer.from(value).toString('base64')])
+      if (variant !== value && variant.length >= 4) secrets.add(variant);
     // Longest first so a secret containing another is replaced whole.
     ordered = [...secrets].sort((a, b) => b.length - a.length);
   };
@@ -75,7 +90,10 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       // Booleans and numbers under a token-ish name (hasToken, tokenExpiresAt) carry no secret.
-      out[k] = isSecretField(k) && (typeof v === 'string' ? v !== '' : typeof v === 'object' && v !== null) ? REDACTED : walk(v, seen);
+      out[k] =
+        isSecretField(k) && (typeof v === 'string' ? v !== '' : typeof v === 'object' && v !== null)
+          ? REDACTED
+          : walk(v, seen);
     }
     return out;
   };

@@ -25,7 +25,9 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   // Forms are small; only the export-zip upload may be large.
   const tooLarge = (c: { text: (t: string, s: 413) => Response }) => c.text('The request body is too large.', 413);
   app.use('/connect/export', bodyLimit({ maxSize: 1024 * 1024 * 1024, onError: tooLarge }));
-  app.use('*', async (c, next) => (c.req.path === '/connect/export' ? next() : bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge })(c, next)));
+  app.use('*', async (c, next) =>
+    c.req.path === '/connect/export' ? next() : bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge })(c, next),
+  );
   app.use('*', csrfGuard());
 
   registerAssets(app);

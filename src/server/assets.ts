@@ -22,8 +22,11 @@ function packageDist(name: string): { dir: string; version: string } {
 const VENDOR = { leaflet: packageDist('leaflet'), uplot: packageDist('uplot') };
 
 const TYPES: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.png': 'image/png',
-  '.svg': 'image/svg+xml', '.map': 'application/json',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
 };
 
 /** Versioned URLs, so the long cache never serves a stale file after an upgrade. */
@@ -37,7 +40,10 @@ const versions = new Map<string, string>();
 function ownVersion(file: string): string {
   let v = versions.get(file);
   if (!v) {
-    v = createHash('sha256').update(readFileSync(path.join(OWN_DIR, file))).digest('hex').slice(0, 10);
+    v = createHash('sha256')
+      .update(readFileSync(path.join(OWN_DIR, file)))
+      .digest('hex')
+      .slice(0, 10);
     versions.set(file, v);
   }
   return v;
@@ -56,7 +62,11 @@ async function sendFile(root: string, rel: string): Promise<Response | null> {
   try {
     const bytes = await readFile(full);
     return new Response(bytes, {
-      headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=31536000, immutable', 'X-Content-Type-Options': 'nosniff' },
+      headers: {
+        'Content-Type': type,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        'X-Content-Type-Options': 'nosniff',
+      },
     });
   } catch {
     return null;
@@ -79,9 +89,10 @@ export function registerAssets(app: Hono<AppEnv>): void {
   // A plain grid: the track stays readable without any tile server.
   app.get('/tiles/:z/:x/:y', (c) => {
     const label = `${c.req.param('z')}/${c.req.param('x')}/${c.req.param('y')}`.replace(/[^0-9/]/g, '');
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"><rect width="256" height="256" fill="#eef1f4"/>`
-      + `<path d="M0 .5H256M.5 0V256M0 128H256M128 0V256" stroke="#d3d9e0" stroke-width="1"/>`
-      + `<text x="6" y="16" font-size="10" font-family="sans-serif" fill="#a8b0ba">${label}</text></svg>`;
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"><rect width="256" height="256" fill="#eef1f4"/>` +
+      `<path d="M0 .5H256M.5 0V256M0 128H256M128 0V256" stroke="#d3d9e0" stroke-width="1"/>` +
+      `<text x="6" y="16" font-size="10" font-family="sans-serif" fill="#a8b0ba">${label}</text></svg>`;
     return c.body(svg, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' });
   });
 }

@@ -87,7 +87,12 @@ export type ZeppConnectInput =
   | { readonly method: 'password'; readonly email: string; readonly password: string };
 
 export type LocalSourceInput =
-  | { readonly kind: 'zepp-export'; readonly fileName: string; readonly bytes: Uint8Array; /** The password Zepp sent with the export. */ readonly password?: string }
+  | {
+      readonly kind: 'zepp-export';
+      readonly fileName: string;
+      readonly bytes: Uint8Array;
+      /** The password Zepp sent with the export. */ readonly password?: string;
+    }
   | { readonly kind: 'gadgetbridge' | 'files'; readonly path: string };
 
 export interface EngineStatus {

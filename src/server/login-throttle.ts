@@ -16,7 +16,10 @@ export class LoginThrottle {
   private readonly failures = new Map<string, number[]>();
   private recent: number[] = [];
 
-  constructor(private readonly now: () => Date, private readonly limits: ThrottleLimits = DEFAULT_LIMITS) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
+  ) {}
 
   /** Seconds to wait before this address may try again; 0 when it may try now. */
   waitSeconds(address: string): number {
@@ -24,10 +27,13 @@ export class LoginThrottle {
     const since = t - this.limits.windowMs;
     this.recent = this.recent.filter((at) => at > since);
     const mine = (this.failures.get(address) ?? []).filter((at) => at > since);
-    if (mine.length) this.failures.set(address, mine); else this.failures.delete(address);
+    if (mine.length) this.failures.set(address, mine);
+    else this.failures.delete(address);
     const blockedUntil = Math.max(
       mine.length >= this.limits.perAddress ? mine[mine.length - this.limits.perAddress]! + this.limits.windowMs : 0,
-      this.recent.length >= this.limits.overall ? this.recent[this.recent.length - this.limits.overall]! + this.limits.windowMs : 0,
+      this.recent.length >= this.limits.overall
+        ? this.recent[this.recent.length - this.limits.overall]! + this.limits.windowMs
+        : 0,
     );
     return blockedUntil > t ? Math.ceil((blockedUntil - t) / 1000) : 0;
   }

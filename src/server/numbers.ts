@@ -42,7 +42,11 @@ function mean(values: readonly (number | null)[] | undefined): number | null {
   if (!values) return null;
   let sum = 0;
   let n = 0;
-  for (const v of values) if (v != null && v > 0) { sum += v; n++; }
+  for (const v of values)
+    if (v != null && v > 0) {
+      sum += v;
+      n++;
+    }
   return n ? sum / n : null;
 }
 
@@ -56,8 +60,10 @@ function ascent(values: readonly (number | null)[] | undefined, threshold = 2): 
     if (v == null) continue;
     seen = true;
     if (base === null) base = v;
-    else if (v - base >= threshold) { gain += v - base; base = v; }
-    else if (v < base) base = v;
+    else if (v - base >= threshold) {
+      gain += v - base;
+      base = v;
+    } else if (v < base) base = v;
   }
   return seen ? gain : null;
 }
@@ -136,7 +142,11 @@ export function chartData(w: Workout, maxPoints = 1500): ChartData {
   };
 }
 
-function deriveSpeed(t: readonly number[], distance: readonly (number | null)[], stride: number): (number | null)[] | null {
+function deriveSpeed(
+  t: readonly number[],
+  distance: readonly (number | null)[],
+  stride: number,
+): (number | null)[] | null {
   const out: (number | null)[] = [];
   for (let i = 0; i < t.length; i += stride) {
     const j = Math.max(0, i - Math.max(stride, 5));

@@ -3,7 +3,12 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: { N: number; r: number; p: number }) => Promise<Buffer>;
+const scrypt = promisify(scryptCb) as (
+  pw: string,
+  salt: Buffer,
+  len: number,
+  opts: { N: number; r: number; p: number },
+) => Promise<Buffer>;
 const PARAMS = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
@@ -20,9 +25,14 @@ export function isPasswordHash(value: string): boolean {
 }
 
 export async function verifyPassword(plain: string, hash: string): Promise<boolean> {
-  if (!isPasswordHash(hash)) throw new Error('The configured dashboard password is not a scrypt hash (use bandsync\'s hash-password).');
+  if (!isPasswordHash(hash))
+    throw new Error("The configured dashboard password is not a scrypt hash (use bandsync's hash-password).");
   const [, n, r, p, saltText, keyText] = hash.split('$') as [string, string, string, string, string, string];
   const expected = Buffer.from(keyText, 'base64url');
-  const key = await scrypt(plain, Buffer.from(saltText, 'base64url'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const key = await scrypt(plain, Buffer.from(saltText, 'base64url'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
   return timingSafeEqual(key, expected);
 }

@@ -17,8 +17,15 @@ const PUBLIC_PATHS = [/^\/login$/, /^\/assets\//, /^\/tiles\//, /^\/connect\/str
 export function securityHeaders(tileOrigin: string | null): MiddlewareHandler {
   const img = ["'self'", 'data:', ...(tileOrigin ? [tileOrigin] : [])].join(' ');
   const csp = [
-    "default-src 'none'", "script-src 'self'", "style-src 'self'", `img-src ${img}`, "connect-src 'self'",
-    "font-src 'self'", "base-uri 'none'", "frame-ancestors 'none'", "object-src 'none'",
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${img}`,
+    "connect-src 'self'",
+    "font-src 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
   ].join('; ');
   return async (c, next) => {
     await next();
@@ -34,7 +41,10 @@ export function securityHeaders(tileOrigin: string | null): MiddlewareHandler {
 export function loopbackHostGuard(security: ServerSecurity): MiddlewareHandler {
   return async (c, next) => {
     if (!security.remote) {
-      const host = (c.req.header('host') ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase();
+      const host = (c.req.header('host') ?? '')
+        .replace(/:\d+$/, '')
+        .replace(/^\[|\]$/g, '')
+        .toLowerCase();
       if (host && !(host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host))) {
         return c.text('This dashboard answers only on localhost.', 421);
       }
@@ -68,7 +78,10 @@ export function sessionGuard(sessions: SessionStore, security: ServerSecurity): 
 
 export function setSessionCookie(c: Context, session: Session): void {
   setCookie(c, SESSION_COOKIE, session.id, {
-    httpOnly: true, sameSite: 'Strict', path: '/', secure: new URL(c.req.url).protocol === 'https:',
+    httpOnly: true,
+    sameSite: 'Strict',
+    path: '/',
+    secure: new URL(c.req.url).protocol === 'https:',
   });
 }
 

@@ -27,20 +27,26 @@ export interface FetchApp {
 
 export async function serveApp(app: FetchApp, options: ServeOptions): Promise<Served> {
   if (!isLoopbackHost(options.host) && !options.passwordConfigured) {
-    throw new Error(`Refusing to serve the dashboard on ${options.host}: binding to a non-loopback address needs a dashboard password (set one, or use --host 127.0.0.1).`);
+    throw new Error(
+      `Refusing to serve the dashboard on ${options.host}: binding to a non-loopback address needs a dashboard password (set one, or use --host 127.0.0.1).`,
+    );
   }
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: (req: Request) => app.fetch(req), port: options.port, hostname: options.host }, (info: AddressInfo) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      resolve({
-        url: `http://${host}:${info.port}/`,
-        close: () => new Promise<void>((done, fail) => {
-          // SSE streams stay open; cut them so close() finishes.
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-          server.close((err) => (err ? fail(err) : done()));
-        }),
-      });
-    });
+    const server = serve(
+      { fetch: (req: Request) => app.fetch(req), port: options.port, hostname: options.host },
+      (info: AddressInfo) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        resolve({
+          url: `http://${host}:${info.port}/`,
+          close: () =>
+            new Promise<void>((done, fail) => {
+              // SSE streams stay open; cut them so close() finishes.
+              (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+              server.close((err) => (err ? fail(err) : done()));
+            }),
+        });
+      },
+    );
     server.once('error', reject);
   });
 }

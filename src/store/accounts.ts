@@ -21,7 +21,10 @@ function toAccount(r: Row): Account {
   };
 }
 
-type AccountMethods = Pick<Store, 'saveAccount' | 'getAccount' | 'listAccounts' | 'getSecrets' | 'setSecrets' | 'setAccountStatus' | 'deleteAccount'>;
+type AccountMethods = Pick<
+  Store,
+  'saveAccount' | 'getAccount' | 'listAccounts' | 'getSecrets' | 'setSecrets' | 'setAccountStatus' | 'deleteAccount'
+>;
 
 export function accountMethods(db: Db, sealer: Sealer, now: () => Date): AccountMethods {
   const getAccount = async (id: string): Promise<Account | null> => {
@@ -49,18 +52,25 @@ export function accountMethods(db: Db, sealer: Sealer, now: () => Date): Account
       return (await db.query(`SELECT ${COLUMNS} FROM accounts ORDER BY created_at, id`)).map(toAccount);
     },
     async getSecrets(accountId) {
-      const rows = await db.query<{ secrets: string | null }>('SELECT secrets FROM accounts WHERE id = $1', [accountId]);
+      const rows = await db.query<{ secrets: string | null }>('SELECT secrets FROM accounts WHERE id = $1', [
+        accountId,
+      ]);
       if (!rows[0]) throw new Error(`no account with id ${accountId}`);
       return rows[0].secrets ? sealer.unseal(rows[0].secrets, `account ${accountId}`) : {};
     },
     async setSecrets(accountId, secrets) {
-      const rows = await db.query('UPDATE accounts SET secrets = $2, updated_at = $3 WHERE id = $1 RETURNING id',
-        [accountId, sealer.seal(secrets), now().toISOString()]);
+      const rows = await db.query('UPDATE accounts SET secrets = $2, updated_at = $3 WHERE id = $1 RETURNING id', [
+        accountId,
+        sealer.seal(secrets),
+        now().toISOString(),
+      ]);
       if (rows.length === 0) throw new Error(`no account with id ${accountId}`);
     },
     async setAccountStatus(accountId, status, problem) {
-      const rows = await db.query('UPDATE accounts SET status = $2, problem = $3, updated_at = $4 WHERE id = $1 RETURNING id',
-        [accountId, status, problem, now().toISOString()]);
+      const rows = await db.query(
+        'UPDATE accounts SET status = $2, problem = $3, updated_at = $4 WHERE id = $1 RETURNING id',
+        [accountId, status, problem, now().toISOString()],
+      );
       if (rows.length === 0) throw new Error(`no account with id ${accountId}`);
     },
     async deleteAccount(id) {

@@ -81,10 +81,13 @@ export async function detectBackup(file: string): Promise<BackupKind> {
 
 /** Restores an embedded backup into a data dir that has no database yet. */
 export async function restoreDataDir(file: string, dataDir: string): Promise<RestoreInfo> {
-  if ((await detectBackup(file)) !== 'pglite') throw new Error(`${file} is a PostgreSQL backup: restore it with DATABASE_URL set`);
+  if ((await detectBackup(file)) !== 'pglite')
+    throw new Error(`${file} is a PostgreSQL backup: restore it with DATABASE_URL set`);
   const dir = pgliteDir(dataDir);
   if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw new Error(`${dir} already holds a database; restore only into an empty data dir (move it away first — nothing is overwritten)`);
+    throw new Error(
+      `${dir} already holds a database; restore only into an empty data dir (move it away first — nothing is overwritten)`,
+    );
   }
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = acquireDataDirLock(dataDir, 'bandsync restore');
@@ -101,9 +104,11 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Res
     }
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
-    const warnings = existsSync(join(dataDir, 'secret.key')) ? [] : [
-      `no ${join(dataDir, 'secret.key')}: copy the key file from the old data dir or set BANDSYNC_SECRET_KEY, else stored tokens cannot be decrypted`,
-    ];
+    const warnings = existsSync(join(dataDir, 'secret.key'))
+      ? []
+      : [
+          `no ${join(dataDir, 'secret.key')}: copy the key file from the old data dir or set BANDSYNC_SECRET_KEY, else stored tokens cannot be decrypted`,
+        ];
     return { kind: 'pglite', file, bytes: bytes.length, warnings };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
@@ -116,19 +121,47 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Res
 /** Restores a pg_dump backup into a PostgreSQL database where the schema does not exist yet (or is empty). */
 export async function restorePostgres(file: string, databaseUrl: string, schema: string): Promise<RestoreInfo> {
   checkSchemaName(schema);
-  if ((await detectBackup(file)) !== 'postgres') throw new Error(`${file} is an embedded-database backup: restore it without DATABASE_URL`);
+  if ((await detectBackup(file)) !== 'postgres')
+    throw new Error(`${file} is an embedded-database backup: restore it without DATABASE_URL`);
   const list = await run('pg_restore', ['--list', file], process.env);
   if (!new RegExp(`SCHEMA - ${schema}\\b`).test(list)) {
-    throw new Error(`${file} does not contain the schema "${schema}" (pg_restore restores a schema under its original name)`);
+    throw new Error(
+      `${file} does not contain the schema "${schema}" (pg_restore restores a schema under its original name)`,
+    );
   }
   const env = pgEnv(databaseUrl);
-  const existing = await run('psql', ['-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c',
-    `SELECT count(*) FROM information_schema.tables WHERE table_schema = '${schema}'`], env);
+  const existing = await run(
+    'psql',
+    [
+      '-X',
+      '-A',
+      '-t',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      `SELECT count(*) FROM information_schema.tables WHERE table_schema = '${schema}'`,
+    ],
+    env,
+  );
   if (Number(existing.trim()) > 0) {
-    throw new Error(`schema "${schema}" in ${redactUrl(databaseUrl)} already has tables; restore only into an empty schema (nothing is overwritten)`);
+    throw new Error(
+      `schema "${schema}" in ${redactUrl(databaseUrl)} already has tables; restore only into an empty schema (nothing is overwritten)`,
+    );
   }
   await run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `DROP SCHEMA IF EXISTS "${schema}"`], env);
-  await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '--dbname', env.PGDATABASE ?? 'postgres', file], env);
+  await run(
+    'pg_restore',
+    [
+      '--no-owner',
+      '--no-privileges',
+      '--exit-on-error',
+      '--single-transaction',
+      '--dbname',
+      env.PGDATABASE ?? 'postgres',
+      file,
+    ],
+    env,
+  );
   const bytes = (await readFile(file)).length;
   return { kind: 'postgres', file, bytes, warnings: [] };
 }
@@ -149,7 +182,11 @@ async function pgDump(databaseUrl: string, schema: string, file: string): Promis
   checkSchemaName(schema);
   const tmp = `${file}.partial-${process.pid}`;
   try {
-    await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--schema', schema, '--file', tmp], pgEnv(databaseUrl));
+    await run(
+      'pg_dump',
+      ['--format=custom', '--no-owner', '--no-privileges', '--schema', schema, '--file', tmp],
+      pgEnv(databaseUrl),
+    );
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true });
@@ -184,17 +221,36 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<s
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(new Error(e.code === 'ENOENT' ? `${command} not found on PATH: install the PostgreSQL client tools` : `${command}: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' ')}`))));
+      reject(
+        new Error(
+          e.code === 'ENOENT'
+            ? `${command} not found on PATH: install the PostgreSQL client tools`
+            : `${command}: ${e.message}`,
+        ),
+      ),
+    );
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${command} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' ')}`)),
+    );
   });
 }
 
 /** The `bandsync backup` entry point: PostgreSQL when databaseUrl is set, else the (closed) embedded data dir. */
-export function backupFromConfig(config: { dataDir: string; databaseUrl?: string }, file: string, schema = 'bandsync'): Promise<BackupInfo> {
+export function backupFromConfig(
+  config: { dataDir: string; databaseUrl?: string },
+  file: string,
+  schema = 'bandsync',
+): Promise<BackupInfo> {
   return config.databaseUrl ? backupPostgres(config.databaseUrl, schema, file) : backupDataDir(config.dataDir, file);
 }
 
 /** The `bandsync restore` entry point; the target must be empty. */
-export function restoreFromConfig(config: { dataDir: string; databaseUrl?: string }, file: string, schema = 'bandsync'): Promise<RestoreInfo> {
+export function restoreFromConfig(
+  config: { dataDir: string; databaseUrl?: string },
+  file: string,
+  schema = 'bandsync',
+): Promise<RestoreInfo> {
   return config.databaseUrl ? restorePostgres(file, config.databaseUrl, schema) : restoreDataDir(file, config.dataDir);
 }

@@ -35,8 +35,10 @@ export async function openPgliteDb(dir: string, schema: string): Promise<PgliteD
   try {
     pglite = template ? await PGlite.create(dir, { loadDataDir: template }) : await PGlite.create(dir);
   } catch (error) {
-    throw new Error(`cannot open the embedded database in ${dir}: ${(error as Error)?.message ?? String(error)}. ` +
-      'If it is damaged, restore a backup (bandsync restore FILE) or move the directory away to start empty.');
+    throw new Error(
+      `cannot open the embedded database in ${dir}: ${(error as Error)?.message ?? String(error)}. ` +
+        'If it is damaged, restore a backup (bandsync restore FILE) or move the directory away to start empty.',
+    );
   }
   if (fresh && !template) await saveTemplate(pglite);
   // One session for the whole process, so search_path set once holds for every query.

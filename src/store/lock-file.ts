@@ -16,7 +16,10 @@ export interface LockHolder {
 }
 
 export class DataDirLockedError extends Error {
-  constructor(readonly dataDir: string, readonly holder: LockHolder) {
+  constructor(
+    readonly dataDir: string,
+    readonly holder: LockHolder,
+  ) {
     super(
       `the data directory ${dataDir} is in use by another bandsync process (pid ${holder.pid}: ${holder.command}, since ${holder.startedAt}). ` +
         'Stop it for this command (status, log, retry, skip and sync go through a running bandsync daemon by themselves), or point DATABASE_URL at PostgreSQL to run several processes.',
@@ -38,7 +41,12 @@ export function readLockHolder(dataDir: string): LockHolder | null {
     const parsed = JSON.parse(text) as { pid?: unknown; command?: unknown; startedAt?: unknown };
     const pid = Number(parsed.pid);
     if (!Number.isInteger(pid) || pid <= 0) throw new Error('no pid');
-    return { pid, command: String(parsed.command ?? '?'), startedAt: String(parsed.startedAt ?? '?'), alive: isProcessAlive(pid) };
+    return {
+      pid,
+      command: String(parsed.command ?? '?'),
+      startedAt: String(parsed.startedAt ?? '?'),
+      alive: isProcessAlive(pid),
+    };
   } catch {
     // Half-written or foreign content: treat as stale rather than blocking forever.
     return { pid: 0, command: 'unreadable lock file', startedAt: '?', alive: false };

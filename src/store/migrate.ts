@@ -23,7 +23,8 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
     migrations.push({ version: Number(match[1]), name: file, sql: await readFile(`${dir}/${file}`, 'utf8') });
   }
   migrations.forEach((m, i) => {
-    if (m.version !== i + 1) throw new Error(`migrations in ${dir} must be numbered 0001, 0002, … without gaps (found ${m.name})`);
+    if (m.version !== i + 1)
+      throw new Error(`migrations in ${dir} must be numbered 0001, 0002, … without gaps (found ${m.name})`);
   });
   return migrations;
 }
@@ -31,8 +32,11 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 /** Applies the migrations not yet recorded; returns the versions applied now. */
 export async function migrate(db: Db, migrations?: readonly Migration[]): Promise<number[]> {
   const all = migrations ?? (await loadMigrations());
-  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+  await db
+    .exec(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+    )
     .catch(async (error: unknown) => {
       // Two PostgreSQL processes creating it at once: one loses the race, which is fine.
       const exists = await db.query(`SELECT to_regclass('schema_migrations') AS t`);
@@ -46,7 +50,10 @@ export async function migrate(db: Db, migrations?: readonly Migration[]): Promis
       const rows = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
       if (rows.length > 0) return false;
       await tx.exec(migration.sql);
-      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
       return true;
     });
     if (done) applied.push(migration.version);
@@ -59,6 +66,8 @@ async function refuseNewerDatabase(db: Db, shipped: number): Promise<void> {
   const newest = await db.query<{ v: number | null }>('SELECT max(version)::int AS v FROM schema_migrations');
   const known = newest[0]?.v ?? 0;
   if (known > shipped) {
-    throw new Error(`the database (schema "${db.schema}") is from a newer bandsync (migration ${known}; this build ships up to ${shipped}); upgrade bandsync`);
+    throw new Error(
+      `the database (schema "${db.schema}") is from a newer bandsync (migration ${known}; this build ships up to ${shipped}); upgrade bandsync`,
+    );
   }
 }

@@ -8,7 +8,9 @@ export class NamedMutex {
   async run<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(name) ?? Promise.resolve();
     let release!: () => void;
-    const mine = new Promise<void>((resolve) => { release = resolve; });
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const tail = previous.then(() => mine);
     this.tails.set(name, tail);
     await previous;

@@ -73,16 +73,19 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   // pg-boss starts on first use: most CLI commands (status, log, sync) never
   // enqueue, and starting it costs a noticeable part of a cold start.
   let started: Promise<Queue> | null = null;
-  const startQueue = (): Promise<Queue> => (started ??= (async () => {
-    const q = await createQueue(db, createPgBoss(db, bossTarget), options.queue);
-    if (db.kind === 'pglite') await requeueOrphanedJobs(db);
-    return q;
-  })());
+  const startQueue = (): Promise<Queue> =>
+    (started ??= (async () => {
+      const q = await createQueue(db, createPgBoss(db, bossTarget), options.queue);
+      if (db.kind === 'pglite') await requeueOrphanedJobs(db);
+      return q;
+    })());
   const queue: Queue = {
     send: async (name, payload, jobOptions) => (await startQueue()).send(name, payload, jobOptions),
     work: async (name, handler, workOptions) => (await startQueue()).work(name, handler, workOptions),
     depth: async () => (await startQueue()).depth(),
-    stop: async () => { if (started) await (await started).stop(); },
+    stop: async () => {
+      if (started) await (await started).stop();
+    },
   };
 
   let closing: Promise<void> | null = null;

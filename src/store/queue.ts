@@ -39,7 +39,13 @@ export function poolExecuteSql(pool: pg.Pool) {
 
 export function createPgBoss(db: Db, target: { pglite: PGlite } | { pool: pg.Pool }): PgBoss {
   const executeSql = 'pglite' in target ? pgliteExecuteSql(target.pglite) : poolExecuteSql(target.pool);
-  return new PgBoss({ schema: db.schema, schedule: false, supervise: true, migrate: true, db: { executeSql } } as PgBoss.ConstructorOptions);
+  return new PgBoss({
+    schema: db.schema,
+    schedule: false,
+    supervise: true,
+    migrate: true,
+    db: { executeSql },
+  } as PgBoss.ConstructorOptions);
 }
 
 export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = {}): Promise<Queue> {
@@ -150,6 +156,8 @@ export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = 
  * counts as one attempt. Returns how many jobs were requeued.
  */
 export async function requeueOrphanedJobs(db: Db): Promise<number> {
-  const rows = await db.query(`UPDATE job SET state = 'retry', start_after = now() WHERE state = 'active' RETURNING id`);
+  const rows = await db.query(
+    `UPDATE job SET state = 'retry', start_after = now() WHERE state = 'active' RETURNING id`,
+  );
   return rows.length;
 }

@@ -7,9 +7,17 @@ import { iso, isoOrNull } from './rows.js';
 import { dayEnd, quarterEnd } from './windows.js';
 
 interface Budget {
-  limit15: number; usage15: number; limitDay: number; usageDay: number;
-  readLimit15: number; readUsage15: number; readLimitDay: number; readUsageDay: number;
-  windowEndsAt: Date; dayEndsAt: Date; blockedUntil: Date | null;
+  limit15: number;
+  usage15: number;
+  limitDay: number;
+  usageDay: number;
+  readLimit15: number;
+  readUsage15: number;
+  readLimitDay: number;
+  readUsageDay: number;
+  windowEndsAt: Date;
+  dayEndsAt: Date;
+  blockedUntil: Date | null;
   updatedAt: Date;
 }
 
@@ -22,10 +30,16 @@ async function load(q: Queryable, forUpdate: boolean): Promise<Budget> {
   const r = rows[0];
   if (!r) throw new Error('the rate_budget row is missing: the database was not migrated');
   return {
-    limit15: Number(r.limit15), usage15: Number(r.usage15), limitDay: Number(r.limit_day), usageDay: Number(r.usage_day),
-    readLimit15: Number(r.read_limit15), readUsage15: Number(r.read_usage15),
-    readLimitDay: Number(r.read_limit_day), readUsageDay: Number(r.read_usage_day),
-    windowEndsAt: new Date(iso(r.window_ends_at)), dayEndsAt: new Date(iso(r.day_ends_at)),
+    limit15: Number(r.limit15),
+    usage15: Number(r.usage15),
+    limitDay: Number(r.limit_day),
+    usageDay: Number(r.usage_day),
+    readLimit15: Number(r.read_limit15),
+    readUsage15: Number(r.read_usage15),
+    readLimitDay: Number(r.read_limit_day),
+    readUsageDay: Number(r.read_usage_day),
+    windowEndsAt: new Date(iso(r.window_ends_at)),
+    dayEndsAt: new Date(iso(r.day_ends_at)),
     blockedUntil: r.blocked_until ? new Date(iso(r.blocked_until)) : null,
     updatedAt: new Date(iso(r.updated_at)),
   };
@@ -52,8 +66,19 @@ async function save(q: Queryable, b: Budget, now: Date): Promise<void> {
     `UPDATE rate_budget SET limit15 = $1, usage15 = $2, limit_day = $3, usage_day = $4,
        read_limit15 = $5, read_usage15 = $6, read_limit_day = $7, read_usage_day = $8,
        window_ends_at = $9, day_ends_at = $10, updated_at = $11 WHERE id = 1`,
-    [b.limit15, b.usage15, b.limitDay, b.usageDay, b.readLimit15, b.readUsage15, b.readLimitDay, b.readUsageDay,
-      b.windowEndsAt.toISOString(), b.dayEndsAt.toISOString(), now.toISOString()],
+    [
+      b.limit15,
+      b.usage15,
+      b.limitDay,
+      b.usageDay,
+      b.readLimit15,
+      b.readUsage15,
+      b.readLimitDay,
+      b.readUsageDay,
+      b.windowEndsAt.toISOString(),
+      b.dayEndsAt.toISOString(),
+      now.toISOString(),
+    ],
   );
 }
 
@@ -68,11 +93,13 @@ export function createRateBudgetStore(db: Db): RateBudgetStore {
     tryReserve(kind, now, keepForUploads) {
       return db.transaction(async (tx) => {
         const stored = await load(tx, true);
-        if (stored.blockedUntil && stored.blockedUntil.getTime() > now.getTime()) return stored.blockedUntil.toISOString();
+        if (stored.blockedUntil && stored.blockedUntil.getTime() > now.getTime())
+          return stored.blockedUntil.toISOString();
         const b = rolled(stored, now);
         const overallOk = b.usage15 < b.limit15 && b.usageDay < b.limitDay;
-        const readOk = kind === 'upload' || (
-          b.readUsage15 < b.readLimit15 && b.readUsageDay < b.readLimitDay && b.limit15 - b.usage15 > keepForUploads);
+        const readOk =
+          kind === 'upload' ||
+          (b.readUsage15 < b.readLimit15 && b.readUsageDay < b.readLimitDay && b.limit15 - b.usage15 > keepForUploads);
         if (!overallOk || !readOk) {
           await save(tx, b, now); // persists a roll-over even when refusing
           return retryAt(b, kind);
@@ -95,13 +122,17 @@ export function createRateBudgetStore(db: Db): RateBudgetStore {
         // Tuples are [limit15, limitDay, usage15, usageDay] as in the X-RateLimit-Limit/Usage headers.
         if (headers.overall) {
           const [limit15, limitDay, usage15, usageDay] = headers.overall;
-          b.limit15 = limit15; b.limitDay = limitDay;
-          b.usage15 = Math.max(b.usage15, usage15); b.usageDay = Math.max(b.usageDay, usageDay);
+          b.limit15 = limit15;
+          b.limitDay = limitDay;
+          b.usage15 = Math.max(b.usage15, usage15);
+          b.usageDay = Math.max(b.usageDay, usageDay);
         }
         if (headers.read) {
           const [limit15, limitDay, usage15, usageDay] = headers.read;
-          b.readLimit15 = limit15; b.readLimitDay = limitDay;
-          b.readUsage15 = Math.max(b.readUsage15, usage15); b.readUsageDay = Math.max(b.readUsageDay, usageDay);
+          b.readLimit15 = limit15;
+          b.readLimitDay = limitDay;
+          b.readUsage15 = Math.max(b.readUsage15, usage15);
+          b.readUsageDay = Math.max(b.readUsageDay, usageDay);
         }
         await save(tx, b, now);
       });

@@ -46,7 +46,12 @@ async function insertLedger(q: Queryable, at: string, e: Omit<LedgerEntry, 'id' 
   );
 }
 
-async function selectRecord(q: Queryable, workoutId: string, destination: string, lock = false): Promise<(SyncRecord & { accountId: string }) | null> {
+async function selectRecord(
+  q: Queryable,
+  workoutId: string,
+  destination: string,
+  lock = false,
+): Promise<(SyncRecord & { accountId: string }) | null> {
   const rows = await q.query(
     `SELECT ${COLUMNS}, w.account_id FROM sync_records r JOIN workouts w ON w.id = r.workout_id
      WHERE r.workout_id = $1 AND r.destination = $2${lock ? ' FOR UPDATE OF r' : ''}`,
@@ -55,7 +60,10 @@ async function selectRecord(q: Queryable, workoutId: string, destination: string
   return rows[0] ? { ...toRecord(rows[0]), accountId: String(rows[0].account_id) } : null;
 }
 
-type RecordMethods = Pick<Store, 'ensureRecord' | 'getRecord' | 'transition' | 'listRecords' | 'countByState' | 'appendLedger' | 'listLedger'>;
+type RecordMethods = Pick<
+  Store,
+  'ensureRecord' | 'getRecord' | 'transition' | 'listRecords' | 'countByState' | 'appendLedger' | 'listLedger'
+>;
 
 export function recordMethods(db: Db, now: () => Date): RecordMethods {
   return {
@@ -70,8 +78,15 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
         const record = await selectRecord(tx, workoutId, destination);
         if (!record) throw new Error(`no workout with id ${workoutId}`);
         if (inserted.length > 0) {
-          await insertLedger(tx, at, { workoutId, accountId: record.accountId, event: 'transition', fromState: null,
-            toState: 'discovered', reason: 'workout discovered', data: { destination, externalId } });
+          await insertLedger(tx, at, {
+            workoutId,
+            accountId: record.accountId,
+            event: 'transition',
+            fromState: null,
+            toState: 'discovered',
+            reason: 'workout discovered',
+            data: { destination, externalId },
+          });
         }
         const { accountId: _, ...plain } = record;
         return plain;
@@ -91,18 +106,34 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
         if (!current || !input.from.includes(current.state)) return null;
         const patch = input.patch ?? {};
         const pick = <K extends keyof typeof patch>(key: K, old: SyncRecord[K]): SyncRecord[K] =>
-          (key in patch ? (patch[key] as SyncRecord[K]) : old);
+          key in patch ? (patch[key] as SyncRecord[K]) : old;
         const at = now().toISOString();
         const rows = await tx.query(
           `UPDATE sync_records r SET state = $3, code = $4, upload_id = $5, activity_id = $6, attempts = $7,
              last_error = $8, next_attempt_at = $9, updated_at = $10
            WHERE workout_id = $1 AND destination = $2 RETURNING ${COLUMNS}`,
-          [input.workoutId, input.destination, input.to, pick('code', current.code), pick('uploadId', current.uploadId),
-            pick('activityId', current.activityId), pick('attempts', current.attempts), pick('lastError', current.lastError),
-            pick('nextAttemptAt', current.nextAttemptAt), at],
+          [
+            input.workoutId,
+            input.destination,
+            input.to,
+            pick('code', current.code),
+            pick('uploadId', current.uploadId),
+            pick('activityId', current.activityId),
+            pick('attempts', current.attempts),
+            pick('lastError', current.lastError),
+            pick('nextAttemptAt', current.nextAttemptAt),
+            at,
+          ],
         );
-        await insertLedger(tx, at, { workoutId: input.workoutId, accountId: current.accountId, event: 'transition',
-          fromState: current.state, toState: input.to, reason: input.reason, data: input.data ?? null });
+        await insertLedger(tx, at, {
+          workoutId: input.workoutId,
+          accountId: current.accountId,
+          event: 'transition',
+          fromState: current.state,
+          toState: input.to,
+          reason: input.reason,
+          data: input.data ?? null,
+        });
         return toRecord(rows[0]!);
       });
     },
@@ -123,11 +154,16 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
       if (filter.until !== undefined) add('w.start_time < ?', filter.until);
       if (filter.text !== undefined && filter.text !== '') {
         const n = params.length + 1;
-        add(`(w.name ILIKE ? OR w.sport ILIKE $${n} OR w.source_id ILIKE $${n} OR r.code ILIKE $${n})`,
-          `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+        add(
+          `(w.name ILIKE ? OR w.sport ILIKE $${n} OR w.source_id ILIKE $${n} OR r.code ILIKE $${n})`,
+          `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        );
       }
       // No limit given means every matching record (the engine resumes from all of them).
-      params.push(filter.limit === undefined ? null : Math.max(0, Math.floor(filter.limit)), Math.max(0, Math.floor(filter.offset ?? 0)));
+      params.push(
+        filter.limit === undefined ? null : Math.max(0, Math.floor(filter.limit)),
+        Math.max(0, Math.floor(filter.offset ?? 0)),
+      );
       const rows = await db.query(
         `SELECT ${COLUMNS}, w.start_time, w.sport, w.account_id, w.name FROM sync_records r
          JOIN workouts w ON w.id = r.workout_id
@@ -136,8 +172,13 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
          LIMIT $${params.length - 1}::bigint OFFSET $${params.length}::bigint`,
         params,
       );
-      return rows.map((r) => ({ ...toRecord(r), startTime: iso(r.start_time), sport: String(r.sport),
-        accountId: String(r.account_id), name: strOrNull(r.name) }));
+      return rows.map((r) => ({
+        ...toRecord(r),
+        startTime: iso(r.start_time),
+        sport: String(r.sport),
+        accountId: String(r.account_id),
+        name: strOrNull(r.name),
+      }));
     },
 
     async countByState(destination) {
@@ -154,9 +195,13 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
 
     async listLedger(filter) {
       const limit = Math.max(1, Math.floor(filter.limit ?? 1000));
-      const rows = filter.workoutId === undefined
-        ? await db.query('SELECT * FROM ledger ORDER BY id DESC LIMIT $1', [limit])
-        : await db.query('SELECT * FROM ledger WHERE workout_id = $1 ORDER BY id DESC LIMIT $2', [filter.workoutId, limit]);
+      const rows =
+        filter.workoutId === undefined
+          ? await db.query('SELECT * FROM ledger ORDER BY id DESC LIMIT $1', [limit])
+          : await db.query('SELECT * FROM ledger WHERE workout_id = $1 ORDER BY id DESC LIMIT $2', [
+              filter.workoutId,
+              limit,
+            ]);
       // The newest `limit` entries, told in the order they happened.
       return rows.map(toLedger).reverse();
     },

@@ -10,7 +10,9 @@ export const KEY_FILE_NAME = 'secret.key';
 
 export class SecretKeyMismatchError extends Error {
   constructor(where: string) {
-    super(`cannot decrypt the stored secrets of ${where}: the secret key differs from the one they were sealed with (check BANDSYNC_SECRET_KEY or the secret.key file), or the data is damaged`);
+    super(
+      `cannot decrypt the stored secrets of ${where}: the secret key differs from the one they were sealed with (check BANDSYNC_SECRET_KEY or the secret.key file), or the data is damaged`,
+    );
     this.name = 'SecretKeyMismatchError';
   }
 }

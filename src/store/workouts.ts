@@ -18,7 +18,10 @@ function toStored(r: Row): StoredWorkout {
   };
 }
 
-type WorkoutMethods = Pick<Store, 'saveWorkout' | 'getWorkout' | 'findWorkoutBySourceId' | 'findWorkoutsByFingerprint' | 'newestWorkoutStart'>;
+type WorkoutMethods = Pick<
+  Store,
+  'saveWorkout' | 'getWorkout' | 'findWorkoutBySourceId' | 'findWorkoutsByFingerprint' | 'newestWorkoutStart'
+>;
 
 export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
   return {
@@ -31,8 +34,19 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
           `INSERT INTO workouts (id, account_id, source_id, start_time, sport, name, fingerprint, content_hash, revision, workout, created_at, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)
            ON CONFLICT (account_id, source_id) DO NOTHING RETURNING id`,
-          [randomUUID(), accountId, workout.source.id, workout.startTime, workout.sport, workout.name ?? null,
-            workout.fingerprint, hash, revision ?? null, body, at],
+          [
+            randomUUID(),
+            accountId,
+            workout.source.id,
+            workout.startTime,
+            workout.sport,
+            workout.name ?? null,
+            workout.fingerprint,
+            hash,
+            revision ?? null,
+            body,
+            at,
+          ],
         );
         if (inserted[0]) return { id: inserted[0].id, created: true, changed: false };
         const existing = await tx.query<{ id: string; content_hash: string; revision: string | null }>(
@@ -45,8 +59,17 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
         await tx.query(
           `UPDATE workouts SET start_time = $2, sport = $3, name = $4, fingerprint = $5, content_hash = $6,
              revision = COALESCE($7, revision), workout = $8::jsonb, updated_at = $9 WHERE id = $1`,
-          [row.id, workout.startTime, workout.sport, workout.name ?? null, workout.fingerprint, hash,
-            revision ?? null, body, at],
+          [
+            row.id,
+            workout.startTime,
+            workout.sport,
+            workout.name ?? null,
+            workout.fingerprint,
+            hash,
+            revision ?? null,
+            body,
+            at,
+          ],
         );
         return { id: row.id, created: false, changed: true };
       });
@@ -56,11 +79,16 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
       return rows[0] ? toStored(rows[0]) : null;
     },
     async findWorkoutBySourceId(accountId, sourceId) {
-      const rows = await db.query(`SELECT ${COLUMNS} FROM workouts WHERE account_id = $1 AND source_id = $2`, [accountId, sourceId]);
+      const rows = await db.query(`SELECT ${COLUMNS} FROM workouts WHERE account_id = $1 AND source_id = $2`, [
+        accountId,
+        sourceId,
+      ]);
       return rows[0] ? toStored(rows[0]) : null;
     },
     async findWorkoutsByFingerprint(fingerprint) {
-      return (await db.query(`SELECT ${COLUMNS} FROM workouts WHERE fingerprint = $1 ORDER BY start_time, id`, [fingerprint])).map(toStored);
+      return (
+        await db.query(`SELECT ${COLUMNS} FROM workouts WHERE fingerprint = $1 ORDER BY start_time, id`, [fingerprint])
+      ).map(toStored);
     },
     async newestWorkoutStart(accountId) {
       const rows = await db.query('SELECT max(start_time) AS t FROM workouts WHERE account_id = $1', [accountId]);

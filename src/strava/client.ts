@@ -4,7 +4,12 @@
 // access token is refreshed single-flight across processes.
 import { BandsyncError } from '../sync/failures.js';
 import type {
-  Destination, ManualActivityRequest, RateBudgetStore, RemoteActivity, UploadRequest, UploadStatus,
+  Destination,
+  ManualActivityRequest,
+  RateBudgetStore,
+  RemoteActivity,
+  UploadRequest,
+  UploadStatus,
 } from '../sync/ports.js';
 import { toRemoteActivity, type StravaSummaryActivity } from './activities.js';
 import { describeFault, redact } from './errors.js';
@@ -91,7 +96,8 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
         // Re-read inside the lock: another process may have rotated the tokens
         // while we waited, and its refresh token is the only one still valid.
         const stored = await options.tokens.load();
-        if (!stored) throw new BandsyncError('strava_not_connected', 'No Strava tokens are stored. Run: bandsync connect strava');
+        if (!stored)
+          throw new BandsyncError('strava_not_connected', 'No Strava tokens are stored. Run: bandsync connect strava');
         if (stored.accessToken !== staleAccessToken && stored.expiresAt - EXPIRY_MARGIN_S > nowSeconds()) return stored;
         const fresh = await refreshTokens({
           baseUrl: options.baseUrl,
@@ -113,13 +119,19 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
 
   async function currentTokens(): Promise<StravaTokens> {
     cached ??= await options.tokens.load();
-    if (!cached) throw new BandsyncError('strava_not_connected', 'No Strava account is connected. Run: bandsync connect strava');
+    if (!cached)
+      throw new BandsyncError('strava_not_connected', 'No Strava account is connected. Run: bandsync connect strava');
     if (cached.expiresAt - EXPIRY_MARGIN_S > nowSeconds()) return cached;
     return refresh(cached.accessToken);
   }
 
   function networkError(kind: Kind, what: string, err: unknown): BandsyncError {
-    const reason = err instanceof Error ? (err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : err.message) : String(err);
+    const reason =
+      err instanceof Error
+        ? err.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs} ms`
+          : err.message
+        : String(err);
     // After POSTing an upload we cannot know whether Strava stored it: the
     // engine must resolve it by listing, never by uploading again.
     const code = kind === 'upload' ? 'strava_upload_lost' : 'strava_unavailable';
@@ -128,8 +140,13 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
 
   /** An authenticated API call: refresh on expiry, one refresh-and-retry on 401, 5xx → unavailable. */
   async function api(
-    kind: Kind, method: string, path: string, what: string,
-    body?: RequestInit['body'], signal?: AbortSignal, retried = false,
+    kind: Kind,
+    method: string,
+    path: string,
+    what: string,
+    body?: RequestInit['body'],
+    signal?: AbortSignal,
+    retried = false,
   ): Promise<{ status: number; text: string }> {
     const tokens = await currentTokens();
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -151,15 +168,25 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
     }
     if (status === 401) {
       if (/_permission/.test(text)) {
-        throw new BandsyncError('strava_scope_missing', `Strava ${what}: ${describeFault(status, text)}. Reconnect and grant activity:write and activity:read_all.`);
+        throw new BandsyncError(
+          'strava_scope_missing',
+          `Strava ${what}: ${describeFault(status, text)}. Reconnect and grant activity:write and activity:read_all.`,
+        );
       }
       if (!retried) {
         await refresh(tokens.accessToken);
         return api(kind, method, path, what, body, signal, true);
       }
-      throw new BandsyncError('strava_auth_revoked', redact(`Strava ${what}: ${describeFault(status, text)} (access revoked or token invalid)`, secrets()));
+      throw new BandsyncError(
+        'strava_auth_revoked',
+        redact(`Strava ${what}: ${describeFault(status, text)} (access revoked or token invalid)`, secrets()),
+      );
     }
-    if (status >= 500) throw new BandsyncError('strava_unavailable', redact(`Strava ${what}: ${describeFault(status, text)}`, secrets()));
+    if (status >= 500)
+      throw new BandsyncError(
+        'strava_unavailable',
+        redact(`Strava ${what}: ${describeFault(status, text)}`, secrets()),
+      );
     return { status, text };
   }
 
@@ -189,7 +216,14 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
       for (let page = 1; ; page++) {
         query.set('page', String(page));
         const what = `activity listing (page ${page})`;
-        const { status, text } = await api('read', 'GET', `api/v3/athlete/activities?${query}`, what, undefined, signal);
+        const { status, text } = await api(
+          'read',
+          'GET',
+          `api/v3/athlete/activities?${query}`,
+          what,
+          undefined,
+          signal,
+        );
         if (status !== 200) throw unexpected(what, status, text);
         const items = parseJson<StravaSummaryActivity[]>(text, what);
         if (!Array.isArray(items)) throw new BandsyncError('strava_unavailable', `Strava ${what}: expected a list`);
@@ -206,7 +240,8 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
     },
 
     async activityCalories(activityId, signal): Promise<number | null> {
-      if (!/^\d+$/.test(activityId)) throw new BandsyncError('internal', `activityCalories: bad activity id ${JSON.stringify(activityId)}`);
+      if (!/^\d+$/.test(activityId))
+        throw new BandsyncError('internal', `activityCalories: bad activity id ${JSON.stringify(activityId)}`);
       const what = `activity ${activityId}`;
       const { status, text } = await api('read', 'GET', `api/v3/activities/${activityId}`, what, undefined, signal);
       if (status !== 200) throw unexpected(what, status, text);
@@ -230,12 +265,22 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
         }
         return { kind: 'duplicate', uploadId, activityId: dup, message: text.slice(0, 300) };
       }
-      throw new BandsyncError('strava_upload_rejected', redact(`Strava refused ${what}: ${describeFault(status, text)}`, secrets()));
+      throw new BandsyncError(
+        'strava_upload_rejected',
+        redact(`Strava refused ${what}: ${describeFault(status, text)}`, secrets()),
+      );
     },
 
     async getUpload(uploadId: string, signal): Promise<UploadStatus> {
       const what = `upload status ${uploadId}`;
-      const { status, text } = await api('read', 'GET', `api/v3/uploads/${encodeURIComponent(uploadId)}`, what, undefined, signal);
+      const { status, text } = await api(
+        'read',
+        'GET',
+        `api/v3/uploads/${encodeURIComponent(uploadId)}`,
+        what,
+        undefined,
+        signal,
+      );
       if (status === 404) return { kind: 'error', uploadId, message: `Strava has no upload ${uploadId}` };
       if (status !== 200) throw unexpected(what, status, text);
       return toUploadStatus(parseJson<StravaUpload>(text, what));
@@ -254,10 +299,14 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
       if (request.description !== undefined) form.set('description', request.description);
       const { status, text } = await api('upload', 'POST', 'api/v3/activities', what, form, signal);
       if (status !== 201 && status !== 200) {
-        throw new BandsyncError('strava_upload_rejected', redact(`Strava refused ${what}: ${describeFault(status, text)}`, secrets()));
+        throw new BandsyncError(
+          'strava_upload_rejected',
+          redact(`Strava refused ${what}: ${describeFault(status, text)}`, secrets()),
+        );
       }
       const body = parseJson<{ id?: number | string }>(text, what);
-      if (body.id === undefined) throw new BandsyncError('strava_unavailable', `Strava ${what}: no activity id in the answer`);
+      if (body.id === undefined)
+        throw new BandsyncError('strava_unavailable', `Strava ${what}: no activity id in the answer`);
       return { activityId: String(body.id) };
     },
 

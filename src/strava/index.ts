@@ -1,12 +1,26 @@
 // The Strava adapter's public surface (only src/compose.ts imports it).
 export { createStravaClient, type StravaClient, type StravaClientOptions } from './client.js';
 export {
-  buildAuthorizeUrl, exchangeCode, refreshTokens, deauthorize, revoke, checkScopes, parseScope, type StravaAthleteSummary,
+  buildAuthorizeUrl,
+  exchangeCode,
+  refreshTokens,
+  deauthorize,
+  revoke,
+  checkScopes,
+  parseScope,
+  type StravaAthleteSummary,
 } from './oauth.js';
 export { REQUIRED_SCOPES, type StravaTokens, type TokenStore } from './tokens.js';
 export {
-  parseRateHeaders, nextWindowReset, nextDayReset, windowStart, dayStart, requestKind, resetAfterLimit,
-  type ParsedRateHeaders, type RateBucket,
+  parseRateHeaders,
+  nextWindowReset,
+  nextDayReset,
+  windowStart,
+  dayStart,
+  requestKind,
+  resetAfterLimit,
+  type ParsedRateHeaders,
+  type RateBucket,
 } from './rate-budget.js';
 export { toStravaSport, isStravaSportType, STRAVA_SPORT_TYPES, type StravaSportType } from './sport-type.js';
 export { stripUploadExtension, toRemoteActivity } from './activities.js';

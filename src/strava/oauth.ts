@@ -83,10 +83,17 @@ async function postToken(
     throw new BandsyncError('strava_unavailable', redact(`Strava ${what} failed: ${reason}`, secrets));
   }
   const text = await res.text();
-  if (res.status >= 500) throw new BandsyncError('strava_unavailable', redact(`Strava ${what}: ${describeFault(res.status, text)}`, secrets));
+  if (res.status >= 500)
+    throw new BandsyncError(
+      'strava_unavailable',
+      redact(`Strava ${what}: ${describeFault(res.status, text)}`, secrets),
+    );
   if (res.status === 429) throw new BandsyncError('strava_rate_limited', `Strava ${what}: rate limited`);
   if (!res.ok) {
-    throw new BandsyncError('strava_auth_revoked', redact(`Strava refused the ${what}: ${describeFault(res.status, text)}`, secrets));
+    throw new BandsyncError(
+      'strava_auth_revoked',
+      redact(`Strava refused the ${what}: ${describeFault(res.status, text)}`, secrets),
+    );
   }
   try {
     return JSON.parse(text) as TokenResponse;
@@ -95,12 +102,19 @@ async function postToken(
   }
 }
 
-function toTokens(body: TokenResponse, what: string, extra: { scopes?: readonly string[]; athleteId?: string }): StravaTokens {
+function toTokens(
+  body: TokenResponse,
+  what: string,
+  extra: { scopes?: readonly string[]; athleteId?: string },
+): StravaTokens {
   const accessToken = body.access_token;
   const refreshToken = body.refresh_token;
   const expiresAt = Number(body.expires_at);
   if (typeof accessToken !== 'string' || typeof refreshToken !== 'string' || !Number.isFinite(expiresAt)) {
-    throw new BandsyncError('strava_unavailable', `Strava ${what}: the answer lacks access_token, refresh_token or expires_at`);
+    throw new BandsyncError(
+      'strava_unavailable',
+      `Strava ${what}: the answer lacks access_token, refresh_token or expires_at`,
+    );
   }
   const athleteId = body.athlete?.id !== undefined ? String(body.athlete.id) : extra.athleteId;
   return {
@@ -133,7 +147,10 @@ export async function exchangeCode(options: {
   });
   const scopeText = options.scope ?? (typeof body.scope === 'string' ? body.scope : undefined);
   if (scopeText === undefined) {
-    throw new BandsyncError('strava_scope_missing', 'Cannot tell which scopes were granted: pass the callback\'s "scope" parameter to exchangeCode.');
+    throw new BandsyncError(
+      'strava_scope_missing',
+      'Cannot tell which scopes were granted: pass the callback\'s "scope" parameter to exchangeCode.',
+    );
   }
   const scopes = parseScope(scopeText);
   checkScopes(scopes);
@@ -186,12 +203,18 @@ export async function deauthorize(options: { baseUrl: string; accessToken: strin
   } catch (err) {
     if (err instanceof BandsyncError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    throw new BandsyncError('strava_unavailable', redact(`Strava deauthorize failed: ${reason}`, [options.accessToken]));
+    throw new BandsyncError(
+      'strava_unavailable',
+      redact(`Strava deauthorize failed: ${reason}`, [options.accessToken]),
+    );
   }
   const text = await res.text();
   if (res.ok || res.status === 401) return;
   if (res.status === 429) throw new BandsyncError('strava_rate_limited', 'Strava deauthorize: rate limited');
-  throw new BandsyncError('strava_unavailable', redact(`Strava deauthorize: ${describeFault(res.status, text)}`, [options.accessToken]));
+  throw new BandsyncError(
+    'strava_unavailable',
+    redact(`Strava deauthorize: ${describeFault(res.status, text)}`, [options.accessToken]),
+  );
 }
 
 /**
@@ -200,7 +223,13 @@ export async function deauthorize(options: { baseUrl: string; accessToken: strin
  * not an error; a server without the endpoint (404) is reported so the caller
  * can fall back to deauthorize().
  */
-export async function revoke(options: { baseUrl: string; clientId: string; clientSecret: string; token: string; fetch?: Fetch }): Promise<'revoked' | 'unsupported'> {
+export async function revoke(options: {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  token: string;
+  fetch?: Fetch;
+}): Promise<'revoked' | 'unsupported'> {
   const doFetch = options.fetch ?? fetch;
   const secrets = [options.clientSecret, options.token];
   let res: Response;
@@ -221,6 +250,10 @@ export async function revoke(options: { baseUrl: string; clientId: string; clien
   const text = await res.text();
   if (res.ok) return 'revoked';
   if (res.status === 404) return 'unsupported';
-  if (res.status === 401) throw new BandsyncError('strava_auth_revoked', redact(`Strava refused the revocation: ${describeFault(res.status, text)}`, secrets));
+  if (res.status === 401)
+    throw new BandsyncError(
+      'strava_auth_revoked',
+      redact(`Strava refused the revocation: ${describeFault(res.status, text)}`, secrets),
+    );
   throw new BandsyncError('strava_unavailable', redact(`Strava revoke: ${describeFault(res.status, text)}`, secrets));
 }

@@ -5,14 +5,62 @@ import type { Sport } from '../core/index.js';
 
 /** Every SportType value in the spec (56); used to validate user overrides. */
 export const STRAVA_SPORT_TYPES = [
-  'AlpineSki', 'BackcountrySki', 'Badminton', 'Basketball', 'Canoeing', 'Cricket', 'Crossfit', 'Dance',
-  'EBikeRide', 'Elliptical', 'EMountainBikeRide', 'Golf', 'GravelRide', 'Handcycle',
-  'HighIntensityIntervalTraining', 'Hike', 'IceSkate', 'InlineSkate', 'Kayaking', 'Kitesurf',
-  'MountainBikeRide', 'NordicSki', 'Padel', 'PhysicalTherapy', 'Pickleball', 'Pilates', 'Racquetball',
-  'Ride', 'RockClimbing', 'RollerSki', 'Rowing', 'Run', 'Sail', 'Skateboard', 'Snowboard', 'Snowshoe',
-  'Soccer', 'Squash', 'StairStepper', 'StandUpPaddling', 'Surfing', 'Swim', 'TableTennis', 'Tennis',
-  'TrailRun', 'Velomobile', 'VirtualRide', 'VirtualRow', 'VirtualRun', 'Volleyball', 'Walk',
-  'WeightTraining', 'Wheelchair', 'Windsurf', 'Workout', 'Yoga',
+  'AlpineSki',
+  'BackcountrySki',
+  'Badminton',
+  'Basketball',
+  'Canoeing',
+  'Cricket',
+  'Crossfit',
+  'Dance',
+  'EBikeRide',
+  'Elliptical',
+  'EMountainBikeRide',
+  'Golf',
+  'GravelRide',
+  'Handcycle',
+  'HighIntensityIntervalTraining',
+  'Hike',
+  'IceSkate',
+  'InlineSkate',
+  'Kayaking',
+  'Kitesurf',
+  'MountainBikeRide',
+  'NordicSki',
+  'Padel',
+  'PhysicalTherapy',
+  'Pickleball',
+  'Pilates',
+  'Racquetball',
+  'Ride',
+  'RockClimbing',
+  'RollerSki',
+  'Rowing',
+  'Run',
+  'Sail',
+  'Skateboard',
+  'Snowboard',
+  'Snowshoe',
+  'Soccer',
+  'Squash',
+  'StairStepper',
+  'StandUpPaddling',
+  'Surfing',
+  'Swim',
+  'TableTennis',
+  'Tennis',
+  'TrailRun',
+  'Velomobile',
+  'VirtualRide',
+  'VirtualRow',
+  'VirtualRun',
+  'Volleyball',
+  'Walk',
+  'WeightTraining',
+  'Wheelchair',
+  'Windsurf',
+  'Workout',
+  'Yoga',
 ] as const;
 
 export type StravaSportType = (typeof STRAVA_SPORT_TYPES)[number];
@@ -62,7 +110,8 @@ const MAP: Record<Sport, Mapping> = {
 export function toStravaSport(sport: Sport, override?: string): Mapping {
   const base = MAP[sport] ?? MAP.other;
   if (override !== undefined) {
-    if (!isStravaSportType(override)) throw new Error(`"${override}" is not a Strava sport_type (see STRAVA_SPORT_TYPES)`);
+    if (!isStravaSportType(override))
+      throw new Error(`"${override}" is not a Strava sport_type (see STRAVA_SPORT_TYPES)`);
     return { sportType: override, trainer: base.trainer };
   }
   return base;

@@ -15,7 +15,14 @@ export async function retryWorkout(deps: EngineDeps, workoutId: string): Promise
   }
   // A needs_user record that already reached Strava (HR consent) is re-checked by listing, not re-uploaded.
   const to = record.activityId ? 'processing' : 'fetched';
-  const moved = await deps.store.transition({ workoutId, destination: DESTINATION, from: [record.state], to, reason: 'retry requested by the user', patch: { attempts: 0, code: null, lastError: null, nextAttemptAt: null } });
+  const moved = await deps.store.transition({
+    workoutId,
+    destination: DESTINATION,
+    from: [record.state],
+    to,
+    reason: 'retry requested by the user',
+    patch: { attempts: 0, code: null, lastError: null, nextAttemptAt: null },
+  });
   if (!moved) throw new Error(`${workoutId} changed while retrying; try again`);
   return moved;
 }
@@ -25,7 +32,14 @@ export async function skipWorkout(deps: EngineDeps, workoutId: string, reason: s
   if (['synced', 'duplicate', 'uploading', 'processing'].includes(record.state)) {
     throw new Error(`${workoutId} is ${record.state} (already sent to Strava); it cannot be skipped`);
   }
-  const moved = await deps.store.transition({ workoutId, destination: DESTINATION, from: [record.state], to: 'skipped', reason, patch: { code: 'user' } });
+  const moved = await deps.store.transition({
+    workoutId,
+    destination: DESTINATION,
+    from: [record.state],
+    to: 'skipped',
+    reason,
+    patch: { code: 'user' },
+  });
   if (!moved) throw new Error(`${workoutId} changed while skipping; try again`);
   return moved;
 }

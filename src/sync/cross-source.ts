@@ -18,9 +18,23 @@ export async function keepRicher(deps: EngineDeps, newId: string, workout: Worko
     if (!twinRecord || twinRecord.state === 'skipped') continue;
     const twinSent = DONE_STATES.has(twinRecord.state) || ['uploading', 'processing'].includes(twinRecord.state);
     if (twinSent || richness(twin.workout) >= richness(workout)) {
-      await deps.store.transition({ workoutId: newId, destination: DESTINATION, from: ['fetched'], to: 'skipped', reason: `same workout as ${twin.id} (${twin.workout.source.kind}), which is ${twinSent ? 'already on Strava' : 'richer'}`, patch: { code: 'same_as_other_source' } });
+      await deps.store.transition({
+        workoutId: newId,
+        destination: DESTINATION,
+        from: ['fetched'],
+        to: 'skipped',
+        reason: `same workout as ${twin.id} (${twin.workout.source.kind}), which is ${twinSent ? 'already on Strava' : 'richer'}`,
+        patch: { code: 'same_as_other_source' },
+      });
       return;
     }
-    await deps.store.transition({ workoutId: twin.id, destination: DESTINATION, from: ['fetched', 'converted', 'failed'], to: 'skipped', reason: `same workout as ${newId} (${workout.source.kind}), which is richer`, patch: { code: 'same_as_other_source' } });
+    await deps.store.transition({
+      workoutId: twin.id,
+      destination: DESTINATION,
+      from: ['fetched', 'converted', 'failed'],
+      to: 'skipped',
+      reason: `same workout as ${newId} (${workout.source.kind}), which is richer`,
+      patch: { code: 'same_as_other_source' },
+    });
   }
 }

@@ -12,6 +12,14 @@ export async function markDestinationNeedsUser(deps: EngineDeps, code: string | 
   const account = (await deps.store.listAccounts()).find((a) => a.kind === 'strava');
   if (!account || (account.status === 'needs_user' && account.problem === code)) return;
   await deps.store.setAccountStatus(account.id, 'needs_user', code);
-  await deps.store.appendLedger({ workoutId: null, accountId: account.id, event: 'needs_user', fromState: null, toState: null, reason: `${code}: ${ruleFor(code).explain}`, data: null });
+  await deps.store.appendLedger({
+    workoutId: null,
+    accountId: account.id,
+    event: 'needs_user',
+    fromState: null,
+    toState: null,
+    reason: `${code}: ${ruleFor(code).explain}`,
+    data: null,
+  });
   deps.logger.warn('Strava needs the user', { code });
 }

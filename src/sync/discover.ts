@@ -3,7 +3,7 @@
 // login, wrong region) stop the pass and mark the account; a workout-level
 // failure (unreadable payload) marks that workout and the pass goes on.
 import { withFingerprint, type Workout } from '../core/index.js';
-import type { BandsyncError} from './failures.js';
+import type { BandsyncError } from './failures.js';
 import { ruleFor, toBandsyncError } from './failures.js';
 import type { Account, WorkoutRef } from './ports.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
@@ -32,9 +32,15 @@ export async function discover(
   // Until one full pass has completed, list everything: an interrupted first
   // backfill must not be mistaken for "up to date" by the incremental listing.
   const fullPassDone = (await store.getSetting<boolean>(fullPassKey(account.id))) === true;
-  const knownUntil = fullPassDone && source.capabilities.incrementalListing ? (await store.newestWorkoutStart(account.id)) ?? undefined : undefined;
+  const knownUntil =
+    fullPassDone && source.capabilities.incrementalListing
+      ? ((await store.newestWorkoutStart(account.id)) ?? undefined)
+      : undefined;
 
-  let listed = 0, stored = 0, updated = 0, failed = 0;
+  let listed = 0,
+    stored = 0,
+    updated = 0,
+    failed = 0;
   const refs: WorkoutRef[] = [];
   const unreadable: { sourceId: string; reason: string }[] = [];
   try {
@@ -48,15 +54,25 @@ export async function discover(
       const existing = await store.findWorkoutBySourceId(account.id, ref.sourceId);
       if (existing && (ref.revision ?? null) === existing.revision) {
         // A crash between storing a workout and opening its record must not hide it forever.
-        if (!(await store.getRecord(existing.id, DESTINATION))) await openRecord(deps, account, existing.id, existing.workout);
+        if (!(await store.getRecord(existing.id, DESTINATION)))
+          await openRecord(deps, account, existing.id, existing.workout);
         continue;
       }
       try {
         const { workout, issues } = await source.fetch(ref, options.signal);
         const outcome = await storeWorkout(deps, account, workout, ref.revision ?? null);
-        if (outcome.created) stored++; else if (outcome.changed) updated++;
+        if (outcome.created) stored++;
+        else if (outcome.changed) updated++;
         for (const issue of issues) {
-          await store.appendLedger({ workoutId: outcome.id, accountId: account.id, event: 'issue', fromState: null, toState: null, reason: `${issue.code} at ${issue.path}: ${issue.detail}`, data: null });
+          await store.appendLedger({
+            workoutId: outcome.id,
+            accountId: account.id,
+            event: 'issue',
+            fromState: null,
+            toState: null,
+            reason: `${issue.code} at ${issue.path}: ${issue.detail}`,
+            data: null,
+          });
         }
       } catch (err) {
         const e = toBandsyncError(err);
@@ -67,7 +83,15 @@ export async function discover(
         if (existing && record && record.state !== 'failed') {
           // A readable version is stored (maybe on Strava): a damaged rewrite must not replace it. The old
           // revision stays, so the next pass reads the file again.
-          await store.appendLedger({ workoutId: existing.id, accountId: account.id, event: 'issue', fromState: null, toState: null, reason: `${e.code}: the source's new version could not be read; the stored one is kept (${e.message})`, data: null });
+          await store.appendLedger({
+            workoutId: existing.id,
+            accountId: account.id,
+            event: 'issue',
+            fromState: null,
+            toState: null,
+            reason: `${e.code}: the source's new version could not be read; the stored one is kept (${e.message})`,
+            data: null,
+          });
         } else await recordUnreadable(deps, account, ref, e);
       }
     }
@@ -81,9 +105,18 @@ export async function discover(
     logger.warn('discovery stopped', { account: account.id, code: e.code });
     if (rule.needsUser) {
       await store.setAccountStatus(account.id, 'needs_user', e.code);
-      await store.appendLedger({ workoutId: null, accountId: account.id, event: 'needs_user', fromState: null, toState: null, reason: `${e.code}: ${rule.explain}`, data: null });
+      await store.appendLedger({
+        workoutId: null,
+        accountId: account.id,
+        event: 'needs_user',
+        fromState: null,
+        toState: null,
+        reason: `${e.code}: ${rule.explain}`,
+        data: null,
+      });
     }
-    if (rule.retry === 'never' || rule.needsUser) return { listed, stored, updated, failed, stoppedBy: e.code, unreadable };
+    if (rule.retry === 'never' || rule.needsUser)
+      return { listed, stored, updated, failed, stoppedBy: e.code, unreadable };
     throw e;
   }
 }
@@ -94,35 +127,63 @@ async function storeWorkout(deps: EngineDeps, account: Account, workout: Workout
   const record = await store.ensureRecord(saved.id, DESTINATION, externalIdFor(workout));
   if (saved.created || record.state === 'discovered') {
     await openRecord(deps, account, saved.id, workout);
-  } else if (saved.changed && (record.state === 'failed' || record.state === 'fetched' || record.state === 'converted')) {
-    await store.transition({ workoutId: saved.id, destination: DESTINATION, from: [record.state], to: 'fetched', reason: 'the source edited this workout; it will be planned again', patch: { attempts: 0, code: null, lastError: null } });
+  } else if (
+    saved.changed &&
+    (record.state === 'failed' || record.state === 'fetched' || record.state === 'converted')
+  ) {
+    await store.transition({
+      workoutId: saved.id,
+      destination: DESTINATION,
+      from: [record.state],
+      to: 'fetched',
+      reason: 'the source edited this workout; it will be planned again',
+      patch: { attempts: 0, code: null, lastError: null },
+    });
   }
   return saved;
 }
 
 async function openRecord(deps: EngineDeps, account: Account, workoutId: string, workout: Workout) {
   await deps.store.ensureRecord(workoutId, DESTINATION, externalIdFor(workout));
-  const moved = await deps.store.transition({ workoutId, destination: DESTINATION, from: ['discovered'], to: 'fetched', reason: `fetched from ${account.kind} (${workout.source.id})` });
+  const moved = await deps.store.transition({
+    workoutId,
+    destination: DESTINATION,
+    from: ['discovered'],
+    to: 'fetched',
+    reason: `fetched from ${account.kind} (${workout.source.id})`,
+  });
   if (moved) await keepRicher(deps, workoutId, workout);
 }
 
 /** A workout the source could not give us: stored as a stub so it shows, with its reason, as failed. */
 async function recordUnreadable(deps: EngineDeps, account: Account, ref: WorkoutRef, e: BandsyncError) {
   const stub = withFingerprint({
-    sport: 'other', startTime: ref.startTime, utcOffsetSeconds: 0, elapsedSeconds: 0,
-    samples: { t: [] }, pauses: [], laps: [], lengths: [], indoor: false,
-    device: { manufacturer: 339, product: 0, name: 'unknown' }, totals: {},
+    sport: 'other',
+    startTime: ref.startTime,
+    utcOffsetSeconds: 0,
+    elapsedSeconds: 0,
+    samples: { t: [] },
+    pauses: [],
+    laps: [],
+    lengths: [],
+    indoor: false,
+    device: { manufacturer: 339, product: 0, name: 'unknown' },
+    totals: {},
     source: { kind: account.kind === 'strava' ? 'files' : account.kind, id: ref.sourceId, accountId: account.id },
   });
   // A reason the user can fix (a zip's password) is tried again on the next pass even if the file
   // did not change: no revision is kept for it. Damage is not retried until the file changes.
-  const revision = ruleFor(e.code).needsUser ? null : ref.revision ?? null;
+  const revision = ruleFor(e.code).needsUser ? null : (ref.revision ?? null);
   const saved = await deps.store.saveWorkout(account.id, stub, revision);
   const record = await deps.store.ensureRecord(saved.id, DESTINATION, externalIdFor(stub));
   // Read again each pass (see above), it must not add the same failure to the ledger every time.
   if (record.state === 'failed' && record.code === e.code && record.lastError === e.message) return;
   await deps.store.transition({
-    workoutId: saved.id, destination: DESTINATION, from: [record.state], to: 'failed',
-    reason: `${e.code}: ${e.message}`, patch: { code: e.code, lastError: e.message },
+    workoutId: saved.id,
+    destination: DESTINATION,
+    from: [record.state],
+    to: 'failed',
+    reason: `${e.code}: ${e.message}`,
+    patch: { code: e.code, lastError: e.message },
   });
 }

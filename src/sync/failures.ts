@@ -14,25 +14,123 @@ export interface FailureRule {
 }
 
 export const FAILURES = {
-  zepp_token_expired: { scope: 'account', retry: 'never', needsUser: true, explain: 'The Zepp login has expired. Fix: bandsync connect zepp (or paste a new app token).' },
-  zepp_auth_failed: { scope: 'account', retry: 'never', needsUser: true, explain: 'Zepp rejected the e-mail/password or token. Fix: bandsync connect zepp with the right credentials.' },
-  zepp_region_wrong: { scope: 'account', retry: 'never', needsUser: true, explain: 'The Zepp account lives in another region. Fix: reconnect; bandsync discovers the region host.' },
-  zepp_rate_limited: { scope: 'source', retry: 'backoff', needsUser: false, explain: 'Zepp asked us to slow down; retrying later.' },
-  zepp_unavailable: { scope: 'source', retry: 'backoff', needsUser: false, explain: 'The Zepp cloud answered with a server error or did not answer; retrying.' },
-  zepp_payload_invalid: { scope: 'workout', retry: 'never', needsUser: false, explain: 'The Zepp cloud sent a workout we cannot read; it is kept as failed with the reason.' },
-  source_unavailable: { scope: 'source', retry: 'backoff', needsUser: false, explain: 'The source could not be read; retrying.' },
-  source_file_invalid: { scope: 'workout', retry: 'never', needsUser: false, explain: 'The file is not a readable workout.' },
-  source_password: { scope: 'workout', retry: 'never', needsUser: true, explain: 'The file is in a password-protected zip and the password is missing or wrong. Fix: bandsync import ZIP --password … (or BANDSYNC_ZIP_PASSWORD), or connect files|zepp-export PATH --password …; the next sync reads it again.' },
-  strava_not_connected: { scope: 'destination', retry: 'never', needsUser: true, explain: 'No Strava account is connected. Fix: bandsync connect strava.' },
-  strava_auth_revoked: { scope: 'destination', retry: 'never', needsUser: true, explain: 'Strava access was revoked or the refresh token is invalid. Fix: bandsync connect strava.' },
-  strava_scope_missing: { scope: 'destination', retry: 'never', needsUser: true, explain: 'Strava was connected without activity:write / activity:read_all. Fix: bandsync connect strava and tick both boxes.' },
-  strava_hr_consent: { scope: 'destination', retry: 'never', needsUser: true, explain: 'Strava dropped the heart rate: allow health data in Strava settings (Privacy Controls → health data), then bandsync retry.' },
-  strava_rate_limited: { scope: 'destination', retry: 'at_reset', needsUser: false, explain: 'Strava rate limit reached; continuing when the window resets.' },
-  strava_unavailable: { scope: 'destination', retry: 'backoff', needsUser: false, explain: 'Strava answered with a server error or timed out; retrying.' },
-  strava_upload_rejected: { scope: 'workout', retry: 'never', needsUser: false, explain: 'Strava refused the file; the reason is in the ledger.' },
-  strava_upload_lost: { scope: 'workout', retry: 'backoff', needsUser: false, explain: 'An upload response was lost; resolving by listing, never by uploading again.' },
-  convert_failed: { scope: 'workout', retry: 'never', needsUser: false, explain: 'The workout could not be converted to a file.' },
-  sport_unknown: { scope: 'workout', retry: 'never', needsUser: true, explain: 'Unknown sport code in strict mode. Fix: add a sport rule in the config.' },
+  zepp_token_expired: {
+    scope: 'account',
+    retry: 'never',
+    needsUser: true,
+    explain: 'The Zepp login has expired. Fix: bandsync connect zepp (or paste a new app token).',
+  },
+  zepp_auth_failed: {
+    scope: 'account',
+    retry: 'never',
+    needsUser: true,
+    explain: 'Zepp rejected the e-mail/password or token. Fix: bandsync connect zepp with the right credentials.',
+  },
+  zepp_region_wrong: {
+    scope: 'account',
+    retry: 'never',
+    needsUser: true,
+    explain: 'The Zepp account lives in another region. Fix: reconnect; bandsync discovers the region host.',
+  },
+  zepp_rate_limited: {
+    scope: 'source',
+    retry: 'backoff',
+    needsUser: false,
+    explain: 'Zepp asked us to slow down; retrying later.',
+  },
+  zepp_unavailable: {
+    scope: 'source',
+    retry: 'backoff',
+    needsUser: false,
+    explain: 'The Zepp cloud answered with a server error or did not answer; retrying.',
+  },
+  zepp_payload_invalid: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: false,
+    explain: 'The Zepp cloud sent a workout we cannot read; it is kept as failed with the reason.',
+  },
+  source_unavailable: {
+    scope: 'source',
+    retry: 'backoff',
+    needsUser: false,
+    explain: 'The source could not be read; retrying.',
+  },
+  source_file_invalid: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: false,
+    explain: 'The file is not a readable workout.',
+  },
+  source_password: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: true,
+    explain:
+      'The file is in a password-protected zip and the password is missing or wrong. Fix: bandsync import ZIP --password … (or BANDSYNC_ZIP_PASSWORD), or connect files|zepp-export PATH --password …; the next sync reads it again.',
+  },
+  strava_not_connected: {
+    scope: 'destination',
+    retry: 'never',
+    needsUser: true,
+    explain: 'No Strava account is connected. Fix: bandsync connect strava.',
+  },
+  strava_auth_revoked: {
+    scope: 'destination',
+    retry: 'never',
+    needsUser: true,
+    explain: 'Strava access was revoked or the refresh token is invalid. Fix: bandsync connect strava.',
+  },
+  strava_scope_missing: {
+    scope: 'destination',
+    retry: 'never',
+    needsUser: true,
+    explain:
+      'Strava was connected without activity:write / activity:read_all. Fix: bandsync connect strava and tick both boxes.',
+  },
+  strava_hr_consent: {
+    scope: 'destination',
+    retry: 'never',
+    needsUser: true,
+    explain:
+      'Strava dropped the heart rate: allow health data in Strava settings (Privacy Controls → health data), then bandsync retry.',
+  },
+  strava_rate_limited: {
+    scope: 'destination',
+    retry: 'at_reset',
+    needsUser: false,
+    explain: 'Strava rate limit reached; continuing when the window resets.',
+  },
+  strava_unavailable: {
+    scope: 'destination',
+    retry: 'backoff',
+    needsUser: false,
+    explain: 'Strava answered with a server error or timed out; retrying.',
+  },
+  strava_upload_rejected: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: false,
+    explain: 'Strava refused the file; the reason is in the ledger.',
+  },
+  strava_upload_lost: {
+    scope: 'workout',
+    retry: 'backoff',
+    needsUser: false,
+    explain: 'An upload response was lost; resolving by listing, never by uploading again.',
+  },
+  convert_failed: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: false,
+    explain: 'The workout could not be converted to a file.',
+  },
+  sport_unknown: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: true,
+    explain: 'Unknown sport code in strict mode. Fix: add a sport rule in the config.',
+  },
   internal: { scope: 'workout', retry: 'backoff', needsUser: false, explain: 'Unexpected error; retrying.' },
 } as const satisfies Record<string, FailureRule>;
 

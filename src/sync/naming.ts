@@ -2,15 +2,38 @@
 import type { Workout } from '../core/index.js';
 
 const SPORT_WORD: Partial<Record<Workout['sport'], string>> = {
-  running: 'Run', treadmill: 'Treadmill Run', trail_running: 'Trail Run', walking: 'Walk', indoor_walking: 'Indoor Walk',
-  hiking: 'Hike', cycling: 'Ride', indoor_cycling: 'Indoor Ride', mountain_biking: 'Mountain Bike Ride',
-  pool_swimming: 'Pool Swim', open_water_swimming: 'Open Water Swim', elliptical: 'Elliptical', rowing: 'Row',
-  indoor_rowing: 'Indoor Row', strength: 'Strength Training', yoga: 'Yoga', hiit: 'HIIT', jump_rope: 'Jump Rope',
+  running: 'Run',
+  treadmill: 'Treadmill Run',
+  trail_running: 'Trail Run',
+  walking: 'Walk',
+  indoor_walking: 'Indoor Walk',
+  hiking: 'Hike',
+  cycling: 'Ride',
+  indoor_cycling: 'Indoor Ride',
+  mountain_biking: 'Mountain Bike Ride',
+  pool_swimming: 'Pool Swim',
+  open_water_swimming: 'Open Water Swim',
+  elliptical: 'Elliptical',
+  rowing: 'Row',
+  indoor_rowing: 'Indoor Row',
+  strength: 'Strength Training',
+  yoga: 'Yoga',
+  hiit: 'HIIT',
+  jump_rope: 'Jump Rope',
 };
 
 export function uploadName(w: Workout): string {
   if (w.name) return w.name;
   const localHour = new Date(Date.parse(w.startTime) + w.utcOffsetSeconds * 1000).getUTCHours();
-  const part = localHour < 5 ? 'Night' : localHour < 12 ? 'Morning' : localHour < 17 ? 'Afternoon' : localHour < 21 ? 'Evening' : 'Night';
+  const part =
+    localHour < 5
+      ? 'Night'
+      : localHour < 12
+        ? 'Morning'
+        : localHour < 17
+          ? 'Afternoon'
+          : localHour < 21
+            ? 'Evening'
+            : 'Night';
   return `${part} ${SPORT_WORD[w.sport] ?? 'Workout'}`;
 }

@@ -18,7 +18,13 @@ export interface Candidate {
 
 export type Decision =
   | { readonly workoutId: string; readonly action: 'upload'; readonly reason: string }
-  | { readonly workoutId: string; readonly action: 'duplicate'; readonly activityId: string; readonly reason: string; readonly ours?: boolean }
+  | {
+      readonly workoutId: string;
+      readonly action: 'duplicate';
+      readonly activityId: string;
+      readonly reason: string;
+      readonly ours?: boolean;
+    }
   | { readonly workoutId: string; readonly action: 'skip'; readonly reason: string }
   | { readonly workoutId: string; readonly action: 'hold'; readonly reason: string };
 
@@ -30,10 +36,20 @@ export const PLAN_PAD_MS = 14 * 3600 * 1000 + START_TOLERANCE_SECONDS * 1000;
 const HOUR_OFFSETS = Array.from({ length: 27 }, (_, i) => i - 13).filter((h) => h !== 0);
 
 const STRAVA_FAMILY: Record<string, SportFamily> = {
-  Run: 'run', TrailRun: 'run', VirtualRun: 'run',
-  Walk: 'walk', Hike: 'walk',
-  Ride: 'ride', VirtualRide: 'ride', MountainBikeRide: 'ride', GravelRide: 'ride', EBikeRide: 'ride', EMountainBikeRide: 'ride',
-  Swim: 'swim', Rowing: 'row', VirtualRow: 'row',
+  Run: 'run',
+  TrailRun: 'run',
+  VirtualRun: 'run',
+  Walk: 'walk',
+  Hike: 'walk',
+  Ride: 'ride',
+  VirtualRide: 'ride',
+  MountainBikeRide: 'ride',
+  GravelRide: 'ride',
+  EBikeRide: 'ride',
+  EMountainBikeRide: 'ride',
+  Swim: 'swim',
+  Rowing: 'row',
+  VirtualRow: 'row',
 };
 
 export function stravaFamily(sportType: string): SportFamily {
@@ -60,7 +76,8 @@ function startMatch(candidate: Candidate, remote: RemoteActivity): { offsetHours
   for (const hours of HOUR_OFFSETS) {
     if (Math.abs(delta - hours * 3600) <= START_TOLERANCE_SECONDS) {
       // A timezone-shifted twin must also last about as long, or it is a different workout.
-      const similarLength = Math.abs(remote.elapsedSeconds - candidate.elapsedSeconds) <= Math.max(120, candidate.elapsedSeconds * 0.1);
+      const similarLength =
+        Math.abs(remote.elapsedSeconds - candidate.elapsedSeconds) <= Math.max(120, candidate.elapsedSeconds * 0.1);
       return similarLength ? { offsetHours: hours } : null;
     }
   }
@@ -74,7 +91,13 @@ export function planBatch(candidates: readonly Candidate[], remote: readonly Rem
     const byId = remote.find((r) => sameExternalId(r.externalId, c.externalId));
     if (byId) {
       claimed.add(byId.id);
-      return { workoutId: c.workoutId, action: 'duplicate', activityId: byId.id, reason: `Strava activity ${byId.id} has our external_id ${c.externalId}`, ours: true };
+      return {
+        workoutId: c.workoutId,
+        action: 'duplicate',
+        activityId: byId.id,
+        reason: `Strava activity ${byId.id} has our external_id ${c.externalId}`,
+        ours: true,
+      };
     }
     for (const r of remote) {
       if (claimed.has(r.id) || !compatible(c.sport, r.sportType)) continue;
@@ -82,7 +105,12 @@ export function planBatch(candidates: readonly Candidate[], remote: readonly Rem
       if (!match) continue;
       claimed.add(r.id);
       const shift = match.offsetHours === 0 ? 'within ±3 min' : `shifted by ${match.offsetHours} h (timezone mistake)`;
-      return { workoutId: c.workoutId, action: 'duplicate', activityId: r.id, reason: `Strava activity ${r.id} (${r.sportType}) starts ${shift} of this workout` };
+      return {
+        workoutId: c.workoutId,
+        action: 'duplicate',
+        activityId: r.id,
+        reason: `Strava activity ${r.id} (${r.sportType}) starts ${shift} of this workout`,
+      };
     }
     if (c.uploadSent) {
       // Sent before but not listed yet: Strava may still be processing it.
@@ -98,7 +126,11 @@ export function planBatch(candidates: readonly Candidate[], remote: readonly Rem
  * padded by a day so that timezone-shifted twins fall inside the listing too
  * (`padMs` narrower where only our own uploads are looked for).
  */
-export function windows<T extends { startTime: string }>(sorted: readonly T[], maxPerWindow = 200, padMs = PLAN_PAD_MS): { after: string; before: string; items: T[] }[] {
+export function windows<T extends { startTime: string }>(
+  sorted: readonly T[],
+  maxPerWindow = 200,
+  padMs = PLAN_PAD_MS,
+): { after: string; before: string; items: T[] }[] {
   const out: { after: string; before: string; items: T[] }[] = [];
   const pad = padMs;
   for (let i = 0; i < sorted.length; i += maxPerWindow) {

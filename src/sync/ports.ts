@@ -92,7 +92,12 @@ export interface ManualActivityRequest {
 export type UploadStatus =
   | { readonly kind: 'processing'; readonly uploadId: string }
   | { readonly kind: 'ready'; readonly uploadId: string; readonly activityId: string }
-  | { readonly kind: 'duplicate'; readonly uploadId: string; readonly activityId: string | null; readonly message: string }
+  | {
+      readonly kind: 'duplicate';
+      readonly uploadId: string;
+      readonly activityId: string | null;
+      readonly message: string;
+    }
   | { readonly kind: 'error'; readonly uploadId: string; readonly message: string };
 
 export interface Destination {
@@ -161,7 +166,9 @@ export interface TransitionInput {
   /** Optimistic check: the transition applies only if the record is in one of these states. */
   readonly from: readonly SyncState[];
   readonly to: SyncState;
-  readonly patch?: Partial<Pick<SyncRecord, 'code' | 'uploadId' | 'activityId' | 'lastError' | 'nextAttemptAt' | 'attempts'>>;
+  readonly patch?: Partial<
+    Pick<SyncRecord, 'code' | 'uploadId' | 'activityId' | 'lastError' | 'nextAttemptAt' | 'attempts'>
+  >;
   readonly reason: string;
   readonly data?: Record<string, unknown>;
 }
@@ -179,7 +186,13 @@ export interface WorkoutFilter {
 
 export interface Store {
   // accounts; secrets are sealed by the store with the configured key
-  saveAccount(input: { id?: string; kind: AccountKind; label: string; settings: Record<string, unknown>; secrets?: Record<string, string> }): Promise<Account>;
+  saveAccount(input: {
+    id?: string;
+    kind: AccountKind;
+    label: string;
+    settings: Record<string, unknown>;
+    secrets?: Record<string, string>;
+  }): Promise<Account>;
   getAccount(id: string): Promise<Account | null>;
   listAccounts(): Promise<Account[]>;
   getSecrets(accountId: string): Promise<Record<string, string>>;
@@ -188,7 +201,11 @@ export interface Store {
   deleteAccount(id: string): Promise<void>;
 
   // workouts: upsert by (accountId, workout.source.id); returns whether it was new or changed
-  saveWorkout(accountId: string, workout: Workout, revision?: string | null): Promise<{ id: string; created: boolean; changed: boolean }>;
+  saveWorkout(
+    accountId: string,
+    workout: Workout,
+    revision?: string | null,
+  ): Promise<{ id: string; created: boolean; changed: boolean }>;
   getWorkout(id: string): Promise<StoredWorkout | null>;
   findWorkoutBySourceId(accountId: string, sourceId: string): Promise<StoredWorkout | null>;
   findWorkoutsByFingerprint(fingerprint: string): Promise<StoredWorkout[]>;
@@ -199,7 +216,9 @@ export interface Store {
   getRecord(workoutId: string, destination: string): Promise<SyncRecord | null>;
   /** Atomically: check `from`, write the new state + patch, append a ledger entry. Null if `from` did not match. */
   transition(input: TransitionInput): Promise<SyncRecord | null>;
-  listRecords(filter: WorkoutFilter & { destination?: string; states?: readonly SyncState[] }): Promise<(SyncRecord & { startTime: string; sport: string; accountId: string; name: string | null })[]>;
+  listRecords(
+    filter: WorkoutFilter & { destination?: string; states?: readonly SyncState[] },
+  ): Promise<(SyncRecord & { startTime: string; sport: string; accountId: string; name: string | null })[]>;
   countByState(destination?: string): Promise<Record<string, number>>;
 
   // ledger
@@ -243,7 +262,10 @@ export interface RateBudgetStore {
    */
   tryReserve(kind: 'upload' | 'read', now: Date, keepForUploads: number): Promise<string | null>;
   /** Apply the usage headers of a response (atomic, monotonic within a window). */
-  record(headers: { overall?: [number, number, number, number]; read?: [number, number, number, number] }, now: Date): Promise<void>;
+  record(
+    headers: { overall?: [number, number, number, number]; read?: [number, number, number, number] },
+    now: Date,
+  ): Promise<void>;
   /** Mark the budget spent until the next reset (after a 429). */
   block(until: string): Promise<void>;
   snapshot(now: Date): Promise<RateBudgetSnapshot>;
@@ -259,7 +281,11 @@ export interface JobOptions {
 
 export interface Queue {
   send(name: string, payload: Record<string, unknown>, options?: JobOptions): Promise<string | null>;
-  work(name: string, handler: (payload: Record<string, unknown>, ctx: { jobId: string; signal: AbortSignal }) => Promise<void>, options?: { concurrency?: number }): Promise<void>;
+  work(
+    name: string,
+    handler: (payload: Record<string, unknown>, ctx: { jobId: string; signal: AbortSignal }) => Promise<void>,
+    options?: { concurrency?: number },
+  ): Promise<void>;
   /** Jobs not yet completed, by queue name. */
   depth(): Promise<Record<string, number>>;
   stop(): Promise<void>;

@@ -7,7 +7,14 @@ import { START_TOLERANCE_SECONDS, windows, type Decision } from './plan.js';
 import type { Destination } from './ports.js';
 import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
-import { applyDecisions, emptyTally, LOST_UPLOAD_GRACE_SECONDS, planWindow, type PendingRecord, type WindowTally } from './upload-window.js';
+import {
+  applyDecisions,
+  emptyTally,
+  LOST_UPLOAD_GRACE_SECONDS,
+  planWindow,
+  type PendingRecord,
+  type WindowTally,
+} from './upload-window.js';
 import { confirmByListing, confirmByPolling } from './confirm.js';
 import { markDestinationNeedsUser } from './destination-status.js';
 
@@ -69,33 +76,50 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
     else throw e;
   }
   await markDestinationNeedsUser(deps, tally.stoppedBy);
-  const pending = options.dryRun ? plan.filter((p) => p.action === 'upload').length : (await uploadable(deps, options)).length;
+  const pending = options.dryRun
+    ? plan.filter((p) => p.action === 'upload').length
+    : (await uploadable(deps, options)).length;
   return { ...tally, plan, pending };
 }
 
 export async function uploadable(deps: EngineDeps, options: RunOptions): Promise<PendingRecord[]> {
   const now = deps.clock.now().getTime();
-  const records = await deps.store.listRecords({ destination: DESTINATION, states: UPLOADABLE, since: options.since, accountId: options.accountId, limit: 1_000_000 });
+  const records = await deps.store.listRecords({
+    destination: DESTINATION,
+    states: UPLOADABLE,
+    since: options.since,
+    accountId: options.accountId,
+    limit: 1_000_000,
+  });
   const due = (r: PendingRecord) => !r.nextAttemptAt || Date.parse(r.nextAttemptAt) <= now;
   return records
     .filter((r) => {
-      if (r.state === 'failed') return ruleFor(r.code ?? 'internal').retry !== 'never' && r.attempts < MAX_ATTEMPTS && due(r);
+      if (r.state === 'failed')
+        return ruleFor(r.code ?? 'internal').retry !== 'never' && r.attempts < MAX_ATTEMPTS && due(r);
       if (r.state === 'uploading') return due(r);
       return true;
     })
     .sort((a, b) => a.startTime.localeCompare(b.startTime));
 }
 
-async function uploadPhase(deps: EngineDeps, destination: Destination, options: RunOptions, tally: WindowTally, plan: PlanRow[]): Promise<void> {
+async function uploadPhase(
+  deps: EngineDeps,
+  destination: Destination,
+  options: RunOptions,
+  tally: WindowTally,
+  plan: PlanRow[],
+): Promise<void> {
   const records = await uploadable(deps, options);
   const total = records.length;
   let done = 0;
   options.onProgress?.({ phase: 'upload', done, total });
   for (const w of windows(records, options.windowSize ?? 200)) {
     const rows = await processWindow(deps, destination, w, tally, {
-      dryRun: options.dryRun, wait: options.wait,
+      dryRun: options.dryRun,
+      wait: options.wait,
       onEach: () => options.onProgress?.({ phase: 'upload', done: ++done, total }),
-      onWait: (until) => options.onProgress?.({ phase: 'wait', done, total, message: `Strava rate limit: resuming at ${until}` }),
+      onWait: (until) =>
+        options.onProgress?.({ phase: 'wait', done, total, message: `Strava rate limit: resuming at ${until}` }),
     });
     plan.push(...rows);
     if (tally.stoppedBy || (tally.retryAt && !options.wait)) return;
@@ -108,7 +132,10 @@ async function uploadPhase(deps: EngineDeps, destination: Destination, options: 
  * it returns with tally.retryAt set and the rest untouched.
  */
 export async function processWindow(
-  deps: EngineDeps, destination: Destination, w: { after: string; before: string; items: PendingRecord[] }, tally: WindowTally,
+  deps: EngineDeps,
+  destination: Destination,
+  w: { after: string; before: string; items: PendingRecord[] },
+  tally: WindowTally,
   options: { dryRun?: boolean; wait?: RunOptions['wait']; onEach?: () => void; onWait?: (until: string) => void },
 ): Promise<PlanRow[]> {
   const remote = await listWaiting(destination, w, options.wait, options.onWait);
@@ -129,21 +156,38 @@ export async function processWindow(
     tally.retryAt = null;
     // Resume without listing again: only decisions whose record has not moved since are still to do.
     const fresh = await Promise.all(items.map((i) => deps.store.getRecord(i.workoutId, DESTINATION)));
-    const still = new Set(fresh.filter((r) => r && ['fetched', 'converted', 'failed'].includes(r.state)).map((r) => r!.workoutId));
+    const still = new Set(
+      fresh.filter((r) => r && ['fetched', 'converted', 'failed'].includes(r.state)).map((r) => r!.workoutId),
+    );
     remaining = remaining.filter((d) => d.action === 'upload' && still.has(d.workoutId));
-    items = items.filter((i) => still.has(i.workoutId)).map((i) => ({ ...i, ...fresh.find((f) => f?.workoutId === i.workoutId)! }));
+    items = items
+      .filter((i) => still.has(i.workoutId))
+      .map((i) => ({ ...i, ...fresh.find((f) => f?.workoutId === i.workoutId)! }));
     if (remaining.length === 0) return [];
   }
 }
 
-async function confirmPhase(deps: EngineDeps, destination: Destination, options: RunOptions, tally: WindowTally): Promise<void> {
+async function confirmPhase(
+  deps: EngineDeps,
+  destination: Destination,
+  options: RunOptions,
+  tally: WindowTally,
+): Promise<void> {
   for (let round = 0; round < 4; round++) {
-    const processing = (await deps.store.listRecords({ destination: DESTINATION, states: ['processing'], since: options.since, accountId: options.accountId, limit: 1_000_000 }))
-      .sort((a, b) => a.startTime.localeCompare(b.startTime));
+    const processing = (
+      await deps.store.listRecords({
+        destination: DESTINATION,
+        states: ['processing'],
+        since: options.since,
+        accountId: options.accountId,
+        limit: 1_000_000,
+      })
+    ).sort((a, b) => a.startTime.localeCompare(b.startTime));
     if (processing.length === 0) return;
     options.onProgress?.({ phase: 'confirm', done: 0, total: processing.length });
     if (options.wait) await options.wait(new Date(deps.clock.now().getTime() + PROCESSING_PAUSE_SECONDS * 1000));
-    let left = 0, checked = 0;
+    let left = 0,
+      checked = 0;
     for (const w of windows(processing, Math.min(options.windowSize ?? 200, CONFIRM_WINDOW), CONFIRM_PAD_MS)) {
       left += await confirmWindow(deps, destination, w, tally, round >= 2, options.wait);
       checked += w.items.length;
@@ -155,7 +199,11 @@ async function confirmPhase(deps: EngineDeps, destination: Destination, options:
 
 /** Resolves a window of processing uploads; returns how many are still processing. */
 export async function confirmWindow(
-  deps: EngineDeps, destination: Destination, w: { after: string; before: string; items: PendingRecord[] }, tally: WindowTally, pollLeftovers: boolean,
+  deps: EngineDeps,
+  destination: Destination,
+  w: { after: string; before: string; items: PendingRecord[] },
+  tally: WindowTally,
+  pollLeftovers: boolean,
   wait?: RunOptions['wait'],
 ): Promise<number> {
   const remote = await listWaiting(destination, w, wait);
@@ -165,7 +213,12 @@ export async function confirmWindow(
 }
 
 /** Lists a window; a spent budget is waited out when the caller can wait, else it propagates (the job reschedules). */
-async function listWaiting(destination: Destination, w: { after: string; before: string }, wait?: RunOptions['wait'], onWait?: (until: string) => void) {
+async function listWaiting(
+  destination: Destination,
+  w: { after: string; before: string },
+  wait?: RunOptions['wait'],
+  onWait?: (until: string) => void,
+) {
   for (;;) {
     try {
       return await destination.listActivities({ after: w.after, before: w.before });

@@ -9,7 +9,14 @@ export interface StatusReport {
   readonly database: string;
   /** Set when the answer came from a running daemon instead of the database. */
   readonly via?: { readonly daemonPid: number; readonly dashboard: string };
-  readonly accounts: { id: string; kind: string; label: string; status: string; problem: string | null; fix: string | null }[];
+  readonly accounts: {
+    id: string;
+    kind: string;
+    label: string;
+    status: string;
+    problem: string | null;
+    fix: string | null;
+  }[];
   readonly workouts: Record<string, number>;
   readonly needsUser: { workoutId: string; startTime: string; code: string | null; fix: string }[];
   readonly stravaBudget: RateBudgetSnapshot;
@@ -24,9 +31,21 @@ export async function buildStatusReport(
   const needsUser = await ports.store.listRecords({ destination: DESTINATION, states: ['needs_user'], limit: 50 });
   return {
     ...where,
-    accounts: accounts.map((a) => ({ id: a.id, kind: a.kind, label: a.label, status: a.status, problem: a.problem ?? null, fix: a.problem ? ruleFor(a.problem).explain : null })),
+    accounts: accounts.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      label: a.label,
+      status: a.status,
+      problem: a.problem ?? null,
+      fix: a.problem ? ruleFor(a.problem).explain : null,
+    })),
     workouts,
-    needsUser: needsUser.map((r) => ({ workoutId: r.workoutId, startTime: r.startTime, code: r.code ?? null, fix: ruleFor(r.code ?? 'internal').explain })),
+    needsUser: needsUser.map((r) => ({
+      workoutId: r.workoutId,
+      startTime: r.startTime,
+      code: r.code ?? null,
+      fix: ruleFor(r.code ?? 'internal').explain,
+    })),
     stravaBudget: await ports.budget.snapshot(ports.now),
   };
 }

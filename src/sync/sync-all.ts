@@ -45,11 +45,18 @@ export function uploadFloor(account: Account, options: SyncAllOptions): string |
 }
 
 export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): Promise<SyncSummary> {
-  const accounts = (await deps.store.listAccounts()).filter((a) => SOURCE_KINDS.has(a.kind) && (!options.accountId || a.id === options.accountId));
+  const accounts = (await deps.store.listAccounts()).filter(
+    (a) => SOURCE_KINDS.has(a.kind) && (!options.accountId || a.id === options.accountId),
+  );
   const report: SyncSummary['accounts'] = [];
-  let sourceWorkouts = 0, newWorkouts = 0, unreadable = 0;
+  let sourceWorkouts = 0,
+    newWorkouts = 0,
+    unreadable = 0;
   for (const account of accounts) {
-    if (options.skipDiscovery) { report.push({ id: account.id, kind: account.kind, discovery: null, problem: account.problem }); continue; }
+    if (options.skipDiscovery) {
+      report.push({ id: account.id, kind: account.kind, discovery: null, problem: account.problem });
+      continue;
+    }
     const discovery = await discover(deps, account, { onProgress: options.onProgress });
     sourceWorkouts += discovery.listed;
     newWorkouts += discovery.stored;
@@ -58,10 +65,17 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
   }
   // Workouts the source could not read are failed(source_file_invalid) and never planned, so the run does not count them.
   const totals = { uploaded: 0, duplicates: 0, skipped: 0, failed: unreadable, needsUser: 0, pending: 0, held: 0 };
-  let retryAt: string | null = null, stoppedBy: string | null = null;
+  let retryAt: string | null = null,
+    stoppedBy: string | null = null;
   const plan: RunResult['plan'] = [];
   for (const account of accounts) {
-    const r = await runSync(deps, { since: uploadFloor(account, options), accountId: account.id, dryRun: options.dryRun, onProgress: options.onProgress, wait: options.wait });
+    const r = await runSync(deps, {
+      since: uploadFloor(account, options),
+      accountId: account.id,
+      dryRun: options.dryRun,
+      onProgress: options.onProgress,
+      wait: options.wait,
+    });
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
     plan.push(...r.plan);
     retryAt ??= r.retryAt;

@@ -13,7 +13,12 @@ import { emptyTally, type PendingRecord } from './upload-window.js';
 import { markDestinationNeedsUser } from './destination-status.js';
 import { toBandsyncError } from './failures.js';
 
-export const JOBS = { poll: 'poll-account', dispatch: 'dispatch', window: 'upload-window', confirm: 'confirm-window' } as const;
+export const JOBS = {
+  poll: 'poll-account',
+  dispatch: 'dispatch',
+  window: 'upload-window',
+  confirm: 'confirm-window',
+} as const;
 
 const CONFIRM_DELAY_SECONDS = 15;
 const CONFIRM_ROUNDS_BEFORE_POLLING = 2;
@@ -31,15 +36,41 @@ export interface TaskOptions {
 
 const later = (deps: EngineDeps, seconds: number) => new Date(deps.clock.now().getTime() + seconds * 1000);
 
-export async function registerTasks(deps: EngineDeps, queue: Queue, options: TaskOptions, concurrency = 1): Promise<void> {
-  await queue.work(JOBS.poll, async (payload) => pollAccount(deps, queue, String(payload.accountId), options), { concurrency: 1 });
-  await queue.work(JOBS.dispatch, async (payload) => { await dispatch(deps, queue, options, payload.accountId as string | undefined); }, { concurrency: 1 });
-  await queue.work(JOBS.window, async (payload) => uploadWindowJob(deps, queue, payload.workoutIds as string[], options), { concurrency });
-  await queue.work(JOBS.confirm, async (payload) => confirmJob(deps, queue, payload.workoutIds as string[], Number(payload.round ?? 0)), { concurrency });
+export async function registerTasks(
+  deps: EngineDeps,
+  queue: Queue,
+  options: TaskOptions,
+  concurrency = 1,
+): Promise<void> {
+  await queue.work(JOBS.poll, async (payload) => pollAccount(deps, queue, String(payload.accountId), options), {
+    concurrency: 1,
+  });
+  await queue.work(
+    JOBS.dispatch,
+    async (payload) => {
+      await dispatch(deps, queue, options, payload.accountId as string | undefined);
+    },
+    { concurrency: 1 },
+  );
+  await queue.work(
+    JOBS.window,
+    async (payload) => uploadWindowJob(deps, queue, payload.workoutIds as string[], options),
+    { concurrency },
+  );
+  await queue.work(
+    JOBS.confirm,
+    async (payload) => confirmJob(deps, queue, payload.workoutIds as string[], Number(payload.round ?? 0)),
+    { concurrency },
+  );
 }
 
 /** Schedules the next poll of every source account (the daemon calls this at start). */
-export async function schedulePolls(deps: EngineDeps, queue: Queue, firstInSeconds = 0, options: Pick<TaskOptions, 'onPollScheduled'> = {}): Promise<void> {
+export async function schedulePolls(
+  deps: EngineDeps,
+  queue: Queue,
+  firstInSeconds = 0,
+  options: Pick<TaskOptions, 'onPollScheduled'> = {},
+): Promise<void> {
   for (const account of await deps.store.listAccounts()) {
     if (account.kind === 'strava') continue;
     const at = later(deps, firstInSeconds);
@@ -67,12 +98,25 @@ async function pollAccount(deps: EngineDeps, queue: Queue, accountId: string, op
 }
 
 /** Cuts pending work into windows; each window becomes one job any worker can take. */
-export async function dispatch(deps: EngineDeps, queue: Queue, options: TaskOptions, accountId?: string): Promise<number> {
-  const accounts = (await deps.store.listAccounts()).filter((a) => a.kind !== 'strava' && (!accountId || a.id === accountId));
+export async function dispatch(
+  deps: EngineDeps,
+  queue: Queue,
+  options: TaskOptions,
+  accountId?: string,
+): Promise<number> {
+  const accounts = (await deps.store.listAccounts()).filter(
+    (a) => a.kind !== 'strava' && (!accountId || a.id === accountId),
+  );
   let jobs = 0;
   for (const account of accounts) {
-    const pending = await uploadable(deps, { accountId: account.id, since: uploadFloor(account, { all: options.all }) });
-    for (const w of windows(pending.filter((r) => r.state !== 'uploading' || !r.nextAttemptAt), options.windowSize ?? 200)) {
+    const pending = await uploadable(deps, {
+      accountId: account.id,
+      since: uploadFloor(account, { all: options.all }),
+    });
+    for (const w of windows(
+      pending.filter((r) => r.state !== 'uploading' || !r.nextAttemptAt),
+      options.windowSize ?? 200,
+    )) {
       const ids = w.items.map((i) => i.workoutId);
       await queue.send(JOBS.window, { workoutIds: ids }, { singletonKey: `window:${ids[0]}` });
       jobs++;
@@ -85,13 +129,22 @@ async function load(deps: EngineDeps, ids: readonly string[]): Promise<PendingRe
   const out: PendingRecord[] = [];
   for (const id of ids) {
     const [record, stored] = await Promise.all([deps.store.getRecord(id, DESTINATION), deps.store.getWorkout(id)]);
-    if (record && stored) out.push({ ...record, startTime: stored.workout.startTime, sport: stored.workout.sport, accountId: stored.accountId, name: stored.workout.name ?? null });
+    if (record && stored)
+      out.push({
+        ...record,
+        startTime: stored.workout.startTime,
+        sport: stored.workout.sport,
+        accountId: stored.accountId,
+        name: stored.workout.name ?? null,
+      });
   }
   return out.sort((a, b) => a.startTime.localeCompare(b.startTime));
 }
 
 async function uploadWindowJob(deps: EngineDeps, queue: Queue, ids: string[], _options: TaskOptions): Promise<void> {
-  const items = (await load(deps, ids)).filter((r) => ['fetched', 'converted', 'failed', 'uploading'].includes(r.state));
+  const items = (await load(deps, ids)).filter((r) =>
+    ['fetched', 'converted', 'failed', 'uploading'].includes(r.state),
+  );
   if (items.length === 0) return;
   const destination = await deps.destination();
   const [w] = windows(items, items.length);
@@ -103,10 +156,21 @@ async function uploadWindowJob(deps: EngineDeps, queue: Queue, ids: string[], _o
   await markDestinationNeedsUser(deps, tally.stoppedBy);
   if (tally.retryAt) {
     // Budget spent: the rest of this window runs when the window resets.
-    const rest = (await load(deps, ids)).filter((r) => ['fetched', 'converted'].includes(r.state)).map((r) => r.workoutId);
-    if (rest.length) await queue.send(JOBS.window, { workoutIds: rest }, { startAfter: new Date(tally.retryAt), singletonKey: `window:${rest[0]}:${tally.retryAt}` });
+    const rest = (await load(deps, ids))
+      .filter((r) => ['fetched', 'converted'].includes(r.state))
+      .map((r) => r.workoutId);
+    if (rest.length)
+      await queue.send(
+        JOBS.window,
+        { workoutIds: rest },
+        { startAfter: new Date(tally.retryAt), singletonKey: `window:${rest[0]}:${tally.retryAt}` },
+      );
   }
-  await queue.send(JOBS.confirm, { workoutIds: ids, round: 0 }, { startAfter: later(deps, CONFIRM_DELAY_SECONDS), singletonKey: `confirm:${ids[0]}` });
+  await queue.send(
+    JOBS.confirm,
+    { workoutIds: ids, round: 0 },
+    { startAfter: later(deps, CONFIRM_DELAY_SECONDS), singletonKey: `confirm:${ids[0]}` },
+  );
 }
 
 async function confirmJob(deps: EngineDeps, queue: Queue, ids: string[], round: number): Promise<void> {
@@ -114,11 +178,20 @@ async function confirmJob(deps: EngineDeps, queue: Queue, ids: string[], round: 
   if (items.length === 0) return;
   const destination = await deps.destination();
   const [w] = windows(items, items.length);
-  const left = await confirmWindow(deps, destination, w!, emptyTally(), round >= CONFIRM_ROUNDS_BEFORE_POLLING).catch(async (err: unknown) => {
-    await markDestinationNeedsUser(deps, toBandsyncError(err).code);
-    throw err;
-  });
+  const left = await confirmWindow(deps, destination, w!, emptyTally(), round >= CONFIRM_ROUNDS_BEFORE_POLLING).catch(
+    async (err: unknown) => {
+      await markDestinationNeedsUser(deps, toBandsyncError(err).code);
+      throw err;
+    },
+  );
   if (left > 0 && round < 10) {
-    await queue.send(JOBS.confirm, { workoutIds: ids, round: round + 1 }, { startAfter: later(deps, CONFIRM_DELAY_SECONDS * 2 ** Math.min(round, 5)), singletonKey: `confirm:${ids[0]}:${round + 1}` });
+    await queue.send(
+      JOBS.confirm,
+      { workoutIds: ids, round: round + 1 },
+      {
+        startAfter: later(deps, CONFIRM_DELAY_SECONDS * 2 ** Math.min(round, 5)),
+        singletonKey: `confirm:${ids[0]}:${round + 1}`,
+      },
+    );
   }
 }

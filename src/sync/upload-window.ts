@@ -2,7 +2,7 @@
 // in it once, plan, then upload what the plan approved. Every state change is
 // written before the request that follows it, so a crash at any point leaves
 // a record that says what may have been sent.
-import type { BandsyncError} from './failures.js';
+import type { BandsyncError } from './failures.js';
 import { MAX_ATTEMPTS, backoffSeconds, ruleFor, toBandsyncError } from './failures.js';
 import { planBatch, type Candidate, type Decision } from './plan.js';
 import type { Destination, RemoteActivity, SyncRecord, UploadStatus } from './ports.js';
@@ -25,7 +25,16 @@ export interface WindowTally {
   stoppedBy: string | null;
 }
 
-export const emptyTally = (): WindowTally => ({ uploaded: 0, duplicates: 0, skipped: 0, failed: 0, needsUser: 0, held: 0, retryAt: null, stoppedBy: null });
+export const emptyTally = (): WindowTally => ({
+  uploaded: 0,
+  duplicates: 0,
+  skipped: 0,
+  failed: 0,
+  needsUser: 0,
+  held: 0,
+  retryAt: null,
+  stoppedBy: null,
+});
 
 /**
  * An upload sent but never confirmed (crash, lost response) is first looked
@@ -35,29 +44,50 @@ export const emptyTally = (): WindowTally => ({ uploaded: 0, duplicates: 0, skip
  */
 export const LOST_UPLOAD_GRACE_SECONDS = 120;
 
-export async function planWindow(deps: EngineDeps, records: readonly PendingRecord[], remote: readonly RemoteActivity[]): Promise<Decision[]> {
+export async function planWindow(
+  deps: EngineDeps,
+  records: readonly PendingRecord[],
+  remote: readonly RemoteActivity[],
+): Promise<Decision[]> {
   const candidates: Candidate[] = [];
   for (const r of records) {
     const stored = await deps.store.getWorkout(r.workoutId);
     if (!stored) continue;
     const sport = deps.sportFor(stored.workout);
     if (sport.needsUser && (r.state === 'fetched' || r.state === 'converted' || r.state === 'failed')) {
-      await deps.store.transition({ workoutId: r.workoutId, destination: DESTINATION, from: [r.state], to: 'needs_user', reason: `${sport.needsUser}: sport code ${stored.workout.rawSport} is unknown (strict mode). Add a sport rule for it in the config or the dashboard, then: bandsync retry ${r.workoutId}`, patch: { code: sport.needsUser } });
+      await deps.store.transition({
+        workoutId: r.workoutId,
+        destination: DESTINATION,
+        from: [r.state],
+        to: 'needs_user',
+        reason: `${sport.needsUser}: sport code ${stored.workout.rawSport} is unknown (strict mode). Add a sport rule for it in the config or the dashboard, then: bandsync retry ${r.workoutId}`,
+        patch: { code: sport.needsUser },
+      });
       continue;
     }
     const sentAt = r.state === 'uploading' || r.state === 'processing' ? Date.parse(r.updatedAt) : NaN;
-    const recentlySent = r.state === 'processing' || (Number.isFinite(sentAt) && deps.clock.now().getTime() - sentAt < LOST_UPLOAD_GRACE_SECONDS * 1000);
+    const recentlySent =
+      r.state === 'processing' ||
+      (Number.isFinite(sentAt) && deps.clock.now().getTime() - sentAt < LOST_UPLOAD_GRACE_SECONDS * 1000);
     candidates.push({
-      workoutId: r.workoutId, externalId: r.externalId, startTime: stored.workout.startTime,
-      elapsedSeconds: stored.workout.elapsedSeconds, sport: stored.workout.sport,
-      skipReason: sport.skipReason, uploadSent: recentlySent,
+      workoutId: r.workoutId,
+      externalId: r.externalId,
+      startTime: stored.workout.startTime,
+      elapsedSeconds: stored.workout.elapsedSeconds,
+      sport: stored.workout.sport,
+      skipReason: sport.skipReason,
+      uploadSent: recentlySent,
     });
   }
   return planBatch(candidates, remote);
 }
 
 export async function applyDecisions(
-  deps: EngineDeps, destination: Destination, records: readonly PendingRecord[], decisions: readonly Decision[], tally: WindowTally,
+  deps: EngineDeps,
+  destination: Destination,
+  records: readonly PendingRecord[],
+  decisions: readonly Decision[],
+  tally: WindowTally,
   onEach?: () => void,
 ): Promise<void> {
   const byId = new Map(records.map((r) => [r.workoutId, r]));
@@ -66,12 +96,33 @@ export async function applyDecisions(
     const from: SyncState[] = [record.state];
     if (d.action === 'duplicate' && d.ours && (record.state === 'uploading' || record.state === 'processing')) {
       // Our own earlier upload, whose response was lost: resolved by listing.
-      await deps.store.transition({ workoutId: d.workoutId, destination: DESTINATION, from, to: 'synced', reason: `our earlier upload is on Strava as activity ${d.activityId} (resolved by listing)`, patch: { activityId: d.activityId, code: null } });
+      await deps.store.transition({
+        workoutId: d.workoutId,
+        destination: DESTINATION,
+        from,
+        to: 'synced',
+        reason: `our earlier upload is on Strava as activity ${d.activityId} (resolved by listing)`,
+        patch: { activityId: d.activityId, code: null },
+      });
     } else if (d.action === 'duplicate') {
-      const moved = await deps.store.transition({ workoutId: d.workoutId, destination: DESTINATION, from, to: 'duplicate', reason: d.reason, patch: { activityId: d.activityId, code: 'matched_existing' } });
+      const moved = await deps.store.transition({
+        workoutId: d.workoutId,
+        destination: DESTINATION,
+        from,
+        to: 'duplicate',
+        reason: d.reason,
+        patch: { activityId: d.activityId, code: 'matched_existing' },
+      });
       if (moved) tally.duplicates++;
     } else if (d.action === 'skip') {
-      const moved = await deps.store.transition({ workoutId: d.workoutId, destination: DESTINATION, from, to: 'skipped', reason: d.reason, patch: { code: 'rule' } });
+      const moved = await deps.store.transition({
+        workoutId: d.workoutId,
+        destination: DESTINATION,
+        from,
+        to: 'skipped',
+        reason: d.reason,
+        patch: { code: 'rule' },
+      });
       if (moved) tally.skipped++;
     } else if (d.action === 'hold') {
       tally.held++;
@@ -83,7 +134,13 @@ export async function applyDecisions(
   }
 }
 
-async function uploadOne(deps: EngineDeps, destination: Destination, record: PendingRecord, reason: string, tally: WindowTally): Promise<void> {
+async function uploadOne(
+  deps: EngineDeps,
+  destination: Destination,
+  record: PendingRecord,
+  reason: string,
+  tally: WindowTally,
+): Promise<void> {
   const { store } = deps;
   const stored = await store.getWorkout(record.workoutId);
   if (!stored) return;
@@ -95,14 +152,24 @@ async function uploadOne(deps: EngineDeps, destination: Destination, record: Pen
     try {
       bytes = deps.encode(workout);
     } catch (err) {
-      await store.transition({ workoutId: record.workoutId, destination: DESTINATION, from: [record.state], to: 'failed', reason: `convert_failed: ${(err as Error).message}`, patch: { code: 'convert_failed', lastError: (err as Error).message } });
+      await store.transition({
+        workoutId: record.workoutId,
+        destination: DESTINATION,
+        from: [record.state],
+        to: 'failed',
+        reason: `convert_failed: ${(err as Error).message}`,
+        patch: { code: 'convert_failed', lastError: (err as Error).message },
+      });
       tally.failed++;
       return;
     }
   }
   // Claim the record before sending: only one worker wins this transition.
   const claimed = await store.transition({
-    workoutId: record.workoutId, destination: DESTINATION, from: [record.state], to: 'uploading',
+    workoutId: record.workoutId,
+    destination: DESTINATION,
+    from: [record.state],
+    to: 'uploading',
     reason: `plan: upload (${reason}) as ${sport.sportType}${manual ? ' (manual activity: no samples)' : ''}`,
     patch: { attempts: record.attempts + 1, uploadId: null },
   });
@@ -111,17 +178,35 @@ async function uploadOne(deps: EngineDeps, destination: Destination, record: Pen
   try {
     if (manual) {
       const { activityId } = await destination.createManual({
-        externalId: record.externalId, name: uploadName(workout), sportType: sport.sportType, trainer: sport.trainer,
-        startTimeLocal: localIso(workout.startTime, workout.utcOffsetSeconds), elapsedSeconds: workout.elapsedSeconds,
-        distanceMeters: workout.totals.distanceMeters, description: 'Synced by bandsync (summary only: the source kept no samples)',
+        externalId: record.externalId,
+        name: uploadName(workout),
+        sportType: sport.sportType,
+        trainer: sport.trainer,
+        startTimeLocal: localIso(workout.startTime, workout.utcOffsetSeconds),
+        elapsedSeconds: workout.elapsedSeconds,
+        distanceMeters: workout.totals.distanceMeters,
+        description: 'Synced by bandsync (summary only: the source kept no samples)',
       });
-      await store.transition({ workoutId: record.workoutId, destination: DESTINATION, from: ['uploading'], to: 'synced', reason: 'manual activity created', patch: { activityId } });
+      await store.transition({
+        workoutId: record.workoutId,
+        destination: DESTINATION,
+        from: ['uploading'],
+        to: 'synced',
+        reason: 'manual activity created',
+        patch: { activityId },
+      });
       tally.uploaded++;
       return;
     }
     const status = await destination.upload({
-      bytes: bytes!, format: 'fit', externalId: record.externalId, name: uploadName(workout), sportType: sport.sportType,
-      trainer: sport.trainer, hideFromHome: hide, description: `Recorded by ${workout.device.name}; synced by bandsync`,
+      bytes: bytes!,
+      format: 'fit',
+      externalId: record.externalId,
+      name: uploadName(workout),
+      sportType: sport.sportType,
+      trainer: sport.trainer,
+      hideFromHome: hide,
+      description: `Recorded by ${workout.device.name}; synced by bandsync`,
     });
     await applyUploadStatus(deps, record.workoutId, status, 'uploading', tally);
   } catch (err) {
@@ -129,32 +214,64 @@ async function uploadOne(deps: EngineDeps, destination: Destination, record: Pen
   }
 }
 
-export async function applyUploadStatus(deps: EngineDeps, workoutId: string, status: UploadStatus, from: SyncState, tally: WindowTally): Promise<void> {
+export async function applyUploadStatus(
+  deps: EngineDeps,
+  workoutId: string,
+  status: UploadStatus,
+  from: SyncState,
+  tally: WindowTally,
+): Promise<void> {
   const t = (to: SyncState, reason: string, patch: Record<string, unknown> = {}) =>
     deps.store.transition({ workoutId, destination: DESTINATION, from: [from], to, reason, patch });
   if (status.kind === 'processing') {
     await t('processing', `Strava accepted upload ${status.uploadId}; processing`, { uploadId: status.uploadId });
     tally.uploaded++;
   } else if (status.kind === 'ready') {
-    await t('synced', `Strava activity ${status.activityId} is ready`, { uploadId: status.uploadId, activityId: status.activityId });
+    await t('synced', `Strava activity ${status.activityId} is ready`, {
+      uploadId: status.uploadId,
+      activityId: status.activityId,
+    });
     if (from === 'uploading') tally.uploaded++;
   } else if (status.kind === 'duplicate') {
     // Strava's "duplicate of activity" is a success: the workout is there.
-    await t('duplicate', `Strava: ${status.message}`, { uploadId: status.uploadId, activityId: status.activityId, code: 'strava_duplicate' });
+    await t('duplicate', `Strava: ${status.message}`, {
+      uploadId: status.uploadId,
+      activityId: status.activityId,
+      code: 'strava_duplicate',
+    });
     tally.duplicates++;
   } else {
-    await t('failed', `strava_upload_rejected: ${status.message}`, { uploadId: status.uploadId, code: 'strava_upload_rejected', lastError: status.message });
+    await t('failed', `strava_upload_rejected: ${status.message}`, {
+      uploadId: status.uploadId,
+      code: 'strava_upload_rejected',
+      lastError: status.message,
+    });
     tally.failed++;
   }
 }
 
-async function onUploadError(deps: EngineDeps, record: PendingRecord, e: BandsyncError, tally: WindowTally): Promise<void> {
+async function onUploadError(
+  deps: EngineDeps,
+  record: PendingRecord,
+  e: BandsyncError,
+  tally: WindowTally,
+): Promise<void> {
   const rule = ruleFor(e.code);
   const back = (to: SyncState, reason: string, patch: Record<string, unknown>) =>
-    deps.store.transition({ workoutId: record.workoutId, destination: DESTINATION, from: ['uploading'], to, reason, patch });
+    deps.store.transition({
+      workoutId: record.workoutId,
+      destination: DESTINATION,
+      from: ['uploading'],
+      to,
+      reason,
+      patch,
+    });
   if (e.code === 'strava_rate_limited') {
     // Refused before anything reached Strava (budget) or by a 429: nothing was created.
-    await back(record.state, `rate limit: waiting until ${e.retryAt}`, { attempts: record.attempts, nextAttemptAt: e.retryAt ?? null });
+    await back(record.state, `rate limit: waiting until ${e.retryAt}`, {
+      attempts: record.attempts,
+      nextAttemptAt: e.retryAt ?? null,
+    });
     tally.retryAt = e.retryAt ?? new Date(deps.clock.now().getTime() + 60_000).toISOString();
     return;
   }
@@ -172,7 +289,11 @@ async function onUploadError(deps: EngineDeps, record: PendingRecord, e: Bandsyn
   // The request may or may not have reached Strava (timeout, 5xx): stay in
   // 'uploading' so the next run resolves it by listing before any resend.
   const next = new Date(deps.clock.now().getTime() + backoffSeconds(attempts, deps.random) * 1000).toISOString();
-  await back('uploading', `${e.code}: ${e.message}; will check the listing, then retry`, { code: e.code, lastError: e.message, nextAttemptAt: next });
+  await back('uploading', `${e.code}: ${e.message}; will check the listing, then retry`, {
+    code: e.code,
+    lastError: e.message,
+    nextAttemptAt: next,
+  });
   tally.held++;
 }
 

@@ -8,11 +8,16 @@ import { startHarness, type Harness } from '../server/harness.js';
 import { seedAccounts, seedWorkouts } from '../server/seed.js';
 import { hasChromium, launch, shot, SKIP_REASON, watchErrors } from './chromium.js';
 
-interface Sized { width: number; height: number }
+interface Sized {
+  width: number;
+  height: number;
+}
 
 // Runs in the page (the test's TS config has no DOM types): the colour of the
 // heart-rate canvas inside the 300–360 s pause and at 150 s, at the plot's top.
-const PIXELS_AT_PAUSE_AND_PLAIN = new Function('el', `
+const PIXELS_AT_PAUSE_AND_PLAIN = new Function(
+  'el',
+  `
   const canvas = el.querySelector('canvas');
   const over = el.querySelector('.u-over');
   const dpr = window.devicePixelRatio || 1;
@@ -20,7 +25,8 @@ const PIXELS_AT_PAUSE_AND_PLAIN = new Function('el', `
   const ctx = canvas.getContext('2d');
   const at = (sec) => Array.from(ctx.getImageData(Math.round(left + width * (sec / 600)), top, 1, 1).data);
   return [at(330), at(150)];
-`) as (el: unknown) => [number[], number[]];
+`,
+) as (el: unknown) => [number[], number[]];
 
 describe.skipIf(!hasChromium)(`dashboard in Chromium (${hasChromium ? 'chromium found' : SKIP_REASON})`, () => {
   let h: Harness;
@@ -60,11 +66,18 @@ describe.skipIf(!hasChromium)(`dashboard in Chromium (${hasChromium ? 'chromium 
     expect(box!.width / box!.height).toBeLessThan(1.15);
     const tiles = page.locator('#map img.leaflet-tile-loaded');
     await expect.poll(() => tiles.count()).toBeGreaterThan(0);
-    const charts = await page.locator('#charts .chart').evaluateAll((els) => els.map((e) => e.getAttribute('data-series')));
+    const charts = await page
+      .locator('#charts .chart')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-series')));
     expect(charts).toEqual(['heartRate', 'pace', 'altitude', 'cadence']);
-    const sizes = await page.locator('#charts canvas').evaluateAll((els) => els.map((e) => [(e as unknown as Sized).width, (e as unknown as Sized).height]));
+    const sizes = await page
+      .locator('#charts canvas')
+      .evaluateAll((els) => els.map((e) => [(e as unknown as Sized).width, (e as unknown as Sized).height]));
     expect(sizes.length).toBe(4);
-    for (const [w, hgt] of sizes) { expect(w).toBeGreaterThan(250); expect(hgt).toBeGreaterThan(100); }
+    for (const [w, hgt] of sizes) {
+      expect(w).toBeGreaterThan(250);
+      expect(hgt).toBeGreaterThan(100);
+    }
     // Pauses are shaded: a pixel inside the 300–360 s pause differs from the plain background.
     const shaded = await page.locator('#charts .chart').first().evaluate(PIXELS_AT_PAUSE_AND_PLAIN);
     expect(shaded[0]).not.toEqual(shaded[1]);
@@ -107,7 +120,14 @@ describe.skipIf(!hasChromium)(`dashboard in Chromium (${hasChromium ? 'chromium 
 
   it('retries a failed workout from its page', async () => {
     const w = seeded[3]!;
-    await h.opened.store.transition({ workoutId: w.id, destination: 'strava', from: ['synced'], to: 'failed', reason: 'test', patch: { code: 'strava_upload_rejected', lastError: 'file rejected' } });
+    await h.opened.store.transition({
+      workoutId: w.id,
+      destination: 'strava',
+      from: ['synced'],
+      to: 'failed',
+      reason: 'test',
+      patch: { code: 'strava_upload_rejected', lastError: 'file rejected' },
+    });
     await page.goto(`${h.url}/workouts/${w.id}`);
     expect(await page.locator('.state-failed').count()).toBeGreaterThan(0);
     await page.click('button[value="retry"]');
@@ -135,7 +155,9 @@ describe.skipIf(!hasChromium)(`dashboard in Chromium (${hasChromium ? 'chromium 
     await page.selectOption('select[name="sport"]', 'strength');
     await page.click('#filters button');
     await page.waitForURL(/sport=strength/);
-    expect(await page.locator('#workout-list tr[data-workout]').count()).toBe(seeded.filter((s) => s.sport === 'strength').length);
+    expect(await page.locator('#workout-list tr[data-workout]').count()).toBe(
+      seeded.filter((s) => s.sport === 'strength').length,
+    );
     await shot(page, 'workouts-filtered');
     await page.goto(`${h.url}/connect`);
     await shot(page, 'connect');

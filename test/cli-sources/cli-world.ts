@@ -9,7 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { createStravaSimulator, type StravaSimulator, type StravaSimulatorOptions } from '../../src/simulators/strava/index.js';
+import {
+  createStravaSimulator,
+  type StravaSimulator,
+  type StravaSimulatorOptions,
+} from '../../src/simulators/strava/index.js';
 import { jsonOf, runCli, type CliResult } from '../helpers/cli.js';
 
 export const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/sources');
@@ -26,25 +30,32 @@ async function startRecordingStrava(options: StravaSimulatorOptions): Promise<Re
   const sim = createStravaSimulator(options);
   const manualForms: Record<string, string>[] = [];
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({
-      hostname: '127.0.0.1', port: 0,
-      fetch: async (req) => {
-        if (req.method === 'POST' && new URL(req.url).pathname === '/api/v3/activities') {
-          manualForms.push(Object.fromEntries(new URLSearchParams(await req.clone().text())));
-        }
-        return sim.app.fetch(req);
+    const s = serve(
+      {
+        hostname: '127.0.0.1',
+        port: 0,
+        fetch: async (req) => {
+          if (req.method === 'POST' && new URL(req.url).pathname === '/api/v3/activities') {
+            manualForms.push(Object.fromEntries(new URLSearchParams(await req.clone().text())));
+          }
+          return sim.app.fetch(req);
+        },
       },
-    }, () => resolve(s));
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
   return {
-    ...sim, manualForms, url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      sim.releaseHangs();
-      server.close(() => resolve());
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    }),
+    ...sim,
+    manualForms,
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sim.releaseHangs();
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
   };
 }
 
@@ -53,23 +64,35 @@ export interface CliWorld {
   env: Record<string, string>;
   dir: string;
   cli(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
-  status(): Promise<{ accounts: { id: string; kind: string; label: string; status: string }[]; workouts: Record<string, number> }>;
+  status(): Promise<{
+    accounts: { id: string; kind: string; label: string; status: string }[];
+    workouts: Record<string, number>;
+  }>;
   close(): Promise<void>;
 }
 
-export async function startCliWorld(name: string, options: { strava?: StravaSimulatorOptions; env?: Record<string, string> } = {}): Promise<CliWorld> {
+export async function startCliWorld(
+  name: string,
+  options: { strava?: StravaSimulatorOptions; env?: Record<string, string> } = {},
+): Promise<CliWorld> {
   const dir = mkdtempSync(path.join(tmpdir(), `bandsync-${name}-`));
   const strava = await startRecordingStrava(options.strava ?? {});
   const env = {
     ...options.env,
-    BANDSYNC_DATA_DIR: path.join(dir, 'data'), BANDSYNC_STRAVA_URL: strava.url,
-    STRAVA_CLIENT_ID: strava.credentials.clientId, STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+    BANDSYNC_DATA_DIR: path.join(dir, 'data'),
+    BANDSYNC_STRAVA_URL: strava.url,
+    STRAVA_CLIENT_ID: strava.credentials.clientId,
+    STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
   };
-  const cli = (args: string[], extraEnv: Record<string, string> = {}) => runCli(args, { ...env, ...extraEnv }, { timeoutMs: 150_000 });
+  const cli = (args: string[], extraEnv: Record<string, string> = {}) =>
+    runCli(args, { ...env, ...extraEnv }, { timeoutMs: 150_000 });
   const connected = await cli(['connect', 'strava', '--refresh-token', strava.credentials.refreshToken]);
   if (connected.code !== 0) throw new Error(`connect strava failed: ${connected.stderr}`);
   return {
-    strava, env, dir, cli,
+    strava,
+    env,
+    dir,
+    cli,
     async status() {
       const r = await cli(['status', '--json']);
       if (r.code !== 0) throw new Error(`status failed: ${r.stderr}`);
@@ -92,11 +115,17 @@ export interface RunningCli {
 }
 
 export function startCli(args: string[], env: Record<string, string>): RunningCli {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', err = '';
+  const child = spawn(process.execPath, [bin, ...args], {
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '',
+    err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     stdout: () => out,
@@ -104,14 +133,21 @@ export function startCli(args: string[], env: Record<string, string>): RunningCl
     async waitFor(pattern, stream, timeoutMs = 120_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(stream === 'stdout' ? out : err)) {
-        if (child.exitCode !== null) throw new Error(`bandsync ${args.join(' ')} exited (${child.exitCode}) before ${pattern}\n${out}\n${err}`);
+        if (child.exitCode !== null)
+          throw new Error(`bandsync ${args.join(' ')} exited (${child.exitCode}) before ${pattern}\n${out}\n${err}`);
         if (Date.now() > deadline) throw new Error(`no ${pattern} on ${stream} within ${timeoutMs} ms\n${out}\n${err}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    exited: (timeoutMs = 60_000) => Promise.race([
-      exit,
-      new Promise<never>((_, reject) => setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`bandsync ${args.join(' ')} did not exit within ${timeoutMs} ms\n${err}`)); }, timeoutMs).unref()),
-    ]),
+    exited: (timeoutMs = 60_000) =>
+      Promise.race([
+        exit,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => {
+            child.kill('SIGKILL');
+            reject(new Error(`bandsync ${args.join(' ')} did not exit within ${timeoutMs} ms\n${err}`));
+          }, timeoutMs).unref(),
+        ),
+      ]),
   };
 }

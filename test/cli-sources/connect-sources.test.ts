@@ -19,20 +19,56 @@ const OFFSET_S = 8 * 3600;
 const PASSWORD = 'Zepp-Export-pw-9f3K';
 
 // Zepp sport codes (notes/zepp-sources.md §1.6): 1 running, 6 walking, 8 treadmill.
-const RUN: GenWorkout & { local: string; name: string; sportType: string; trainer: boolean } =
-  { type: 1, startUtcMs: Date.UTC(2025, 3, 5, 23, 30, 0), sportSeconds: 3157, distanceMeters: 9960, calories: 612, local: '2025-04-06T07:30:00', name: 'Morning Run', sportType: 'Run', trainer: false };
-const TREADMILL: typeof RUN =
-  { type: 8, startUtcMs: Date.UTC(2025, 3, 8, 11, 0, 0), sportSeconds: 1820, distanceMeters: 4210, calories: 301, local: '2025-04-08T19:00:00', name: 'Evening Treadmill Run', sportType: 'Run', trainer: true };
-const WALK: typeof RUN =
-  { type: 6, startUtcMs: Date.UTC(2025, 3, 9, 6, 15, 0), sportSeconds: 2961, distanceMeters: 3571, calories: 180, local: '2025-04-09T14:15:00', name: 'Afternoon Walk', sportType: 'Walk', trainer: false };
+const RUN: GenWorkout & { local: string; name: string; sportType: string; trainer: boolean } = {
+  type: 1,
+  startUtcMs: Date.UTC(2025, 3, 5, 23, 30, 0),
+  sportSeconds: 3157,
+  distanceMeters: 9960,
+  calories: 612,
+  local: '2025-04-06T07:30:00',
+  name: 'Morning Run',
+  sportType: 'Run',
+  trainer: false,
+};
+const TREADMILL: typeof RUN = {
+  type: 8,
+  startUtcMs: Date.UTC(2025, 3, 8, 11, 0, 0),
+  sportSeconds: 1820,
+  distanceMeters: 4210,
+  calories: 301,
+  local: '2025-04-08T19:00:00',
+  name: 'Evening Treadmill Run',
+  sportType: 'Run',
+  trainer: true,
+};
+const WALK: typeof RUN = {
+  type: 6,
+  startUtcMs: Date.UTC(2025, 3, 9, 6, 15, 0),
+  sportSeconds: 2961,
+  distanceMeters: 3571,
+  calories: 180,
+  local: '2025-04-09T14:15:00',
+  name: 'Afternoon Walk',
+  sportType: 'Walk',
+  trainer: false,
+};
 const EXPORT_ROWS = [RUN, TREADMILL, WALK];
 const MANUAL_ROWS = [RUN, WALK];
 
 // All-day heart rate (HEARTRATE_AUTO: local wall-clock, per minute) from 18:55 to 19:35 on the treadmill's day:
 // the treadmill (19:00:00–19:30:20 local) gets 19:00…19:30, the 31 minutes inside it, and uploads as a FIT.
-const HR_MINUTES = Array.from({ length: 41 }, (_, i) => ({ hh: 18 + Math.floor((55 + i) / 60), mm: (55 + i) % 60, bpm: 100 + ((i * 7) % 50) }));
+const HR_MINUTES = Array.from({ length: 41 }, (_, i) => ({
+  hh: 18 + Math.floor((55 + i) / 60),
+  mm: (55 + i) % 60,
+  bpm: 100 + ((i * 7) % 50),
+}));
 const HR_INSIDE = HR_MINUTES.filter((m) => m.hh === 19 && m.mm <= 30);
-const hrCsv = '\uFEFFdate,time,heartRate\n' + HR_MINUTES.map((m) => `2025-04-08,${String(m.hh).padStart(2, '0')}:${String(m.mm).padStart(2, '0')},${m.bpm}`).join('\n') + '\n';
+const hrCsv =
+  '\uFEFFdate,time,heartRate\n' +
+  HR_MINUTES.map((m) => `2025-04-08,${String(m.hh).padStart(2, '0')}:${String(m.mm).padStart(2, '0')},${m.bpm}`).join(
+    '\n',
+  ) +
+  '\n';
 
 const GB_START = Date.UTC(2025, 4, 6, 6, 30, 0);
 const GB_HR = Array.from({ length: 30 }, (_, i) => 110 + i);
@@ -56,19 +92,44 @@ describe('connect zepp-export / gadgetbridge, status and sync (real CLI, Strava 
     w = await startCliWorld('cli-connect', { strava: { athleteUtcOffsetSeconds: OFFSET_S }, env: { TZ } });
     zipPath = path.join(w.dir, 'Zepp export.zip');
     const stamp = 1749047210565;
-    await writeFile(zipPath, zipCryptoZip({
-      [`SPORT/SPORT_${stamp}.csv`]: sportCsv(EXPORT_ROWS),
-      [`HEARTRATE_AUTO/HEARTRATE_AUTO_${stamp}.csv`]: hrCsv,
-      [`USER/USER_${stamp}.csv`]: '\uFEFFuserId,gender,height,weight,nickName,avatar,birthday\n1234567890,0,180,75.0,runner,null,1990-01\n',
-    }, PASSWORD));
+    await writeFile(
+      zipPath,
+      zipCryptoZip(
+        {
+          [`SPORT/SPORT_${stamp}.csv`]: sportCsv(EXPORT_ROWS),
+          [`HEARTRATE_AUTO/HEARTRATE_AUTO_${stamp}.csv`]: hrCsv,
+          [`USER/USER_${stamp}.csv`]:
+            '\uFEFFuserId,gender,height,weight,nickName,avatar,birthday\n1234567890,0,180,75.0,runner,null,1990-01\n',
+        },
+        PASSWORD,
+      ),
+    );
     dbPath = path.join(w.dir, 'Gadgetbridge.db');
-    await writeFile(dbPath, await makeGadgetbridgeDb({
-      devices: [{ id: 1, name: 'Mi Smart Band 6', manufacturer: 'Huami', identifier: 'C8:0F:10:00:00:09', type: 26 }],
-      summaries: [{ startMs: GB_START, endMs: GB_START + 1800_000, kind: 0x100 /* treadmill */, deviceId: 1, summaryData: JSON.stringify({ distanceMeters: 5000, caloriesBurnt: 350 }) }],
-      samples: GB_HR.map((hr, i) => ({ table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE' as const, ts: GB_START / 1000 + i * 60, deviceId: 1, hr })),
-    }));
+    await writeFile(
+      dbPath,
+      await makeGadgetbridgeDb({
+        devices: [{ id: 1, name: 'Mi Smart Band 6', manufacturer: 'Huami', identifier: 'C8:0F:10:00:00:09', type: 26 }],
+        summaries: [
+          {
+            startMs: GB_START,
+            endMs: GB_START + 1800_000,
+            kind: 0x100 /* treadmill */,
+            deviceId: 1,
+            summaryData: JSON.stringify({ distanceMeters: 5000, caloriesBurnt: 350 }),
+          },
+        ],
+        samples: GB_HR.map((hr, i) => ({
+          table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE' as const,
+          ts: GB_START / 1000 + i * 60,
+          deviceId: 1,
+          hr,
+        })),
+      }),
+    );
   }, 300_000);
-  afterAll(async () => { await w?.close(); });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('refuses the export without its password or with a wrong one, saying so without echoing it', async () => {
     const none = await w.cli(['connect', 'zepp-export', zipPath]);
@@ -130,20 +191,39 @@ describe('connect zepp-export / gadgetbridge, status and sync (real CLI, Strava 
     // The treadmill: a FIT whose heart rate, decoded with the Garmin SDK, is the export's minute by minute.
     const files = w.strava.control.activities().filter((a) => !a.manual);
     const tm = files.find((a) => a.startMs === TREADMILL.startUtcMs);
-    expect(tm).toMatchObject({ elapsedSeconds: TREADMILL.sportSeconds, trainer: true, sentHeartrate: true, sportType: 'Run', name: TREADMILL.name });
+    expect(tm).toMatchObject({
+      elapsedSeconds: TREADMILL.sportSeconds,
+      trainer: true,
+      sentHeartrate: true,
+      sportType: 'Run',
+      name: TREADMILL.name,
+    });
     const upload = w.strava.control.uploads().find((u) => u.uploadId === tm!.uploadId)!;
-    const { messages, errors } = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({ convertDateTimesToDates: true });
+    const { messages, errors } = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({
+      convertDateTimesToDates: true,
+    });
     expect(errors).toEqual([]);
-    const hrByLocalMinute = new Map((messages.recordMesgs ?? []).filter((r) => r.heartRate !== undefined).map((r) => {
-      const local = new Date((r.timestamp as Date).getTime() + OFFSET_S * 1000);
-      return [`${local.getUTCHours()}:${local.getUTCMinutes()}`, r.heartRate as number] as const;
-    }));
+    const hrByLocalMinute = new Map(
+      (messages.recordMesgs ?? [])
+        .filter((r) => r.heartRate !== undefined)
+        .map((r) => {
+          const local = new Date((r.timestamp as Date).getTime() + OFFSET_S * 1000);
+          return [`${local.getUTCHours()}:${local.getUTCMinutes()}`, r.heartRate as number] as const;
+        }),
+    );
     for (const m of HR_INSIDE) expect(hrByLocalMinute.get(`${m.hh}:${m.mm}`), `${m.hh}:${m.mm}`).toBe(m.bpm);
     expect(hrByLocalMinute.has('18:59')).toBe(false);
     expect(hrByLocalMinute.has('19:31')).toBe(false);
 
     const gb = files.find((a) => a.startMs === GB_START);
-    expect(gb).toMatchObject({ startMs: GB_START, elapsedSeconds: 1800, trainer: true, sentHeartrate: true, sportType: 'Run', maxHeartrate: Math.max(...GB_HR) });
+    expect(gb).toMatchObject({
+      startMs: GB_START,
+      elapsedSeconds: 1800,
+      trainer: true,
+      sentHeartrate: true,
+      sportType: 'Run',
+      maxHeartrate: Math.max(...GB_HR),
+    });
 
     expect(w.strava.control.activities()).toHaveLength(4);
   }, 300_000);

@@ -22,12 +22,20 @@ describe('bandsync import of an AES-encrypted zip (real CLI)', () => {
   beforeAll(async () => {
     w = await startCliWorld('cli-import-aes');
     zip = path.join(w.dir, 'locked.zip');
-    await writeFile(zip, await aesZip({
-      'runs/fenix.fit': new Uint8Array(await readFile(path.join(FIXTURES, 'garmin-fenix-5-run.fit'))),
-      'paddle/sup.tcx': new Uint8Array(await readFile(path.join(CORPUS, 'sup_activity_1.tcx'))),
-    }, { password: PASSWORD }));
+    await writeFile(
+      zip,
+      await aesZip(
+        {
+          'runs/fenix.fit': new Uint8Array(await readFile(path.join(FIXTURES, 'garmin-fenix-5-run.fit'))),
+          'paddle/sup.tcx': new Uint8Array(await readFile(path.join(CORPUS, 'sup_activity_1.tcx'))),
+        },
+        { password: PASSWORD },
+      ),
+    );
   }, 300_000);
-  afterAll(async () => { await w?.close(); });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('without the password: each file is named as password-protected, nothing is sent', async () => {
     const r = await w.cli(['import', zip], { BANDSYNC_ZIP_PASSWORD: '' });
@@ -56,7 +64,12 @@ describe('bandsync import of an AES-encrypted zip (real CLI)', () => {
   it('with the right password (from the environment): both workouts go up once', async () => {
     const r = await w.cli(['import', zip], { BANDSYNC_ZIP_PASSWORD: PASSWORD });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(w.strava.control.activities().map((a) => a.startMs).sort()).toEqual([...EXPECTED_STARTS].sort());
+    expect(
+      w.strava.control
+        .activities()
+        .map((a) => a.startMs)
+        .sort(),
+    ).toEqual([...EXPECTED_STARTS].sort());
     expect(w.strava.control.uploads()).toHaveLength(2);
     const status = await w.status();
     expect(status.workouts).toMatchObject({ synced: 2 });

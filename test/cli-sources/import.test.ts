@@ -30,17 +30,28 @@ describe('bandsync import (real CLI, Strava simulator on loopback)', () => {
     await copyFile(path.join(FIXTURES, 'garmin-fenix-5-run.fit'), path.join(folder, 'fenix.fit'));
     await copyFile(path.join(FIXTURES, 'test.tcx'), path.join(folder, 'old', 'tcx', 'run.tcx'));
     await copyFile(path.join(FIXTURES, 'wahoo_example.gpx'), path.join(folder, 'wahoo.gpx'));
-    await writeFile(path.join(folder, 'rowing.fit.gz'), gzipSync(await readFile(path.join(FIXTURES, '20170518-191602-1740899583.fit'))));
-    await writeFile(path.join(folder, 'bundle.zip'), zipSync({ 'paddle/sup.tcx': new Uint8Array(await readFile(path.join(CORPUS, 'sup_activity_1.tcx'))) }));
+    await writeFile(
+      path.join(folder, 'rowing.fit.gz'),
+      gzipSync(await readFile(path.join(FIXTURES, '20170518-191602-1740899583.fit'))),
+    );
+    await writeFile(
+      path.join(folder, 'bundle.zip'),
+      zipSync({ 'paddle/sup.tcx': new Uint8Array(await readFile(path.join(CORPUS, 'sup_activity_1.tcx'))) }),
+    );
     truncated = path.join(folder, 'truncated.fit');
     await copyFile(path.join(FIXTURES, 'activity-unexpected-eof.fit'), truncated);
   }, 300_000);
-  afterAll(async () => { await w?.close(); });
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('uploads every good file once, names the truncated one with its reason, and exits non-zero', async () => {
     const r = await w.cli(['import', folder]);
     expect(r.code, r.stderr).toBe(1);
-    const starts = w.strava.control.activities().map((a) => a.startMs).sort();
+    const starts = w.strava.control
+      .activities()
+      .map((a) => a.startMs)
+      .sort();
     expect(starts).toEqual(Object.values(EXPECTED_STARTS).sort());
     expect(w.strava.control.uploads()).toHaveLength(5);
     // The bad file, with its full path and why it was refused, on its own line; the summary counts it.

@@ -16,8 +16,12 @@ const CHUNK_GAP_MS = 400; // well under the settle time, so the file never looks
 
 describe('bandsync watch (real CLI, Strava simulator on loopback)', () => {
   let w: CliWorld;
-  beforeAll(async () => { w = await startCliWorld('cli-watch'); }, 300_000);
-  afterAll(async () => { await w?.close(); });
+  beforeAll(async () => {
+    w = await startCliWorld('cli-watch');
+  }, 300_000);
+  afterAll(async () => {
+    await w?.close();
+  });
 
   it('uploads a slowly written file once, after its last chunk, and stops on SIGTERM', async () => {
     const inbox = path.join(w.dir, 'inbox');
@@ -42,10 +46,17 @@ describe('bandsync watch (real CLI, Strava simulator on loopback)', () => {
 
       expect(watch.stdout()).toContain(`${target}: 1 uploaded`);
       expect(watch.stdout()).not.toContain('✗');
-      const uploads = w.strava.control.requests().filter((r) => r.method === 'POST' && r.url.startsWith('/api/v3/uploads'));
+      const uploads = w.strava.control
+        .requests()
+        .filter((r) => r.method === 'POST' && r.url.startsWith('/api/v3/uploads'));
       expect(uploads).toHaveLength(2);
       expect(Date.parse(uploads[1]!.at)).toBeGreaterThanOrEqual(lastWriteMs);
-      expect(w.strava.control.activities().map((a) => a.startMs).sort()).toEqual([FENIX_START, WAHOO_START].sort());
+      expect(
+        w.strava.control
+          .activities()
+          .map((a) => a.startMs)
+          .sort(),
+      ).toEqual([FENIX_START, WAHOO_START].sort());
 
       // A damaged file is reported against itself; the folder stays one account.
       await appendFile(path.join(inbox, 'broken.fit'), bytes.subarray(0, 200));

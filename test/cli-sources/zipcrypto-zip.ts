@@ -12,11 +12,13 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
 
 /** APPNOTE 6.1.5: the three keys, updated with each plaintext byte. */
 function zipCryptoEncrypter(password: string) {
-  let k0 = 305419896, k1 = 591751049, k2 = 878082192;
+  let k0 = 305419896,
+    k1 = 591751049,
+    k2 = 878082192;
   const crcStep = (crc: number, b: number) => (CRC_TABLE[(crc ^ b) & 0xff]! ^ (crc >>> 8)) >>> 0;
   const update = (b: number) => {
     k0 = crcStep(k0, b);
-    k1 = (Number((BigInt(k1 + (k0 & 0xff)) * 134775813n + 1n) & 0xffffffffn)) >>> 0;
+    k1 = Number((BigInt(k1 + (k0 & 0xff)) * 134775813n + 1n) & 0xffffffffn) >>> 0;
     k2 = crcStep(k2, k1 >>> 24);
   };
   for (const b of Buffer.from(password, 'utf8')) update(b);
@@ -51,7 +53,8 @@ export function zipCryptoZip(files: Record<string, Uint8Array | string>, passwor
     local.writeUInt16LE(20, 4); // version needed
     local.writeUInt16LE(0x0001 | 0x0800, 6); // encrypted, UTF-8 name
     local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(0, 10); local.writeUInt16LE(0x21, 12); // 1980-01-01 00:00
+    local.writeUInt16LE(0, 10);
+    local.writeUInt16LE(0x21, 12); // 1980-01-01 00:00
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
@@ -59,10 +62,12 @@ export function zipCryptoZip(files: Record<string, Uint8Array | string>, passwor
     local.writeUInt16LE(0, 28);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0001 | 0x0800, 8);
     central.writeUInt16LE(8, 10);
-    central.writeUInt16LE(0, 12); central.writeUInt16LE(0x21, 14);
+    central.writeUInt16LE(0, 12);
+    central.writeUInt16LE(0x21, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(data.length, 24);

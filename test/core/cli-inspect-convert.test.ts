@@ -21,9 +21,16 @@ async function run(args: string[]): Promise<{ out: string; err: string }> {
   const program = new Command('bandsync').exitOverride();
   registerInspect(program);
   registerConvert(program);
-  let out = '', err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => { out += String(s); return true; });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => { err += String(s); return true; });
+  let out = '',
+    err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err += String(s);
+    return true;
+  });
   try {
     await program.parseAsync(args, { from: 'user' });
   } finally {
@@ -32,23 +39,45 @@ async function run(args: string[]): Promise<{ out: string; err: string }> {
   return { out, err };
 }
 
-const FIELDS = ['sport', 'startTime', 'utcOffsetSeconds', 'elapsedSeconds', 'timerSeconds', 'movingSeconds', 'distanceMeters', 'ascentMeters',
-  'descentMeters', 'avgHeartRate', 'maxHeartRate', 'avgCadence', 'calories', 'records', 'laps', 'lengths', 'pauses', 'device', 'issues'];
+const FIELDS = [
+  'sport',
+  'startTime',
+  'utcOffsetSeconds',
+  'elapsedSeconds',
+  'timerSeconds',
+  'movingSeconds',
+  'distanceMeters',
+  'ascentMeters',
+  'descentMeters',
+  'avgHeartRate',
+  'maxHeartRate',
+  'avgCadence',
+  'calories',
+  'records',
+  'laps',
+  'lengths',
+  'pauses',
+  'device',
+  'issues',
+];
 
 describe('bandsync inspect', () => {
-  it.skipIf(!corpusPath('test.tcx'))('--json prints every field of issue 8, from plain and gzip files alike', async () => {
-    const src = corpusPath('test.tcx')!;
-    const gz = join(dir, 'test.tcx.gz');
-    writeFileSync(gz, gzipSync(readFileSync(src)));
-    const plain = JSON.parse((await run(['inspect', src, '--json'])).out);
-    const zipped = JSON.parse((await run(['inspect', gz, '--json'])).out);
-    for (const f of FIELDS) expect(plain).toHaveProperty(f);
-    expect(zipped).toEqual(plain);
-    const x = expectedTable()['test.tcx']!.expected.tcx;
-    expect(plain.records).toBe(x.trackpoints);
-    expect(plain.laps).toBe(x.lap_count);
-    expect(plain.calories).toBe(x.sum_Calories);
-  });
+  it.skipIf(!corpusPath('test.tcx'))(
+    '--json prints every field of issue 8, from plain and gzip files alike',
+    async () => {
+      const src = corpusPath('test.tcx')!;
+      const gz = join(dir, 'test.tcx.gz');
+      writeFileSync(gz, gzipSync(readFileSync(src)));
+      const plain = JSON.parse((await run(['inspect', src, '--json'])).out);
+      const zipped = JSON.parse((await run(['inspect', gz, '--json'])).out);
+      for (const f of FIELDS) expect(plain).toHaveProperty(f);
+      expect(zipped).toEqual(plain);
+      const x = expectedTable()['test.tcx']!.expected.tcx;
+      expect(plain.records).toBe(x.trackpoints);
+      expect(plain.laps).toBe(x.lap_count);
+      expect(plain.calories).toBe(x.sum_Calories);
+    },
+  );
 
   it('prints a readable summary without --json', async () => {
     const f = join(dir, 'run.fit');

@@ -17,6 +17,8 @@ export function corpusPath(name: string): string | null {
 export type Expected = Record<string, any>;
 
 export function expectedTable(): Record<string, Expected> {
-  const path = existsSync(resolve(local, 'expected.json')) ? resolve(local, 'expected.json') : resolve(shared, '../expected.json');
+  const path = existsSync(resolve(local, 'expected.json'))
+    ? resolve(local, 'expected.json')
+    : resolve(shared, '../expected.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { files: Record<string, Expected> }).files;
 }

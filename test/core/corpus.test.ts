@@ -37,9 +37,11 @@ describe('FIT corpus (fitparse + Garmin SDK reference values)', () => {
       it('session totals: elapsed/timer ±1 s, distance ±0.5 %, calories exact', () => {
         const { summary } = ok(name);
         const sum = (k: string) => sessions.reduce((a, s) => a + (s[k] ?? 0), 0);
-        if (sessions.length === 1) expect(Math.abs(summary.elapsedSeconds - sessions[0]!.total_elapsed_time)).toBeLessThanOrEqual(1);
+        if (sessions.length === 1)
+          expect(Math.abs(summary.elapsedSeconds - sessions[0]!.total_elapsed_time)).toBeLessThanOrEqual(1);
         expect(Math.abs(summary.timerSeconds - sum('total_timer_time'))).toBeLessThanOrEqual(1);
-        if (sessions.some((s) => s.total_distance != null)) within(summary.distanceMeters, sum('total_distance'), 0.005);
+        if (sessions.some((s) => s.total_distance != null))
+          within(summary.distanceMeters, sum('total_distance'), 0.005);
         if (sessions.some((s) => s.total_calories != null)) expect(summary.calories).toBe(sum('total_calories'));
         // fitparse leaves device-relative times (< 0x10000000) raw; the SDK converts them all.
         expect(Date.parse(summary.startTime)).toBe(Date.parse(sdk.sessions[0].startTime));
@@ -70,22 +72,27 @@ describe('broken FIT files: reported, never thrown', () => {
   }
 });
 
-const gpxFiles = Object.entries(table).filter(([, v]) => v.expected.gpxpy?.parse_ok && v.expected.gpxpy.track_points > 0);
+const gpxFiles = Object.entries(table).filter(
+  ([, v]) => v.expected.gpxpy?.parse_ok && v.expected.gpxpy.track_points > 0,
+);
 describe('GPX corpus (gpxpy reference values)', () => {
   for (const [name, entry] of gpxFiles) {
-    it.skipIf(!corpusPath(name))(`${name}: points exact, distance ±0.5 %, duration and moving time ±1 s, climb ±1 %`, () => {
-      const g = entry.expected.gpxpy;
-      const { summary } = ok(name);
-      expect(summary.records).toBe(g.track_points);
-      within(summary.distanceMeters, g.length_2d_m, 0.005);
-      expect(Math.abs(summary.elapsedSeconds - g.duration_s)).toBeLessThanOrEqual(1);
-      expect(Math.abs(summary.movingSeconds - g.moving_data.moving_time_s)).toBeLessThanOrEqual(1);
-      if (g.points_with_elevation > 0) {
-        within(summary.ascentMeters, g.uphill_m, 0.01);
-        within(summary.descentMeters, g.downhill_m, 0.01);
-      }
-      if (g.start_time) expect(Date.parse(summary.startTime)).toBe(Date.parse(g.start_time));
-    });
+    it.skipIf(!corpusPath(name))(
+      `${name}: points exact, distance ±0.5 %, duration and moving time ±1 s, climb ±1 %`,
+      () => {
+        const g = entry.expected.gpxpy;
+        const { summary } = ok(name);
+        expect(summary.records).toBe(g.track_points);
+        within(summary.distanceMeters, g.length_2d_m, 0.005);
+        expect(Math.abs(summary.elapsedSeconds - g.duration_s)).toBeLessThanOrEqual(1);
+        expect(Math.abs(summary.movingSeconds - g.moving_data.moving_time_s)).toBeLessThanOrEqual(1);
+        if (g.points_with_elevation > 0) {
+          within(summary.ascentMeters, g.uphill_m, 0.01);
+          within(summary.descentMeters, g.downhill_m, 0.01);
+        }
+        if (g.start_time) expect(Date.parse(summary.startTime)).toBe(Date.parse(g.start_time));
+      },
+    );
   }
   it.skipIf(!corpusPath('gpx_with_garmin_extension.gpx'))('a GPX with only a waypoint is a clear error', () => {
     const r = decode('gpx_with_garmin_extension.gpx');

@@ -10,25 +10,51 @@ function mutate(src: Uint8Array, rand: () => number): Uint8Array {
   const kind = Math.floor(rand() * 5);
   const pos = Math.floor(rand() * src.length);
   switch (kind) {
-    case 0: { const b = src.slice(); for (let k = 0; k < 1 + rand() * 8; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256); return b; }
-    case 1: return src.slice(0, pos); // truncation
-    case 2: { const junk = Uint8Array.from({ length: 1 + Math.floor(rand() * 32) }, () => Math.floor(rand() * 256)); return concat(src.slice(0, pos), junk, src.slice(pos)); }
-    case 3: { const len = Math.floor(rand() * 64); return concat(src.slice(0, pos), src.slice(pos + len)); } // deletion
-    default: { const len = Math.floor(rand() * 64); return concat(src.slice(0, pos + len), src.slice(pos, pos + len), src.slice(pos + len)); } // duplication
+    case 0: {
+      const b = src.slice();
+      for (let k = 0; k < 1 + rand() * 8; k++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
+      return b;
+    }
+    case 1:
+      return src.slice(0, pos); // truncation
+    case 2: {
+      const junk = Uint8Array.from({ length: 1 + Math.floor(rand() * 32) }, () => Math.floor(rand() * 256));
+      return concat(src.slice(0, pos), junk, src.slice(pos));
+    }
+    case 3: {
+      const len = Math.floor(rand() * 64);
+      return concat(src.slice(0, pos), src.slice(pos + len));
+    } // deletion
+    default: {
+      const len = Math.floor(rand() * 64);
+      return concat(src.slice(0, pos + len), src.slice(pos, pos + len), src.slice(pos + len));
+    } // duplication
   }
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
-const w = makeWorkout({ seconds: 120, pauses: [{ startOffset: 40, endOffset: 50 }], laps: [
-  { startOffset: 0, elapsedSeconds: 60, timerSeconds: 50, trigger: 'manual' }, { startOffset: 60, elapsedSeconds: 60, timerSeconds: 60, trigger: 'session_end' }] });
+const w = makeWorkout({
+  seconds: 120,
+  pauses: [{ startOffset: 40, endOffset: 50 }],
+  laps: [
+    { startOffset: 0, elapsedSeconds: 60, timerSeconds: 50, trigger: 'manual' },
+    { startOffset: 60, elapsedSeconds: 60, timerSeconds: 60, trigger: 'session_end' },
+  ],
+});
 const seeds: [string, Uint8Array][] = [
-  ['gen.fit', encodeFit(w)], ['swim.fit', encodeFit(makePoolSwim(6))], ['gen.tcx', encodeTcx(w)], ['gen.gpx', encodeGpx(w)],
+  ['gen.fit', encodeFit(w)],
+  ['swim.fit', encodeFit(makePoolSwim(6))],
+  ['gen.tcx', encodeTcx(w)],
+  ['gen.gpx', encodeGpx(w)],
   ...['garmin-fenix-5-run.fit', 'test.tcx', 'track-with-empty-segment.gpx'].flatMap((n): [string, Uint8Array][] => {
     const p = corpusPath(n);
     return p ? [[n, new Uint8Array(readFileSync(p))]] : [];

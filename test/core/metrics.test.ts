@@ -2,8 +2,22 @@
 // not against our own output.
 import { describe, expect, it } from 'vitest';
 import {
-  avgSpeedMps, cadenceStats, elevationGainLoss, haversineMeters, heartRateStats, maxSpeedMps, movingSeconds, paceSecondsPerKm,
-  splits, summarize, timeInZones, timerSeconds, totalDistanceMeters, withFingerprint, type Samples, type Workout,
+  avgSpeedMps,
+  cadenceStats,
+  elevationGainLoss,
+  haversineMeters,
+  heartRateStats,
+  maxSpeedMps,
+  movingSeconds,
+  paceSecondsPerKm,
+  splits,
+  summarize,
+  timeInZones,
+  timerSeconds,
+  totalDistanceMeters,
+  withFingerprint,
+  type Samples,
+  type Workout,
 } from '../../src/core/index.js';
 
 // On the equator one degree of longitude is 2πR/360 (R = 6371.0088 km, the IUGG mean radius).
@@ -11,9 +25,19 @@ const DEG_M = (2 * Math.PI * 6_371_008.8) / 360;
 
 function workout(samples: Samples, extra: Partial<Workout> = {}): Workout {
   return withFingerprint({
-    sport: 'running', startTime: '2024-01-01T10:00:00Z', utcOffsetSeconds: 0, elapsedSeconds: samples.t[samples.t.length - 1] ?? 0,
-    samples, pauses: [], laps: [], lengths: [], indoor: false, device: { manufacturer: 339, product: 1, name: 'Band' }, totals: {},
-    source: { kind: 'files', id: 't' }, ...extra,
+    sport: 'running',
+    startTime: '2024-01-01T10:00:00Z',
+    utcOffsetSeconds: 0,
+    elapsedSeconds: samples.t[samples.t.length - 1] ?? 0,
+    samples,
+    pauses: [],
+    laps: [],
+    lengths: [],
+    indoor: false,
+    device: { manufacturer: 339, product: 1, name: 'Band' },
+    totals: {},
+    source: { kind: 'files', id: 't' },
+    ...extra,
   });
 }
 
@@ -65,7 +89,13 @@ describe('distance, speed, pace, splits', () => {
 
 describe('timer and moving time', () => {
   it('timer = elapsed minus the union of pauses, clipped to the workout', () => {
-    const w = workout(equatorRun(600, 3), { pauses: [{ startOffset: 100, endOffset: 200 }, { startOffset: 150, endOffset: 250 }, { startOffset: 590, endOffset: 700 }] });
+    const w = workout(equatorRun(600, 3), {
+      pauses: [
+        { startOffset: 100, endOffset: 200 },
+        { startOffset: 150, endOffset: 250 },
+        { startOffset: 590, endOffset: 700 },
+      ],
+    });
     expect(timerSeconds(w)).toBe(600 - 150 - 10);
   });
   it('standing still (below 1 km/h) is not moving', () => {
@@ -75,7 +105,9 @@ describe('timer and moving time', () => {
   });
   it('without GPS or speed, moving time is the timer time', () => {
     const t = Array.from({ length: 61 }, (_, i) => i);
-    expect(movingSeconds(workout({ t, heartRate: t.map(() => 120) }, { pauses: [{ startOffset: 10, endOffset: 20 }] }))).toBe(50);
+    expect(
+      movingSeconds(workout({ t, heartRate: t.map(() => 120) }, { pauses: [{ startOffset: 10, endOffset: 20 }] })),
+    ).toBe(50);
   });
 });
 
@@ -88,7 +120,10 @@ describe('elevation', () => {
     expect(descentMeters).toBeCloseTo(0, 9);
   });
   it('falls back to the device totals without altitude', () => {
-    expect(elevationGainLoss(workout({ t: [0] }, { totals: { ascentMeters: 12, descentMeters: 3 } }))).toEqual({ ascentMeters: 12, descentMeters: 3 });
+    expect(elevationGainLoss(workout({ t: [0] }, { totals: { ascentMeters: 12, descentMeters: 3 } }))).toEqual({
+      ascentMeters: 12,
+      descentMeters: 3,
+    });
   });
 });
 

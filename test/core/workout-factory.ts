@@ -37,8 +37,15 @@ export function makeWorkout(shape: Shape = {}): Workout {
   const t: number[] = [];
   for (let s = 0; s <= seconds; s++) if (!inPause(s)) t.push(s);
   const gps = shape.gps ?? true;
-  let lat = 46.05, lon = 14.5, alt = 300;
-  const lats: number[] = [], lons: number[] = [], alts: number[] = [], hr: number[] = [], cad: number[] = [], spd: number[] = [];
+  let lat = 46.05,
+    lon = 14.5,
+    alt = 300;
+  const lats: number[] = [],
+    lons: number[] = [],
+    alts: number[] = [],
+    hr: number[] = [],
+    cad: number[] = [],
+    spd: number[] = [];
   for (let i = 0; i < t.length; i++) {
     lat += 0.00002 + (rand() - 0.5) * 0.00001;
     lon += 0.00002 + (rand() - 0.5) * 0.00001;
@@ -78,7 +85,12 @@ export function makePoolSwim(lengthCount = 20, pool = 25): Workout {
   for (let i = 0; i < lengthCount; i++) {
     const idle = i % 5 === 4;
     const dur = idle ? 30 : 28 + (i % 3);
-    lengths.push({ startOffset: at, elapsedSeconds: dur, kind: idle ? 'idle' : 'active', ...(idle ? {} : { strokes: 14 + (i % 4), stroke: 'freestyle' as const }) });
+    lengths.push({
+      startOffset: at,
+      elapsedSeconds: dur,
+      kind: idle ? 'idle' : 'active',
+      ...(idle ? {} : { strokes: 14 + (i % 4), stroke: 'freestyle' as const }),
+    });
     at += dur;
   }
   const half = lengths[Math.floor(lengthCount / 2)]!.startOffset;
@@ -86,5 +98,10 @@ export function makePoolSwim(lengthCount = 20, pool = 25): Workout {
     { startOffset: 0, elapsedSeconds: half, timerSeconds: half, trigger: 'manual', calories: 40 },
     { startOffset: half, elapsedSeconds: at - half, timerSeconds: at - half, trigger: 'session_end', calories: 45 },
   ];
-  return { ...makeWorkout({ sport: 'pool_swimming', gps: false, seconds: at, calories: 85 }), lengths, laps, poolLengthMeters: pool };
+  return {
+    ...makeWorkout({ sport: 'pool_swimming', gps: false, seconds: at, calories: 85 }),
+    lengths,
+    laps,
+    poolLengthMeters: pool,
+  };
 }

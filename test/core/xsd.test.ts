@@ -27,23 +27,41 @@ function validate(schema: string, files: string[]): void {
 const samples: Workout[] = [
   ...fc.sample(workoutArb, { numRuns: 25, seed: 42 }),
   { ...makeWorkout({ sport: 'cycling', seconds: 120 }), name: 'Evening <ride> & "more"' },
-  { ...makeWorkout({ seconds: 60 }), samples: { ...makeWorkout({ seconds: 60 }).samples, temperature: new Array(61).fill(21.5), power: new Array(61).fill(250) } },
+  {
+    ...makeWorkout({ seconds: 60 }),
+    samples: {
+      ...makeWorkout({ seconds: 60 }).samples,
+      temperature: new Array(61).fill(21.5),
+      power: new Array(61).fill(250),
+    },
+  },
 ];
 
 describe.skipIf(!hasXmllint)('XSD validity (xmllint)', () => {
   it(`${samples.length} generated workouts → TCX valid against TrainingCenterDatabasev2 + ActivityExtensionv2`, () => {
-    const files = samples.map((w, i) => { const f = join(dir, `w${i}.tcx`); writeFileSync(f, encodeTcx(w)); return f; });
+    const files = samples.map((w, i) => {
+      const f = join(dir, `w${i}.tcx`);
+      writeFileSync(f, encodeTcx(w));
+      return f;
+    });
     validate('tcx2-with-activityextension-v2.xsd', files);
   });
   it('generated workouts with GPS → GPX valid against GPX 1.1 + TrackPointExtensionv1', () => {
     const withGps = samples.filter((w) => w.samples.lat);
     expect(withGps.length).toBeGreaterThan(3);
-    const files = withGps.map((w, i) => { const f = join(dir, `w${i}.gpx`); writeFileSync(f, encodeGpx(w)); return f; });
+    const files = withGps.map((w, i) => {
+      const f = join(dir, `w${i}.gpx`);
+      writeFileSync(f, encodeGpx(w));
+      return f;
+    });
     validate('gpx11-with-trackpointextension-v1.xsd', files);
   });
   it('the validator does reject an invalid file (the check can fail)', () => {
     const f = join(dir, 'bad.gpx');
-    writeFileSync(f, new TextDecoder().decode(encodeGpx(makeWorkout({ seconds: 5 }))).replace('<trk>', '<trk><bogus/>'));
+    writeFileSync(
+      f,
+      new TextDecoder().decode(encodeGpx(makeWorkout({ seconds: 5 }))).replace('<trk>', '<trk><bogus/>'),
+    );
     expect(() => validate('gpx11-with-trackpointextension-v1.xsd', [f])).toThrow(/xmllint rejected/);
   });
 });

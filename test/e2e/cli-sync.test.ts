@@ -25,10 +25,16 @@ describe('bandsync sync against both simulators (real CLI, real HTTP, embedded d
     zepp = await startZeppSimulator({ seed: 7, workouts: 24, years: 1 });
     strava = await startStravaSimulator({});
     env = {
-      BANDSYNC_DATA_DIR: dataDir, BANDSYNC_ZEPP_URL: zepp.url, BANDSYNC_STRAVA_URL: strava.url,
-      STRAVA_CLIENT_ID: strava.credentials.clientId, STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+      BANDSYNC_DATA_DIR: dataDir,
+      BANDSYNC_ZEPP_URL: zepp.url,
+      BANDSYNC_STRAVA_URL: strava.url,
+      STRAVA_CLIENT_ID: strava.credentials.clientId,
+      STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
     };
-    const z = await runCli(['connect', 'zepp', '--app-token', zepp.credentials.appToken, '--user-id', zepp.credentials.userId], env);
+    const z = await runCli(
+      ['connect', 'zepp', '--app-token', zepp.credentials.appToken, '--user-id', zepp.credentials.userId],
+      env,
+    );
     expect(z.code, z.stderr).toBe(0);
     const s = await runCli(['connect', 'strava', '--refresh-token', strava.credentials.refreshToken], env);
     expect(s.code, s.stderr).toBe(0);
@@ -39,7 +45,7 @@ describe('bandsync sync against both simulators (real CLI, real HTTP, embedded d
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('uploads every generated workout exactly once with the band\'s numbers', async () => {
+  it("uploads every generated workout exactly once with the band's numbers", async () => {
     const truth = zepp.truth();
     const result = await runCli(['sync', '--all', '--json'], env);
     expect(result.code, result.stderr).toBe(0);
@@ -52,7 +58,9 @@ describe('bandsync sync against both simulators (real CLI, real HTTP, embedded d
     expect(new Set(uploads.map((u) => u.externalId)).size).toBe(truth.length);
 
     for (const upload of uploads) {
-      const { messages, errors } = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({ convertDateTimesToDates: true });
+      const { messages, errors } = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({
+        convertDateTimesToDates: true,
+      });
       expect(errors).toEqual([]);
       const session = messages.sessionMesgs![0]!;
       const start = (session.startTime as Date).toISOString();
@@ -60,7 +68,10 @@ describe('bandsync sync against both simulators (real CLI, real HTTP, embedded d
       expect(source, `no generated workout starts at ${start}`).toBeDefined();
       expect(session.totalElapsedTime).toBeCloseTo(source!.elapsedSeconds, 0);
       expect(session.totalTimerTime).toBeCloseTo(source!.timerSeconds, 0);
-      if (source!.distanceMeters > 0) expect(Math.abs((session.totalDistance as number) - source!.distanceMeters) / source!.distanceMeters).toBeLessThan(0.005);
+      if (source!.distanceMeters > 0)
+        expect(
+          Math.abs((session.totalDistance as number) - source!.distanceMeters) / source!.distanceMeters,
+        ).toBeLessThan(0.005);
       // Heart rate: every record's value equals the band's sample at that second.
       const startMs = Date.parse(source!.startTime);
       const byOffset = new Map(source!.heartRate.t.map((t, i) => [Math.round(t), source!.heartRate.bpm[i]]));
@@ -70,7 +81,9 @@ describe('bandsync sync against both simulators (real CLI, real HTTP, embedded d
         const offset = Math.round(((r.timestamp as Date).getTime() - startMs) / 1000);
         if (byOffset.has(offset)) expect(r.heartRate).toBe(byOffset.get(offset));
       }
-      const matched = records.filter((r) => byOffset.has(Math.round(((r.timestamp as Date).getTime() - startMs) / 1000))).length;
+      const matched = records.filter((r) =>
+        byOffset.has(Math.round(((r.timestamp as Date).getTime() - startMs) / 1000)),
+      ).length;
       expect(matched / records.length).toBeGreaterThan(0.9);
     }
   }, 300_000);

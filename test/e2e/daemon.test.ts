@@ -46,7 +46,8 @@ describe('bandsync daemon', () => {
     const fresh = zepp.control.addWorkout('run');
     await daemon.pollNow();
     const upload = await until('the new workout on Strava', async () => strava.control.uploads()[0]);
-    const session = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({ convertDateTimesToDates: true }).messages.sessionMesgs![0]!;
+    const session = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({ convertDateTimesToDates: true })
+      .messages.sessionMesgs![0]!;
     expect((session.startTime as Date).toISOString().replace('.000Z', 'Z')).toBe(fresh.startTime);
     await until('the upload confirmed', async () => (await world.app.store.countByState('strava')).synced === 1);
     expect(strava.control.uploads()).toHaveLength(1);
@@ -67,8 +68,17 @@ describe('bandsync export-all', () => {
       await world.app.close();
       const r = await runCli(['export-all', out], { BANDSYNC_DATA_DIR: world.dataDir, BANDSYNC_SECRET_KEY: '' });
       expect(r.code, r.stderr).toBe(0);
-      const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { file: string; startTime: string; stravaActivityId: string | null }[];
-      expect(index.map((i) => i.startTime).sort()).toEqual(world.zepp.truth().map((t) => t.startTime).sort());
+      const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as {
+        file: string;
+        startTime: string;
+        stravaActivityId: string | null;
+      }[];
+      expect(index.map((i) => i.startTime).sort()).toEqual(
+        world.zepp
+          .truth()
+          .map((t) => t.startTime)
+          .sort(),
+      );
       expect(index.every((i) => i.stravaActivityId)).toBe(true);
       expect(readdirSync(out).filter((f) => f.endsWith('.fit'))).toHaveLength(3);
       for (const i of index) {
@@ -90,17 +100,27 @@ describe('bandsync daemon notifications', () => {
     const hook = createServer((req, res) => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => { received.push(JSON.parse(body) as { code?: string }); res.writeHead(204).end(); });
+      req.on('end', () => {
+        received.push(JSON.parse(body) as { code?: string });
+        res.writeHead(204).end();
+      });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     const port = (hook.address() as { port: number }).port;
-    const world = await startWorld({ zepp: { seed: 9, workouts: 2, years: 1 }, flags: { notify: { webhookUrl: `http://127.0.0.1:${port}/hook`, repeatedFailures: 3 } } });
+    const world = await startWorld({
+      zepp: { seed: 9, workouts: 2, years: 1 },
+      flags: { notify: { webhookUrl: `http://127.0.0.1:${port}/hook`, repeatedFailures: 3 } },
+    });
     const daemon = await startDaemon(world.app, { port: 0, host: '127.0.0.1' });
     try {
       world.zepp.control.expireTokens();
       for (let i = 0; i < 3; i++) {
         await daemon.pollNow();
-        await until('the account marked', async () => (await world.app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')?.status === 'needs_user');
+        await until(
+          'the account marked',
+          async () =>
+            (await world.app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')?.status === 'needs_user',
+        );
         await new Promise((r) => setTimeout(r, 500));
       }
       await until('the webhook', async () => received.length > 0);
@@ -126,7 +146,9 @@ describe('bandsync daemon watched folder', () => {
       // A real third-party file (python-fitparse test data, MIT): a Fenix 5 run from 2017.
       copyFileSync(new URL('../fixtures/corpus/garmin-fenix-5-run.fit', import.meta.url), join(dir, 'run.fit'));
       const upload = await until('the dropped file on Strava', async () => world.strava.control.uploads()[0], 120_000);
-      const session = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({ convertDateTimesToDates: true }).messages.sessionMesgs![0]!;
+      const session = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({
+        convertDateTimesToDates: true,
+      }).messages.sessionMesgs![0]!;
       expect((session.startTime as Date).toISOString()).toBe('2017-06-11T14:34:09.000Z');
       expect(session.totalDistance).toBeCloseTo(157.56, 0);
     } finally {

@@ -36,7 +36,11 @@ describe('the CLI through a running daemon', () => {
   it('status answers from the daemon while it holds the database', async () => {
     const r = await cli('status', '--json');
     expect(r.code, r.stderr).toBe(0);
-    const status = jsonOf(r) as { via: { daemonPid: number }; accounts: { kind: string }[]; workouts: Record<string, number> };
+    const status = jsonOf(r) as {
+      via: { daemonPid: number };
+      accounts: { kind: string }[];
+      workouts: Record<string, number>;
+    };
     expect(status.via.daemonPid).toBe(process.pid);
     expect(status.accounts.map((a) => a.kind).sort()).toEqual(['strava', 'zepp-cloud']);
     expect(status.workouts).toEqual(await world.app.store.countByState('strava'));
@@ -91,12 +95,16 @@ describe('the CLI through a running daemon', () => {
 
   it('doctor finds the daemon at the address it advertises, whatever the configured port', async () => {
     const r = await runCli(['doctor'], { ...env, BANDSYNC_PORT: '1', BANDSYNC_STRAVA_URL: world.strava.url });
-    expect(r.stdout).toMatch(new RegExp(`daemon\\s+running, answering on ${daemon.url!.replace(/[.]/g, '\\.')}healthz`));
+    expect(r.stdout).toMatch(
+      new RegExp(`daemon\\s+running, answering on ${daemon.url!.replace(/[.]/g, '\\.')}healthz`),
+    );
   });
 
   it('commands that need the database itself still get the lock message, naming what works', async () => {
     const r = await cli('export-all', join(world.dataDir, 'out'));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/in use by another bandsync process .*status, log, retry, skip and sync go through a running bandsync daemon/);
+    expect(r.stderr).toMatch(
+      /in use by another bandsync process .*status, log, retry, skip and sync go through a running bandsync daemon/,
+    );
   });
 });

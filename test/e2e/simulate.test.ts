@@ -9,28 +9,41 @@ import { tmpdir } from 'node:os';
 import { repoRoot, runCli } from '../helpers/cli.js';
 
 async function startSimulator(args: string[]) {
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'simulate', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'simulate', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const firstLine = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
-    rl.once('line', (line) => { rl.close(); resolve(line); });
+    rl.once('line', (line) => {
+      rl.close();
+      resolve(line);
+    });
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
   return { child, info: JSON.parse(firstLine) as Record<string, string> };
 }
 
-const stop = (child: ReturnType<typeof spawn>) => new Promise<number | null>((resolve) => { child.once('exit', (code) => resolve(code)); child.kill('SIGTERM'); });
+const stop = (child: ReturnType<typeof spawn>) =>
+  new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
 
 describe('bandsync simulate', () => {
   it('zepp: prints URL, app token and user id that page the history', async () => {
     const { child, info } = await startSimulator(['zepp', '--port', '0', '--workouts', '5', '--seed', '3']);
     try {
       expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const res = await fetch(`${info.url}/v1/sport/run/history.json?userid=${info.userId}`, { headers: { apptoken: info.appToken! } });
+      const res = await fetch(`${info.url}/v1/sport/run/history.json?userid=${info.userId}`, {
+        headers: { apptoken: info.appToken! },
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { code: number; data: { summary: unknown[] } };
       expect(body.code).toBe(1);
       expect(body.data.summary).toHaveLength(5);
-      const denied = await fetch(`${info.url}/v1/sport/run/history.json?userid=${info.userId}`, { headers: { apptoken: 'wrong' } });
+      const denied = await fetch(`${info.url}/v1/sport/run/history.json?userid=${info.userId}`, {
+        headers: { apptoken: 'wrong' },
+      });
       expect(denied.status).toBe(401);
     } finally {
       expect(await stop(child)).toBe(0);
@@ -41,8 +54,16 @@ describe('bandsync simulate', () => {
     const { child, info } = await startSimulator(['zepp', '--port', '0', '--workouts', '2', '--newer-account']);
     const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-newer-'));
     try {
-      const env = { BANDSYNC_DATA_DIR: dataDir, BANDSYNC_CONFIG: '', DATABASE_URL: '', BANDSYNC_ZEPP_PASSWORD: info.password! };
-      const wrong = await runCli(['connect', 'zepp', '--email', info.email!, '--url', info.url!], { ...env, BANDSYNC_ZEPP_PASSWORD: 'not-the-password' });
+      const env = {
+        BANDSYNC_DATA_DIR: dataDir,
+        BANDSYNC_CONFIG: '',
+        DATABASE_URL: '',
+        BANDSYNC_ZEPP_PASSWORD: info.password!,
+      };
+      const wrong = await runCli(['connect', 'zepp', '--email', info.email!, '--url', info.url!], {
+        ...env,
+        BANDSYNC_ZEPP_PASSWORD: 'not-the-password',
+      });
       expect(wrong.code).toBe(1);
       expect(wrong.stderr).not.toContain('not-the-password');
       const r = await runCli(['connect', 'zepp', '--email', info.email!, '--url', info.url!], env);
@@ -60,11 +81,18 @@ describe('bandsync simulate', () => {
     try {
       const res = await fetch(`${info.url}/oauth/token`, {
         method: 'POST',
-        body: new URLSearchParams({ client_id: info.clientId!, client_secret: info.clientSecret!, grant_type: 'refresh_token', refresh_token: info.refreshToken! }),
+        body: new URLSearchParams({
+          client_id: info.clientId!,
+          client_secret: info.clientSecret!,
+          grant_type: 'refresh_token',
+          refresh_token: info.refreshToken!,
+        }),
       });
       expect(res.status).toBe(200);
       const tokens = (await res.json()) as { access_token: string; refresh_token: string };
-      const athlete = await fetch(`${info.url}/api/v3/athlete`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+      const athlete = await fetch(`${info.url}/api/v3/athlete`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
       expect(athlete.status).toBe(200);
       expect(athlete.headers.get('x-ratelimit-limit')).toBe('200,2000');
     } finally {

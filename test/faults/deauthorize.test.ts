@@ -38,8 +38,11 @@ describe('the athlete deauthorizes bandsync mid-run', () => {
     strava = await startStravaSimulator({});
     dataDir = mkdtempSync(join(tmpdir(), 'bandsync-deauth-'));
     env = {
-      BANDSYNC_DATA_DIR: dataDir, BANDSYNC_ZEPP_URL: zepp.url, BANDSYNC_STRAVA_URL: strava.url,
-      STRAVA_CLIENT_ID: strava.credentials.clientId, STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+      BANDSYNC_DATA_DIR: dataDir,
+      BANDSYNC_ZEPP_URL: zepp.url,
+      BANDSYNC_STRAVA_URL: strava.url,
+      STRAVA_CLIENT_ID: strava.credentials.clientId,
+      STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
     };
     app = await openApp({ env, logger: silentLogger });
     await app.accounts.connectZepp({ appToken: zepp.credentials.appToken, userId: zepp.credentials.userId });
@@ -55,8 +58,11 @@ describe('the athlete deauthorizes bandsync mid-run', () => {
   it('stops the run, loses nothing, and marks the Strava account as needing the user', async () => {
     const a = app!;
     const summary = await syncAll(a.deps, {
-      all: true, wait: (u) => a.clock.wait(u),
-      onProgress: (p) => { if (p.phase === 'upload' && p.done === REVOKE_AFTER) strava.control.deauthorizeAthlete(); },
+      all: true,
+      wait: (u) => a.clock.wait(u),
+      onProgress: (p) => {
+        if (p.phase === 'upload' && p.done === REVOKE_AFTER) strava.control.deauthorizeAthlete();
+      },
     });
     expect(summary.stoppedBy).toBe('strava_auth_revoked');
     // Only what went up before the revocation reached Strava.
@@ -87,7 +93,10 @@ describe('the athlete deauthorizes bandsync mid-run', () => {
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toMatch(/strava_auth_revoked|connect strava/);
     // No upload, no listing: the stored state says Strava needs the user first.
-    const sent = strava.control.requests().slice(before).filter((r) => r.url.startsWith('/api/v3/'));
+    const sent = strava.control
+      .requests()
+      .slice(before)
+      .filter((r) => r.url.startsWith('/api/v3/'));
     expect(sent).toEqual([]);
   }, 300_000);
 

@@ -17,14 +17,19 @@ afterEach(async () => {
 });
 
 async function newWorld(seed: number): Promise<World> {
-  world = await startWorld({ zepp: { seed, workouts: WORKOUTS, years: 1, shapes: ['run', 'strength', 'indoor_cycling'] } });
+  world = await startWorld({
+    zepp: { seed, workouts: WORKOUTS, years: 1, shapes: ['run', 'strength', 'indoor_cycling'] },
+  });
   return world;
 }
 
 const sync = (w: World) => syncAll(w.app.deps, { all: true, wait: (u) => w.clock.wait(u) });
 
 /** Runs sync until nothing is pending, as the daemon would; a run may end on a transient error. */
-async function syncUntilDone(w: World, maxRuns: number): Promise<{ runs: number; errors: string[]; last: SyncSummary | null }> {
+async function syncUntilDone(
+  w: World,
+  maxRuns: number,
+): Promise<{ runs: number; errors: string[]; last: SyncSummary | null }> {
   const errors: string[] = [];
   let last: SyncSummary | null = null;
   for (let runs = 1; runs <= maxRuns; runs++) {
@@ -56,7 +61,9 @@ describe('sync engine under injected Strava faults', () => {
       if (r.status !== 429) return;
       const next = api[i + 1];
       expect(next, 'a request after the 429').toBeDefined();
-      expect(Date.parse(next!.at), `request after the 429 at ${r.at}`).toBeGreaterThanOrEqual(nextQuarter(Date.parse(r.at)));
+      expect(Date.parse(next!.at), `request after the 429 at ${r.at}`).toBeGreaterThanOrEqual(
+        nextQuarter(Date.parse(r.at)),
+      );
     });
     expectEachWorkoutOnceOnStrava(w.zepp, w.strava);
     expect(w.strava.control.uploads()).toHaveLength(WORKOUTS);
@@ -66,7 +73,13 @@ describe('sync engine under injected Strava faults', () => {
   it('server errors on uploads and listings: held, retried after checking the listing, never doubled', async () => {
     const w = await newWorld(32);
     w.strava.control.fault({ kind: 'server_error', status: 503, method: 'POST', path: '/api/v3/uploads', times: 3 });
-    w.strava.control.fault({ kind: 'server_error', status: 500, method: 'GET', path: '/api/v3/athlete/activities', times: 1 });
+    w.strava.control.fault({
+      kind: 'server_error',
+      status: 500,
+      method: 'GET',
+      path: '/api/v3/athlete/activities',
+      times: 1,
+    });
     const { runs, errors } = await syncUntilDone(w, 4);
     expect(runs).toBeLessThanOrEqual(4);
     // The listing error surfaced as a clear, transient Strava error (or was retried within the run).
@@ -105,6 +118,10 @@ describe('sync engine under injected Strava faults', () => {
     const resolved = ledger.filter((e) => /resolved by listing/.test(e.reason));
     expect(resolved).toHaveLength(1);
     // That workout was claimed for upload exactly once.
-    expect(ledger.filter((e) => e.workoutId === resolved[0]!.workoutId && e.toState === 'uploading' && e.fromState !== 'uploading')).toHaveLength(1);
+    expect(
+      ledger.filter(
+        (e) => e.workoutId === resolved[0]!.workoutId && e.toState === 'uploading' && e.fromState !== 'uploading',
+      ),
+    ).toHaveLength(1);
   }, 180_000);
 });

@@ -9,8 +9,14 @@ type Zepp = Awaited<ReturnType<typeof startZeppSimulator>>;
 type Strava = Awaited<ReturnType<typeof startStravaSimulator>>;
 
 export function expectEachWorkoutOnceOnStrava(zepp: Zepp, strava: Strava): void {
-  const truth = zepp.truth().map((t) => Date.parse(t.startTime)).sort((a, b) => a - b);
-  const activities = strava.control.activities().map((a) => a.startMs).sort((a, b) => a - b);
+  const truth = zepp
+    .truth()
+    .map((t) => Date.parse(t.startTime))
+    .sort((a, b) => a - b);
+  const activities = strava.control
+    .activities()
+    .map((a) => a.startMs)
+    .sort((a, b) => a - b);
   expect(activities).toEqual(truth);
   // No second copy was ever accepted: every processed upload made its own activity from its own external_id.
   const accepted = strava.control.uploads().filter((u) => u.activityId !== null);

@@ -20,20 +20,35 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(options: { zepp?: ZeppSimulatorOptions; strava?: StravaSimulatorOptions; start?: Date; flags?: Partial<Config> } = {}): Promise<World> {
+export async function startWorld(
+  options: { zepp?: ZeppSimulatorOptions; strava?: StravaSimulatorOptions; start?: Date; flags?: Partial<Config> } = {},
+): Promise<World> {
   // Start at :01 past a quarter hour so window arithmetic is exercised from a known point.
   const clock = simulatedClock(options.start ?? new Date(Date.UTC(2026, 10, 2, 9, 1, 0)));
   const zepp = await startZeppSimulator({ ...options.zepp, now: () => clock.now() });
   const strava = await startStravaSimulator({ ...options.strava, now: () => clock.now() });
   const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-world-'));
   const app = await openApp({
-    clock, logger: silentLogger, env: {},
-    flags: { ...options.flags, dataDir, zeppUrl: zepp.url, stravaUrl: strava.url, stravaClientId: strava.credentials.clientId, stravaClientSecret: strava.credentials.clientSecret },
+    clock,
+    logger: silentLogger,
+    env: {},
+    flags: {
+      ...options.flags,
+      dataDir,
+      zeppUrl: zepp.url,
+      stravaUrl: strava.url,
+      stravaClientId: strava.credentials.clientId,
+      stravaClientSecret: strava.credentials.clientSecret,
+    },
   });
   await app.accounts.connectZepp({ appToken: zepp.credentials.appToken, userId: zepp.credentials.userId });
   await app.accounts.connectStravaWithRefreshToken({ refreshToken: strava.credentials.refreshToken });
   return {
-    app, zepp, strava, clock, dataDir,
+    app,
+    zepp,
+    strava,
+    clock,
+    dataDir,
     async close() {
       await app.close();
       await Promise.all([zepp.close(), strava.close()]);

@@ -7,8 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DAEMON_FILE_NAME, loopbackUrl, readDaemonFile, writeDaemonFile } from '../../src/local-api/discovery.js';
 
 const dirs: string[] = [];
-const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'bandsync-discovery-')); dirs.push(d); return d; };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'bandsync-discovery-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** A pid that certainly belonged to a process that has exited. */
 function deadPid(): number {
@@ -19,9 +25,19 @@ function deadPid(): number {
 describe('daemon.json', () => {
   it('is written owner-only and read back while its process lives', () => {
     const dir = tempDir();
-    const remove = writeDaemonFile(dir, { pid: process.pid, url: 'http://127.0.0.1:4321/', token: 't0ken', works: true });
+    const remove = writeDaemonFile(dir, {
+      pid: process.pid,
+      url: 'http://127.0.0.1:4321/',
+      token: 't0ken',
+      works: true,
+    });
     expect(statSync(join(dir, DAEMON_FILE_NAME)).mode & 0o777).toBe(0o600);
-    expect(readDaemonFile(dir)).toEqual({ pid: process.pid, url: 'http://127.0.0.1:4321/', token: 't0ken', works: true });
+    expect(readDaemonFile(dir)).toEqual({
+      pid: process.pid,
+      url: 'http://127.0.0.1:4321/',
+      token: 't0ken',
+      works: true,
+    });
     remove();
     expect(readDaemonFile(dir)).toBeNull();
   });

@@ -7,16 +7,29 @@ import type { RateBudgetStore } from '../../src/sync/ports.js';
 
 const token = 'secret-local-token';
 const started: unknown[] = [];
-const api = (startSync: LocalApiDeps['startSync']) => localApiRoutes({
-  token, deps: {} as EngineDeps, budget: {} as RateBudgetStore, now: () => new Date(), wait: async () => {},
-  where: () => ({ dataDir: '/data', database: 'pglite', daemonPid: 4242, dashboard: 'http://127.0.0.1:1/' }),
-  stravaRequests: async () => 0, startSync,
+const api = (startSync: LocalApiDeps['startSync']) =>
+  localApiRoutes({
+    token,
+    deps: {} as EngineDeps,
+    budget: {} as RateBudgetStore,
+    now: () => new Date(),
+    wait: async () => {},
+    where: () => ({ dataDir: '/data', database: 'pglite', daemonPid: 4242, dashboard: 'http://127.0.0.1:1/' }),
+    stravaRequests: async () => 0,
+    startSync,
+  });
+const post = (body: unknown, auth = `Bearer ${token}`) => ({
+  method: 'POST',
+  headers: { authorization: auth, 'content-type': 'application/json' },
+  body: JSON.stringify(body),
 });
-const post = (body: unknown, auth = `Bearer ${token}`) => ({ method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('local API', () => {
   it('starts a requested sync in the background and answers 202', async () => {
-    const r = await api((o) => started.push(o)).request('/sync', post({ all: true, since: '2025-01-01T00:00:00.000Z' }));
+    const r = await api((o) => started.push(o)).request(
+      '/sync',
+      post({ all: true, since: '2025-01-01T00:00:00.000Z' }),
+    );
     expect(r.status).toBe(202);
     expect(started).toEqual([{ all: true, since: '2025-01-01T00:00:00.000Z' }]);
   });
@@ -24,13 +37,15 @@ describe('local API', () => {
   it('a dashboard-only process refuses to sync and says what to run', async () => {
     const r = await api(null).request('/sync', post({}));
     expect(r.status).toBe(409);
-    expect(((await r.json()) as { error: string }).error).toMatch(/only serves the dashboard \(bandsync serve, pid 4242\).*bandsync daemon/);
+    expect(((await r.json()) as { error: string }).error).toMatch(
+      /only serves the dashboard \(bandsync serve, pid 4242\).*bandsync daemon/,
+    );
   });
 
   it('names the bad field of a malformed request', async () => {
     const r = await api(() => {}).request('/sync', post({ since: 'last tuesday', force: 1 }));
     expect(r.status).toBe(400);
-    const { error } = await r.json() as { error: string };
+    const { error } = (await r.json()) as { error: string };
     expect(error).toMatch(/since/);
     expect(error).toMatch(/force/);
   });

@@ -13,30 +13,63 @@ import { TEST_DATABASE_URL, dropSchema, makeWorkout, tempDir, uniqueSchema } fro
 
 const secretKey = randomBytes(32).toString('base64');
 const cleanups: (() => unknown)[] = [];
-afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
 /** Every row of every table in the schema, as sorted JSON: "identical state". */
 async function snapshotTables(db: Db): Promise<Record<string, string[]>> {
   const tables = await db.query<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`, [db.schema]);
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    [db.schema],
+  );
   const out: Record<string, string[]> = {};
   for (const { table_name } of tables) {
     const rows = await db.query(`SELECT * FROM "${db.schema}"."${table_name}"`);
-    out[table_name] = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).sort();
+    out[table_name] = rows
+      .map((r) => JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))
+      .sort();
   }
   return out;
 }
 
 async function populate(store: Awaited<ReturnType<typeof openStore>>['store']): Promise<void> {
-  const zepp = await store.saveAccount({ kind: 'zepp-cloud', label: 'me@zepp', settings: { region: 'eu' }, secrets: { appToken: 'tok-123456' } });
-  const strava = await store.saveAccount({ kind: 'strava', label: 'Strava', settings: { athleteId: 7 }, secrets: { tokens: '{"refresh":"r1"}' } });
+  const zepp = await store.saveAccount({
+    kind: 'zepp-cloud',
+    label: 'me@zepp',
+    settings: { region: 'eu' },
+    secrets: { appToken: 'tok-123456' },
+  });
+  const strava = await store.saveAccount({
+    kind: 'strava',
+    label: 'Strava',
+    settings: { athleteId: 7 },
+    secrets: { tokens: '{"refresh":"r1"}' },
+  });
   for (let i = 0; i < 5; i++) {
     const w = await store.saveWorkout(zepp.id, makeWorkout(`src-${i}`, `2025-06-0${i + 1}T07:00:00.000Z`));
     await store.ensureRecord(w.id, 'strava', `bandsync-${i}`);
-    if (i % 2 === 0) await store.transition({ workoutId: w.id, destination: 'strava', from: ['discovered'], to: 'fetched', reason: 'test' });
+    if (i % 2 === 0)
+      await store.transition({
+        workoutId: w.id,
+        destination: 'strava',
+        from: ['discovered'],
+        to: 'fetched',
+        reason: 'test',
+      });
   }
-  await store.setSetting('notify.open', { a: { subject: strava.id, code: 'strava_hr_consent', since: '2025-01-01T00:00:00Z' } });
-  await store.appendLedger({ workoutId: null, accountId: zepp.id, event: 'decision', fromState: null, toState: null, reason: 'backup test', data: { n: 1 } });
+  await store.setSetting('notify.open', {
+    a: { subject: strava.id, code: 'strava_hr_consent', since: '2025-01-01T00:00:00Z' },
+  });
+  await store.appendLedger({
+    workoutId: null,
+    accountId: zepp.id,
+    event: 'decision',
+    fromState: null,
+    toState: null,
+    reason: 'backup test',
+    data: { n: 1 },
+  });
 }
 
 describe('embedded database backup', () => {

@@ -12,13 +12,25 @@ import { openStore, readLockHolder } from '../../src/store/index.js';
 import { TEST_DATABASE_URL, dropSchema, tempDir, uniqueSchema } from '../store/helpers.js';
 
 const cleanups: (() => unknown)[] = [];
-afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 
-async function run(register: (p: Command) => void, args: string[], env: Record<string, string>): Promise<{ out: string; err: string; code: number }> {
+async function run(
+  register: (p: Command) => void,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ out: string; err: string; code: number }> {
   let out = '';
   let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => { out += String(c); return true; });
-  vi.spyOn(process.stderr, 'write').mockImplementation((c) => { err += String(c); return true; });
+  vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    out += String(c);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    err += String(c);
+    return true;
+  });
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
   process.exitCode = undefined;
   try {
@@ -44,7 +56,10 @@ describe('bandsync backup / restore commands (PostgreSQL)', () => {
     await opened.store.setSetting('marker', { n: 42 });
     await opened.close();
 
-    const ops = { backup: (c: { dataDir: string; databaseUrl?: string }, f: string) => backupFromConfig(c, f, schema), restore: (c: { dataDir: string; databaseUrl?: string }, f: string) => restoreFromConfig(c, f, schema) };
+    const ops = {
+      backup: (c: { dataDir: string; databaseUrl?: string }, f: string) => backupFromConfig(c, f, schema),
+      restore: (c: { dataDir: string; databaseUrl?: string }, f: string) => restoreFromConfig(c, f, schema),
+    };
     const env = { BANDSYNC_CONFIG: '', BANDSYNC_DATA_DIR: dir.path, DATABASE_URL: TEST_DATABASE_URL };
     const file = join(dir.path, 'snap.backup');
     const b = await run((p) => registerBackup(p, ops), ['backup', file], env);
@@ -64,19 +79,42 @@ describe('bandsync doctor command', () => {
   it('prints one line per check and exits 1 when something fails', async () => {
     const dir = tempDir('bandsync-cmd-doctor-');
     cleanups.push(dir.remove);
-    const env = { BANDSYNC_CONFIG: '', BANDSYNC_DATA_DIR: dir.path, BANDSYNC_STRAVA_URL: 'http://127.0.0.1:1', BANDSYNC_PORT: '1', STRAVA_CLIENT_SECRET: 'cs-0123456789' };
+    const env = {
+      BANDSYNC_CONFIG: '',
+      BANDSYNC_DATA_DIR: dir.path,
+      BANDSYNC_STRAVA_URL: 'http://127.0.0.1:1',
+      BANDSYNC_PORT: '1',
+      STRAVA_CLIENT_SECRET: 'cs-0123456789',
+    };
     let closed = false;
-    const r = await run((p) => registerDoctor(p, async (config) => ({
-      deps: { ...baseDoctorDeps(config, readLockHolder), accounts: async () => [] },
-      close: async () => { closed = true; },
-    })), ['doctor'], env);
+    const r = await run(
+      (p) =>
+        registerDoctor(p, async (config) => ({
+          deps: { ...baseDoctorDeps(config, readLockHolder), accounts: async () => [] },
+          close: async () => {
+            closed = true;
+          },
+        })),
+      ['doctor'],
+      env,
+    );
     expect(closed).toBe(true);
     expect(r.code).toBe(1); // no Strava account connected
     expect(r.out).toMatch(/^✓ data dir {5}.*writable and not locked$/m);
     expect(r.out).toMatch(/^✗ strava .*no Strava account connected\n\s+fix: .*bandsync connect strava/m);
     expect(r.out).toMatch(/^! daemon .*not running/m);
     expect(r.out).toMatch(/^- clock .*could not read a server time/m);
-    const json = await run((p) => registerDoctor(p, async (config) => ({ deps: { ...baseDoctorDeps(config, readLockHolder), accounts: async () => [] }, close: async () => {} })), ['doctor', '--json'], env);
-    expect(JSON.parse(json.out).map((x: { id: string }) => x.id)).toEqual(expect.arrayContaining(['data-dir', 'database', 'strava', 'clock', 'disk', 'daemon']));
+    const json = await run(
+      (p) =>
+        registerDoctor(p, async (config) => ({
+          deps: { ...baseDoctorDeps(config, readLockHolder), accounts: async () => [] },
+          close: async () => {},
+        })),
+      ['doctor', '--json'],
+      env,
+    );
+    expect(JSON.parse(json.out).map((x: { id: string }) => x.id)).toEqual(
+      expect.arrayContaining(['data-dir', 'database', 'strava', 'clock', 'disk', 'daemon']),
+    );
   });
 });

@@ -7,11 +7,20 @@ import { register } from '../../src/cli/commands/config.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bandsync-config-cmd-'));
 
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ out: string; err: string; code: number }> {
+async function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ out: string; err: string; code: number }> {
   let out = '';
   let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((c) => { out += String(c); return true; });
-  vi.spyOn(process.stderr, 'write').mockImplementation((c) => { err += String(c); return true; });
+  vi.spyOn(process.stdout, 'write').mockImplementation((c) => {
+    out += String(c);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((c) => {
+    err += String(c);
+    return true;
+  });
   for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
   process.exitCode = undefined;
   const program = new Command('bandsync').exitOverride();
@@ -23,7 +32,10 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<{ 
   vi.unstubAllEnvs();
   return { out, err, code };
 }
-afterEach(() => { vi.restoreAllMocks(); vi.unstubAllEnvs(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 
 describe('bandsync config', () => {
   it('check: OK for a valid file', async () => {
@@ -46,9 +58,14 @@ describe('bandsync config', () => {
   it('show: effective values with origins, secrets masked', async () => {
     const f = path.join(dir, 'show.toml');
     writeFileSync(f, 'host = "0.0.0.0"\nstravaClientSecret = "filesecret123456"\n');
-    const r = await run(['config', 'show', '--config', f], { BANDSYNC_PORT: '9300', STRAVA_CLIENT_SECRET: 'envsecret987654' });
+    const r = await run(['config', 'show', '--config', f], {
+      BANDSYNC_PORT: '9300',
+      STRAVA_CLIENT_SECRET: 'envsecret987654',
+    });
     expect(r.out).toMatch(/^port = 9300 {2}# environment BANDSYNC_PORT$/m);
-    expect(r.out).toMatch(new RegExp(`^host = "0\\.0\\.0\\.0" {2}# ${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line 1$`, 'm'));
+    expect(r.out).toMatch(
+      new RegExp(`^host = "0\\.0\\.0\\.0" {2}# ${f.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line 1$`, 'm'),
+    );
     expect(r.out).toMatch(/^stravaClientSecret = "\*+" {2}# environment STRAVA_CLIENT_SECRET$/m);
     expect(r.out).not.toContain('envsecret987654');
     expect(r.out).not.toContain('filesecret123456');

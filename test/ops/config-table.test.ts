@@ -13,10 +13,21 @@ describe('generated configuration table', () => {
   it('has one row per schema leaf, each with a description', () => {
     const rows = configRows();
     const topLevel = Object.keys(ConfigSchema.shape);
-    for (const key of topLevel) expect(rows.some((r) => r.key === key || r.key.startsWith(key + '.')), key).toBe(true);
+    for (const key of topLevel)
+      expect(
+        rows.some((r) => r.key === key || r.key.startsWith(key + '.')),
+        key,
+      ).toBe(true);
     for (const r of rows) expect(r.description, r.key).not.toBe('');
-    expect(rows.find((r) => r.key === 'pollIntervalSeconds')).toMatchObject({ env: 'BANDSYNC_POLL_INTERVAL', type: 'integer', default: '900' });
-    expect(rows.find((r) => r.key === 'notify.email.password')).toMatchObject({ secret: true, env: 'BANDSYNC_SMTP_PASSWORD' });
+    expect(rows.find((r) => r.key === 'pollIntervalSeconds')).toMatchObject({
+      env: 'BANDSYNC_POLL_INTERVAL',
+      type: 'integer',
+      default: '900',
+    });
+    expect(rows.find((r) => r.key === 'notify.email.password')).toMatchObject({
+      secret: true,
+      env: 'BANDSYNC_SMTP_PASSWORD',
+    });
   });
 
   it('replaces only the text between the markers', () => {

@@ -22,7 +22,10 @@ function problemsOf(fn: () => unknown): ConfigError['problems'] {
 }
 
 describe('config precedence: flag > env > file > default', () => {
-  const cfg = file('prec.toml', 'port = 9000\nhost = "0.0.0.0"\npollIntervalSeconds = 600\n[notify]\nwebhookUrl = "http://hooks.local/x"\n');
+  const cfg = file(
+    'prec.toml',
+    'port = 9000\nhost = "0.0.0.0"\npollIntervalSeconds = 600\n[notify]\nwebhookUrl = "http://hooks.local/x"\n',
+  );
 
   it('uses the default when nothing sets a key', () => {
     const c = loadConfig({ env: {}, configFile: cfg });
@@ -34,7 +37,15 @@ describe('config precedence: flag > env > file > default', () => {
     expect(loadConfig({ env: {}, configFile: cfg }).port).toBe(9000);
   });
   it('env beats file', () => {
-    const c = loadConfig({ env: { BANDSYNC_PORT: '9100', BANDSYNC_SMTP_HOST: 'smtp.local', BANDSYNC_NOTIFY_EMAIL_FROM: 'a@b', BANDSYNC_NOTIFY_EMAIL_TO: 'c@d' }, configFile: cfg });
+    const c = loadConfig({
+      env: {
+        BANDSYNC_PORT: '9100',
+        BANDSYNC_SMTP_HOST: 'smtp.local',
+        BANDSYNC_NOTIFY_EMAIL_FROM: 'a@b',
+        BANDSYNC_NOTIFY_EMAIL_TO: 'c@d',
+      },
+      configFile: cfg,
+    });
     expect(c.port).toBe(9100);
     expect(c.host).toBe('0.0.0.0');
     // nested: env adds to the file's [notify] table instead of replacing it
@@ -42,7 +53,11 @@ describe('config precedence: flag > env > file > default', () => {
     expect(c.notify.email).toMatchObject({ host: 'smtp.local', port: 587, from: 'a@b', to: 'c@d' });
   });
   it('flag beats env', () => {
-    const { config, origins } = loadConfigDetailed({ env: { BANDSYNC_PORT: '9100' }, flags: { port: 9200 }, configFile: cfg });
+    const { config, origins } = loadConfigDetailed({
+      env: { BANDSYNC_PORT: '9100' },
+      flags: { port: 9200 },
+      configFile: cfg,
+    });
     expect(config.port).toBe(9200);
     expect(origins.get('port')).toEqual({ kind: 'flag' });
     expect(origins.get('host')).toMatchObject({ kind: 'file', line: 2 });
@@ -63,7 +78,14 @@ describe('config errors name the key and the line', () => {
     const [problem] = problemsOf(() => loadConfig({ env: {}, configFile: p }));
     expect(problem!.key).toBe('pollIntervalSeconds');
     expect(problem!.origin).toEqual({ kind: 'file', file: p, line: 4 });
-    const message = (() => { try { loadConfig({ env: {}, configFile: p }); } catch (e) { return (e as Error).message; } return ''; })();
+    const message = (() => {
+      try {
+        loadConfig({ env: {}, configFile: p });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
     expect(message).toContain(`pollIntervalSeconds (${p} line 4)`);
   });
   it('reports an unknown key with a suggestion', () => {
@@ -74,11 +96,22 @@ describe('config errors name the key and the line', () => {
     expect(problem!.origin).toMatchObject({ line: 2 });
   });
   it('points into arrays of tables', () => {
-    const p = file('rules.toml', [
-      '[[sportRules]]', 'match = { code = 16 }', 'sportType = "Walk"', '',
-      '[[sportRules]]', 'match = { code = 8, hasGps = "no" }', 'sportType = "VirtualRide"', '',
-      '[[sportRules]]', 'match = { name = "commute" }', '',
-    ].join('\n'));
+    const p = file(
+      'rules.toml',
+      [
+        '[[sportRules]]',
+        'match = { code = 16 }',
+        'sportType = "Walk"',
+        '',
+        '[[sportRules]]',
+        'match = { code = 8, hasGps = "no" }',
+        'sportType = "VirtualRide"',
+        '',
+        '[[sportRules]]',
+        'match = { name = "commute" }',
+        '',
+      ].join('\n'),
+    );
     const problems = problemsOf(() => loadConfig({ env: {}, configFile: p }));
     const byKey = Object.fromEntries(problems.map((x) => [x.key, x]));
     expect(byKey['sportRules.1.match.hasGps']!.origin).toMatchObject({ line: 6 });
@@ -86,7 +119,10 @@ describe('config errors name the key and the line', () => {
     expect(byKey['sportRules.2']!.origin).toMatchObject({ line: 9 });
   });
   it('points at [table] keys', () => {
-    const p = file('notify.toml', 'port = 1\n[notify]\nwebhookUrl = "not a url"\n[notify.email]\nhost = "smtp"\nport = "25"\nfrom = "a"\nto = "b"\n');
+    const p = file(
+      'notify.toml',
+      'port = 1\n[notify]\nwebhookUrl = "not a url"\n[notify.email]\nhost = "smtp"\nport = "25"\nfrom = "a"\nto = "b"\n',
+    );
     const problems = problemsOf(() => loadConfig({ env: {}, configFile: p }));
     expect(problems.map((x) => [x.key, (x.origin as { line?: number }).line])).toEqual([
       ['notify.webhookUrl', 3],
@@ -113,7 +149,11 @@ describe('config errors name the key and the line', () => {
 describe('masking', () => {
   it('hides every secret but keeps the host of URLs', () => {
     const c = loadConfig({
-      env: { DATABASE_URL: 'postgres://bs:hunter2@db.lan:5432/bandsync', STRAVA_CLIENT_SECRET: 'abcdef0123456789', BANDSYNC_NOTIFY_WEBHOOK_URL: 'https://hooks.example/T0/secretpath' },
+      env: {
+        DATABASE_URL: 'postgres://bs:hunter2@db.lan:5432/bandsync',
+        STRAVA_CLIENT_SECRET: 'abcdef0123456789',
+        BANDSYNC_NOTIFY_WEBHOOK_URL: 'https://hooks.example/T0/secretpath',
+      },
     });
     const shown = JSON.stringify(maskConfig(c));
     for (const secret of ['hunter2', 'abcdef0123456789', 'secretpath']) expect(shown).not.toContain(secret);

@@ -18,7 +18,10 @@ function unitKeys(text: string): Map<string, string[]> {
     const line = raw.trim();
     if (!line || line.startsWith('#') || line.startsWith(';')) continue;
     const s = /^\[(.+)\]$/.exec(line);
-    if (s) { section = s[1]!; continue; }
+    if (s) {
+      section = s[1]!;
+      continue;
+    }
     const [k, ...v] = line.split('=');
     const key = `${section}.${k!.trim()}`;
     keys.set(key, [...(keys.get(key) ?? []), v.join('=').trim()]);
@@ -34,7 +37,10 @@ for (const unit of ['bandsync.service', 'bandsync-worker.service']) {
     it.skipIf(!hasSystemdAnalyze)('passes systemd-analyze verify --user without a warning', () => {
       // A user manager needs a runtime dir; none exists in CI containers, so give it a private one.
       const runtime = mkdtempSync(path.join(os.tmpdir(), 'bandsync-xdg-'));
-      const r = spawnSync('systemd-analyze', ['verify', '--user', file], { env: { ...process.env, XDG_RUNTIME_DIR: runtime }, encoding: 'utf8' });
+      const r = spawnSync('systemd-analyze', ['verify', '--user', file], {
+        env: { ...process.env, XDG_RUNTIME_DIR: runtime },
+        encoding: 'utf8',
+      });
       expect(r.stderr.trim()).toBe('');
       expect(r.status).toBe(0);
     });
@@ -44,7 +50,9 @@ for (const unit of ['bandsync.service', 'bandsync-worker.service']) {
       expect(keys.get('Service.NoNewPrivileges')).toEqual(['yes']);
       expect(keys.get('Service.ProtectSystem')).toEqual(['strict']);
       expect(keys.get('Service.ProtectHome')).toEqual(['read-only']);
-      const data = (keys.get('Service.Environment') ?? []).find((e) => e.startsWith('BANDSYNC_DATA_DIR='))!.split('=')[1];
+      const data = (keys.get('Service.Environment') ?? [])
+        .find((e) => e.startsWith('BANDSYNC_DATA_DIR='))!
+        .split('=')[1];
       expect(keys.get('Service.ReadWritePaths')).toEqual([data]);
       expect(keys.get('Install.WantedBy')).toEqual(['default.target']); // a user service
       expect(keys.get('Unit.StartLimitBurst')).toBeDefined();
@@ -57,8 +65,15 @@ for (const unit of ['bandsync.service', 'bandsync-worker.service']) {
 describe('deploy/Dockerfile', () => {
   const text = readFileSync(path.join(root, 'deploy/Dockerfile'), 'utf8');
   // Join continuation lines, drop comments: one instruction per entry.
-  const instructions = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
-    .map((l) => { const [op, ...rest] = l.split(/\s+/); return { op: op!.toUpperCase(), args: rest.join(' ') }; });
+  const instructions = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [op, ...rest] = l.split(/\s+/);
+      return { op: op!.toUpperCase(), args: rest.join(' ') };
+    });
   const stages = instructions.filter((i) => i.op === 'FROM');
   const last = instructions.slice(instructions.lastIndexOf(stages[stages.length - 1]!));
 
@@ -90,7 +105,9 @@ describe('deploy/Dockerfile', () => {
       expect(run.args).toMatch(/rm -rf \/var\/lib\/apt\/lists/);
       expect(run.args).toMatch(/apt-get update/);
     }
-    expect(instructions.some((i) => i.op === 'ENV' && /(SECRET|PASSWORD|TOKEN|DATABASE_URL)/i.test(i.args))).toBe(false);
+    expect(instructions.some((i) => i.op === 'ENV' && /(SECRET|PASSWORD|TOKEN|DATABASE_URL)/i.test(i.args))).toBe(
+      false,
+    );
     expect(instructions.some((i) => i.op === 'ADD')).toBe(false);
     const cmd = last.find((i) => i.op === 'CMD');
     expect(cmd?.args).toMatch(/^\[/);

@@ -7,7 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatDoctor, fetchServerDate, probeDaemon, runDoctor, type CheckResult, type DatabaseProbe, type DoctorDeps } from '../../src/observability/doctor.js';
+import {
+  formatDoctor,
+  fetchServerDate,
+  probeDaemon,
+  runDoctor,
+  type CheckResult,
+  type DatabaseProbe,
+  type DoctorDeps,
+} from '../../src/observability/doctor.js';
 import { openStore, readLockHolder } from '../../src/store/index.js';
 import { acquireDataDirLock } from '../../src/store/lock-file.js';
 import { BandsyncError } from '../../src/sync/failures.js';
@@ -15,22 +23,43 @@ import type { Account, RateBudgetSnapshot } from '../../src/sync/ports.js';
 import { TEST_DATABASE_URL, dropSchema, tempDir, uniqueSchema } from '../store/helpers.js';
 
 const cleanups: (() => unknown)[] = [];
-afterAll(async () => { for (const c of cleanups.reverse()) await c(); });
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
 const now = () => new Date('2026-03-01T10:00:00Z');
 
 function account(kind: Account['kind'], settings: Record<string, unknown> = {}, extra: Partial<Account> = {}): Account {
-  return { id: `${kind}-1`, kind, label: `${kind} acct`, settings, status: 'ok', problem: null, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-02-01T00:00:00Z', ...extra };
+  return {
+    id: `${kind}-1`,
+    kind,
+    label: `${kind} acct`,
+    settings,
+    status: 'ok',
+    problem: null,
+    createdAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-02-01T00:00:00Z',
+    ...extra,
+  };
 }
 const budget: RateBudgetSnapshot = {
-  overall: { limit15: 200, usage15: 20, limitDay: 2000, usageDay: 300 }, read: { limit15: 100, usage15: 4, limitDay: 1000, usageDay: 40 },
-  windowEndsAt: '2026-03-01T10:15:00Z', dayEndsAt: '2026-03-02T00:00:00Z', blockedUntil: null, updatedAt: '2026-03-01T09:59:00Z',
+  overall: { limit15: 200, usage15: 20, limitDay: 2000, usageDay: 300 },
+  read: { limit15: 100, usage15: 4, limitDay: 1000, usageDay: 40 },
+  windowEndsAt: '2026-03-01T10:15:00Z',
+  dayEndsAt: '2026-03-02T00:00:00Z',
+  blockedUntil: null,
+  updatedAt: '2026-03-01T09:59:00Z',
 };
 
 function base(dataDir: string, over: Partial<DoctorDeps> = {}): DoctorDeps {
   return {
-    dataDir, now, readLockHolder,
+    dataDir,
+    now,
+    readLockHolder,
     database: async () => ({ kind: 'pglite', where: dataDir, applied: [1], available: [1] }),
-    accounts: async () => [account('zepp-cloud', { connectedAt: '2026-02-20T10:00:00Z' }), account('strava', { scopes: ['read', 'activity:write', 'activity:read_all'] })],
+    accounts: async () => [
+      account('zepp-cloud', { connectedAt: '2026-02-20T10:00:00Z' }),
+      account('strava', { scopes: ['read', 'activity:write', 'activity:read_all'] }),
+    ],
     rateBudget: async () => budget,
     ...over,
   };
@@ -39,7 +68,9 @@ const byId = (rs: CheckResult[], id: string) => rs.find((r) => r.id === id || r.
 
 async function listen(app: Hono): Promise<string> {
   return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`));
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    );
     cleanups.push(() => new Promise((r) => server.close(r)));
   });
 }
@@ -62,7 +93,9 @@ describe('doctor', () => {
     cleanups.push(dir.remove);
     const file = join(dir.path, 'a-file');
     writeFileSync(file, '');
-    const notDir = await runDoctor(base(join(file, 'data'), { database: undefined, accounts: undefined, rateBudget: undefined }));
+    const notDir = await runDoctor(
+      base(join(file, 'data'), { database: undefined, accounts: undefined, rateBudget: undefined }),
+    );
     expect(byId(notDir, 'data-dir')).toMatchObject({ status: 'fail' });
     expect(byId(notDir, 'data-dir').fix).toMatch(/mkdir -p/);
 
@@ -77,7 +110,10 @@ describe('doctor', () => {
     }
     // A lock left by a process that is gone.
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-    writeFileSync(join(dir.path, 'bandsync.lock'), JSON.stringify({ pid: Number(dead), command: 'bandsync daemon', startedAt: '2026-02-28T00:00:00Z' }));
+    writeFileSync(
+      join(dir.path, 'bandsync.lock'),
+      JSON.stringify({ pid: Number(dead), command: 'bandsync daemon', startedAt: '2026-02-28T00:00:00Z' }),
+    );
     const stale = await runDoctor(base(dir.path));
     expect(byId(stale, 'data-dir')).toMatchObject({ status: 'warn' });
     expect(byId(stale, 'data-dir').summary).toContain(`stale lock from pid ${dead}`);
@@ -87,11 +123,23 @@ describe('doctor', () => {
     const url = 'postgres://bandsync:sup3rs3cret@127.0.0.1:1/nope';
     const dir = tempDir('bandsync-doctor-db-');
     cleanups.push(dir.remove);
-    const rs = await runDoctor(base(dir.path, {
-      databaseUrl: url,
-      database: async () => { const s = await openStore({ dataDir: dir.path, databaseUrl: url, secretKey: randomBytes(32).toString('base64') }); await s.close(); throw new Error('unreachable expected'); },
-      accounts: async () => { throw new Error('no db'); },
-    }));
+    const rs = await runDoctor(
+      base(dir.path, {
+        databaseUrl: url,
+        database: async () => {
+          const s = await openStore({
+            dataDir: dir.path,
+            databaseUrl: url,
+            secretKey: randomBytes(32).toString('base64'),
+          });
+          await s.close();
+          throw new Error('unreachable expected');
+        },
+        accounts: async () => {
+          throw new Error('no db');
+        },
+      }),
+    );
     expect(byId(rs, 'database')).toMatchObject({ status: 'fail' });
     expect(byId(rs, 'database').summary).toMatch(/cannot open the database: .*ECONNREFUSED/);
     expect(byId(rs, 'database').fix).toMatch(/pg_isready/);
@@ -104,12 +152,23 @@ describe('doctor', () => {
     cleanups.push(() => dropSchema(schema));
     const dir = tempDir('bandsync-doctor-pg-');
     cleanups.push(dir.remove);
-    const opened = await openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey: randomBytes(32).toString('base64') });
+    const opened = await openStore({
+      dataDir: dir.path,
+      databaseUrl: TEST_DATABASE_URL,
+      schema,
+      secretKey: randomBytes(32).toString('base64'),
+    });
     try {
-      const shipped = (await opened.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => Number(r.version));
+      const shipped = (
+        await opened.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+      ).map((r) => Number(r.version));
       const probe = async (): Promise<DatabaseProbe> => ({
-        kind: 'postgres', where: '127.0.0.1/test', available: shipped,
-        applied: (await opened.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => Number(r.version)),
+        kind: 'postgres',
+        where: '127.0.0.1/test',
+        available: shipped,
+        applied: (
+          await opened.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+        ).map((r) => Number(r.version)),
       });
       expect(byId(await runDoctor(base(dir.path, { database: probe })), 'database').status).toBe('ok');
       await opened.db.query(`INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')`);
@@ -129,17 +188,32 @@ describe('doctor', () => {
     const none = byId(await runDoctor(base(dir.path, { accounts: async () => [] })), 'strava');
     expect(none).toMatchObject({ status: 'fail', fix: expect.stringContaining('bandsync connect strava') });
 
-    const scopes = byId(await runDoctor(base(dir.path, { accounts: async () => [account('strava', { scopes: ['read', 'activity:read'] })] })), 'strava');
+    const scopes = byId(
+      await runDoctor(
+        base(dir.path, { accounts: async () => [account('strava', { scopes: ['read', 'activity:read'] })] }),
+      ),
+      'strava',
+    );
     expect(scopes.status).toBe('fail');
     expect(scopes.summary).toContain('activity:write and activity:read_all not granted');
     expect(scopes.fix).toMatch(/tick both boxes/);
 
-    const probed = byId(await runDoctor(base(dir.path, { probeStrava: async () => ({ scopes: ['activity:write'] }) })), 'strava');
+    const probed = byId(
+      await runDoctor(base(dir.path, { probeStrava: async () => ({ scopes: ['activity:write'] }) })),
+      'strava',
+    );
     expect(probed.summary).toContain('activity:read_all not granted');
 
-    const revoked = byId(await runDoctor(base(dir.path, {
-      probeStrava: async () => { throw new BandsyncError('strava_auth_revoked', 'refresh answered 400 for refresh_token=abcdef123456'); },
-    })), 'strava');
+    const revoked = byId(
+      await runDoctor(
+        base(dir.path, {
+          probeStrava: async () => {
+            throw new BandsyncError('strava_auth_revoked', 'refresh answered 400 for refresh_token=abcdef123456');
+          },
+        }),
+      ),
+      'strava',
+    );
     expect(revoked.status).toBe('fail');
     expect(revoked.summary).not.toContain('abcdef123456');
     expect(revoked.fix).toMatch(/bandsync connect strava/);
@@ -148,16 +222,22 @@ describe('doctor', () => {
   it('zepp: expired token reported with its age and the fix', async () => {
     const dir = tempDir('bandsync-doctor-zepp-');
     cleanups.push(dir.remove);
-    const rs = await runDoctor(base(dir.path, {
-      probeZepp: async () => { throw new BandsyncError('zepp_token_expired', 'Zepp answered 401'); },
-    }));
+    const rs = await runDoctor(
+      base(dir.path, {
+        probeZepp: async () => {
+          throw new BandsyncError('zepp_token_expired', 'Zepp answered 401');
+        },
+      }),
+    );
     expect(byId(rs, 'zepp')).toMatchObject({ status: 'fail', fix: expect.stringContaining('bandsync connect zepp') });
     expect(byId(rs, 'zepp').summary).toContain('token 9 days old');
   });
 
   it('clock skew from a real server Date header', async () => {
     const skewSeconds = 400;
-    const url = await listen(new Hono().all('*', (c) => c.body(null, 200, { date: new Date(Date.now() - skewSeconds * 1000).toUTCString() })));
+    const url = await listen(
+      new Hono().all('*', (c) => c.body(null, 200, { date: new Date(Date.now() - skewSeconds * 1000).toUTCString() })),
+    );
     const dir = tempDir('bandsync-doctor-clock-');
     cleanups.push(dir.remove);
     const rs = await runDoctor(base(dir.path, { now: () => new Date(), serverDate: () => fetchServerDate(url) }));
@@ -195,7 +275,12 @@ describe('doctor', () => {
   it('rate budget: blocked after a 429 warns', async () => {
     const dir = tempDir('bandsync-doctor-budget-');
     cleanups.push(dir.remove);
-    const r = byId(await runDoctor(base(dir.path, { rateBudget: async () => ({ ...budget, blockedUntil: '2026-03-01T10:15:00Z' }) })), 'rate-budget');
+    const r = byId(
+      await runDoctor(
+        base(dir.path, { rateBudget: async () => ({ ...budget, blockedUntil: '2026-03-01T10:15:00Z' }) }),
+      ),
+      'rate-budget',
+    );
     expect(r.status).toBe('warn');
     expect(r.summary).toContain('waiting until 2026-03-01T10:15:00Z');
   });

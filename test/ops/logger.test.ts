@@ -5,7 +5,15 @@ import { createRedactor, REDACTED } from '../../src/observability/redact.js';
 
 function sink(isTTY = false) {
   const chunks: string[] = [];
-  const stream = Object.assign(new Writable({ write(c, _e, cb) { chunks.push(String(c)); cb(); } }), { isTTY });
+  const stream = Object.assign(
+    new Writable({
+      write(c, _e, cb) {
+        chunks.push(String(c));
+        cb();
+      },
+    }),
+    { isTTY },
+  );
   return { stream, lines: () => chunks.join('').split('\n').filter(Boolean) };
 }
 
@@ -18,25 +26,43 @@ describe('createLogger', () => {
     job.debug('not shown');
     const [line, ...rest] = s.lines();
     expect(rest).toEqual([]);
-    expect(JSON.parse(line!)).toEqual({ time: '2026-01-02T03:04:05.678Z', level: 'info', msg: 'uploaded', jobId: 'j-1', requestId: 'r-9', workoutId: 'w1', attempt: 2 });
+    expect(JSON.parse(line!)).toEqual({
+      time: '2026-01-02T03:04:05.678Z',
+      level: 'info',
+      msg: 'uploaded',
+      jobId: 'j-1',
+      requestId: 'r-9',
+      workoutId: 'w1',
+      attempt: 2,
+    });
   });
 
   it('writes a readable line on a TTY', () => {
     const s = sink(true);
-    createLogger({ stream: s.stream, now: () => new Date('2026-01-02T03:04:05.678Z') }).warn('slow down', { code: 'strava_rate_limited' });
+    createLogger({ stream: s.stream, now: () => new Date('2026-01-02T03:04:05.678Z') }).warn('slow down', {
+      code: 'strava_rate_limited',
+    });
     expect(s.lines()).toEqual(['03:04:05.678 WARN  slow down  code=strava_rate_limited']);
   });
 
   it('respects the level', () => {
     const s = sink();
     const log = createLogger({ stream: s.stream, level: 'warn' });
-    log.info('a'); log.warn('b'); log.error('c');
+    log.info('a');
+    log.warn('b');
+    log.error('c');
     expect(s.lines().map((l) => JSON.parse(l).msg)).toEqual(['b', 'c']);
   });
 });
 
 describe('redaction', () => {
-  const secrets = { access: 'a1b2c3d4e5f6access', refresh: 'r9r8r7r6refresh', client: 'cl1entS3cretValue', pw: 'hunter2pw!', app: 'APPTOKEN-xyz-123456' };
+  const secrets = {
+    access: 'a1b2c3d4e5f6access',
+    refresh: 'r9r8r7r6refresh',
+    client: 'cl1entS3cretValue',
+    pw: 'hunter2pw!',
+    app: 'APPTOKEN-xyz-123456',
+  };
 
   it('removes registered secret values and token-looking fields from messages and fields', () => {
     const s = sink();
@@ -45,7 +71,12 @@ describe('redaction', () => {
     redactor.addSecret(secrets.access);
     log.info(`token exchange sent client_secret=${secrets.client}&code=abc123 got ${secrets.access}`);
     log.error('refresh failed', {
-      response: { access_token: secrets.access, refresh_token: secrets.refresh, expires_at: 1700000000, token_type: 'Bearer' },
+      response: {
+        access_token: secrets.access,
+        refresh_token: secrets.refresh,
+        expires_at: 1700000000,
+        token_type: 'Bearer',
+      },
       headers: { Authorization: `Bearer ${secrets.refresh}`, 'content-type': 'application/json' },
       body: `{"refresh_token":"${secrets.refresh}","password":"${secrets.pw}"}`,
       url: `https://api.local/login?apptoken=${secrets.app}&x=1`,
@@ -76,6 +107,8 @@ describe('redaction', () => {
 
   it('catches URL-encoded and base64 forms of a registered secret', () => {
     const r = createRedactor(['p@ss w/rd']);
-    expect(r.redact(`q=${encodeURIComponent('p@ss w/rd')} h=${Buffer.from('p@ss w/rd').toString('base64')}`)).toBe(`q=${REDACTED} h=${REDACTED}`);
+    expect(r.redact(`q=${encodeURIComponent('p@ss w/rd')} h=${Buffer.from('p@ss w/rd').toString('base64')}`)).toBe(
+      `q=${REDACTED} h=${REDACTED}`,
+    );
   });
 });

@@ -9,10 +9,19 @@ const snapshot: MetricsSnapshot = {
   stravaBudget: {
     overall: { limit15: 200, usage15: 37, limitDay: 2000, usageDay: 512 },
     read: { limit15: 100, usage15: 5, limitDay: 1000, usageDay: 60 },
-    windowEndsAt: '2026-03-01T10:15:00.000Z', dayEndsAt: '2026-03-02T00:00:00.000Z', blockedUntil: null, updatedAt: '2026-03-01T10:07:00.000Z',
+    windowEndsAt: '2026-03-01T10:15:00.000Z',
+    dayEndsAt: '2026-03-02T00:00:00.000Z',
+    blockedUntil: null,
+    updatedAt: '2026-03-01T10:07:00.000Z',
   },
   sourcePolls: [
-    { accountId: 'acc "home"\\1', kind: 'zepp-cloud', lastLatencySeconds: 1.25, lastPollAt: '2026-03-01T10:00:00.000Z', ok: true },
+    {
+      accountId: 'acc "home"\\1',
+      kind: 'zepp-cloud',
+      lastLatencySeconds: 1.25,
+      lastPollAt: '2026-03-01T10:00:00.000Z',
+      ok: true,
+    },
     { accountId: 'gb\nexport', kind: 'gadgetbridge', lastLatencySeconds: 0.5, lastPollAt: null, ok: false },
   ],
   queues: { upload: { depth: 4, oldestAgeSeconds: 93.5 }, poll: { depth: 0, oldestAgeSeconds: 0 } },
@@ -21,7 +30,11 @@ const snapshot: MetricsSnapshot = {
 
 function value(families: MetricFamily[], name: string, labels: Record<string, string> = {}): number | undefined {
   const fam = families.find((f) => f.name === name);
-  return fam?.samples.find((s) => Object.keys(labels).length === Object.keys(s.labels).length && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+  return fam?.samples.find(
+    (s) =>
+      Object.keys(labels).length === Object.keys(s.labels).length &&
+      Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  )?.value;
 }
 
 describe('renderMetrics', () => {
@@ -37,7 +50,8 @@ describe('renderMetrics', () => {
   });
 
   it('carries workouts by state and failures by code', () => {
-    for (const [state, n] of Object.entries(snapshot.workoutsByState)) expect(value(families, 'bandsync_workouts', { state })).toBe(n);
+    for (const [state, n] of Object.entries(snapshot.workoutsByState))
+      expect(value(families, 'bandsync_workouts', { state })).toBe(n);
     expect(value(families, 'bandsync_failures_total', { code: 'strava_unavailable' })).toBe(2);
     expect(value(families, 'bandsync_uploads_total')).toBe(415);
   });
@@ -51,9 +65,13 @@ describe('renderMetrics', () => {
   });
 
   it('escapes label values so any account id round-trips', () => {
-    expect(value(families, 'bandsync_source_poll_latency_seconds', { account: 'acc "home"\\1', kind: 'zepp-cloud' })).toBe(1.25);
+    expect(
+      value(families, 'bandsync_source_poll_latency_seconds', { account: 'acc "home"\\1', kind: 'zepp-cloud' }),
+    ).toBe(1.25);
     expect(value(families, 'bandsync_source_up', { account: 'gb\nexport', kind: 'gadgetbridge' })).toBe(0);
-    expect(value(families, 'bandsync_source_last_poll_timestamp_seconds', { account: 'acc "home"\\1', kind: 'zepp-cloud' })).toBe(Date.UTC(2026, 2, 1, 10) / 1000);
+    expect(
+      value(families, 'bandsync_source_last_poll_timestamp_seconds', { account: 'acc "home"\\1', kind: 'zepp-cloud' }),
+    ).toBe(Date.UTC(2026, 2, 1, 10) / 1000);
   });
 
   it('reports queue depth and age', () => {
@@ -62,7 +80,16 @@ describe('renderMetrics', () => {
   });
 
   it('renders an empty snapshot (no budget yet, no sources) validly', () => {
-    const empty = parsePrometheusText(renderMetrics({ workoutsByState: {}, uploadsTotal: 0, failuresByCode: {}, stravaBudget: null, sourcePolls: [], queues: {} }));
+    const empty = parsePrometheusText(
+      renderMetrics({
+        workoutsByState: {},
+        uploadsTotal: 0,
+        failuresByCode: {},
+        stravaBudget: null,
+        sourcePolls: [],
+        queues: {},
+      }),
+    );
     expect(empty.find((f) => f.name === 'bandsync_strava_requests_left')).toBeUndefined();
     expect(value(empty, 'bandsync_uploads_total')).toBe(0);
   });

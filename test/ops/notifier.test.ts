@@ -46,9 +46,13 @@ const smtp = net.createServer((socket) => {
       buffer = buffer.slice(idx + 2);
       const verb = cmd.slice(0, 4).toUpperCase();
       if (verb === 'EHLO' || verb === 'HELO') socket.write('250-test\r\n250 8BITMIME\r\n');
-      else if (verb === 'DATA') { data = true; socket.write('354 go ahead\r\n'); }
-      else if (verb === 'QUIT') { socket.end('221 bye\r\n'); return; }
-      else socket.write('250 OK\r\n');
+      else if (verb === 'DATA') {
+        data = true;
+        socket.write('354 go ahead\r\n');
+      } else if (verb === 'QUIT') {
+        socket.end('221 bye\r\n');
+        return;
+      } else socket.write('250 OK\r\n');
     }
   });
 });
@@ -56,12 +60,25 @@ let smtpPort = 0;
 
 beforeAll(async () => {
   const app = new Hono().post('/hook', async (c) => {
-    if (failNext > 0) { failNext--; return c.text('nope', 503); }
+    if (failNext > 0) {
+      failNext--;
+      return c.text('nope', 503);
+    }
     received.push({ body: await c.req.json(), contentType: c.req.header('content-type') ?? null });
     return c.body(null, 204);
   });
-  await new Promise<void>((resolve) => { server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => { webhookUrl = `http://127.0.0.1:${info.port}/hook`; resolve(); }); });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => { smtpPort = (smtp.address() as AddressInfo).port; resolve(); }));
+  await new Promise<void>((resolve) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+      webhookUrl = `http://127.0.0.1:${info.port}/hook`;
+      resolve();
+    });
+  });
+  await new Promise<void>((resolve) =>
+    smtp.listen(0, '127.0.0.1', () => {
+      smtpPort = (smtp.address() as AddressInfo).port;
+      resolve();
+    }),
+  );
 });
 afterAll(async () => {
   await new Promise((r) => server.close(r));
@@ -73,7 +90,12 @@ describe('notifier', () => {
     received = [];
     const store = settingsStore();
     const n1 = createNotifier({ webhookUrl, store });
-    const p = { subject: 'acc-1', code: 'zepp_token_expired', message: 'Zepp said 401 for apptoken=SECRETAPPTOKEN123', accountId: 'acc-1' };
+    const p = {
+      subject: 'acc-1',
+      code: 'zepp_token_expired',
+      message: 'Zepp said 401 for apptoken=SECRETAPPTOKEN123',
+      accountId: 'acc-1',
+    };
     expect((await n1.problem(p)).sent).toBe(true);
     expect((await n1.problem(p)).sent).toBe(false);
     // a restarted process (new notifier, same store) remembers
@@ -83,7 +105,12 @@ describe('notifier', () => {
     expect((await n2.problem({ ...p, code: 'zepp_region_wrong' })).sent).toBe(true);
     expect(received).toHaveLength(2);
     expect(received[0]!.contentType).toBe('application/json');
-    expect(received[0]!.body).toMatchObject({ event: 'problem', subject: 'acc-1', code: 'zepp_token_expired', accountId: 'acc-1' });
+    expect(received[0]!.body).toMatchObject({
+      event: 'problem',
+      subject: 'acc-1',
+      code: 'zepp_token_expired',
+      accountId: 'acc-1',
+    });
     expect(String(received[0]!.body.fix)).toContain('bandsync connect zepp');
     expect(JSON.stringify(received)).not.toContain('SECRETAPPTOKEN123');
 
@@ -108,7 +135,10 @@ describe('notifier', () => {
 
   it('sends e-mail over SMTP', async () => {
     mails.length = 0;
-    const n = createNotifier({ store: settingsStore(), email: { host: '127.0.0.1', port: smtpPort, secure: false, from: 'bandsync@home.lan', to: 'me@home.lan' } });
+    const n = createNotifier({
+      store: settingsStore(),
+      email: { host: '127.0.0.1', port: smtpPort, secure: false, from: 'bandsync@home.lan', to: 'me@home.lan' },
+    });
     const r = await n.problem({ subject: 'w-7', code: 'strava_hr_consent', message: 'Strava dropped HR for w-7' });
     expect(r).toMatchObject({ sent: true, channels: ['email'] });
     expect(mails).toHaveLength(1);
@@ -119,12 +149,30 @@ describe('notifier', () => {
 });
 
 describe('problemFromRecord', () => {
-  const base: SyncRecord = { workoutId: 'w1', destination: 'strava', state: 'failed', code: 'strava_unavailable', externalId: 'x', uploadId: null, activityId: null, attempts: 1, lastError: '503', nextAttemptAt: null, updatedAt: '2026-01-01T00:00:00Z' };
+  const base: SyncRecord = {
+    workoutId: 'w1',
+    destination: 'strava',
+    state: 'failed',
+    code: 'strava_unavailable',
+    externalId: 'x',
+    uploadId: null,
+    activityId: null,
+    attempts: 1,
+    lastError: '503',
+    nextAttemptAt: null,
+    updatedAt: '2026-01-01T00:00:00Z',
+  };
   it('ignores a retryable failure until it repeats', () => {
     expect(problemFromRecord(base, 3)).toBeNull();
-    expect(problemFromRecord({ ...base, attempts: 3, code: 'strava_upload_lost' }, 3)).toMatchObject({ subject: 'w1', code: 'strava_upload_lost' });
+    expect(problemFromRecord({ ...base, attempts: 3, code: 'strava_upload_lost' }, 3)).toMatchObject({
+      subject: 'w1',
+      code: 'strava_upload_lost',
+    });
     // Strava being down is one problem, not one per workout
-    expect(problemFromRecord({ ...base, attempts: 3 }, 3)).toMatchObject({ subject: 'destination:strava', code: 'strava_unavailable' });
+    expect(problemFromRecord({ ...base, attempts: 3 }, 3)).toMatchObject({
+      subject: 'destination:strava',
+      code: 'strava_unavailable',
+    });
   });
   it('groups destination problems into one subject', () => {
     const a = problemFromRecord({ ...base, state: 'needs_user', code: 'strava_auth_revoked' }, 3);

@@ -18,9 +18,22 @@ let url = '';
 const received: { subject: string; code: string }[] = [];
 
 beforeAll(async () => {
-  opened = await openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey: randomBytes(32).toString('base64') });
-  const app = new Hono().post('/hook', async (c) => { received.push(await c.req.json()); return c.body(null, 204); });
-  await new Promise<void>((r) => { server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (i) => { url = `http://127.0.0.1:${i.port}/hook`; r(); }); });
+  opened = await openStore({
+    dataDir: dir.path,
+    databaseUrl: TEST_DATABASE_URL,
+    schema,
+    secretKey: randomBytes(32).toString('base64'),
+  });
+  const app = new Hono().post('/hook', async (c) => {
+    received.push(await c.req.json());
+    return c.body(null, 204);
+  });
+  await new Promise<void>((r) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (i) => {
+      url = `http://127.0.0.1:${i.port}/hook`;
+      r();
+    });
+  });
 }, 120_000);
 afterAll(async () => {
   await opened?.close();
@@ -44,23 +57,51 @@ describe('sweepProblems', () => {
     // Strava revoked: every workout waits for the user, plus the account itself says so.
     await store.setAccountStatus(strava.id, 'needs_user', 'strava_auth_revoked');
     for (const id of ids.slice(0, 3)) {
-      await store.transition({ workoutId: id, destination: 'strava', from: ['discovered'], to: 'needs_user', patch: { code: 'strava_auth_revoked' }, reason: 'test' });
+      await store.transition({
+        workoutId: id,
+        destination: 'strava',
+        from: ['discovered'],
+        to: 'needs_user',
+        patch: { code: 'strava_auth_revoked' },
+        reason: 'test',
+      });
     }
     // One workout's upload keeps getting lost (workout-scoped, retryable): only after 3 attempts.
-    await store.transition({ workoutId: ids[3]!, destination: 'strava', from: ['discovered'], to: 'failed', patch: { code: 'strava_upload_lost', attempts: 2 }, reason: 'test' });
+    await store.transition({
+      workoutId: ids[3]!,
+      destination: 'strava',
+      from: ['discovered'],
+      to: 'failed',
+      patch: { code: 'strava_upload_lost', attempts: 2 },
+      reason: 'test',
+    });
 
     const first = await sweepProblems({ store, notifier, repeatedFailures: 3 });
     expect(first).toEqual({ current: 1, sent: 1, resolved: 0 });
     expect(received.map((r) => [r.subject, r.code])).toEqual([['destination:strava', 'strava_auth_revoked']]);
 
-    await store.transition({ workoutId: ids[3]!, destination: 'strava', from: ['failed'], to: 'failed', patch: { code: 'strava_upload_lost', attempts: 3 }, reason: 'test' });
+    await store.transition({
+      workoutId: ids[3]!,
+      destination: 'strava',
+      from: ['failed'],
+      to: 'failed',
+      patch: { code: 'strava_upload_lost', attempts: 3 },
+      reason: 'test',
+    });
     expect(await sweepProblems({ store, notifier, repeatedFailures: 3 })).toEqual({ current: 2, sent: 1, resolved: 0 });
     expect(await sweepProblems({ store, notifier, repeatedFailures: 3 })).toEqual({ current: 2, sent: 0, resolved: 0 });
     expect(received).toHaveLength(2);
 
     // The user reconnects Strava; the records are retried.
     await store.setAccountStatus(strava.id, 'ok', null);
-    for (const id of ids.slice(0, 3)) await store.transition({ workoutId: id, destination: 'strava', from: ['needs_user'], to: 'discovered', reason: 'retry' });
+    for (const id of ids.slice(0, 3))
+      await store.transition({
+        workoutId: id,
+        destination: 'strava',
+        from: ['needs_user'],
+        to: 'discovered',
+        reason: 'retry',
+      });
     expect(await sweepProblems({ store, notifier, repeatedFailures: 3 })).toEqual({ current: 1, sent: 0, resolved: 1 });
 
     // Revoked again later: a new message.

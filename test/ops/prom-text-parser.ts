@@ -4,8 +4,18 @@
 // maintained since 2019, so it is not used.) Throws on anything the spec
 // forbids that a scraper would reject.
 
-export interface Sample { name: string; labels: Record<string, string>; value: number; timestamp?: number }
-export interface MetricFamily { name: string; help?: string; type: string; samples: Sample[] }
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+  timestamp?: number;
+}
+export interface MetricFamily {
+  name: string;
+  help?: string;
+  type: string;
+  samples: Sample[];
+}
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
@@ -15,7 +25,8 @@ function parseValue(text: string, line: number): number {
   if (text === 'NaN') return NaN;
   if (text === '+Inf' || text === 'Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) throw new Error(`line ${line}: bad value ${JSON.stringify(text)}`);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+    throw new Error(`line ${line}: bad value ${JSON.stringify(text)}`);
   return Number(text);
 }
 
@@ -59,72 +70,84 @@ export function parsePrometheusText(text: string): MetricFamily[] {
     return f;
   };
 
-  text.slice(0, -1).split('\n').forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === '') return;
-    if (raw.startsWith('#')) {
-      const m = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s(.*))?$/.exec(raw);
-      if (!m) return; // plain comment
-      const [, kind, name, rest = ''] = m;
-      if (!NAME.test(name!) || NAME.exec(name!)![0] !== name) throw new Error(`line ${line}: bad metric name ${name}`);
-      const f = getFamily(name!);
-      if (kind === 'HELP') {
-        if (f.help !== undefined) throw new Error(`line ${line}: second HELP for ${name}`);
-        f.help = unescapeHelp(rest, line);
-      } else {
-        if (f.samples.length > 0) throw new Error(`line ${line}: TYPE after samples of ${name}`);
-        if (!TYPES.has(rest.trim())) throw new Error(`line ${line}: unknown type ${rest}`);
-        f.type = rest.trim();
-      }
-      return;
-    }
-    let pos = 0;
-    const nameMatch = NAME.exec(raw);
-    if (!nameMatch) throw new Error(`line ${line}: expected a metric name`);
-    const name = nameMatch[0];
-    pos = name.length;
-    const labels: Record<string, string> = {};
-    if (raw[pos] === '{') {
-      pos++;
-      for (;;) {
-        if (raw[pos] === '}') { pos++; break; }
-        const ln = LABEL_NAME.exec(raw.slice(pos));
-        if (!ln) throw new Error(`line ${line}: bad label name at column ${pos + 1}`);
-        pos += ln[0].length;
-        if (raw[pos] !== '=' || raw[pos + 1] !== '"') throw new Error(`line ${line}: expected =" after label ${ln[0]}`);
-        pos += 2;
-        let value = '';
-        for (;;) {
-          const c = raw[pos];
-          if (c === undefined) throw new Error(`line ${line}: unterminated label value`);
-          pos++;
-          if (c === '"') break;
-          if (c === '\\') {
-            const e = raw[pos++];
-            if (e === '\\') value += '\\';
-            else if (e === '"') value += '"';
-            else if (e === 'n') value += '\n';
-            else throw new Error(`line ${line}: bad escape \\${e} in label value`);
-          } else value += c;
+  text
+    .slice(0, -1)
+    .split('\n')
+    .forEach((raw, i) => {
+      const line = i + 1;
+      if (raw.trim() === '') return;
+      if (raw.startsWith('#')) {
+        const m = /^#\s+(HELP|TYPE)\s+(\S+)(?:\s(.*))?$/.exec(raw);
+        if (!m) return; // plain comment
+        const [, kind, name, rest = ''] = m;
+        if (!NAME.test(name!) || NAME.exec(name!)![0] !== name)
+          throw new Error(`line ${line}: bad metric name ${name}`);
+        const f = getFamily(name!);
+        if (kind === 'HELP') {
+          if (f.help !== undefined) throw new Error(`line ${line}: second HELP for ${name}`);
+          f.help = unescapeHelp(rest, line);
+        } else {
+          if (f.samples.length > 0) throw new Error(`line ${line}: TYPE after samples of ${name}`);
+          if (!TYPES.has(rest.trim())) throw new Error(`line ${line}: unknown type ${rest}`);
+          f.type = rest.trim();
         }
-        if (ln[0] in labels) throw new Error(`line ${line}: duplicate label ${ln[0]}`);
-        labels[ln[0]] = value;
-        if (raw[pos] === ',') pos++;
-        else if (raw[pos] !== '}') throw new Error(`line ${line}: expected , or } after label value`);
+        return;
       }
-    }
-    if (raw[pos] !== ' ') throw new Error(`line ${line}: expected a space before the value`);
-    const parts = raw.slice(pos + 1).trim().split(/\s+/);
-    if (parts.length > 2) throw new Error(`line ${line}: trailing text`);
-    const value = parseValue(parts[0]!, line);
-    const timestamp = parts[1] !== undefined ? Number.parseInt(parts[1], 10) : undefined;
-    const fam = familyOf(name, families) ?? getFamily(name);
-    if (fam !== current) throw new Error(`line ${line}: sample ${name} outside its family block`);
-    if (fam.type === 'counter' && (value < 0 || Number.isNaN(value))) throw new Error(`line ${line}: counter ${name} must be a non-negative number`);
-    const series = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
-    if (seenSeries.has(series)) throw new Error(`line ${line}: duplicate series ${series}`);
-    seenSeries.add(series);
-    fam.samples.push({ name, labels, value, ...(timestamp !== undefined ? { timestamp } : {}) });
-  });
+      let pos = 0;
+      const nameMatch = NAME.exec(raw);
+      if (!nameMatch) throw new Error(`line ${line}: expected a metric name`);
+      const name = nameMatch[0];
+      pos = name.length;
+      const labels: Record<string, string> = {};
+      if (raw[pos] === '{') {
+        pos++;
+        for (;;) {
+          if (raw[pos] === '}') {
+            pos++;
+            break;
+          }
+          const ln = LABEL_NAME.exec(raw.slice(pos));
+          if (!ln) throw new Error(`line ${line}: bad label name at column ${pos + 1}`);
+          pos += ln[0].length;
+          if (raw[pos] !== '=' || raw[pos + 1] !== '"')
+            throw new Error(`line ${line}: expected =" after label ${ln[0]}`);
+          pos += 2;
+          let value = '';
+          for (;;) {
+            const c = raw[pos];
+            if (c === undefined) throw new Error(`line ${line}: unterminated label value`);
+            pos++;
+            if (c === '"') break;
+            if (c === '\\') {
+              const e = raw[pos++];
+              if (e === '\\') value += '\\';
+              else if (e === '"') value += '"';
+              else if (e === 'n') value += '\n';
+              else throw new Error(`line ${line}: bad escape \\${e} in label value`);
+            } else value += c;
+          }
+          if (ln[0] in labels) throw new Error(`line ${line}: duplicate label ${ln[0]}`);
+          labels[ln[0]] = value;
+          if (raw[pos] === ',') pos++;
+          else if (raw[pos] !== '}') throw new Error(`line ${line}: expected , or } after label value`);
+        }
+      }
+      if (raw[pos] !== ' ') throw new Error(`line ${line}: expected a space before the value`);
+      const parts = raw
+        .slice(pos + 1)
+        .trim()
+        .split(/\s+/);
+      if (parts.length > 2) throw new Error(`line ${line}: trailing text`);
+      const value = parseValue(parts[0]!, line);
+      const timestamp = parts[1] !== undefined ? Number.parseInt(parts[1], 10) : undefined;
+      const fam = familyOf(name, families) ?? getFamily(name);
+      if (fam !== current) throw new Error(`line ${line}: sample ${name} outside its family block`);
+      if (fam.type === 'counter' && (value < 0 || Number.isNaN(value)))
+        throw new Error(`line ${line}: counter ${name} must be a non-negative number`);
+      const series = `${name}${JSON.stringify(Object.entries(labels).sort())}`;
+      if (seenSeries.has(series)) throw new Error(`line ${line}: duplicate series ${series}`);
+      seenSeries.add(series);
+      fam.samples.push({ name, labels, value, ...(timestamp !== undefined ? { timestamp } : {}) });
+    });
   return order;
 }

@@ -29,10 +29,19 @@ const WORKOUTS = 8;
 
 describe('no secret in any log line, error message, page or URL during a realistic run', () => {
   const said: { where: string; text: string }[] = [];
-  const wrongSecrets = [`wrong-refresh-${randomBytes(12).toString('hex')}`, `wrong-client-secret-${randomBytes(12).toString('hex')}`, `wrong-password-${randomBytes(8).toString('hex')}`];
+  const wrongSecrets = [
+    `wrong-refresh-${randomBytes(12).toString('hex')}`,
+    `wrong-client-secret-${randomBytes(12).toString('hex')}`,
+    `wrong-password-${randomBytes(8).toString('hex')}`,
+  ];
   const secretKey = randomBytes(32).toString('base64');
   const logLines: string[] = [];
-  const logStream = new Writable({ write(chunk: Buffer, _enc, done) { logLines.push(...chunk.toString().split('\n').filter(Boolean)); done(); } });
+  const logStream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
   const clock = simulatedClock(new Date());
   let zepp: Awaited<ReturnType<typeof startZeppSimulator>>;
   let strava: Awaited<ReturnType<typeof startStravaSimulator>>;
@@ -42,11 +51,17 @@ describe('no secret in any log line, error message, page or URL during a realist
 
   const cli = async (args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> => {
     const r = await runCli(args, { ...env, ...extraEnv }, { timeoutMs: 240_000 });
-    said.push({ where: `bandsync ${args[0]} stdout`, text: r.stdout }, { where: `bandsync ${args[0]} stderr`, text: r.stderr });
+    said.push(
+      { where: `bandsync ${args[0]} stdout`, text: r.stdout },
+      { where: `bandsync ${args[0]} stderr`, text: r.stderr },
+    );
     return r;
   };
   const caught = async (where: string, p: Promise<unknown>): Promise<string> => {
-    const err = await p.then(() => null, (e: unknown) => e);
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err, `${where} should fail`).toBeInstanceOf(Error);
     said.push({ where, text: `${(err as Error).message}\n${(err as Error).stack ?? ''}` });
     return (err as Error).message;
@@ -58,8 +73,12 @@ describe('no secret in any log line, error message, page or URL during a realist
     strava = await startStravaSimulator({ now: () => clock.now() });
     dataDir = mkdtempSync(join(tmpdir(), 'bandsync-secrets-'));
     env = {
-      BANDSYNC_DATA_DIR: dataDir, BANDSYNC_ZEPP_URL: zepp.url, BANDSYNC_STRAVA_URL: strava.url, BANDSYNC_SECRET_KEY: secretKey,
-      STRAVA_CLIENT_ID: strava.credentials.clientId, STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+      BANDSYNC_DATA_DIR: dataDir,
+      BANDSYNC_ZEPP_URL: zepp.url,
+      BANDSYNC_STRAVA_URL: strava.url,
+      BANDSYNC_SECRET_KEY: secretKey,
+      STRAVA_CLIENT_ID: strava.credentials.clientId,
+      STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
       BANDSYNC_LOG_LEVEL: 'debug',
     };
   }, 120_000);
@@ -74,7 +93,9 @@ describe('no secret in any log line, error message, page or URL during a realist
     const badStrava = await cli(['connect', 'strava', '--refresh-token', wrongSecrets[0]!]);
     expect(badStrava.code).not.toBe(0);
 
-    const z = await cli(['connect', 'zepp', '--email', zepp.credentials.email], { BANDSYNC_ZEPP_PASSWORD: zepp.credentials.password });
+    const z = await cli(['connect', 'zepp', '--email', zepp.credentials.email], {
+      BANDSYNC_ZEPP_PASSWORD: zepp.credentials.password,
+    });
     expect(z.code, z.stderr).toBe(0);
     const s = await cli(['connect', 'strava', '--refresh-token', strava.credentials.refreshToken]);
     expect(s.code, s.stderr).toBe(0);
@@ -93,9 +114,21 @@ describe('no secret in any log line, error message, page or URL during a realist
     try {
       // In-process connects as well: the Zepp app token, and a bad Strava token.
       await app.accounts.connectZepp({ appToken: zepp.credentials.appToken, userId: zepp.credentials.userId });
-      await caught('connectStravaWithRefreshToken(wrong token)', app.accounts.connectStravaWithRefreshToken({ refreshToken: wrongSecrets[0]! }));
-      await caught('connectStravaWithRefreshToken(wrong client secret)', app.accounts.connectStravaWithRefreshToken({ refreshToken: strava.control.issueRefreshToken(), clientSecret: wrongSecrets[1]! }));
-      await caught('connectZepp(wrong password)', app.accounts.connectZepp({ email: zepp.credentials.email, password: wrongSecrets[2]! }));
+      await caught(
+        'connectStravaWithRefreshToken(wrong token)',
+        app.accounts.connectStravaWithRefreshToken({ refreshToken: wrongSecrets[0]! }),
+      );
+      await caught(
+        'connectStravaWithRefreshToken(wrong client secret)',
+        app.accounts.connectStravaWithRefreshToken({
+          refreshToken: strava.control.issueRefreshToken(),
+          clientSecret: wrongSecrets[1]!,
+        }),
+      );
+      await caught(
+        'connectZepp(wrong password)',
+        app.accounts.connectZepp({ email: zepp.credentials.email, password: wrongSecrets[2]! }),
+      );
 
       // Zepp says "too many requests": the run ends with an error (the daemon retries later); then it goes through.
       zepp.control.failNext(429, 1, 'history');
@@ -108,8 +141,14 @@ describe('no secret in any log line, error message, page or URL during a realist
       let jumped = false;
       const rotations = strava.control.rotations();
       const first = await syncAll(app.deps, {
-        all: true, wait: (u) => clock.wait(u),
-        onProgress: (p) => { if (p.phase === 'upload' && p.done === 3 && !jumped) { jumped = true; clock.advance(7 * 3600_000); } },
+        all: true,
+        wait: (u) => clock.wait(u),
+        onProgress: (p) => {
+          if (p.phase === 'upload' && p.done === 3 && !jumped) {
+            jumped = true;
+            clock.advance(7 * 3600_000);
+          }
+        },
       });
       said.push({ where: 'first sync summary', text: JSON.stringify(first) });
       // (The upload whose answer was dropped is resolved by listing, not counted as uploaded by this run.)
@@ -124,20 +163,43 @@ describe('no secret in any log line, error message, page or URL during a realist
       const revoked = await syncAll(app.deps, { all: true, wait: (u) => clock.wait(u) });
       said.push({ where: 'revoked sync summary', text: JSON.stringify(revoked) });
       expect(revoked.stoppedBy).toBe('strava_auth_revoked');
-      await caught('listActivities after revocation', app.accounts.stravaClient().then((c) => c.listActivities({ after: '2020-01-01T00:00:00Z' })));
+      await caught(
+        'listActivities after revocation',
+        app.accounts.stravaClient().then((c) => c.listActivities({ after: '2020-01-01T00:00:00Z' })),
+      );
       await app.accounts.connectStravaWithRefreshToken({ refreshToken: strava.control.issueRefreshToken() });
 
       const daemon = await startDaemon(app, { work: false, port: 0, host: '127.0.0.1' });
       try {
         const base = daemon.url!.replace(/\/$/, '');
         const records = await app.store.listRecords({ destination: 'strava', limit: 10 });
-        const paths = ['/', '/backfill', '/connect', '/settings', '/workouts', '/metrics', '/healthz', '/readyz', '/events?once=1',
-          ...records.slice(0, 3).flatMap((r) => [`/workouts/${r.workoutId}`, `/workouts/${r.workoutId}/data.json`])];
+        const paths = [
+          '/',
+          '/backfill',
+          '/connect',
+          '/settings',
+          '/workouts',
+          '/metrics',
+          '/healthz',
+          '/readyz',
+          '/events?once=1',
+          ...records.slice(0, 3).flatMap((r) => [`/workouts/${r.workoutId}`, `/workouts/${r.workoutId}/data.json`]),
+        ];
         for (const path of paths) {
           const controller = new AbortController();
           const res = await fetch(base + path, { signal: controller.signal });
           // Server-sent events never end: read what arrives first, then stop.
-          const text = path.startsWith('/events') ? await Promise.race([res.text(), new Promise<string>((r) => setTimeout(() => { controller.abort(); r(''); }, 1000))]).catch(() => '') : await res.text();
+          const text = path.startsWith('/events')
+            ? await Promise.race([
+                res.text(),
+                new Promise<string>((r) =>
+                  setTimeout(() => {
+                    controller.abort();
+                    r('');
+                  }, 1000),
+                ),
+              ]).catch(() => '')
+            : await res.text();
           if (!path.startsWith('/events')) expect(res.status, path).toBeLessThan(400);
           said.push({ where: `GET ${path}`, text });
         }
@@ -167,8 +229,13 @@ describe('no secret in any log line, error message, page or URL during a realist
 
   it('finds no secret anywhere', () => {
     const secrets = [
-      strava.credentials.clientSecret, ...strava.control.issuedTokens(), ...wrongSecrets,
-      zepp.credentials.appToken, zepp.credentials.password, secretKey, localApiToken,
+      strava.credentials.clientSecret,
+      ...strava.control.issuedTokens(),
+      ...wrongSecrets,
+      zepp.credentials.appToken,
+      zepp.credentials.password,
+      secretKey,
+      localApiToken,
     ];
     expect(localApiToken.length).toBeGreaterThan(20);
     expect(strava.control.issuedTokens().length).toBeGreaterThanOrEqual(6); // access + refresh, several generations
@@ -185,7 +252,11 @@ describe('no secret in any log line, error message, page or URL during a realist
     expect(said.some((s) => s.where === 'GET /workouts' && s.text.length > 0)).toBe(true);
     const leaks: string[] = [];
     for (const { where, text } of everything) {
-      for (const secret of secrets) if (secret && text.includes(secret)) leaks.push(`${where} contains ${secret.slice(0, 6)}…: ${text.slice(Math.max(0, text.indexOf(secret) - 80), text.indexOf(secret) + 20)}`);
+      for (const secret of secrets)
+        if (secret && text.includes(secret))
+          leaks.push(
+            `${where} contains ${secret.slice(0, 6)}…: ${text.slice(Math.max(0, text.indexOf(secret) - 80), text.indexOf(secret) + 20)}`,
+          );
     }
     expect(leaks).toEqual([]);
   });

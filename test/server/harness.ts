@@ -28,13 +28,21 @@ export async function startHarness(overrides: Partial<ServerDeps> = {}, host = '
   const { opened, dir } = await openTestStore();
   const engine = new StoreEngine(opened.store);
   const deps: ServerDeps = {
-    store: opened.store, budget: opened.budget, engine, now: () => new Date(),
-    security: { remote: false }, stravaWebUrl: 'https://strava.example', ...overrides,
+    store: opened.store,
+    budget: opened.budget,
+    engine,
+    now: () => new Date(),
+    security: { remote: false },
+    stravaWebUrl: 'https://strava.example',
+    ...overrides,
   };
   const app = createApp(deps);
   const served = await serveApp(app, { port: 0, host, passwordConfigured: Boolean(deps.security.password) });
   return {
-    opened, engine, served, url: served.url.replace(/\/$/, ''),
+    opened,
+    engine,
+    served,
+    url: served.url.replace(/\/$/, ''),
     async close() {
       await served.close();
       await opened.close();
@@ -70,7 +78,8 @@ export class Client {
 
   async post(pathname: string, fields: Record<string, string>): Promise<Response> {
     return this.send(pathname, {
-      method: 'POST', body: new URLSearchParams(fields),
+      method: 'POST',
+      body: new URLSearchParams(fields),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   }

@@ -5,14 +5,23 @@ import { LoginThrottle } from '../../src/server/login-throttle.js';
 
 function clock(start = Date.UTC(2026, 0, 1)) {
   let t = start;
-  return { now: () => new Date(t), advance: (ms: number) => { t += ms; } };
+  return {
+    now: () => new Date(t),
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 describe('login throttle', () => {
   it('locks an address out after 5 failures for the rest of the 15-minute window', () => {
     const c = clock();
     const th = new LoginThrottle(c.now);
-    for (let i = 0; i < 4; i++) { expect(th.waitSeconds('10.0.0.1')).toBe(0); th.failed('10.0.0.1'); c.advance(10_000); }
+    for (let i = 0; i < 4; i++) {
+      expect(th.waitSeconds('10.0.0.1')).toBe(0);
+      th.failed('10.0.0.1');
+      c.advance(10_000);
+    }
     th.failed('10.0.0.1'); // the 5th, 40 s after the first
     expect(th.waitSeconds('10.0.0.1')).toBe(15 * 60 - 40);
     expect(th.waitSeconds('10.0.0.2')).toBe(0); // others are not affected

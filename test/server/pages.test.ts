@@ -50,7 +50,14 @@ describe('workouts list', () => {
     expect(rowIds(await (await c.get('/workouts?q=run+12')).text())).toEqual(named);
 
     const target = seeded[7]!.id;
-    await h.opened.store.transition({ workoutId: target, destination: 'strava', from: ['discovered'], to: 'failed', reason: 'test', patch: { code: 'strava_unavailable' } });
+    await h.opened.store.transition({
+      workoutId: target,
+      destination: 'strava',
+      from: ['discovered'],
+      to: 'failed',
+      reason: 'test',
+      patch: { code: 'strava_unavailable' },
+    });
     expect(rowIds(await (await c.get('/workouts?state=failed')).text())).toEqual([target]);
     expect(rowIds(await (await c.get('/workouts?state=failed&sport=strength')).text())).toEqual([]);
   });
@@ -68,7 +75,13 @@ describe('workout page', () => {
     const body = await (await c.get(`/workouts/${gps.id}`)).text();
     expect(body).toContain('id="map"');
     expect(body).toContain('workout discovered'); // ledger entry written by ensureRecord
-    const data = await (await c.get(`/workouts/${gps.id}/data.json`)).json() as { t: number[]; track: [number, number][]; pauses: number[][]; laps: number[]; heartRate: number[] };
+    const data = (await (await c.get(`/workouts/${gps.id}/data.json`)).json()) as {
+      t: number[];
+      track: [number, number][];
+      pauses: number[][];
+      laps: number[];
+      heartRate: number[];
+    };
     expect(data.track.length).toBeGreaterThan(100);
     expect(data.pauses).toEqual([[300, 360]]);
     expect(data.laps).toEqual([0, 300]);
@@ -82,9 +95,24 @@ describe('workout page', () => {
 
   it('highlights band vs Strava differences beyond tolerance', async () => {
     const w = seeded[1]!;
-    await h.opened.store.transition({ workoutId: w.id, destination: 'strava', from: ['discovered'], to: 'synced', reason: 'test', patch: { activityId: '777' } });
+    await h.opened.store.transition({
+      workoutId: w.id,
+      destination: 'strava',
+      from: ['discovered'],
+      to: 'synced',
+      reason: 'test',
+      patch: { activityId: '777' },
+    });
     // The run is a 300 m circle in 600 s with a 60 s pause: 1885 m, 540 s moving.
-    h.engine.remote.set(w.id, { activityId: '777', distanceMeters: 1885, movingSeconds: 600, elapsedSeconds: 600, elevationGainMeters: null, avgHeartRate: null, calories: 250 });
+    h.engine.remote.set(w.id, {
+      activityId: '777',
+      distanceMeters: 1885,
+      movingSeconds: 600,
+      elapsedSeconds: 600,
+      elevationGainMeters: null,
+      avgHeartRate: null,
+      calories: 250,
+    });
     const body = await (await c.get(`/workouts/${w.id}`)).text();
     const row = (metric: string) => new RegExp(`<tr class="([^"]*)" data-metric="${metric}"`).exec(body)?.[1];
     expect(row('distanceMeters')).toBe('');
@@ -96,7 +124,14 @@ describe('workout page', () => {
 
   it('retry and skip change the stored state; export returns the engine bytes', async () => {
     const w = seeded[2]!;
-    await h.opened.store.transition({ workoutId: w.id, destination: 'strava', from: ['discovered'], to: 'failed', reason: 'test', patch: { code: 'strava_upload_rejected' } });
+    await h.opened.store.transition({
+      workoutId: w.id,
+      destination: 'strava',
+      from: ['discovered'],
+      to: 'failed',
+      reason: 'test',
+      patch: { code: 'strava_upload_rejected' },
+    });
     expect((await c.post(`/workouts/${w.id}/retry`, { _csrf: token })).status).toBe(303);
     expect((await h.opened.store.getRecord(w.id, 'strava'))?.state).toBe('discovered');
     const page = await (await c.get(`/workouts/${w.id}`)).text();
@@ -104,7 +139,9 @@ describe('workout page', () => {
     expect(page).toContain('retry requested in the dashboard');
     // A second retry is refused by the engine, and the message is shown.
     await c.post(`/workouts/${w.id}/retry`, { _csrf: token });
-    expect(await (await c.get(`/workouts/${w.id}`)).text()).toContain('Only failed, skipped or waiting workouts can be retried.');
+    expect(await (await c.get(`/workouts/${w.id}`)).text()).toContain(
+      'Only failed, skipped or waiting workouts can be retried.',
+    );
     const fit = await c.get(`/workouts/${w.id}/export/fit`);
     expect(fit.headers.get('content-disposition')).toMatch(/attachment; filename=".*\.fit"/);
     expect(await fit.text()).toBe(`fit:${w.id}`);
@@ -145,7 +182,11 @@ describe('backfill', () => {
     const parsed = frames.map((f) => {
       const lines = f.split('\n');
       expect(lines.some((l) => /^id: \d+$/.test(l))).toBe(true);
-      return JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6)) as { done: number; total: number; finished: boolean };
+      return JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6)) as {
+        done: number;
+        total: number;
+        finished: boolean;
+      };
     });
     expect(parsed.map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(parsed.at(-1)).toMatchObject({ total: 5, finished: true });
@@ -158,8 +199,19 @@ describe('backfill', () => {
 
 describe('settings', () => {
   it('previews and saves sport rules and the other settings', async () => {
-    const fields = { _csrf: token, 'rule-0-raw': '1', 'rule-0-sport': '', 'rule-0-type': 'TrailRun', 'rule-1-raw': '', 'rule-1-sport': '', 'rule-1-type': '',
-      hideBackfillFromHome: 'on', backfillVisibility: 'only_me', pollMinutes: '30', deviceName: 'Band 9' };
+    const fields = {
+      _csrf: token,
+      'rule-0-raw': '1',
+      'rule-0-sport': '',
+      'rule-0-type': 'TrailRun',
+      'rule-1-raw': '',
+      'rule-1-sport': '',
+      'rule-1-type': '',
+      hideBackfillFromHome: 'on',
+      backfillVisibility: 'only_me',
+      pollMinutes: '30',
+      deviceName: 'Band 9',
+    };
     const preview = await (await c.post('/settings/preview', fields)).text();
     const runs = seeded.filter((s) => s.sport === 'running').length;
     expect(preview).toContain(`${Math.min(runs, 200)} workouts would change`);
@@ -167,7 +219,9 @@ describe('settings', () => {
     expect((await c.post('/settings', fields)).status).toBe(303);
     expect(await h.engine.getSettings()).toEqual({
       sportRules: [{ rawSport: '1', sportType: 'TrailRun' }],
-      privacy: { hideBackfillFromHome: true, backfillVisibility: 'only_me' }, pollIntervalSeconds: 1800, deviceName: 'Band 9',
+      privacy: { hideBackfillFromHome: true, backfillVisibility: 'only_me' },
+      pollIntervalSeconds: 1800,
+      deviceName: 'Band 9',
     });
     const bad = await c.post('/settings', { ...fields, 'rule-0-type': 'Teleport' });
     expect(bad.status).toBe(400);
@@ -185,7 +239,9 @@ describe('connect', () => {
     // Strava's redirect back arrives without the SameSite=Strict cookie.
     const forged = await fetch(`${h.url}/connect/strava/callback?code=abc&state=nope&scope=activity:write`);
     expect(forged.status).toBe(400);
-    const back = await fetch(`${h.url}/connect/strava/callback?code=abc&state=${state}&scope=activity:write,activity:read_all`);
+    const back = await fetch(
+      `${h.url}/connect/strava/callback?code=abc&state=${state}&scope=activity:write,activity:read_all`,
+    );
     expect(back.status).toBe(200);
     expect(back.headers.get('set-cookie')).toBeNull(); // must not replace the user's session
     expect(await back.text()).toContain('Strava connected: Test Athlete.');

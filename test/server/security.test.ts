@@ -28,7 +28,8 @@ describe('CSRF', () => {
     const otherToken = await other.csrf();
     expect((await c.post(target, { _csrf: otherToken })).status).toBe(403); // another session's token
     const cross = await c.send(target, {
-      method: 'POST', body: new URLSearchParams({ _csrf: token }),
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: token }),
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://evil.example' },
     });
     expect(cross.status).toBe(403);
@@ -66,11 +67,15 @@ describe('CSRF', () => {
 
   it('answers only loopback host names when bound to loopback (DNS rebinding)', async () => {
     // fetch() may not set Host, so speak HTTP directly.
-    const status = (host: string) => new Promise<number>((resolve, reject) => {
-      const req = http.request(h.url + '/', { headers: { host } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
-      req.on('error', reject);
-      req.end();
-    });
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(h.url + '/', { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
     expect(await status('attacker.example')).toBe(421);
     expect(await status('attacker.example:8377')).toBe(421);
     expect(await status(new URL(h.url).host)).toBe(200);
@@ -80,10 +85,25 @@ describe('CSRF', () => {
 
 describe('password and remote binding', () => {
   it('refuses to serve on a non-loopback address without a password', async () => {
-    const app = createApp({ store: null as never, budget: null as never, engine: null as never, now: () => new Date(), security: { remote: false } });
-    await expect(serveApp(app, { port: 0, host: '0.0.0.0', passwordConfigured: false })).rejects.toThrow(/needs a dashboard password/);
-    expect(() => createApp({ store: null as never, budget: null as never, engine: null as never, now: () => new Date(), security: { remote: true } }))
-      .toThrow(/needs a password/);
+    const app = createApp({
+      store: null as never,
+      budget: null as never,
+      engine: null as never,
+      now: () => new Date(),
+      security: { remote: false },
+    });
+    await expect(serveApp(app, { port: 0, host: '0.0.0.0', passwordConfigured: false })).rejects.toThrow(
+      /needs a dashboard password/,
+    );
+    expect(() =>
+      createApp({
+        store: null as never,
+        budget: null as never,
+        engine: null as never,
+        now: () => new Date(),
+        security: { remote: true },
+      }),
+    ).toThrow(/needs a password/);
   });
 
   it('requires the login on every page when a password is set, and rotates the session on login', async () => {
@@ -120,7 +140,8 @@ describe('password guessing', () => {
     try {
       const c = new Client(h.url.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'));
       const token = await c.csrf('/login');
-      for (let i = 0; i < 5; i++) expect((await c.post('/login', { _csrf: token, password: `guess ${i}` })).status).toBe(401);
+      for (let i = 0; i < 5; i++)
+        expect((await c.post('/login', { _csrf: token, password: `guess ${i}` })).status).toBe(401);
       const blocked = await c.post('/login', { _csrf: token, password: 'correct horse battery' });
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(14 * 60);
@@ -139,7 +160,14 @@ describe('no secret is ever rendered', () => {
     h = await startHarness();
     const { zepp } = await seedAccounts(h.opened.store);
     ids = (await seedWorkouts(h.opened.store, zepp.id, 6)).map((w) => w.id);
-    await h.opened.store.transition({ workoutId: ids[0]!, destination: 'strava', from: ['discovered'], to: 'failed', reason: 'test', patch: { code: 'strava_unavailable', lastError: 'HTTP 503' } });
+    await h.opened.store.transition({
+      workoutId: ids[0]!,
+      destination: 'strava',
+      from: ['discovered'],
+      to: 'failed',
+      reason: 'test',
+      patch: { code: 'strava_unavailable', lastError: 'HTTP 503' },
+    });
   });
   afterAll(() => h.close());
 
@@ -147,9 +175,21 @@ describe('no secret is ever rendered', () => {
     const c = new Client(h.url);
     const token = await c.csrf();
     // Connect Zepp by password through the page, so that secret is stored too.
-    await c.post('/connect/zepp', { _csrf: token, method: 'password', email: 'bo@example.org', password: 'ZEPP-PASSWORD-91be' });
-    const pages = ['/', '/connect', '/workouts', '/workouts?state=failed', '/backfill', '/settings',
-      ...ids.flatMap((id) => [`/workouts/${id}`, `/workouts/${id}/data.json`])];
+    await c.post('/connect/zepp', {
+      _csrf: token,
+      method: 'password',
+      email: 'bo@example.org',
+      password: 'ZEPP-PASSWORD-91be',
+    });
+    const pages = [
+      '/',
+      '/connect',
+      '/workouts',
+      '/workouts?state=failed',
+      '/backfill',
+      '/settings',
+      ...ids.flatMap((id) => [`/workouts/${id}`, `/workouts/${id}/data.json`]),
+    ];
     const accounts = await h.opened.store.listAccounts();
     expect(accounts.length).toBe(3);
     pages.push(...accounts.map((a) => `/connect/${a.id}/disconnect`));

@@ -9,13 +9,27 @@ export const SECRETS = {
 };
 
 export async function seedAccounts(store: Store) {
-  const zepp = await store.saveAccount({ kind: 'zepp-cloud', label: 'Zepp ana@example.org', settings: { region: 'eu' }, secrets: { appToken: SECRETS.zeppToken } });
-  const strava = await store.saveAccount({ kind: 'strava', label: 'Ana on Strava', settings: { athleteId: 42 }, secrets: { accessToken: SECRETS.stravaAccess, refreshToken: SECRETS.stravaRefresh } });
+  const zepp = await store.saveAccount({
+    kind: 'zepp-cloud',
+    label: 'Zepp ana@example.org',
+    settings: { region: 'eu' },
+    secrets: { appToken: SECRETS.zeppToken },
+  });
+  const strava = await store.saveAccount({
+    kind: 'strava',
+    label: 'Ana on Strava',
+    settings: { athleteId: 42 },
+    secrets: { accessToken: SECRETS.stravaAccess, refreshToken: SECRETS.stravaRefresh },
+  });
   return { zepp, strava };
 }
 
 /** `count` workouts, one per day back from 2026-10-31, every 5th indoor; returns ids newest first. */
-export async function seedWorkouts(store: Store, accountId: string, count: number): Promise<{ id: string; startTime: string; sport: string }[]> {
+export async function seedWorkouts(
+  store: Store,
+  accountId: string,
+  count: number,
+): Promise<{ id: string; startTime: string; sport: string }[]> {
   const out: { id: string; startTime: string; sport: string }[] = [];
   for (let i = 0; i < count; i++) {
     const startTime = new Date(Date.UTC(2026, 9, 31, 7, 0, 0) - i * 86_400_000).toISOString();

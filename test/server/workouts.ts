@@ -5,7 +5,11 @@ import { withFingerprint, type Workout } from '../../src/core/index.js';
 const DEVICE = { manufacturer: 339, product: 7930, name: 'Amazfit Balance' };
 
 /** A run on a circle of `radiusM` around a point, one sample per second, with one pause and two laps. */
-export function gpsRun(index: number, startTime: string, opts: { seconds?: number; radiusM?: number; name?: string } = {}): Workout {
+export function gpsRun(
+  index: number,
+  startTime: string,
+  opts: { seconds?: number; radiusM?: number; name?: string } = {},
+): Workout {
   const seconds = opts.seconds ?? 1200;
   const radius = opts.radiusM ?? 300;
   const lat0 = 52.37;
@@ -28,7 +32,11 @@ export function gpsRun(index: number, startTime: string, opts: { seconds?: numbe
     speed.push((2 * Math.PI * radius) / seconds);
   }
   return withFingerprint({
-    sport: 'running', rawSport: '1', name: opts.name ?? `Morning run ${index}`, startTime, utcOffsetSeconds: 3600,
+    sport: 'running',
+    rawSport: '1',
+    name: opts.name ?? `Morning run ${index}`,
+    startTime,
+    utcOffsetSeconds: 3600,
     elapsedSeconds: seconds,
     samples: { t, lat, lon, altitude: alt, heartRate: hr, cadence: cad, speed },
     pauses: [{ startOffset: 300, endOffset: 360, kind: 'manual' }],
@@ -36,7 +44,10 @@ export function gpsRun(index: number, startTime: string, opts: { seconds?: numbe
       { startOffset: 0, elapsedSeconds: seconds / 2, timerSeconds: seconds / 2 - 60, trigger: 'distance' },
       { startOffset: seconds / 2, elapsedSeconds: seconds / 2, timerSeconds: seconds / 2, trigger: 'session_end' },
     ],
-    lengths: [], indoor: false, device: DEVICE, totals: { calories: 250 },
+    lengths: [],
+    indoor: false,
+    device: DEVICE,
+    totals: { calories: 250 },
     source: { kind: 'zepp-cloud', id: `run-${index}` },
   });
 }
@@ -45,10 +56,24 @@ export function gpsRun(index: number, startTime: string, opts: { seconds?: numbe
 export function strength(index: number, startTime: string): Workout {
   const t: number[] = [];
   const hr: number[] = [];
-  for (let i = 0; i <= 1800; i += 5) { t.push(i); hr.push(100 + (i % 60)); }
+  for (let i = 0; i <= 1800; i += 5) {
+    t.push(i);
+    hr.push(100 + (i % 60));
+  }
   return withFingerprint({
-    sport: 'strength', rawSport: '52', name: `Strength ${index}`, startTime, utcOffsetSeconds: 0, elapsedSeconds: 1800,
-    samples: { t, heartRate: hr }, pauses: [], laps: [], lengths: [], indoor: true, device: DEVICE,
-    totals: { calories: 180, avgHeartRate: 129 }, source: { kind: 'zepp-cloud', id: `strength-${index}` },
+    sport: 'strength',
+    rawSport: '52',
+    name: `Strength ${index}`,
+    startTime,
+    utcOffsetSeconds: 0,
+    elapsedSeconds: 1800,
+    samples: { t, heartRate: hr },
+    pauses: [],
+    laps: [],
+    lengths: [],
+    indoor: true,
+    device: DEVICE,
+    totals: { calories: 180, avgHeartRate: 129 },
+    source: { kind: 'zepp-cloud', id: `strength-${index}` },
   });
 }

@@ -53,7 +53,13 @@ describe('sources end to end into the Strava simulator', () => {
   }, 300_000);
 
   it('zepp-export: summaries become manual activities with the recorded time and distance', async () => {
-    const walk: GenWorkout = { type: 6, startUtcMs: Date.UTC(2025, 3, 5, 16, 0, 0), sportSeconds: 2961, distanceMeters: 3571, calories: 180 };
+    const walk: GenWorkout = {
+      type: 6,
+      startUtcMs: Date.UTC(2025, 3, 5, 16, 0, 0),
+      sportSeconds: 2961,
+      distanceMeters: 3571,
+      calories: 180,
+    };
     const zipPath = path.join(dir, 'export.zip');
     await writeFile(zipPath, exportZip([sportCsv([walk])]));
     const before = world.strava.control.activities().length;
@@ -68,14 +74,33 @@ describe('sources end to end into the Strava simulator', () => {
   it('gadgetbridge + zepp-export: the same treadmill run from both goes up once, as the copy with heart rate', async () => {
     const start = Date.UTC(2025, 4, 6, 6, 30, 0);
     const dbPath = path.join(dir, 'Gadgetbridge.db');
-    await writeFile(dbPath, await makeGadgetbridgeDb({
-      devices: [{ id: 1, name: 'Mi Smart Band 6', manufacturer: 'Huami', identifier: 'C8:0F:10:00:00:09', type: 26 }],
-      summaries: [{ startMs: start, endMs: start + 1800_000, kind: 0x100, deviceId: 1, summaryData: JSON.stringify({ distanceMeters: 5000, caloriesBurnt: 350 }) }],
-      samples: Array.from({ length: 30 }, (_, i) => ({ table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE' as const, ts: start / 1000 + i * 60, deviceId: 1, hr: 110 + i })),
-    }));
+    await writeFile(
+      dbPath,
+      await makeGadgetbridgeDb({
+        devices: [{ id: 1, name: 'Mi Smart Band 6', manufacturer: 'Huami', identifier: 'C8:0F:10:00:00:09', type: 26 }],
+        summaries: [
+          {
+            startMs: start,
+            endMs: start + 1800_000,
+            kind: 0x100,
+            deviceId: 1,
+            summaryData: JSON.stringify({ distanceMeters: 5000, caloriesBurnt: 350 }),
+          },
+        ],
+        samples: Array.from({ length: 30 }, (_, i) => ({
+          table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE' as const,
+          ts: start / 1000 + i * 60,
+          deviceId: 1,
+          hr: 110 + i,
+        })),
+      }),
+    );
     // The vendor export lists the same run (same start, same duration, treadmill code 8).
     const zipPath = path.join(dir, 'export-2.zip');
-    await writeFile(zipPath, exportZip([sportCsv([{ type: 8, startUtcMs: start, sportSeconds: 1800, distanceMeters: 5000, calories: 350 }])]));
+    await writeFile(
+      zipPath,
+      exportZip([sportCsv([{ type: 8, startUtcMs: start, sportSeconds: 1800, distanceMeters: 5000, calories: 350 }])]),
+    );
     const before = world.strava.control.activities().length;
     await world.app.accounts.connectPath('zepp-export', zipPath);
     await world.app.accounts.connectPath('gadgetbridge', dbPath);

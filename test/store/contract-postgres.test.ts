@@ -12,7 +12,12 @@ afterAll(async () => {
   dir.remove();
 });
 
-describeStoreContract('PostgreSQL', () => openStore({
-  dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema,
-  secretKey: randomBytes(32).toString('base64'), queue: { pollIntervalMs: 200 },
-}));
+describeStoreContract('PostgreSQL', () =>
+  openStore({
+    dataDir: dir.path,
+    databaseUrl: TEST_DATABASE_URL,
+    schema,
+    secretKey: randomBytes(32).toString('base64'),
+    queue: { pollIntervalMs: 200 },
+  }),
+);

@@ -21,8 +21,19 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       it('round-trips settings and secrets, and the stored column is not the plaintext', async () => {
         const { store, db } = opened;
         const token = `refresh-${rid()}-secret`;
-        const account = await store.saveAccount({ kind: 'strava', label: 'me', settings: { athleteId: 42, scopes: ['a', 'b'] }, secrets: { refreshToken: token } });
-        expect(account).toMatchObject({ kind: 'strava', label: 'me', status: 'ok', problem: null, settings: { athleteId: 42, scopes: ['a', 'b'] } });
+        const account = await store.saveAccount({
+          kind: 'strava',
+          label: 'me',
+          settings: { athleteId: 42, scopes: ['a', 'b'] },
+          secrets: { refreshToken: token },
+        });
+        expect(account).toMatchObject({
+          kind: 'strava',
+          label: 'me',
+          status: 'ok',
+          problem: null,
+          settings: { athleteId: 42, scopes: ['a', 'b'] },
+        });
         expect(await store.getSecrets(account.id)).toEqual({ refreshToken: token });
 
         const raw = await db.query<{ secrets: string }>('SELECT secrets FROM accounts WHERE id = $1', [account.id]);
@@ -38,11 +49,24 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       it('saves again under the same id keeping creation time and secrets, tracks status, deletes', async () => {
         const { store } = opened;
         const id = `acc-${rid()}`;
-        const first = await store.saveAccount({ id, kind: 'zepp-cloud', label: 'band', settings: { region: 'eu' }, secrets: { appToken: 't1' } });
+        const first = await store.saveAccount({
+          id,
+          kind: 'zepp-cloud',
+          label: 'band',
+          settings: { region: 'eu' },
+          secrets: { appToken: 't1' },
+        });
         await store.setAccountStatus(id, 'needs_user', 'zepp_token_expired');
         expect(await store.getAccount(id)).toMatchObject({ status: 'needs_user', problem: 'zepp_token_expired' });
         const second = await store.saveAccount({ id, kind: 'zepp-cloud', label: 'band 2', settings: { region: 'us' } });
-        expect(second).toMatchObject({ id, label: 'band 2', settings: { region: 'us' }, status: 'ok', problem: null, createdAt: first.createdAt });
+        expect(second).toMatchObject({
+          id,
+          label: 'band 2',
+          settings: { region: 'us' },
+          status: 'ok',
+          problem: null,
+          createdAt: first.createdAt,
+        });
         expect(await store.getSecrets(id)).toEqual({ appToken: 't1' });
         expect((await store.listAccounts()).map((a) => a.id)).toContain(id);
         await store.deleteAccount(id);
@@ -80,7 +104,10 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.newestWorkoutStart(one.id)).toBeNull();
         const start = `2031-0${1 + (randomBytes(1)[0]! % 9)}-11T06:3${randomBytes(1)[0]! % 10}:00Z`;
         const x = await store.saveWorkout(one.id, makeWorkout(`a-${rid()}`, start));
-        const y = await store.saveWorkout(two.id, makeWorkout(`b-${rid()}`, start, { source: { kind: 'files', id: 'f' } }));
+        const y = await store.saveWorkout(
+          two.id,
+          makeWorkout(`b-${rid()}`, start, { source: { kind: 'files', id: 'f' } }),
+        );
         await store.saveWorkout(one.id, makeWorkout(`c-${rid()}`, '2020-01-01T00:00:00Z'));
         const fp = makeWorkout('any', start).fingerprint;
         expect((await store.findWorkoutsByFingerprint(fp)).map((s) => s.id).sort()).toEqual([x.id, y.id].sort());
@@ -94,8 +121,10 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         const account = await store.saveAccount({ kind: 'zepp-cloud', label: 'r', settings: {} });
         const ids: string[] = [];
         for (let i = 0; i < n; i++) {
-          const w = makeWorkout(`s${i}-${rid()}`, new Date(Date.UTC(2024, 0, 1 + i, 8)).toISOString(),
-            { sport: i % 2 ? 'cycling' : 'running', name: i === 3 ? 'Evening Parkrun' : `Workout ${i}` });
+          const w = makeWorkout(`s${i}-${rid()}`, new Date(Date.UTC(2024, 0, 1 + i, 8)).toISOString(), {
+            sport: i % 2 ? 'cycling' : 'running',
+            name: i === 3 ? 'Evening Parkrun' : `Workout ${i}`,
+          });
           const saved = await store.saveWorkout(account.id, w);
           await store.ensureRecord(saved.id, dest, `bandsync-${saved.id}`);
           ids.push(saved.id);
@@ -108,7 +137,14 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         const dest = `d-${rid()}`;
         const { ids } = await seed(1, dest);
         const again = await store.ensureRecord(ids[0]!, dest, 'other-external-id');
-        expect(again).toMatchObject({ workoutId: ids[0], destination: dest, state: 'discovered', externalId: `bandsync-${ids[0]}`, attempts: 0, uploadId: null });
+        expect(again).toMatchObject({
+          workoutId: ids[0],
+          destination: dest,
+          state: 'discovered',
+          externalId: `bandsync-${ids[0]}`,
+          attempts: 0,
+          uploadId: null,
+        });
         const ledger = await store.listLedger({ workoutId: ids[0]! });
         expect(ledger).toHaveLength(1);
         expect(ledger[0]).toMatchObject({ event: 'transition', fromState: null, toState: 'discovered' });
@@ -121,36 +157,87 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         const { ids, account } = await seed(1, dest);
         const id = ids[0]!;
         const next = '2024-05-05T10:15:00.000Z';
-        const r1 = await store.transition({ workoutId: id, destination: dest, from: ['discovered'], to: 'uploading',
-          patch: { attempts: 1, uploadId: 'u-1', nextAttemptAt: next }, reason: 'plan: upload', data: { bytes: 1234 } });
+        const r1 = await store.transition({
+          workoutId: id,
+          destination: dest,
+          from: ['discovered'],
+          to: 'uploading',
+          patch: { attempts: 1, uploadId: 'u-1', nextAttemptAt: next },
+          reason: 'plan: upload',
+          data: { bytes: 1234 },
+        });
         expect(r1).toMatchObject({ state: 'uploading', attempts: 1, uploadId: 'u-1', nextAttemptAt: next, code: null });
 
         // Wrong `from`: nothing changes, nothing is logged.
         const before = await store.listLedger({ workoutId: id });
-        expect(await store.transition({ workoutId: id, destination: dest, from: ['discovered'], to: 'skipped', reason: 'x' })).toBeNull();
-        expect(await store.transition({ workoutId: 'missing', destination: dest, from: ['discovered'], to: 'skipped', reason: 'x' })).toBeNull();
+        expect(
+          await store.transition({
+            workoutId: id,
+            destination: dest,
+            from: ['discovered'],
+            to: 'skipped',
+            reason: 'x',
+          }),
+        ).toBeNull();
+        expect(
+          await store.transition({
+            workoutId: 'missing',
+            destination: dest,
+            from: ['discovered'],
+            to: 'skipped',
+            reason: 'x',
+          }),
+        ).toBeNull();
         expect((await store.getRecord(id, dest))!.state).toBe('uploading');
         expect(await store.listLedger({ workoutId: id })).toEqual(before);
 
         // Fields not in the patch keep their values; explicit nulls clear them.
-        const r2 = await store.transition({ workoutId: id, destination: dest, from: ['uploading', 'processing'], to: 'synced',
-          patch: { activityId: 'a-9', nextAttemptAt: null }, reason: 'listing matched' });
-        expect(r2).toMatchObject({ state: 'synced', uploadId: 'u-1', activityId: 'a-9', attempts: 1, nextAttemptAt: null });
+        const r2 = await store.transition({
+          workoutId: id,
+          destination: dest,
+          from: ['uploading', 'processing'],
+          to: 'synced',
+          patch: { activityId: 'a-9', nextAttemptAt: null },
+          reason: 'listing matched',
+        });
+        expect(r2).toMatchObject({
+          state: 'synced',
+          uploadId: 'u-1',
+          activityId: 'a-9',
+          attempts: 1,
+          nextAttemptAt: null,
+        });
 
         const ledger = await store.listLedger({ workoutId: id });
         expect(ledger.map((e) => [e.fromState, e.toState, e.reason])).toEqual([
-          [null, 'discovered', 'workout discovered'], ['discovered', 'uploading', 'plan: upload'], ['uploading', 'synced', 'listing matched']]);
+          [null, 'discovered', 'workout discovered'],
+          ['discovered', 'uploading', 'plan: upload'],
+          ['uploading', 'synced', 'listing matched'],
+        ]);
         expect(ledger[1]).toMatchObject({ accountId: account.id, data: { bytes: 1234 } });
         expect(ledger[0]!.id).toBeLessThan(ledger[1]!.id);
-        expect((await store.listLedger({ workoutId: id, limit: 2 })).map((e) => e.toState)).toEqual(['uploading', 'synced']);
+        expect((await store.listLedger({ workoutId: id, limit: 2 })).map((e) => e.toState)).toEqual([
+          'uploading',
+          'synced',
+        ]);
       });
 
       it('lets exactly one of several racing workers win a transition', async () => {
         const { store } = opened;
         const dest = `d-${rid()}`;
         const { ids } = await seed(1, dest);
-        const results = await Promise.all(Array.from({ length: 8 }, (_, i) =>
-          store.transition({ workoutId: ids[0]!, destination: dest, from: ['discovered'], to: 'uploading', patch: { uploadId: `u${i}` }, reason: `worker ${i}` })));
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            store.transition({
+              workoutId: ids[0]!,
+              destination: dest,
+              from: ['discovered'],
+              to: 'uploading',
+              patch: { uploadId: `u${i}` },
+              reason: `worker ${i}`,
+            }),
+          ),
+        );
         const winners = results.filter((r) => r !== null);
         expect(winners).toHaveLength(1);
         const ledger = await store.listLedger({ workoutId: ids[0]! });
@@ -162,32 +249,84 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         const { store } = opened;
         const dest = `d-${rid()}`;
         const { ids, account } = await seed(6, dest);
-        await store.transition({ workoutId: ids[1]!, destination: dest, from: ['discovered'], to: 'synced', reason: 't' });
-        await store.transition({ workoutId: ids[2]!, destination: dest, from: ['discovered'], to: 'failed', patch: { code: 'strava_unavailable' }, reason: 't' });
-        await store.transition({ workoutId: ids[4]!, destination: dest, from: ['discovered'], to: 'synced', reason: 't' });
+        await store.transition({
+          workoutId: ids[1]!,
+          destination: dest,
+          from: ['discovered'],
+          to: 'synced',
+          reason: 't',
+        });
+        await store.transition({
+          workoutId: ids[2]!,
+          destination: dest,
+          from: ['discovered'],
+          to: 'failed',
+          patch: { code: 'strava_unavailable' },
+          reason: 't',
+        });
+        await store.transition({
+          workoutId: ids[4]!,
+          destination: dest,
+          from: ['discovered'],
+          to: 'synced',
+          reason: 't',
+        });
 
         const all = await store.listRecords({ destination: dest });
         expect(all.map((r) => r.workoutId)).toEqual([...ids].reverse());
-        expect(all[0]).toMatchObject({ accountId: account.id, sport: 'cycling', name: 'Workout 5', startTime: '2024-01-06T08:00:00.000Z' });
-        expect((await store.listRecords({ destination: dest, state: 'synced' })).map((r) => r.workoutId)).toEqual([ids[4], ids[1]]);
-        expect((await store.listRecords({ destination: dest, states: ['synced', 'failed'] })).map((r) => r.workoutId)).toEqual([ids[4], ids[2], ids[1]]);
-        expect((await store.listRecords({ destination: dest, sport: 'running' })).map((r) => r.workoutId)).toEqual([ids[4], ids[2], ids[0]]);
-        expect((await store.listRecords({ destination: dest, since: '2024-01-02T08:00:00Z', until: '2024-01-04T08:00:00Z' })).map((r) => r.workoutId)).toEqual([ids[2], ids[1]]);
-        expect((await store.listRecords({ destination: dest, text: 'parkrun' })).map((r) => r.workoutId)).toEqual([ids[3]]);
-        expect((await store.listRecords({ destination: dest, text: '100%' }))).toEqual([]);
-        expect((await store.listRecords({ destination: dest, limit: 2, offset: 1 })).map((r) => r.workoutId)).toEqual([ids[4], ids[3]]);
-        expect((await store.listRecords({ destination: dest, accountId: 'other' }))).toEqual([]);
-        expect((await store.listRecords({ destination: dest, limit: 1_000_000 }))).toHaveLength(6);
-        expect((await store.listRecords({ destination: dest, limit: 0 }))).toEqual([]);
+        expect(all[0]).toMatchObject({
+          accountId: account.id,
+          sport: 'cycling',
+          name: 'Workout 5',
+          startTime: '2024-01-06T08:00:00.000Z',
+        });
+        expect((await store.listRecords({ destination: dest, state: 'synced' })).map((r) => r.workoutId)).toEqual([
+          ids[4],
+          ids[1],
+        ]);
+        expect(
+          (await store.listRecords({ destination: dest, states: ['synced', 'failed'] })).map((r) => r.workoutId),
+        ).toEqual([ids[4], ids[2], ids[1]]);
+        expect((await store.listRecords({ destination: dest, sport: 'running' })).map((r) => r.workoutId)).toEqual([
+          ids[4],
+          ids[2],
+          ids[0],
+        ]);
+        expect(
+          (
+            await store.listRecords({ destination: dest, since: '2024-01-02T08:00:00Z', until: '2024-01-04T08:00:00Z' })
+          ).map((r) => r.workoutId),
+        ).toEqual([ids[2], ids[1]]);
+        expect((await store.listRecords({ destination: dest, text: 'parkrun' })).map((r) => r.workoutId)).toEqual([
+          ids[3],
+        ]);
+        expect(await store.listRecords({ destination: dest, text: '100%' })).toEqual([]);
+        expect((await store.listRecords({ destination: dest, limit: 2, offset: 1 })).map((r) => r.workoutId)).toEqual([
+          ids[4],
+          ids[3],
+        ]);
+        expect(await store.listRecords({ destination: dest, accountId: 'other' })).toEqual([]);
+        expect(await store.listRecords({ destination: dest, limit: 1_000_000 })).toHaveLength(6);
+        expect(await store.listRecords({ destination: dest, limit: 0 })).toEqual([]);
         expect(await store.countByState(dest)).toEqual({ discovered: 3, synced: 2, failed: 1 });
       });
 
       it('appends free ledger entries', async () => {
         const { store } = opened;
         const workoutId = `w-${rid()}`;
-        await store.appendLedger({ workoutId, accountId: null, event: 'decision', fromState: null, toState: null, reason: 'duplicate of 123', data: { activityId: '123' } });
+        await store.appendLedger({
+          workoutId,
+          accountId: null,
+          event: 'decision',
+          fromState: null,
+          toState: null,
+          reason: 'duplicate of 123',
+          data: { activityId: '123' },
+        });
         const entries = await store.listLedger({ workoutId });
-        expect(entries).toEqual([expect.objectContaining({ event: 'decision', reason: 'duplicate of 123', data: { activityId: '123' } })]);
+        expect(entries).toEqual([
+          expect.objectContaining({ event: 'decision', reason: 'duplicate of 123', data: { activityId: '123' } }),
+        ]);
         expect(Date.parse(entries[0]!.at)).not.toBeNaN();
       });
     });
@@ -208,16 +347,24 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         let inside = 0;
         let maxInside = 0;
         const order: number[] = [];
-        await Promise.all(Array.from({ length: 6 }, (_, i) => store.withLock('refresh-strava', async () => {
-          inside++;
-          maxInside = Math.max(maxInside, inside);
-          await new Promise((r) => setTimeout(r, 15));
-          order.push(i);
-          inside--;
-        })));
+        await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            store.withLock('refresh-strava', async () => {
+              inside++;
+              maxInside = Math.max(maxInside, inside);
+              await new Promise((r) => setTimeout(r, 15));
+              order.push(i);
+              inside--;
+            }),
+          ),
+        );
         expect(maxInside).toBe(1);
         expect(order).toHaveLength(6);
-        await expect(store.withLock('refresh-strava', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+        await expect(
+          store.withLock('refresh-strava', async () => {
+            throw new Error('boom');
+          }),
+        ).rejects.toThrow('boom');
         expect(await store.withLock('refresh-strava', async () => 'free again')).toBe('free again');
       });
     });
@@ -239,10 +386,18 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         for (let i = 0; i < 200; i++) expect(await budget.tryReserve('upload', at('10:07:00'), 0)).toBeNull();
         expect(await budget.tryReserve('upload', at('10:14:59'), 0)).toBe(at('10:15:00').toISOString());
         const snap = await budget.snapshot(at('10:14:59'));
-        expect(snap).toMatchObject({ overall: { usage15: 200, usageDay: 200, limit15: 200 }, read: { usage15: 0 }, windowEndsAt: at('10:15:00').toISOString(), blockedUntil: null });
+        expect(snap).toMatchObject({
+          overall: { usage15: 200, usageDay: 200, limit15: 200 },
+          read: { usage15: 0 },
+          windowEndsAt: at('10:15:00').toISOString(),
+          blockedUntil: null,
+        });
         expect(snap.dayEndsAt).toBe(new Date(at('00:00:00').getTime() + 86_400_000).toISOString());
         expect(await budget.tryReserve('upload', at('10:15:00'), 0)).toBeNull();
-        expect(await budget.snapshot(at('10:15:01'))).toMatchObject({ overall: { usage15: 1, usageDay: 201 }, windowEndsAt: at('10:30:00').toISOString() });
+        expect(await budget.snapshot(at('10:15:01'))).toMatchObject({
+          overall: { usage15: 1, usageDay: 201 },
+          windowEndsAt: at('10:30:00').toISOString(),
+        });
       });
 
       it('stops at the daily limit until midnight UTC', async () => {
@@ -272,7 +427,10 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         while ((await budget.tryReserve('read', at2('10:01:00'), 0)) === null) reads2++;
         expect(reads2).toBe(100); // the read limit binds first
         expect(await budget.tryReserve('upload', at2('10:01:00'), 0)).toBeNull();
-        expect(await budget.snapshot(at2('10:01:00'))).toMatchObject({ overall: { usage15: 101 }, read: { usage15: 100, usageDay: 100 } });
+        expect(await budget.snapshot(at2('10:01:00'))).toMatchObject({
+          overall: { usage15: 101 },
+          read: { usage15: 100, usageDay: 100 },
+        });
       });
 
       it('takes limits and usage from headers, never lowering usage inside a window', async () => {
@@ -281,7 +439,9 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await budget.tryReserve('upload', at('10:01:00'), 0);
         await budget.record({ overall: [400, 4000, 37, 900], read: [200, 2000, 12, 300] }, at('10:02:00'));
         expect(await budget.snapshot(at('10:02:00'))).toMatchObject({
-          overall: { limit15: 400, usage15: 37, limitDay: 4000, usageDay: 900 }, read: { limit15: 200, usage15: 12, limitDay: 2000, usageDay: 300 } });
+          overall: { limit15: 400, usage15: 37, limitDay: 4000, usageDay: 900 },
+          read: { limit15: 200, usage15: 12, limitDay: 2000, usageDay: 300 },
+        });
         await budget.record({ overall: [400, 4000, 3, 10] }, at('10:03:00')); // a stale, lower count
         expect((await budget.snapshot(at('10:03:00'))).overall).toMatchObject({ usage15: 37, usageDay: 900 });
         await budget.record({ overall: [400, 4000, 2, 905] }, at('10:16:00')); // new window: its own count
@@ -302,7 +462,9 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
       it('never hands out more than the limit to concurrent callers', async () => {
         const at = await freshDay();
         const { budget } = opened;
-        const results = await Promise.all(Array.from({ length: 260 }, () => budget.tryReserve('upload', at('10:05:00'), 0)));
+        const results = await Promise.all(
+          Array.from({ length: 260 }, () => budget.tryReserve('upload', at('10:05:00'), 0)),
+        );
         expect(results.filter((r) => r === null)).toHaveLength(200);
         expect(results.filter((r) => r === at('10:15:00').toISOString())).toHaveLength(60);
         expect((await budget.snapshot(at('10:05:00'))).overall.usage15).toBe(200);
@@ -316,9 +478,13 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         const seen: { n: number; jobId: string; aborted: boolean }[] = [];
         for (let n = 0; n < 5; n++) expect(await queue.send(name, { n })).toMatch(/[0-9a-f-]{36}/);
         expect((await queue.depth())[name]).toBe(5);
-        await queue.work(name, async (payload, ctx) => {
-          seen.push({ n: payload.n as number, jobId: ctx.jobId, aborted: ctx.signal.aborted });
-        }, { concurrency: 2 });
+        await queue.work(
+          name,
+          async (payload, ctx) => {
+            seen.push({ n: payload.n as number, jobId: ctx.jobId, aborted: ctx.signal.aborted });
+          },
+          { concurrency: 2 },
+        );
         await waitFor(() => seen.length === 5);
         expect(seen.map((s) => s.n).sort()).toEqual([0, 1, 2, 3, 4]);
         expect(new Set(seen.map((s) => s.jobId)).size).toBe(5);
@@ -331,7 +497,9 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         const name = `q_${rid()}`;
         const startAfter = new Date(Date.now() + 1500);
         let handledAt = 0;
-        await queue.work(name, async () => { handledAt = Date.now(); });
+        await queue.work(name, async () => {
+          handledAt = Date.now();
+        });
         await queue.send(name, {}, { startAfter });
         await waitFor(() => handledAt > 0);
         expect(handledAt).toBeGreaterThanOrEqual(startAfter.getTime());

@@ -28,7 +28,11 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-export function makeWorkout(sourceId: string, startTime: string, overrides: Partial<Omit<Workout, 'fingerprint'>> = {}): Workout {
+export function makeWorkout(
+  sourceId: string,
+  startTime: string,
+  overrides: Partial<Omit<Workout, 'fingerprint'>> = {},
+): Workout {
   return withFingerprint({
     sport: 'running',
     name: `Run ${sourceId}`,

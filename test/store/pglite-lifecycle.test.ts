@@ -15,8 +15,9 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 const childScript = join(repoRoot, 'test/store/fixtures/open-store.ts');
 
 async function runChild(dataDir: string): Promise<{ ok: boolean; message?: string; name?: string }> {
-  const result = await run(process.execPath, [join(repoRoot, 'bin/run-ts.js'), childScript, dataDir], { cwd: repoRoot })
-    .catch((error: { stdout: string }) => error);
+  const result = await run(process.execPath, [join(repoRoot, 'bin/run-ts.js'), childScript, dataDir], {
+    cwd: repoRoot,
+  }).catch((error: { stdout: string }) => error);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ok: boolean; message?: string; name?: string };
 }
 
@@ -58,11 +59,23 @@ describe('PGlite data dir', () => {
     });
 
     it('keeps data across close and reopen, with secrets from the key file (mode 0600)', async () => {
-      const account = await opened.store.saveAccount({ kind: 'zepp-cloud', label: 'band', settings: { userId: 'u1' }, secrets: { appToken: 'tok-123' } });
+      const account = await opened.store.saveAccount({
+        kind: 'zepp-cloud',
+        label: 'band',
+        settings: { userId: 'u1' },
+        secrets: { appToken: 'tok-123' },
+      });
       const w = makeWorkout('persist-1', '2024-06-01T06:00:00Z');
       const saved = await opened.store.saveWorkout(account.id, w, 'rev-1');
       await opened.store.ensureRecord(saved.id, 'strava', 'ext-1');
-      await opened.store.transition({ workoutId: saved.id, destination: 'strava', from: ['discovered'], to: 'synced', patch: { activityId: '77' }, reason: 'ok' });
+      await opened.store.transition({
+        workoutId: saved.id,
+        destination: 'strava',
+        from: ['discovered'],
+        to: 'synced',
+        patch: { activityId: '77' },
+        reason: 'ok',
+      });
       await opened.budget.tryReserve('upload', new Date('2030-02-01T10:00:00Z'), 0);
       await opened.close();
       expect(readLockHolder(dir.path)).toBeNull();
@@ -72,11 +85,16 @@ describe('PGlite data dir', () => {
       expect(await opened.store.getSecrets(account.id)).toEqual({ appToken: 'tok-123' });
       expect((await opened.store.getWorkout(saved.id))?.workout).toEqual(w);
       expect(await opened.store.getRecord(saved.id, 'strava')).toMatchObject({ state: 'synced', activityId: '77' });
-      expect((await opened.store.listLedger({ workoutId: saved.id })).map((e) => e.toState)).toEqual(['discovered', 'synced']);
+      expect((await opened.store.listLedger({ workoutId: saved.id })).map((e) => e.toState)).toEqual([
+        'discovered',
+        'synced',
+      ]);
       expect((await opened.budget.snapshot(new Date('2030-02-01T10:01:00Z'))).overall.usage15).toBe(1);
       // Migrations already applied: a second run applies nothing.
       expect(await migrate(opened.db)).toEqual([]);
-      const versions = await opened.db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      const versions = await opened.db.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
       expect(versions.map((v) => v.version)).toEqual([1]);
     });
 
@@ -98,7 +116,12 @@ describe('PGlite data dir', () => {
       let started = false;
       await opened.queue.work('long', async (_payload, ctx) => {
         started = true;
-        await new Promise<void>((done) => ctx.signal.addEventListener('abort', () => { sawAbort = true; done(); }));
+        await new Promise<void>((done) =>
+          ctx.signal.addEventListener('abort', () => {
+            sawAbort = true;
+            done();
+          }),
+        );
       });
       await opened.queue.send('long', {});
       while (!started) await new Promise((r) => setTimeout(r, 50));
@@ -110,7 +133,10 @@ describe('PGlite data dir', () => {
 
   it('reclaims a stale lock left by a dead process', async () => {
     const pid = await deadPid();
-    writeFileSync(join(dir.path, 'bandsync.lock'), JSON.stringify({ pid, command: 'bandsync daemon', startedAt: '2024-01-01T00:00:00Z' }));
+    writeFileSync(
+      join(dir.path, 'bandsync.lock'),
+      JSON.stringify({ pid, command: 'bandsync daemon', startedAt: '2024-01-01T00:00:00Z' }),
+    );
     expect(readLockHolder(dir.path)).toMatchObject({ pid, alive: false, command: 'bandsync daemon' });
     const child = await runChild(dir.path);
     expect(child).toMatchObject({ ok: true });
@@ -127,9 +153,13 @@ describe('PGlite after a crash', () => {
   afterAll(() => dir.remove());
 
   it('hands a job that was running in a killed process back to the next opener at once', async () => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/run-ts.js'), childScript, dir.path, 'hang-job'], { cwd: repoRoot });
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/run-ts.js'), childScript, dir.path, 'hang-job'], {
+      cwd: repoRoot,
+    });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
     const exited = new Promise((r) => child.on('exit', r));
     try {
       const deadline = Date.now() + 90_000;
@@ -146,7 +176,9 @@ describe('PGlite after a crash', () => {
     const opened = await openStore({ dataDir: dir.path, queue: { pollIntervalMs: 100 } });
     try {
       const got: unknown[] = [];
-      await opened.queue.work('crash-me', async (payload) => { got.push(payload); });
+      await opened.queue.work('crash-me', async (payload) => {
+        got.push(payload);
+      });
       const deadline = Date.now() + 20_000; // far below pg-boss's 15-minute expiry
       while (got.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(got).toEqual([{ from: child.pid }]);
@@ -163,7 +195,9 @@ describe('PGlite damaged data dir', () => {
   it('says which directory cannot be opened and releases the lock', async () => {
     mkdirSync(join(dir.path, 'db'));
     writeFileSync(join(dir.path, 'db', 'PG_VERSION'), '17\n'); // a cluster marker with no cluster behind it
-    await expect(openStore({ dataDir: dir.path })).rejects.toThrow(`cannot open the embedded database in ${join(dir.path, 'db')}`);
+    await expect(openStore({ dataDir: dir.path })).rejects.toThrow(
+      `cannot open the embedded database in ${join(dir.path, 'db')}`,
+    );
     expect(readLockHolder(dir.path)).toBeNull();
   });
 });

@@ -15,8 +15,17 @@ describe('PostgreSQL shared by several processes', () => {
 
   beforeAll(async () => {
     // Opened at once: migrations and pg-boss set-up race and must serialize.
-    peers = await Promise.all(Array.from({ length: 4 }, () =>
-      openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey, queue: { pollIntervalMs: 200 } })));
+    peers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        openStore({
+          dataDir: dir.path,
+          databaseUrl: TEST_DATABASE_URL,
+          schema,
+          secretKey,
+          queue: { pollIntervalMs: 200 },
+        }),
+      ),
+    );
   });
   afterAll(async () => {
     await Promise.all(peers.map((p) => p.close()));
@@ -33,7 +42,9 @@ describe('PostgreSQL shared by several processes', () => {
 
   it('never lets the processes together exceed the 15-minute limit', async () => {
     const now = new Date('2031-05-05T12:03:00Z');
-    const results = await Promise.all(peers.flatMap((p) => Array.from({ length: 70 }, () => p.budget.tryReserve('upload', now, 0))));
+    const results = await Promise.all(
+      peers.flatMap((p) => Array.from({ length: 70 }, () => p.budget.tryReserve('upload', now, 0))),
+    );
     expect(results.filter((r) => r === null)).toHaveLength(200);
     expect(new Set(results.filter((r) => r !== null))).toEqual(new Set(['2031-05-05T12:15:00.000Z']));
     expect((await peers[3]!.budget.snapshot(now)).overall).toMatchObject({ usage15: 200, usageDay: 200 });
@@ -41,14 +52,18 @@ describe('PostgreSQL shared by several processes', () => {
 
   it('keeps reads off the uploads share across processes', async () => {
     const now = new Date('2031-05-06T12:03:00Z');
-    const results = await Promise.all(peers.flatMap((p) => Array.from({ length: 30 }, () => p.budget.tryReserve('read', now, 180))));
+    const results = await Promise.all(
+      peers.flatMap((p) => Array.from({ length: 30 }, () => p.budget.tryReserve('read', now, 180))),
+    );
     expect(results.filter((r) => r === null)).toHaveLength(20);
   });
 
   it('holds withLock across pools: the second waits until the first releases', async () => {
     const [a, b] = peers;
     let releaseA!: () => void;
-    const aHolds = new Promise<void>((r) => { releaseA = r; });
+    const aHolds = new Promise<void>((r) => {
+      releaseA = r;
+    });
     let aEntered = false;
     const events: string[] = [];
     const first = a!.store.withLock('strava-refresh', async () => {
@@ -58,8 +73,12 @@ describe('PostgreSQL shared by several processes', () => {
       events.push('a out');
     });
     await waitFor(() => aEntered);
-    const second = b!.store.withLock('strava-refresh', async () => { events.push('b in'); });
-    const other = b!.store.withLock('another-lock', async () => { events.push('other'); });
+    const second = b!.store.withLock('strava-refresh', async () => {
+      events.push('b in');
+    });
+    const other = b!.store.withLock('another-lock', async () => {
+      events.push('other');
+    });
     await other;
     await new Promise((r) => setTimeout(r, 300));
     expect(events).toEqual(['a in', 'other']);
@@ -72,19 +91,39 @@ describe('PostgreSQL shared by several processes', () => {
     const account = await peers[0]!.store.saveAccount({ kind: 'zepp-cloud', label: 'race', settings: {} });
     const saved = await peers[0]!.store.saveWorkout(account.id, makeWorkout('race-1', '2024-02-02T08:00:00Z'));
     await Promise.all(peers.map((p) => p.store.ensureRecord(saved.id, 'strava', 'ext-race')));
-    const results = await Promise.all(peers.map((p, i) =>
-      p.store.transition({ workoutId: saved.id, destination: 'strava', from: ['discovered'], to: 'uploading', reason: `worker ${i}` })));
+    const results = await Promise.all(
+      peers.map((p, i) =>
+        p.store.transition({
+          workoutId: saved.id,
+          destination: 'strava',
+          from: ['discovered'],
+          to: 'uploading',
+          reason: `worker ${i}`,
+        }),
+      ),
+    );
     expect(results.filter((r) => r !== null)).toHaveLength(1);
-    expect((await peers[2]!.store.listLedger({ workoutId: saved.id })).map((e) => e.toState)).toEqual(['discovered', 'uploading']);
+    expect((await peers[2]!.store.listLedger({ workoutId: saved.id })).map((e) => e.toState)).toEqual([
+      'discovered',
+      'uploading',
+    ]);
   });
 
   it('delivers each job to exactly one process', async () => {
     const name = `shared_${randomBytes(3).toString('hex')}`;
     const seen: { n: number; peer: number }[] = [];
-    await Promise.all(peers.map((p, peer) => p.queue.work(name, async (payload) => {
-      await new Promise((r) => setTimeout(r, 20));
-      seen.push({ n: payload.n as number, peer });
-    }, { concurrency: 2 })));
+    await Promise.all(
+      peers.map((p, peer) =>
+        p.queue.work(
+          name,
+          async (payload) => {
+            await new Promise((r) => setTimeout(r, 20));
+            seen.push({ n: payload.n as number, peer });
+          },
+          { concurrency: 2 },
+        ),
+      ),
+    );
     for (let n = 0; n < 40; n++) await peers[n % 4]!.queue.send(name, { n });
     await waitFor(() => seen.length >= 40);
     await new Promise((r) => setTimeout(r, 500));
@@ -93,9 +132,19 @@ describe('PostgreSQL shared by several processes', () => {
   });
 
   it('shares sealed secrets between processes with the same key, and refuses another key clearly', async () => {
-    const account = await peers[0]!.store.saveAccount({ kind: 'strava', label: 's', settings: {}, secrets: { refreshToken: 'rt-shared' } });
+    const account = await peers[0]!.store.saveAccount({
+      kind: 'strava',
+      label: 's',
+      settings: {},
+      secrets: { refreshToken: 'rt-shared' },
+    });
     expect(await peers[3]!.store.getSecrets(account.id)).toEqual({ refreshToken: 'rt-shared' });
-    const stranger = await openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey: randomBytes(32).toString('base64') });
+    const stranger = await openStore({
+      dataDir: dir.path,
+      databaseUrl: TEST_DATABASE_URL,
+      schema,
+      secretKey: randomBytes(32).toString('base64'),
+    });
     try {
       await expect(stranger.store.getSecrets(account.id)).rejects.toBeInstanceOf(SecretKeyMismatchError);
     } finally {

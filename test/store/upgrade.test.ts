@@ -23,7 +23,13 @@ interface Expected {
   secretKey: string;
   migration: number;
   accounts: (Record<string, unknown> & { id: string; secrets: Record<string, string> })[];
-  workouts: { id: string; accountId: string; revision: string | null; createdAt: string; workout: { source: { id: string } } }[];
+  workouts: {
+    id: string;
+    accountId: string;
+    revision: string | null;
+    createdAt: string;
+    workout: { source: { id: string } };
+  }[];
   records: (Record<string, unknown> & { workoutId: string; destination: string; state: string })[];
   countByState: Record<string, number>;
   ledgerCount: number;
@@ -105,7 +111,13 @@ async function expectWritable(opened: OpenedStore, expected: Expected): Promise<
   const { store } = opened;
   const failed = expected.records.find((r) => r.state === 'failed');
   expect(failed, 'the fixture holds a failed record').toBeDefined();
-  const moved = await store.transition({ workoutId: failed!.workoutId, destination: 'strava', from: ['failed'], to: 'uploading', reason: 'retry after upgrade' });
+  const moved = await store.transition({
+    workoutId: failed!.workoutId,
+    destination: 'strava',
+    from: ['failed'],
+    to: 'uploading',
+    reason: 'retry after upgrade',
+  });
   expect(moved?.state).toBe('uploading');
   const ledger = await store.listLedger({ limit: 100_000 });
   expect(ledger).toHaveLength(expected.ledgerCount + 1);
@@ -134,7 +146,12 @@ describe.skipIf(releases.length === 0)('upgrade from every released database', (
       });
 
       it('opens with this build, migrates, and reads every stored value back', async () => {
-        const opened = await openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey: expected.secretKey });
+        const opened = await openStore({
+          dataDir: dir.path,
+          databaseUrl: TEST_DATABASE_URL,
+          schema,
+          secretKey: expected.secretKey,
+        });
         try {
           await expectSameData(opened, expected);
           await expectWritable(opened, expected);
@@ -148,19 +165,31 @@ describe.skipIf(releases.length === 0)('upgrade from every released database', (
         const next = shipped.length + 1;
         const db = await openPostgresDb(TEST_DATABASE_URL, schema);
         try {
-          const broken = { version: next, name: `${String(next).padStart(4, '0')}_broken.sql`,
-            sql: 'ALTER TABLE workouts ADD COLUMN probe text; UPDATE workouts SET probe = id, sport = \'changed\'; SELECT 1 / 0;' };
+          const broken = {
+            version: next,
+            name: `${String(next).padStart(4, '0')}_broken.sql`,
+            sql: "ALTER TABLE workouts ADD COLUMN probe text; UPDATE workouts SET probe = id, sport = 'changed'; SELECT 1 / 0;",
+          };
           await expect(migrate(db, [...shipped, broken])).rejects.toThrow(/division by zero/);
-          const columns = await db.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'workouts' AND column_name = 'probe'`, [schema]);
+          const columns = await db.query(
+            `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'workouts' AND column_name = 'probe'`,
+            [schema],
+          );
           expect(columns).toEqual([]);
           const versions = await db.query<{ v: number }>('SELECT max(version)::int AS v FROM schema_migrations');
           expect(versions[0]?.v).toBe(shipped.length);
         } finally {
           await db.close();
         }
-        const opened = await openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey: expected.secretKey });
+        const opened = await openStore({
+          dataDir: dir.path,
+          databaseUrl: TEST_DATABASE_URL,
+          schema,
+          secretKey: expected.secretKey,
+        });
         try {
-          for (const w of expected.workouts) expect(await opened.store.getWorkout(w.id)).toMatchObject({ workout: w.workout });
+          for (const w of expected.workouts)
+            expect(await opened.store.getWorkout(w.id)).toMatchObject({ workout: w.workout });
         } finally {
           await opened.close();
         }
@@ -171,11 +200,19 @@ describe.skipIf(releases.length === 0)('upgrade from every released database', (
         const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
         await client.connect();
         try {
-          await client.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, $2)`, [latest + 1, `${String(latest + 1).padStart(4, '0')}_from_the_future.sql`]);
-          await expect(openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey: expected.secretKey }))
-            .rejects.toThrow(`is from a newer bandsync (migration ${latest + 1}; this build ships up to ${latest}); upgrade bandsync`);
+          await client.query(`INSERT INTO "${schema}".schema_migrations (version, name) VALUES ($1, $2)`, [
+            latest + 1,
+            `${String(latest + 1).padStart(4, '0')}_from_the_future.sql`,
+          ]);
+          await expect(
+            openStore({ dataDir: dir.path, databaseUrl: TEST_DATABASE_URL, schema, secretKey: expected.secretKey }),
+          ).rejects.toThrow(
+            `is from a newer bandsync (migration ${latest + 1}; this build ships up to ${latest}); upgrade bandsync`,
+          );
           const rows = await client.query(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-          expect(rows.rows.map((r: { version: number }) => r.version)).toEqual(Array.from({ length: latest + 1 }, (_, i) => i + 1));
+          expect(rows.rows.map((r: { version: number }) => r.version)).toEqual(
+            Array.from({ length: latest + 1 }, (_, i) => i + 1),
+          );
         } finally {
           await client.end();
         }
@@ -204,12 +241,16 @@ describe.skipIf(releases.length === 0)('upgrade from every released database', (
         const latest = (await loadMigrations()).length;
         const opened = await openStore({ dataDir: dir.path, secretKey: expected.secretKey });
         try {
-          await opened.db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [latest + 1, 'from_the_future.sql']);
+          await opened.db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+            latest + 1,
+            'from_the_future.sql',
+          ]);
         } finally {
           await opened.close();
         }
-        await expect(openStore({ dataDir: dir.path, secretKey: expected.secretKey }))
-          .rejects.toThrow(`is from a newer bandsync (migration ${latest + 1}; this build ships up to ${latest}); upgrade bandsync`);
+        await expect(openStore({ dataDir: dir.path, secretKey: expected.secretKey })).rejects.toThrow(
+          `is from a newer bandsync (migration ${latest + 1}; this build ships up to ${latest}); upgrade bandsync`,
+        );
       }, 60_000);
     });
   });

@@ -20,14 +20,22 @@ afterEach(async () => {
 
 function clientFor(s: RunningStravaSimulator, now?: () => Date, timeoutMs?: number) {
   return createStravaClient({
-    baseUrl: s.url, clientId: s.credentials.clientId, clientSecret: s.credentials.clientSecret,
+    baseUrl: s.url,
+    clientId: s.credentials.clientId,
+    clientSecret: s.credentials.clientSecret,
     tokens: memoryTokens({ accessToken: 'x', refreshToken: s.credentials.refreshToken, expiresAt: 0 }),
-    lock: memoryLock(), budget: memoryBudget(), ...(now ? { now } : {}), ...(timeoutMs ? { timeoutMs } : {}),
+    lock: memoryLock(),
+    budget: memoryBudget(),
+    ...(now ? { now } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
   });
 }
 
 async function caught(p: Promise<unknown>): Promise<BandsyncError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(BandsyncError);
   messages.push((e as Error).message);
   return e as BandsyncError;
@@ -35,7 +43,11 @@ async function caught(p: Promise<unknown>): Promise<BandsyncError> {
 
 const run = (externalId: string, start: string, hr = true): UploadRequest => ({
   bytes: makeFit({ start: new Date(start), elapsed: 1200, distanceMeters: 3000, heartRate: hr, gps: true }),
-  format: 'fit', externalId, name: 'Run', sportType: 'Run', trainer: false,
+  format: 'fit',
+  externalId,
+  name: 'Run',
+  sportType: 'Run',
+  trainer: false,
 });
 
 describe('Strava faults', () => {
@@ -79,7 +91,10 @@ describe('Strava faults', () => {
     sim.control.fault({ kind: 'rate_limit', path: /^\/api\/v3\//, times: Infinity });
     for (let i = 0; i < 3; i++) {
       const e = await caught(client.athlete());
-      expect(e).toMatchObject({ code: 'strava_rate_limited', retryAt: i === 0 ? '2026-02-02T12:15:00.000Z' : expect.any(String) });
+      expect(e).toMatchObject({
+        code: 'strava_rate_limited',
+        retryAt: i === 0 ? '2026-02-02T12:15:00.000Z' : expect.any(String),
+      });
       clock.advance(15 * 60);
     }
     expect(sim.control.count429()).toBe(3); // one per window: the client never hammers a blocked window
@@ -107,7 +122,12 @@ describe('Strava faults', () => {
     await client.upload(run('zepp-hr-off', '2026-02-01T09:00:00Z'));
     await client.upload(run('zepp-no-hr', '2026-02-01T11:00:00Z', false));
     clock.advance(30);
-    const byId = new Map((await client.listActivities({ after: '2026-02-01T00:00:00Z' })).map((a) => [stripUploadExtension(a.externalId), a]));
+    const byId = new Map(
+      (await client.listActivities({ after: '2026-02-01T00:00:00Z' })).map((a) => [
+        stripUploadExtension(a.externalId),
+        a,
+      ]),
+    );
     expect(checkHeartRate(byId.get('zepp-hr-on')!, true)).toBeNull();
     expect(checkHeartRate(byId.get('zepp-no-hr')!, false)).toBeNull();
     const problem = checkHeartRate(byId.get('zepp-hr-off')!, true);
@@ -118,11 +138,20 @@ describe('Strava faults', () => {
   it('a duplicate by start time (different external_id) is reported as duplicate of the existing activity', async () => {
     const clock = manualClock('2026-02-02T12:00:00Z');
     sim = await startStravaSimulator({ now: clock.now });
-    const existing = sim.control.addActivity({ startTime: '2026-02-01T07:00:00Z', elapsedSeconds: 1200, sportType: 'Run', name: 'Recorded with the Strava app' });
+    const existing = sim.control.addActivity({
+      startTime: '2026-02-01T07:00:00Z',
+      elapsedSeconds: 1200,
+      sportType: 'Run',
+      name: 'Recorded with the Strava app',
+    });
     const client = clientFor(sim, clock.now);
     const up = await client.upload(run('zepp-x', '2026-02-01T07:00:00Z'));
     clock.advance(5);
-    expect(await client.getUpload(up.uploadId)).toMatchObject({ kind: 'duplicate', activityId: String(existing.id), message: `zepp-x.fit duplicate of activity ${existing.id}` });
+    expect(await client.getUpload(up.uploadId)).toMatchObject({
+      kind: 'duplicate',
+      activityId: String(existing.id),
+      message: `zepp-x.fit duplicate of activity ${existing.id}`,
+    });
   });
 
   it('a re-upload under the same external_id (another start time) is a duplicate; a gzipped FIT is read too', async () => {
@@ -135,7 +164,10 @@ describe('Strava faults', () => {
     expect(ready.kind).toBe('ready');
     const second = await client.upload(run('zepp-same', '2026-02-01T15:00:00Z'));
     clock.advance(5);
-    expect(await client.getUpload(second.uploadId)).toMatchObject({ kind: 'duplicate', activityId: ready.kind === 'ready' ? ready.activityId : '' });
+    expect(await client.getUpload(second.uploadId)).toMatchObject({
+      kind: 'duplicate',
+      activityId: ready.kind === 'ready' ? ready.activityId : '',
+    });
     // Strava takes fit.gz as well; the simulator unpacks it before reading.
     const { gzipSync } = await import('node:zlib');
     const gz = run('zepp-gz', '2026-02-01T18:00:00Z');
@@ -165,23 +197,47 @@ describe('Strava faults', () => {
     const empty = await caught(client.upload({ ...run('zepp-e', '2026-02-01T07:00:00Z'), bytes: new Uint8Array() }));
     expect(empty.code).toBe('strava_upload_rejected');
     expect(empty.message).toContain('Upload data empty');
-    const up = await client.upload({ ...run('zepp-c', '2026-02-01T07:00:00Z'), bytes: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]) });
-    expect(await client.getUpload(up.uploadId)).toMatchObject({ kind: 'error', message: expect.stringContaining('malformed') });
+    const up = await client.upload({
+      ...run('zepp-c', '2026-02-01T07:00:00Z'),
+      bytes: new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]),
+    });
+    expect(await client.getUpload(up.uploadId)).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('malformed'),
+    });
     expect(await client.getUpload('999')).toMatchObject({ kind: 'error' });
   });
 
   it('creates a manual activity in the athlete zone, visible in the listing', async () => {
     sim = await startStravaSimulator({ athleteUtcOffsetSeconds: 3600 });
     const client = clientFor(sim);
-    const { activityId } = await client.createManual({ externalId: 'zepp-m', name: 'Strength', sportType: 'WeightTraining', startTimeLocal: '2026-02-01T18:30:00', elapsedSeconds: 2400, trainer: true });
+    const { activityId } = await client.createManual({
+      externalId: 'zepp-m',
+      name: 'Strength',
+      sportType: 'WeightTraining',
+      startTimeLocal: '2026-02-01T18:30:00',
+      elapsedSeconds: 2400,
+      trainer: true,
+    });
     const [a] = await client.listActivities({ after: '2026-02-01T00:00:00Z', before: '2026-02-02T00:00:00Z' });
-    expect(a).toMatchObject({ id: activityId, startTime: '2026-02-01T17:30:00Z', elapsedSeconds: 2400, sportType: 'WeightTraining', externalId: null });
+    expect(a).toMatchObject({
+      id: activityId,
+      startTime: '2026-02-01T17:30:00Z',
+      elapsedSeconds: 2400,
+      sportType: 'WeightTraining',
+      externalId: null,
+    });
   });
 
   it('pages a long history 200 at a time', async () => {
     sim = await startStravaSimulator();
     for (let i = 0; i < 450; i++) {
-      sim.control.addActivity({ startTime: new Date(Date.parse('2025-01-01T06:00:00Z') + i * 3600_000).toISOString(), elapsedSeconds: 600, sportType: 'Walk', externalId: `zepp-${i}.fit` });
+      sim.control.addActivity({
+        startTime: new Date(Date.parse('2025-01-01T06:00:00Z') + i * 3600_000).toISOString(),
+        elapsedSeconds: 600,
+        sportType: 'Walk',
+        externalId: `zepp-${i}.fit`,
+      });
     }
     const client = clientFor(sim);
     const listed = await client.listActivities({ after: '2025-01-01T06:00:00Z', before: '2025-01-19T12:00:00Z' });

@@ -23,8 +23,11 @@ async function connect(s: RunningStravaSimulator) {
   expect(back.origin + back.pathname).toBe(redirectUri);
   expect(back.searchParams.get('state')).toBe('st-123');
   return exchangeCode({
-    baseUrl: s.url, clientId: s.credentials.clientId, clientSecret: s.credentials.clientSecret,
-    code: back.searchParams.get('code')!, scope: back.searchParams.get('scope')!,
+    baseUrl: s.url,
+    clientId: s.credentials.clientId,
+    clientSecret: s.credentials.clientSecret,
+    code: back.searchParams.get('code')!,
+    scope: back.searchParams.get('scope')!,
   });
 }
 
@@ -39,14 +42,33 @@ describe('Strava client ↔ simulator', () => {
     const tokens = memoryTokens(connected);
     const budget = memoryBudget();
     const client = createStravaClient({
-      baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret,
-      tokens, lock: memoryLock(), budget, now: clock.now,
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+      tokens,
+      lock: memoryLock(),
+      budget,
+      now: clock.now,
     });
     expect((await client.athlete()).id).toMatch(/^\d+$/);
 
     const start = new Date('2026-03-01T07:00:00Z');
-    const bytes = makeFit({ start, elapsed: 1800, pauses: [[600, 720]], distanceMeters: 5000, heartRate: true, gps: true });
-    const request = { bytes, format: 'fit' as const, externalId: 'zepp-1001', name: 'Morning run', sportType: 'Run', trainer: false };
+    const bytes = makeFit({
+      start,
+      elapsed: 1800,
+      pauses: [[600, 720]],
+      distanceMeters: 5000,
+      heartRate: true,
+      gps: true,
+    });
+    const request = {
+      bytes,
+      format: 'fit' as const,
+      externalId: 'zepp-1001',
+      name: 'Morning run',
+      sportType: 'Run',
+      trainer: false,
+    };
     const first = await client.upload(request);
     expect(first.kind).toBe('processing');
     // processingPolls = 1: one poll still says processing, the next is ready.
@@ -89,15 +111,34 @@ describe('Strava client ↔ simulator', () => {
     sim = await startStravaSimulator({ processingPolls: 0 });
     const tokens = memoryTokens({ accessToken: 'x', refreshToken: sim.credentials.refreshToken, expiresAt: 0 });
     const client = createStravaClient({
-      baseUrl: sim.url, clientId: sim.credentials.clientId, clientSecret: sim.credentials.clientSecret,
-      tokens, lock: memoryLock(), budget: memoryBudget(),
+      baseUrl: sim.url,
+      clientId: sim.credentials.clientId,
+      clientSecret: sim.credentials.clientSecret,
+      tokens,
+      lock: memoryLock(),
+      budget: memoryBudget(),
     });
-    const bytes = new Uint8Array(readFileSync(path.resolve(import.meta.dirname, '../fixtures/strava/python-fitparse/garmin-fenix-5-run.fit')));
-    const up = await client.upload({ bytes, format: 'fit', externalId: 'fenix-5', name: 'Fenix', sportType: 'Run', trainer: false });
+    const bytes = new Uint8Array(
+      readFileSync(path.resolve(import.meta.dirname, '../fixtures/strava/python-fitparse/garmin-fenix-5-run.fit')),
+    );
+    const up = await client.upload({
+      bytes,
+      format: 'fit',
+      externalId: 'fenix-5',
+      name: 'Fenix',
+      sportType: 'Run',
+      trainer: false,
+    });
     expect((await client.getUpload(up.uploadId)).kind).toBe('ready');
     const [a] = await client.listActivities({ after: '2017-06-11T00:00:00Z', before: '2017-06-12T00:00:00Z' });
     // Values from ../shared/corpus/expected.json (fitparse 1.2.0).
-    expect(a).toMatchObject({ startTime: '2017-06-11T14:34:09Z', elapsedSeconds: 57, distanceMeters: 157.6, hasHeartrate: true, externalId: 'fenix-5.fit' });
+    expect(a).toMatchObject({
+      startTime: '2017-06-11T14:34:09Z',
+      elapsedSeconds: 57,
+      distanceMeters: 157.6,
+      hasHeartrate: true,
+      externalId: 'fenix-5.fit',
+    });
     // The expired token was refreshed once, and the rotation persisted.
     expect(tokens.saves).toBe(1);
     expect(tokens.current()!.refreshToken).not.toBe(sim.credentials.refreshToken);

@@ -31,13 +31,22 @@ export function makeFit(spec: FitSpec): Uint8Array {
   const pauses = spec.pauses ?? [];
   const paused = (t: number): boolean => pauses.some(([a, b]) => t > a && t < b);
   const pausedTotal = pauses.reduce((s, [a, b]) => s + (b - a), 0);
-  enc.writeMesg({ mesgNum: Profile.MesgNum.FILE_ID!, type: 'activity', manufacturer: 'zepp', product: 1, timeCreated: spec.start, serialNumber: 1234 });
+  enc.writeMesg({
+    mesgNum: Profile.MesgNum.FILE_ID!,
+    type: 'activity',
+    manufacturer: 'zepp',
+    product: 1,
+    timeCreated: spec.start,
+    serialNumber: 1234,
+  });
   enc.writeMesg({ mesgNum: Profile.MesgNum.EVENT!, timestamp: at(0), event: 'timer', eventType: 'start' });
   const step = 10;
   for (let t = 0; t <= spec.elapsed; t += step) {
     for (const [a, b] of pauses) {
-      if (a >= t - step && a < t) enc.writeMesg({ mesgNum: Profile.MesgNum.EVENT!, timestamp: at(a), event: 'timer', eventType: 'stopAll' });
-      if (b >= t - step && b < t) enc.writeMesg({ mesgNum: Profile.MesgNum.EVENT!, timestamp: at(b), event: 'timer', eventType: 'start' });
+      if (a >= t - step && a < t)
+        enc.writeMesg({ mesgNum: Profile.MesgNum.EVENT!, timestamp: at(a), event: 'timer', eventType: 'stopAll' });
+      if (b >= t - step && b < t)
+        enc.writeMesg({ mesgNum: Profile.MesgNum.EVENT!, timestamp: at(b), event: 'timer', eventType: 'start' });
     }
     if (paused(t)) continue;
     const rec: Record<string, unknown> = {
@@ -56,16 +65,37 @@ export function makeFit(spec: FitSpec): Uint8Array {
   const timer = spec.elapsed - pausedTotal;
   const sport = spec.sport ?? 'running';
   enc.writeMesg({
-    mesgNum: Profile.MesgNum.LAP!, timestamp: at(spec.elapsed), startTime: spec.start, totalElapsedTime: spec.elapsed,
-    totalTimerTime: timer, totalDistance: spec.distanceMeters, sport, event: 'lap', eventType: 'stop',
+    mesgNum: Profile.MesgNum.LAP!,
+    timestamp: at(spec.elapsed),
+    startTime: spec.start,
+    totalElapsedTime: spec.elapsed,
+    totalTimerTime: timer,
+    totalDistance: spec.distanceMeters,
+    sport,
+    event: 'lap',
+    eventType: 'stop',
   });
   enc.writeMesg({
-    mesgNum: Profile.MesgNum.SESSION!, timestamp: at(spec.elapsed), startTime: spec.start, totalElapsedTime: spec.elapsed,
-    totalTimerTime: timer, totalDistance: spec.distanceMeters, sport, subSport: spec.subSport ?? 'generic',
-    firstLapIndex: 0, numLaps: 1, event: 'session', eventType: 'stop',
+    mesgNum: Profile.MesgNum.SESSION!,
+    timestamp: at(spec.elapsed),
+    startTime: spec.start,
+    totalElapsedTime: spec.elapsed,
+    totalTimerTime: timer,
+    totalDistance: spec.distanceMeters,
+    sport,
+    subSport: spec.subSport ?? 'generic',
+    firstLapIndex: 0,
+    numLaps: 1,
+    event: 'session',
+    eventType: 'stop',
   });
   enc.writeMesg({
-    mesgNum: Profile.MesgNum.ACTIVITY!, timestamp: at(spec.elapsed), numSessions: 1, type: 'manual', event: 'activity', eventType: 'stop',
+    mesgNum: Profile.MesgNum.ACTIVITY!,
+    timestamp: at(spec.elapsed),
+    numSessions: 1,
+    type: 'manual',
+    event: 'activity',
+    eventType: 'stop',
     localTimestamp: startS + spec.elapsed + (spec.utcOffsetSeconds ?? 0) - FIT_EPOCH_S,
   });
   return encoder.close();
@@ -81,8 +111,16 @@ export function memoryBudget(limits = { overall15: 200, overallDay: 2000, read15
   const roll = (now: Date): void => {
     const w = windowStart(now).getTime();
     const d = dayStart(now).getTime();
-    if (d !== day) { day = d; u.overallDay = 0; u.readDay = 0; }
-    if (w !== window) { window = w; u.overall15 = 0; u.read15 = 0; }
+    if (d !== day) {
+      day = d;
+      u.overallDay = 0;
+      u.readDay = 0;
+    }
+    if (w !== window) {
+      window = w;
+      u.overall15 = 0;
+      u.read15 = 0;
+    }
   };
   const store: RateBudgetStore & { blocks: string[]; reservations: number } = {
     blocks: [],
@@ -90,11 +128,17 @@ export function memoryBudget(limits = { overall15: 200, overallDay: 2000, read15
     async tryReserve(kind, now, keepForUploads) {
       roll(now);
       if (blockedUntil && Date.parse(blockedUntil) > now.getTime()) return blockedUntil;
-      if (u.overallDay >= l.overallDay || (kind === 'read' && u.readDay >= l.readDay)) return nextDayReset(now).toISOString();
+      if (u.overallDay >= l.overallDay || (kind === 'read' && u.readDay >= l.readDay))
+        return nextDayReset(now).toISOString();
       const reserve = kind === 'read' ? keepForUploads : 0;
-      if (u.overall15 + reserve >= l.overall15 || (kind === 'read' && u.read15 >= l.read15)) return nextWindowReset(now).toISOString();
-      u.overall15++; u.overallDay++;
-      if (kind === 'read') { u.read15++; u.readDay++; }
+      if (u.overall15 + reserve >= l.overall15 || (kind === 'read' && u.read15 >= l.read15))
+        return nextWindowReset(now).toISOString();
+      u.overall15++;
+      u.overallDay++;
+      if (kind === 'read') {
+        u.read15++;
+        u.readDay++;
+      }
       store.reservations++;
       return null;
     },
@@ -130,12 +174,19 @@ export function memoryBudget(limits = { overall15: 200, overallDay: 2000, read15
   return store;
 }
 
-export function memoryTokens(initial: StravaTokens | null): TokenStore & { current(): StravaTokens | null; saves: number } {
+export function memoryTokens(
+  initial: StravaTokens | null,
+): TokenStore & { current(): StravaTokens | null; saves: number } {
   let current = initial;
   const store = {
     saves: 0,
-    async load() { return current; },
-    async save(t: StravaTokens) { current = t; store.saves++; },
+    async load() {
+      return current;
+    },
+    async save(t: StravaTokens) {
+      current = t;
+      store.saves++;
+    },
     current: () => current,
   };
   return store;
@@ -157,7 +208,11 @@ export function manualClock(startIso: string) {
   let t = Date.parse(startIso);
   return {
     now: (): Date => new Date(t),
-    advance(seconds: number): void { t += seconds * 1000; },
-    set(iso: string): void { t = Date.parse(iso); },
+    advance(seconds: number): void {
+      t += seconds * 1000;
+    },
+    set(iso: string): void {
+      t = Date.parse(iso);
+    },
   };
 }

@@ -5,7 +5,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStravaSimulator, type RunningStravaSimulator } from '../../src/simulators/strava/index.js';
-import { createStravaClient, nextDayReset, nextWindowReset, parseRateHeaders, requestKind } from '../../src/strava/index.js';
+import {
+  createStravaClient,
+  nextDayReset,
+  nextWindowReset,
+  parseRateHeaders,
+  requestKind,
+} from '../../src/strava/index.js';
 import { BandsyncError } from '../../src/sync/failures.js';
 import { manualClock, memoryBudget, memoryLock, memoryTokens } from './helpers.js';
 
@@ -22,18 +28,28 @@ function cassetteHeaders(file: string, interaction = 0): Headers {
   return headers;
 }
 
-describe.skipIf(!existsSync(cassettes))('parseRateHeaders on recorded Strava responses (../shared/samples/strava; skipped without it)', () => {
-  it('reads overall and read buckets of a read call (deauthorize, 2025-10-18: overall 79,222, read 78,221)', () => {
-    expect(parseRateHeaders(cassetteHeaders('deauthorize.yml'))).toEqual({ overall: [200, 2000, 79, 222], read: [100, 1000, 78, 221] });
-  });
-  it('drops the read bucket when Strava sends "," on an upload-class call (create_activity: overall 66,209)', () => {
-    expect(parseRateHeaders(cassetteHeaders('create_activity.yml'))).toEqual({ overall: [200, 2000, 66, 209] });
-  });
-  it('follows usage across an upload and its polls (600,30000 legacy limits: 15,100 → 16,101 → 17,102)', () => {
-    const usage = [0, 1, 2].map((i) => parseRateHeaders(cassetteHeaders('create_upload.yml', i)).overall);
-    expect(usage).toEqual([[600, 30000, 15, 100], [600, 30000, 16, 101], [600, 30000, 17, 102]]);
-  });
-});
+describe.skipIf(!existsSync(cassettes))(
+  'parseRateHeaders on recorded Strava responses (../shared/samples/strava; skipped without it)',
+  () => {
+    it('reads overall and read buckets of a read call (deauthorize, 2025-10-18: overall 79,222, read 78,221)', () => {
+      expect(parseRateHeaders(cassetteHeaders('deauthorize.yml'))).toEqual({
+        overall: [200, 2000, 79, 222],
+        read: [100, 1000, 78, 221],
+      });
+    });
+    it('drops the read bucket when Strava sends "," on an upload-class call (create_activity: overall 66,209)', () => {
+      expect(parseRateHeaders(cassetteHeaders('create_activity.yml'))).toEqual({ overall: [200, 2000, 66, 209] });
+    });
+    it('follows usage across an upload and its polls (600,30000 legacy limits: 15,100 → 16,101 → 17,102)', () => {
+      const usage = [0, 1, 2].map((i) => parseRateHeaders(cassetteHeaders('create_upload.yml', i)).overall);
+      expect(usage).toEqual([
+        [600, 30000, 15, 100],
+        [600, 30000, 16, 101],
+        [600, 30000, 17, 102],
+      ]);
+    });
+  },
+);
 
 describe('rate windows', () => {
   it('resets at the next quarter hour, strictly after now', () => {
@@ -66,8 +82,13 @@ afterEach(async () => {
 function clientFor(s: RunningStravaSimulator, clock: { now: () => Date }, budget = memoryBudget()) {
   const tokens = memoryTokens({ accessToken: 'none', refreshToken: s.control.issueRefreshToken(), expiresAt: 0 });
   return createStravaClient({
-    baseUrl: s.url, clientId: s.credentials.clientId, clientSecret: s.credentials.clientSecret,
-    tokens, lock: memoryLock(), budget, now: clock.now,
+    baseUrl: s.url,
+    clientId: s.credentials.clientId,
+    clientSecret: s.credentials.clientSecret,
+    tokens,
+    lock: memoryLock(),
+    budget,
+    now: clock.now,
   });
 }
 
@@ -75,10 +96,19 @@ describe('simulator limits as the client meets them', () => {
   it('sends the four headers as Strava does and counts reads separately', async () => {
     const clock = manualClock('2026-03-01T10:03:00Z');
     sim = await startStravaSimulator({ now: clock.now });
-    const token = (await (await fetch(`${sim.url}/oauth/token`, {
-      method: 'POST',
-      body: new URLSearchParams({ client_id: sim.credentials.clientId, client_secret: sim.credentials.clientSecret, grant_type: 'refresh_token', refresh_token: sim.credentials.refreshToken }),
-    })).json() as { access_token: string }).access_token;
+    const token = (
+      (await (
+        await fetch(`${sim.url}/oauth/token`, {
+          method: 'POST',
+          body: new URLSearchParams({
+            client_id: sim.credentials.clientId,
+            client_secret: sim.credentials.clientSecret,
+            grant_type: 'refresh_token',
+            refresh_token: sim.credentials.refreshToken,
+          }),
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
     const auth = { authorization: `Bearer ${token}` };
     const r1 = await fetch(`${sim.url}/api/v3/athlete`, { headers: auth });
     expect(r1.headers.get('x-ratelimit-limit')).toBe('200,2000');
@@ -100,7 +130,10 @@ describe('simulator limits as the client meets them', () => {
 
   it('stops itself at the limit the headers announce, before Strava has to say 429', async () => {
     const clock = manualClock('2026-03-01T10:03:00Z');
-    sim = await startStravaSimulator({ now: clock.now, limits: { overall15: 3, overallDay: 100, read15: 3, readDay: 100 } });
+    sim = await startStravaSimulator({
+      now: clock.now,
+      limits: { overall15: 3, overallDay: 100, read15: 3, readDay: 100 },
+    });
     const client = clientFor(sim, clock);
     await client.athlete();
     await client.athlete();
@@ -134,9 +167,16 @@ describe('simulator limits as the client meets them', () => {
 
   it('waits for midnight UTC when the daily limit is what ran out', async () => {
     const clock = manualClock('2026-03-01T22:50:00Z');
-    sim = await startStravaSimulator({ now: clock.now, limits: { overall15: 100, overallDay: 2, read15: 100, readDay: 1000 } });
+    sim = await startStravaSimulator({
+      now: clock.now,
+      limits: { overall15: 100, overallDay: 2, read15: 100, readDay: 1000 },
+    });
     // A budget that does not yet know the real limits, as after a restart: Strava's 429 teaches it.
-    const client = clientFor(sim, clock, memoryBudget({ overall15: 1000, overallDay: 10000, read15: 1000, readDay: 10000 }));
+    const client = clientFor(
+      sim,
+      clock,
+      memoryBudget({ overall15: 1000, overallDay: 10000, read15: 1000, readDay: 10000 }),
+    );
     const other = clientFor(sim, clock); // another consumer of the same application spent the day
     await other.athlete();
     await other.athlete();

@@ -7,22 +7,48 @@ import type { Sport } from '../../src/core/index.js';
 import { isStravaSportType, STRAVA_SPORT_TYPES, toStravaSport } from '../../src/strava/index.js';
 
 const SPORTS: Sport[] = [
-  'running', 'treadmill', 'trail_running', 'walking', 'indoor_walking', 'hiking', 'cycling', 'indoor_cycling',
-  'mountain_biking', 'pool_swimming', 'open_water_swimming', 'elliptical', 'rowing', 'indoor_rowing', 'strength',
-  'yoga', 'hiit', 'jump_rope', 'climbing', 'skiing', 'snowboarding', 'skating', 'dance', 'other',
+  'running',
+  'treadmill',
+  'trail_running',
+  'walking',
+  'indoor_walking',
+  'hiking',
+  'cycling',
+  'indoor_cycling',
+  'mountain_biking',
+  'pool_swimming',
+  'open_water_swimming',
+  'elliptical',
+  'rowing',
+  'indoor_rowing',
+  'strength',
+  'yoga',
+  'hiit',
+  'jump_rope',
+  'climbing',
+  'skiing',
+  'snowboarding',
+  'skating',
+  'dance',
+  'other',
 ];
 const spec = path.resolve(import.meta.dirname, '../../../shared/samples/strava/swagger/strava_openapi_bundled.json');
 
-describe.skipIf(!existsSync(spec))('sport_type values against the OpenAPI SportType enum (../shared/samples; skipped without it)', () => {
-  // Read on use: a skipped describe still runs its body while collecting.
-  const specEnum = () => (JSON.parse(readFileSync(spec, 'utf8')) as { definitions: { SportType: { enum: string[] } } }).definitions.SportType.enum;
-  it('our list is exactly the spec enum', () => {
-    expect([...STRAVA_SPORT_TYPES].sort()).toEqual([...specEnum()].sort());
-  });
-  it('every sport maps into the enum', () => {
-    for (const s of SPORTS) expect(specEnum(), s).toContain(toStravaSport(s).sportType);
-  });
-});
+describe.skipIf(!existsSync(spec))(
+  'sport_type values against the OpenAPI SportType enum (../shared/samples; skipped without it)',
+  () => {
+    // Read on use: a skipped describe still runs its body while collecting.
+    const specEnum = () =>
+      (JSON.parse(readFileSync(spec, 'utf8')) as { definitions: { SportType: { enum: string[] } } }).definitions
+        .SportType.enum;
+    it('our list is exactly the spec enum', () => {
+      expect([...STRAVA_SPORT_TYPES].sort()).toEqual([...specEnum()].sort());
+    });
+    it('every sport maps into the enum', () => {
+      for (const s of SPORTS) expect(specEnum(), s).toContain(toStravaSport(s).sportType);
+    });
+  },
+);
 
 describe('sport mapping', () => {
   it('marks indoor work as trainer and keeps the outdoor type', () => {

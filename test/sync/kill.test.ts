@@ -26,7 +26,9 @@ function seeded(seed: number) {
 }
 
 function exited(child: ReturnType<typeof spawn>): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  return new Promise((resolve) =>
+    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
+  );
 }
 
 describe('kill -9 at random moments during a backfill', () => {
@@ -40,8 +42,11 @@ describe('kill -9 at random moments during a backfill', () => {
     strava = await startStravaSimulator({});
     dataDir = mkdtempSync(join(tmpdir(), 'bandsync-kill-'));
     env = {
-      BANDSYNC_DATA_DIR: dataDir, BANDSYNC_ZEPP_URL: zepp.url, BANDSYNC_STRAVA_URL: strava.url,
-      STRAVA_CLIENT_ID: strava.credentials.clientId, STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+      BANDSYNC_DATA_DIR: dataDir,
+      BANDSYNC_ZEPP_URL: zepp.url,
+      BANDSYNC_STRAVA_URL: strava.url,
+      STRAVA_CLIENT_ID: strava.credentials.clientId,
+      STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
     };
     const app = await openApp({ env, logger: silentLogger });
     await app.accounts.connectZepp({ appToken: zepp.credentials.appToken, userId: zepp.credentials.userId });
@@ -59,10 +64,14 @@ describe('kill -9 at random moments during a backfill', () => {
     let killedMidUpload = 0;
     for (let i = 0; i < KILLS; i++) {
       const uploadsBefore = strava.control.uploads().length;
-      const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'sync', '--all', '--json'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'sync', '--all', '--json'], {
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      });
       // Wait until the process is uploading (or done), then kill it a random moment later.
       const deadline = Date.now() + 120_000;
-      while (strava.control.uploads().length === uploadsBefore && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (strava.control.uploads().length === uploadsBefore && child.exitCode === null && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
       if (child.exitCode === null) {
         child.kill('SIGKILL');
@@ -84,9 +93,14 @@ describe('kill -9 at random moments during a backfill', () => {
 
     const status = JSON.parse((await runCli(['status', '--json'], env)).stdout) as { workouts: Record<string, number> };
     expect((status.workouts.synced ?? 0) + (status.workouts.duplicate ?? 0)).toBe(truth.length);
-    const log = JSON.parse((await runCli(['log', '--json', '--limit', '100000'], env)).stdout) as { workoutId: string | null; toState: string | null }[];
+    const log = JSON.parse((await runCli(['log', '--json', '--limit', '100000'], env)).stdout) as {
+      workoutId: string | null;
+      toState: string | null;
+    }[];
     // The ledger explains every workout's way to Strava.
-    const arrived = new Set(log.filter((e) => e.toState === 'synced' || e.toState === 'duplicate').map((e) => e.workoutId));
+    const arrived = new Set(
+      log.filter((e) => e.toState === 'synced' || e.toState === 'duplicate').map((e) => e.workoutId),
+    );
     expect(arrived.size).toBe(truth.length);
     const sent = new Set(log.filter((e) => e.toState === 'uploading').map((e) => e.workoutId));
     for (const id of arrived) expect(sent.has(id)).toBe(true);

@@ -6,25 +6,44 @@ import { withFingerprint } from '../../src/core/index.js';
 import { syncAll } from '../../src/sync/sync-all.js';
 import { startWorld, type World } from '../helpers/world.js';
 
-const mystery = (startTime: string) => withFingerprint({
-  sport: 'other', rawSport: '9999', startTime, utcOffsetSeconds: 0, elapsedSeconds: 1200,
-  samples: { t: [0, 600, 1200], heartRate: [90, 120, 110] }, pauses: [], laps: [], lengths: [], indoor: true,
-  device: { manufacturer: 339, product: 1, name: 'Amazfit test' }, totals: { calories: 100 },
-  source: { kind: 'zepp-cloud', id: 'mystery-1' },
-});
+const mystery = (startTime: string) =>
+  withFingerprint({
+    sport: 'other',
+    rawSport: '9999',
+    startTime,
+    utcOffsetSeconds: 0,
+    elapsedSeconds: 1200,
+    samples: { t: [0, 600, 1200], heartRate: [90, 120, 110] },
+    pauses: [],
+    laps: [],
+    lengths: [],
+    indoor: true,
+    device: { manufacturer: 339, product: 1, name: 'Amazfit test' },
+    totals: { calories: 100 },
+    source: { kind: 'zepp-cloud', id: 'mystery-1' },
+  });
 
 async function storeMystery(world: World) {
   const account = (await world.app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')!;
   const w = mystery(new Date(world.clock.now().getTime() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'));
   const saved = await world.app.store.saveWorkout(account.id, w, null);
   await world.app.store.ensureRecord(saved.id, 'strava', 'bandsync-test-mystery');
-  await world.app.store.transition({ workoutId: saved.id, destination: 'strava', from: ['discovered'], to: 'fetched', reason: 'test' });
+  await world.app.store.transition({
+    workoutId: saved.id,
+    destination: 'strava',
+    from: ['discovered'],
+    to: 'fetched',
+    reason: 'test',
+  });
   return saved.id;
 }
 
 describe('strict sport mapping', () => {
   let world: World | undefined;
-  afterEach(async () => { await world?.close(); world = undefined; });
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
 
   it('holds an unknown sport code for the user in strict mode', async () => {
     world = await startWorld({ zepp: { seed: 1, workouts: 1, years: 1 }, flags: { strict: true } });

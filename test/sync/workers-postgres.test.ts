@@ -36,108 +36,141 @@ async function pgReachable(): Promise<boolean> {
 
 const reachable = await pgReachable();
 
-describe.skipIf(!reachable)(`${WORKERS} worker processes on PostgreSQL drain one backfill${reachable ? '' : ' (skipped: no PostgreSQL at ' + DATABASE_URL + ')'}`, () => {
-  const schema = `t_workers_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-workers-'));
-  let zepp: Awaited<ReturnType<typeof startZeppSimulator>>;
-  let strava: Awaited<ReturnType<typeof startStravaSimulator>>;
-  let app: App;
-  let env: Record<string, string>;
-  const proxies: CountingProxy[] = [];
-  const workers: ChildProcess[] = [];
-  const outputs: string[] = [];
+describe.skipIf(!reachable)(
+  `${WORKERS} worker processes on PostgreSQL drain one backfill${reachable ? '' : ' (skipped: no PostgreSQL at ' + DATABASE_URL + ')'}`,
+  () => {
+    const schema = `t_workers_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-workers-'));
+    let zepp: Awaited<ReturnType<typeof startZeppSimulator>>;
+    let strava: Awaited<ReturnType<typeof startStravaSimulator>>;
+    let app: App;
+    let env: Record<string, string>;
+    const proxies: CountingProxy[] = [];
+    const workers: ChildProcess[] = [];
+    const outputs: string[] = [];
 
-  beforeAll(async () => {
-    zepp = await startZeppSimulator({ seed: 404, workouts: WORKOUTS, years: 1, shapes: ['run', 'strength', 'treadmill'] });
-    strava = await startStravaSimulator({});
-    env = {
-      DATABASE_URL, BANDSYNC_DB_SCHEMA: schema, BANDSYNC_DATA_DIR: dataDir,
-      BANDSYNC_ZEPP_URL: zepp.url, BANDSYNC_STRAVA_URL: strava.url,
-      STRAVA_CLIENT_ID: strava.credentials.clientId, STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
-      BANDSYNC_LOG_FORMAT: 'json',
-    };
-    // The schema comes from BANDSYNC_DB_SCHEMA here too, as it does in the workers.
-    app = await openApp({ env, logger: silentLogger });
-    await app.accounts.connectZepp({ appToken: zepp.credentials.appToken, userId: zepp.credentials.userId });
-    await app.accounts.connectStravaWithRefreshToken({ refreshToken: strava.credentials.refreshToken });
-    const account = (await app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')!;
-    const found = await discover(app.deps, account);
-    expect(found).toMatchObject({ stored: WORKOUTS, failed: 0, stoppedBy: null });
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
-    await app?.close();
-    await Promise.all([zepp?.close(), strava?.close(), ...proxies.map((p) => p.close())]);
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    try {
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    } finally {
-      await client.end();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-  }, 120_000);
-
-  it('uploads every workout exactly once, with no 429, the work shared between processes', async () => {
-    // Workers first (each through its own proxy), so the jobs find all four waiting.
-    for (let i = 0; i < WORKERS; i++) {
-      const proxy = await startCountingProxy(strava.url);
-      proxies.push(proxy);
-      const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'worker'], {
-        env: { ...process.env, ...env, BANDSYNC_STRAVA_URL: proxy.url }, stdio: ['ignore', 'pipe', 'pipe'],
+    beforeAll(async () => {
+      zepp = await startZeppSimulator({
+        seed: 404,
+        workouts: WORKOUTS,
+        years: 1,
+        shapes: ['run', 'strength', 'treadmill'],
       });
-      outputs[i] = '';
-      child.stdout!.on('data', (d: Buffer) => (outputs[i] += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (outputs[i] += d.toString()));
-      workers.push(child);
-    }
-    const readyBy = Date.now() + 120_000;
-    while (!outputs.every((o) => o.includes('bandsync started')) && Date.now() < readyBy) {
-      const dead = workers.findIndex((w) => w.exitCode !== null);
-      if (dead >= 0) throw new Error(`worker ${dead} exited (${workers[dead]!.exitCode}):\n${outputs[dead]}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    expect(outputs.filter((o) => o.includes('bandsync started')), outputs.join('\n---\n')).toHaveLength(WORKERS);
+      strava = await startStravaSimulator({});
+      env = {
+        DATABASE_URL,
+        BANDSYNC_DB_SCHEMA: schema,
+        BANDSYNC_DATA_DIR: dataDir,
+        BANDSYNC_ZEPP_URL: zepp.url,
+        BANDSYNC_STRAVA_URL: strava.url,
+        STRAVA_CLIENT_ID: strava.credentials.clientId,
+        STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+        BANDSYNC_LOG_FORMAT: 'json',
+      };
+      // The schema comes from BANDSYNC_DB_SCHEMA here too, as it does in the workers.
+      app = await openApp({ env, logger: silentLogger });
+      await app.accounts.connectZepp({ appToken: zepp.credentials.appToken, userId: zepp.credentials.userId });
+      await app.accounts.connectStravaWithRefreshToken({ refreshToken: strava.credentials.refreshToken });
+      const account = (await app.store.listAccounts()).find((a) => a.kind === 'zepp-cloud')!;
+      const found = await discover(app.deps, account);
+      expect(found).toMatchObject({ stored: WORKOUTS, failed: 0, stoppedBy: null });
+    }, 300_000);
 
-    // Small windows: one job each, so there is work for every process.
-    const jobs = await dispatch(app.deps, app.queue, { pollIntervalSeconds: 3600, all: true, windowSize: 5 });
-    expect(jobs).toBe(WORKOUTS / 5);
+    afterAll(async () => {
+      for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+      await app?.close();
+      await Promise.all([zepp?.close(), strava?.close(), ...proxies.map((p) => p.close())]);
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }, 120_000);
 
-    const doneBy = Date.now() + 150_000;
-    let counts: Record<string, number> = {};
-    while (Date.now() < doneBy) {
-      counts = await app.store.countByState('strava');
-      if ((counts.synced ?? 0) === WORKOUTS) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    for (const w of workers) w.kill('SIGTERM');
-    expect(counts, outputs.join('\n---\n').slice(-4000)).toEqual({ synced: WORKOUTS });
+    it('uploads every workout exactly once, with no 429, the work shared between processes', async () => {
+      // Workers first (each through its own proxy), so the jobs find all four waiting.
+      for (let i = 0; i < WORKERS; i++) {
+        const proxy = await startCountingProxy(strava.url);
+        proxies.push(proxy);
+        const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'worker'], {
+          env: { ...process.env, ...env, BANDSYNC_STRAVA_URL: proxy.url },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        outputs[i] = '';
+        child.stdout!.on('data', (d: Buffer) => (outputs[i] += d.toString()));
+        child.stderr!.on('data', (d: Buffer) => (outputs[i] += d.toString()));
+        workers.push(child);
+      }
+      const readyBy = Date.now() + 120_000;
+      while (!outputs.every((o) => o.includes('bandsync started')) && Date.now() < readyBy) {
+        const dead = workers.findIndex((w) => w.exitCode !== null);
+        if (dead >= 0) throw new Error(`worker ${dead} exited (${workers[dead]!.exitCode}):\n${outputs[dead]}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(
+        outputs.filter((o) => o.includes('bandsync started')),
+        outputs.join('\n---\n'),
+      ).toHaveLength(WORKERS);
 
-    // On the simulator: one upload per workout, one activity per generated workout.
-    expect(strava.control.count429()).toBe(0);
-    const uploads = strava.control.uploads();
-    expect(uploads).toHaveLength(WORKOUTS);
-    expect(new Set(uploads.map((u) => u.externalId)).size).toBe(WORKOUTS);
-    const starts = strava.control.activities().map((a) => a.startMs).sort((a, b) => a - b);
-    expect(starts).toEqual(zepp.truth().map((t) => Date.parse(t.startTime)).sort((a, b) => a - b));
+      // Small windows: one job each, so there is work for every process.
+      const jobs = await dispatch(app.deps, app.queue, { pollIntervalSeconds: 3600, all: true, windowSize: 5 });
+      expect(jobs).toBe(WORKOUTS / 5);
 
-    // The requests went through the four processes' proxies, and more than one process uploaded.
-    const uploadsPerWorker = proxies.map((p) => p.seen.filter((s) => s === 'POST /api/v3/uploads').length);
-    expect(uploadsPerWorker.reduce((a, b) => a + b, 0)).toBe(WORKOUTS);
-    expect(uploadsPerWorker.filter((n) => n > 0).length, `uploads per worker: ${uploadsPerWorker}`).toBeGreaterThanOrEqual(2);
+      const doneBy = Date.now() + 150_000;
+      let counts: Record<string, number> = {};
+      while (Date.now() < doneBy) {
+        counts = await app.store.countByState('strava');
+        if ((counts.synced ?? 0) === WORKOUTS) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      for (const w of workers) w.kill('SIGTERM');
+      expect(counts, outputs.join('\n---\n').slice(-4000)).toEqual({ synced: WORKOUTS });
 
-    // The ledger: every workout was claimed for upload exactly once and confirmed once.
-    const ledger = await app.store.listLedger({ limit: 100_000 });
-    const records = await app.store.listRecords({ destination: 'strava', limit: 1000 });
-    expect(records).toHaveLength(WORKOUTS);
-    for (const r of records) {
-      const mine = ledger.filter((e) => e.workoutId === r.workoutId);
-      expect(mine.filter((e) => e.toState === 'uploading'), r.workoutId).toHaveLength(1);
-      expect(mine.filter((e) => e.toState === 'synced'), r.workoutId).toHaveLength(1);
-      expect(r.activityId).not.toBeNull();
-    }
-    const activityIds = records.map((r) => r.activityId);
-    expect(new Set(activityIds).size).toBe(WORKOUTS);
-  }, 300_000);
-});
+      // On the simulator: one upload per workout, one activity per generated workout.
+      expect(strava.control.count429()).toBe(0);
+      const uploads = strava.control.uploads();
+      expect(uploads).toHaveLength(WORKOUTS);
+      expect(new Set(uploads.map((u) => u.externalId)).size).toBe(WORKOUTS);
+      const starts = strava.control
+        .activities()
+        .map((a) => a.startMs)
+        .sort((a, b) => a - b);
+      expect(starts).toEqual(
+        zepp
+          .truth()
+          .map((t) => Date.parse(t.startTime))
+          .sort((a, b) => a - b),
+      );
+
+      // The requests went through the four processes' proxies, and more than one process uploaded.
+      const uploadsPerWorker = proxies.map((p) => p.seen.filter((s) => s === 'POST /api/v3/uploads').length);
+      expect(uploadsPerWorker.reduce((a, b) => a + b, 0)).toBe(WORKOUTS);
+      expect(
+        uploadsPerWorker.filter((n) => n > 0).length,
+        `uploads per worker: ${uploadsPerWorker}`,
+      ).toBeGreaterThanOrEqual(2);
+
+      // The ledger: every workout was claimed for upload exactly once and confirmed once.
+      const ledger = await app.store.listLedger({ limit: 100_000 });
+      const records = await app.store.listRecords({ destination: 'strava', limit: 1000 });
+      expect(records).toHaveLength(WORKOUTS);
+      for (const r of records) {
+        const mine = ledger.filter((e) => e.workoutId === r.workoutId);
+        expect(
+          mine.filter((e) => e.toState === 'uploading'),
+          r.workoutId,
+        ).toHaveLength(1);
+        expect(
+          mine.filter((e) => e.toState === 'synced'),
+          r.workoutId,
+        ).toHaveLength(1);
+        expect(r.activityId).not.toBeNull();
+      }
+      const activityIds = records.map((r) => r.activityId);
+      expect(new Set(activityIds).size).toBe(WORKOUTS);
+    }, 300_000);
+  },
+);

@@ -14,19 +14,43 @@ import { jsonOf, runCli, type CliResult } from '../helpers/cli.js';
 const fixtures = fileURLToPath(new URL('../fixtures/zepp/', import.meta.url));
 
 interface Summary {
-  sport: string; startTime: string; elapsedSeconds: number; timerSeconds: number; distanceMeters: number | null;
-  avgHeartRate: number | null; maxHeartRate: number | null; calories: number | null; laps: number; lengths: number; pauses: number;
+  sport: string;
+  startTime: string;
+  elapsedSeconds: number;
+  timerSeconds: number;
+  distanceMeters: number | null;
+  avgHeartRate: number | null;
+  maxHeartRate: number | null;
+  calories: number | null;
+  laps: number;
+  lengths: number;
+  pauses: number;
   device: { manufacturer: number; product: number; name: string };
   issues: { code: string; path: string; detail: string }[];
 }
 
 /** What the band declared in its own summary payload (strings and numbers as the API sends them). */
-interface Declared { trackid: string; end_time: string; run_time: string; dis: string; calorie: string; avg_heart_rate: string; max_heart_rate: number; total_trips: number; swim_pool_length: number; source: string }
+interface Declared {
+  trackid: string;
+  end_time: string;
+  run_time: string;
+  dis: string;
+  calorie: string;
+  avg_heart_rate: string;
+  max_heart_rate: number;
+  total_trips: number;
+  swim_pool_length: number;
+  source: string;
+}
 
-const detailOf = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(fixtures, `${name}_detail.json`), 'utf8')) as Record<string, unknown>;
+const detailOf = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(fixtures, `${name}_detail.json`), 'utf8')) as Record<string, unknown>;
 /** Sum of the values of a self-timed `dt,value;` series (cumulative series are sent as deltas). */
 const seriesSum = (detail: Record<string, unknown>, key: string): number =>
-  String(detail[key]).split(';').filter(Boolean).reduce((sum, row) => sum + Number(row.split(',')[1]), 0);
+  String(detail[key])
+    .split(';')
+    .filter(Boolean)
+    .reduce((sum, row) => sum + Number(row.split(',')[1]), 0);
 
 const CASES = [
   { name: 'run_1698569116', sport: 'running', hr: true },
@@ -42,16 +66,18 @@ describe('bandsync inspect on a Zepp workout JSON', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'bandsync-inspect-zepp-'));
     // The CLI is slow to start on a loaded machine; the cases run side by side.
-    await Promise.all(CASES.map(async ({ name }) => {
-      const summary = JSON.parse(readFileSync(join(fixtures, `${name}_summary.json`), 'utf8')) as Declared;
-      const detail = detailOf(name);
-      const file = join(dir, `${name}.json`);
-      writeFileSync(file, JSON.stringify({ summary, detail }));
-      const json = await runCli(['inspect', file, '--json'], env());
-      const convert = await runCli(['convert', file, '--to', 'fit', '-o', join(dir, `${name}.fit`)], env());
-      const fit = await runCli(['inspect', join(dir, `${name}.fit`), '--json'], env());
-      results.set(name, { declared: summary, json, convert, fit });
-    }));
+    await Promise.all(
+      CASES.map(async ({ name }) => {
+        const summary = JSON.parse(readFileSync(join(fixtures, `${name}_summary.json`), 'utf8')) as Declared;
+        const detail = detailOf(name);
+        const file = join(dir, `${name}.json`);
+        writeFileSync(file, JSON.stringify({ summary, detail }));
+        const json = await runCli(['inspect', file, '--json'], env());
+        const convert = await runCli(['convert', file, '--to', 'fit', '-o', join(dir, `${name}.fit`)], env());
+        const fit = await runCli(['inspect', join(dir, `${name}.fit`), '--json'], env());
+        results.set(name, { declared: summary, json, convert, fit });
+      }),
+    );
   }, 170_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -70,7 +96,8 @@ describe('bandsync inspect on a Zepp workout JSON', () => {
     // Distance: the band's distance series (what the FIT records carry). The 2018 walk's series
     // sums to 3312 m while its summary says 3571 m; the others agree with their summary within 1 %.
     expect(s.distanceMeters).toBe(seriesSum(detailOf(name), 'distance'));
-    if (name !== 'walk_1542558074') expect(Math.abs(s.distanceMeters! - Number(declared.dis))).toBeLessThanOrEqual(Number(declared.dis) * 0.01);
+    if (name !== 'walk_1542558074')
+      expect(Math.abs(s.distanceMeters! - Number(declared.dis))).toBeLessThanOrEqual(Number(declared.dis) * 0.01);
     expect(s.calories).toBe(Number(declared.calorie));
     if (hr) {
       expect(Math.abs(s.avgHeartRate! - Number(declared.avg_heart_rate))).toBeLessThanOrEqual(2);
@@ -80,7 +107,9 @@ describe('bandsync inspect on a Zepp workout JSON', () => {
     // lengths (998 m in 25 m) and 23 m of the last, which is counted and reported as inferred.
     if (sport === 'pool_swimming') {
       expect(s.lengths).toBe(declared.total_trips);
-      expect(Math.floor(seriesSum(detailOf(name), 'distance') / declared.swim_pool_length)).toBe(declared.total_trips - 1);
+      expect(Math.floor(seriesSum(detailOf(name), 'distance') / declared.swim_pool_length)).toBe(
+        declared.total_trips - 1,
+      );
       expect(s.issues.map((i) => i.code)).toContain('zepp_last_length_inferred');
     }
     const family = /^run\.(\d+)\./.exec(declared.source)?.[1];
@@ -94,11 +123,30 @@ describe('bandsync inspect on a Zepp workout JSON', () => {
     expect(fit.code, fit.stderr).toBe(0);
     const a = jsonOf(json) as unknown as Summary;
     const b = jsonOf(fit) as unknown as Summary;
-    expect({ sport: b.sport, startTime: b.startTime, elapsedSeconds: b.elapsedSeconds, calories: b.calories, laps: b.laps, lengths: b.lengths, pauses: b.pauses, device: b.device })
-      .toEqual({ sport: a.sport, startTime: a.startTime, elapsedSeconds: a.elapsedSeconds, calories: a.calories, laps: a.laps, lengths: a.lengths, pauses: a.pauses, device: a.device });
+    expect({
+      sport: b.sport,
+      startTime: b.startTime,
+      elapsedSeconds: b.elapsedSeconds,
+      calories: b.calories,
+      laps: b.laps,
+      lengths: b.lengths,
+      pauses: b.pauses,
+      device: b.device,
+    }).toEqual({
+      sport: a.sport,
+      startTime: a.startTime,
+      elapsedSeconds: a.elapsedSeconds,
+      calories: a.calories,
+      laps: a.laps,
+      lengths: a.lengths,
+      pauses: a.pauses,
+      device: a.device,
+    });
     expect(b.timerSeconds).toBeCloseTo(a.timerSeconds, 0);
     expect(Math.abs(b.distanceMeters! - a.distanceMeters!)).toBeLessThanOrEqual(Math.max(1, a.distanceMeters! * 0.005));
-    expect(b.avgHeartRate === null ? null : Math.abs(b.avgHeartRate - a.avgHeartRate!)).toBe(a.avgHeartRate === null ? null : 0);
+    expect(b.avgHeartRate === null ? null : Math.abs(b.avgHeartRate - a.avgHeartRate!)).toBe(
+      a.avgHeartRate === null ? null : 0,
+    );
     expect(b.maxHeartRate).toBe(a.maxHeartRate);
   });
 
@@ -107,8 +155,14 @@ describe('bandsync inspect on a Zepp workout JSON', () => {
     writeFileSync(broken, '{"summary": {"trackid": "1"}, "detail": ');
     const partial = join(dir, 'partial.json');
     writeFileSync(partial, JSON.stringify({ summary: { trackid: '1' } }));
-    const [r1, r2] = await Promise.all([runCli(['inspect', broken, '--json'], env()), runCli(['inspect', partial, '--json'], env())]);
-    for (const [r, file, reason] of [[r1, broken, /not valid JSON/], [r2, partial, /"summary" and "detail"/]] as const) {
+    const [r1, r2] = await Promise.all([
+      runCli(['inspect', broken, '--json'], env()),
+      runCli(['inspect', partial, '--json'], env()),
+    ]);
+    for (const [r, file, reason] of [
+      [r1, broken, /not valid JSON/],
+      [r2, partial, /"summary" and "detail"/],
+    ] as const) {
       expect(r.code).not.toBe(0);
       expect(r.stdout).toBe('');
       const lines = r.stderr.trim().split('\n');

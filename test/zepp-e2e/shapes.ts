@@ -11,4 +11,5 @@ export function seedWhere(kind: ShapeKind, wanted: (w: SimWorkout) => boolean, f
 }
 
 /** The same workout the simulator serves for (kind, seed) started at trackId (epoch seconds). */
-export const generated = (kind: ShapeKind, seed: number, trackId: number): SimWorkout => generateWorkout({ trackId, kind, seed });
+export const generated = (kind: ShapeKind, seed: number, trackId: number): SimWorkout =>
+  generateWorkout({ trackId, kind, seed });

@@ -15,7 +15,12 @@ import { startWorld, type World } from '../helpers/world.js';
 import { generated, seedWhere } from './shapes.js';
 
 type Msg = Record<string, unknown>;
-interface Case { kind: ShapeKind; seed: number; truth: GeneratedWorkout; band: SimWorkout }
+interface Case {
+  kind: ShapeKind;
+  seed: number;
+  truth: GeneratedWorkout;
+  band: SimWorkout;
+}
 
 // What a user expects on Strava for each shape (Strava's sport_type list; indoor work has trainer=1).
 const EXPECTED: Record<ShapeKind, { sportType: string; trainer: boolean; fitSport: string; fitSubSport: string }> = {
@@ -46,10 +51,13 @@ const S = (d: unknown): number => Math.round((d as Date).getTime() / 1000);
 const pausedWithin = (w: SimWorkout, from: number, to: number): number =>
   w.pauses.reduce((s, p) => s + Math.max(0, Math.min(to, p.start + p.duration) - Math.max(from, p.start)), 0);
 
-describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decoded with the Garmin SDK)', () => {
+describe("every Zepp sport shape reaches Strava with the band's data (FIT decoded with the Garmin SDK)", () => {
   let world: World;
   const cases: Case[] = [];
-  const fits = new Map<ShapeKind, { messages: Record<string, Msg[]>; sportType: string | null; trainer: boolean; uploadId: number }>();
+  const fits = new Map<
+    ShapeKind,
+    { messages: Record<string, Msg[]>; sportType: string | null; trainer: boolean; uploadId: number }
+  >();
 
   beforeAll(async () => {
     world = await startWorld({ zepp: { workouts: 0 } });
@@ -65,12 +73,22 @@ describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decod
     const summary = await syncAll(world.app.deps, { all: true, wait: (u) => world.clock.wait(u) });
     expect(summary).toMatchObject({ uploaded: SHAPES.length, failed: 0, pending: 0, stoppedBy: null });
     for (const upload of world.strava.control.uploads()) {
-      const { messages, errors } = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({ convertDateTimesToDates: true });
+      const { messages, errors } = new Decoder(Stream.fromByteArray(Array.from(upload.bytes))).read({
+        convertDateTimesToDates: true,
+      });
       expect(errors).toEqual([]);
       const start = S(messages.sessionMesgs![0]!.startTime);
       const c = cases.find((x) => Number(x.truth.trackId) === start);
-      expect(c, `an upload starts at ${new Date(start * 1000).toISOString()}, which no band workout does`).toBeDefined();
-      fits.set(c!.kind, { messages: messages as unknown as Record<string, Msg[]>, sportType: upload.sportType, trainer: upload.trainer, uploadId: upload.uploadId });
+      expect(
+        c,
+        `an upload starts at ${new Date(start * 1000).toISOString()}, which no band workout does`,
+      ).toBeDefined();
+      fits.set(c!.kind, {
+        messages: messages as unknown as Record<string, Msg[]>,
+        sportType: upload.sportType,
+        trainer: upload.trainer,
+        uploadId: upload.uploadId,
+      });
     }
   }, 180_000);
   afterAll(async () => world?.close());
@@ -89,49 +107,76 @@ describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decod
     // The band's family number from the payload's source ("run.411.huami.com").
     expect(fileId.product).toBe(Number(/^run\.(\d+)\./.exec(c.truth.source)![1]));
     const session = fit.messages.sessionMesgs![0]!;
-    expect({ sport: session.sport, subSport: session.subSport }).toEqual({ sport: EXPECTED[kind].fitSport, subSport: EXPECTED[kind].fitSubSport });
-    expect({ sportType: fit.sportType, trainer: fit.trainer }).toEqual({ sportType: EXPECTED[kind].sportType, trainer: EXPECTED[kind].trainer });
+    expect({ sport: session.sport, subSport: session.subSport }).toEqual({
+      sport: EXPECTED[kind].fitSport,
+      subSport: EXPECTED[kind].fitSubSport,
+    });
+    expect({ sportType: fit.sportType, trainer: fit.trainer }).toEqual({
+      sportType: EXPECTED[kind].sportType,
+      trainer: EXPECTED[kind].trainer,
+    });
   });
 
-  it.each(SHAPES.map((s) => s.kind))('%s: timer events at the band\'s pauses; elapsed, timer time and calories are the band\'s', (kind) => {
-    const { truth, band } = cases.find((x) => x.kind === kind)!;
-    const fit = fits.get(kind)!;
-    const start = Number(truth.trackId);
-    const timer = (fit.messages.eventMesgs ?? []).filter((e) => e.event === 'timer').map((e) => [e.eventType, S(e.timestamp) - start]);
-    const expected: [string, number][] = [['start', 0]];
-    for (const p of band.pauses) expected.push(['stopAll', p.start], ['start', p.start + p.duration]);
-    expected.push(['stopAll', band.elapsed]);
-    expect(timer).toEqual(expected);
-    const session = fit.messages.sessionMesgs![0]!;
-    expect(session.totalElapsedTime).toBeCloseTo(truth.elapsedSeconds, 0);
-    expect(session.totalTimerTime).toBeCloseTo(truth.timerSeconds, 0);
-    expect(truth.timerSeconds).toBe(band.elapsed - band.pauses.reduce((s, p) => s + p.duration, 0));
-    expect(session.totalCalories).toBe(truth.calories);
-    if (truth.distanceMeters > 0) expect(Math.abs((session.totalDistance as number) - truth.distanceMeters)).toBeLessThan(Math.max(2, truth.distanceMeters * 0.005));
-  });
+  it.each(SHAPES.map((s) => s.kind))(
+    "%s: timer events at the band's pauses; elapsed, timer time and calories are the band's",
+    (kind) => {
+      const { truth, band } = cases.find((x) => x.kind === kind)!;
+      const fit = fits.get(kind)!;
+      const start = Number(truth.trackId);
+      const timer = (fit.messages.eventMesgs ?? [])
+        .filter((e) => e.event === 'timer')
+        .map((e) => [e.eventType, S(e.timestamp) - start]);
+      const expected: [string, number][] = [['start', 0]];
+      for (const p of band.pauses) expected.push(['stopAll', p.start], ['start', p.start + p.duration]);
+      expected.push(['stopAll', band.elapsed]);
+      expect(timer).toEqual(expected);
+      const session = fit.messages.sessionMesgs![0]!;
+      expect(session.totalElapsedTime).toBeCloseTo(truth.elapsedSeconds, 0);
+      expect(session.totalTimerTime).toBeCloseTo(truth.timerSeconds, 0);
+      expect(truth.timerSeconds).toBe(band.elapsed - band.pauses.reduce((s, p) => s + p.duration, 0));
+      expect(session.totalCalories).toBe(truth.calories);
+      if (truth.distanceMeters > 0)
+        expect(Math.abs((session.totalDistance as number) - truth.distanceMeters)).toBeLessThan(
+          Math.max(2, truth.distanceMeters * 0.005),
+        );
+    },
+  );
 
-  it.each(SHAPES.map((s) => s.kind))('%s: heart rate in the records equals the band\'s samples (with or without GPS)', (kind) => {
-    const { truth, band } = cases.find((x) => x.kind === kind)!;
-    const records = fits.get(kind)!.messages.recordMesgs ?? [];
-    const start = Number(truth.trackId);
-    const withHr = records.filter((r) => r.heartRate !== undefined);
-    expect(withHr.length).toBeGreaterThan(truth.timerSeconds * 0.9);
-    for (const r of withHr) {
-      const offset = S(r.timestamp) - start;
-      if (offset >= 1) expect(r.heartRate, `HR at +${offset}s`).toBe(band.hr[offset]);
-    }
-    const positions = records.filter((r) => r.positionLat !== undefined).length;
-    if (truth.hasGps) expect(positions).toBeGreaterThan(truth.gpsPoints * 0.9);
-    else expect(positions).toBe(0);
-  });
+  it.each(SHAPES.map((s) => s.kind))(
+    "%s: heart rate in the records equals the band's samples (with or without GPS)",
+    (kind) => {
+      const { truth, band } = cases.find((x) => x.kind === kind)!;
+      const records = fits.get(kind)!.messages.recordMesgs ?? [];
+      const start = Number(truth.trackId);
+      const withHr = records.filter((r) => r.heartRate !== undefined);
+      expect(withHr.length).toBeGreaterThan(truth.timerSeconds * 0.9);
+      for (const r of withHr) {
+        const offset = S(r.timestamp) - start;
+        if (offset >= 1) expect(r.heartRate, `HR at +${offset}s`).toBe(band.hr[offset]);
+      }
+      const positions = records.filter((r) => r.positionLat !== undefined).length;
+      if (truth.hasGps) expect(positions).toBeGreaterThan(truth.gpsPoints * 0.9);
+      else expect(positions).toBe(0);
+    },
+  );
 
-  it.each(SHAPES.map((s) => s.kind))('%s: on Strava, moving time is the band\'s timer time; heart rate and calories arrived', (kind) => {
-    const { truth } = cases.find((x) => x.kind === kind)!;
-    const activity = world.strava.control.activities().find((a) => a.uploadId === fits.get(kind)!.uploadId);
-    expect(activity).toBeDefined();
-    expect(activity).toMatchObject({ movingSeconds: truth.timerSeconds, elapsedSeconds: truth.elapsedSeconds, hasHeartrate: true, calories: truth.calories, hasGps: truth.hasGps, sportType: EXPECTED[kind].sportType });
-    expect(activity!.startMs).toBe(Date.parse(truth.startTime));
-  });
+  it.each(SHAPES.map((s) => s.kind))(
+    "%s: on Strava, moving time is the band's timer time; heart rate and calories arrived",
+    (kind) => {
+      const { truth } = cases.find((x) => x.kind === kind)!;
+      const activity = world.strava.control.activities().find((a) => a.uploadId === fits.get(kind)!.uploadId);
+      expect(activity).toBeDefined();
+      expect(activity).toMatchObject({
+        movingSeconds: truth.timerSeconds,
+        elapsedSeconds: truth.elapsedSeconds,
+        hasHeartrate: true,
+        calories: truth.calories,
+        hasGps: truth.hasGps,
+        sportType: EXPECTED[kind].sportType,
+      });
+      expect(activity!.startMs).toBe(Date.parse(truth.startTime));
+    },
+  );
 
   it('GPS run: one lap message per press of the lap button, with its span, timer time and distance', () => {
     const { truth, band } = cases.find((x) => x.kind === 'run')!;
@@ -143,7 +188,9 @@ describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decod
       expect(S(lap.startTime) - start, `lap ${i} start`).toBe(b.start);
       expect(lap.totalElapsedTime, `lap ${i} elapsed`).toBeCloseTo(b.end - b.start, 0);
       expect(lap.totalTimerTime, `lap ${i} timer`).toBeCloseTo(b.end - b.start - pausedWithin(band, b.start, b.end), 0);
-      expect(Math.abs((lap.totalDistance as number) - b.meters), `lap ${i} distance`).toBeLessThanOrEqual(Math.max(2, b.meters * 0.005));
+      expect(Math.abs((lap.totalDistance as number) - b.meters), `lap ${i} distance`).toBeLessThanOrEqual(
+        Math.max(2, b.meters * 0.005),
+      );
       expect(lap.lapTrigger).toBe('manual');
     });
   });
@@ -179,14 +226,15 @@ describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decod
     }
   });
 
-  it('hike: the altitude profile is the band\'s (barometer and GPS altitude) within a metre', () => {
+  it("hike: the altitude profile is the band's (barometer and GPS altitude) within a metre", () => {
     const { truth, band } = cases.find((x) => x.kind === 'hike')!;
     const records = fits.get('hike')!.messages.recordMesgs!;
     const start = Number(truth.trackId);
     const withAlt = records.filter((r) => r.altitude !== undefined);
     expect(withAlt.length).toBeGreaterThan(truth.timerSeconds * 0.8);
     let worst = 0;
-    for (const r of withAlt) worst = Math.max(worst, Math.abs((r.altitude as number) - band.altitude[S(r.timestamp) - start]!));
+    for (const r of withAlt)
+      worst = Math.max(worst, Math.abs((r.altitude as number) - band.altitude[S(r.timestamp) - start]!));
     expect(worst).toBeLessThan(1);
     const alts = band.altitude.slice(1);
     expect(Math.max(...alts) - Math.min(...alts)).toBeGreaterThan(100); // a real climb, not a flat line
@@ -198,12 +246,21 @@ describe('every Zepp sport shape reaches Strava with the band\'s data (FIT decod
     const start = Number(truth.trackId);
     const fixAt = new Map(band.gps.t.map((t, i) => [t, i]));
     const semis = 180 / 2 ** 31;
-    let worst = 0, compared = 0;
+    let worst = 0,
+      compared = 0;
     for (const r of fits.get('china_run')!.messages.recordMesgs!) {
       if (r.positionLat === undefined) continue;
       const i = fixAt.get(S(r.timestamp) - start);
       if (i === undefined) continue;
-      worst = Math.max(worst, haversineMeters((r.positionLat as number) * semis, (r.positionLong as number) * semis, band.gps.lat[i]!, band.gps.lon[i]!));
+      worst = Math.max(
+        worst,
+        haversineMeters(
+          (r.positionLat as number) * semis,
+          (r.positionLong as number) * semis,
+          band.gps.lat[i]!,
+          band.gps.lon[i]!,
+        ),
+      );
       compared++;
     }
     expect(compared).toBe(band.gps.t.length);

@@ -31,27 +31,35 @@ interface StatusJson {
 }
 
 /** Serves the simulator; once it has answered `after` detail requests, every token it issued stops working. */
-async function serveExpiringZepp(sim: ZeppSimulator, after: number): Promise<{ url: string; details: () => number; close: () => Promise<void> }> {
+async function serveExpiringZepp(
+  sim: ZeppSimulator,
+  after: number,
+): Promise<{ url: string; details: () => number; close: () => Promise<void> }> {
   let details = 0;
   const fetchAndExpire = async (req: Request): Promise<Response> => {
     const res = await sim.app.fetch(req);
-    if (new URL(req.url).pathname.endsWith('/detail.json') && res.status === 200 && ++details === after) sim.control.expireTokens();
+    if (new URL(req.url).pathname.endsWith('/detail.json') && res.status === 200 && ++details === after)
+      sim.control.expireTokens();
     return res;
   };
   return new Promise((resolve) => {
-    const server = serve({ fetch: fetchAndExpire, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve({
-      url: `http://127.0.0.1:${info.port}`,
-      details: () => details,
-      close: () => new Promise<void>((done) => {
-        const s = server as unknown as { close(cb: () => void): void; closeAllConnections?: () => void };
-        s.close(() => done());
-        s.closeAllConnections?.();
+    const server = serve({ fetch: fetchAndExpire, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({
+        url: `http://127.0.0.1:${info.port}`,
+        details: () => details,
+        close: () =>
+          new Promise<void>((done) => {
+            const s = server as unknown as { close(cb: () => void): void; closeAllConnections?: () => void };
+            s.close(() => done());
+            s.closeAllConnections?.();
+          }),
       }),
-    }));
+    );
   });
 }
 
-const zeppProblem = (s: SyncSummary): string | null | undefined => s.accounts.find((a) => a.kind === 'zepp-cloud')?.problem;
+const zeppProblem = (s: SyncSummary): string | null | undefined =>
+  s.accounts.find((a) => a.kind === 'zepp-cloud')?.problem;
 
 describe('Zepp token expiry in the middle of a backfill (engine in-process, real CLI for status and reconnect)', () => {
   const clock = simulatedClock(new Date(Date.UTC(2026, 10, 2, 9, 1, 0)));
@@ -64,8 +72,16 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
   /** Opens the app on the data dir for one step and closes it, so the CLI can open the dir next. */
   async function withApp<T>(fn: (app: App) => Promise<T>): Promise<T> {
     const app = await openApp({
-      clock, logger: silentLogger, env: {},
-      flags: { dataDir, zeppUrl: zepp.url, stravaUrl: strava.url, stravaClientId: strava.credentials.clientId, stravaClientSecret: strava.credentials.clientSecret },
+      clock,
+      logger: silentLogger,
+      env: {},
+      flags: {
+        dataDir,
+        zeppUrl: zepp.url,
+        stravaUrl: strava.url,
+        stravaClientId: strava.credentials.clientId,
+        stravaClientSecret: strava.credentials.clientSecret,
+      },
     });
     try {
       return await fn(app);
@@ -73,7 +89,8 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
       await app.close();
     }
   }
-  const syncIn = (app: App, options: { all?: boolean } = { all: true }) => syncAll(app.deps, { ...options, wait: (u) => clock.wait(u) });
+  const syncIn = (app: App, options: { all?: boolean } = { all: true }) =>
+    syncAll(app.deps, { ...options, wait: (u) => clock.wait(u) });
   const status = async (): Promise<StatusJson> => {
     const r = await runCli(['status', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
@@ -87,8 +104,11 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
     zepp = await serveExpiringZepp(sim, EXPIRE_AFTER_DETAILS);
     strava = await startStravaSimulator({ now: () => clock.now() });
     env = {
-      BANDSYNC_DATA_DIR: dataDir, BANDSYNC_ZEPP_URL: zepp.url, BANDSYNC_STRAVA_URL: strava.url,
-      STRAVA_CLIENT_ID: strava.credentials.clientId, STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+      BANDSYNC_DATA_DIR: dataDir,
+      BANDSYNC_ZEPP_URL: zepp.url,
+      BANDSYNC_STRAVA_URL: strava.url,
+      STRAVA_CLIENT_ID: strava.credentials.clientId,
+      STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
     };
     await withApp(async (app) => {
       await app.accounts.connectZepp({ appToken: sim.credentials.appToken, userId: sim.credentials.userId });
@@ -135,7 +155,10 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
   }, 120_000);
 
   it('reconnecting with the CLI (e-mail login) clears needs_user on the same account', async () => {
-    const r = await runCli(['connect', 'zepp', '--email', sim.credentials.email], { ...env, BANDSYNC_ZEPP_PASSWORD: sim.credentials.password });
+    const r = await runCli(['connect', 'zepp', '--email', sim.credentials.email], {
+      ...env,
+      BANDSYNC_ZEPP_PASSWORD: sim.credentials.password,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(sim.credentials.password);
     const zeppAccounts = (await status()).accounts.filter((a) => a.kind === 'zepp-cloud');
@@ -144,7 +167,9 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
   }, 120_000);
 
   it('the backfill resumes: every band workout on Strava exactly once, nothing lost, nothing duplicated', async () => {
-    const [summary, counts] = await withApp(async (app) => [await syncIn(app), await app.store.countByState('strava')] as const);
+    const [summary, counts] = await withApp(
+      async (app) => [await syncIn(app), await app.store.countByState('strava')] as const,
+    );
     expect(zeppProblem(summary)).toBeNull();
     expect(summary).toMatchObject({ failed: 0, pending: 0, stoppedBy: null });
 
@@ -155,7 +180,9 @@ describe('Zepp token expiry in the middle of a backfill (engine in-process, real
     expect(uploads).toHaveLength(WORKOUTS);
     expect(new Set(uploads.map((u) => u.externalId)).size).toBe(WORKOUTS);
     const starts = uploads.map((u) => {
-      const { messages } = new Decoder(Stream.fromByteArray(Array.from(u.bytes))).read({ convertDateTimesToDates: true });
+      const { messages } = new Decoder(Stream.fromByteArray(Array.from(u.bytes))).read({
+        convertDateTimesToDates: true,
+      });
       return (messages.sessionMesgs![0]!.startTime as Date).getTime();
     });
     expect(starts.sort((a, b) => a - b)).toEqual(truth.map((t) => Date.parse(t.startTime)).sort((a, b) => a - b));

@@ -9,14 +9,25 @@ import type { WorkoutRef } from '../../src/sync/ports.js';
 
 let sim: RunningZeppSimulator;
 beforeAll(async () => {
-  sim = await startZeppSimulator({ seed: 21, workouts: 3, shapes: ['china_run'], now: () => new Date('2026-05-01T00:00:00Z') });
+  sim = await startZeppSimulator({
+    seed: 21,
+    workouts: 3,
+    shapes: ['china_run'],
+    now: () => new Date('2026-05-01T00:00:00Z'),
+  });
 });
 afterAll(async () => {
   await sim?.close();
 });
 
 async function first(extra: { chinaCoordinates?: boolean } = {}) {
-  const src = createZeppCloudSource({ baseUrl: sim.url, appToken: sim.credentials.appToken, userId: sim.credentials.userId, accountId: 'cn', ...extra });
+  const src = createZeppCloudSource({
+    baseUrl: sim.url,
+    appToken: sim.credentials.appToken,
+    userId: sim.credentials.userId,
+    accountId: 'cn',
+    ...extra,
+  });
   const refs: WorkoutRef[] = [];
   for await (const r of src.list({})) refs.push(r);
   const truth = sim.truth().find((t) => t.trackId === refs[0]!.sourceId)!;
@@ -42,7 +53,13 @@ describe('China-region coordinates', () => {
 
 describe('a global account (chinaRegion false) still converts a gaode track by default', () => {
   it('converts', async () => {
-    const src = createZeppCloudSource({ baseUrl: sim.url, appToken: sim.credentials.appToken, userId: sim.credentials.userId, accountId: 'g', chinaRegion: false });
+    const src = createZeppCloudSource({
+      baseUrl: sim.url,
+      appToken: sim.credentials.appToken,
+      userId: sim.credentials.userId,
+      accountId: 'g',
+      chinaRegion: false,
+    });
     const refs: WorkoutRef[] = [];
     for await (const r of src.list({})) refs.push(r);
     const truth = sim.truth().find((t) => t.trackId === refs[0]!.sourceId)!;

@@ -24,7 +24,8 @@ const decode = (name: string) => {
   if (!r.ok) throw new Error(r.error);
   return r;
 };
-const values = (a: readonly (number | null)[] | undefined): number[] => (a ?? []).filter((v): v is number => v !== null);
+const values = (a: readonly (number | null)[] | undefined): number[] =>
+  (a ?? []).filter((v): v is number => v !== null);
 
 describe('real run 1698569116 (Zepp Life, Mi Band, 2023)', () => {
   const { workout: w, issues } = decode('run_1698569116');
@@ -72,7 +73,10 @@ describe('real run 1698569116 (Zepp Life, Mi Band, 2023)', () => {
     expect(w.device.manufacturer).toBe(339);
     expect(w.device.product).toBe(411); // source run.411.huami.com
     // kilo_pace has 10 complete km (first: 327 s, second 322 s) + the last 0.96 km to the end.
-    expect(w.laps.slice(0, 2).map((l) => [l.startOffset, l.elapsedSeconds])).toEqual([[0, 327], [327, 322]]);
+    expect(w.laps.slice(0, 2).map((l) => [l.startOffset, l.elapsedSeconds])).toEqual([
+      [0, 327],
+      [327, 322],
+    ]);
     expect(w.laps.at(-1)!.startOffset + w.laps.at(-1)!.elapsedSeconds).toBe(3157);
     expect(issues).toEqual([]);
   });
@@ -87,7 +91,11 @@ describe('real pool swim 1654683111 (2022)', () => {
   const { workout: w, issues } = decode('swimming_1654683111');
 
   it('keeps the three type-1 pauses (ZeppBridge drops them): 735+2, 781+5, 1345+4', () => {
-    expect(w.pauses.map((p) => [p.startOffset, p.endOffset - p.startOffset])).toEqual([[735, 2], [781, 5], [1345, 4]]);
+    expect(w.pauses.map((p) => [p.startOffset, p.endOffset - p.startOffset])).toEqual([
+      [735, 2],
+      [781, 5],
+      [1345, 4],
+    ]);
   });
 
   it('has no GPS and no heart rate (every HR value is 0 = no reading; summary avg 0.0)', () => {
@@ -99,14 +107,18 @@ describe('real pool swim 1654683111 (2022)', () => {
   });
 
   it('laps from the 21-field lap rows: 0+319 s and 328+706 s (end field 5 minus duration field 1)', () => {
-    expect(w.laps.slice(0, 2).map((l) => [l.startOffset, l.elapsedSeconds])).toEqual([[0, 319], [328, 706]]);
+    expect(w.laps.slice(0, 2).map((l) => [l.startOffset, l.elapsedSeconds])).toEqual([
+      [0, 319],
+      [328, 706],
+    ]);
   });
 
   it('recovers pool lengths from the distance series: 39 crossings of 25 m, and the 40th the summary counts (total_trips 40, dis 1000) from the last 23 m', () => {
     expect(values(w.samples.distance).at(-1)).toBe(998);
     expect(w.lengths).toHaveLength(40);
     expect(w.lengths.length * 25).toBe(1000); // the summary's dis
-    const last = w.lengths.at(-1)!, before = w.lengths.at(-2)!;
+    const last = w.lengths.at(-1)!,
+      before = w.lengths.at(-2)!;
     expect(last.startOffset).toBe(before.startOffset + before.elapsedSeconds);
     expect(last.elapsedSeconds).toBeGreaterThan(0);
     expect(issues.map((i) => i.code)).toEqual(['zepp_last_length_inferred']);
@@ -143,7 +155,14 @@ describe('real walk 1542558074 (Mi Fit, 2018)', () => {
   });
 
   it('six auto pauses (type 3) and moving time = run_time 2846 = 2961 − 115 paused… as the band counted', () => {
-    expect(w.pauses.map((p) => [p.startOffset, p.endOffset - p.startOffset])).toEqual([[1608, 6], [1636, 2], [2226, 47], [2812, 22], [2895, 12], [2935, 24]]);
+    expect(w.pauses.map((p) => [p.startOffset, p.endOffset - p.startOffset])).toEqual([
+      [1608, 6],
+      [1636, 2],
+      [2226, 47],
+      [2812, 22],
+      [2895, 12],
+      [2935, 24],
+    ]);
     expect(w.pauses.every((p) => p.kind === 'auto')).toBe(true);
     expect(w.elapsedSeconds).toBe(2961);
     expect(w.totals.timerSeconds).toBe(2846);

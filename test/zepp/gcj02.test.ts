@@ -33,10 +33,16 @@ describe('GCJ-02', () => {
   });
 
   it('round-trips anywhere in mainland China within 1 cm (property)', () => {
-    fc.assert(fc.property(fc.double({ min: 18.2, max: 53.5, noNaN: true }), fc.double({ min: 73.7, max: 134.7, noNaN: true }), (lat, lon) => {
-      const g = wgs84ToGcj02(lat, lon);
-      const back = gcj02ToWgs84(g.lat, g.lon);
-      return haversineMeters(back.lat, back.lon, lat, lon) < 0.01;
-    }));
+    fc.assert(
+      fc.property(
+        fc.double({ min: 18.2, max: 53.5, noNaN: true }),
+        fc.double({ min: 73.7, max: 134.7, noNaN: true }),
+        (lat, lon) => {
+          const g = wgs84ToGcj02(lat, lon);
+          const back = gcj02ToWgs84(g.lat, g.lon);
+          return haversineMeters(back.lat, back.lon, lat, lon) < 0.01;
+        },
+      ),
+    );
   });
 });

@@ -25,7 +25,10 @@ afterAll(async () => {
   await legacy?.close();
 });
 
-const cluster = (sim: RunningZeppSimulator, region: string) => ({ userHost: `${sim.url}/region/${region}`, accountHost: `${sim.url}/region/${region}` });
+const cluster = (sim: RunningZeppSimulator, region: string) => ({
+  userHost: `${sim.url}/region/${region}`,
+  accountHost: `${sim.url}/region/${region}`,
+});
 const optionsFor = (sim: RunningZeppSimulator): ZeppLoginOptions => ({
   userHost: sim.url,
   accountHost: sim.url,
@@ -35,7 +38,12 @@ const optionsFor = (sim: RunningZeppSimulator): ZeppLoginOptions => ({
 });
 const credsOf = (sim: RunningZeppSimulator) => ({ email: sim.credentials.email, password: sim.credentials.password });
 /** POST paths (no query) the simulator saw since `from`. */
-const postsSince = (sim: RunningZeppSimulator, from: number) => sim.control.requests().slice(from).filter((l) => l.startsWith('POST')).map((l) => l.split('?')[0] ?? l);
+const postsSince = (sim: RunningZeppSimulator, from: number) =>
+  sim.control
+    .requests()
+    .slice(from)
+    .filter((l) => l.startsWith('POST'))
+    .map((l) => l.split('?')[0] ?? l);
 
 /** A fetch that records every URL and lets `answer` replace the response of some. */
 function recordingFetch(answer: (url: string) => Response | null = () => null) {
@@ -49,13 +57,20 @@ function recordingFetch(answer: (url: string) => Response | null = () => null) {
 }
 
 async function failure(p: Promise<unknown>): Promise<BandsyncError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(BandsyncError);
   return err as BandsyncError;
 }
 
 function decrypt(body: Uint8Array): string {
-  const d = createDecipheriv('aes-128-cbc', Buffer.from('xeNtBVqzDc6tuNTh', 'utf8'), Buffer.from('MAAAYAAAAAAAAABg', 'utf8'));
+  const d = createDecipheriv(
+    'aes-128-cbc',
+    Buffer.from('xeNtBVqzDc6tuNTh', 'utf8'),
+    Buffer.from('MAAAYAAAAAAAAABg', 'utf8'),
+  );
   return Buffer.concat([d.update(body), d.final()]).toString('utf8');
 }
 
@@ -89,7 +104,10 @@ describe('newer account: the legacy step 1 gives no access code', () => {
   it('a region hint asks only that cluster', async () => {
     const from = usNew.control.requests().length;
     await loginZepp(credsOf(usNew), { ...optionsFor(usNew), region: 'us-west-2' });
-    expect(postsSince(usNew, from).slice(1)).toEqual(['POST /region/us2/v2/registrations/tokens', 'POST /region/us2/v2/client/login']);
+    expect(postsSince(usNew, from).slice(1)).toEqual([
+      'POST /region/us2/v2/registrations/tokens',
+      'POST /region/us2/v2/client/login',
+    ]);
   });
 
   it('with only the login host overridden (as BANDSYNC_ZEPP_URL does), the encrypted login goes there too, never to the real service', async () => {
@@ -98,12 +116,16 @@ describe('newer account: the legacy step 1 gives no access code', () => {
     const r = await loginZepp(credsOf(euNew), { ...options, fetch: doFetch });
     expect(r.userId).toBe(euNew.credentials.userId);
     expect(urls.every((u) => u.startsWith(euNew.url))).toBe(true);
-    expect(urls.filter((u) => u.endsWith('/v2/registrations/tokens'))).toEqual([`${euNew.url}/v2/registrations/tokens`]); // once, not per cluster
+    expect(urls.filter((u) => u.endsWith('/v2/registrations/tokens'))).toEqual([
+      `${euNew.url}/v2/registrations/tokens`,
+    ]); // once, not per cluster
   });
 
   it('a wrong password → zepp_auth_failed naming each refusal, without the password', async () => {
     const from = euNew.control.requests().length;
-    const err = await failure(loginZepp({ email: euNew.credentials.email, password: 'hunter2-wrong' }, optionsFor(euNew)));
+    const err = await failure(
+      loginZepp({ email: euNew.credentials.email, password: 'hunter2-wrong' }, optionsFor(euNew)),
+    );
     expect(err.code).toBe('zepp_auth_failed');
     expect(err.message).toMatch(/rejected the e-mail or password/);
     expect(err.message).toMatch(/EU: refused \(error 401\); US: refused \(error 401\)/);
@@ -118,7 +140,14 @@ describe('newer account: the legacy step 1 gives no access code', () => {
     expect(bodies).toHaveLength(1);
     const wire = Buffer.from(bodies[0]!);
     const { email, password } = euNew.credentials;
-    for (const clear of [password, encodeURIComponent(password), password.replace(/ /g, '+'), email, 'emailOrPhone', 'REDIRECTION']) {
+    for (const clear of [
+      password,
+      encodeURIComponent(password),
+      password.replace(/ /g, '+'),
+      email,
+      'emailOrPhone',
+      'REDIRECTION',
+    ]) {
       expect(wire.includes(Buffer.from(clear, 'utf8'))).toBe(false);
     }
     expect(wire.length % 16).toBe(0);
@@ -137,14 +166,21 @@ describe('newer account: the legacy step 1 gives no access code', () => {
     expect(named.get('region')).toBe('eu-central-1');
   });
 
-  it('the password accepted but the exchange on a cluster that is not the account\'s → zepp_region_wrong', async () => {
-    const err = await failure(loginZepp(credsOf(euNew), { ...optionsFor(euNew), ekvHosts: { eu: { userHost: `${euNew.url}/region/de2`, accountHost: `${euNew.url}/region/us2` } } }));
+  it("the password accepted but the exchange on a cluster that is not the account's → zepp_region_wrong", async () => {
+    const err = await failure(
+      loginZepp(credsOf(euNew), {
+        ...optionsFor(euNew),
+        ekvHosts: { eu: { userHost: `${euNew.url}/region/de2`, accountHost: `${euNew.url}/region/us2` } },
+      }),
+    );
     expect(err.code).toBe('zepp_region_wrong');
     expect(err.message).toMatch(/0113/);
   });
 
   it('an answer the client does not know (200 instead of a redirect) → zepp_auth_failed saying the service may have changed', async () => {
-    const { doFetch } = recordingFetch((url) => (url.endsWith('/v2/registrations/tokens') ? new Response('{}', { status: 200 }) : null));
+    const { doFetch } = recordingFetch((url) =>
+      url.endsWith('/v2/registrations/tokens') ? new Response('{}', { status: 200 }) : null,
+    );
     const err = await failure(loginZepp(credsOf(euNew), { ...optionsFor(euNew), fetch: doFetch }));
     expect(err.code).toBe('zepp_auth_failed');
     expect(err.message).toMatch(/service may have changed/);
@@ -152,7 +188,9 @@ describe('newer account: the legacy step 1 gives no access code', () => {
   });
 
   it('429 from the encrypted login → zepp_rate_limited, and the other cluster is not asked', async () => {
-    const { urls, doFetch } = recordingFetch((url) => (url.endsWith('/v2/registrations/tokens') ? new Response('', { status: 429 }) : null));
+    const { urls, doFetch } = recordingFetch((url) =>
+      url.endsWith('/v2/registrations/tokens') ? new Response('', { status: 429 }) : null,
+    );
     const err = await failure(loginZepp(credsOf(euNew), { ...optionsFor(euNew), fetch: doFetch }));
     expect(err.code).toBe('zepp_rate_limited');
     expect(urls.filter((u) => u.endsWith('/v2/registrations/tokens'))).toHaveLength(1);
@@ -165,7 +203,12 @@ describe('newer account: the legacy step 1 gives no access code', () => {
     };
     const ok = await loginZepp(credsOf(usNew), { ...optionsFor(usNew), fetch: recordingFetch(unreachableEu).doFetch });
     expect(ok.baseUrl).toBe(`${usNew.url}/region/us2`);
-    const err = await failure(loginZepp({ email: euNew.credentials.email, password: 'hunter2-wrong' }, { ...optionsFor(euNew), fetch: recordingFetch(unreachableEu).doFetch }));
+    const err = await failure(
+      loginZepp(
+        { email: euNew.credentials.email, password: 'hunter2-wrong' },
+        { ...optionsFor(euNew), fetch: recordingFetch(unreachableEu).doFetch },
+      ),
+    );
     expect(err.code).toBe('zepp_unavailable');
     expect(err.message).toMatch(/EU: TypeError .*US: refused/);
     expect(err.message).not.toContain('hunter2-wrong');
@@ -173,7 +216,15 @@ describe('newer account: the legacy step 1 gives no access code', () => {
 
   it('a cluster host off the allow-list is refused before the password is sent', async () => {
     const { urls, doFetch } = recordingFetch();
-    const err = await failure(loginZepp(credsOf(euNew), { ...optionsFor(euNew), ekvHosts: { eu: { userHost: 'https://api-user-de2.zepp.com.evil.example', accountHost: 'https://evil.example' } }, fetch: doFetch }));
+    const err = await failure(
+      loginZepp(credsOf(euNew), {
+        ...optionsFor(euNew),
+        ekvHosts: {
+          eu: { userHost: 'https://api-user-de2.zepp.com.evil.example', accountHost: 'https://evil.example' },
+        },
+        fetch: doFetch,
+      }),
+    );
     expect(err.message).toMatch(/allow-list/);
     expect(urls.some((u) => u.includes('evil.example'))).toBe(false);
   });
@@ -184,7 +235,10 @@ describe('legacy account', () => {
     const from = legacy.control.requests().length;
     const r = await loginZepp(credsOf(legacy), optionsFor(legacy));
     expect(r.baseUrl).toBe(`${legacy.url}/region/de2`);
-    expect(postsSince(legacy, from)).toEqual([`POST /registrations/${encodeURIComponent(legacy.credentials.email)}/tokens`, 'POST /v2/client/login']);
+    expect(postsSince(legacy, from)).toEqual([
+      `POST /registrations/${encodeURIComponent(legacy.credentials.email)}/tokens`,
+      'POST /v2/client/login',
+    ]);
     expect(legacy.control.requests().some((l) => l.includes('/v2/registrations/tokens'))).toBe(false);
     expect(legacy.control.ekvBodies()).toHaveLength(0);
   });
@@ -219,8 +273,17 @@ describe('the cipher, checked independently', () => {
     'emailOrPhone=runner%40example.com&state=REDIRECTION&client_id=HuaMi&password=correct+horse+battery+staple&token=access&token=refresh',
     'exactly16bytes!!', // a full block of padding follows
     '',
-  ])(`matches \`openssl enc -aes-128-cbc -K <key> -iv <iv> -base64\`${hasOpenssl ? '' : ' (skipped: no openssl on PATH)'}: %j`, (plain) => {
-    const expected = execFileSync('openssl', ['enc', '-aes-128-cbc', '-K', hex(ZEPP_EKV_KEY), '-iv', hex(ZEPP_EKV_IV), '-base64', '-A'], { input: plain }).toString('utf8').trim();
-    expect(Buffer.from(encryptEkvBody(plain)).toString('base64')).toBe(expected);
-  });
+  ])(
+    `matches \`openssl enc -aes-128-cbc -K <key> -iv <iv> -base64\`${hasOpenssl ? '' : ' (skipped: no openssl on PATH)'}: %j`,
+    (plain) => {
+      const expected = execFileSync(
+        'openssl',
+        ['enc', '-aes-128-cbc', '-K', hex(ZEPP_EKV_KEY), '-iv', hex(ZEPP_EKV_IV), '-base64', '-A'],
+        { input: plain },
+      )
+        .toString('utf8')
+        .trim();
+      expect(Buffer.from(encryptEkvBody(plain)).toString('base64')).toBe(expected);
+    },
+  );
 });

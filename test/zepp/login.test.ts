@@ -24,7 +24,10 @@ const optionsFor = (sim: RunningZeppSimulator) => ({
 });
 
 async function failure(p: Promise<unknown>): Promise<BandsyncError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(BandsyncError);
   return err as BandsyncError;
 }
@@ -37,7 +40,10 @@ describe('e-mail + password', () => {
     expect(r.chinaRegion).toBe(false);
     expect(r.appToken).not.toBe(eu.credentials.appToken); // a fresh token was issued
     const steps = eu.control.requests().filter((l) => l.startsWith('POST'));
-    expect(steps.map((l) => l.split('?')[0])).toEqual([`POST /registrations/${encodeURIComponent(eu.credentials.email)}/tokens`, 'POST /v2/client/login']);
+    expect(steps.map((l) => l.split('?')[0])).toEqual([
+      `POST /registrations/${encodeURIComponent(eu.credentials.email)}/tokens`,
+      'POST /v2/client/login',
+    ]);
   });
 
   it('a China-region account is flagged for the GCJ-02 correction', async () => {
@@ -53,7 +59,12 @@ describe('e-mail + password', () => {
   });
 
   it('an account on no known host → zepp_region_wrong', async () => {
-    const err = await failure(loginZepp({ email: eu.credentials.email, password: eu.credentials.password }, { ...optionsFor(eu), dataHosts: [`${eu.url}/region/us2`, `${eu.url}/region/sg`] }));
+    const err = await failure(
+      loginZepp(
+        { email: eu.credentials.email, password: eu.credentials.password },
+        { ...optionsFor(eu), dataHosts: [`${eu.url}/region/us2`, `${eu.url}/region/sg`] },
+      ),
+    );
     expect(err.code).toBe('zepp_region_wrong');
   });
 });
@@ -69,7 +80,9 @@ describe('pasted app token', () => {
     const sim = await startZeppSimulator({ seed: 9, workouts: 2 });
     try {
       sim.control.expireTokens();
-      const err = await failure(loginZepp({ appToken: sim.credentials.appToken, userId: sim.credentials.userId }, optionsFor(sim)));
+      const err = await failure(
+        loginZepp({ appToken: sim.credentials.appToken, userId: sim.credentials.userId }, optionsFor(sim)),
+      );
       expect(err.code).toBe('zepp_token_expired');
       expect(err.message).not.toContain(sim.credentials.appToken);
     } finally {
@@ -81,7 +94,12 @@ describe('pasted app token', () => {
 describe('allow-list', () => {
   it('refuses to send credentials to a host that is not a Zepp host, before any request', async () => {
     const before = eu.control.requests().length;
-    const err = await failure(loginZepp({ email: eu.credentials.email, password: eu.credentials.password }, { ...optionsFor(eu), allowOrigins: [] }));
+    const err = await failure(
+      loginZepp(
+        { email: eu.credentials.email, password: eu.credentials.password },
+        { ...optionsFor(eu), allowOrigins: [] },
+      ),
+    );
     expect(err.message).toMatch(/allow-list/);
     expect(eu.control.requests().length).toBe(before);
   });

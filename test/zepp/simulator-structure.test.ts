@@ -4,7 +4,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeDetail, encodeSummary, generateWorkout, planHistory, SHAPES, type ShapeKind } from '../../src/simulators/zepp-cloud/index.js';
+import {
+  encodeDetail,
+  encodeSummary,
+  generateWorkout,
+  planHistory,
+  SHAPES,
+  type ShapeKind,
+} from '../../src/simulators/zepp-cloud/index.js';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/zepp');
 const real = (file: string) => JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
@@ -59,9 +66,11 @@ describe('simulator payloads have the real structure', () => {
     const summary = encodeSummary(w);
     const detail = encodeDetail(w);
     expect(Object.keys(summary)).toEqual(Object.keys(realSummary));
-    for (const key of Object.keys(realSummary)) expect(typeOf(summary[key]), `summary.${key}`).toBe(typeOf(realSummary[key]));
+    for (const key of Object.keys(realSummary))
+      expect(typeOf(summary[key]), `summary.${key}`).toBe(typeOf(realSummary[key]));
     expect(Object.keys(detail)).toEqual(Object.keys(realDetail));
-    for (const key of Object.keys(realDetail)) expect(typeOf(detail[key]), `detail.${key}`).toBe(typeOf(realDetail[key]));
+    for (const key of Object.keys(realDetail))
+      expect(typeOf(detail[key]), `detail.${key}`).toBe(typeOf(realDetail[key]));
     checkSeries(detail);
 
     // GPS-indexed arrays have one entry per point, like the real run (1517 each).
@@ -78,10 +87,16 @@ describe('simulator payloads have the real structure', () => {
     for (const k of ['heart_rate', 'gait', 'speed', 'distance', 'stroke_speed']) {
       const rows = (detail[k] as string).split(';').filter((e) => e !== '');
       if (rows.length === 0) continue;
-      expect(rows.reduce((s, r) => s + Number(r.split(',')[0] || 1), 0), k).toBe(elapsed);
+      expect(
+        rows.reduce((s, r) => s + Number(r.split(',')[0] || 1), 0),
+        k,
+      ).toBe(elapsed);
     }
     // Summary totals agree with the series, like the real run (dis 9960 = Σ distance).
-    const dist = (detail['distance'] as string).split(';').filter((e) => e !== '').reduce((s, r) => s + Number(r.split(',')[1]), 0);
+    const dist = (detail['distance'] as string)
+      .split(';')
+      .filter((e) => e !== '')
+      .reduce((s, r) => s + Number(r.split(',')[1]), 0);
     expect(Number(summary['dis'])).toBe(dist);
   });
 });

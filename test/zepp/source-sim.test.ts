@@ -2,7 +2,11 @@
 // Expected values come from the simulator's ground truth (the generated
 // workouts), never from the source's own output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startZeppSimulator, type RunningZeppSimulator, type GeneratedWorkout } from '../../src/simulators/zepp-cloud/index.js';
+import {
+  startZeppSimulator,
+  type RunningZeppSimulator,
+  type GeneratedWorkout,
+} from '../../src/simulators/zepp-cloud/index.js';
 import { createZeppCloudSource } from '../../src/sources/zepp-cloud/index.js';
 import { BandsyncError } from '../../src/sync/failures.js';
 import type { WorkoutRef } from '../../src/sync/ports.js';
@@ -45,7 +49,10 @@ describe('listing', () => {
     const refs = await listAll(source());
     expect(refs.map((r) => r.sourceId).sort()).toEqual(truth.map((t) => t.trackId).sort());
     expect(new Set(refs.map((r) => r.sourceId)).size).toBe(45);
-    const pages = sim.control.requests().slice(before).filter((r) => r.includes('history.json'));
+    const pages = sim.control
+      .requests()
+      .slice(before)
+      .filter((r) => r.includes('history.json'));
     expect(pages).toHaveLength(5);
     expect(pages.slice(1).every((p) => /\?trackid=\d+$/.test(p))).toBe(true);
   });
@@ -55,13 +62,20 @@ describe('listing', () => {
     const before = sim.control.requests().length;
     const refs = await listAll(source(undefined, { overlapSeconds: 0 }), { knownUntil: newest.startTime });
     expect(refs.map((r) => r.sourceId)).toEqual([newest.trackId]);
-    expect(sim.control.requests().slice(before).filter((r) => r.includes('history.json'))).toHaveLength(1);
+    expect(
+      sim.control
+        .requests()
+        .slice(before)
+        .filter((r) => r.includes('history.json')),
+    ).toHaveLength(1);
   });
 
   it('incremental with an overlap re-lists the workouts inside the window', async () => {
     const newest = truth.at(-1)!;
     const overlap = 30 * 86400;
-    const expected = truth.filter((t) => Date.parse(t.startTime) >= Date.parse(newest.startTime) - overlap * 1000).map((t) => t.trackId);
+    const expected = truth
+      .filter((t) => Date.parse(t.startTime) >= Date.parse(newest.startTime) - overlap * 1000)
+      .map((t) => t.trackId);
     const refs = await listAll(source(undefined, { overlapSeconds: overlap }), { knownUntil: newest.startTime });
     expect(refs.map((r) => r.sourceId).sort()).toEqual(expected.sort());
     expect(expected.length).toBeGreaterThan(1);
@@ -99,15 +113,18 @@ describe('fetching', () => {
       expect(w.elapsedSeconds).toBe(t.elapsedSeconds);
       expect(w.totals.timerSeconds).toBe(t.timerSeconds);
       expect(w.totals.distanceMeters ?? 0).toBe(t.distanceMeters);
-      expect(w.pauses.map((p) => [p.startOffset, p.endOffset, p.kind])).toEqual(t.pauses.map((p) => [p.startOffset, p.endOffset, p.kind]));
+      expect(w.pauses.map((p) => [p.startOffset, p.endOffset, p.kind])).toEqual(
+        t.pauses.map((p) => [p.startOffset, p.endOffset, p.kind]),
+      );
       // HR at each of the band's HR timestamps equals what the band sent.
       const hrAt = new Map(w.samples.t.map((s, i) => [s, w.samples.heartRate?.[i] ?? null]));
       expect(t.heartRate.t.map((s) => hrAt.get(s))).toEqual([...t.heartRate.bpm]);
       expect(w.samples.lat !== undefined).toBe(t.hasGps);
       expect(w.device.manufacturer).toBe(339);
       if (t.poolLengthMeters) expect(w.lengths).toHaveLength(t.lengths);
-      expect(w.laps.filter((l) => l.trigger === 'manual').map((l) => [l.startOffset, l.startOffset + l.elapsedSeconds]))
-        .toEqual(t.kind === 'pool_swim' || t.laps.length > 0 ? t.laps.map((l) => [l.startOffset, l.endOffset]) : []);
+      expect(
+        w.laps.filter((l) => l.trigger === 'manual').map((l) => [l.startOffset, l.startOffset + l.elapsedSeconds]),
+      ).toEqual(t.kind === 'pool_swim' || t.laps.length > 0 ? t.laps.map((l) => [l.startOffset, l.endOffset]) : []);
       checked++;
     }
     expect(checked).toBe(truth.length);
@@ -129,7 +146,10 @@ describe('failures map to the failures table', () => {
         seen.push(ref.sourceId);
         if (seen.length === 10) sim.control.expireTokens(); // after the first page
       }
-    })().then(() => null, (e: unknown) => e);
+    })().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((err as BandsyncError).code).toBe('zepp_token_expired');
     expect(seen).toHaveLength(10);
     token = sim.control.renewToken();
@@ -149,9 +169,19 @@ describe('failures map to the failures table', () => {
   });
 
   it('a wrong regional host → zepp_token_expired-style 401 on that host; unreachable host → zepp_unavailable', async () => {
-    const wrong = createZeppCloudSource({ baseUrl: `${sim.url}/region/de2`, appToken: token, userId: '1', accountId: 'a' });
+    const wrong = createZeppCloudSource({
+      baseUrl: `${sim.url}/region/de2`,
+      appToken: token,
+      userId: '1',
+      accountId: 'a',
+    });
     expect(await codeOf(listAll(wrong))).toBe('zepp_token_expired');
-    const home = createZeppCloudSource({ baseUrl: `${sim.url}/region/us2`, appToken: token, userId: '1', accountId: 'a' });
+    const home = createZeppCloudSource({
+      baseUrl: `${sim.url}/region/us2`,
+      appToken: token,
+      userId: '1',
+      accountId: 'a',
+    });
     expect((await listAll(home)).length).toBeGreaterThan(0);
     const dead = createZeppCloudSource({ baseUrl: 'http://127.0.0.1:9', appToken: 'x', userId: '1', accountId: 'a' });
     expect(await codeOf(listAll(dead))).toBe('zepp_unavailable');
@@ -162,7 +192,9 @@ describe('failures map to the failures table', () => {
     sim.control.corruptDetail(refs[1]!.sourceId);
     const codes = await Promise.all(refs.map((r) => codeOf(source().fetch(r))));
     expect(codes).toEqual(['no error', 'zepp_payload_invalid', 'no error']);
-    const err = await source().fetch(refs[1]!).catch((e: unknown) => e as Error);
+    const err = await source()
+      .fetch(refs[1]!)
+      .catch((e: unknown) => e as Error);
     expect((err as Error).message).toContain('heart_rate entry 1');
   });
 

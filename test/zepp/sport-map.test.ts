@@ -39,14 +39,30 @@ describe('applySportRules', () => {
   ];
 
   it('the first rule whose every condition matches decides', () => {
-    expect(applySportRules(rules, { code: 16, hasGps: false, name: 'Morning Yoga' })).toEqual({ kind: 'set', ruleIndex: 0, sportType: 'Yoga', sport: 'yoga' });
-    expect(applySportRules(rules, { code: '16', hasGps: false, name: 'Free training' })).toEqual({ kind: 'set', ruleIndex: 3, sportType: 'Workout' });
-    expect(applySportRules(rules, { code: 1, hasGps: false })).toEqual({ kind: 'set', ruleIndex: 1, sportType: 'VirtualRun' });
+    expect(applySportRules(rules, { code: 16, hasGps: false, name: 'Morning Yoga' })).toEqual({
+      kind: 'set',
+      ruleIndex: 0,
+      sportType: 'Yoga',
+      sport: 'yoga',
+    });
+    expect(applySportRules(rules, { code: '16', hasGps: false, name: 'Free training' })).toEqual({
+      kind: 'set',
+      ruleIndex: 3,
+      sportType: 'Workout',
+    });
+    expect(applySportRules(rules, { code: 1, hasGps: false })).toEqual({
+      kind: 'set',
+      ruleIndex: 1,
+      sportType: 'VirtualRun',
+    });
   });
 
   it('has-GPS and device conditions, and skip', () => {
     expect(applySportRules(rules, { code: 1, hasGps: true })).toEqual({ kind: 'none' });
-    expect(applySportRules(rules, { code: 23, hasGps: false, device: 'Mi Smart Band 4' })).toEqual({ kind: 'skip', ruleIndex: 2 });
+    expect(applySportRules(rules, { code: 23, hasGps: false, device: 'Mi Smart Band 4' })).toEqual({
+      kind: 'skip',
+      ruleIndex: 2,
+    });
     expect(applySportRules(rules, { code: 23, hasGps: false, device: 'Amazfit GTS' })).toEqual({ kind: 'none' });
   });
 

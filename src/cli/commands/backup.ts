@@ -7,7 +7,10 @@ import { loadConfig, type Config } from '../../config.js';
 
 export interface BackupOps {
   backup(config: Config, file: string): Promise<{ kind: string; file: string; bytes: number }>;
-  restore(config: Config, file: string): Promise<{ kind: string; file: string; bytes: number; warnings: readonly string[] }>;
+  restore(
+    config: Config,
+    file: string,
+  ): Promise<{ kind: string; file: string; bytes: number; warnings: readonly string[] }>;
 }
 
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
@@ -15,10 +18,14 @@ const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 export function register(program: Command, ops: BackupOps): void {
   program
     .command('backup <file>')
-    .description('Write a consistent snapshot of the database to FILE (embedded: data-dir dump; PostgreSQL: pg_dump archive)')
+    .description(
+      'Write a consistent snapshot of the database to FILE (embedded: data-dir dump; PostgreSQL: pg_dump archive)',
+    )
     .action(async (file: string) => {
       const info = await ops.backup(loadConfig({ configFile: getConfigFile() }), file);
-      process.stdout.write(`backup written: ${info.file} (${info.kind}, ${kb(info.bytes)}). Keep the secret key (secret.key or BANDSYNC_SECRET_KEY) with it: the backup does not contain it.\n`);
+      process.stdout.write(
+        `backup written: ${info.file} (${info.kind}, ${kb(info.bytes)}). Keep the secret key (secret.key or BANDSYNC_SECRET_KEY) with it: the backup does not contain it.\n`,
+      );
     });
   program
     .command('restore <file>')

@@ -5,7 +5,10 @@ import { getConfigFile } from '../app.js';
 import { ConfigError, defaultConfigFile, describeOrigin, loadConfigDetailed, type LoadedConfig } from '../../config.js';
 import { maskConfig } from '../../config/mask.js';
 
-interface Opts { config?: string; json?: boolean }
+interface Opts {
+  config?: string;
+  json?: boolean;
+}
 
 function load(opts: Opts): LoadedConfig {
   // The global --config (bandsync --config F config check) and this command's own both work.
@@ -30,7 +33,9 @@ export function register(program: Command): void {
     .action((opts: Opts) => {
       try {
         const loaded = load(opts);
-        process.stdout.write(`config OK (${loaded.file ?? `no file; ${defaultConfigFile()} does not exist — defaults and environment only`})\n`);
+        process.stdout.write(
+          `config OK (${loaded.file ?? `no file; ${defaultConfigFile()} does not exist — defaults and environment only`})\n`,
+        );
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         process.stderr.write(`${err.message}\n`);

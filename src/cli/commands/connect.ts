@@ -12,21 +12,36 @@ export function register(program: Command): void {
   connect
     .command('strava')
     .description('Connect Strava: opens the browser login, or takes a refresh token for headless set-ups')
-    .option('--refresh-token <token>', 'headless: a refresh token of your Strava app with activity:write,activity:read_all')
+    .option(
+      '--refresh-token <token>',
+      'headless: a refresh token of your Strava app with activity:write,activity:read_all',
+    )
     .option('--client-id <id>', 'your Strava API application id (else STRAVA_CLIENT_ID)')
     .option('--client-secret <secret>', 'your Strava API application secret (else STRAVA_CLIENT_SECRET)')
     .option('--no-open', 'print the login URL instead of opening a browser')
     .action(async (opts: { refreshToken?: string; clientId?: string; clientSecret?: string; open: boolean }) => {
       const account = await withApp({}, async (app) => {
-        if (opts.refreshToken) return app.accounts.connectStravaWithRefreshToken({ refreshToken: opts.refreshToken, clientId: opts.clientId, clientSecret: opts.clientSecret });
+        if (opts.refreshToken)
+          return app.accounts.connectStravaWithRefreshToken({
+            refreshToken: opts.refreshToken,
+            clientId: opts.clientId,
+            clientSecret: opts.clientSecret,
+          });
         const { code, scope } = await waitForOAuthCallback(
           (redirectUri, state) => app.accounts.stravaAuthorizeUrl({ redirectUri, state, clientId: opts.clientId }),
           (url) => {
-            process.stderr.write(`Open this address to let bandsync upload to your Strava (tick both boxes):\n  ${url}\nWaiting for Strava…\n`);
+            process.stderr.write(
+              `Open this address to let bandsync upload to your Strava (tick both boxes):\n  ${url}\nWaiting for Strava…\n`,
+            );
             if (opts.open) openBrowser(url);
           },
         );
-        return app.accounts.connectStravaWithCode({ code, scope, clientId: opts.clientId, clientSecret: opts.clientSecret });
+        return app.accounts.connectStravaWithCode({
+          code,
+          scope,
+          clientId: opts.clientId,
+          clientSecret: opts.clientSecret,
+        });
       });
       process.stdout.write(`Connected: ${account.label} (${account.id})\n`);
     });
@@ -39,32 +54,76 @@ export function register(program: Command): void {
     .option('--email <email>', 'log in with e-mail …')
     .option('--password <password>', '… and password (prefer BANDSYNC_ZEPP_PASSWORD to keep it out of shell history)')
     .option('--url <url>', 'Zepp API base URL (else BANDSYNC_ZEPP_URL or the region discovered at login)')
-    .option('--region <region>', 'your account\'s region (eu, us, or a country code such as DE): a newer account\'s login then asks only that region')
-    .action(async (opts: { appToken?: string; userId?: string; email?: string; password?: string; url?: string; region?: string }) => {
-      const password = opts.password ?? process.env.BANDSYNC_ZEPP_PASSWORD;
-      if (!(opts.appToken && opts.userId) && !(opts.email && password)) {
-        throw new Error('connect zepp needs --app-token and --user-id, or --email and --password');
-      }
-      const account = await withApp({}, (app) =>
-        opts.appToken ? app.accounts.connectZepp({ appToken: opts.appToken, userId: opts.userId!, baseUrl: opts.url }) : app.accounts.connectZepp({ email: opts.email!, password: password!, baseUrl: opts.url, region: opts.region }));
-      process.stdout.write(`Connected: ${account.label} (${account.id}). Backfill its history with: bandsync sync --all --dry-run, then bandsync sync --all\n`);
-    });
+    .option(
+      '--region <region>',
+      "your account's region (eu, us, or a country code such as DE): a newer account's login then asks only that region",
+    )
+    .action(
+      async (opts: {
+        appToken?: string;
+        userId?: string;
+        email?: string;
+        password?: string;
+        url?: string;
+        region?: string;
+      }) => {
+        const password = opts.password ?? process.env.BANDSYNC_ZEPP_PASSWORD;
+        if (!(opts.appToken && opts.userId) && !(opts.email && password)) {
+          throw new Error('connect zepp needs --app-token and --user-id, or --email and --password');
+        }
+        const account = await withApp({}, (app) =>
+          opts.appToken
+            ? app.accounts.connectZepp({ appToken: opts.appToken, userId: opts.userId!, baseUrl: opts.url })
+            : app.accounts.connectZepp({
+                email: opts.email!,
+                password: password!,
+                baseUrl: opts.url,
+                region: opts.region,
+              }),
+        );
+        process.stdout.write(
+          `Connected: ${account.label} (${account.id}). Backfill its history with: bandsync sync --all --dry-run, then bandsync sync --all\n`,
+        );
+      },
+    );
 
-  for (const [kind, what] of [['zepp-export', 'a Zepp / Mi Fit personal-data export zip'], ['gadgetbridge', 'a Gadgetbridge exported database'], ['files', 'a folder of FIT/TCX/GPX files']] as const) {
+  for (const [kind, what] of [
+    ['zepp-export', 'a Zepp / Mi Fit personal-data export zip'],
+    ['gadgetbridge', 'a Gadgetbridge exported database'],
+    ['files', 'a folder of FIT/TCX/GPX files'],
+  ] as const) {
     const cmd = connect.command(`${kind} <path>`).description(`Register ${what} as a source`);
     if (kind === 'gadgetbridge') cmd.option('--gpx-dir <dir>', 'folder holding the GPX files Gadgetbridge wrote');
-    if (kind === 'zepp-export') cmd.option('--password <password>', 'the zip\'s password from Zepp\'s e-mail (prefer BANDSYNC_EXPORT_PASSWORD to keep it out of shell history)');
-    if (kind === 'files') cmd.option('--password <password>', 'for password-protected zips in it (prefer BANDSYNC_ZIP_PASSWORD to keep it out of shell history)');
+    if (kind === 'zepp-export')
+      cmd.option(
+        '--password <password>',
+        "the zip's password from Zepp's e-mail (prefer BANDSYNC_EXPORT_PASSWORD to keep it out of shell history)",
+      );
+    if (kind === 'files')
+      cmd.option(
+        '--password <password>',
+        'for password-protected zips in it (prefer BANDSYNC_ZIP_PASSWORD to keep it out of shell history)',
+      );
     cmd.action(async (path: string, opts: { gpxDir?: string; password?: string }) => {
       const full = resolve(path);
       if (!existsSync(full)) throw new Error(`${full}: no such file or folder`);
-      const password = opts.password ?? (kind === 'zepp-export' ? process.env.BANDSYNC_EXPORT_PASSWORD : kind === 'files' ? process.env.BANDSYNC_ZIP_PASSWORD : undefined);
-      const account = await withApp({}, (app) => app.accounts.connectPath(kind, full, opts.gpxDir ? { gpxDir: resolve(opts.gpxDir) } : {}, { password }))
-        .catch((err: Error) => {
-          // The zip's own reason says what is wrong; say how to give the password.
-          if (kind === 'zepp-export' && /password/i.test(err.message)) throw new Error(`${err.message} (bandsync connect zepp-export FILE --password …, or set BANDSYNC_EXPORT_PASSWORD)`);
-          throw err;
-        });
+      const password =
+        opts.password ??
+        (kind === 'zepp-export'
+          ? process.env.BANDSYNC_EXPORT_PASSWORD
+          : kind === 'files'
+            ? process.env.BANDSYNC_ZIP_PASSWORD
+            : undefined);
+      const account = await withApp({}, (app) =>
+        app.accounts.connectPath(kind, full, opts.gpxDir ? { gpxDir: resolve(opts.gpxDir) } : {}, { password }),
+      ).catch((err: Error) => {
+        // The zip's own reason says what is wrong; say how to give the password.
+        if (kind === 'zepp-export' && /password/i.test(err.message))
+          throw new Error(
+            `${err.message} (bandsync connect zepp-export FILE --password …, or set BANDSYNC_EXPORT_PASSWORD)`,
+          );
+        throw err;
+      });
       process.stdout.write(`Registered: ${account.label} (${account.id})\n`);
     });
   }
@@ -78,7 +137,9 @@ export function register(program: Command): void {
         const account = accounts.find((a) => a.id === which) ?? accounts.find((a) => a.kind === which);
         if (!account) throw new Error(`No connected account "${which}" (see bandsync status)`);
         await app.accounts.disconnect(account.id);
-        process.stdout.write(`Disconnected ${account.label}${account.kind === 'strava' ? ' (access revoked at Strava, tokens deleted)' : ''}\n`);
+        process.stdout.write(
+          `Disconnected ${account.label}${account.kind === 'strava' ? ' (access revoked at Strava, tokens deleted)' : ''}\n`,
+        );
       });
     });
 }
@@ -86,7 +147,9 @@ export function register(program: Command): void {
 function openBrowser(url: string): void {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+    spawn(opener, [url], { stdio: 'ignore', detached: true })
+      .on('error', () => {})
+      .unref();
   } catch {
     // No browser here (headless server): the printed URL is enough.
   }

@@ -4,18 +4,43 @@ import type { DaemonOptions } from '../../daemon.js';
 import { untilStopped } from './simulate.js';
 import { getConfigFile } from '../app.js';
 
-interface Flags { port?: string; host?: string; concurrency?: string; all?: boolean }
+interface Flags {
+  port?: string;
+  host?: string;
+  concurrency?: string;
+  all?: boolean;
+}
 
-async function run(flags: Flags, mode: Pick<DaemonOptions, 'work' | 'dashboard'>, requireServer: boolean): Promise<void> {
+async function run(
+  flags: Flags,
+  mode: Pick<DaemonOptions, 'work' | 'dashboard'>,
+  requireServer: boolean,
+): Promise<void> {
   const [{ openApp }, { startDaemon }] = await Promise.all([import('../../compose.js'), import('../../daemon.js')]);
-  const app = await openApp({ configFile: getConfigFile(), flags: { ...(flags.port ? { port: Number(flags.port) } : {}), ...(flags.host ? { host: flags.host } : {}) } });
+  const app = await openApp({
+    configFile: getConfigFile(),
+    flags: { ...(flags.port ? { port: Number(flags.port) } : {}), ...(flags.host ? { host: flags.host } : {}) },
+  });
   if (requireServer && app.storeKind !== 'postgres') {
     await app.close();
-    throw new Error('bandsync worker shares a PostgreSQL database with the daemon: set DATABASE_URL. On one machine, bandsync daemon runs the workers itself.');
+    throw new Error(
+      'bandsync worker shares a PostgreSQL database with the daemon: set DATABASE_URL. On one machine, bandsync daemon runs the workers itself.',
+    );
   }
   try {
-    const daemon = await startDaemon(app, { ...mode, port: app.config.port, host: app.config.host, concurrency: Number(flags.concurrency ?? 1), password: process.env.BANDSYNC_DASHBOARD_PASSWORD, all: flags.all });
-    app.logger.info('bandsync started', { mode: mode.work === false ? 'serve' : mode.dashboard === false ? 'worker' : 'daemon', url: daemon.url, database: app.storeKind });
+    const daemon = await startDaemon(app, {
+      ...mode,
+      port: app.config.port,
+      host: app.config.host,
+      concurrency: Number(flags.concurrency ?? 1),
+      password: process.env.BANDSYNC_DASHBOARD_PASSWORD,
+      all: flags.all,
+    });
+    app.logger.info('bandsync started', {
+      mode: mode.work === false ? 'serve' : mode.dashboard === false ? 'worker' : 'daemon',
+      url: daemon.url,
+      database: app.storeKind,
+    });
     if (daemon.url) process.stdout.write(`bandsync dashboard: ${daemon.url}\n`);
     await untilStopped(() => daemon.close());
   } finally {
@@ -24,18 +49,23 @@ async function run(flags: Flags, mode: Pick<DaemonOptions, 'work' | 'dashboard'>
 }
 
 export function register(program: Command): void {
-  program.command('daemon')
+  program
+    .command('daemon')
     .description('Poll the sources on a schedule, upload new workouts, serve the dashboard')
-    .option('--port <port>', 'dashboard port').option('--host <host>', 'dashboard bind address (non-loopback needs BANDSYNC_DASHBOARD_PASSWORD)')
+    .option('--port <port>', 'dashboard port')
+    .option('--host <host>', 'dashboard bind address (non-loopback needs BANDSYNC_DASHBOARD_PASSWORD)')
     .option('--concurrency <n>', 'upload windows processed at once', '1')
     .option('--all', 'also upload history recorded before the accounts were connected')
     .action((flags: Flags) => run(flags, {}, false));
-  program.command('worker')
+  program
+    .command('worker')
     .description('Run queue workers only (several, on one or many machines, against the same DATABASE_URL)')
     .option('--concurrency <n>', 'upload windows processed at once', '1')
     .action((flags: Flags) => run(flags, { dashboard: false }, true));
-  program.command('serve')
+  program
+    .command('serve')
     .description('Serve the dashboard only')
-    .option('--port <port>', 'port').option('--host <host>', 'bind address (non-loopback needs BANDSYNC_DASHBOARD_PASSWORD)')
+    .option('--port <port>', 'port')
+    .option('--host <host>', 'bind address (non-loopback needs BANDSYNC_DASHBOARD_PASSWORD)')
     .action((flags: Flags) => run(flags, { work: false }, false));
 }

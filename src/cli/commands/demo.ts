@@ -27,44 +27,77 @@ export function register(program: Command): void {
       rmSync(dataDir, { recursive: true, force: true });
       mkdirSync(dataDir, { recursive: true });
       const clock = simulatedClock();
-      const say = (s: string) => { if (!opts.json) process.stderr.write(s + '\n'); };
-      const [{ startZeppSimulator }, { startStravaSimulator }] = await Promise.all([import('../../simulators/zepp-cloud/index.js'), import('../../simulators/strava/index.js')]);
-      const zepp = await startZeppSimulator({ seed: Number(opts.seed), workouts: Number(opts.workouts), now: () => clock.now() });
+      const say = (s: string) => {
+        if (!opts.json) process.stderr.write(s + '\n');
+      };
+      const [{ startZeppSimulator }, { startStravaSimulator }] = await Promise.all([
+        import('../../simulators/zepp-cloud/index.js'),
+        import('../../simulators/strava/index.js'),
+      ]);
+      const zepp = await startZeppSimulator({
+        seed: Number(opts.seed),
+        workouts: Number(opts.workouts),
+        now: () => clock.now(),
+      });
       const strava = await startStravaSimulator({ now: () => clock.now() });
       say(`Zepp cloud simulator:  ${zepp.url}\nStrava simulator:      ${strava.url}`);
       try {
-        const flags = { dataDir, zeppUrl: zepp.url, stravaUrl: strava.url, stravaClientId: strava.credentials.clientId, stravaClientSecret: strava.credentials.clientSecret };
+        const flags = {
+          dataDir,
+          zeppUrl: zepp.url,
+          stravaUrl: strava.url,
+          stravaClientId: strava.credentials.clientId,
+          stravaClientSecret: strava.credentials.clientSecret,
+        };
         const summary = await withApp({ flags, clock }, async (app) => {
-          await app.accounts.connectZepp({ email: zepp.credentials.email, password: zepp.credentials.password, baseUrl: zepp.url });
+          await app.accounts.connectZepp({
+            email: zepp.credentials.email,
+            password: zepp.credentials.password,
+            baseUrl: zepp.url,
+          });
           say('Zepp: logged in with e-mail and password');
           // The real browser flow, with the simulator's consent page approving at once.
           const { code, scope } = await waitForOAuthCallback(
             (redirectUri, state) => app.accounts.stravaAuthorizeUrl({ redirectUri, state }),
-            (url) => { void fetch(url).catch(() => {}); },
+            (url) => {
+              void fetch(url).catch(() => {});
+            },
           );
           await app.accounts.connectStravaWithCode({ code, scope });
           say('Strava: connected through OAuth\nBackfilling the whole history…');
           const view = progressView({ json: !!opts.json });
           try {
-            const s = await syncAll(app.deps, { all: true, onProgress: view.listener, wait: (until) => clock.wait(until) });
-            return { ...s, stravaRequests: await app.accounts.stravaRequestCount(), simulatedWaitSeconds: Math.round(clock.skippedMs() / 1000) };
+            const s = await syncAll(app.deps, {
+              all: true,
+              onProgress: view.listener,
+              wait: (until) => clock.wait(until),
+            });
+            return {
+              ...s,
+              stravaRequests: await app.accounts.stravaRequestCount(),
+              simulatedWaitSeconds: Math.round(clock.skippedMs() / 1000),
+            };
           } finally {
             view.stop();
           }
         });
         const onStrava = strava.control.activities().length;
         if (opts.json) return printJson({ ...summary, dataDir, activitiesOnStrava: onStrava });
-        process.stdout.write([
-          '', renderSummary(summary),
-          `Activities now on the Strava simulator: ${onStrava}`,
-          `Rate-limit waits skipped by the simulated clock: ${Math.round(summary.simulatedWaitSeconds / 60)} min`,
-          '', 'Where to look:',
-          `  data (embedded PostgreSQL): ${dataDir}`,
-          `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync status`,
-          `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync log`,
-          `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync serve     (the dashboard)`,
-          '',
-        ].join('\n'));
+        process.stdout.write(
+          [
+            '',
+            renderSummary(summary),
+            `Activities now on the Strava simulator: ${onStrava}`,
+            `Rate-limit waits skipped by the simulated clock: ${Math.round(summary.simulatedWaitSeconds / 60)} min`,
+            '',
+            'Where to look:',
+            `  data (embedded PostgreSQL): ${dataDir}`,
+            `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync status`,
+            `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync log`,
+            `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync serve     (the dashboard)`,
+            '',
+          ].join('\n'),
+        );
       } finally {
         await Promise.all([zepp.close(), strava.close()]);
       }

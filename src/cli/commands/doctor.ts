@@ -11,7 +11,9 @@ export type MakeDoctorDeps = (config: Config) => Promise<{ deps: DoctorDeps; clo
 export function register(program: Command, makeDeps: MakeDoctorDeps): void {
   program
     .command('doctor')
-    .description('Check the set-up (data dir, database, accounts, tokens, rate budget, clock, disk, daemon) and explain each fix')
+    .description(
+      'Check the set-up (data dir, database, accounts, tokens, rate budget, clock, disk, daemon) and explain each fix',
+    )
     .option('--json', 'print the checks as JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig({ configFile: getConfigFile() });

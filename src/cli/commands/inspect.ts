@@ -12,13 +12,18 @@ import { decodeFile, isGzip, summarize, type DecodeResult, type WorkoutSummary }
 export type ExtraDecoder = (bytes: Uint8Array, fileName: string) => DecodeResult | null;
 
 /** Reads, un-gzips and decodes a file; throws an Error with one clear line when it cannot. */
-export async function readWorkoutFile(path: string, extraDecoders: readonly ExtraDecoder[] = []): Promise<Extract<DecodeResult, { ok: true }>> {
+export async function readWorkoutFile(
+  path: string,
+  extraDecoders: readonly ExtraDecoder[] = [],
+): Promise<Extract<DecodeResult, { ok: true }>> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new Error(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`);
+    throw new Error(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`,
+    );
   }
   let name = basename(path);
   if (isGzip(bytes)) {
@@ -38,12 +43,15 @@ export async function readWorkoutFile(path: string, extraDecoders: readonly Extr
 
 function unwrap(r: DecodeResult, path: string): Extract<DecodeResult, { ok: true }> {
   if (r.ok) return r;
-  const error = r.error.startsWith(basename(path).replace(/\.gz$/i, '')) ? r.error.slice(r.error.indexOf(':') + 2) : r.error;
+  const error = r.error.startsWith(basename(path).replace(/\.gz$/i, ''))
+    ? r.error.slice(r.error.indexOf(':') + 2)
+    : r.error;
   throw new Error(`cannot read ${path}: ${error}`);
 }
 
 export function formatSummary(s: WorkoutSummary): string {
-  const hms = (sec: number) => `${Math.floor(sec / 3600)}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}:${String(Math.round(sec % 60)).padStart(2, '0')}`;
+  const hms = (sec: number) =>
+    `${Math.floor(sec / 3600)}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}:${String(Math.round(sec % 60)).padStart(2, '0')}`;
   const n = (v: number | null, unit: string, digits = 0) => (v == null ? '—' : `${v.toFixed(digits)} ${unit}`);
   const offset = `${s.utcOffsetSeconds < 0 ? '-' : '+'}${hms(Math.abs(s.utcOffsetSeconds)).slice(0, -3)}`;
   const lines = [

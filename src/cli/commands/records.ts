@@ -14,8 +14,12 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (workoutId: string | undefined, opts: { limit: string; json?: boolean }) => {
       const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new Error(`--limit: "${opts.limit}" is not a positive whole number`);
-      const entries = await withDaemonOrApp((api) => api.log({ workoutId, limit }), (app) => app.store.listLedger({ workoutId, limit }));
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new Error(`--limit: "${opts.limit}" is not a positive whole number`);
+      const entries = await withDaemonOrApp(
+        (api) => api.log({ workoutId, limit }),
+        (app) => app.store.listLedger({ workoutId, limit }),
+      );
       if (opts.json) return printJson(entries);
       for (const e of entries) {
         const move = e.fromState || e.toState ? ` ${e.fromState ?? '·'} → ${e.toState ?? '·'}` : '';
@@ -28,8 +32,13 @@ export function register(program: Command): void {
     .command('retry <workoutId>')
     .description('Queue a failed, skipped or needs-you workout for upload again')
     .action(async (workoutId: string) => {
-      const r = await withDaemonOrApp((api) => api.retry(workoutId), (app) => retryWorkout(app.deps, workoutId));
-      process.stdout.write(`${workoutId}: ${r.state}. It uploads on the next sync (the daemon's next poll, or bandsync sync).\n`);
+      const r = await withDaemonOrApp(
+        (api) => api.retry(workoutId),
+        (app) => retryWorkout(app.deps, workoutId),
+      );
+      process.stdout.write(
+        `${workoutId}: ${r.state}. It uploads on the next sync (the daemon's next poll, or bandsync sync).\n`,
+      );
     });
 
   program
@@ -37,7 +46,10 @@ export function register(program: Command): void {
     .description('Never upload this workout')
     .option('--reason <text>', 'why', 'skipped by the user')
     .action(async (workoutId: string, opts: { reason: string }) => {
-      const r = await withDaemonOrApp((api) => api.skip(workoutId, opts.reason), (app) => skipWorkout(app.deps, workoutId, opts.reason));
+      const r = await withDaemonOrApp(
+        (api) => api.skip(workoutId, opts.reason),
+        (app) => skipWorkout(app.deps, workoutId, opts.reason),
+      );
       process.stdout.write(`${workoutId}: ${r.state} (${DESTINATION} will not get it).\n`);
     });
 }

@@ -12,10 +12,19 @@ export function register(program: Command): void {
     .option('--host <host>', 'bind address', '127.0.0.1')
     .option('--workouts <n>', 'workouts in the generated history', '250')
     .option('--seed <seed>', 'seed of the generated history', '1')
-    .option('--newer-account', 'behave like a newer Zepp account: e-mail/password login only through the encrypted flow')
+    .option(
+      '--newer-account',
+      'behave like a newer Zepp account: e-mail/password login only through the encrypted flow',
+    )
     .action(async (opts: { port: string; host: string; workouts: string; seed: string; newerAccount?: boolean }) => {
       const { startZeppSimulator } = await import('../../simulators/zepp-cloud/index.js');
-      const sim = await startZeppSimulator({ port: Number(opts.port), host: opts.host, workouts: Number(opts.workouts), seed: Number(opts.seed), newerAccount: !!opts.newerAccount });
+      const sim = await startZeppSimulator({
+        port: Number(opts.port),
+        host: opts.host,
+        workouts: Number(opts.workouts),
+        seed: Number(opts.seed),
+        newerAccount: !!opts.newerAccount,
+      });
       process.stdout.write(JSON.stringify({ url: sim.url, ...sim.credentials }) + '\n');
       await untilStopped(() => sim.close());
     });
@@ -34,7 +43,9 @@ export function register(program: Command): void {
 
 export function untilStopped(close: () => Promise<void>): Promise<void> {
   return new Promise((resolve) => {
-    const stop = () => { void close().finally(resolve); };
+    const stop = () => {
+      void close().finally(resolve);
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });

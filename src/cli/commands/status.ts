@@ -14,7 +14,11 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const status = await withDaemonOrApp(
         (api) => api.status(),
-        (app) => buildStatusReport({ store: app.store, budget: app.budget, now: app.clock.now() }, { dataDir: app.config.dataDir, database: app.storeKind }),
+        (app) =>
+          buildStatusReport(
+            { store: app.store, budget: app.budget, now: app.clock.now() },
+            { dataDir: app.config.dataDir, database: app.storeKind },
+          ),
       );
       if (opts.json) printJson(status);
       else process.stdout.write(render(status));
@@ -22,10 +26,16 @@ export function register(program: Command): void {
 }
 
 function render(status: StatusReport): string {
-  const via = status.via ? `; answered by the running daemon, pid ${status.via.daemonPid}, dashboard ${status.via.dashboard}` : '';
+  const via = status.via
+    ? `; answered by the running daemon, pid ${status.via.daemonPid}, dashboard ${status.via.dashboard}`
+    : '';
   const out: string[] = [`Data: ${status.dataDir} (${status.database}${via})`, '', 'Accounts:'];
-  if (status.accounts.length === 0) out.push('  none — connect one: bandsync connect zepp … / bandsync connect strava …');
-  for (const a of status.accounts) out.push(`  ${a.status === 'ok' ? '✓' : '!'} ${a.kind.padEnd(13)} ${a.label}${a.problem ? `\n      ${a.problem}: ${a.fix}` : ''}`);
+  if (status.accounts.length === 0)
+    out.push('  none — connect one: bandsync connect zepp … / bandsync connect strava …');
+  for (const a of status.accounts)
+    out.push(
+      `  ${a.status === 'ok' ? '✓' : '!'} ${a.kind.padEnd(13)} ${a.label}${a.problem ? `\n      ${a.problem}: ${a.fix}` : ''}`,
+    );
   out.push('', 'Workouts:');
   const entries = Object.entries(status.workouts);
   if (entries.length === 0) out.push('  none yet');
@@ -35,6 +45,9 @@ function render(status: StatusReport): string {
     for (const n of status.needsUser) out.push(`  ${n.workoutId} (${n.startTime}): ${n.fix}`);
   }
   const b = status.stravaBudget;
-  out.push('', `Strava budget: ${b.overall.usage15}/${b.overall.limit15} per 15 min, ${b.overall.usageDay}/${b.overall.limitDay} today (reads ${b.read.usage15}/${b.read.limit15}, ${b.read.usageDay}/${b.read.limitDay})${b.blockedUntil ? `; blocked until ${b.blockedUntil}` : ''}`);
+  out.push(
+    '',
+    `Strava budget: ${b.overall.usage15}/${b.overall.limit15} per 15 min, ${b.overall.usageDay}/${b.overall.limitDay} today (reads ${b.read.usage15}/${b.read.limit15}, ${b.read.usageDay}/${b.read.limitDay})${b.blockedUntil ? `; blocked until ${b.blockedUntil}` : ''}`,
+  );
   return out.join('\n') + '\n';
 }

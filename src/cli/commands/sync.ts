@@ -21,7 +21,13 @@ export function register(program: Command): void {
       const summary = await withApp({}, async (app) => {
         const view = progressView({ json: !!opts.json });
         try {
-          const s = await syncAll(app.deps, { all: opts.all, since, dryRun: opts.dryRun, onProgress: view.listener, wait: (until) => app.clock.wait(until) });
+          const s = await syncAll(app.deps, {
+            all: opts.all,
+            since,
+            dryRun: opts.dryRun,
+            onProgress: view.listener,
+            wait: (until) => app.clock.wait(until),
+          });
           return { ...s, stravaRequests: await app.accounts.stravaRequestCount() };
         } finally {
           view.stop();
@@ -32,12 +38,18 @@ export function register(program: Command): void {
 }
 
 /** The daemon holds the embedded database: it plans a dry run itself, or starts the sync and answers at once. */
-async function syncThroughDaemon(api: LocalApiClient, request: { all?: boolean; since?: string; dryRun?: boolean }, opts: { json?: boolean; dryRun?: boolean }): Promise<void> {
+async function syncThroughDaemon(
+  api: LocalApiClient,
+  request: { all?: boolean; since?: string; dryRun?: boolean },
+  opts: { json?: boolean; dryRun?: boolean },
+): Promise<void> {
   const answer = await api.sync(request);
   if (!('started' in answer)) return output(answer, opts);
   const where = `the running daemon (pid ${api.daemon.pid})`;
   if (opts.json) return printJson({ started: true, daemonPid: api.daemon.pid, dashboard: api.daemon.url });
-  process.stdout.write(`${where} is syncing now; follow it with bandsync status, bandsync log, or on the dashboard at ${api.daemon.url}\n`);
+  process.stdout.write(
+    `${where} is syncing now; follow it with bandsync status, bandsync log, or on the dashboard at ${api.daemon.url}\n`,
+  );
 }
 
 function output(summary: SyncSummary & { stravaRequests: number }, opts: { json?: boolean; dryRun?: boolean }): void {

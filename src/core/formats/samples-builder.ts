@@ -12,19 +12,30 @@ export class SamplesBuilder {
     for (const [k, v] of Object.entries(values) as [SampleStream, number | undefined][]) {
       if (v == null || !Number.isFinite(v)) continue;
       let col = this.cols.get(k);
-      if (!col) { col = new Array<number | null>(i).fill(null); this.cols.set(k, col); }
+      if (!col) {
+        col = new Array<number | null>(i).fill(null);
+        this.cols.set(k, col);
+      }
       while (col.length < i) col.push(null);
       col.push(v);
     }
   }
 
-  get length(): number { return this.t.length; }
+  get length(): number {
+    return this.t.length;
+  }
 
   build(): Samples {
     const n = this.t.length;
     const out: Record<string, (number | null)[]> = {};
-    for (const [k, col] of this.cols) { while (col.length < n) col.push(null); out[k] = col; }
-    if (!out.lat || !out.lon) { delete out.lat; delete out.lon; }
+    for (const [k, col] of this.cols) {
+      while (col.length < n) col.push(null);
+      out[k] = col;
+    }
+    if (!out.lat || !out.lon) {
+      delete out.lat;
+      delete out.lon;
+    }
     return { t: this.t, ...out };
   }
 }

@@ -10,7 +10,8 @@ export function isGzip(bytes: Uint8Array): boolean {
 }
 
 export function sniffFormat(bytes: Uint8Array, fileName = ''): FileFormat | null {
-  if (bytes.length >= 12 && bytes[8] === 0x2e && bytes[9] === 0x46 && bytes[10] === 0x49 && bytes[11] === 0x54) return 'fit';
+  if (bytes.length >= 12 && bytes[8] === 0x2e && bytes[9] === 0x46 && bytes[10] === 0x49 && bytes[11] === 0x54)
+    return 'fit';
   const head = bytesToText(bytes.subarray(0, 4096));
   if (/<(\w+:)?TrainingCenterDatabase[\s>]/.test(head)) return 'tcx';
   if (/<(\w+:)?gpx[\s>]/.test(head)) return 'gpx';

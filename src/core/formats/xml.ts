@@ -29,7 +29,8 @@ export function parseXml(bytes: Uint8Array): { ok: true; doc: XmlNode } | { ok: 
   const text = bytesToText(bytes);
   if (text.trim().length === 0) return { ok: false, error: 'the file is empty' };
   const valid = XMLValidator.validate(text);
-  if (valid !== true) return { ok: false, error: `invalid XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}` };
+  if (valid !== true)
+    return { ok: false, error: `invalid XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}` };
   try {
     return { ok: true, doc: parser.parse(text) as XmlNode };
   } catch (e) {

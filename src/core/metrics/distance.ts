@@ -19,7 +19,10 @@ export function cumulativeDistance(samples: Samples, pauses: readonly Pause[] = 
   for (let i = 0; i < n; i++) {
     const la = lat[i];
     const lo = lon[i];
-    if (la == null || lo == null) { out[i] = any ? total : null; continue; }
+    if (la == null || lo == null) {
+      out[i] = any ? total : null;
+      continue;
+    }
     if (prev >= 0 && !crossesPause(pauses, samples.t[prev]!, samples.t[i]!)) {
       total += haversineMeters(lat[prev]!, lon[prev]!, la, lo);
     }

@@ -7,8 +7,15 @@ import { forEachStep } from './intervals.js';
 import { normalizePauses } from './timer.js';
 
 export function heartRateStats(w: Pick<Workout, 'samples' | 'totals'>): { avg: number | null; max: number | null } {
-  let sum = 0, n = 0, max = 0;
-  for (const v of w.samples.heartRate ?? []) if (v != null && v > 0) { sum += v; n++; if (v > max) max = v; }
+  let sum = 0,
+    n = 0,
+    max = 0;
+  for (const v of w.samples.heartRate ?? [])
+    if (v != null && v > 0) {
+      sum += v;
+      n++;
+      if (v > max) max = v;
+    }
   if (n === 0) return { avg: w.totals.avgHeartRate ?? null, max: w.totals.maxHeartRate ?? null };
   return { avg: Math.round(sum / n), max };
 }
@@ -24,7 +31,11 @@ export function timeInZones(w: Pick<Workout, 'samples' | 'pauses' | 'elapsedSeco
     const v = hr[i];
     if (v == null || v <= 0 || dt <= 0) return;
     const frac = v / maxHeartRate;
-    for (let z = ZONE_LOWER_BOUNDS.length - 1; z >= 0; z--) if (frac >= ZONE_LOWER_BOUNDS[z]!) { zones[z]! += dt; break; }
+    for (let z = ZONE_LOWER_BOUNDS.length - 1; z >= 0; z--)
+      if (frac >= ZONE_LOWER_BOUNDS[z]!) {
+        zones[z]! += dt;
+        break;
+      }
   });
   return zones;
 }

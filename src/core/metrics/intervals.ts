@@ -10,7 +10,10 @@ export function forEachStep(samples: Samples, pauses: readonly Pause[], fn: (i: 
   for (let i = 1; i < t.length; i++) {
     const a = t[i - 1]!;
     const b = t[i]!;
-    if (!(b > a)) { fn(i, 0); continue; }
+    if (!(b > a)) {
+      fn(i, 0);
+      continue;
+    }
     fn(i, pauses.length ? b - a - pausedSecondsBetween(pauses, a, b) : b - a);
   }
 }

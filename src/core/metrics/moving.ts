@@ -28,5 +28,9 @@ export function movingSeconds(w: Pick<Workout, 'samples' | 'pauses' | 'elapsedSe
     if (v != null && v > STOPPED_SPEED_MPS) moving += dt;
   });
   // A stream that never shows movement indoors (rowers, bikes without a speed sensor) says nothing.
-  return moving === 0 && !w.samples.lat ? (w.pauses.length ? timerSeconds(w) : (w.totals.timerSeconds ?? w.elapsedSeconds)) : moving;
+  return moving === 0 && !w.samples.lat
+    ? w.pauses.length
+      ? timerSeconds(w)
+      : (w.totals.timerSeconds ?? w.elapsedSeconds)
+    : moving;
 }

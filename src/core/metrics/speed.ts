@@ -23,8 +23,12 @@ export function maxSpeedMps(w: Pick<Workout, 'samples' | 'pauses' | 'elapsedSeco
   const dist = cumulativeDistance(w.samples, pauses);
   if (!dist) return null;
   forEachStep(w.samples, pauses, (i, dt) => {
-    const a = dist[i - 1], b = dist[i];
-    if (dt >= 1 && a != null && b != null) { const v = (b - a) / dt; if (max == null || v > max) max = v; }
+    const a = dist[i - 1],
+      b = dist[i];
+    if (dt >= 1 && a != null && b != null) {
+      const v = (b - a) / dt;
+      if (max == null || v > max) max = v;
+    }
   });
   return max;
 }

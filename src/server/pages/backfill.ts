@@ -14,8 +14,12 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Form dates (YYYY-MM-DD, whole UTC days) → range; throws on a malformed or reversed range. */
 export function parseRange(from: string, to: string): BackfillRange {
-  for (const [name, v] of [['From', from], ['To', to]] as const) {
-    if (v && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) throw new Error(`${name} must be a date (YYYY-MM-DD), got "${v.slice(0, 20)}".`);
+  for (const [name, v] of [
+    ['From', from],
+    ['To', to],
+  ] as const) {
+    if (v && (!DATE.test(v) || Number.isNaN(Date.parse(v))))
+      throw new Error(`${name} must be a date (YYYY-MM-DD), got "${v.slice(0, 20)}".`);
   }
   if (from && to && from > to) throw new Error('From must not be after To.');
   return {
@@ -45,7 +49,14 @@ ${rows.length > SHOWN_ROWS ? html`<p class="muted">…and ${rows.length - SHOWN_
 </section>` as Html;
 }
 
-async function page(c: Ctx, deps: ServerDeps, extra: Html | '', from = '', to = '', status: 200 | 400 = 200): Promise<Response> {
+async function page(
+  c: Ctx,
+  deps: ServerDeps,
+  extra: Html | '',
+  from = '',
+  to = '',
+  status: 200 | 400 = 200,
+): Promise<Response> {
   const engineStatus = await deps.engine.status();
   const body = html`<h1>Backfill</h1>${rangeForm(c.get('session').csrf, from, to)}${extra}${progressBlock(engineStatus.backfill)}`;
   return render(c, { title: 'Backfill', active: 'backfill', scripts: [assetUrl.own('app.js')] }, body as Html, status);

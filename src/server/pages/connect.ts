@@ -19,11 +19,15 @@ export function registerConnect(app: Hono<AppEnv>, deps: ServerDeps): void {
     const strava = accounts.find((a) => a.kind === 'strava');
     const body = html`<h1>Connect</h1>
 <section class="card" id="accounts"><h2>Connected</h2>
-${accounts.length ? html`<table><tbody>${accounts.map((a) => {
-      const h = accountHealth(a, now);
-      return html`<tr data-account="${a.id}"><th>${a.label}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td><td class="muted">since ${fmtTime(a.createdAt)}</td>
+${
+  accounts.length
+    ? html`<table><tbody>${accounts.map((a) => {
+        const h = accountHealth(a, now);
+        return html`<tr data-account="${a.id}"><th>${a.label}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td><td class="muted">since ${fmtTime(a.createdAt)}</td>
 <td><a class="button danger" href="/connect/${encodeURIComponent(a.id)}/disconnect">Disconnect…</a></td></tr>`;
-    })}</tbody></table>` : html`<p class="muted">Nothing connected yet.</p>`}
+      })}</tbody></table>`
+    : html`<p class="muted">Nothing connected yet.</p>`
+}
 </section>
 <section class="card" id="strava"><h2>Strava</h2>
 <form method="post" action="/connect/strava">${csrfField(csrf)}<button id="connect-strava">${strava ? 'Re-connect Strava' : 'Connect with Strava'}</button>
@@ -66,8 +70,13 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
     const code = c.req.query('code');
     const state = c.req.query('state');
     let message: { kind: 'ok' | 'error'; text: string };
-    if (error) message = { kind: 'error', text: error === 'access_denied' ? 'Strava access was not granted.' : 'Strava reported an error; try again.' };
-    else if (!code || !state) message = { kind: 'error', text: 'The Strava answer lacks its code or state; start again from Connect.' };
+    if (error)
+      message = {
+        kind: 'error',
+        text: error === 'access_denied' ? 'Strava access was not granted.' : 'Strava reported an error; try again.',
+      };
+    else if (!code || !state)
+      message = { kind: 'error', text: 'The Strava answer lacks its code or state; start again from Connect.' };
     else {
       try {
         const account = await deps.engine.stravaConnectCallback({ code, state, scope: c.req.query('scope') ?? null });
@@ -79,7 +88,10 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
     c.header('Cache-Control', 'no-store');
     // On success move on by itself; an error stays on screen until the user reads it.
     const body = html`<h1>Strava</h1><p><a href="/connect" id="continue">Continue to the dashboard</a></p>${message.kind === 'ok' ? html`<meta http-equiv="refresh" content="1;url=/connect">` : ''}`;
-    return c.html(layout({ title: 'Strava', active: 'none', csrf: '', flash: message }, body as Html), message.kind === 'ok' ? 200 : 400);
+    return c.html(
+      layout({ title: 'Strava', active: 'none', csrf: '', flash: message }, body as Html),
+      message.kind === 'ok' ? 200 : 400,
+    );
   });
 
   app.post('/connect/zepp', async (c) => {
@@ -107,15 +119,22 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
   app.post('/connect/export', async (c) => {
     const body = await c.req.parseBody();
     const file = body['file'];
-    if (!(file instanceof File) || file.size === 0) return redirectWith(c, '/connect', 'error', 'Choose the export zip file.');
+    if (!(file instanceof File) || file.size === 0)
+      return redirectWith(c, '/connect', 'error', 'Choose the export zip file.');
     const password = typeof body['password'] === 'string' && body['password'] !== '' ? body['password'] : undefined;
-    return connectLocal(c, { kind: 'zepp-export', fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()), ...(password ? { password } : {}) });
+    return connectLocal(c, {
+      kind: 'zepp-export',
+      fileName: file.name,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      ...(password ? { password } : {}),
+    });
   });
 
   app.post('/connect/local', async (c) => {
     const kind = await formString(c, 'kind');
     const path = await formString(c, 'path');
-    if (kind !== 'gadgetbridge' && kind !== 'files') return redirectWith(c, '/connect', 'error', 'Choose Gadgetbridge or a folder.');
+    if (kind !== 'gadgetbridge' && kind !== 'files')
+      return redirectWith(c, '/connect', 'error', 'Choose Gadgetbridge or a folder.');
     if (!path) return redirectWith(c, '/connect', 'error', 'Give the path.');
     return connectLocal(c, { kind, path });
   });
@@ -133,7 +152,7 @@ ${accounts.length ? html`<table><tbody>${accounts.map((a) => {
     const account = await deps.store.getAccount(c.req.param('id'));
     if (!account) return redirectWith(c, '/connect', 'error', 'No such account.');
     const body = html`<h1>Disconnect ${account.label}?</h1>
-<p>${account.kind === 'strava' ? 'bandsync revokes its Strava access and forgets the tokens. Activities already on Strava stay there.' : 'bandsync forgets this account\'s login. Workouts already imported stay in the list.'}</p>
+<p>${account.kind === 'strava' ? 'bandsync revokes its Strava access and forgets the tokens. Activities already on Strava stay there.' : "bandsync forgets this account's login. Workouts already imported stay in the list."}</p>
 <form method="post" action="/connect/${encodeURIComponent(account.id)}/disconnect">${csrfField(c.get('session').csrf)}
 <button class="danger" id="confirm-disconnect">Disconnect</button> <a href="/connect">Cancel</a></form>`;
     return render(c, { title: 'Disconnect', active: 'connect' }, body as Html);

@@ -25,7 +25,8 @@ export function registerEvents(app: Hono<AppEnv>, deps: ServerDeps): void {
       });
       try {
         const status = await deps.engine.status();
-        if (status.backfill) await stream.writeSSE({ event: 'progress', data: JSON.stringify(status.backfill), id: String(++id) });
+        if (status.backfill)
+          await stream.writeSSE({ event: 'progress', data: JSON.stringify(status.backfill), id: String(++id) });
         let lastBudget = 0;
         while (!closed) {
           while (queue.length) {
@@ -35,7 +36,10 @@ export function registerEvents(app: Hono<AppEnv>, deps: ServerDeps): void {
           }
           if (Date.now() - lastBudget >= BUDGET_EVERY_MS) {
             lastBudget = Date.now();
-            const [budget, counts] = await Promise.all([deps.budget.snapshot(deps.now()), deps.store.countByState('strava')]);
+            const [budget, counts] = await Promise.all([
+              deps.budget.snapshot(deps.now()),
+              deps.store.countByState('strava'),
+            ]);
             await stream.writeSSE({ event: 'budget', data: JSON.stringify(budget), id: String(++id) });
             await stream.writeSSE({ event: 'counts', data: JSON.stringify(counts), id: String(++id) });
           }

@@ -24,12 +24,18 @@ function clientAddress(c: Context<AppEnv>): string {
   }
 }
 
-export function registerLogin(app: Hono<AppEnv>, deps: ServerDeps, sessions: SessionStore, throttle = new LoginThrottle(deps.now)): void {
-  const page = (csrf: string, error: string | null) => layout(
-    { title: 'Log in', active: 'login', csrf, flash: error ? { kind: 'error', text: error } : null },
-    html`<h1>Log in</h1><form method="post" action="/login" class="card" id="login-form">${csrfField(csrf)}
+export function registerLogin(
+  app: Hono<AppEnv>,
+  deps: ServerDeps,
+  sessions: SessionStore,
+  throttle = new LoginThrottle(deps.now),
+): void {
+  const page = (csrf: string, error: string | null) =>
+    layout(
+      { title: 'Log in', active: 'login', csrf, flash: error ? { kind: 'error', text: error } : null },
+      html`<h1>Log in</h1><form method="post" action="/login" class="card" id="login-form">${csrfField(csrf)}
 <label>Password <input type="password" name="password" autocomplete="current-password" required autofocus></label><button>Log in</button></form>` as Html,
-  );
+    );
 
   app.get('/login', (c) => {
     if (!deps.security.password || c.get('session').authenticated) return c.redirect('/', 303);
@@ -45,7 +51,10 @@ export function registerLogin(app: Hono<AppEnv>, deps: ServerDeps, sessions: Ses
     if (wait > 0) {
       // Refused before the password is even checked, so guessing gains nothing.
       c.header('Retry-After', String(wait));
-      return c.html(page(c.get('session').csrf, `Too many failed logins. Try again in ${Math.ceil(wait / 60)} min.`), 429);
+      return c.html(
+        page(c.get('session').csrf, `Too many failed logins. Try again in ${Math.ceil(wait / 60)} min.`),
+        429,
+      );
     }
     const ok = await verifyPassword(await formString(c, 'password'), hash);
     if (!ok) {

@@ -18,7 +18,8 @@ export function accountHealth(a: Account, now: Date): { level: 'ok' | 'warn' | '
   const expires = typeof a.settings.tokenExpiresAt === 'string' ? Date.parse(a.settings.tokenExpiresAt) : NaN;
   if (a.kind !== 'strava' && Number.isFinite(expires)) {
     if (expires <= now.getTime()) return { level: 'bad', text: 'token expired: re-connect' };
-    if (expires - now.getTime() < EXPIRY_WARNING_MS) return { level: 'warn', text: `token expires ${fmtTime(new Date(expires).toISOString())}` };
+    if (expires - now.getTime() < EXPIRY_WARNING_MS)
+      return { level: 'warn', text: `token expires ${fmtTime(new Date(expires).toISOString())}` };
   }
   return { level: 'ok', text: 'connected' };
 }
@@ -44,16 +45,24 @@ export function registerOverview(app: Hono<AppEnv>, deps: ServerDeps): void {
     const needy = accounts.filter((a) => accountHealth(a, now).level !== 'ok');
     const body = html`
 <h1>Overview</h1>
-${needy.length || problems.length ? html`<section class="card problems" id="problems"><h2>Needs your attention</h2><ul>
+${
+  needy.length || problems.length
+    ? html`<section class="card problems" id="problems"><h2>Needs your attention</h2><ul>
   ${needy.map((a) => html`<li><strong>${a.label}</strong> (${a.kind}): ${accountHealth(a, now).text} — <a href="/connect">re-connect</a></li>`)}
   ${problems.map((r) => html`<li>${stateBadge(r.state, r.code)} <a href="/workouts/${r.workoutId}">${r.name ?? r.sport} · ${fmtTime(r.startTime)}</a> — ${ruleFor(r.code ?? 'internal').explain}</li>`)}
-</ul></section>` : ''}
+</ul></section>`
+    : ''
+}
 <div class="grid">
 <section class="card" id="accounts"><h2>Accounts</h2>
-${accounts.length ? html`<table><tbody>${accounts.map((a) => {
-      const h = accountHealth(a, now);
-      return html`<tr><th>${a.label}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td></tr>`;
-    })}</tbody></table>` : html`<p>No accounts yet. <a href="/connect">Connect Zepp and Strava</a>.</p>`}
+${
+  accounts.length
+    ? html`<table><tbody>${accounts.map((a) => {
+        const h = accountHealth(a, now);
+        return html`<tr><th>${a.label}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td></tr>`;
+      })}</tbody></table>`
+    : html`<p>No accounts yet. <a href="/connect">Connect Zepp and Strava</a>.</p>`
+}
 <p class="muted">Next poll: <span id="next-poll">${fmtTime(status.nextPollAt)}</span></p>
 </section>
 <section class="card" id="counts"><h2>Workouts by state</h2><table><tbody id="count-rows">

@@ -7,7 +7,12 @@ import type { Html } from '../views/html.js';
 
 export type Ctx = Context<AppEnv>;
 
-export function render(c: Ctx, props: Omit<LayoutProps, 'csrf' | 'flash' | 'loggedIn'>, body: Html, status: 200 | 400 | 404 | 500 = 200): Response {
+export function render(
+  c: Ctx,
+  props: Omit<LayoutProps, 'csrf' | 'flash' | 'loggedIn'>,
+  body: Html,
+  status: 200 | 400 | 404 | 500 = 200,
+): Response {
   const session = c.get('session');
   const flash = session.flash ?? null;
   session.flash = null;

@@ -22,11 +22,13 @@ export function parseSettingsForm(body: Record<string, unknown>): DashboardSetti
     const sportType = str(`rule-${i}-type`);
     if (!rawSport && !sport && !sportType) continue;
     if (!rawSport && !sport) throw new Error(`Rule ${i + 1}: give a source code or a sport to match.`);
-    if (!isStravaSportType(sportType)) throw new Error(`Rule ${i + 1}: "${sportType.slice(0, 40)}" is not a Strava sport type.`);
+    if (!isStravaSportType(sportType))
+      throw new Error(`Rule ${i + 1}: "${sportType.slice(0, 40)}" is not a Strava sport type.`);
     rules.push({ ...(rawSport ? { rawSport } : {}), ...(sport ? { sport } : {}), sportType });
   }
   const poll = Number(str('pollMinutes'));
-  if (!Number.isFinite(poll) || poll < 1 || poll > 24 * 60) throw new Error('Poll interval must be between 1 and 1440 minutes.');
+  if (!Number.isFinite(poll) || poll < 1 || poll > 24 * 60)
+    throw new Error('Poll interval must be between 1 and 1440 minutes.');
   const visibility = str('backfillVisibility') as Visibility;
   if (!VISIBILITIES.includes(visibility)) throw new Error('Choose a visibility for backfilled history.');
   const deviceName = str('deviceName');
@@ -56,10 +58,18 @@ ${error ? html`<p class="flash flash-error">${error}</p>` : ''}
 ${rules.map((r, i) => ruleRow(i, r))}
 </tbody></table>
 <button formaction="/settings/preview" id="preview-rules">Preview</button>
-${preview ? html`<div id="rule-preview"><h3>${preview.length ? `${preview.length} workouts would change` : 'No stored workout changes with these rules'}</h3>
-${preview.length ? html`<table class="list"><thead><tr><th>Start</th><th>Sport</th><th>Code</th><th>Now</th><th>With rules</th></tr></thead><tbody>
+${
+  preview
+    ? html`<div id="rule-preview"><h3>${preview.length ? `${preview.length} workouts would change` : 'No stored workout changes with these rules'}</h3>
+${
+  preview.length
+    ? html`<table class="list"><thead><tr><th>Start</th><th>Sport</th><th>Code</th><th>Now</th><th>With rules</th></tr></thead><tbody>
 ${preview.map((p) => html`<tr><td><a href="/workouts/${encodeURIComponent(p.workoutId)}">${fmtTime(p.startTime)}</a></td><td>${p.sport}</td><td>${p.rawSport ?? ''}</td><td>${p.from}</td><td><strong>${p.to}</strong></td></tr>`)}
-</tbody></table>` : ''}</div>` : ''}
+</tbody></table>`
+    : ''
+}</div>`
+    : ''
+}
 </section>
 <section class="card"><h2>Privacy for backfilled history</h2>
 <label><input type="checkbox" name="hideBackfillFromHome" ${s.privacy.hideBackfillFromHome ? 'checked' : ''}> Hide backfilled workouts from home feeds</label>
@@ -89,7 +99,12 @@ export function registerSettings(app: Hono<AppEnv>, deps: ServerDeps): void {
     try {
       settings = parseSettingsForm(await bodyOf(c));
     } catch (err) {
-      return render(c, { title: 'Settings', active: 'settings' }, form(csrf, await deps.engine.getSettings(), null, errorText(err)), 400);
+      return render(
+        c,
+        { title: 'Settings', active: 'settings' },
+        form(csrf, await deps.engine.getSettings(), null, errorText(err)),
+        400,
+      );
     }
     const preview = await deps.engine.previewSportRules(settings.sportRules, 200);
     return render(c, { title: 'Settings', active: 'settings' }, form(csrf, settings, preview, null));
@@ -100,7 +115,12 @@ export function registerSettings(app: Hono<AppEnv>, deps: ServerDeps): void {
       await deps.engine.setSettings(parseSettingsForm(await bodyOf(c)));
       return redirectWith(c, '/settings', 'ok', 'Settings saved.');
     } catch (err) {
-      return render(c, { title: 'Settings', active: 'settings' }, form(c.get('session').csrf, await deps.engine.getSettings(), null, errorText(err)), 400);
+      return render(
+        c,
+        { title: 'Settings', active: 'settings' },
+        form(c.get('session').csrf, await deps.engine.getSettings(), null, errorText(err)),
+        400,
+      );
     }
   });
 }

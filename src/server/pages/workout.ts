@@ -10,7 +10,12 @@ import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
 import { csrfField, fmtDuration, fmtKm, fmtNumber, fmtTime, html, stateBadge, type Html } from '../views/html.js';
 import { errorText, formString, redirectWith, render } from './render.js';
 
-type Row = { label: string; key: keyof SourceNumbers & keyof RemoteNumbers; fmt: (v: number | null) => string; tolerance: (v: number) => number };
+type Row = {
+  label: string;
+  key: keyof SourceNumbers & keyof RemoteNumbers;
+  fmt: (v: number | null) => string;
+  tolerance: (v: number) => number;
+};
 
 // A difference is highlighted when it exceeds what rounding and Strava's own
 // recomputation explain.
@@ -18,7 +23,12 @@ const ROWS: Row[] = [
   { label: 'Distance', key: 'distanceMeters', fmt: fmtKm, tolerance: (v) => Math.max(50, v * 0.01) },
   { label: 'Moving time', key: 'movingSeconds', fmt: fmtDuration, tolerance: () => 5 },
   { label: 'Elapsed time', key: 'elapsedSeconds', fmt: fmtDuration, tolerance: () => 2 },
-  { label: 'Elevation gain', key: 'elevationGainMeters', fmt: (v) => fmtNumber(v, 'm'), tolerance: (v) => Math.max(5, v * 0.05) },
+  {
+    label: 'Elevation gain',
+    key: 'elevationGainMeters',
+    fmt: (v) => fmtNumber(v, 'm'),
+    tolerance: (v) => Math.max(5, v * 0.05),
+  },
   { label: 'Average heart rate', key: 'avgHeartRate', fmt: (v) => fmtNumber(v, 'bpm'), tolerance: () => 1.5 },
   { label: 'Calories', key: 'calories', fmt: (v) => fmtNumber(v, 'kcal'), tolerance: (v) => Math.max(5, v * 0.02) },
 ];
@@ -31,17 +41,22 @@ export function differs(source: number | null, remote: number | null, tolerance:
 function comparison(src: SourceNumbers, remote: RemoteNumbers | null, remoteError: string | null): Html {
   return html`<table class="compare" id="compare"><thead><tr><th></th><th>Band</th><th>Strava</th></tr></thead><tbody>
 ${ROWS.map((r) => {
-    const a = src[r.key];
-    const b = remote ? remote[r.key] : null;
-    const diff = differs(a, b, r.tolerance);
-    return html`<tr class="${diff ? 'diff' : ''}" data-metric="${r.key}"><th>${r.label}</th><td class="num">${r.fmt(a)}</td><td class="num">${remote ? r.fmt(b) : ''}${diff ? html` <span class="diff-mark" title="differs from the band">≠</span>` : ''}</td></tr>`;
-  })}
+  const a = src[r.key];
+  const b = remote ? remote[r.key] : null;
+  const diff = differs(a, b, r.tolerance);
+  return html`<tr class="${diff ? 'diff' : ''}" data-metric="${r.key}"><th>${r.label}</th><td class="num">${r.fmt(a)}</td><td class="num">${remote ? r.fmt(b) : ''}${diff ? html` <span class="diff-mark" title="differs from the band">≠</span>` : ''}</td></tr>`;
+})}
 </tbody></table>
 ${remote ? '' : html`<p class="muted">${remoteError ?? 'Not on Strava yet.'}</p>`}` as Html;
 }
 
 const FORMATS = ['fit', 'tcx', 'gpx'] as const;
-const ACTIONS = { retry: 'Retry queued.', skip: 'Workout skipped.', upload: 'Upload queued.', remap: 'Sport re-mapped.' } as const;
+const ACTIONS = {
+  retry: 'Retry queued.',
+  skip: 'Workout skipped.',
+  upload: 'Upload queued.',
+  remap: 'Sport re-mapped.',
+} as const;
 
 export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
   const stravaWeb = (deps.stravaWebUrl ?? 'https://www.strava.com').replace(/\/$/, '');
@@ -49,14 +64,26 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.get('/workouts/:id', async (c) => {
     const id = c.req.param('id');
     const stored = await deps.store.getWorkout(id);
-    if (!stored) return render(c, { title: 'Not found', active: 'workouts' }, html`<h1>No such workout</h1><p><a href="/workouts">All workouts</a></p>` as Html, 404);
+    if (!stored)
+      return render(
+        c,
+        { title: 'Not found', active: 'workouts' },
+        html`<h1>No such workout</h1><p><a href="/workouts">All workouts</a></p>` as Html,
+        404,
+      );
     const [record, ledger, account] = await Promise.all([
-      deps.store.getRecord(id, 'strava'), deps.store.listLedger({ workoutId: id, limit: 200 }), deps.store.getAccount(stored.accountId),
+      deps.store.getRecord(id, 'strava'),
+      deps.store.listLedger({ workoutId: id, limit: 200 }),
+      deps.store.getAccount(stored.accountId),
     ]);
     let remote: RemoteNumbers | null = null;
     let remoteError: string | null = null;
     if (record?.activityId) {
-      try { remote = await deps.engine.remoteNumbers(id); } catch (err) { remoteError = `Strava numbers unavailable: ${errorText(err)}`; }
+      try {
+        remote = await deps.engine.remoteNumbers(id);
+      } catch (err) {
+        remoteError = `Strava numbers unavailable: ${errorText(err)}`;
+      }
     }
     const w = stored.workout;
     const gps = hasTrack(w);
@@ -82,11 +109,20 @@ ${gps ? html`<section class="card"><div id="map" class="map" data-src="${base}/d
 <section class="card"><h2>Ledger</h2><table class="ledger" id="ledger"><thead><tr><th>When</th><th>Event</th><th>Change</th><th>Reason</th></tr></thead><tbody>
 ${ledger.map((e) => html`<tr><td>${fmtTime(e.at)}</td><td>${e.event}</td><td>${e.fromState ?? ''}${e.toState ? ` → ${e.toState}` : ''}</td><td>${e.reason}</td></tr>`)}
 </tbody></table></section>`;
-    return render(c, {
-      title: w.name ?? w.sport, active: 'workouts',
-      styles: [assetUrl.uplot('uPlot.min.css'), ...(gps ? [assetUrl.leaflet('leaflet.css')] : [])],
-      scripts: [assetUrl.uplot('uPlot.iife.min.js'), ...(gps ? [assetUrl.leaflet('leaflet.js')] : []), assetUrl.own('workout.js')],
-    }, body as Html);
+    return render(
+      c,
+      {
+        title: w.name ?? w.sport,
+        active: 'workouts',
+        styles: [assetUrl.uplot('uPlot.min.css'), ...(gps ? [assetUrl.leaflet('leaflet.css')] : [])],
+        scripts: [
+          assetUrl.uplot('uPlot.iife.min.js'),
+          ...(gps ? [assetUrl.leaflet('leaflet.js')] : []),
+          assetUrl.own('workout.js'),
+        ],
+      },
+      body as Html,
+    );
   });
 
   app.get('/workouts/:id/data.json', async (c) => {
@@ -126,7 +162,7 @@ ${ledger.map((e) => html`<tr><td>${fmtTime(e.at)}</td><td>${e.event}</td><td>${e
       else if (name === 'upload') await deps.engine.uploadNow(id);
       else {
         const sportType = await formString(c, 'sportType');
-        if (!isStravaSportType(sportType)) return redirectWith(c, back, 'error', 'Choose one of Strava\'s sport types.');
+        if (!isStravaSportType(sportType)) return redirectWith(c, back, 'error', "Choose one of Strava's sport types.");
         await deps.engine.remapSport(id, sportType);
       }
       return redirectWith(c, back, 'ok', ACTIONS[name as keyof typeof ACTIONS]);

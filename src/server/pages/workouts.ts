@@ -11,9 +11,30 @@ import { render } from './render.js';
 export const PAGE_SIZE = 50;
 
 const SPORTS = [
-  'running', 'treadmill', 'trail_running', 'walking', 'indoor_walking', 'hiking', 'cycling', 'indoor_cycling',
-  'mountain_biking', 'pool_swimming', 'open_water_swimming', 'elliptical', 'rowing', 'indoor_rowing', 'strength',
-  'yoga', 'hiit', 'jump_rope', 'climbing', 'skiing', 'snowboarding', 'skating', 'dance', 'other',
+  'running',
+  'treadmill',
+  'trail_running',
+  'walking',
+  'indoor_walking',
+  'hiking',
+  'cycling',
+  'indoor_cycling',
+  'mountain_biking',
+  'pool_swimming',
+  'open_water_swimming',
+  'elliptical',
+  'rowing',
+  'indoor_rowing',
+  'strength',
+  'yoga',
+  'hiit',
+  'jump_rope',
+  'climbing',
+  'skiing',
+  'snowboarding',
+  'skating',
+  'dance',
+  'other',
 ];
 
 export interface ListQuery {
@@ -60,7 +81,8 @@ export function toFilter(q: ListQuery): WorkoutFilter & { destination: string } 
 
 function pageLink(q: ListQuery, page: number): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries({ ...q, page: String(page) })) if (v && !(k === 'page' && v === '1')) params.set(k, String(v));
+  for (const [k, v] of Object.entries({ ...q, page: String(page) }))
+    if (v && !(k === 'page' && v === '1')) params.set(k, String(v));
   const s = params.toString();
   return s ? `/workouts?${s}` : '/workouts';
 }
@@ -74,7 +96,8 @@ export function registerWorkouts(app: Hono<AppEnv>, deps: ServerDeps): void {
     const shown = rows.slice(0, PAGE_SIZE);
     const label = new Map(accounts.map((a) => [a.id, a.label]));
     const sources = accounts.filter((a) => a.kind !== 'strava');
-    const opt = (value: string, text: string, selected: string) => html`<option value="${value}" ${value === selected ? 'selected' : ''}>${text}</option>`;
+    const opt = (value: string, text: string, selected: string) =>
+      html`<option value="${value}" ${value === selected ? 'selected' : ''}>${text}</option>`;
     const body = html`
 <h1>Workouts</h1>
 <form method="get" action="/workouts" class="filters" id="filters">
@@ -87,12 +110,18 @@ export function registerWorkouts(app: Hono<AppEnv>, deps: ServerDeps): void {
   <button>Filter</button> <a href="/workouts">clear</a>
 </form>
 <table class="list" id="workout-list"><thead><tr><th>Start</th><th>Name</th><th>Sport</th><th>Source</th><th>State</th><th>Strava</th></tr></thead><tbody>
-${shown.length ? shown.map((r) => html`<tr data-workout="${r.workoutId}">
+${
+  shown.length
+    ? shown.map(
+        (r) => html`<tr data-workout="${r.workoutId}">
   <td><a href="/workouts/${encodeURIComponent(r.workoutId)}">${fmtTime(r.startTime)}</a></td>
   <td>${r.name ?? ''}</td><td>${r.sport.replace(/_/g, ' ')}</td><td>${label.get(r.accountId) ?? r.accountId}</td>
   <td>${stateBadge(r.state, r.code)}</td>
   <td>${r.activityId ? html`<a href="${stravaWeb}/activities/${r.activityId}" rel="noopener noreferrer" target="_blank">${r.activityId}</a>` : ''}</td>
-</tr>`) : html`<tr><td colspan="6" class="muted">No workouts match.</td></tr>`}
+</tr>`,
+      )
+    : html`<tr><td colspan="6" class="muted">No workouts match.</td></tr>`
+}
 </tbody></table>
 <nav class="pager" aria-label="pages">
   ${q.page > 1 ? html`<a rel="prev" href="${pageLink(q, q.page - 1)}">← previous</a>` : ''}

@@ -14,8 +14,11 @@ export interface LayoutProps {
 }
 
 const NAV: readonly [LayoutProps['active'], string, string][] = [
-  ['overview', '/', 'Overview'], ['workouts', '/workouts', 'Workouts'], ['backfill', '/backfill', 'Backfill'],
-  ['connect', '/connect', 'Connect'], ['settings', '/settings', 'Settings'],
+  ['overview', '/', 'Overview'],
+  ['workouts', '/workouts', 'Workouts'],
+  ['backfill', '/backfill', 'Backfill'],
+  ['connect', '/connect', 'Connect'],
+  ['settings', '/settings', 'Settings'],
 ];
 
 export function layout(props: LayoutProps, body: Html): Html {
@@ -33,8 +36,13 @@ ${(props.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 <body>
 <header class="top">
   <a class="brand" href="/">bandsync</a>
-  ${props.active === 'login' ? '' : html`<nav>${NAV.map(([key, href, label]) =>
-    html`<a href="${href}" class="${key === props.active ? 'active' : ''}">${label}</a>`)}</nav>`}
+  ${
+    props.active === 'login'
+      ? ''
+      : html`<nav>${NAV.map(
+          ([key, href, label]) => html`<a href="${href}" class="${key === props.active ? 'active' : ''}">${label}</a>`,
+        )}</nav>`
+  }
   ${props.loggedIn ? html`<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value="${props.csrf}"><button>Log out</button></form>` : ''}
 </header>
 <main>

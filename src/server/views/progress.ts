@@ -7,7 +7,8 @@ export function percent(p: BackfillProgress): number {
 }
 
 export function progressBlock(p: BackfillProgress | null): Html {
-  if (!p) return html`<section id="backfill" class="card" data-live="1"><h2>Backfill</h2><p class="muted" data-field="summary">No backfill has run. <a href="/backfill">Start one</a>.</p></section>` as Html;
+  if (!p)
+    return html`<section id="backfill" class="card" data-live="1"><h2>Backfill</h2><p class="muted" data-field="summary">No backfill has run. <a href="/backfill">Start one</a>.</p></section>` as Html;
   const pct = percent(p);
   return html`<section id="backfill" class="card" data-live="1">
 <h2>Backfill ${p.finished ? 'finished' : 'running'}</h2>

@@ -36,7 +36,8 @@ export function registerApi(app: Hono, state: SimState): void {
     if (dataType.endsWith('.gz') && !(bytes[0] === 0x1f && bytes[1] === 0x8b)) {
       return c.json(fault('Bad Request', 'upload', 'gzip', 'invalid encoding'), 400);
     }
-    const str = (k: string): string | null => (typeof body[k] === 'string' && body[k] !== '' ? (body[k] as string) : null);
+    const str = (k: string): string | null =>
+      typeof body[k] === 'string' && body[k] !== '' ? (body[k] as string) : null;
     const upload = state.addUpload({
       externalId: str('external_id'),
       fileName: file.name || `upload.${dataType}`,
@@ -82,11 +83,17 @@ export function registerApi(app: Hono, state: SimState): void {
     const before = int('before');
     const page = int('page') ?? 1;
     const perPage = int('per_page') ?? 30;
-    for (const [field, v] of [['after', after], ['before', before], ['page', page], ['per_page', perPage]] as const) {
+    for (const [field, v] of [
+      ['after', after],
+      ['before', before],
+      ['page', page],
+      ['per_page', perPage],
+    ] as const) {
       if (v === 'bad') return c.json(fault('Bad Request', 'Application', field, 'invalid'), 400);
     }
     // Milliseconds instead of seconds: Strava answers "future".
-    if (typeof after === 'number' && after > 1e11) return c.json(fault('Bad Request', 'Application', 'after', 'future'), 400);
+    if (typeof after === 'number' && after > 1e11)
+      return c.json(fault('Bad Request', 'Application', 'after', 'future'), 400);
     const size = Math.min(200, Math.max(1, perPage as number));
     const list = state.activities.filter((x) => {
       const s = Math.floor(x.startMs / 1000);
@@ -128,13 +135,19 @@ export function registerApi(app: Hono, state: SimState): void {
     if (a instanceof Response) return a;
     const p = await readParams(c);
     const sportType = p.sport_type ?? p.type;
-    for (const [field, v] of [['name', p.name], ['sport_type', sportType], ['start_date_local', p.start_date_local], ['elapsed_time', p.elapsed_time]] as const) {
+    for (const [field, v] of [
+      ['name', p.name],
+      ['sport_type', sportType],
+      ['start_date_local', p.start_date_local],
+      ['elapsed_time', p.elapsed_time],
+    ] as const) {
       if (v === undefined || v === '') return c.json(fault('Bad Request', 'Activity', field, 'missing'), 400);
     }
     const local = parseLocal(p.start_date_local!, state.options.athleteUtcOffsetSeconds);
     const elapsed = Number(p.elapsed_time);
     if (local === null) return c.json(fault('Bad Request', 'Activity', 'start_date_local', 'invalid'), 400);
-    if (!Number.isFinite(elapsed) || elapsed <= 0) return c.json(fault('Bad Request', 'Activity', 'elapsed_time', 'invalid'), 400);
+    if (!Number.isFinite(elapsed) || elapsed <= 0)
+      return c.json(fault('Bad Request', 'Activity', 'elapsed_time', 'invalid'), 400);
     const act = state.addManual({
       externalId: null,
       uploadId: null,

@@ -58,7 +58,15 @@ export interface StravaSimulatorControl {
   /** A fresh refresh token for the athlete (default: the scopes bandsync needs). */
   issueRefreshToken(scopes?: string[]): string;
   /** An activity that already exists on Strava (e.g. recorded by the Strava app). */
-  addActivity(input: { startTime: string; elapsedSeconds: number; sportType: string; name?: string; distanceMeters?: number; externalId?: string | null; hasHeartrate?: boolean }): SimActivity;
+  addActivity(input: {
+    startTime: string;
+    elapsedSeconds: number;
+    sportType: string;
+    name?: string;
+    distanceMeters?: number;
+    externalId?: string | null;
+    hasHeartrate?: boolean;
+  }): SimActivity;
 }
 
 export interface StravaSimulator {
@@ -92,7 +100,12 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
   app.use('*', async (c, next) => {
     const url = new URL(c.req.url);
     const method = c.req.method;
-    const entry: RequestLogEntry = { at: state.options.now().toISOString(), method, url: url.pathname + url.search, status: null };
+    const entry: RequestLogEntry = {
+      at: state.options.now().toISOString(),
+      method,
+      url: url.pathname + url.search,
+      status: null,
+    };
     log.push(entry);
     state.settleDue();
     const f = faults.take(method, url.pathname);

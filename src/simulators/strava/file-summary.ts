@@ -26,13 +26,29 @@ export interface FileSummary {
 const FIT_EPOCH_S = 631065600;
 
 const FIT_SPORT: Record<string, string> = {
-  running: 'Run', cycling: 'Ride', walking: 'Walk', hiking: 'Hike', swimming: 'Swim', rowing: 'Rowing',
-  training: 'Workout', fitnessEquipment: 'Workout', alpineSkiing: 'AlpineSki', snowboarding: 'Snowboard',
-  inlineSkating: 'InlineSkate', rockClimbing: 'RockClimbing', dance: 'Dance', hiit: 'HighIntensityIntervalTraining',
+  running: 'Run',
+  cycling: 'Ride',
+  walking: 'Walk',
+  hiking: 'Hike',
+  swimming: 'Swim',
+  rowing: 'Rowing',
+  training: 'Workout',
+  fitnessEquipment: 'Workout',
+  alpineSkiing: 'AlpineSki',
+  snowboarding: 'Snowboard',
+  inlineSkating: 'InlineSkate',
+  rockClimbing: 'RockClimbing',
+  dance: 'Dance',
+  hiit: 'HighIntensityIntervalTraining',
 };
 const FIT_SUB_SPORT: Record<string, string> = {
-  strengthTraining: 'WeightTraining', yoga: 'Yoga', elliptical: 'Elliptical', indoorRowing: 'Rowing',
-  trail: 'TrailRun', mountain: 'MountainBikeRide', virtualActivity: 'VirtualRide',
+  strengthTraining: 'WeightTraining',
+  yoga: 'Yoga',
+  elliptical: 'Elliptical',
+  indoorRowing: 'Rowing',
+  trail: 'TrailRun',
+  mountain: 'MountainBikeRide',
+  virtualActivity: 'VirtualRide',
 };
 
 type Msg = Record<string, unknown>;
@@ -79,16 +95,23 @@ export function summarizeFit(bytes: Uint8Array): FileSummary {
     elapsedSeconds: Math.round(elapsed),
     movingSeconds: Math.round(pauses || hasGps || hasSpeed ? timer : elapsed),
     distanceMeters: Math.round(distance * 10) / 10,
-    elevationGainMeters: Math.round(num(session?.totalAscent) ?? climb(records.map((r) => num(r.enhancedAltitude) ?? num(r.altitude)))),
+    elevationGainMeters: Math.round(
+      num(session?.totalAscent) ?? climb(records.map((r) => num(r.enhancedAltitude) ?? num(r.altitude))),
+    ),
     hasHeartrate: hrs.length > 0 || num(session?.avgHeartRate) !== null,
-    avgHeartrate: hrs.length ? Math.round((hrs.reduce((a, b) => a + b, 0) / hrs.length) * 10) / 10 : num(session?.avgHeartRate),
+    avgHeartrate: hrs.length
+      ? Math.round((hrs.reduce((a, b) => a + b, 0) / hrs.length) * 10) / 10
+      : num(session?.avgHeartRate),
     maxHeartrate: hrs.length ? Math.max(...hrs) : num(session?.maxHeartRate),
     hasGps,
     sportType: (subSport && FIT_SUB_SPORT[subSport]) ?? (sport && FIT_SPORT[sport]) ?? null,
     utcOffsetSeconds: localMs !== null && activityMs !== null ? Math.round((localMs - activityMs) / 1000) : null,
     calories: num(session?.totalCalories),
     manufacturer: (fileId?.manufacturer as string | number | undefined) ?? null,
-    product: (fileId?.garminProduct as string | number | undefined) ?? (fileId?.product as string | number | undefined) ?? null,
+    product:
+      (fileId?.garminProduct as string | number | undefined) ??
+      (fileId?.product as string | number | undefined) ??
+      null,
   };
 }
 
@@ -107,8 +130,9 @@ function climb(altitudes: readonly (number | null)[]): number {
 function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const r = 6371008.8;
   const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2
-    + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
   return 2 * r * Math.asin(Math.sqrt(a));
 }
 
@@ -122,11 +146,15 @@ export function summarizeXml(text: string, kind: 'tcx' | 'gpx'): FileSummary {
   let distance = 0;
   let hasGps = false;
   if (kind === 'tcx') {
-    const d = [...text.matchAll(/<DistanceMeters>([^<]+)<\/DistanceMeters>/g)].map((x) => Number(x[1])).filter(Number.isFinite);
+    const d = [...text.matchAll(/<DistanceMeters>([^<]+)<\/DistanceMeters>/g)]
+      .map((x) => Number(x[1]))
+      .filter(Number.isFinite);
     distance = d.length ? Math.max(...d) : 0;
     hasGps = /<LatitudeDegrees>/.test(text);
   } else {
-    const pts = [...text.matchAll(/<trkpt[^>]*lat="([^"]+)"[^>]*lon="([^"]+)"/g)].map((x) => [Number(x[1]), Number(x[2])] as const);
+    const pts = [...text.matchAll(/<trkpt[^>]*lat="([^"]+)"[^>]*lon="([^"]+)"/g)].map(
+      (x) => [Number(x[1]), Number(x[2])] as const,
+    );
     hasGps = pts.length > 0;
     for (let i = 1; i < pts.length; i++) distance += haversine(pts[i - 1]![0], pts[i - 1]![1], pts[i]![0], pts[i]![1]);
   }

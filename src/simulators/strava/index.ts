@@ -1,4 +1,10 @@
-export { createStravaSimulator, type StravaSimulator, type StravaSimulatorOptions, type StravaSimulatorControl, type RequestLogEntry } from './app.js';
+export {
+  createStravaSimulator,
+  type StravaSimulator,
+  type StravaSimulatorOptions,
+  type StravaSimulatorControl,
+  type RequestLogEntry,
+} from './app.js';
 export { startStravaSimulator, type RunningStravaSimulator } from './server.js';
 export type { FaultSpec, FaultKind } from './faults.js';
 export type { Limits } from './rate-limit.js';

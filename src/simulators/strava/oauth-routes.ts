@@ -5,12 +5,21 @@ import { bearer, readParams } from './params.js';
 import { ATHLETE, TOKEN_LIFETIME_S, type SimState } from './state.js';
 import { fault } from './views.js';
 
-const KNOWN_SCOPES = ['read', 'read_all', 'profile:read_all', 'profile:write', 'activity:read', 'activity:read_all', 'activity:write'];
+const KNOWN_SCOPES = [
+  'read',
+  'read_all',
+  'profile:read_all',
+  'profile:write',
+  'activity:read',
+  'activity:read_all',
+  'activity:write',
+];
 
 export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthorization: boolean }): void {
   app.get('/oauth/authorize', (c) => {
     const q = new URL(c.req.url).searchParams;
-    if (q.get('client_id') !== state.options.clientId) return c.json(fault('Bad Request', 'Application', 'client_id', 'invalid'), 400);
+    if (q.get('client_id') !== state.options.clientId)
+      return c.json(fault('Bad Request', 'Application', 'client_id', 'invalid'), 400);
     let redirect: URL;
     try {
       redirect = new URL(q.get('redirect_uri') ?? '');
@@ -18,9 +27,14 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
       return c.json(fault('Bad Request', 'Application', 'redirect_uri', 'invalid'), 400);
     }
     // localhost and 127.0.0.1 are always allowed as callback domains.
-    if (!['localhost', '127.0.0.1'].includes(redirect.hostname)) return c.json(fault('Bad Request', 'Application', 'redirect_uri', 'invalid'), 400);
-    if (q.get('response_type') !== 'code') return c.json(fault('Bad Request', 'Application', 'response_type', 'invalid'), 400);
-    const requested = (q.get('scope') ?? 'read').split(',').map((s) => s.trim()).filter((s) => KNOWN_SCOPES.includes(s));
+    if (!['localhost', '127.0.0.1'].includes(redirect.hostname))
+      return c.json(fault('Bad Request', 'Application', 'redirect_uri', 'invalid'), 400);
+    if (q.get('response_type') !== 'code')
+      return c.json(fault('Bad Request', 'Application', 'response_type', 'invalid'), 400);
+    const requested = (q.get('scope') ?? 'read')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => KNOWN_SCOPES.includes(s));
     redirect.searchParams.set('state', q.get('state') ?? '');
     if (flags.denyAuthorization) {
       redirect.searchParams.set('error', 'access_denied');
@@ -35,8 +49,10 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
 
   const token = async (c: Context): Promise<Response> => {
     const p = await readParams(c);
-    if (p.client_id !== state.options.clientId) return c.json(fault('Bad Request', 'Application', 'client_id', 'invalid'), 400);
-    if (p.client_secret !== state.options.clientSecret) return c.json(fault('Authorization Error', 'Application', '', 'invalid'), 401);
+    if (p.client_id !== state.options.clientId)
+      return c.json(fault('Bad Request', 'Application', 'client_id', 'invalid'), 400);
+    if (p.client_secret !== state.options.clientSecret)
+      return c.json(fault('Authorization Error', 'Application', '', 'invalid'), 401);
     if (p.grant_type === 'authorization_code') {
       const entry = p.code ? state.codes.get(p.code) : undefined;
       if (!entry || entry.used) return c.json(fault('Bad Request', 'RequestToken', 'code', 'invalid'), 400);
@@ -54,7 +70,8 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
     }
     if (p.grant_type === 'refresh_token') {
       const entry = p.refresh_token ? state.refreshTokens.get(p.refresh_token) : undefined;
-      if (!entry || !p.refresh_token) return c.json(fault('Bad Request', 'RefreshToken', 'refresh_token', 'invalid'), 400);
+      if (!entry || !p.refresh_token)
+        return c.json(fault('Bad Request', 'RefreshToken', 'refresh_token', 'invalid'), 400);
       // Rotation: the old refresh token dies the moment a new one is issued.
       state.refreshTokens.delete(p.refresh_token);
       const refresh = state.issueRefreshToken(entry.scopes);

@@ -84,5 +84,5 @@ export function kindOf(method: string, path: string): 'upload' | 'read' {
 
 /** Strava meters the API and deauthorize; the token endpoint's recorded answers carry no rate headers. */
 export function isMetered(path: string): boolean {
-  return path.startsWith('/api/v3/') && !path.startsWith('/api/v3/oauth/') || path === '/oauth/deauthorize';
+  return (path.startsWith('/api/v3/') && !path.startsWith('/api/v3/oauth/')) || path === '/oauth/deauthorize';
 }

@@ -67,7 +67,11 @@ export interface SimActivity {
   deviceName: string | null;
 }
 
-interface AccessToken { athleteId: number; scopes: string[]; expiresAtMs: number }
+interface AccessToken {
+  athleteId: number;
+  scopes: string[];
+  expiresAtMs: number;
+}
 
 export interface SimOptions {
   now: () => Date;
@@ -144,7 +148,8 @@ export class SimState {
   accessTokenFor(athleteId: number, scopes: string[]): { token: string; record: AccessToken } {
     const now = this.nowMs();
     for (const [t, rec] of this.accessTokens) {
-      if (rec.athleteId === athleteId && rec.expiresAtMs - now > 3_600_000 && rec.scopes.join() === scopes.join()) return { token: t, record: rec };
+      if (rec.athleteId === athleteId && rec.expiresAtMs - now > 3_600_000 && rec.scopes.join() === scopes.join())
+        return { token: t, record: rec };
     }
     const record = { athleteId, scopes, expiresAtMs: now + TOKEN_LIFETIME_S * 1000 };
     const t = token();
@@ -166,7 +171,20 @@ export class SimState {
     this.refreshTokens.clear();
   }
 
-  addUpload(input: Omit<SimUpload, 'uploadId' | 'createdAtMs' | 'polls' | 'status' | 'error' | 'storedExternalId' | 'activityId' | 'summary' | 'parseError'>): SimUpload {
+  addUpload(
+    input: Omit<
+      SimUpload,
+      | 'uploadId'
+      | 'createdAtMs'
+      | 'polls'
+      | 'status'
+      | 'error'
+      | 'storedExternalId'
+      | 'activityId'
+      | 'summary'
+      | 'parseError'
+    >,
+  ): SimUpload {
     let summary: FileSummary | null = null;
     let parseError: string | null = null;
     try {
@@ -196,7 +214,8 @@ export class SimState {
   settleDue(): void {
     const now = this.nowMs();
     for (const u of this.uploads) {
-      if (u.status === STATUS.processing && now - u.createdAtMs >= this.options.processingSeconds * 1000) this.settle(u);
+      if (u.status === STATUS.processing && now - u.createdAtMs >= this.options.processingSeconds * 1000)
+        this.settle(u);
     }
   }
 
@@ -224,7 +243,13 @@ export class SimState {
       id: this.nextActivityId++,
       externalId,
       uploadId: u.uploadId,
-      name: u.name ?? defaultName(summary.startMs, summary.sportType ?? 'Workout', summary.utcOffsetSeconds ?? this.options.athleteUtcOffsetSeconds),
+      name:
+        u.name ??
+        defaultName(
+          summary.startMs,
+          summary.sportType ?? 'Workout',
+          summary.utcOffsetSeconds ?? this.options.athleteUtcOffsetSeconds,
+        ),
       description: u.description,
       sportType: u.sportType ?? summary.sportType ?? 'Workout',
       startMs: summary.startMs,
@@ -256,8 +281,11 @@ export class SimState {
    * same start second as an activity the athlete already has.
    */
   findDuplicate(externalId: string | null, startMs: number): SimActivity | undefined {
-    return this.activities.find((a) => (externalId !== null && a.externalId === externalId)
-      || Math.floor(a.startMs / 1000) === Math.floor(startMs / 1000));
+    return this.activities.find(
+      (a) =>
+        (externalId !== null && a.externalId === externalId) ||
+        Math.floor(a.startMs / 1000) === Math.floor(startMs / 1000),
+    );
   }
 
   /** external_id as Strava stores it: the sent id with the data type appended, else the file name. */
@@ -281,7 +309,18 @@ function deviceName(manufacturer: string | number | null): string | null {
 
 function defaultName(startMs: number, sportType: string, offsetS: number): string {
   const hour = new Date(startMs + offsetS * 1000).getUTCHours();
-  const part = hour < 5 ? 'Night' : hour < 12 ? 'Morning' : hour < 14 ? 'Lunch' : hour < 18 ? 'Afternoon' : hour < 21 ? 'Evening' : 'Night';
+  const part =
+    hour < 5
+      ? 'Night'
+      : hour < 12
+        ? 'Morning'
+        : hour < 14
+          ? 'Lunch'
+          : hour < 18
+            ? 'Afternoon'
+            : hour < 21
+              ? 'Evening'
+              : 'Night';
   const noun: Record<string, string> = { Run: 'Run', Ride: 'Ride', Walk: 'Walk', Hike: 'Hike', Swim: 'Swim' };
   return `${part} ${noun[sportType] ?? 'Activity'}`;
 }

@@ -27,8 +27,13 @@ function timezoneLabel(offsetS: number): string {
 }
 
 const LEGACY_TYPE: Record<string, string> = {
-  TrailRun: 'Run', MountainBikeRide: 'Ride', GravelRide: 'Ride', EMountainBikeRide: 'EBikeRide',
-  HighIntensityIntervalTraining: 'Workout', Dance: 'Workout', Pilates: 'Workout',
+  TrailRun: 'Run',
+  MountainBikeRide: 'Ride',
+  GravelRide: 'Ride',
+  EMountainBikeRide: 'EBikeRide',
+  HighIntensityIntervalTraining: 'Workout',
+  Dance: 'Workout',
+  Pilates: 'Workout',
 };
 
 export function summaryJson(a: SimActivity) {

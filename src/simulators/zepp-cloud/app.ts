@@ -65,7 +65,11 @@ export interface ZeppSimulator {
   readonly control: ZeppSimulatorControl;
 }
 
-interface Failure { status: number; remaining: number; route: 'history' | 'detail' | 'any' }
+interface Failure {
+  status: number;
+  remaining: number;
+  route: 'history' | 'detail' | 'any';
+}
 
 export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSimulator {
   const seed = options.seed ?? 1;
@@ -80,7 +84,12 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
     const allowed = options.shapes;
     plans = plans.map((p, i) => ({ ...p, kind: allowed.includes(p.kind) ? p.kind : allowed[i % allowed.length]! }));
   }
-  const credentials = { appToken: `sim-${hex(40)}`, userId: String(1_000_000_000 + Math.floor(r() * 8_999_999_999)), email: 'runner@example.com', password: 'correct horse battery staple' };
+  const credentials = {
+    appToken: `sim-${hex(40)}`,
+    userId: String(1_000_000_000 + Math.floor(r() * 8_999_999_999)),
+    email: 'runner@example.com',
+    password: 'correct horse battery staple',
+  };
   const validTokens = new Set<string>([credentials.appToken]);
   const accessCodes = new Set<string>();
   const edits = new Map<number, number>();
@@ -123,16 +132,26 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
   // ---- login, step 1 (api-user host): e-mail + password → redirect carrying an access code
   app.post('/registrations/:email/tokens', async (c) => {
     const form = await c.req.parseBody();
-    const redirect = typeof form['redirect_uri'] === 'string' ? form['redirect_uri'] : 'https://s3-us-west-2.amazonaws.com/hm-registration/successsignin.html';
+    const redirect =
+      typeof form['redirect_uri'] === 'string'
+        ? form['redirect_uri']
+        : 'https://s3-us-west-2.amazonaws.com/hm-registration/successsignin.html';
     const email = decodeURIComponent(c.req.param('email'));
     // A newer account: the redirect carries no access code (notes §1.1 B: "the legacy step 1 often returns no access").
     if (options.newerAccount) return c.redirect(`${redirect}?state=REDIRECTION`, 303);
-    if (email.toLowerCase() !== credentials.email || form['password'] !== credentials.password || form['token'] !== 'access') {
+    if (
+      email.toLowerCase() !== credentials.email ||
+      form['password'] !== credentials.password ||
+      form['token'] !== 'access'
+    ) {
       return c.redirect(`${redirect}?error=401&state=REDIRECTION`, 303);
     }
     const code = `access-${hex(24)}`;
     accessCodes.add(code);
-    return c.redirect(`${redirect}?access=${code}&country_code=${home.startsWith('cn') ? 'CN' : 'US'}&region=${regionName(home)}&expiration=${Math.floor(now().getTime() / 1000) + 600}`, 303);
+    return c.redirect(
+      `${redirect}?access=${code}&country_code=${home.startsWith('cn') ? 'CN' : 'US'}&region=${regionName(home)}&expiration=${Math.floor(now().getTime() / 1000) + 600}`,
+      303,
+    );
   });
 
   // ---- login, step 2 (account host): access code → app token + user id
@@ -147,8 +166,19 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
     const token = `sim-${hex(40)}`;
     validTokens.add(token);
     return c.json({
-      token_info: { login_token: `login-${hex(32)}`, app_token: token, user_id: credentials.userId, ttl: 864000, app_ttl: 7776000 },
-      regist_info: { is_new_user: 0, regist_date: 1500000000000, region: regionName(home), country_code: home.startsWith('cn') ? 'CN' : 'US' },
+      token_info: {
+        login_token: `login-${hex(32)}`,
+        app_token: token,
+        user_id: credentials.userId,
+        ttl: 864000,
+        app_ttl: 7776000,
+      },
+      regist_info: {
+        is_new_user: 0,
+        regist_date: 1500000000000,
+        region: regionName(home),
+        country_code: home.startsWith('cn') ? 'CN' : 'US',
+      },
       thirdparty_info: { nickname: '', icon: '', third_id: '', email: credentials.email },
       result: 'ok',
     });
@@ -172,22 +202,36 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
     ekvBodies.push(raw);
     if (ekvBodies.length > 1000) ekvBodies.splice(0, ekvBodies.length - 500);
     const form = c.req.header('x-hm-ekv') === '1' ? decryptEkvForm(raw) : null;
-    if (!form) return c.body(encryptEkv(JSON.stringify({ code: 0, message: 'invalid request' })), 400, { 'content-type': 'application/octet-stream' });
-    const redirect = form.get('redirect_uri') ?? 'https://s3-us-west-2.amazonaws.com/hm-registration/successsignin.html';
+    if (!form)
+      return c.body(encryptEkv(JSON.stringify({ code: 0, message: 'invalid request' })), 400, {
+        'content-type': 'application/octet-stream',
+      });
+    const redirect =
+      form.get('redirect_uri') ?? 'https://s3-us-west-2.amazonaws.com/hm-registration/successsignin.html';
     const cluster = ekvCluster(c.req.param('region'));
-    const ok = (form.get('emailOrPhone') ?? '').toLowerCase() === credentials.email && form.get('password') === credentials.password
-      && form.getAll('token').includes('access') && cluster === homeCluster;
+    const ok =
+      (form.get('emailOrPhone') ?? '').toLowerCase() === credentials.email &&
+      form.get('password') === credentials.password &&
+      form.getAll('token').includes('access') &&
+      cluster === homeCluster;
     if (!ok) return c.redirect(`${redirect}?error=401&state=REDIRECTION`, 303);
     const code = `access-${hex(24)}`;
     accessCodes.add(code);
-    return c.redirect(`${redirect}?access=${code}&refresh=refresh-${hex(24)}&country_code=${home.startsWith('de') ? 'DE' : 'US'}&region=${regionName(home)}&expiration=${Math.floor(now().getTime() / 1000) + 600}`, 303);
+    return c.redirect(
+      `${redirect}?access=${code}&refresh=refresh-${hex(24)}&country_code=${home.startsWith('de') ? 'DE' : 'US'}&region=${regionName(home)}&expiration=${Math.floor(now().getTime() / 1000) + 600}`,
+      303,
+    );
   };
   app.post('/v2/registrations/tokens', ekvTokens);
   app.post('/region/:region/v2/registrations/tokens', ekvTokens);
   app.post('/region/:region/v2/client/login', async (c) => {
     // With the header the real host answers binary, not JSON (an unattributed client test says so).
-    if (c.req.header('x-hm-ekv')) return c.body(encryptEkv(JSON.stringify({ code: 0, message: 'invalid request' })), 400, { 'content-type': 'application/octet-stream' });
-    if (ekvCluster(c.req.param('region')) !== homeCluster) return c.json({ error_code: '0113', message: 'region mismatch' }, 400);
+    if (c.req.header('x-hm-ekv'))
+      return c.body(encryptEkv(JSON.stringify({ code: 0, message: 'invalid request' })), 400, {
+        'content-type': 'application/octet-stream',
+      });
+    if (ekvCluster(c.req.param('region')) !== homeCluster)
+      return c.json({ error_code: '0113', message: 'region mismatch' }, 400);
     return clientLogin(c);
   });
 
@@ -264,11 +308,12 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
     app,
     credentials,
     // Only what the history lists: workouts that have ended by now().
-    truth: () => [...plans]
-      .sort((a, b) => a.trackId - b.trackId)
-      .map((p) => generateWorkout(p))
-      .filter((w) => w.plan.trackId + w.elapsed <= Math.floor(now().getTime() / 1000))
-      .map((w) => toTruth(w, edits.get(w.plan.trackId) ?? 0)),
+    truth: () =>
+      [...plans]
+        .sort((a, b) => a.trackId - b.trackId)
+        .map((p) => generateWorkout(p))
+        .filter((w) => w.plan.trackId + w.elapsed <= Math.floor(now().getTime() / 1000))
+        .map((w) => toTruth(w, edits.get(w.plan.trackId) ?? 0)),
     control,
   };
 }

@@ -32,10 +32,12 @@ export function encodeSummary(w: SimWorkout, options: EncodeOptions = {}): Recor
   const avgCad = cads.length ? Math.round(cads.reduce((s, v) => s + v, 0) / cads.length) : 0;
   const strides = w.stride.filter((c) => c > 0);
   const alts = spec.gps ? w.gps.t.map((t) => w.altitude[t] ?? 0) : [];
-  let ascend = 0, descend = 0;
+  let ascend = 0,
+    descend = 0;
   for (let i = 1; i < alts.length; i++) {
     const d = alts[i]! - alts[i - 1]!;
-    if (d > 0) ascend += d; else descend -= d;
+    if (d > 0) ascend += d;
+    else descend -= d;
   }
   const speeds = w.speed.filter((v) => v > 0);
   const swim = w.pool !== null;
@@ -149,8 +151,14 @@ export function encodeDetail(w: SimWorkout, options: EncodeOptions = {}): Record
   const spec = w.spec;
   const gps = w.gps;
   const n = gps.t.length;
-  const time: number[] = [], ll: string[] = [], alt: number[] = [], flag: number[] = [], pace: string[] = [];
-  let prevT = 0, prevLat = 0, prevLon = 0;
+  const time: number[] = [],
+    ll: string[] = [],
+    alt: number[] = [],
+    flag: number[] = [],
+    pace: string[] = [];
+  let prevT = 0,
+    prevLat = 0,
+    prevLon = 0;
   // The first fixes often come before the barometer/GPS altitude settles.
   const noAltitudeFirst = n > 0 ? 3 + (w.plan.seed % 7) : 0;
   for (let i = 0; i < n; i++) {
@@ -160,7 +168,9 @@ export function encodeDetail(w: SimWorkout, options: EncodeOptions = {}): Record
     const lonI = Math.round(pos.lon * 1e8);
     time.push(t - prevT);
     ll.push(`${latI - prevLat},${lonI - prevLon}`);
-    prevT = t; prevLat = latI; prevLon = lonI;
+    prevT = t;
+    prevLat = latI;
+    prevLon = lonI;
     alt.push(i < noAltitudeFirst ? -2000000 : Math.round((w.altitude[t] ?? 0) * 100));
     flag.push(i === 0 ? 259 : 131);
     const v = w.speed[t] ?? 0;
@@ -169,19 +179,45 @@ export function encodeDetail(w: SimWorkout, options: EncodeOptions = {}): Record
   const hasDistance = spec.speed[1] > 0;
   const kilo: string[] = [];
   if (spec.gps) {
-    let km = 1, last = 0;
+    let km = 1,
+      last = 0;
     for (let t = 1; t <= w.elapsed; t++) {
       if ((w.distance[t] ?? 0) >= km * 1000) {
-        const i = Math.max(0, gps.t.findIndex((g) => g >= t));
+        const i = Math.max(
+          0,
+          gps.t.findIndex((g) => g >= t),
+        );
         kilo.push(`${km - 1},${t - last},${geohash(gps.lat[i] ?? 0, gps.lon[i] ?? 0)},-1,-1,${t}`);
-        last = t; km++;
+        last = t;
+        km++;
       }
     }
   }
-  const laps = w.laps.map((l, i) => [
-    i, l.end - l.start, l.strokes, 's00000000000', 0, l.end, -20000, l.meters, 0,
-    jfloat(l.meters > 0 ? (l.end - l.start) / l.meters : 0), 0, 0, w.pool ?? 0, l.meters, 0, 0, w.pool ?? 0, -1, 0, l.strokes, 0,
-  ].join(','));
+  const laps = w.laps.map((l, i) =>
+    [
+      i,
+      l.end - l.start,
+      l.strokes,
+      's00000000000',
+      0,
+      l.end,
+      -20000,
+      l.meters,
+      0,
+      jfloat(l.meters > 0 ? (l.end - l.start) / l.meters : 0),
+      0,
+      0,
+      w.pool ?? 0,
+      l.meters,
+      0,
+      0,
+      w.pool ?? 0,
+      -1,
+      0,
+      l.strokes,
+      0,
+    ].join(','),
+  );
   const pressure: string[] = [];
   if (spec.barometer) {
     let prev = 0;

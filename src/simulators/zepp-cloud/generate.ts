@@ -33,7 +33,12 @@ export interface SimWorkout {
   readonly altitude: number[]; // metres
   readonly strokeSpeed: number[]; // strokes/s (swims)
   readonly gps: { readonly t: number[]; readonly lat: number[]; readonly lon: number[] };
-  readonly laps: readonly { readonly start: number; readonly end: number; readonly strokes: number; readonly meters: number }[];
+  readonly laps: readonly {
+    readonly start: number;
+    readonly end: number;
+    readonly strokes: number;
+    readonly meters: number;
+  }[];
   readonly pool: number | null;
   readonly calories: number;
   readonly homeAltitude: number;
@@ -119,10 +124,20 @@ export function generateWorkout(plan: PlannedWorkout): SimWorkout {
   }
   const inSwimSet = (t: number): boolean => swimSets.some((s) => t >= s.start && t < s.end);
 
-  const hr: number[] = [], speed: number[] = [], distance: number[] = [], steps: number[] = [];
-  const cadence: number[] = [], stride: number[] = [], altitude: number[] = [], strokeSpeed: number[] = [];
+  const hr: number[] = [],
+    speed: number[] = [],
+    distance: number[] = [],
+    steps: number[] = [];
+  const cadence: number[] = [],
+    stride: number[] = [],
+    altitude: number[] = [],
+    strokeSpeed: number[] = [];
   const gps = { t: [] as number[], lat: [] as number[], lon: [] as number[] };
-  let h = hrRest + 15, dist = 0, stepAcc = 0, lat = place[0], lon = place[1];
+  let h = hrRest + 15,
+    dist = 0,
+    stepAcc = 0,
+    lat = place[0],
+    lon = place[1];
   let heading = r() * Math.PI * 2;
   let nextFix = 0;
   for (let t = 0; t <= elapsed; t++) {
@@ -133,7 +148,14 @@ export function generateWorkout(plan: PlannedWorkout): SimWorkout {
       v = baseSpeed * ramp * (1 + 0.08 * Math.sin(t / 170 + phase) + 0.04 * (r() - 0.5));
     }
     // Strength: 45 s sets, 75 s rests; other sports: effort follows speed.
-    let effort = spec.kind === 'strength' ? (t % 120 < 45 ? 1 : 0.35) : spec.speed[1] > 0 ? v / baseSpeed : 0.92 + 0.08 * Math.sin(t / 300 + phase);
+    let effort =
+      spec.kind === 'strength'
+        ? t % 120 < 45
+          ? 1
+          : 0.35
+        : spec.speed[1] > 0
+          ? v / baseSpeed
+          : 0.92 + 0.08 * Math.sin(t / 300 + phase);
     if (isPaused || (pool && !inSwimSet(t))) effort = 0.25;
     const target = hrRest + (hrWork - hrRest) * Math.min(1.15, effort);
     h += (target - h) * 0.04 + (r() - 0.5) * 1.2;
@@ -146,7 +168,10 @@ export function generateWorkout(plan: PlannedWorkout): SimWorkout {
     steps.push(Math.floor(stepAcc));
     cadence.push(cad);
     stride.push(cad > 0 ? Math.round(((v * 60) / cad) * 100) : 0);
-    const alt = place[2] + climb * Math.sin(Math.min(1, dist / Math.max(1, baseSpeed * active)) * Math.PI) + 3 * Math.sin(dist / 400 + phase);
+    const alt =
+      place[2] +
+      climb * Math.sin(Math.min(1, dist / Math.max(1, baseSpeed * active)) * Math.PI) +
+      3 * Math.sin(dist / 400 + phase);
     altitude.push(Math.round(alt * 100) / 100);
     strokeSpeed.push(pool && v > 0 ? Math.round(between(r, 0.38, 0.5) * 1e6) / 1e6 : 0);
     if (spec.gps) {
@@ -163,11 +188,36 @@ export function generateWorkout(plan: PlannedWorkout): SimWorkout {
   }
 
   const laps = pool
-    ? swimSets.map((s) => ({ start: s.start, end: s.end, strokes: Math.round((s.end - s.start) * 0.42), meters: (distance[Math.min(elapsed, s.end)] ?? 0) - (distance[s.start] ?? 0) }))
-    : r() < spec.lapChance ? manualLaps(r, distance, elapsed) : [];
+    ? swimSets.map((s) => ({
+        start: s.start,
+        end: s.end,
+        strokes: Math.round((s.end - s.start) * 0.42),
+        meters: (distance[Math.min(elapsed, s.end)] ?? 0) - (distance[s.start] ?? 0),
+      }))
+    : r() < spec.lapChance
+      ? manualLaps(r, distance, elapsed)
+      : [];
   const timer = active;
   const calories = Math.round((timer / 60) * spec.kcalPerMinute * (0.85 + 0.3 * r()));
-  return { plan, spec, elapsed, pauses, hr, speed, distance, steps, cadence, stride, altitude, strokeSpeed, gps, laps, pool, calories, homeAltitude: place[2] };
+  return {
+    plan,
+    spec,
+    elapsed,
+    pauses,
+    hr,
+    speed,
+    distance,
+    steps,
+    cadence,
+    stride,
+    altitude,
+    strokeSpeed,
+    gps,
+    laps,
+    pool,
+    calories,
+    homeAltitude: place[2],
+  };
 }
 
 /** The lap button pressed every 1–2 km; the last lap runs to the end. */
@@ -182,6 +232,7 @@ function manualLaps(r: Random, distance: readonly number[], elapsed: number): Si
       nextAt += intBetween(r, 1000, 2000);
     }
   }
-  if (elapsed - start > 0) laps.push({ start, end: elapsed, strokes: 0, meters: (distance[elapsed] ?? 0) - (distance[start] ?? 0) });
+  if (elapsed - start > 0)
+    laps.push({ start, end: elapsed, strokes: 0, meters: (distance[elapsed] ?? 0) - (distance[start] ?? 0) });
   return laps;
 }

@@ -1,4 +1,10 @@
-export { createZeppSimulator, SIM_REGIONS, type ZeppSimulator, type ZeppSimulatorOptions, type ZeppSimulatorControl } from './app.js';
+export {
+  createZeppSimulator,
+  SIM_REGIONS,
+  type ZeppSimulator,
+  type ZeppSimulatorOptions,
+  type ZeppSimulatorControl,
+} from './app.js';
 export { startZeppSimulator, type RunningZeppSimulator } from './serve.js';
 export type { GeneratedWorkout } from './truth.js';
 export { SHAPES, type ShapeKind, type ShapeSpec } from './shapes.js';

@@ -9,7 +9,9 @@ export interface RunningZeppSimulator extends ZeppSimulator {
   close(): Promise<void>;
 }
 
-export function startZeppSimulator(options: ZeppSimulatorOptions & { port?: number; host?: string } = {}): Promise<RunningZeppSimulator> {
+export function startZeppSimulator(
+  options: ZeppSimulatorOptions & { port?: number; host?: string } = {},
+): Promise<RunningZeppSimulator> {
   const sim = createZeppSimulator(options);
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
@@ -18,11 +20,12 @@ export function startZeppSimulator(options: ZeppSimulatorOptions & { port?: numb
       resolve({
         ...sim,
         url,
-        close: () => new Promise<void>((done, fail) => {
-          const s = server as unknown as { close(cb: (err?: Error) => void): void; closeAllConnections?: () => void };
-          s.close((err) => (err ? fail(err) : done()));
-          s.closeAllConnections?.();
-        }),
+        close: () =>
+          new Promise<void>((done, fail) => {
+            const s = server as unknown as { close(cb: (err?: Error) => void): void; closeAllConnections?: () => void };
+            s.close((err) => (err ? fail(err) : done()));
+            s.closeAllConnections?.();
+          }),
       });
     });
     server.once('error', reject);

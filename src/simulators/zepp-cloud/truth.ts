@@ -23,7 +23,11 @@ export interface GeneratedWorkout {
   readonly lastFix: { readonly lat: number; readonly lon: number } | null;
   /** Heart rate as the band sent it: seconds since start and bpm. */
   readonly heartRate: { readonly t: readonly number[]; readonly bpm: readonly number[] };
-  readonly pauses: readonly { readonly startOffset: number; readonly endOffset: number; readonly kind: 'manual' | 'auto' }[];
+  readonly pauses: readonly {
+    readonly startOffset: number;
+    readonly endOffset: number;
+    readonly kind: 'manual' | 'auto';
+  }[];
   readonly laps: readonly { readonly startOffset: number; readonly endOffset: number }[];
   readonly poolLengthMeters: number | null;
   readonly lengths: number;
@@ -55,7 +59,11 @@ export function toTruth(w: SimWorkout, editCount = 0): GeneratedWorkout {
     firstFix: w.gps.t.length ? { lat: w.gps.lat[0]!, lon: w.gps.lon[0]! } : null,
     lastFix: w.gps.t.length ? { lat: w.gps.lat.at(-1)!, lon: w.gps.lon.at(-1)! } : null,
     heartRate: { t, bpm },
-    pauses: w.pauses.map((p) => ({ startOffset: p.start, endOffset: p.start + p.duration, kind: p.type === 2 ? 'manual' as const : 'auto' as const })),
+    pauses: w.pauses.map((p) => ({
+      startOffset: p.start,
+      endOffset: p.start + p.duration,
+      kind: p.type === 2 ? ('manual' as const) : ('auto' as const),
+    })),
     laps: w.laps.map((l) => ({ startOffset: l.start, endOffset: l.end })),
     poolLengthMeters: w.pool,
     lengths: w.pool ? Math.floor(distance / w.pool) : 0,

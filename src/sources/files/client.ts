@@ -30,7 +30,8 @@ export interface FileItem {
 export const isWorkoutFileName = (name: string): boolean => WORKOUT_FILE.test(name);
 export const isZipFileName = (name: string): boolean => ZIP_FILE.test(name);
 /** Hidden files, editor backups and half-downloaded files. */
-const isJunk = (name: string): boolean => name.startsWith('.') || name.endsWith('~') || /\.(part|crdownload|tmp|download)$/i.test(name);
+const isJunk = (name: string): boolean =>
+  name.startsWith('.') || name.endsWith('~') || /\.(part|crdownload|tmp|download)$/i.test(name);
 
 export function displayName(item: { path: string; entry?: string }): string {
   return item.entry ? `${item.path}!${item.entry}` : item.path;
@@ -60,7 +61,8 @@ async function* walkDir(dir: string, signal?: AbortSignal): AsyncGenerator<FileI
   // Names only (not contents): bounded by the folder's size, sorted so listings are repeatable.
   for await (const d of await opendir(dir)) {
     // A symlink to a file counts as that file; symlinked folders are not followed (loops).
-    const isFile = d.isFile() || (d.isSymbolicLink() && ((await stat(path.join(dir, d.name)).catch(() => null))?.isFile() ?? false));
+    const isFile =
+      d.isFile() || (d.isSymbolicLink() && ((await stat(path.join(dir, d.name)).catch(() => null))?.isFile() ?? false));
     names.push({ name: d.name, isDir: d.isDirectory(), isFile });
   }
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -86,10 +88,15 @@ async function* itemsOfFile(file: string, size: number, mtimeMs: number): AsyncG
     entries = await readZipDirectory(file);
   } catch (err) {
     // A broken zip is one bad file: list it so fetch() reports why, and go on.
-    if (err instanceof BandsyncError) { yield { path: file, revision: `${size}:${Math.floor(mtimeMs)}`, mtimeMs }; return; }
+    if (err instanceof BandsyncError) {
+      yield { path: file, revision: `${size}:${Math.floor(mtimeMs)}`, mtimeMs };
+      return;
+    }
     throw err;
   }
-  const picked = entries.filter((e) => isFileEntry(e) && isWorkoutFileName(e.name) && !isJunk(path.posix.basename(e.name)));
+  const picked = entries.filter(
+    (e) => isFileEntry(e) && isWorkoutFileName(e.name) && !isJunk(path.posix.basename(e.name)),
+  );
   picked.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of picked) yield { path: file, entry: e.name, revision: entryRevision(e), mtimeMs };
 }
@@ -114,7 +121,11 @@ const invalid = (item: { path: string; entry?: string }, reason: string): Bandsy
   new BandsyncError('source_file_invalid', `${displayName(item)}: ${reason}`);
 
 /** The file's bytes, decompressed when gzipped, with the name to decode it by. */
-export async function readItem(item: { path: string; entry?: string }, signal?: AbortSignal, password?: string): Promise<{ bytes: Uint8Array; name: string }> {
+export async function readItem(
+  item: { path: string; entry?: string },
+  signal?: AbortSignal,
+  password?: string,
+): Promise<{ bytes: Uint8Array; name: string }> {
   let bytes: Uint8Array;
   let name = item.entry ?? item.path;
   if (item.entry !== undefined) {

@@ -31,22 +31,33 @@ export function createFilesSource(options: FilesSourceOptions): Source {
       for await (const item of walkPaths(options.paths, list.signal)) {
         // A file is written after its workout started, so an older file cannot hold a newer workout.
         if (sinceMs !== null && item.mtimeMs < sinceMs) continue;
-        const handle: FileHandle = item.entry !== undefined ? { path: item.path, entry: item.entry } : { path: item.path };
+        const handle: FileHandle =
+          item.entry !== undefined ? { path: item.path, entry: item.entry } : { path: item.path };
         // The start time is only known once decoded; until then the file time stands in.
-        yield { sourceId: displayName(item), startTime: new Date(item.mtimeMs).toISOString(), handle, revision: item.revision };
+        yield {
+          sourceId: displayName(item),
+          startTime: new Date(item.mtimeMs).toISOString(),
+          handle,
+          revision: item.revision,
+        };
       }
     },
 
     async fetch(ref: WorkoutRef, signal?: AbortSignal): Promise<FetchedWorkout> {
       const parsed = FileHandle.safeParse(ref.handle);
-      if (!parsed.success) throw new BandsyncError('source_file_invalid', `${ref.sourceId}: not a file handle from this source`);
+      if (!parsed.success)
+        throw new BandsyncError('source_file_invalid', `${ref.sourceId}: not a file handle from this source`);
       const { bytes, name } = await readItem(parsed.data, signal, options.password);
       // A partial workout on Strava could not be replaced by the whole file later (no delete API).
       const cut = fitTruncation(bytes);
       if (cut) throw new BandsyncError('source_file_invalid', `${displayName(parsed.data)}: ${cut}`);
       let mapped;
       try {
-        mapped = decodedToFetched(decode(bytes, name), { sourceId: ref.sourceId, accountId: options.accountId, fileName: name });
+        mapped = decodedToFetched(decode(bytes, name), {
+          sourceId: ref.sourceId,
+          accountId: options.accountId,
+          fileName: name,
+        });
       } catch (err) {
         // Decoders report problems as data; a throw is still this file's problem, not the import's.
         mapped = { ok: false as const, reason: (err as Error).message };

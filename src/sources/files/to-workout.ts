@@ -12,17 +12,27 @@ export type FileMapResult = { ok: true; fetched: FetchedWorkout } | { ok: false;
  */
 export function fitTruncation(bytes: Uint8Array): string | null {
   const headerSize = bytes[0] ?? 0;
-  const isFit = bytes.length >= 12 && (headerSize === 12 || headerSize === 14) && String.fromCharCode(bytes[8]!, bytes[9]!, bytes[10]!, bytes[11]!) === '.FIT';
+  const isFit =
+    bytes.length >= 12 &&
+    (headerSize === 12 || headerSize === 14) &&
+    String.fromCharCode(bytes[8]!, bytes[9]!, bytes[10]!, bytes[11]!) === '.FIT';
   if (!isFit) return null;
   const dataSize = (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0;
   const expected = headerSize + dataSize + 2; // + the file CRC
-  return bytes.length < expected ? `truncated FIT file: ${bytes.length} of the ${expected} bytes its header declares; import the complete file` : null;
+  return bytes.length < expected
+    ? `truncated FIT file: ${bytes.length} of the ${expected} bytes its header declares; import the complete file`
+    : null;
 }
 
-export function decodedToFetched(result: DecodeResult, ref: { sourceId: string; accountId: string; fileName: string }): FileMapResult {
+export function decodedToFetched(
+  result: DecodeResult,
+  ref: { sourceId: string; accountId: string; fileName: string },
+): FileMapResult {
   if (!result.ok) {
     // The caller prefixes the full path itself; drop the decoder's own file-name prefix.
-    const error = result.error.startsWith(`${ref.fileName}: `) ? result.error.slice(ref.fileName.length + 2) : result.error;
+    const error = result.error.startsWith(`${ref.fileName}: `)
+      ? result.error.slice(ref.fileName.length + 2)
+      : result.error;
     const first = result.issues[0];
     return { ok: false, reason: error + (first && !error.includes(first.detail) ? ` (${first.detail})` : '') };
   }

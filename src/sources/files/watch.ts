@@ -27,7 +27,10 @@ interface Seen {
 }
 
 const wanted = (name: string): boolean =>
-  !name.startsWith('.') && !name.endsWith('~') && !/\.(part|crdownload|tmp|download)$/i.test(name) && (isWorkoutFileName(name) || isZipFileName(name));
+  !name.startsWith('.') &&
+  !name.endsWith('~') &&
+  !/\.(part|crdownload|tmp|download)$/i.test(name) &&
+  (isWorkoutFileName(name) || isZipFileName(name));
 
 async function scan(dir: string, out: Map<string, { size: number; mtimeMs: number }>): Promise<void> {
   let handle;
@@ -47,7 +50,11 @@ async function scan(dir: string, out: Map<string, { size: number; mtimeMs: numbe
 }
 
 /** Resolves when `signal` aborts. `onFile` gets absolute paths; it is awaited, so reports never overlap. */
-export async function watchDirectory(dir: string, onFile: (file: string) => void | Promise<void>, options: WatchOptions): Promise<void> {
+export async function watchDirectory(
+  dir: string,
+  onFile: (file: string) => void | Promise<void>,
+  options: WatchOptions,
+): Promise<void> {
   const root = path.resolve(dir);
   const pollMs = options.pollMs ?? Math.min(2000, Math.max(50, Math.floor(options.settleMs / 4)));
   const seen = new Map<string, Seen>();

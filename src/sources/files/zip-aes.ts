@@ -32,7 +32,8 @@ export const aesSaltLength = (strength: AesStrength): number => 4 + 4 * strength
 const aesKeyLength = (strength: AesStrength): number => 8 + 8 * strength; // 16, 24, 32
 
 /** Bytes an AES entry adds around its (compressed) data: salt, verifier, authentication code. */
-export const aesOverhead = (strength: AesStrength): number => aesSaltLength(strength) + AES_VERIFIER_LENGTH + AES_MAC_LENGTH;
+export const aesOverhead = (strength: AesStrength): number =>
+  aesSaltLength(strength) + AES_VERIFIER_LENGTH + AES_MAC_LENGTH;
 
 /**
  * Finds the AES record (0x9901) in an entry's extra field. Null when there is
@@ -50,8 +51,10 @@ export function parseAesExtra(extra: Uint8Array): AesInfo | string | null {
       const strength = extra[p + 8]!;
       const method = view.getUint16(p + 9, true);
       if (vendorId !== 'AE') return `its AES extra field names vendor "${vendorId}", not "AE"`;
-      if (vendorVersion !== 1 && vendorVersion !== 2) return `it uses AES vendor version ${vendorVersion}; only AE-1 and AE-2 are known`;
-      if (strength !== 1 && strength !== 2 && strength !== 3) return `it declares AES strength ${strength}; only 1-3 (128/192/256-bit) exist`;
+      if (vendorVersion !== 1 && vendorVersion !== 2)
+        return `it uses AES vendor version ${vendorVersion}; only AE-1 and AE-2 are known`;
+      if (strength !== 1 && strength !== 2 && strength !== 3)
+        return `it declares AES strength ${strength}; only 1-3 (128/192/256-bit) exist`;
       return { vendorVersion, strength, method };
     }
     p += 4 + size;
@@ -101,7 +104,8 @@ export class AesCtrDecipher {
     const blocks = Math.ceil(Math.max(0, length - this.spare.length) / BLOCK);
     const counters = Buffer.alloc(blocks * BLOCK);
     for (let b = 0; b < blocks; b++) {
-      for (let i = 0; i < BLOCK; i++) { // little-endian increment, carrying upwards
+      for (let i = 0; i < BLOCK; i++) {
+        // little-endian increment, carrying upwards
         this.counter[i] = (this.counter[i]! + 1) & 0xff;
         if (this.counter[i] !== 0) break;
       }

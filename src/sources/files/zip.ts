@@ -9,7 +9,18 @@ import { createReadStream } from 'node:fs';
 import { Inflate } from 'fflate';
 import { BandsyncError } from '../../sync/failures.js';
 import { checkEncryptionHeader, ZipCryptoDecipher } from './zipcrypto.js';
-import { AES_MAC_LENGTH, AES_METHOD, AES_VERIFIER_LENGTH, aesOverhead, aesSaltLength, deriveAesKeys, parseAesExtra, verifierMatches, type AesCtrDecipher, type AesInfo } from './zip-aes.js';
+import {
+  AES_MAC_LENGTH,
+  AES_METHOD,
+  AES_VERIFIER_LENGTH,
+  aesOverhead,
+  aesSaltLength,
+  deriveAesKeys,
+  parseAesExtra,
+  verifierMatches,
+  type AesCtrDecipher,
+  type AesInfo,
+} from './zip-aes.js';
 
 export interface ZipEntry {
   readonly name: string;
@@ -59,20 +70,26 @@ export async function readZipDirectory(zipPath: string): Promise<ZipEntry[]> {
     await fh.read(tail, 0, tailLength, size - tailLength);
     let eocd = -1;
     for (let i = tailLength - 22; i >= 0; i--) {
-      if (tail.readUInt32LE(i) === EOCD_SIG) { eocd = i; break; }
+      if (tail.readUInt32LE(i) === EOCD_SIG) {
+        eocd = i;
+        break;
+      }
     }
     if (eocd < 0) throw invalid(zipPath, 'not a zip archive (no end-of-central-directory record; truncated?)');
     const count = tail.readUInt16LE(eocd + 10);
     const cdSize = tail.readUInt32LE(eocd + 12);
     const cdOffset = tail.readUInt32LE(eocd + 16);
-    if (count === 0xffff || cdOffset === 0xffffffff) throw invalid(zipPath, 'zip64 archives are not supported; re-zip it or unpack it into a folder');
-    if (cdOffset + cdSize > size) throw invalid(zipPath, 'central directory lies beyond the end of the file (truncated?)');
+    if (count === 0xffff || cdOffset === 0xffffffff)
+      throw invalid(zipPath, 'zip64 archives are not supported; re-zip it or unpack it into a folder');
+    if (cdOffset + cdSize > size)
+      throw invalid(zipPath, 'central directory lies beyond the end of the file (truncated?)');
     const cd = Buffer.alloc(cdSize);
     await fh.read(cd, 0, cdSize, cdOffset);
     const entries: ZipEntry[] = [];
     let p = 0;
     for (let i = 0; i < count; i++) {
-      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CEN_SIG) throw invalid(zipPath, `central directory entry ${i} is damaged`);
+      if (p + 46 > cd.length || cd.readUInt32LE(p) !== CEN_SIG)
+        throw invalid(zipPath, `central directory entry ${i} is damaged`);
       const flags = cd.readUInt16LE(p + 8);
       const nameLength = cd.readUInt16LE(p + 28);
       const extraLength = cd.readUInt16LE(p + 30);
@@ -112,16 +129,31 @@ export function isFileEntry(entry: ZipEntry): boolean {
  * its authentication code (nothing is kept), then to decrypt and inflate it,
  * so damaged or forged data is refused before any of it is given out.
  */
-export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?: AbortSignal, password?: string): AsyncGenerator<Uint8Array> {
+export async function* streamZipEntry(
+  zipPath: string,
+  entry: ZipEntry,
+  signal?: AbortSignal,
+  password?: string,
+): AsyncGenerator<Uint8Array> {
   let aes: AesInfo | null = null;
   if (entry.method === AES_METHOD) {
-    if (typeof entry.aes !== 'object') throw invalid(zipPath, `${entry.name} is AES-encrypted, but ${entry.aes ?? 'it has no AES extra field (0x9901)'} (damaged archive?)`);
-    if (!entry.encrypted) throw invalid(zipPath, `${entry.name} is marked AES-encrypted but not encrypted (damaged archive)`);
+    if (typeof entry.aes !== 'object')
+      throw invalid(
+        zipPath,
+        `${entry.name} is AES-encrypted, but ${entry.aes ?? 'it has no AES extra field (0x9901)'} (damaged archive?)`,
+      );
+    if (!entry.encrypted)
+      throw invalid(zipPath, `${entry.name} is marked AES-encrypted but not encrypted (damaged archive)`);
     aes = entry.aes;
   }
   const method = aes ? aes.method : entry.method;
-  if (method !== 0 && method !== 8) throw invalid(zipPath, `${entry.name} uses compression method ${method}${aes ? ' (under AES)' : ''}; only stored and deflate are supported`);
-  if (entry.encrypted && !password) throw passwordProblem(zipPath, `${entry.name} is password-protected; give the zip's password`);
+  if (method !== 0 && method !== 8)
+    throw invalid(
+      zipPath,
+      `${entry.name} uses compression method ${method}${aes ? ' (under AES)' : ''}; only stored and deflate are supported`,
+    );
+  if (entry.encrypted && !password)
+    throw passwordProblem(zipPath, `${entry.name} is password-protected; give the zip's password`);
   const local = await readLocalHeader(zipPath, entry);
   let dataStart = local.dataStart;
   let dataLength = entry.compressedSize;
@@ -132,7 +164,12 @@ export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?:
     dataLength -= aesOverhead(aes.strength);
   }
   if (dataLength === 0) return;
-  const raw = createReadStream(zipPath, { start: dataStart, end: dataStart + dataLength - 1, highWaterMark: 64 * 1024, signal });
+  const raw = createReadStream(zipPath, {
+    start: dataStart,
+    end: dataStart + dataLength - 1,
+    highWaterMark: 64 * 1024,
+    signal,
+  });
   let decipher: ZipCryptoDecipher | null = null;
   let header: Uint8Array | null = null; // the 12-byte encryption header, collected across chunks
   if (entry.encrypted && !aes) {
@@ -142,7 +179,13 @@ export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?:
 
   const out: Uint8Array[] = [];
   let ended = method === 0;
-  const inflater = method === 8 ? new Inflate((data, final) => { out.push(data); if (final) ended = true; }) : null;
+  const inflater =
+    method === 8
+      ? new Inflate((data, final) => {
+          out.push(data);
+          if (final) ended = true;
+        })
+      : null;
   let received = 0;
   let crc = 0xffffffff;
   let produced = 0;
@@ -167,7 +210,8 @@ export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?:
         chunk = chunk.subarray(Math.min(need, chunk.length));
         if (header.length < 12) continue;
         const check = (local.flags & 0x8) !== 0 ? (local.modTime >>> 8) & 0xff : entry.crc32 >>> 24;
-        if (!checkEncryptionHeader(decipher, header, check)) throw passwordProblem(zipPath, `${entry.name}: wrong password`);
+        if (!checkEncryptionHeader(decipher, header, check))
+          throw passwordProblem(zipPath, `${entry.name}: wrong password`);
         header = null;
       }
       if (decipher) chunk = decipher.decrypt(chunk);
@@ -180,14 +224,20 @@ export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?:
   } catch (err) {
     if (err instanceof BandsyncError || (err as Error).name === 'AbortError') throw err;
     // An AES entry's password and bytes were proven by its authentication code: what is left is damage from before encryption.
-    throw invalid(zipPath, `${entry.name}: ${decipher ? 'wrong password or ' : ''}damaged data (${(err as Error).message})`);
+    throw invalid(
+      zipPath,
+      `${entry.name}: ${decipher ? 'wrong password or ' : ''}damaged data (${(err as Error).message})`,
+    );
   }
   yield* emit();
   if (!ended || received < dataLength) throw invalid(zipPath, `${entry.name} is truncated`);
   // AE-2 stores no CRC (0): its authentication code is the check instead.
   const crcKept = aes === null || aes.vendorVersion === 1;
-  if (crcKept && produced === entry.size && ((crc ^ 0xffffffff) >>> 0) !== entry.crc32) {
-    throw invalid(zipPath, `${entry.name}: ${decipher ? 'wrong password (CRC mismatch)' : 'CRC mismatch (damaged archive)'}`);
+  if (crcKept && produced === entry.size && (crc ^ 0xffffffff) >>> 0 !== entry.crc32) {
+    throw invalid(
+      zipPath,
+      `${entry.name}: ${decipher ? 'wrong password (CRC mismatch)' : 'CRC mismatch (damaged archive)'}`,
+    );
   }
 }
 
@@ -197,19 +247,33 @@ export async function* streamZipEntry(zipPath: string, entry: ZipEntry, signal?:
  * through the HMAC (streamed, nothing kept) and compares it with the stored
  * authentication code. Returns the decipher for the second pass.
  */
-async function openAesEntry(zipPath: string, entry: ZipEntry, aes: AesInfo, dataStart: number, password: string, signal?: AbortSignal): Promise<AesCtrDecipher> {
+async function openAesEntry(
+  zipPath: string,
+  entry: ZipEntry,
+  aes: AesInfo,
+  dataStart: number,
+  password: string,
+  signal?: AbortSignal,
+): Promise<AesCtrDecipher> {
   signal?.throwIfAborted();
   const saltLength = aesSaltLength(aes.strength);
   const headerLength = saltLength + AES_VERIFIER_LENGTH;
   const cipherLength = entry.compressedSize - aesOverhead(aes.strength);
-  if (cipherLength < 0) throw invalid(zipPath, `${entry.name} is too short for AES data (truncated or damaged archive)`);
+  if (cipherLength < 0)
+    throw invalid(zipPath, `${entry.name} is too short for AES data (truncated or damaged archive)`);
   const header = await readAt(zipPath, dataStart, headerLength, `${entry.name} is truncated`);
   const keys = await deriveAesKeys(new TextEncoder().encode(password), header.subarray(0, saltLength), aes.strength);
-  if (!verifierMatches(keys, header.subarray(saltLength))) throw passwordProblem(zipPath, `${entry.name}: wrong password`);
+  if (!verifierMatches(keys, header.subarray(saltLength)))
+    throw passwordProblem(zipPath, `${entry.name}: wrong password`);
   if (cipherLength > 0) {
     let read = 0;
     try {
-      const body = createReadStream(zipPath, { start: dataStart + headerLength, end: dataStart + headerLength + cipherLength - 1, highWaterMark: 64 * 1024, signal });
+      const body = createReadStream(zipPath, {
+        start: dataStart + headerLength,
+        end: dataStart + headerLength + cipherLength - 1,
+        highWaterMark: 64 * 1024,
+        signal,
+      });
       for await (const piece of body) {
         keys.authenticator.update(piece as Buffer);
         read += (piece as Buffer).length;
@@ -220,9 +284,17 @@ async function openAesEntry(zipPath: string, entry: ZipEntry, aes: AesInfo, data
     }
     if (read < cipherLength) throw invalid(zipPath, `${entry.name} is truncated`);
   }
-  const code = await readAt(zipPath, dataStart + headerLength + cipherLength, AES_MAC_LENGTH, `${entry.name} is truncated`);
+  const code = await readAt(
+    zipPath,
+    dataStart + headerLength + cipherLength,
+    AES_MAC_LENGTH,
+    `${entry.name} is truncated`,
+  );
   if (!keys.authenticator.matches(code)) {
-    throw invalid(zipPath, `${entry.name}: damaged or wrong password (its AES authentication code does not match its data)`);
+    throw invalid(
+      zipPath,
+      `${entry.name}: damaged or wrong password (its AES authentication code does not match its data)`,
+    );
   }
   return keys.decipher;
 }
@@ -240,8 +312,15 @@ async function readAt(zipPath: string, position: number, length: number, whenSho
   }
 }
 
-export async function readZipEntry(zipPath: string, entry: ZipEntry, maxBytes: number, signal?: AbortSignal, password?: string): Promise<Uint8Array> {
-  if (entry.size > maxBytes) throw invalid(zipPath, `${entry.name} is ${entry.size} bytes, more than the ${maxBytes} allowed`);
+export async function readZipEntry(
+  zipPath: string,
+  entry: ZipEntry,
+  maxBytes: number,
+  signal?: AbortSignal,
+  password?: string,
+): Promise<Uint8Array> {
+  if (entry.size > maxBytes)
+    throw invalid(zipPath, `${entry.name} is ${entry.size} bytes, more than the ${maxBytes} allowed`);
   const parts: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of streamZipEntry(zipPath, entry, signal, password)) {
@@ -250,11 +329,15 @@ export async function readZipEntry(zipPath: string, entry: ZipEntry, maxBytes: n
     parts.push(chunk);
   }
   const bytes = Buffer.concat(parts, total);
-  if (total !== entry.size) throw invalid(zipPath, `${entry.name} inflated to ${total} bytes, the directory says ${entry.size}`);
+  if (total !== entry.size)
+    throw invalid(zipPath, `${entry.name} inflated to ${total} bytes, the directory says ${entry.size}`);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
-async function readLocalHeader(zipPath: string, entry: ZipEntry): Promise<{ dataStart: number; flags: number; modTime: number }> {
+async function readLocalHeader(
+  zipPath: string,
+  entry: ZipEntry,
+): Promise<{ dataStart: number; flags: number; modTime: number }> {
   const missing = `${entry.name}: local header missing (truncated or damaged archive)`;
   const header = await readAt(zipPath, entry.localHeaderOffset, 30, missing);
   if (header.readUInt32LE(0) !== LOC_SIG) throw invalid(zipPath, missing);

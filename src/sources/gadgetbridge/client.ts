@@ -25,12 +25,18 @@ export async function openGadgetbridgeDb(dbPath: string): Promise<OpenedDb> {
   try {
     info = await stat(dbPath);
   } catch {
-    throw new BandsyncError('source_unavailable', `${dbPath}: the Gadgetbridge database cannot be read (moved or deleted?)`);
+    throw new BandsyncError(
+      'source_unavailable',
+      `${dbPath}: the Gadgetbridge database cannot be read (moved or deleted?)`,
+    );
   }
   // Read-only by construction: the bytes are copied into memory and the file is never opened for writing.
   const bytes = await readFile(dbPath);
   if (bytes.length < 100 || bytes.subarray(0, 16).toString('latin1') !== 'SQLite format 3\0') {
-    throw new BandsyncError('source_file_invalid', `${dbPath}: not an SQLite database (export it from Gadgetbridge: Settings → Database management → Export DB)`);
+    throw new BandsyncError(
+      'source_file_invalid',
+      `${dbPath}: not an SQLite database (export it from Gadgetbridge: Settings → Database management → Export DB)`,
+    );
   }
   sqlJs ??= initSqlJs();
   const SQL = await sqlJs;
@@ -41,10 +47,15 @@ export async function openGadgetbridgeDb(dbPath: string): Promise<OpenedDb> {
   } catch (err) {
     throw new BandsyncError('source_file_invalid', `${dbPath}: the database is damaged (${(err as Error).message})`);
   }
-  const tables = new Set(queryAll(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)));
+  const tables = new Set(
+    queryAll(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)),
+  );
   if (!tables.has('BASE_ACTIVITY_SUMMARY')) {
     db.close();
-    throw new BandsyncError('source_file_invalid', `${dbPath}: no BASE_ACTIVITY_SUMMARY table; is this a Gadgetbridge database?`);
+    throw new BandsyncError(
+      'source_file_invalid',
+      `${dbPath}: no BASE_ACTIVITY_SUMMARY table; is this a Gadgetbridge database?`,
+    );
   }
   const devices = new Map<number, DeviceRow>();
   if (tables.has('DEVICE')) {
@@ -80,7 +91,12 @@ export function* queryEach(db: Database, sql: string, params: SqlValue[] = []): 
 }
 
 /** Heart rate samples [epoch s, bpm] of one device in a time window, from every sample table present. */
-export function heartRateSamples(opened: OpenedDb, deviceId: number, fromSec: number, toSec: number): [number, number][] {
+export function heartRateSamples(
+  opened: OpenedDb,
+  deviceId: number,
+  fromSec: number,
+  toSec: number,
+): [number, number][] {
   const byTime = new Map<number, number>();
   for (const table of HR_SAMPLE_TABLES) {
     if (!opened.tables.has(table)) continue;

@@ -1,2 +1,7 @@
-export { createGadgetbridgeSource, GADGETBRIDGE_CAPABILITIES, type GadgetbridgeOptions, type GadgetbridgeSource } from './source.js';
+export {
+  createGadgetbridgeSource,
+  GADGETBRIDGE_CAPABILITIES,
+  type GadgetbridgeOptions,
+  type GadgetbridgeSource,
+} from './source.js';
 export { mapActivityKind, GADGETBRIDGE_KINDS } from './activity-kind.js';

@@ -31,14 +31,21 @@ export type DeviceRow = z.infer<typeof DeviceRow>;
  * SUMMARY_DATA values: plain numbers in old versions, `{value, unit}` objects
  * in newer ones (ActivitySummaryEntries). Unknown keys are kept out.
  */
-const entry = z.union([z.number(), z.object({ value: z.union([z.number(), z.string()]), unit: z.string().optional() }).passthrough()]);
+const entry = z.union([
+  z.number(),
+  z.object({ value: z.union([z.number(), z.string()]), unit: z.string().optional() }).passthrough(),
+]);
 export const SummaryData = z.record(z.string(), z.unknown()).transform((raw) => {
   const out: Record<string, { value: number; unit?: string }> = {};
   for (const [key, v] of Object.entries(raw)) {
     const parsed = entry.safeParse(v);
     if (!parsed.success) continue;
     const value = typeof parsed.data === 'number' ? parsed.data : Number(parsed.data.value);
-    if (Number.isFinite(value)) out[key] = typeof parsed.data === 'number' ? { value } : { value, ...(parsed.data.unit ? { unit: parsed.data.unit } : {}) };
+    if (Number.isFinite(value))
+      out[key] =
+        typeof parsed.data === 'number'
+          ? { value }
+          : { value, ...(parsed.data.unit ? { unit: parsed.data.unit } : {}) };
   }
   return out;
 });

@@ -27,7 +27,11 @@ export interface GadgetbridgeSource extends Source {
   close(): void;
 }
 
-export const GADGETBRIDGE_CAPABILITIES: SourceCapabilities = { hasGps: true, incrementalListing: false, rawSamples: true };
+export const GADGETBRIDGE_CAPABILITIES: SourceCapabilities = {
+  hasGps: true,
+  incrementalListing: false,
+  rawSamples: true,
+};
 
 const systemOffsetAt = (utcMs: number): number => -new Date(utcMs).getTimezoneOffset() * 60;
 
@@ -46,7 +50,8 @@ export function createGadgetbridgeSource(options: GadgetbridgeOptions): Gadgetbr
     return cached;
   }
 
-  const wanted = (opened: OpenedDb, deviceId: number): boolean => options.allDevices === true || isHuamiDevice(opened.devices.get(deviceId));
+  const wanted = (opened: OpenedDb, deviceId: number): boolean =>
+    options.allDevices === true || isHuamiDevice(opened.devices.get(deviceId));
 
   return {
     kind: 'gadgetbridge',
@@ -62,7 +67,15 @@ export function createGadgetbridgeSource(options: GadgetbridgeOptions): Gadgetbr
         if (!parsed.success) continue; // a row without times cannot be a workout
         const row = parsed.data;
         if (!wanted(opened, row.DEVICE_ID)) continue;
-        const revision = fnv1a64(JSON.stringify([row.END_TIME, row.ACTIVITY_KIND, row.NAME ?? null, row.GPX_TRACK ?? null, row.SUMMARY_DATA ?? null]));
+        const revision = fnv1a64(
+          JSON.stringify([
+            row.END_TIME,
+            row.ACTIVITY_KIND,
+            row.NAME ?? null,
+            row.GPX_TRACK ?? null,
+            row.SUMMARY_DATA ?? null,
+          ]),
+        );
         yield {
           sourceId: `${Math.floor(row.START_TIME / 1000)}-${row.DEVICE_ID}`,
           startTime: new Date(row.START_TIME).toISOString(),
@@ -74,12 +87,24 @@ export function createGadgetbridgeSource(options: GadgetbridgeOptions): Gadgetbr
 
     async fetch(ref: WorkoutRef): Promise<FetchedWorkout> {
       const handle = GadgetbridgeHandle.safeParse(ref.handle);
-      if (!handle.success) throw new BandsyncError('source_file_invalid', `${options.dbPath}: not a Gadgetbridge workout handle`);
+      if (!handle.success)
+        throw new BandsyncError('source_file_invalid', `${options.dbPath}: not a Gadgetbridge workout handle`);
       const opened = await database();
-      const [raw] = queryAll(opened.db, 'SELECT * FROM BASE_ACTIVITY_SUMMARY WHERE _id = ? AND START_TIME = ?', [handle.data.id, handle.data.startMs]);
-      if (!raw) throw new BandsyncError('source_file_invalid', `${options.dbPath}: workout ${ref.sourceId} is no longer in the database`);
+      const [raw] = queryAll(opened.db, 'SELECT * FROM BASE_ACTIVITY_SUMMARY WHERE _id = ? AND START_TIME = ?', [
+        handle.data.id,
+        handle.data.startMs,
+      ]);
+      if (!raw)
+        throw new BandsyncError(
+          'source_file_invalid',
+          `${options.dbPath}: workout ${ref.sourceId} is no longer in the database`,
+        );
       const parsed = SummaryRow.safeParse(raw);
-      if (!parsed.success) throw new BandsyncError('source_file_invalid', `${options.dbPath}: BASE_ACTIVITY_SUMMARY._id=${handle.data.id}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new BandsyncError(
+          'source_file_invalid',
+          `${options.dbPath}: BASE_ACTIVITY_SUMMARY._id=${handle.data.id}: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+        );
       const row = parsed.data;
 
       let summary: SummaryData | null = null;
@@ -89,7 +114,11 @@ export function createGadgetbridgeSource(options: GadgetbridgeOptions): Gadgetbr
           const s = SummaryData.safeParse(JSON.parse(row.SUMMARY_DATA));
           if (s.success) summary = s.data;
         } catch {
-          issues.push({ code: 'summary_unreadable', path: `BASE_ACTIVITY_SUMMARY._id=${row._id}.SUMMARY_DATA`, detail: 'not JSON; totals left out' });
+          issues.push({
+            code: 'summary_unreadable',
+            path: `BASE_ACTIVITY_SUMMARY._id=${row._id}.SUMMARY_DATA`,
+            detail: 'not JSON; totals left out',
+          });
         }
       }
 
@@ -102,13 +131,23 @@ export function createGadgetbridgeSource(options: GadgetbridgeOptions): Gadgetbr
           } catch (err) {
             gpx = { ok: false as const, error: (err as Error).message, issues: [] };
           }
-        } else issues.push({ code: 'gpx_missing', path: `BASE_ACTIVITY_SUMMARY._id=${row._id}.GPX_TRACK`, detail: `${row.GPX_TRACK.split(/[\\/]/).pop()} not found in ${options.gpxDir}` });
+        } else
+          issues.push({
+            code: 'gpx_missing',
+            path: `BASE_ACTIVITY_SUMMARY._id=${row._id}.GPX_TRACK`,
+            detail: `${row.GPX_TRACK.split(/[\\/]/).pop()} not found in ${options.gpxDir}`,
+          });
       }
       const startSec = Math.floor(row.START_TIME / 1000);
       const heartRate = heartRateSamples(opened, row.DEVICE_ID, startSec, Math.ceil(row.END_TIME / 1000));
       const result = summaryToWorkout({
-        row, summary, device: opened.devices.get(row.DEVICE_ID), heartRate, gpx,
-        sourceId: ref.sourceId, accountId: options.accountId,
+        row,
+        summary,
+        device: opened.devices.get(row.DEVICE_ID),
+        heartRate,
+        gpx,
+        sourceId: ref.sourceId,
+        accountId: options.accountId,
         utcOffsetSeconds: options.utcOffsetSeconds ?? systemOffsetAt(row.START_TIME),
       });
       if (!result.ok) throw new BandsyncError('source_file_invalid', `${options.dbPath}: ${result.reason}`);

@@ -1,6 +1,13 @@
 // A Gadgetbridge summary row (+ its GPX track, or heart rate from the band's
 // per-minute samples when there is no track) → Workout. Pure.
-import { INDOOR_SPORTS, withFingerprint, type DecodeResult, type Issue, type Samples, type Workout } from '../../core/index.js';
+import {
+  INDOOR_SPORTS,
+  withFingerprint,
+  type DecodeResult,
+  type Issue,
+  type Samples,
+  type Workout,
+} from '../../core/index.js';
 import { mapActivityKind } from './activity-kind.js';
 import type { DeviceRow, SummaryData, SummaryRow } from './schema.js';
 
@@ -41,7 +48,11 @@ function shiftedSamples(samples: Samples, shiftSeconds: number): Samples {
 }
 
 /** Step-holds the nearest earlier HR sample (within 2 min, the sample tables are per minute) onto each time. */
-function heartRateAt(times: readonly number[], startSec: number, hr: readonly (readonly [number, number])[]): (number | null)[] {
+function heartRateAt(
+  times: readonly number[],
+  startSec: number,
+  hr: readonly (readonly [number, number])[],
+): (number | null)[] {
   let j = 0;
   return times.map((t) => {
     const at = startSec + t;
@@ -59,7 +70,12 @@ export function summaryToWorkout(input: GbMapInput): GbMapResult {
   if (elapsed <= 0) return { ok: false, reason: `${where}: end time is not after start time` };
   const startSec = Math.floor(row.START_TIME / 1000);
   const mapped = mapActivityKind(row.ACTIVITY_KIND);
-  if (!mapped.known) issues.push({ code: 'sport_unknown', path: where, detail: `Gadgetbridge activity kind ${row.ACTIVITY_KIND} is not mapped; sent as "other"` });
+  if (!mapped.known)
+    issues.push({
+      code: 'sport_unknown',
+      path: where,
+      detail: `Gadgetbridge activity kind ${row.ACTIVITY_KIND} is not mapped; sent as "other"`,
+    });
 
   let samples: Samples = { t: [] };
   let pauses: Workout['pauses'] = [];
@@ -71,11 +87,16 @@ export function summaryToWorkout(input: GbMapInput): GbMapResult {
     const hasHr = (samples.heartRate ?? []).some((v) => v !== null);
     if (!hasHr && input.heartRate.length > 0) {
       samples = { ...samples, heartRate: heartRateAt(samples.t, startSec, input.heartRate) };
-      issues.push({ code: 'hr_from_samples', path: where, detail: 'track has no heart rate; joined the band\'s per-minute samples' });
+      issues.push({
+        code: 'hr_from_samples',
+        path: where,
+        detail: "track has no heart rate; joined the band's per-minute samples",
+      });
     }
     issues.push(...input.gpx.issues);
   } else {
-    if (input.gpx && !input.gpx.ok) issues.push({ code: 'gpx_unreadable', path: `${where}.GPX_TRACK`, detail: input.gpx.error });
+    if (input.gpx && !input.gpx.ok)
+      issues.push({ code: 'gpx_unreadable', path: `${where}.GPX_TRACK`, detail: input.gpx.error });
     if (input.heartRate.length > 0) {
       samples = { t: input.heartRate.map(([t]) => t - startSec), heartRate: input.heartRate.map(([, hr]) => hr) };
     }

@@ -34,33 +34,57 @@ export function createZeppClient(options: ZeppClientOptions): ZeppClient {
   const now = options.now ?? (() => new Date());
   let count = 0;
 
-  async function getJson(path: string, query: Record<string, string>, what: string, signal?: AbortSignal): Promise<unknown> {
+  async function getJson(
+    path: string,
+    query: Record<string, string>,
+    what: string,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const url = `${base}${path}?${new URLSearchParams(query).toString()}`;
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
     let res: Response;
     count++;
     try {
       res = await doFetch(url, {
-        headers: { apptoken: options.appToken, appPlatform: 'web', appname: options.appName ?? 'com.xiaomi.hm.health', accept: 'application/json' },
+        headers: {
+          apptoken: options.appToken,
+          appPlatform: 'web',
+          appname: options.appName ?? 'com.xiaomi.hm.health',
+          accept: 'application/json',
+        },
         redirect: 'manual',
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (err) {
       if (signal?.aborted) throw err;
-      const reason = timeout.aborted ? `no answer within ${(options.timeoutMs ?? 30_000) / 1000} s` : err instanceof Error ? err.message : String(err);
+      const reason = timeout.aborted
+        ? `no answer within ${(options.timeoutMs ?? 30_000) / 1000} s`
+        : err instanceof Error
+          ? err.message
+          : String(err);
       throw new BandsyncError('zepp_unavailable', `Zepp ${what}: ${reason} (${base})`);
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
-      throw new BandsyncError('zepp_token_expired', `Zepp ${what}: the app token was refused (HTTP ${res.status}) by ${base}; it expired or belongs to another region`);
+      throw new BandsyncError(
+        'zepp_token_expired',
+        `Zepp ${what}: the app token was refused (HTTP ${res.status}) by ${base}; it expired or belongs to another region`,
+      );
     }
     if (res.status === 429) {
       await res.body?.cancel();
-      throw new BandsyncError('zepp_rate_limited', `Zepp ${what}: rate limited (HTTP 429)`, retryAt(res.headers.get('retry-after'), now()));
+      throw new BandsyncError(
+        'zepp_rate_limited',
+        `Zepp ${what}: rate limited (HTTP 429)`,
+        retryAt(res.headers.get('retry-after'), now()),
+      );
     }
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel();
-      throw new BandsyncError('zepp_region_wrong', `Zepp ${what}: ${base} redirected (HTTP ${res.status}); the account lives on another regional host`);
+      throw new BandsyncError(
+        'zepp_region_wrong',
+        `Zepp ${what}: ${base} redirected (HTTP ${res.status}); the account lives on another regional host`,
+      );
     }
     if (res.status >= 500) {
       await res.body?.cancel();
@@ -71,7 +95,10 @@ export function createZeppClient(options: ZeppClientOptions): ZeppClient {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new BandsyncError(what === 'history' ? 'zepp_unavailable' : 'zepp_payload_invalid', `Zepp ${what}: HTTP ${res.status} with a body that is not JSON (${text.length} bytes)`);
+      throw new BandsyncError(
+        what === 'history' ? 'zepp_unavailable' : 'zepp_payload_invalid',
+        `Zepp ${what}: HTTP ${res.status} with a body that is not JSON (${text.length} bytes)`,
+      );
     }
     if (!res.ok) throw new BandsyncError('zepp_unavailable', `Zepp ${what}: HTTP ${res.status}`);
     return json;
@@ -79,21 +106,40 @@ export function createZeppClient(options: ZeppClientOptions): ZeppClient {
 
   return {
     async history(cursor, signal) {
-      const json = await getJson('/v1/sport/run/history.json', cursor !== undefined ? { trackid: String(cursor) } : {}, 'history', signal);
+      const json = await getJson(
+        '/v1/sport/run/history.json',
+        cursor !== undefined ? { trackid: String(cursor) } : {},
+        'history',
+        signal,
+      );
       const env = envelopeSchema.safeParse(json);
-      if (!env.success) throw new BandsyncError('zepp_unavailable', `Zepp history: unexpected answer: ${formatZodError(env.error)}`);
-      if (env.data.code !== 1 && env.data.code !== 0) throw new BandsyncError('zepp_unavailable', `Zepp history: error code ${env.data.code} (${env.data.message ?? ''})`);
+      if (!env.success)
+        throw new BandsyncError('zepp_unavailable', `Zepp history: unexpected answer: ${formatZodError(env.error)}`);
+      if (env.data.code !== 1 && env.data.code !== 0)
+        throw new BandsyncError(
+          'zepp_unavailable',
+          `Zepp history: error code ${env.data.code} (${env.data.message ?? ''})`,
+        );
       const data = historyDataSchema.safeParse(env.data.data);
-      if (!data.success) throw new BandsyncError('zepp_unavailable', `Zepp history: unexpected page: ${formatZodError(data.error)}`);
+      if (!data.success)
+        throw new BandsyncError('zepp_unavailable', `Zepp history: unexpected page: ${formatZodError(data.error)}`);
       return { next: data.data.next, summary: data.data.summary };
     },
     async detail(trackId, source, signal) {
-      const json = await getJson('/v1/sport/run/detail.json', { trackid: trackId, source }, `detail of ${trackId}`, signal);
+      const json = await getJson(
+        '/v1/sport/run/detail.json',
+        { trackid: trackId, source },
+        `detail of ${trackId}`,
+        signal,
+      );
       const env = envelopeSchema.safeParse(json);
       // ZeppBridge accepts a bare data object too; so do we.
       if (!env.success) return json;
       if ((env.data.code !== 1 && env.data.code !== 0) || env.data.data === null || env.data.data === undefined) {
-        throw new BandsyncError('zepp_payload_invalid', `Zepp detail of ${trackId}: the service answered code ${env.data.code} (${env.data.message ?? 'no message'}) without data`);
+        throw new BandsyncError(
+          'zepp_payload_invalid',
+          `Zepp detail of ${trackId}: the service answered code ${env.data.code} (${env.data.message ?? 'no message'}) without data`,
+        );
       }
       return env.data.data;
     },
@@ -104,6 +150,10 @@ export function createZeppClient(options: ZeppClientOptions): ZeppClient {
 function retryAt(header: string | null, now: Date): string {
   const seconds = header !== null && /^\d+$/.test(header.trim()) ? Number(header) : NaN;
   const dated = header !== null && Number.isNaN(seconds) ? Date.parse(header) : NaN;
-  const at = Number.isFinite(seconds) ? now.getTime() + seconds * 1000 : Number.isFinite(dated) ? dated : now.getTime() + 60_000;
+  const at = Number.isFinite(seconds)
+    ? now.getTime() + seconds * 1000
+    : Number.isFinite(dated)
+      ? dated
+      : now.getTime() + 60_000;
   return new Date(at).toISOString();
 }

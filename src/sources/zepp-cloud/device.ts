@@ -17,5 +17,9 @@ export function describeDevice(source: string, bindDevice: string, override?: st
   else if (watch) name = `Amazfit ${watch.charAt(0).toUpperCase()}${watch.slice(1)}`;
   else if (family) name = `Mi Band / Amazfit (${source})`;
   else name = 'Mi Band / Amazfit';
-  return { manufacturer: ZEPP_MANUFACTURER, product, name: override && override.trim() !== '' ? override.trim() : name };
+  return {
+    manufacturer: ZEPP_MANUFACTURER,
+    product,
+    name: override && override.trim() !== '' ? override.trim() : name,
+  };
 }

@@ -16,14 +16,58 @@ export const ZEPP_LOGIN_ACCOUNT_HOST = 'https://account.huami.com';
  * `PasswordAuthProvider` with `_MODERN_CLUSTERS` eu/us).
  */
 export const ZEPP_EKV_CLUSTERS = {
-  eu: { userHost: 'https://api-user-de2.zepp.com', accountHost: 'https://api-mifit-de2.zepp.com', region: 'eu-central-1', countryCode: 'DE' },
-  us: { userHost: 'https://api-user-us2.zepp.com', accountHost: 'https://api-mifit-us2.zepp.com', region: 'us-west-2', countryCode: 'US' },
+  eu: {
+    userHost: 'https://api-user-de2.zepp.com',
+    accountHost: 'https://api-mifit-de2.zepp.com',
+    region: 'eu-central-1',
+    countryCode: 'DE',
+  },
+  us: {
+    userHost: 'https://api-user-us2.zepp.com',
+    accountHost: 'https://api-mifit-us2.zepp.com',
+    region: 'us-west-2',
+    countryCode: 'US',
+  },
 } as const;
 export type ZeppEkvCluster = keyof typeof ZEPP_EKV_CLUSTERS;
 
 // Countries whose accounts live on the EU cluster (EU/EEA, CH, GB), as the
 // Python PasswordAuthProvider above picks its cluster; any other country: unknown.
-const EU_COUNTRIES = new Set(['AT', 'BE', 'BG', 'CH', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GB', 'UK', 'GR', 'HR', 'HU', 'IE', 'IS', 'IT', 'LI', 'LT', 'LU', 'LV', 'MT', 'NL', 'NO', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK']);
+const EU_COUNTRIES = new Set([
+  'AT',
+  'BE',
+  'BG',
+  'CH',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GB',
+  'UK',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IS',
+  'IT',
+  'LI',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'NO',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+]);
 
 /** The encrypted-login cluster a hint names ('eu'/'us', an AWS region, a country code), or null when it says nothing. */
 export function ekvClusterFor(hint: { region?: string | null; countryCode?: string | null }): ZeppEkvCluster | null {
@@ -42,9 +86,26 @@ export function ekvClusterFor(hint: { region?: string | null; countryCode?: stri
  * data reads by a Zepp MCP client found by code search (unattributed excerpt).
  */
 export const ZEPP_DATA_HOSTS: Readonly<Record<'us' | 'eu' | 'cn' | 'sg' | 'in' | 'ru', readonly string[]>> = {
-  us: ['https://api-mifit-us2.huami.com', 'https://api-mifit-us2.zepp.com', 'https://api-mifit-us3.zepp.com', 'https://api-mifit.huami.com', 'https://api-mifit.zepp.com'],
-  eu: ['https://api-mifit-de2.huami.com', 'https://api-mifit-de2.zepp.com', 'https://api-mifit-de.huami.com', 'https://api-mifit-de.zepp.com'],
-  cn: ['https://api-mifit-cn2.huami.com', 'https://api-mifit-cn.huami.com', 'https://api-mifit-cn2.zepp.com', 'https://api-mifit-cn3.zepp.com', 'https://api-mifit-cn.zepp.com'],
+  us: [
+    'https://api-mifit-us2.huami.com',
+    'https://api-mifit-us2.zepp.com',
+    'https://api-mifit-us3.zepp.com',
+    'https://api-mifit.huami.com',
+    'https://api-mifit.zepp.com',
+  ],
+  eu: [
+    'https://api-mifit-de2.huami.com',
+    'https://api-mifit-de2.zepp.com',
+    'https://api-mifit-de.huami.com',
+    'https://api-mifit-de.zepp.com',
+  ],
+  cn: [
+    'https://api-mifit-cn2.huami.com',
+    'https://api-mifit-cn.huami.com',
+    'https://api-mifit-cn2.zepp.com',
+    'https://api-mifit-cn3.zepp.com',
+    'https://api-mifit-cn.zepp.com',
+  ],
   sg: ['https://api-mifit-sg.huami.com'],
   in: ['https://api-mifit-in.huami.com', 'https://api-mifit-in2.zepp.com'],
   ru: ['https://api-mifit-ru.huami.com'],
@@ -78,7 +139,10 @@ function safeOrigin(url: string): string | null {
 }
 
 /** Region hint from the login redirect (`region=eu-central-1`, `country_code=DE`) → host group. */
-export function regionGroup(hint: { region?: string | null; countryCode?: string | null }): keyof typeof ZEPP_DATA_HOSTS | null {
+export function regionGroup(hint: {
+  region?: string | null;
+  countryCode?: string | null;
+}): keyof typeof ZEPP_DATA_HOSTS | null {
   const region = (hint.region ?? '').toLowerCase();
   const country = (hint.countryCode ?? '').toUpperCase();
   if (region.startsWith('eu-')) return 'eu';
@@ -93,7 +157,9 @@ export function regionGroup(hint: { region?: string | null; countryCode?: string
 /** Every real data host, the hinted group first. */
 export function candidateDataHosts(group: keyof typeof ZEPP_DATA_HOSTS | null): string[] {
   const first = group ? [...ZEPP_DATA_HOSTS[group]] : [];
-  const rest = Object.values(ZEPP_DATA_HOSTS).flat().filter((h) => !first.includes(h));
+  const rest = Object.values(ZEPP_DATA_HOSTS)
+    .flat()
+    .filter((h) => !first.includes(h));
   return [...first, ...rest];
 }
 

@@ -5,8 +5,18 @@
 import { z } from 'zod';
 
 /** A number sent as number or numeric string. */
-export const numeric = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/)]).transform(Number);
-const optionalNumeric = z.union([numeric, z.literal(''), z.null(), z.undefined()]).transform((v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined));
+export const numeric = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/),
+  ])
+  .transform(Number);
+const optionalNumeric = z
+  .union([numeric, z.literal(''), z.null(), z.undefined()])
+  .transform((v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined));
 const series = z.union([z.string(), z.null(), z.undefined()]).transform((v) => v ?? '');
 
 export const summarySchema = z.looseObject({

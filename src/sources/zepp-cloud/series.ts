@@ -62,7 +62,10 @@ export function decodeGps(
   const out: GpsSeries = { t: [], lat: [], lon: [], altitude: [] };
   if (coords.length === 0) return out;
   if (times.length !== coords.length) {
-    problems.push({ series: 'time', detail: `time has ${times.length} entries but longitude_latitude has ${coords.length}; extra points dropped` });
+    problems.push({
+      series: 'time',
+      detail: `time has ${times.length} entries but longitude_latitude has ${coords.length}; extra points dropped`,
+    });
   }
   const n = Math.min(times.length, coords.length);
   let t = 0;
@@ -88,7 +91,10 @@ export function decodeGps(
     out.altitude.push(Number.isFinite(altRaw) && altRaw !== ALTITUDE_NONE ? altRaw / 100 : null);
   }
   if (alts.length !== 0 && alts.length !== coords.length) {
-    problems.push({ series: 'altitude', detail: `altitude has ${alts.length} entries for ${coords.length} GPS points` });
+    problems.push({
+      series: 'altitude',
+      detail: `altitude has ${alts.length} entries for ${coords.length} GPS points`,
+    });
   }
   return out;
 }
@@ -105,7 +111,11 @@ export interface TimedSeries {
  * shorthand, seen in the 2018 walk's heart_rate). `cumulative[k]` says whether
  * column k is a delta to add up (heart_rate, distance, steps) or absolute.
  */
-export function decodeTimed(name: string, text: string | undefined | null, cumulative: readonly boolean[]): TimedSeries {
+export function decodeTimed(
+  name: string,
+  text: string | undefined | null,
+  cumulative: readonly boolean[],
+): TimedSeries {
   const rows = entries(text);
   const out: TimedSeries = { t: [], columns: cumulative.map(() => []) };
   const acc = cumulative.map(() => 0);
@@ -124,7 +134,7 @@ export function decodeTimed(name: string, text: string | undefined | null, cumul
         throw new Error(`${name} entry ${i} column ${k + 1} is not numeric: "${row}"`);
       }
       if (isDelta) acc[k] = (acc[k] ?? 0) + value;
-      out.columns[k]!.push(isDelta ? acc[k]! : (Number.isFinite(v) ? v : Number.NaN));
+      out.columns[k]!.push(isDelta ? acc[k]! : Number.isFinite(v) ? v : Number.NaN);
     });
   });
   return out;

@@ -47,7 +47,13 @@ export function utcOffsetSeconds(epochMs: number, timeZone?: string): number {
   try {
     const parts = new Intl.DateTimeFormat('en-US', {
       timeZone: timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
-      hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
     }).formatToParts(new Date(epochMs));
     const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
     const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -63,7 +69,8 @@ const MAX_PAGES = 5000;
 
 export function createZeppCloudSource(options: ZeppCloudSourceOptions): Source & { readonly client: ZeppClient } {
   const client = createZeppClient({
-    baseUrl: options.baseUrl, appToken: options.appToken,
+    baseUrl: options.baseUrl,
+    appToken: options.appToken,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -102,7 +109,10 @@ export function createZeppCloudSource(options: ZeppCloudSourceOptions): Source &
       if (next === -1 || next <= 0 || oldest < cutoff) return;
       // Pages go back in time; a cursor that does not move back would loop forever.
       if (cursor !== undefined && next >= cursor) {
-        throw new BandsyncError('zepp_unavailable', `Zepp history: the page cursor did not move back (${next} after ${cursor}); stopping`);
+        throw new BandsyncError(
+          'zepp_unavailable',
+          `Zepp history: the page cursor did not move back (${next} after ${cursor}); stopping`,
+        );
       }
       cursor = next;
     }
@@ -113,12 +123,18 @@ export function createZeppCloudSource(options: ZeppCloudSourceOptions): Source &
     const handle = ref.handle as Partial<ZeppHandle> | null;
     const summary = summarySchema.safeParse(handle?.summary);
     if (!summary.success) {
-      throw new BandsyncError('zepp_payload_invalid', `Zepp workout ${ref.sourceId}: summary is invalid: ${formatZodError(summary.error)}`);
+      throw new BandsyncError(
+        'zepp_payload_invalid',
+        `Zepp workout ${ref.sourceId}: summary is invalid: ${formatZodError(summary.error)}`,
+      );
     }
     const raw = await client.detail(String(summary.data.trackid), summary.data.source, signal);
     const detail = detailSchema.safeParse(raw);
     if (!detail.success) {
-      throw new BandsyncError('zepp_payload_invalid', `Zepp workout ${ref.sourceId}: detail is invalid: ${formatZodError(detail.error)}`);
+      throw new BandsyncError(
+        'zepp_payload_invalid',
+        `Zepp workout ${ref.sourceId}: detail is invalid: ${formatZodError(detail.error)}`,
+      );
     }
     try {
       const { workout, issues } = zeppToWorkout(summary.data, detail.data, {
@@ -129,7 +145,10 @@ export function createZeppCloudSource(options: ZeppCloudSourceOptions): Source &
       });
       return { workout, issues };
     } catch (err) {
-      throw new BandsyncError('zepp_payload_invalid', `Zepp workout ${ref.sourceId}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new BandsyncError(
+        'zepp_payload_invalid',
+        `Zepp workout ${ref.sourceId}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 

@@ -17,8 +17,16 @@ export function mapZeppSport(code: number | string, device?: string): MappedSpor
   const byDevice = BY_DEVICE[key];
   if (byDevice) {
     const name = (device ?? '').toLowerCase();
-    const match = Object.entries(byDevice).find(([needle]) => needle !== '' && name.includes(needle)) ?? Object.entries(byDevice).find(([needle]) => needle === '');
-    if (match) return { sport: match[1].sport, stravaSportType: match[1].stravaSportType, known: true, evidence: match[1].evidence };
+    const match =
+      Object.entries(byDevice).find(([needle]) => needle !== '' && name.includes(needle)) ??
+      Object.entries(byDevice).find(([needle]) => needle === '');
+    if (match)
+      return {
+        sport: match[1].sport,
+        stravaSportType: match[1].stravaSportType,
+        known: true,
+        evidence: match[1].evidence,
+      };
   }
   const hit = ZEPP_SPORT_CODES[key];
   if (hit) return { sport: hit.sport, stravaSportType: hit.stravaSportType, known: true, evidence: hit.evidence };

@@ -27,7 +27,8 @@ export type SportRuleOutcome =
   | { readonly kind: 'skip'; readonly ruleIndex: number }
   | { readonly kind: 'set'; readonly ruleIndex: number; readonly sportType?: string; readonly sport?: Sport };
 
-const contains = (hay: string | undefined, needle: string): boolean => (hay ?? '').toLowerCase().includes(needle.toLowerCase());
+const contains = (hay: string | undefined, needle: string): boolean =>
+  (hay ?? '').toLowerCase().includes(needle.toLowerCase());
 
 export function ruleMatches(rule: SportRule, ctx: SportRuleContext): boolean {
   if (rule.code !== undefined && String(rule.code).trim() !== String(ctx.code).trim()) return false;
@@ -42,5 +43,10 @@ export function applySportRules(rules: readonly SportRule[], ctx: SportRuleConte
   if (index < 0) return { kind: 'none' };
   const rule = rules[index]!;
   if (rule.skip) return { kind: 'skip', ruleIndex: index };
-  return { kind: 'set', ruleIndex: index, ...(rule.sportType !== undefined ? { sportType: rule.sportType } : {}), ...(rule.sport !== undefined ? { sport: rule.sport } : {}) };
+  return {
+    kind: 'set',
+    ruleIndex: index,
+    ...(rule.sportType !== undefined ? { sportType: rule.sportType } : {}),
+    ...(rule.sport !== undefined ? { sport: rule.sport } : {}),
+  };
 }

@@ -15,7 +15,11 @@ export interface SportCodeRow {
   readonly evidence: 'verified' | 'two-projects' | 'weak' | 'assumed';
 }
 
-const row = (sport: Sport, stravaSportType: string, evidence: SportCodeRow['evidence']): SportCodeRow => ({ sport, stravaSportType, evidence });
+const row = (sport: Sport, stravaSportType: string, evidence: SportCodeRow['evidence']): SportCodeRow => ({
+  sport,
+  stravaSportType,
+  evidence,
+});
 
 export const ZEPP_SPORT_CODES: Readonly<Record<string, SportCodeRow>> = {
   '1': row('running', 'Run', 'verified'), // run fixture
@@ -45,7 +49,7 @@ export const ZEPP_SPORT_CODES: Readonly<Record<string, SportCodeRow>> = {
  */
 export const BY_DEVICE: Readonly<Record<string, Readonly<Record<string, SportCodeRow>>>> = {
   '17': {
-    'balance': row('other', 'Tennis', 'weak'),
+    balance: row('other', 'Tennis', 'weak'),
     '': row('hiking', 'Hike', 'weak'),
   },
 };

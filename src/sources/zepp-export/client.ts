@@ -43,32 +43,56 @@ export async function findExportEntries(zipPath: string): Promise<ExportEntries>
   const sport = files.filter((e) => SPORT_FILE.test(e.name)).sort(byName);
   const detail = files.filter((e) => DETAIL_FILE.test(e.name)).sort(byName);
   const heartRate = files.filter((e) => HEART_RATE_FILE.test(e.name)).sort(byName);
-  if (sport.length === 0 && detail.length === 0) throw new BandsyncError('source_file_invalid', `${zipPath}: no SPORT/SPORT_*.csv in this zip; is it the Zepp / Mi Fit data export?`);
+  if (sport.length === 0 && detail.length === 0)
+    throw new BandsyncError(
+      'source_file_invalid',
+      `${zipPath}: no SPORT/SPORT_*.csv in this zip; is it the Zepp / Mi Fit data export?`,
+    );
   return { sport, detail, heartRate };
 }
 
 /** One per-workout file's bytes (gunzipped), for the core decoder. */
-export async function readDetailEntry(zipPath: string, entry: ZipEntry, password?: string, signal?: AbortSignal): Promise<{ bytes: Uint8Array; name: string }> {
+export async function readDetailEntry(
+  zipPath: string,
+  entry: ZipEntry,
+  password?: string,
+  signal?: AbortSignal,
+): Promise<{ bytes: Uint8Array; name: string }> {
   const bytes = await readZipEntry(zipPath, entry, MAX_DETAIL_BYTES, signal, password);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      return { bytes: await gunzipAsync(bytes, { maxOutputLength: MAX_DETAIL_BYTES }), name: entry.name.replace(/\.gz$/i, '') };
+      return {
+        bytes: await gunzipAsync(bytes, { maxOutputLength: MAX_DETAIL_BYTES }),
+        name: entry.name.replace(/\.gz$/i, ''),
+      };
     } catch (err) {
-      throw new BandsyncError('source_file_invalid', `${zipPath}: ${entry.name}: gzip data is damaged or too large (${(err as Error).message})`);
+      throw new BandsyncError(
+        'source_file_invalid',
+        `${zipPath}: ${entry.name}: gzip data is damaged or too large (${(err as Error).message})`,
+      );
     }
   }
   return { bytes, name: entry.name };
 }
 
 /** Streams the rows of one SPORT CSV with the columns found in its header. */
-export async function* readSportRows(zipPath: string, entry: ZipEntry, signal?: AbortSignal, password?: string): AsyncGenerator<SportCsvRow> {
+export async function* readSportRows(
+  zipPath: string,
+  entry: ZipEntry,
+  signal?: AbortSignal,
+  password?: string,
+): AsyncGenerator<SportCsvRow> {
   let columns: SportColumns | null = null;
   let line = 0;
   try {
     for await (const row of parseCsv(streamZipEntry(zipPath, entry, signal, password))) {
       if (columns === null) {
         columns = sportColumns(row);
-        if (columns === null) throw new BandsyncError('source_file_invalid', `${zipPath}: ${entry.name}: header has no "type" and "startTime" columns (found: ${row.join(', ').slice(0, 200)})`);
+        if (columns === null)
+          throw new BandsyncError(
+            'source_file_invalid',
+            `${zipPath}: ${entry.name}: header has no "type" and "startTime" columns (found: ${row.join(', ').slice(0, 200)})`,
+          );
         continue;
       }
       line++;
@@ -76,19 +100,30 @@ export async function* readSportRows(zipPath: string, entry: ZipEntry, signal?: 
     }
   } catch (err) {
     if (err instanceof TypeError && /encod|decode/i.test(err.message)) {
-      throw new BandsyncError('source_file_invalid', `${zipPath}: ${entry.name}: not UTF-8 or UTF-16 text (re-saved with another encoding?)`);
+      throw new BandsyncError(
+        'source_file_invalid',
+        `${zipPath}: ${entry.name}: not UTF-8 or UTF-16 text (re-saved with another encoding?)`,
+      );
     }
     throw err;
   }
 }
 
 /** Streams every row (header first) of one CSV entry; used for HEARTRATE_AUTO. */
-export async function* readCsvRows(zipPath: string, entry: ZipEntry, signal?: AbortSignal, password?: string): AsyncGenerator<Row> {
+export async function* readCsvRows(
+  zipPath: string,
+  entry: ZipEntry,
+  signal?: AbortSignal,
+  password?: string,
+): AsyncGenerator<Row> {
   try {
     yield* parseCsv(streamZipEntry(zipPath, entry, signal, password));
   } catch (err) {
     if (err instanceof TypeError && /encod|decode/i.test(err.message)) {
-      throw new BandsyncError('source_file_invalid', `${zipPath}: ${entry.name}: not UTF-8 or UTF-16 text (re-saved with another encoding?)`);
+      throw new BandsyncError(
+        'source_file_invalid',
+        `${zipPath}: ${entry.name}: not UTF-8 or UTF-16 text (re-saved with another encoding?)`,
+      );
     }
     throw err;
   }

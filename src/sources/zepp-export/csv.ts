@@ -53,16 +53,35 @@ export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
       if (quoted) {
         if (ch === '"') {
           // A quote at the chunk's end may open an "" escape: decide with the next chunk.
-          if (i + 1 >= s.length && !final) { pending = '"'; return; }
-          if (s[i + 1] === '"') { field += '"'; i++; } else { quoted = false; afterQuote = true; }
+          if (i + 1 >= s.length && !final) {
+            pending = '"';
+            return;
+          }
+          if (s[i + 1] === '"') {
+            field += '"';
+            i++;
+          } else {
+            quoted = false;
+            afterQuote = true;
+          }
         } else field += ch;
         continue;
       }
-      if (ch === '"' && field === '' && !afterQuote) { quoted = true; continue; }
-      if (ch === separator) { row.push(field); field = ''; afterQuote = false; continue; }
+      if (ch === '"' && field === '' && !afterQuote) {
+        quoted = true;
+        continue;
+      }
+      if (ch === separator) {
+        row.push(field);
+        field = '';
+        afterQuote = false;
+        continue;
+      }
       if (ch === '\r') continue;
       if (ch === '\n') {
-        row.push(field); field = ''; afterQuote = false;
+        row.push(field);
+        field = '';
+        afterQuote = false;
         if (!(row.length === 1 && row[0] === '')) yield row;
         row = [];
         continue;
@@ -70,8 +89,12 @@ export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
       field += ch;
     }
     if (final) {
-      if (field !== '' || row.length > 0) { row.push(field); yield row; }
-      row = []; field = '';
+      if (field !== '' || row.length > 0) {
+        row.push(field);
+        yield row;
+      }
+      row = [];
+      field = '';
     }
   };
 

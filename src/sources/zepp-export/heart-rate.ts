@@ -12,11 +12,21 @@ export type HeartRateIndex = ReadonlyMap<number, number>;
 /** A workout needs at least this many minutes of heart rate to carry a curve; one value is not one. */
 export const MIN_HR_SAMPLES = 2;
 
-export interface HeartRateColumns { readonly date: number; readonly time: number; readonly bpm: number }
+export interface HeartRateColumns {
+  readonly date: number;
+  readonly time: number;
+  readonly bpm: number;
+}
 
 /** Finds the columns by name (order differs between exports); null when the header is not HEARTRATE_AUTO's. */
 export function heartRateColumns(header: Row): HeartRateColumns | null {
-  const keys = header.map((h) => h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s_-]/g, ''));
+  const keys = header.map((h) =>
+    h
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_-]/g, ''),
+  );
   const date = keys.indexOf('date');
   const time = keys.indexOf('time');
   const bpm = keys.findIndex((k) => k === 'heartrate' || k === 'hr' || k === 'bpm');
@@ -28,7 +38,11 @@ export function heartRateColumns(header: Row): HeartRateColumns | null {
  * reading (0 and 255 are the band's "no reading" values). The local time is
  * turned into UTC with the zone's offset at that moment.
  */
-export function heartRateRow(row: Row, c: HeartRateColumns, offsetAt: (utcMs: number) => number): [number, number] | null {
+export function heartRateRow(
+  row: Row,
+  c: HeartRateColumns,
+  offsetAt: (utcMs: number) => number,
+): [number, number] | null {
   const d = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec((row[c.date] ?? '').trim());
   const t = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec((row[c.time] ?? '').trim());
   const bpm = Number((row[c.bpm] ?? '').trim());

@@ -8,10 +8,17 @@ export function parseExportTime(text: string, offsetAt: (localAsUtcMs: number) =
   const s = text.trim();
   if (/^\d{9,10}$/.test(s)) return Number(s) * 1000;
   if (/^\d{12,13}$/.test(s)) return Number(s);
-  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i.exec(s);
+  const m =
+    /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
+      s,
+    );
   if (!m) return null;
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
-  const month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(sec ?? 0);
+  const month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(sec ?? 0);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
   const ms = frac ? Math.round(Number(`0.${frac}`) * 1000) : 0;
   const wall = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms);

@@ -56,16 +56,31 @@ export function sportColumns(header: Row): SportColumns | null {
   header.forEach((raw, i) => {
     const { key, unit } = splitHeader(raw);
     for (const [field, names] of Object.entries(ALIASES) as [keyof SportRecord, readonly string[]][]) {
-      if (index[field] === undefined && names.includes(key)) { index[field] = i; units[field] = unit; }
+      if (index[field] === undefined && names.includes(key)) {
+        index[field] = i;
+        units[field] = unit;
+      }
     }
   });
   if (index.type === undefined || index.startTime === undefined) return null;
   return {
     index,
     units: {
-      sportTime: unitOf(units.sportTime ?? null, { s: 's', sec: 's', seconds: 's', min: 'min', minutes: 'min', ms: 'ms' }, 's'),
-      distance: unitOf(units.distance ?? null, { m: 'm', meter: 'm', meters: 'm', km: 'km', mi: 'mi', miles: 'mi' }, 'm'),
-      pace: unitOf(units.avgPace ?? null, { '/meter': 's/m', 's/m': 's/m', '/m': 's/m', '/km': 's/km', 's/km': 's/km' }, 's/m'),
+      sportTime: unitOf(
+        units.sportTime ?? null,
+        { s: 's', sec: 's', seconds: 's', min: 'min', minutes: 'min', ms: 'ms' },
+        's',
+      ),
+      distance: unitOf(
+        units.distance ?? null,
+        { m: 'm', meter: 'm', meters: 'm', km: 'km', mi: 'mi', miles: 'mi' },
+        'm',
+      ),
+      pace: unitOf(
+        units.avgPace ?? null,
+        { '/meter': 's/m', 's/m': 's/m', '/m': 's/m', '/km': 's/km', 's/km': 's/km' },
+        's/m',
+      ),
       calories: unitOf(units.calories ?? null, { kcal: 'kcal', cal: 'kcal', kj: 'kj' }, 'kcal'),
     },
   };
@@ -93,9 +108,16 @@ export const ExportHandle = z.object({
     calories: z.enum(['kcal', 'kj']),
   }),
   record: z.object({
-    type: text, startTime: text,
-    endTime: text.optional(), sportTime: text.optional(), distance: text.optional(), avgPace: text.optional(),
-    calories: text.optional(), avgHeartRate: text.optional(), maxHeartRate: text.optional(), steps: text.optional(),
+    type: text,
+    startTime: text,
+    endTime: text.optional(),
+    sportTime: text.optional(),
+    distance: text.optional(),
+    avgPace: text.optional(),
+    calories: text.optional(),
+    avgHeartRate: text.optional(),
+    maxHeartRate: text.optional(),
+    steps: text.optional(),
   }),
 });
 export type ExportHandle = z.infer<typeof ExportHandle>;

@@ -27,7 +27,11 @@ export interface ZeppExportOptions {
   readonly password?: string;
 }
 
-export const ZEPP_EXPORT_CAPABILITIES: SourceCapabilities = { hasGps: false, incrementalListing: false, rawSamples: false };
+export const ZEPP_EXPORT_CAPABILITIES: SourceCapabilities = {
+  hasGps: false,
+  incrementalListing: false,
+  rawSamples: false,
+};
 
 /** The machine's zone offset at an instant, in seconds east of UTC. */
 const systemOffsetAt = (utcMs: number): number => -new Date(utcMs).getTimezoneOffset() * 60;
@@ -46,16 +50,22 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
   let windows: [number, number][] = [];
   let heartRate: Promise<{ index: HeartRateIndex; issues: Issue[] }> | null = null;
 
-  async function readHeartRate(within: readonly [number, number][], signal?: AbortSignal): Promise<{ index: HeartRateIndex; issues: Issue[] }> {
+  async function readHeartRate(
+    within: readonly [number, number][],
+    signal?: AbortSignal,
+  ): Promise<{ index: HeartRateIndex; issues: Issue[] }> {
     const index = new Map<number, number>();
     const issues: Issue[] = [];
     const inside = (minute: number): boolean => {
       const ms = minute * 60_000;
-      let lo = 0, hi = within.length - 1;
+      let lo = 0,
+        hi = within.length - 1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
         const [a, b] = within[mid]!;
-        if (ms < a) hi = mid - 1; else if (ms > b) lo = mid + 1; else return true;
+        if (ms < a) hi = mid - 1;
+        else if (ms > b) lo = mid + 1;
+        else return true;
       }
       return false;
     };
@@ -65,7 +75,14 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
         for await (const row of readCsvRows(options.zipPath, entry, signal, options.password)) {
           if (columns === null) {
             columns = heartRateColumns(row);
-            if (columns === null) { issues.push({ code: 'heart_rate_header', path: entry.name, detail: 'no date, time and heartRate columns; heart rate not joined' }); break; }
+            if (columns === null) {
+              issues.push({
+                code: 'heart_rate_header',
+                path: entry.name,
+                detail: 'no date, time and heartRate columns; heart rate not joined',
+              });
+              break;
+            }
             continue;
           }
           const reading = heartRateRow(row, columns, offsetAt);
@@ -82,12 +99,17 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
 
   async function fetchDetail(entryName: string, sourceId: string, signal?: AbortSignal): Promise<FetchedWorkout> {
     const entry = (await readZipDirectory(options.zipPath)).find((e) => e.name === entryName);
-    if (!entry) throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName} is no longer in the zip`);
+    if (!entry)
+      throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName} is no longer in the zip`);
     const { bytes, name } = await readDetailEntry(options.zipPath, entry, options.password, signal);
     const decoded = decodeFile(bytes, name);
     if (!decoded.ok) throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${decoded.error}`);
-    if (!(decoded.workout.elapsedSeconds > 0)) throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName}: not a workout (no duration)`);
-    const workout = { ...decoded.workout, source: { kind: 'zepp-export' as const, id: sourceId, accountId: options.accountId } };
+    if (!(decoded.workout.elapsedSeconds > 0))
+      throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName}: not a workout (no duration)`);
+    const workout = {
+      ...decoded.workout,
+      source: { kind: 'zepp-export' as const, id: sourceId, accountId: options.accountId },
+    };
     return { workout, issues: decoded.issues };
   }
 
@@ -103,13 +125,24 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       heartRate = null;
       const entries = await findExportEntries(options.zipPath);
       for (const entry of entries.sport) {
-        for await (const { line, columns, row } of readSportRows(options.zipPath, entry, list.signal, options.password)) {
-          const handle: ExportHandle = { entry: entry.name, line, units: columns.units, record: recordOf(columns, row) };
+        for await (const { line, columns, row } of readSportRows(
+          options.zipPath,
+          entry,
+          list.signal,
+          options.password,
+        )) {
+          const handle: ExportHandle = {
+            entry: entry.name,
+            line,
+            units: columns.units,
+            record: recordOf(columns, row),
+          };
           const parsed = ExportHandle.safeParse(handle);
           const startMs = parsed.success ? ctx.parseTime(handle.record.startTime ?? '') : null;
           if (startMs === null) {
             // Still listed, so fetch() reports the bad row with its reason instead of it vanishing.
-            if (sinceMs === null) yield { sourceId: `invalid:${entry.name}:${line}`, startTime: new Date(0).toISOString(), handle };
+            if (sinceMs === null)
+              yield { sourceId: `invalid:${entry.name}:${line}`, startTime: new Date(0).toISOString(), handle };
             continue;
           }
           if (sinceMs !== null && startMs < sinceMs) continue;
@@ -144,13 +177,21 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       if (detail.success) return fetchDetail(detail.data.detail, ref.sourceId, signal);
       const parsed = ExportHandle.safeParse(ref.handle);
       const where = `${options.zipPath}`;
-      if (!parsed.success) throw new BandsyncError('source_file_invalid', `${where}: row is not a workout summary (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+      if (!parsed.success)
+        throw new BandsyncError(
+          'source_file_invalid',
+          `${where}: row is not a workout summary (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`,
+        );
       const result = sportRowToWorkout(parsed.data, ctx);
-      if (!result.ok) throw new BandsyncError('source_file_invalid', `${where}: ${parsed.data.entry}: ${result.reason}`);
+      if (!result.ok)
+        throw new BandsyncError('source_file_invalid', `${where}: ${parsed.data.entry}: ${result.reason}`);
       const start = Date.parse(result.workout.startTime);
       const own: [number, number] = [start, start + result.workout.elapsedSeconds * 1000];
       // After a list(), one read serves every workout; a lone fetch reads for its own window.
-      const hr = windows.length > 0 ? await (heartRate ??= readHeartRate(mergeWindows(windows), signal)) : await readHeartRate([own], signal);
+      const hr =
+        windows.length > 0
+          ? await (heartRate ??= readHeartRate(mergeWindows(windows), signal))
+          : await readHeartRate([own], signal);
       return { workout: joinHeartRate(result.workout, hr.index), issues: [...result.issues, ...hr.issues] };
     },
   };

@@ -40,8 +40,10 @@ export function sportRowToWorkout(handle: ExportHandle, ctx: MapContext): MapRes
   const sportTime = num(r.sportTime);
   const timerSeconds = sportTime !== null ? Math.round(sportTime * SECONDS[u.sportTime]) : null;
   const elapsed = endMs !== null && endMs > startMs ? Math.round((endMs - startMs) / 1000) : timerSeconds;
-  if (elapsed === null || elapsed <= 0) return { ok: false, reason: `row ${handle.line}: no duration (sportTime "${r.sportTime ?? ''}")` };
-  if (elapsed > 7 * 24 * 3600) return { ok: false, reason: `row ${handle.line}: duration of ${elapsed} s is not plausible` };
+  if (elapsed === null || elapsed <= 0)
+    return { ok: false, reason: `row ${handle.line}: no duration (sportTime "${r.sportTime ?? ''}")` };
+  if (elapsed > 7 * 24 * 3600)
+    return { ok: false, reason: `row ${handle.line}: duration of ${elapsed} s is not plausible` };
 
   let distanceMeters = num(r.distance);
   if (distanceMeters !== null) distanceMeters *= METERS[u.distance];
@@ -50,11 +52,20 @@ export function sportRowToWorkout(handle: ExportHandle, ctx: MapContext): MapRes
     // Some exports leave distance empty but keep the pace; distance follows from pace × time.
     const secondsPerMeter = u.pace === 's/km' ? pace / 1000 : pace;
     distanceMeters = timerSeconds / secondsPerMeter;
-    issues.push({ code: 'distance_from_pace', path: where, detail: 'distance missing; computed from average pace and sport time' });
+    issues.push({
+      code: 'distance_from_pace',
+      path: where,
+      detail: 'distance missing; computed from average pace and sport time',
+    });
   }
   const calories = num(r.calories);
   const mapped = ctx.mapSport(r.type);
-  if (!mapped.known) issues.push({ code: 'sport_unknown', path: where, detail: `Zepp sport code ${r.type} is not in the sport map; mapped to "${mapped.sport}"` });
+  if (!mapped.known)
+    issues.push({
+      code: 'sport_unknown',
+      path: where,
+      detail: `Zepp sport code ${r.type} is not in the sport map; mapped to "${mapped.sport}"`,
+    });
   const avgHr = num(r.avgHeartRate);
   const maxHr = num(r.maxHeartRate);
   const steps = num(r.steps);
@@ -72,7 +83,9 @@ export function sportRowToWorkout(handle: ExportHandle, ctx: MapContext): MapRes
     indoor: INDOOR_SPORTS.has(mapped.sport),
     device: ZEPP_DEVICE,
     totals: {
-      ...(distanceMeters !== null && distanceMeters > 0 ? { distanceMeters: Math.round(distanceMeters * 10) / 10 } : {}),
+      ...(distanceMeters !== null && distanceMeters > 0
+        ? { distanceMeters: Math.round(distanceMeters * 10) / 10 }
+        : {}),
       ...(timerSeconds !== null ? { timerSeconds } : {}),
       ...(calories !== null && calories > 0 ? { calories: Math.round(calories * KCAL[u.calories]) } : {}),
       ...(avgHr !== null && avgHr > 0 ? { avgHeartRate: avgHr } : {}),

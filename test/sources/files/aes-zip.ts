@@ -22,10 +22,18 @@ export interface AesZipOptions {
 
 /** One zip of `files` ("NAME/" with empty content is a folder), every file AES-encrypted. */
 export async function aesZip(files: Record<string, Uint8Array | string>, options: AesZipOptions): Promise<Uint8Array> {
-  const writer = new ZipWriter(new Uint8ArrayWriter(), { password: options.password, encryptionStrength: options.strength ?? 3, zipCrypto: false, level: options.store ? 0 : 6 });
+  const writer = new ZipWriter(new Uint8ArrayWriter(), {
+    password: options.password,
+    encryptionStrength: options.strength ?? 3,
+    zipCrypto: false,
+    level: options.store ? 0 : 6,
+  });
   const crcs = new Map<string, number>();
   for (const [name, content] of Object.entries(files)) {
-    if (name.endsWith('/')) { await writer.add(name, undefined, { directory: true }); continue; }
+    if (name.endsWith('/')) {
+      await writer.add(name, undefined, { directory: true });
+      continue;
+    }
     const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
     crcs.set(name, crc32(bytes) >>> 0);
     await writer.add(name, new Uint8ArrayReader(bytes), options.modified ? { lastModDate: options.modified } : {});
@@ -36,25 +44,59 @@ export async function aesZip(files: Record<string, Uint8Array | string>, options
   const reader = new ZipReader(new Uint8ArrayReader(ae2));
   const copy = new ZipWriter(new Uint8ArrayWriter());
   for (const entry of await reader.getEntries()) {
-    if (entry.directory) { await copy.add(entry.filename, undefined, { directory: true }); continue; }
+    if (entry.directory) {
+      await copy.add(entry.filename, undefined, { directory: true });
+      continue;
+    }
     const raw = await entry.getData(new Uint8ArrayWriter(), { passThrough: true });
-    await copy.add(entry.filename, new Uint8ArrayReader(raw), { entry, passThrough: true, crc32: override(entry.filename, crcs.get(entry.filename)!) });
+    await copy.add(entry.filename, new Uint8ArrayReader(raw), {
+      entry,
+      passThrough: true,
+      crc32: override(entry.filename, crcs.get(entry.filename)!),
+    });
   }
   await reader.close();
   return copy.close();
 }
 
 /** How zip.js itself reads each file entry back: its AES extra field, and where its data lies. */
-export async function describeAesZip(zip: Uint8Array): Promise<Map<string, { vendorVersion: number | undefined; strength: number | undefined; method: number | undefined; dataStart: number; dataLength: number }>> {
+export async function describeAesZip(zip: Uint8Array): Promise<
+  Map<
+    string,
+    {
+      vendorVersion: number | undefined;
+      strength: number | undefined;
+      method: number | undefined;
+      dataStart: number;
+      dataLength: number;
+    }
+  >
+> {
   const reader = new ZipReader(new Uint8ArrayReader(zip));
   const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  const out = new Map<string, { vendorVersion: number | undefined; strength: number | undefined; method: number | undefined; dataStart: number; dataLength: number }>();
+  const out = new Map<
+    string,
+    {
+      vendorVersion: number | undefined;
+      strength: number | undefined;
+      method: number | undefined;
+      dataStart: number;
+      dataLength: number;
+    }
+  >();
   for (const entry of await reader.getEntries()) {
     if (entry.directory) continue;
     // The local header's own name and extra lengths say where the data starts.
-    const dataStart = entry.offset + 30 + view.getUint16(entry.offset + 26, true) + view.getUint16(entry.offset + 28, true);
+    const dataStart =
+      entry.offset + 30 + view.getUint16(entry.offset + 26, true) + view.getUint16(entry.offset + 28, true);
     const aes = entry.extraFieldAES;
-    out.set(entry.filename, { vendorVersion: aes?.vendorVersion, strength: aes?.strength, method: aes?.compressionMethod, dataStart, dataLength: entry.compressedSize });
+    out.set(entry.filename, {
+      vendorVersion: aes?.vendorVersion,
+      strength: aes?.strength,
+      method: aes?.compressionMethod,
+      dataStart,
+      dataLength: entry.compressedSize,
+    });
   }
   await reader.close();
   return out;
@@ -65,7 +107,10 @@ export async function tamper(zip: Uint8Array, name: string, where: 'ciphertext' 
   const entry = (await describeAesZip(zip)).get(name);
   if (!entry?.strength) throw new Error(`${name}: no AES entry of that name`);
   const header = 4 + 4 * entry.strength + 2; // salt + verifier
-  const at = where === 'code' ? entry.dataStart + entry.dataLength - 3 : entry.dataStart + header + Math.floor((entry.dataLength - header - 10) / 2);
+  const at =
+    where === 'code'
+      ? entry.dataStart + entry.dataLength - 3
+      : entry.dataStart + header + Math.floor((entry.dataLength - header - 10) / 2);
   const copy = Uint8Array.from(zip);
   copy[at] = copy[at]! ^ 0x01;
   return copy;

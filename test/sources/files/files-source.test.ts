@@ -26,8 +26,12 @@ const SHARED_CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 const haveShared = existsSync(path.join(SHARED_CORPUS, 'amazfit.gpx.gz'));
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'bandsync-files-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'bandsync-files-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function listAll(source: Source, since?: string): Promise<WorkoutRef[]> {
   const refs: WorkoutRef[] = [];
@@ -45,19 +49,29 @@ async function fetchOrError(source: Source, ref: WorkoutRef) {
 
 describe('files source', () => {
   it('declares raw samples with GPS and no incremental listing', () => {
-    expect(createFilesSource({ paths: [], accountId: 'a' }).capabilities).toEqual({ hasGps: true, incrementalListing: false, rawSamples: true });
+    expect(createFilesSource({ paths: [], accountId: 'a' }).capabilities).toEqual({
+      hasGps: true,
+      incrementalListing: false,
+      rawSamples: true,
+    });
   });
 
   it('walks a folder recursively, into .gz and .zip, and decodes real FIT files', async () => {
     const root = path.join(dir, 'walk');
     await mkdir(path.join(root, 'deeper/still'), { recursive: true });
     await copyFile(fixture('garmin-fenix-5-run.fit'), path.join(root, 'fenix.fit'));
-    await writeFile(path.join(root, 'deeper/still/fenix.fit.gz'), gzipSync(await readFile(fixture('garmin-fenix-5-run.fit'))));
-    await writeFile(path.join(root, 'deeper/archive.zip'), zipSync({
-      'watch/indoor.FIT': new Uint8Array(await readFile(fixture('20170518-191602-1740899583.fit'))),
-      'watch/readme.txt': new TextEncoder().encode('not a workout'),
-      '__MACOSX/watch/._indoor.FIT': new Uint8Array([0, 5, 22, 7]),
-    }));
+    await writeFile(
+      path.join(root, 'deeper/still/fenix.fit.gz'),
+      gzipSync(await readFile(fixture('garmin-fenix-5-run.fit'))),
+    );
+    await writeFile(
+      path.join(root, 'deeper/archive.zip'),
+      zipSync({
+        'watch/indoor.FIT': new Uint8Array(await readFile(fixture('20170518-191602-1740899583.fit'))),
+        'watch/readme.txt': new TextEncoder().encode('not a workout'),
+        '__MACOSX/watch/._indoor.FIT': new Uint8Array([0, 5, 22, 7]),
+      }),
+    );
     await writeFile(path.join(root, 'notes.txt'), 'ignored in folders');
     await writeFile(path.join(root, '.hidden.fit'), 'ignored');
     await writeFile(path.join(root, 'copying.fit.part'), 'ignored');
@@ -149,7 +163,9 @@ describe('files source', () => {
 
   it('refuses a handle it did not make', async () => {
     const source = createFilesSource({ paths: [dir], accountId: 'acc' });
-    await expect(source.fetch({ sourceId: 'x', startTime: '2024-01-01T00:00:00Z', handle: { path: 42 } })).rejects.toMatchObject({ code: 'source_file_invalid' });
+    await expect(
+      source.fetch({ sourceId: 'x', startTime: '2024-01-01T00:00:00Z', handle: { path: 42 } }),
+    ).rejects.toMatchObject({ code: 'source_file_invalid' });
   });
 
   it('decodes real TCX and GPX files and rejects the ones that are not workouts', async () => {
@@ -173,19 +189,28 @@ describe('files source', () => {
     expect(bad.message).toMatch(/badcharacter\.xml: invalid XML/);
   });
 
-  describe.skipIf(!haveShared)('AGPL files in ../shared (skipped without ../shared/corpus: AGPL files are not copied into the repo)', () => {
-    it('reads the Amazfit watch GPX through .gz and the Gadgetbridge sample GPX', async () => {
-      const source = createFilesSource({ paths: [path.join(SHARED_CORPUS, 'amazfit.gpx.gz'), path.join(SHARED_CORPUS, 'gpx-exporter-test-SampleTrack.gpx')], accountId: 'acc' });
-      const [amazfitRef, gbRef] = await listAll(source);
-      const amazfit = (await source.fetch(amazfitRef!)).workout;
-      expect(amazfit.startTime).toBe(AMAZFIT.start);
-      expect(amazfit.elapsedSeconds).toBe(AMAZFIT.duration);
-      expect(amazfit.samples.t).toHaveLength(AMAZFIT.points);
-      expect(amazfit.samples.heartRate?.filter((v) => v !== null).length).toBeGreaterThan(0);
-      const gb = (await source.fetch(gbRef!)).workout;
-      expect(gb.startTime).toBe(GB_SAMPLE.start);
-      expect(gb.elapsedSeconds).toBe(GB_SAMPLE.duration);
-      expect(gb.samples.t).toHaveLength(GB_SAMPLE.points);
-    });
-  });
+  describe.skipIf(!haveShared)(
+    'AGPL files in ../shared (skipped without ../shared/corpus: AGPL files are not copied into the repo)',
+    () => {
+      it('reads the Amazfit watch GPX through .gz and the Gadgetbridge sample GPX', async () => {
+        const source = createFilesSource({
+          paths: [
+            path.join(SHARED_CORPUS, 'amazfit.gpx.gz'),
+            path.join(SHARED_CORPUS, 'gpx-exporter-test-SampleTrack.gpx'),
+          ],
+          accountId: 'acc',
+        });
+        const [amazfitRef, gbRef] = await listAll(source);
+        const amazfit = (await source.fetch(amazfitRef!)).workout;
+        expect(amazfit.startTime).toBe(AMAZFIT.start);
+        expect(amazfit.elapsedSeconds).toBe(AMAZFIT.duration);
+        expect(amazfit.samples.t).toHaveLength(AMAZFIT.points);
+        expect(amazfit.samples.heartRate?.filter((v) => v !== null).length).toBeGreaterThan(0);
+        const gb = (await source.fetch(gbRef!)).workout;
+        expect(gb.startTime).toBe(GB_SAMPLE.start);
+        expect(gb.elapsedSeconds).toBe(GB_SAMPLE.duration);
+        expect(gb.samples.t).toHaveLength(GB_SAMPLE.points);
+      });
+    },
+  );
 });

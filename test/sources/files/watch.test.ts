@@ -6,8 +6,12 @@ import path from 'node:path';
 import { watchDirectory } from '../../../src/sources/files/index.js';
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'bandsync-watch-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'bandsync-watch-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -24,12 +28,21 @@ describe('watchDirectory', () => {
     await writeFile(path.join(root, 'old.fit'), 'was here before');
     const reports: { file: string; size: number }[] = [];
     const ac = new AbortController();
-    const done = watchDirectory(root, async (file) => { reports.push({ file, size: (await stat(file)).size }); }, { signal: ac.signal, settleMs: 300, pollMs: 40 });
+    const done = watchDirectory(
+      root,
+      async (file) => {
+        reports.push({ file, size: (await stat(file)).size });
+      },
+      { signal: ac.signal, settleMs: 300, pollMs: 40 },
+    );
     await sleep(100);
 
     const growing = path.join(root, 'sub', 'new.fit');
     await writeFile(growing, 'x'.repeat(100));
-    for (let i = 0; i < 6; i++) { await sleep(100); await appendFile(growing, 'y'.repeat(100)); } // pauses shorter than settleMs
+    for (let i = 0; i < 6; i++) {
+      await sleep(100);
+      await appendFile(growing, 'y'.repeat(100));
+    } // pauses shorter than settleMs
     await writeFile(path.join(root, 'notes.txt'), 'not a workout');
     await writeFile(path.join(root, 'download.fit.part'), 'half');
     await until(() => reports.length >= 1);
@@ -46,7 +59,13 @@ describe('watchDirectory', () => {
     await writeFile(path.join(root, 'b.zip'), 'PK');
     const seen: string[] = [];
     const ac = new AbortController();
-    const done = watchDirectory(root, (file) => { seen.push(path.basename(file)); }, { signal: ac.signal, settleMs: 50, includeExisting: true });
+    const done = watchDirectory(
+      root,
+      (file) => {
+        seen.push(path.basename(file));
+      },
+      { signal: ac.signal, settleMs: 50, includeExisting: true },
+    );
     await until(() => seen.length >= 2);
     ac.abort();
     await expect(done).resolves.toBeUndefined();

@@ -8,7 +8,13 @@ import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
-import { entryRevision, readZipDirectory, readZipEntry, streamZipEntry, type ZipEntry } from '../../../src/sources/files/zip.js';
+import {
+  entryRevision,
+  readZipDirectory,
+  readZipEntry,
+  streamZipEntry,
+  type ZipEntry,
+} from '../../../src/sources/files/zip.js';
 import { deriveAesKeys } from '../../../src/sources/files/zip-aes.js';
 import { createFilesSource } from '../../../src/sources/files/index.js';
 import { BandsyncError } from '../../../src/sync/failures.js';
@@ -27,7 +33,12 @@ beforeAll(async () => {
   // A pseudo-random body (no repeats for deflate to hide) over several 64 KiB read chunks.
   const big = new Uint8Array(200_003);
   let x = 2463534242;
-  for (let i = 0; i < big.length; i++) { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; big[i] = x & 0xff; }
+  for (let i = 0; i < big.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    big[i] = x & 0xff;
+  }
   files = {
     'watch/indoor.FIT': await fixture('20170518-191602-1740899583.fit'), // 56,960 bytes: the counter carries past 255
     'watch/fenix.fit': await fixture('garmin-fenix-5-run.fit'),
@@ -36,7 +47,9 @@ beforeAll(async () => {
     'tiny.txt': new TextEncoder().encode('less than one AES block'),
   };
 });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 let n = 0;
 async function write(bytes: Uint8Array): Promise<string> {
@@ -51,8 +64,15 @@ async function entryNamed(zipPath: string, name: string): Promise<ZipEntry> {
   return entry;
 }
 
-const read = async (zipPath: string, name: string, password?: string) => readZipEntry(zipPath, await entryNamed(zipPath, name), 1 << 30, undefined, password);
-const failure = async (p: Promise<unknown>) => (await p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e)) as BandsyncError;
+const read = async (zipPath: string, name: string, password?: string) =>
+  readZipEntry(zipPath, await entryNamed(zipPath, name), 1 << 30, undefined, password);
+const failure = async (p: Promise<unknown>) =>
+  (await p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e,
+  )) as BandsyncError;
 
 describe('WinZip AES zips written by zip.js', () => {
   for (const strength of [1, 2, 3] as const) {
@@ -65,7 +85,12 @@ describe('WinZip AES zips written by zip.js', () => {
         }
         const zipPath = await write(zip);
         for (const entry of await readZipDirectory(zipPath)) {
-          expect(entry).toMatchObject({ method: 99, encrypted: true, crc32: 0, aes: { vendorVersion: 2, strength, method: store ? 0 : 8 } });
+          expect(entry).toMatchObject({
+            method: 99,
+            encrypted: true,
+            crc32: 0,
+            aes: { vendorVersion: 2, strength, method: store ? 0 : 8 },
+          });
           const bytes = await readZipEntry(zipPath, entry, 1 << 30, undefined, PASSWORD);
           expect(Buffer.from(bytes).equals(Buffer.from(files[entry.name]!))).toBe(true);
         }
@@ -76,9 +101,18 @@ describe('WinZip AES zips written by zip.js', () => {
   it('an AE-2 entry (CRC 0) still gets a revision that changes when it is rewritten: size and modification time', async () => {
     const name = 'watch/fenix.fit';
     const one = { [name]: files[name]! };
-    const first = await entryNamed(await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-01T10:00:00') })), name);
-    const again = await entryNamed(await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-01T10:00:00') })), name);
-    const later = await entryNamed(await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-02T18:30:00') })), name);
+    const first = await entryNamed(
+      await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-01T10:00:00') })),
+      name,
+    );
+    const again = await entryNamed(
+      await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-01T10:00:00') })),
+      name,
+    );
+    const later = await entryNamed(
+      await write(await aesZip(one, { password: PASSWORD, modified: new Date('2025-03-02T18:30:00') })),
+      name,
+    );
     expect(first.crc32).toBe(0);
     expect(entryRevision(first)).toBe(entryRevision(again)); // re-encrypted (new salt), same file: unchanged
     expect(entryRevision(later)).not.toBe(entryRevision(first));
@@ -95,15 +129,24 @@ describe('WinZip AES zips written by zip.js', () => {
       expect(Buffer.from(await read(zipPath, name, PASSWORD)).equals(Buffer.from(files[name]!))).toBe(true);
     }
     // zip.js writes a wrong CRC on request: the ciphertext and its code stay right, so only the CRC can catch it.
-    const badCrc = await write(await aesZip(files, { password: PASSWORD, strength: 2, ae1: { crc: (name, real) => (name === 'watch/fenix.fit' ? (real ^ 1) >>> 0 : real) } }));
+    const badCrc = await write(
+      await aesZip(files, {
+        password: PASSWORD,
+        strength: 2,
+        ae1: { crc: (name, real) => (name === 'watch/fenix.fit' ? (real ^ 1) >>> 0 : real) },
+      }),
+    );
     const err = await failure(read(badCrc, 'watch/fenix.fit', PASSWORD));
     expect(err.code).toBe('source_file_invalid');
     expect(err.message).toBe(`${badCrc}: watch/fenix.fit: CRC mismatch (damaged archive)`);
     expect((await read(badCrc, 'tracks/Mojstrovka.gpx', PASSWORD)).length).toBe(files['tracks/Mojstrovka.gpx']!.length);
   });
 
-  it('the CTR counter is little-endian from 1: Node\'s big-endian aes-*-ctr does not decrypt the entry, the reader does, in chunks of any size', async () => {
-    const zip = await aesZip({ 'watch/fenix.fit': files['watch/fenix.fit']! }, { password: PASSWORD, strength: 3, store: true });
+  it("the CTR counter is little-endian from 1: Node's big-endian aes-*-ctr does not decrypt the entry, the reader does, in chunks of any size", async () => {
+    const zip = await aesZip(
+      { 'watch/fenix.fit': files['watch/fenix.fit']! },
+      { password: PASSWORD, strength: 3, store: true },
+    );
     const info = (await describeAesZip(zip)).get('watch/fenix.fit')!;
     const data = zip.subarray(info.dataStart, info.dataStart + info.dataLength);
     const salt = data.subarray(0, 16);
@@ -119,7 +162,8 @@ describe('WinZip AES zips written by zip.js', () => {
     // The reader's decipher, fed uneven pieces (keystream blocks split across calls).
     const { decipher } = await deriveAesKeys(new TextEncoder().encode(PASSWORD), salt, 3);
     const pieces: Uint8Array[] = [];
-    for (let at = 0, step = 1; at < ciphertext.length; at += step, step = (step * 7 + 3) % 41) pieces.push(decipher.decrypt(ciphertext.subarray(at, at + step)));
+    for (let at = 0, step = 1; at < ciphertext.length; at += step, step = (step * 7 + 3) % 41)
+      pieces.push(decipher.decrypt(ciphertext.subarray(at, at + step)));
     expect(Buffer.concat(pieces).equals(Buffer.from(plain))).toBe(true);
   });
 
@@ -138,10 +182,17 @@ describe('WinZip AES zips written by zip.js', () => {
       for (const where of ['ciphertext', 'code'] as const) {
         const zipPath = await write(await tamper(zip, 'big.bin', where));
         const chunks: Uint8Array[] = [];
-        const err = await failure((async () => { for await (const c of streamZipEntry(zipPath, await entryNamed(zipPath, 'big.bin'), undefined, PASSWORD)) chunks.push(c); })());
+        const err = await failure(
+          (async () => {
+            for await (const c of streamZipEntry(zipPath, await entryNamed(zipPath, 'big.bin'), undefined, PASSWORD))
+              chunks.push(c);
+          })(),
+        );
         expect(err).toBeInstanceOf(BandsyncError);
         expect(err.code).toBe('source_file_invalid');
-        expect(err.message).toBe(`${zipPath}: big.bin: damaged or wrong password (its AES authentication code does not match its data)`);
+        expect(err.message).toBe(
+          `${zipPath}: big.bin: damaged or wrong password (its AES authentication code does not match its data)`,
+        );
         expect(err.message).not.toContain(PASSWORD);
         expect(chunks).toEqual([]);
         for (const name of Object.keys(files).filter((k) => k !== 'big.bin')) {
@@ -155,9 +206,21 @@ describe('WinZip AES zips written by zip.js', () => {
     const zip = await aesZip({ 'tiny.txt': files['tiny.txt']! }, { password: PASSWORD, strength: 3 });
     const zipPath = await write(zip);
     const entry = await entryNamed(zipPath, 'tiny.txt');
-    await expect(readZipEntry(zipPath, { ...entry, compressedSize: 20 }, 1 << 20, undefined, PASSWORD)).rejects.toThrow(/tiny\.txt is too short for AES data/);
-    await expect(readZipEntry(zipPath, { ...entry, aes: 'it has no AES extra field (0x9901)' }, 1 << 20, undefined, PASSWORD)).rejects.toThrow(/tiny\.txt is AES-encrypted, but it has no AES extra field/);
-    await expect(readZipEntry(zipPath, { ...entry, aes: { vendorVersion: 2, strength: 3, method: 12 } }, 1 << 20, undefined, PASSWORD)).rejects.toThrow(/compression method 12 \(under AES\)/);
+    await expect(readZipEntry(zipPath, { ...entry, compressedSize: 20 }, 1 << 20, undefined, PASSWORD)).rejects.toThrow(
+      /tiny\.txt is too short for AES data/,
+    );
+    await expect(
+      readZipEntry(zipPath, { ...entry, aes: 'it has no AES extra field (0x9901)' }, 1 << 20, undefined, PASSWORD),
+    ).rejects.toThrow(/tiny\.txt is AES-encrypted, but it has no AES extra field/);
+    await expect(
+      readZipEntry(
+        zipPath,
+        { ...entry, aes: { vendorVersion: 2, strength: 3, method: 12 } },
+        1 << 20,
+        undefined,
+        PASSWORD,
+      ),
+    ).rejects.toThrow(/compression method 12 \(under AES\)/);
   });
 });
 
@@ -166,7 +229,10 @@ describe('files source and an AES zip', () => {
     const root = path.join(dir, 'folder');
     await mkdir(path.join(root, 'aes'), { recursive: true });
     await mkdir(path.join(root, 'plain'), { recursive: true });
-    const workouts = { 'watch/indoor.FIT': files['watch/indoor.FIT']!, 'tracks/wahoo.gpx': new Uint8Array(await readFile(path.join(FIXTURES, 'wahoo_example.gpx'))) };
+    const workouts = {
+      'watch/indoor.FIT': files['watch/indoor.FIT']!,
+      'tracks/wahoo.gpx': new Uint8Array(await readFile(path.join(FIXTURES, 'wahoo_example.gpx'))),
+    };
     await writeFile(path.join(root, 'plain/export.zip'), zipSync(workouts));
     await writeFile(path.join(root, 'aes/export.zip'), await aesZip(workouts, { password: PASSWORD }));
     const listed = async (sub: string) => {
@@ -177,7 +243,9 @@ describe('files source and an AES zip', () => {
     };
     const plain = await listed('plain');
     const aes = await listed('aes');
-    expect(aes.refs.map((r) => (r.handle as { entry: string }).entry)).toEqual(plain.refs.map((r) => (r.handle as { entry: string }).entry));
+    expect(aes.refs.map((r) => (r.handle as { entry: string }).entry)).toEqual(
+      plain.refs.map((r) => (r.handle as { entry: string }).entry),
+    );
     for (const ref of plain.refs) await expect(plain.source.fetch(ref)).resolves.toBeTruthy();
     for (const ref of aes.refs) {
       const err = await failure(aes.source.fetch(ref));

@@ -16,11 +16,18 @@ const GB_GPX = path.resolve(HERE, '../../../../shared/samples/zepp/gadgetbridge/
 const haveGbGpx = existsSync(GB_GPX);
 
 // ActivityKind codes from Gadgetbridge model/ActivityKind.java.
-const RUNNING = 0x10, TREADMILL = 0x100, SWIMMING = 0x40, STRENGTH = 0x200000, INDOOR_RUNNING = 0x040000b0;
+const RUNNING = 0x10,
+  TREADMILL = 0x100,
+  SWIMMING = 0x40,
+  STRENGTH = 0x200000,
+  INDOOR_RUNNING = 0x040000b0;
 
 const T0 = Date.UTC(2024, 2, 3, 7, 0, 0); // treadmill start (ms)
 const treadmillHr: GbSample[] = Array.from({ length: 31 }, (_, i) => ({
-  table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: T0 / 1000 + i * 60, deviceId: 1, hr: i === 5 ? 255 : i === 6 ? 0 : 100 + i,
+  table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE',
+  ts: T0 / 1000 + i * 60,
+  deviceId: 1,
+  hr: i === 5 ? 255 : i === 6 ? 0 : 100 + i,
 }));
 
 let dir: string;
@@ -31,38 +38,103 @@ beforeAll(async () => {
   gpxDir = path.join(dir, 'files');
   await mkdir(gpxDir);
   dbPath = path.join(dir, 'Gadgetbridge.db');
-  await writeFile(dbPath, await makeGadgetbridgeDb({
-    devices: [
-      { id: 1, name: 'Amazfit Bip', manufacturer: 'Huami', identifier: 'C8:0F:10:00:00:01', type: 13, alias: 'My Bip' },
-      { id: 2, name: 'Pebble Time', manufacturer: 'Pebble', identifier: 'B0:B4:48:00:00:02', type: 2 },
-      { id: 3, name: 'Mi Smart Band 5', manufacturer: 'Huami', identifier: 'C8:0F:10:00:00:03', type: 25 },
-    ],
-    summaries: [
-      // Treadmill, no GPS: heart rate must come from the sample table.
-      { id: 10, name: 'Morning treadmill', startMs: T0, endMs: T0 + 30 * 60_000, kind: TREADMILL, deviceId: 1,
-        summaryData: JSON.stringify({ distanceMeters: { value: 5012.5, unit: 'meters' }, activeSeconds: { value: 1790, unit: 'seconds' }, caloriesBurnt: { value: 321, unit: 'calories_unit' }, averageHR: { value: 128, unit: 'bpm' }, maxHR: { value: 151, unit: 'bpm' } }) },
-      // Old-style SUMMARY_DATA with plain numbers; GPX path from the phone.
-      { id: 11, startMs: Date.UTC(2019, 0, 1, 0, 0, 0), endMs: Date.UTC(2019, 0, 1, 0, 0, 13), kind: RUNNING, deviceId: 1,
-        gpxTrack: '/storage/emulated/0/Android/data/nodomain.freeyourgadget.gadgetbridge/files/gadgetbridge-track-2019-01-01T00_00_00.gpx',
-        summaryData: JSON.stringify({ distanceMeters: 54.4, activeSeconds: 13 }) },
-      // Another device's workout: not a Huami band.
-      { id: 12, startMs: Date.UTC(2024, 2, 4, 7, 0, 0), endMs: Date.UTC(2024, 2, 4, 7, 20, 0), kind: RUNNING, deviceId: 2 },
-      // New-style kind code, summary JSON nulled as newer versions do, HR in the old Mi Band table.
-      { id: 13, startMs: Date.UTC(2024, 5, 1, 18, 0, 0), endMs: Date.UTC(2024, 5, 1, 18, 10, 0), kind: INDOOR_RUNNING, deviceId: 3, summaryData: null },
-      // A GPX path that tries to leave the folder, and a swim and a strength session without samples.
-      { id: 14, startMs: Date.UTC(2024, 6, 1, 9, 0, 0), endMs: Date.UTC(2024, 6, 1, 9, 40, 0), kind: SWIMMING, deviceId: 3, gpxTrack: '../../etc/passwd' },
-      { id: 15, startMs: Date.UTC(2024, 6, 2, 9, 0, 0), endMs: Date.UTC(2024, 6, 2, 9, 30, 0), kind: STRENGTH, deviceId: 3, summaryData: '{not json' },
-      { id: 16, startMs: Date.UTC(2024, 6, 3, 9, 0, 0), endMs: Date.UTC(2024, 6, 3, 9, 30, 0), kind: 0x7777, deviceId: 3 },
-    ],
-    samples: [
-      ...treadmillHr,
-      { table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: T0 / 1000 - 60, deviceId: 1, hr: 70 }, // before the workout
-      { table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: T0 / 1000 + 120, deviceId: 2, hr: 180 }, // other device
-      { table: 'MI_BAND_ACTIVITY_SAMPLE', ts: Date.UTC(2024, 5, 1, 18, 5, 0) / 1000, deviceId: 3, hr: 140 },
-    ],
-  }));
+  await writeFile(
+    dbPath,
+    await makeGadgetbridgeDb({
+      devices: [
+        {
+          id: 1,
+          name: 'Amazfit Bip',
+          manufacturer: 'Huami',
+          identifier: 'C8:0F:10:00:00:01',
+          type: 13,
+          alias: 'My Bip',
+        },
+        { id: 2, name: 'Pebble Time', manufacturer: 'Pebble', identifier: 'B0:B4:48:00:00:02', type: 2 },
+        { id: 3, name: 'Mi Smart Band 5', manufacturer: 'Huami', identifier: 'C8:0F:10:00:00:03', type: 25 },
+      ],
+      summaries: [
+        // Treadmill, no GPS: heart rate must come from the sample table.
+        {
+          id: 10,
+          name: 'Morning treadmill',
+          startMs: T0,
+          endMs: T0 + 30 * 60_000,
+          kind: TREADMILL,
+          deviceId: 1,
+          summaryData: JSON.stringify({
+            distanceMeters: { value: 5012.5, unit: 'meters' },
+            activeSeconds: { value: 1790, unit: 'seconds' },
+            caloriesBurnt: { value: 321, unit: 'calories_unit' },
+            averageHR: { value: 128, unit: 'bpm' },
+            maxHR: { value: 151, unit: 'bpm' },
+          }),
+        },
+        // Old-style SUMMARY_DATA with plain numbers; GPX path from the phone.
+        {
+          id: 11,
+          startMs: Date.UTC(2019, 0, 1, 0, 0, 0),
+          endMs: Date.UTC(2019, 0, 1, 0, 0, 13),
+          kind: RUNNING,
+          deviceId: 1,
+          gpxTrack:
+            '/storage/emulated/0/Android/data/nodomain.freeyourgadget.gadgetbridge/files/gadgetbridge-track-2019-01-01T00_00_00.gpx',
+          summaryData: JSON.stringify({ distanceMeters: 54.4, activeSeconds: 13 }),
+        },
+        // Another device's workout: not a Huami band.
+        {
+          id: 12,
+          startMs: Date.UTC(2024, 2, 4, 7, 0, 0),
+          endMs: Date.UTC(2024, 2, 4, 7, 20, 0),
+          kind: RUNNING,
+          deviceId: 2,
+        },
+        // New-style kind code, summary JSON nulled as newer versions do, HR in the old Mi Band table.
+        {
+          id: 13,
+          startMs: Date.UTC(2024, 5, 1, 18, 0, 0),
+          endMs: Date.UTC(2024, 5, 1, 18, 10, 0),
+          kind: INDOOR_RUNNING,
+          deviceId: 3,
+          summaryData: null,
+        },
+        // A GPX path that tries to leave the folder, and a swim and a strength session without samples.
+        {
+          id: 14,
+          startMs: Date.UTC(2024, 6, 1, 9, 0, 0),
+          endMs: Date.UTC(2024, 6, 1, 9, 40, 0),
+          kind: SWIMMING,
+          deviceId: 3,
+          gpxTrack: '../../etc/passwd',
+        },
+        {
+          id: 15,
+          startMs: Date.UTC(2024, 6, 2, 9, 0, 0),
+          endMs: Date.UTC(2024, 6, 2, 9, 30, 0),
+          kind: STRENGTH,
+          deviceId: 3,
+          summaryData: '{not json',
+        },
+        {
+          id: 16,
+          startMs: Date.UTC(2024, 6, 3, 9, 0, 0),
+          endMs: Date.UTC(2024, 6, 3, 9, 30, 0),
+          kind: 0x7777,
+          deviceId: 3,
+        },
+      ],
+      samples: [
+        ...treadmillHr,
+        { table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: T0 / 1000 - 60, deviceId: 1, hr: 70 }, // before the workout
+        { table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: T0 / 1000 + 120, deviceId: 2, hr: 180 }, // other device
+        { table: 'MI_BAND_ACTIVITY_SAMPLE', ts: Date.UTC(2024, 5, 1, 18, 5, 0) / 1000, deviceId: 3, hr: 140 },
+      ],
+    }),
+  );
 });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function listAll(source: Source, since?: string): Promise<WorkoutRef[]> {
   const refs: WorkoutRef[] = [];
@@ -98,7 +170,13 @@ describe('gadgetbridge source', () => {
     expect(workout.samples.t).toEqual(valid.map((s) => s.ts - T0 / 1000));
     expect(workout.samples.heartRate).toEqual(valid.map((s) => s.hr));
     expect(workout.samples.lat).toBeUndefined();
-    expect(workout.totals).toEqual({ distanceMeters: 5012.5, timerSeconds: 1790, calories: 321, avgHeartRate: 128, maxHeartRate: 151 });
+    expect(workout.totals).toEqual({
+      distanceMeters: 5012.5,
+      timerSeconds: 1790,
+      calories: 321,
+      avgHeartRate: 128,
+      maxHeartRate: 151,
+    });
     expect(workout.device).toEqual({ manufacturer: 339, product: 0, name: 'My Bip' });
     expect(workout.source).toEqual({ kind: 'gadgetbridge', id: ref.sourceId, accountId: 'gb' });
     source.close();
@@ -145,11 +223,28 @@ describe('gadgetbridge source', () => {
 
   it('re-reads the database when a newer export replaces it', async () => {
     const p = path.join(dir, 'replaced.db');
-    await writeFile(p, await makeGadgetbridgeDb({ devices: [{ id: 1, name: 'Amazfit GTR', manufacturer: 'Huami', identifier: 'x', type: 19 }], summaries: [{ startMs: T0, endMs: T0 + 60_000, kind: RUNNING, deviceId: 1 }], samples: [] }));
+    await writeFile(
+      p,
+      await makeGadgetbridgeDb({
+        devices: [{ id: 1, name: 'Amazfit GTR', manufacturer: 'Huami', identifier: 'x', type: 19 }],
+        summaries: [{ startMs: T0, endMs: T0 + 60_000, kind: RUNNING, deviceId: 1 }],
+        samples: [],
+      }),
+    );
     const source = createGadgetbridgeSource({ dbPath: p, accountId: 'gb' });
     expect(await listAll(source)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 20));
-    await writeFile(p, await makeGadgetbridgeDb({ devices: [{ id: 1, name: 'Amazfit GTR', manufacturer: 'Huami', identifier: 'x', type: 19 }], summaries: [{ startMs: T0, endMs: T0 + 60_000, kind: RUNNING, deviceId: 1 }, { startMs: T0 + 86_400_000, endMs: T0 + 86_460_000, kind: RUNNING, deviceId: 1 }], samples: [] }));
+    await writeFile(
+      p,
+      await makeGadgetbridgeDb({
+        devices: [{ id: 1, name: 'Amazfit GTR', manufacturer: 'Huami', identifier: 'x', type: 19 }],
+        summaries: [
+          { startMs: T0, endMs: T0 + 60_000, kind: RUNNING, deviceId: 1 },
+          { startMs: T0 + 86_400_000, endMs: T0 + 86_460_000, kind: RUNNING, deviceId: 1 },
+        ],
+        samples: [],
+      }),
+    );
     expect(await listAll(source)).toHaveLength(2);
     source.close();
   });
@@ -157,7 +252,9 @@ describe('gadgetbridge source', () => {
   it('refuses files that are not Gadgetbridge databases, with the reason', async () => {
     const notDb = path.join(dir, 'not.db');
     await copyFile(path.join(FIXTURES, 'garmin-fenix-5-run.fit'), notDb);
-    const e1 = (await listAll(createGadgetbridgeSource({ dbPath: notDb, accountId: 'gb' })).catch((e: unknown) => e)) as BandsyncError;
+    const e1 = (await listAll(createGadgetbridgeSource({ dbPath: notDb, accountId: 'gb' })).catch(
+      (e: unknown) => e,
+    )) as BandsyncError;
     expect(e1.code).toBe('source_file_invalid');
     expect(e1.message).toMatch(/not an SQLite database/);
     const otherDb = path.join(dir, 'other.db');
@@ -167,52 +264,86 @@ describe('gadgetbridge source', () => {
     db.exec('CREATE TABLE notes (x TEXT)');
     await writeFile(otherDb, db.export());
     db.close();
-    await expect(listAll(createGadgetbridgeSource({ dbPath: otherDb, accountId: 'gb' }))).rejects.toThrow(/no BASE_ACTIVITY_SUMMARY/);
-    await expect(listAll(createGadgetbridgeSource({ dbPath: path.join(dir, 'missing.db'), accountId: 'gb' }))).rejects.toMatchObject({ code: 'source_unavailable' });
+    await expect(listAll(createGadgetbridgeSource({ dbPath: otherDb, accountId: 'gb' }))).rejects.toThrow(
+      /no BASE_ACTIVITY_SUMMARY/,
+    );
+    await expect(
+      listAll(createGadgetbridgeSource({ dbPath: path.join(dir, 'missing.db'), accountId: 'gb' })),
+    ).rejects.toMatchObject({ code: 'source_unavailable' });
   });
 
-  describe.skipIf(!haveGbGpx)('with the GPX Gadgetbridge wrote (AGPL sample used in place; skipped without ../shared/samples)', () => {
-    it('takes the track from the GPX named in GPX_TRACK, resolved inside gpxDir, and adds band heart rate', async () => {
-      await copyFile(GB_GPX, path.join(gpxDir, 'gadgetbridge-track-2019-01-01T00_00_00.gpx'));
-      const p = path.join(dir, 'with-gpx.db');
-      const start = Date.UTC(2019, 0, 1, 0, 0, 0);
-      await writeFile(p, await makeGadgetbridgeDb({
-        devices: [{ id: 1, name: 'Amazfit Bip', manufacturer: 'Huami', identifier: 'x', type: 13 }],
-        summaries: [{ startMs: start, endMs: start + 13_000, kind: RUNNING, deviceId: 1, gpxTrack: '/storage/emulated/0/x/gadgetbridge-track-2019-01-01T00_00_00.gpx', summaryData: JSON.stringify({ distanceMeters: 54.4 }) }],
-        samples: [{ table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: start / 1000, deviceId: 1, hr: 97 }],
-      }));
-      const source = createGadgetbridgeSource({ dbPath: p, gpxDir, accountId: 'gb' });
-      const [ref] = await listAll(source);
-      const { workout, issues } = await source.fetch(ref!);
-      // gpxpy 1.5.0 on this file: 14 points, first (44.152462, -68.200293), no heart rate in the file.
-      expect(workout.samples.t).toHaveLength(14);
-      expect(workout.samples.lat?.[0]).toBeCloseTo(44.152462, 6);
-      expect(workout.samples.lon?.[0]).toBeCloseTo(-68.200293, 6);
-      expect(workout.sport).toBe('running');
-      expect(workout.samples.heartRate?.every((v) => v === 97)).toBe(true);
-      expect(issues.map((i) => i.code)).toContain('hr_from_samples');
-      source.close();
-    });
-  });
+  describe.skipIf(!haveGbGpx)(
+    'with the GPX Gadgetbridge wrote (AGPL sample used in place; skipped without ../shared/samples)',
+    () => {
+      it('takes the track from the GPX named in GPX_TRACK, resolved inside gpxDir, and adds band heart rate', async () => {
+        await copyFile(GB_GPX, path.join(gpxDir, 'gadgetbridge-track-2019-01-01T00_00_00.gpx'));
+        const p = path.join(dir, 'with-gpx.db');
+        const start = Date.UTC(2019, 0, 1, 0, 0, 0);
+        await writeFile(
+          p,
+          await makeGadgetbridgeDb({
+            devices: [{ id: 1, name: 'Amazfit Bip', manufacturer: 'Huami', identifier: 'x', type: 13 }],
+            summaries: [
+              {
+                startMs: start,
+                endMs: start + 13_000,
+                kind: RUNNING,
+                deviceId: 1,
+                gpxTrack: '/storage/emulated/0/x/gadgetbridge-track-2019-01-01T00_00_00.gpx',
+                summaryData: JSON.stringify({ distanceMeters: 54.4 }),
+              },
+            ],
+            samples: [{ table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: start / 1000, deviceId: 1, hr: 97 }],
+          }),
+        );
+        const source = createGadgetbridgeSource({ dbPath: p, gpxDir, accountId: 'gb' });
+        const [ref] = await listAll(source);
+        const { workout, issues } = await source.fetch(ref!);
+        // gpxpy 1.5.0 on this file: 14 points, first (44.152462, -68.200293), no heart rate in the file.
+        expect(workout.samples.t).toHaveLength(14);
+        expect(workout.samples.lat?.[0]).toBeCloseTo(44.152462, 6);
+        expect(workout.samples.lon?.[0]).toBeCloseTo(-68.200293, 6);
+        expect(workout.sport).toBe('running');
+        expect(workout.samples.heartRate?.every((v) => v === 97)).toBe(true);
+        expect(issues.map((i) => i.code)).toContain('hr_from_samples');
+        source.close();
+      });
+    },
+  );
 
   it('keeps the heart rate of a GPX written with the post-2024 gpxtpx namespace (www8.garmin.com …v2.xsd)', async () => {
     // Gadgetbridge's GPXExporter since 6474a6092 binds gpxtpx to this non-standard URI (notes/zepp-sources.md §3.3).
     const start = Date.UTC(2024, 9, 20, 17, 0, 0);
-    const points = Array.from({ length: 5 }, (_, i) =>
-      `<trkpt lat="${(48.1 + i * 1e-4).toFixed(6)}" lon="11.500000"><ele>520</ele><time>${new Date(start + i * 1000).toISOString()}</time>`
-      + `<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>${130 + i}</gpxtpx:hr><gpxtpx:cad>80</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions></trkpt>`).join('');
-    const gpx = `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="Gadgetbridge 0.81.0" xmlns="http://www.topografix.com/GPX/1/1" `
-      + `xmlns:gpxtpx="https://www8.garmin.com/xmlschemas/TrackPointExtensionv2.xsd"><metadata><time>2024-10-21T08:00:00+02:00</time></metadata>`
-      + `<trk><trkseg>${points}</trkseg></trk></gpx>`;
+    const points = Array.from(
+      { length: 5 },
+      (_, i) =>
+        `<trkpt lat="${(48.1 + i * 1e-4).toFixed(6)}" lon="11.500000"><ele>520</ele><time>${new Date(start + i * 1000).toISOString()}</time>` +
+        `<extensions><gpxtpx:TrackPointExtension><gpxtpx:hr>${130 + i}</gpxtpx:hr><gpxtpx:cad>80</gpxtpx:cad></gpxtpx:TrackPointExtension></extensions></trkpt>`,
+    ).join('');
+    const gpx =
+      `<?xml version="1.0" encoding="UTF-8"?><gpx version="1.1" creator="Gadgetbridge 0.81.0" xmlns="http://www.topografix.com/GPX/1/1" ` +
+      `xmlns:gpxtpx="https://www8.garmin.com/xmlschemas/TrackPointExtensionv2.xsd"><metadata><time>2024-10-21T08:00:00+02:00</time></metadata>` +
+      `<trk><trkseg>${points}</trkseg></trk></gpx>`;
     const newDir = path.join(dir, 'gpx-v2');
     await mkdir(newDir, { recursive: true });
     await writeFile(path.join(newDir, 'gadgetbridge-track-2024-10-20T19_00_00.gpx'), gpx);
     const p = path.join(dir, 'gpx-v2.db');
-    await writeFile(p, await makeGadgetbridgeDb({
-      devices: [{ id: 1, name: 'Amazfit Balance', manufacturer: 'Huami', identifier: 'x', type: 300 }],
-      summaries: [{ startMs: start, endMs: start + 4000, kind: RUNNING, deviceId: 1, gpxTrack: 'gadgetbridge-track-2024-10-20T19_00_00.gpx' }],
-      samples: [{ table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: start / 1000, deviceId: 1, hr: 60 }],
-    }));
+    await writeFile(
+      p,
+      await makeGadgetbridgeDb({
+        devices: [{ id: 1, name: 'Amazfit Balance', manufacturer: 'Huami', identifier: 'x', type: 300 }],
+        summaries: [
+          {
+            startMs: start,
+            endMs: start + 4000,
+            kind: RUNNING,
+            deviceId: 1,
+            gpxTrack: 'gadgetbridge-track-2024-10-20T19_00_00.gpx',
+          },
+        ],
+        samples: [{ table: 'HUAMI_EXTENDED_ACTIVITY_SAMPLE', ts: start / 1000, deviceId: 1, hr: 60 }],
+      }),
+    );
     const source = createGadgetbridgeSource({ dbPath: p, gpxDir: newDir, accountId: 'gb' });
     const [ref] = await listAll(source);
     const { workout, issues } = await source.fetch(ref!);

@@ -13,29 +13,59 @@ CREATE TABLE "MI_BAND_ACTIVITY_SAMPLE" ("TIMESTAMP" INTEGER NOT NULL ,"DEVICE_ID
 CREATE TABLE "HUAMI_EXTENDED_ACTIVITY_SAMPLE" ("TIMESTAMP" INTEGER NOT NULL ,"DEVICE_ID" INTEGER NOT NULL ,"USER_ID" INTEGER NOT NULL ,"RAW_INTENSITY" INTEGER NOT NULL ,"STEPS" INTEGER NOT NULL ,"RAW_KIND" INTEGER NOT NULL ,"HEART_RATE" INTEGER NOT NULL ,"UNKNOWN1" INTEGER,"SLEEP" INTEGER,"DEEP_SLEEP" INTEGER,"REM_SLEEP" INTEGER,PRIMARY KEY ("TIMESTAMP" ,"DEVICE_ID" ) ON CONFLICT REPLACE) WITHOUT ROWID;
 `;
 
-export interface GbDevice { id: number; name: string; manufacturer: string; identifier: string; type: number; model?: string; alias?: string }
-export interface GbSummary {
-  id?: number; name?: string | null; startMs: number; endMs: number; kind: number; deviceId: number;
-  gpxTrack?: string | null; summaryData?: string | null;
+export interface GbDevice {
+  id: number;
+  name: string;
+  manufacturer: string;
+  identifier: string;
+  type: number;
+  model?: string;
+  alias?: string;
 }
-export interface GbSample { table: 'MI_BAND_ACTIVITY_SAMPLE' | 'HUAMI_EXTENDED_ACTIVITY_SAMPLE'; ts: number; deviceId: number; hr: number; steps?: number }
+export interface GbSummary {
+  id?: number;
+  name?: string | null;
+  startMs: number;
+  endMs: number;
+  kind: number;
+  deviceId: number;
+  gpxTrack?: string | null;
+  summaryData?: string | null;
+}
+export interface GbSample {
+  table: 'MI_BAND_ACTIVITY_SAMPLE' | 'HUAMI_EXTENDED_ACTIVITY_SAMPLE';
+  ts: number;
+  deviceId: number;
+  hr: number;
+  steps?: number;
+}
 
-export async function makeGadgetbridgeDb(input: { devices: GbDevice[]; summaries: GbSummary[]; samples: GbSample[] }): Promise<Uint8Array> {
+export async function makeGadgetbridgeDb(input: {
+  devices: GbDevice[];
+  summaries: GbSummary[];
+  samples: GbSample[];
+}): Promise<Uint8Array> {
   const SQL = await initSqlJs();
   const db = new SQL.Database();
   db.exec(SCHEMA);
   db.run('INSERT INTO USER (_id, NAME, BIRTHDAY, GENDER) VALUES (1, ?, 0, 0)', ['gadgetbridge-user']);
   for (const d of input.devices) {
-    db.run('INSERT INTO DEVICE (_id, NAME, MANUFACTURER, IDENTIFIER, TYPE, MODEL, ALIAS) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [d.id, d.name, d.manufacturer, d.identifier, d.type, d.model ?? null, d.alias ?? null]);
+    db.run(
+      'INSERT INTO DEVICE (_id, NAME, MANUFACTURER, IDENTIFIER, TYPE, MODEL, ALIAS) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [d.id, d.name, d.manufacturer, d.identifier, d.type, d.model ?? null, d.alias ?? null],
+    );
   }
   for (const s of input.summaries) {
-    db.run('INSERT INTO BASE_ACTIVITY_SUMMARY (_id, NAME, START_TIME, END_TIME, ACTIVITY_KIND, GPX_TRACK, DEVICE_ID, USER_ID, SUMMARY_DATA) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)',
-      [s.id ?? null, s.name ?? null, s.startMs, s.endMs, s.kind, s.gpxTrack ?? null, s.deviceId, s.summaryData ?? null]);
+    db.run(
+      'INSERT INTO BASE_ACTIVITY_SUMMARY (_id, NAME, START_TIME, END_TIME, ACTIVITY_KIND, GPX_TRACK, DEVICE_ID, USER_ID, SUMMARY_DATA) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)',
+      [s.id ?? null, s.name ?? null, s.startMs, s.endMs, s.kind, s.gpxTrack ?? null, s.deviceId, s.summaryData ?? null],
+    );
   }
   for (const s of input.samples) {
-    db.run(`INSERT INTO ${s.table} (TIMESTAMP, DEVICE_ID, USER_ID, RAW_INTENSITY, STEPS, RAW_KIND, HEART_RATE) VALUES (?, ?, 1, 40, ?, 1, ?)`,
-      [s.ts, s.deviceId, s.steps ?? 0, s.hr]);
+    db.run(
+      `INSERT INTO ${s.table} (TIMESTAMP, DEVICE_ID, USER_ID, RAW_INTENSITY, STEPS, RAW_KIND, HEART_RATE) VALUES (?, ?, 1, 40, ?, 1, ?)`,
+      [s.ts, s.deviceId, s.steps ?? 0, s.hr],
+    );
   }
   const bytes = db.export();
   db.close();

@@ -14,19 +14,34 @@ async function rows(text: string | Uint8Array, chunk: number): Promise<string[][
 
 describe('parseCsv', () => {
   const text = '\uFEFFa;b;c\r\n"x;1";"say ""hi""";"two\nlines"\r\n\r\n3;;é€\r\nlast;row;no-newline';
-  const expected = [['a', 'b', 'c'], ['x;1', 'say "hi"', 'two\nlines'], ['3', '', 'é€'], ['last', 'row', 'no-newline']];
+  const expected = [
+    ['a', 'b', 'c'],
+    ['x;1', 'say "hi"', 'two\nlines'],
+    ['3', '', 'é€'],
+    ['last', 'row', 'no-newline'],
+  ];
 
   it('gives the same rows whatever the chunk size (quotes, escapes, multi-byte characters split across chunks)', async () => {
     for (const size of [1, 2, 3, 5, 7, 64, 4096]) expect(await rows(text, size)).toEqual(expected);
   });
 
   it('detects the separator from the header', async () => {
-    expect(await rows('a,b\n1,2\n', 3)).toEqual([['a', 'b'], ['1', '2']]);
-    expect(await rows('a\tb\n1\t2\n', 3)).toEqual([['a', 'b'], ['1', '2']]);
+    expect(await rows('a,b\n1,2\n', 3)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
+    expect(await rows('a\tb\n1\t2\n', 3)).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
   });
 
   it('decodes UTF-16LE with BOM', async () => {
     const bytes = new Uint8Array(Buffer.from('\uFEFFa,b\r\n1,ü\r\n', 'utf16le'));
-    for (const size of [1, 3, 64]) expect(await rows(bytes, size)).toEqual([['a', 'b'], ['1', 'ü']]);
+    for (const size of [1, 3, 64])
+      expect(await rows(bytes, size)).toEqual([
+        ['a', 'b'],
+        ['1', 'ü'],
+      ]);
   });
 });

@@ -37,7 +37,16 @@ export function zeppTime(utcMs: number, zoneHours = 0): string {
 export function sportCsv(workouts: readonly GenWorkout[], q: ExportQuirks = {}): string {
   const sep = q.separator ?? ',';
   const nl = q.crlf ? '\r\n' : '\n';
-  const cols = ['type', 'startTime', 'sportTime(s)', 'maxPace(/meter)', 'minPace(/meter)', 'distance(m)', 'avgPace(/meter)', 'calories(kcal)'];
+  const cols = [
+    'type',
+    'startTime',
+    'sportTime(s)',
+    'maxPace(/meter)',
+    'minPace(/meter)',
+    'distance(m)',
+    'avgPace(/meter)',
+    'calories(kcal)',
+  ];
   const order = q.shuffled ? [7, 5, 1, 0, 2, 6, 4, 3] : cols.map((_, i) => i);
   const cell = (v: string): string => (q.shuffled ? `"${v.replace(/"/g, '""')}"` : v);
   const lines = [order.map((i) => cell(cols[i]!)).join(sep)];
@@ -67,18 +76,28 @@ export function exportZip(sportFiles: readonly string[], q: ExportQuirks = {}): 
  * The same export with every file WinZip-AES-encrypted by @zip.js/zip.js
  * (AE-2, or AE-1 on request); `extra` adds files (e.g. FIT / GPX).
  */
-export function exportZipAes(sportFiles: readonly string[], aes: AesZipOptions, extra: Record<string, Uint8Array> = {}): Promise<Uint8Array> {
+export function exportZipAes(
+  sportFiles: readonly string[],
+  aes: AesZipOptions,
+  extra: Record<string, Uint8Array> = {},
+): Promise<Uint8Array> {
   return aesZip({ ...exportFiles(sportFiles), ...extra }, aes);
 }
 
 function exportFiles(sportFiles: readonly string[]): Record<string, Uint8Array> {
   const stamp = 1749047210565;
   const files: Record<string, Uint8Array> = {
-    [`ACTIVITY/ACTIVITY_${stamp}.csv`]: strToU8('\uFEFFdate,steps,distance,runDistance,calories\n2025-01-10,8211,6050,3020,301\n'),
+    [`ACTIVITY/ACTIVITY_${stamp}.csv`]: strToU8(
+      '\uFEFFdate,steps,distance,runDistance,calories\n2025-01-10,8211,6050,3020,301\n',
+    ),
     [`HEARTRATE_AUTO/HEARTRATE_AUTO_${stamp}.csv`]: strToU8('\uFEFFdate,time,heartRate\n2025-01-10,07:31,121\n'),
-    [`USER/USER_${stamp}.csv`]: strToU8('\uFEFFuserId,gender,height,weight,nickName,avatar,birthday\n1234567890,0,180,75.0,runner,null,1990-01\n'),
+    [`USER/USER_${stamp}.csv`]: strToU8(
+      '\uFEFFuserId,gender,height,weight,nickName,avatar,birthday\n1234567890,0,180,75.0,runner,null,1990-01\n',
+    ),
     'SPORT/': new Uint8Array(0),
   };
-  sportFiles.forEach((csv, i) => { files[`SPORT/SPORT_${stamp + i}.csv`] = strToU8(csv); });
+  sportFiles.forEach((csv, i) => {
+    files[`SPORT/SPORT_${stamp + i}.csv`] = strToU8(csv);
+  });
   return files;
 }

@@ -8,15 +8,49 @@ import { BandsyncError } from '../../../src/sync/failures.js';
 import type { Source, WorkoutRef } from '../../../src/sync/ports.js';
 import { exportZip, sportCsv, type GenWorkout } from './make-export.js';
 
-const RUN: GenWorkout = { type: 1, startUtcMs: Date.UTC(2025, 0, 10, 7, 30, 0), sportSeconds: 3157, distanceMeters: 9960, calories: 612 };
-const TREADMILL: GenWorkout = { type: 8, startUtcMs: Date.UTC(2025, 0, 12, 18, 5, 9), sportSeconds: 1800, distanceMeters: 5000, calories: 350 };
-const STRENGTH: GenWorkout = { type: 16, startUtcMs: Date.UTC(2024, 6, 1, 6, 0, 0), sportSeconds: 2400, distanceMeters: 0, calories: 210 };
-const SWIM: GenWorkout = { type: 14, startUtcMs: Date.UTC(2022, 5, 8, 10, 11, 51), sportSeconds: 1365, distanceMeters: 1000, calories: 280 };
-const UNKNOWN: GenWorkout = { type: 9999, startUtcMs: Date.UTC(2023, 2, 3, 12, 0, 0), sportSeconds: 600, distanceMeters: 0, calories: 40 };
+const RUN: GenWorkout = {
+  type: 1,
+  startUtcMs: Date.UTC(2025, 0, 10, 7, 30, 0),
+  sportSeconds: 3157,
+  distanceMeters: 9960,
+  calories: 612,
+};
+const TREADMILL: GenWorkout = {
+  type: 8,
+  startUtcMs: Date.UTC(2025, 0, 12, 18, 5, 9),
+  sportSeconds: 1800,
+  distanceMeters: 5000,
+  calories: 350,
+};
+const STRENGTH: GenWorkout = {
+  type: 16,
+  startUtcMs: Date.UTC(2024, 6, 1, 6, 0, 0),
+  sportSeconds: 2400,
+  distanceMeters: 0,
+  calories: 210,
+};
+const SWIM: GenWorkout = {
+  type: 14,
+  startUtcMs: Date.UTC(2022, 5, 8, 10, 11, 51),
+  sportSeconds: 1365,
+  distanceMeters: 1000,
+  calories: 280,
+};
+const UNKNOWN: GenWorkout = {
+  type: 9999,
+  startUtcMs: Date.UTC(2023, 2, 3, 12, 0, 0),
+  sportSeconds: 600,
+  distanceMeters: 0,
+  calories: 40,
+};
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(path.join(tmpdir(), 'bandsync-zepp-export-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'bandsync-zepp-export-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function writeZip(name: string, bytes: Uint8Array): Promise<string> {
   const p = path.join(dir, name);
@@ -41,8 +75,12 @@ describe('zepp-export source', () => {
     const zipPath = await writeZip('standard.zip', exportZip([sportCsv([RUN, TREADMILL, STRENGTH, SWIM])]));
     const source = createZeppExportSource({ zipPath, accountId: 'acc-1', utcOffsetSeconds: 3600 });
     const refs = await all(source);
-    expect(refs.map((r) => r.startTime)).toEqual([RUN, TREADMILL, STRENGTH, SWIM].map((w) => new Date(w.startUtcMs).toISOString()));
-    expect(refs.map((r) => r.sourceId)).toEqual([RUN, TREADMILL, STRENGTH, SWIM].map((w) => String(w.startUtcMs / 1000)));
+    expect(refs.map((r) => r.startTime)).toEqual(
+      [RUN, TREADMILL, STRENGTH, SWIM].map((w) => new Date(w.startUtcMs).toISOString()),
+    );
+    expect(refs.map((r) => r.sourceId)).toEqual(
+      [RUN, TREADMILL, STRENGTH, SWIM].map((w) => String(w.startUtcMs / 1000)),
+    );
 
     const run = (await source.fetch(refs[0]!)).workout;
     expect(run.sport).toBe('running');
@@ -71,7 +109,10 @@ describe('zepp-export source', () => {
 
   it('reads ;-separated, CRLF, quoted, reordered, uncompressed files the same way', async () => {
     const plain = await writeZip('plain.zip', exportZip([sportCsv([RUN, TREADMILL])]));
-    const quirky = await writeZip('quirky.zip', exportZip([sportCsv([RUN, TREADMILL], { separator: ';', crlf: true, shuffled: true })], { store: true }));
+    const quirky = await writeZip(
+      'quirky.zip',
+      exportZip([sportCsv([RUN, TREADMILL], { separator: ';', crlf: true, shuffled: true })], { store: true }),
+    );
     const a = createZeppExportSource({ zipPath: plain, accountId: 'x', utcOffsetSeconds: 0 });
     const b = createZeppExportSource({ zipPath: quirky, accountId: 'x', utcOffsetSeconds: 0 });
     const wa = await Promise.all((await all(a)).map(async (r) => (await a.fetch(r)).workout));
@@ -102,9 +143,13 @@ describe('zepp-export source', () => {
     const zipPath = await writeZip('dup.zip', exportZip([sportCsv([RUN, TREADMILL]), sportCsv([TREADMILL, SWIM])]));
     const source = createZeppExportSource({ zipPath, accountId: 'x', utcOffsetSeconds: 0 });
     const refs = await all(source);
-    expect(refs.map((r) => r.sourceId).sort()).toEqual([RUN, TREADMILL, SWIM].map((w) => String(w.startUtcMs / 1000)).sort());
+    expect(refs.map((r) => r.sourceId).sort()).toEqual(
+      [RUN, TREADMILL, SWIM].map((w) => String(w.startUtcMs / 1000)).sort(),
+    );
     const recent = await all(source, '2025-01-01T00:00:00Z');
-    expect(recent.map((r) => r.sourceId).sort()).toEqual([RUN, TREADMILL].map((w) => String(w.startUtcMs / 1000)).sort());
+    expect(recent.map((r) => r.sourceId).sort()).toEqual(
+      [RUN, TREADMILL].map((w) => String(w.startUtcMs / 1000)).sort(),
+    );
   });
 
   it('reports an unknown sport code as an issue and falls back safely', async () => {
@@ -118,9 +163,10 @@ describe('zepp-export source', () => {
   });
 
   it('derives distance from pace when the distance cell is empty, and converts km headers', async () => {
-    const csv = '\uFEFFtype,startTime,sportTime(min),distance(km),avgPace(/km),calories(kcal)\n'
-      + '1,2025-03-01 08:00:00+0000,30,5.5,null,300\n'
-      + '1,2025-03-02 08:00:00+0000,30,null,360,300\n';
+    const csv =
+      '\uFEFFtype,startTime,sportTime(min),distance(km),avgPace(/km),calories(kcal)\n' +
+      '1,2025-03-01 08:00:00+0000,30,5.5,null,300\n' +
+      '1,2025-03-02 08:00:00+0000,30,null,360,300\n';
     const zipPath = await writeZip('units.zip', exportZip([csv]));
     const source = createZeppExportSource({ zipPath, accountId: 'x', utcOffsetSeconds: 0 });
     const refs = await all(source);
@@ -133,7 +179,10 @@ describe('zepp-export source', () => {
   });
 
   it('reports a bad row by itself and keeps the others', async () => {
-    const csv = sportCsv([RUN]) + '1,not-a-date,100,null,null,null,null,10\n' + '6,2025-02-02 09:00:00+0000,-1,null,null,null,null,null\n';
+    const csv =
+      sportCsv([RUN]) +
+      '1,not-a-date,100,null,null,null,null,10\n' +
+      '6,2025-02-02 09:00:00+0000,-1,null,null,null,null,null\n';
     const zipPath = await writeZip('bad-row.zip', exportZip([csv]));
     const source = createZeppExportSource({ zipPath, accountId: 'x', utcOffsetSeconds: 0 });
     const refs = await all(source);
@@ -152,14 +201,23 @@ describe('zepp-export source', () => {
     await expect(all(createZeppExportSource({ zipPath: noSport, accountId: 'x' }))).rejects.toThrow(/no SPORT/);
     const full = exportZip([sportCsv([RUN])]);
     const truncated = await writeZip('truncated.zip', full.subarray(0, Math.floor(full.length / 2)));
-    await expect(all(createZeppExportSource({ zipPath: truncated, accountId: 'x' }))).rejects.toThrow(/truncated\.zip: not a zip/);
-    await expect(all(createZeppExportSource({ zipPath: path.join(dir, 'missing.zip'), accountId: 'x' }))).rejects.toMatchObject({ code: 'source_unavailable' });
+    await expect(all(createZeppExportSource({ zipPath: truncated, accountId: 'x' }))).rejects.toThrow(
+      /truncated\.zip: not a zip/,
+    );
+    await expect(
+      all(createZeppExportSource({ zipPath: path.join(dir, 'missing.zip'), accountId: 'x' })),
+    ).rejects.toMatchObject({ code: 'source_unavailable' });
   });
 
   it('rejects text that is neither UTF-8 nor UTF-16', async () => {
-    const latin1 = Buffer.from('type,startTime,sportTime(s),distance(m)\n1,2025-01-10 07:30:00+0000,60,100\n1,2025-01-11 07:30:00+0000,60,100\xE9\n', 'latin1');
+    const latin1 = Buffer.from(
+      'type,startTime,sportTime(s),distance(m)\n1,2025-01-10 07:30:00+0000,60,100\n1,2025-01-11 07:30:00+0000,60,100\xE9\n',
+      'latin1',
+    );
     const zipPath = await writeZip('latin1.zip', zipSync({ 'SPORT/SPORT_1.csv': new Uint8Array(latin1) }));
-    const err = (await all(createZeppExportSource({ zipPath, accountId: "x" })).catch((e: unknown) => e)) as BandsyncError;
+    const err = (await all(createZeppExportSource({ zipPath, accountId: 'x' })).catch(
+      (e: unknown) => e,
+    )) as BandsyncError;
     expect(err.code).toBe('source_file_invalid');
     expect(err.message).toMatch(/not UTF-8/);
   });
@@ -175,7 +233,9 @@ describe('zepp-export source', () => {
 
   it('rejects a handle that did not come from list()', async () => {
     const source = createZeppExportSource({ zipPath: '/x.zip', accountId: 'x' });
-    await expect(source.fetch({ sourceId: '1', startTime: '2025-01-01T00:00:00Z', handle: { entry: 1 } })).rejects.toMatchObject({ code: 'source_file_invalid' });
+    await expect(
+      source.fetch({ sourceId: '1', startTime: '2025-01-01T00:00:00Z', handle: { entry: 1 } }),
+    ).rejects.toMatchObject({ code: 'source_file_invalid' });
   });
 });
 
@@ -187,9 +247,15 @@ describe('password-protected export (ZipCrypto, made with Info-ZIP: test/fixture
       const source = createZeppExportSource({ zipPath, accountId: 'x', utcOffsetSeconds: 0, password: 's3cret-pw' });
       const refs = await all(source);
       expect(refs.map((r) => r.sourceId)).toEqual([RUN, TREADMILL].map((w) => String(w.startUtcMs / 1000)));
-      expect((await source.fetch(refs[0]!)).workout.totals).toEqual({ distanceMeters: 9960, timerSeconds: 3157, calories: 612 });
+      expect((await source.fetch(refs[0]!)).workout.totals).toEqual({
+        distanceMeters: 9960,
+        timerSeconds: 3157,
+        calories: 612,
+      });
       await expect(all(createZeppExportSource({ zipPath, accountId: 'x' }))).rejects.toThrow(/password-protected/);
-      const wrong = (await all(createZeppExportSource({ zipPath, accountId: 'x', password: 'nope' })).catch((e: unknown) => e)) as BandsyncError;
+      const wrong = (await all(createZeppExportSource({ zipPath, accountId: 'x', password: 'nope' })).catch(
+        (e: unknown) => e,
+      )) as BandsyncError;
       expect(wrong.code).toBe('source_password');
       expect(wrong.message).toMatch(/wrong password/);
       expect(wrong.message).not.toContain('nope');
@@ -203,7 +269,13 @@ describe('per-workout files inside the export', () => {
     const { readFile } = await import('node:fs/promises');
     const fenix = new Uint8Array(await readFile(path.join(FIX, 'garmin-fenix-5-run.fit')));
     // fitparse: the Fenix run starts 2017-06-11T14:34:09Z and lasts 56.887 s; the summary row says the same.
-    const row: GenWorkout = { type: 1, startUtcMs: Date.parse('2017-06-11T14:34:09Z'), sportSeconds: 57, distanceMeters: 158, calories: 5 };
+    const row: GenWorkout = {
+      type: 1,
+      startUtcMs: Date.parse('2017-06-11T14:34:09Z'),
+      sportSeconds: 57,
+      distanceMeters: 158,
+      calories: 5,
+    };
     const zip = zipSync({
       'SPORT/SPORT_1.csv': strToU8(sportCsv([row])),
       'WORKOUTS/2017-06-11-run.fit': fenix,
@@ -212,7 +284,11 @@ describe('per-workout files inside the export', () => {
     const zipPath = await writeZip('with-details.zip', zip);
     const source = createZeppExportSource({ zipPath, accountId: 'x', utcOffsetSeconds: 0 });
     const refs = await all(source);
-    expect(refs.map((r) => r.sourceId)).toEqual([String(row.startUtcMs / 1000), 'file:WORKOUTS/2017-06-11-run.fit', 'file:WORKOUTS/broken.gpx']);
+    expect(refs.map((r) => r.sourceId)).toEqual([
+      String(row.startUtcMs / 1000),
+      'file:WORKOUTS/2017-06-11-run.fit',
+      'file:WORKOUTS/broken.gpx',
+    ]);
     expect(refs[1]!.startTime).toBe('2017-06-11T14:34:09.000Z');
     const summary = (await source.fetch(refs[0]!)).workout;
     const detail = (await source.fetch(refs[1]!)).workout;

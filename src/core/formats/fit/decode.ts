@@ -12,16 +12,25 @@ type AnyMesg = Record<string, unknown>;
 type Messages = Record<string, AnyMesg[] | undefined>;
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const ms = (v: unknown): number | undefined => (v instanceof Date && Number.isFinite(v.getTime()) ? v.getTime() : undefined);
+const ms = (v: unknown): number | undefined =>
+  v instanceof Date && Number.isFinite(v.getTime()) ? v.getTime() : undefined;
 
 export function decodeFit(bytes: Uint8Array): DecodeResult {
   const issues: Issue[] = [];
   let messages: Messages;
   try {
-    const stream = Stream.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-    if (!Decoder.isFIT(stream)) return { ok: false, error: 'not a FIT file: the header has no ".FIT" signature', issues };
+    const stream = Stream.fromArrayBuffer(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    );
+    if (!Decoder.isFIT(stream))
+      return { ok: false, error: 'not a FIT file: the header has no ".FIT" signature', issues };
     const decoder = new Decoder(stream);
-    if (!decoder.checkIntegrity()) issues.push({ code: 'fit.integrity', path: 'file', detail: 'file or header CRC does not match, or the file is truncated' });
+    if (!decoder.checkIntegrity())
+      issues.push({
+        code: 'fit.integrity',
+        path: 'file',
+        detail: 'file or header CRC does not match, or the file is truncated',
+      });
     const out = decoder.read({ mergeHeartRates: true });
     for (const e of out.errors) issues.push({ code: 'fit.decode_error', path: 'file', detail: describeError(e) });
     messages = out.messages as unknown as Messages;
@@ -46,32 +55,56 @@ function describeError(e: unknown): string {
 function toWorkout(m: Messages, issues: Issue[]): DecodeResult {
   const records = (m.recordMesgs ?? []).filter((r) => ms(r.timestamp) != null);
   const dropped = (m.recordMesgs?.length ?? 0) - records.length;
-  if (dropped > 0) issues.push({ code: 'fit.record_without_time', path: 'record', detail: `${dropped} record(s) have no timestamp and were skipped` });
+  if (dropped > 0)
+    issues.push({
+      code: 'fit.record_without_time',
+      path: 'record',
+      detail: `${dropped} record(s) have no timestamp and were skipped`,
+    });
   const session = m.sessionMesgs?.[0];
-  if ((m.sessionMesgs?.length ?? 0) > 1) issues.push({ code: 'fit.multiple_sessions', path: 'session', detail: `${m.sessionMesgs!.length} sessions; they are read as one workout` });
+  if ((m.sessionMesgs?.length ?? 0) > 1)
+    issues.push({
+      code: 'fit.multiple_sessions',
+      path: 'session',
+      detail: `${m.sessionMesgs!.length} sessions; they are read as one workout`,
+    });
   const fileId = m.fileIdMesgs?.[0];
-  const startMs = ms(session?.startTime) ?? ms(records[0]?.timestamp) ?? ms(m.lapMesgs?.[0]?.startTime) ?? ms(fileId?.timeCreated);
+  const startMs =
+    ms(session?.startTime) ?? ms(records[0]?.timestamp) ?? ms(m.lapMesgs?.[0]?.startTime) ?? ms(fileId?.timeCreated);
   if (startMs == null) {
     const why = issues.find((i) => i.code === 'fit.decode_error')?.detail;
-    return { ok: false, error: `FIT file has no usable data: no session, record or start time${why ? ` (${why})` : ''}`, issues };
+    return {
+      ok: false,
+      error: `FIT file has no usable data: no session, record or start time${why ? ` (${why})` : ''}`,
+      issues,
+    };
   }
-  const at = (v: unknown): number | undefined => { const x = ms(v); return x == null ? undefined : (x - startMs) / 1000; };
+  const at = (v: unknown): number | undefined => {
+    const x = ms(v);
+    return x == null ? undefined : (x - startMs) / 1000;
+  };
 
   const samples = toSamples(records, startMs);
   const lastT = samples.t.length ? samples.t[samples.t.length - 1]! : 0;
   const sessions = m.sessionMesgs ?? [];
   const endMs = ms(sessions[sessions.length - 1]?.timestamp) ?? ms(m.activityMesgs?.[0]?.timestamp);
   // One session: its elapsed time is exact (fractional); several (multisport, chained files): the whole span.
-  const elapsed = (sessions.length <= 1 ? num(session?.totalElapsedTime) : undefined) ?? (endMs != null ? (endMs - startMs) / 1000 : lastT);
+  const elapsed =
+    (sessions.length <= 1 ? num(session?.totalElapsedTime) : undefined) ??
+    (endMs != null ? (endMs - startMs) / 1000 : lastT);
   const sum = (key: string): number | undefined => {
     const vals = sessions.map((s) => num(s[key])).filter((v): v is number => v != null);
     return vals.length ? vals.reduce((a, b) => a + b, 0) : undefined;
   };
-  const sport = fromFitSport(session?.sport ?? m.sportMesgs?.[0]?.sport, session?.subSport ?? m.sportMesgs?.[0]?.subSport);
+  const sport = fromFitSport(
+    session?.sport ?? m.sportMesgs?.[0]?.sport,
+    session?.subSport ?? m.sportMesgs?.[0]?.subSport,
+  );
   const activity = m.activityMesgs?.[0];
   const local = num(activity?.localTimestamp);
   const actTs = ms(activity?.timestamp);
-  const utcOffsetSeconds = local != null && actTs != null ? Math.round(local + Date.UTC(1989, 11, 31) / 1000 - actTs / 1000) : 0;
+  const utcOffsetSeconds =
+    local != null && actTs != null ? Math.round(local + Date.UTC(1989, 11, 31) / 1000 - actTs / 1000) : 0;
 
   return {
     ok: true,
@@ -79,7 +112,8 @@ function toWorkout(m: Messages, issues: Issue[]): DecodeResult {
     workout: withFingerprint({
       sport,
       subSport: typeof session?.subSport === 'string' && session.subSport !== 'generic' ? session.subSport : undefined,
-      rawSport: session?.sport != null ? `${String(session.sport)}/${String(session.subSport ?? 'generic')}` : undefined,
+      rawSport:
+        session?.sport != null ? `${String(session.sport)}/${String(session.subSport ?? 'generic')}` : undefined,
       startTime: new Date(startMs).toISOString().replace('.000Z', 'Z'),
       utcOffsetSeconds: Math.abs(utcOffsetSeconds) <= 18 * 3600 ? utcOffsetSeconds : 0,
       elapsedSeconds: elapsed,
@@ -91,10 +125,15 @@ function toWorkout(m: Messages, issues: Issue[]): DecodeResult {
       indoor: INDOOR_SPORTS.has(sport) || !samples.lat,
       device: toDevice(fileId, m.deviceInfoMesgs ?? []),
       totals: {
-        distanceMeters: sum('totalDistance'), timerSeconds: sum('totalTimerTime'),
-        calories: sum('totalCalories'), avgHeartRate: num(session?.avgHeartRate), maxHeartRate: num(session?.maxHeartRate),
-        ascentMeters: sum('totalAscent'), descentMeters: sum('totalDescent'),
-        avgCadence: num(session?.avgCadence), steps: num(session?.totalStrides),
+        distanceMeters: sum('totalDistance'),
+        timerSeconds: sum('totalTimerTime'),
+        calories: sum('totalCalories'),
+        avgHeartRate: num(session?.avgHeartRate),
+        maxHeartRate: num(session?.maxHeartRate),
+        ascentMeters: sum('totalAscent'),
+        descentMeters: sum('totalDescent'),
+        avgCadence: num(session?.avgCadence),
+        steps: num(session?.totalStrides),
       },
       source: { kind: 'files', id: '' },
     }),
@@ -102,8 +141,20 @@ function toWorkout(m: Messages, issues: Issue[]): DecodeResult {
 }
 
 const STREAMS: [keyof Samples, (r: AnyMesg) => number | undefined][] = [
-  ['lat', (r) => { const v = num(r.positionLat); return v == null ? undefined : fromSemicircles(v); }],
-  ['lon', (r) => { const v = num(r.positionLong); return v == null ? undefined : fromSemicircles(v); }],
+  [
+    'lat',
+    (r) => {
+      const v = num(r.positionLat);
+      return v == null ? undefined : fromSemicircles(v);
+    },
+  ],
+  [
+    'lon',
+    (r) => {
+      const v = num(r.positionLong);
+      return v == null ? undefined : fromSemicircles(v);
+    },
+  ],
   ['altitude', (r) => num(r.enhancedAltitude) ?? num(r.altitude)],
   ['heartRate', (r) => num(r.heartRate)],
   ['cadence', (r) => num(r.cadence)],
@@ -118,7 +169,11 @@ function toSamples(records: AnyMesg[], startMs: number): Samples {
   const out: Record<string, readonly (number | null)[]> = {};
   for (const [key, read] of STREAMS) {
     let any = false;
-    const col = records.map((r) => { const v = read(r); if (v != null) any = true; return v ?? null; });
+    const col = records.map((r) => {
+      const v = read(r);
+      if (v != null) any = true;
+      return v ?? null;
+    });
     if (any) out[key] = col;
   }
   const { lat, lon } = out;
@@ -126,7 +181,10 @@ function toSamples(records: AnyMesg[], startMs: number): Samples {
     // A fix needs both coordinates; a lone one is noise.
     out.lat = lat.map((v, i) => (v != null && lon[i] != null ? v : null));
     out.lon = lon.map((v, i) => (v != null && lat[i] != null ? v : null));
-  } else { delete out.lat; delete out.lon; }
+  } else {
+    delete out.lat;
+    delete out.lon;
+  }
   return { t, ...out };
 }
 
@@ -148,36 +206,62 @@ function toPauses(events: AnyMesg[], at: (v: unknown) => number | undefined, ela
     }
   }
   // Stopped before the session ended and never restarted: the tail is not active time.
-  if (stoppedAt != null && elapsed - stoppedAt >= 1) pauses.push({ startOffset: stoppedAt, endOffset: elapsed, kind: stopKind });
+  if (stoppedAt != null && elapsed - stoppedAt >= 1)
+    pauses.push({ startOffset: stoppedAt, endOffset: elapsed, kind: stopKind });
   return pauses;
 }
 
-const TRIGGER: Record<string, Lap['trigger']> = { manual: 'manual', distance: 'distance', time: 'time', sessionEnd: 'session_end' };
+const TRIGGER: Record<string, Lap['trigger']> = {
+  manual: 'manual',
+  distance: 'distance',
+  time: 'time',
+  sessionEnd: 'session_end',
+};
 
 function toLap(l: AnyMesg, at: (v: unknown) => number | undefined): Lap | null {
   const startOffset = at(l.startTime);
   const elapsed = num(l.totalElapsedTime);
   if (startOffset == null || elapsed == null) return null;
   return {
-    startOffset, elapsedSeconds: elapsed, timerSeconds: num(l.totalTimerTime) ?? elapsed,
-    distanceMeters: num(l.totalDistance), calories: num(l.totalCalories),
-    avgHeartRate: num(l.avgHeartRate), maxHeartRate: num(l.maxHeartRate),
+    startOffset,
+    elapsedSeconds: elapsed,
+    timerSeconds: num(l.totalTimerTime) ?? elapsed,
+    distanceMeters: num(l.totalDistance),
+    calories: num(l.totalCalories),
+    avgHeartRate: num(l.avgHeartRate),
+    maxHeartRate: num(l.maxHeartRate),
     trigger: TRIGGER[String(l.lapTrigger)] ?? 'manual',
   };
 }
 
-const STROKES: ReadonlySet<string> = new Set(['freestyle', 'backstroke', 'breaststroke', 'butterfly', 'mixed', 'drill']);
+const STROKES: ReadonlySet<string> = new Set([
+  'freestyle',
+  'backstroke',
+  'breaststroke',
+  'butterfly',
+  'mixed',
+  'drill',
+]);
 
 function toLength(l: AnyMesg, at: (v: unknown) => number | undefined): Length | null {
   const startOffset = at(l.startTime);
   const elapsed = num(l.totalElapsedTime);
   if (startOffset == null || elapsed == null) return null;
-  const stroke = typeof l.swimStroke === 'string' && STROKES.has(l.swimStroke) ? (l.swimStroke as SwimStroke) : undefined;
-  return { startOffset, elapsedSeconds: elapsed, strokes: num(l.totalStrokes), stroke, kind: l.lengthType === 'idle' ? 'idle' : 'active' };
+  const stroke =
+    typeof l.swimStroke === 'string' && STROKES.has(l.swimStroke) ? (l.swimStroke as SwimStroke) : undefined;
+  return {
+    startOffset,
+    elapsedSeconds: elapsed,
+    strokes: num(l.totalStrokes),
+    stroke,
+    kind: l.lengthType === 'idle' ? 'idle' : 'active',
+  };
 }
 
 const MANUFACTURER_ID = new Map<string, number>(
-  Object.entries((Profile.types as unknown as Record<string, Record<string, string>>).manufacturer ?? {}).map(([k, v]) => [v, Number(k)]),
+  Object.entries((Profile.types as unknown as Record<string, Record<string, string>>).manufacturer ?? {}).map(
+    ([k, v]) => [v, Number(k)],
+  ),
 );
 
 function toDevice(fileId: AnyMesg | undefined, infos: AnyMesg[]): Device {
@@ -185,8 +269,9 @@ function toDevice(fileId: AnyMesg | undefined, infos: AnyMesg[]): Device {
   const manuf = fileId?.manufacturer ?? creator.manufacturer;
   const manufacturer = num(manuf) ?? (typeof manuf === 'string' ? MANUFACTURER_ID.get(manuf) : undefined) ?? 255;
   const product = num(fileId?.product) ?? num(creator.product) ?? 0;
-  const productName = [fileId?.productName, creator.productName, fileId?.garminProduct, creator.garminProduct]
-    .find((v): v is string => typeof v === 'string' && v.length > 0);
+  const productName = [fileId?.productName, creator.productName, fileId?.garminProduct, creator.garminProduct].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
   const name = productName ?? (typeof manuf === 'string' ? manuf : `manufacturer ${manufacturer}`);
   const serial = num(fileId?.serialNumber) ?? num(creator.serialNumber);
   return serial != null ? { manufacturer, product, name, serial } : { manufacturer, product, name };

@@ -16,9 +16,25 @@ export interface FitEncodeOptions {
 }
 
 // Global message numbers from the FIT profile (Profile.MesgNum is typed loosely).
-const M = { FILE_ID: 0, SESSION: 18, LAP: 19, RECORD: 20, EVENT: 21, DEVICE_INFO: 23, ACTIVITY: 34, LENGTH: 101 } as const;
+const M = {
+  FILE_ID: 0,
+  SESSION: 18,
+  LAP: 19,
+  RECORD: 20,
+  EVENT: 21,
+  DEVICE_INFO: 23,
+  ACTIVITY: 34,
+  LENGTH: 101,
+} as const;
 const TRIGGER = { manual: 'manual', distance: 'distance', time: 'time', session_end: 'sessionEnd' } as const;
-const STROKE = { freestyle: 'freestyle', backstroke: 'backstroke', breaststroke: 'breaststroke', butterfly: 'butterfly', mixed: 'mixed', drill: 'drill' } as const;
+const STROKE = {
+  freestyle: 'freestyle',
+  backstroke: 'backstroke',
+  breaststroke: 'breaststroke',
+  butterfly: 'butterfly',
+  mixed: 'mixed',
+  drill: 'drill',
+} as const;
 
 type Mesg = Record<string, unknown>;
 
@@ -26,7 +42,12 @@ function put(enc: Encoder, num: number, mesg: Mesg): void {
   enc.onMesg(num, mesg as never);
 }
 /** A timed message; `rank` orders messages that share a second (start < record < stop < length < lap). */
-interface Timed { readonly at: number; readonly rank: number; readonly num: number; readonly mesg: Mesg }
+interface Timed {
+  readonly at: number;
+  readonly rank: number;
+  readonly num: number;
+  readonly mesg: Mesg;
+}
 
 export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uint8Array {
   const w = workout;
@@ -40,12 +61,21 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
   const enc = new Encoder();
 
   put(enc, M.FILE_ID, {
-    type: 'activity', manufacturer: w.device.manufacturer, product: w.device.product,
-    serialNumber: w.device.serial, timeCreated: start, productName: name || undefined,
+    type: 'activity',
+    manufacturer: w.device.manufacturer,
+    product: w.device.product,
+    serialNumber: w.device.serial,
+    timeCreated: start,
+    productName: name || undefined,
   });
   put(enc, M.DEVICE_INFO, {
-    timestamp: start, deviceIndex: 'creator', manufacturer: w.device.manufacturer, product: w.device.product,
-    serialNumber: w.device.serial, productName: name || undefined, sourceType: 'local',
+    timestamp: start,
+    deviceIndex: 'creator',
+    manufacturer: w.device.manufacturer,
+    product: w.device.product,
+    serialNumber: w.device.serial,
+    productName: name || undefined,
+    sourceType: 'local',
   });
   put(enc, M.EVENT, { timestamp: start, event: 'timer', eventType: 'start', data: 0, eventGroup: 0 });
 
@@ -61,26 +91,56 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
   const numLaps = Math.max(1, w.laps.length);
   if (w.laps.length === 0) {
     put(enc, M.LAP, {
-      messageIndex: 0, timestamp: end, event: 'lap', eventType: 'stop', startTime: start,
-      totalElapsedTime: w.elapsedSeconds, totalTimerTime: timer, totalDistance: distance ?? undefined,
-      totalCalories: roundOrUndef(w.totals.calories), avgHeartRate: hr.avg, maxHeartRate: hr.max,
-      lapTrigger: 'sessionEnd', sport: fit.sport, subSport: fit.subSport,
-      numLengths: w.lengths.length || undefined, firstLengthIndex: w.lengths.length ? 0 : undefined,
+      messageIndex: 0,
+      timestamp: end,
+      event: 'lap',
+      eventType: 'stop',
+      startTime: start,
+      totalElapsedTime: w.elapsedSeconds,
+      totalTimerTime: timer,
+      totalDistance: distance ?? undefined,
+      totalCalories: roundOrUndef(w.totals.calories),
+      avgHeartRate: hr.avg,
+      maxHeartRate: hr.max,
+      lapTrigger: 'sessionEnd',
+      sport: fit.sport,
+      subSport: fit.subSport,
+      numLengths: w.lengths.length || undefined,
+      firstLengthIndex: w.lengths.length ? 0 : undefined,
     });
   }
   const activeLengths = w.lengths.filter((l) => l.kind === 'active').length;
   put(enc, M.SESSION, {
-    messageIndex: 0, timestamp: end, event: 'session', eventType: 'stop', startTime: start,
-    sport: fit.sport, subSport: fit.subSport, totalElapsedTime: w.elapsedSeconds, totalTimerTime: timer,
-    totalDistance: distance ?? undefined, totalCalories: roundOrUndef(w.totals.calories),
-    avgHeartRate: hr.avg, maxHeartRate: hr.max,
-    totalAscent: roundOrUndef(w.totals.ascentMeters), totalDescent: roundOrUndef(w.totals.descentMeters),
-    firstLapIndex: 0, numLaps, trigger: 'activityEnd',
-    poolLength: w.poolLengthMeters, poolLengthUnit: w.poolLengthMeters != null ? 'metric' : undefined,
-    numLengths: w.lengths.length || undefined, numActiveLengths: w.lengths.length ? activeLengths : undefined,
+    messageIndex: 0,
+    timestamp: end,
+    event: 'session',
+    eventType: 'stop',
+    startTime: start,
+    sport: fit.sport,
+    subSport: fit.subSport,
+    totalElapsedTime: w.elapsedSeconds,
+    totalTimerTime: timer,
+    totalDistance: distance ?? undefined,
+    totalCalories: roundOrUndef(w.totals.calories),
+    avgHeartRate: hr.avg,
+    maxHeartRate: hr.max,
+    totalAscent: roundOrUndef(w.totals.ascentMeters),
+    totalDescent: roundOrUndef(w.totals.descentMeters),
+    firstLapIndex: 0,
+    numLaps,
+    trigger: 'activityEnd',
+    poolLength: w.poolLengthMeters,
+    poolLengthUnit: w.poolLengthMeters != null ? 'metric' : undefined,
+    numLengths: w.lengths.length || undefined,
+    numActiveLengths: w.lengths.length ? activeLengths : undefined,
   });
   put(enc, M.ACTIVITY, {
-    timestamp: end, totalTimerTime: timer, numSessions: 1, type: 'manual', event: 'activity', eventType: 'stop',
+    timestamp: end,
+    totalTimerTime: timer,
+    numSessions: 1,
+    type: 'manual',
+    event: 'activity',
+    eventType: 'stop',
     localTimestamp: end + Math.round(w.utcOffsetSeconds),
   });
   return enc.close();
@@ -92,8 +152,16 @@ function roundOrUndef(v: number | undefined): number | undefined {
 
 function heartRateStats(w: Workout): { avg?: number; max?: number } {
   const hr = w.samples.heartRate;
-  let sum = 0, n = 0, max = 0;
-  if (hr) for (const v of hr) if (v != null && v > 0) { sum += v; n++; if (v > max) max = v; }
+  let sum = 0,
+    n = 0,
+    max = 0;
+  if (hr)
+    for (const v of hr)
+      if (v != null && v > 0) {
+        sum += v;
+        n++;
+        if (v > max) max = v;
+      }
   if (n > 0) return { avg: Math.round(sum / n), max: Math.round(max) };
   return { avg: roundOrUndef(w.totals.avgHeartRate), max: roundOrUndef(w.totals.maxHeartRate) };
 }
@@ -102,40 +170,96 @@ function heartRateStats(w: Workout): { avg?: number; max?: number } {
 function timedExtras(w: Workout, start: number, pauses: ReturnType<typeof normalizePauses>): Timed[] {
   const out: Timed[] = [];
   for (const p of pauses) {
-    out.push({ at: p.startOffset, rank: 2, num: M.EVENT, mesg: { timestamp: start + Math.round(p.startOffset), event: 'timer', eventType: 'stopAll', data: p.kind === 'auto' ? 1 : 0, eventGroup: 0 } });
-    out.push({ at: p.endOffset, rank: 0, num: M.EVENT, mesg: { timestamp: start + Math.round(p.endOffset), event: 'timer', eventType: 'start', data: p.kind === 'auto' ? 1 : 0, eventGroup: 0 } });
+    out.push({
+      at: p.startOffset,
+      rank: 2,
+      num: M.EVENT,
+      mesg: {
+        timestamp: start + Math.round(p.startOffset),
+        event: 'timer',
+        eventType: 'stopAll',
+        data: p.kind === 'auto' ? 1 : 0,
+        eventGroup: 0,
+      },
+    });
+    out.push({
+      at: p.endOffset,
+      rank: 0,
+      num: M.EVENT,
+      mesg: {
+        timestamp: start + Math.round(p.endOffset),
+        event: 'timer',
+        eventType: 'start',
+        data: p.kind === 'auto' ? 1 : 0,
+        eventGroup: 0,
+      },
+    });
   }
   w.lengths.forEach((l, i) => {
     const endAt = l.startOffset + l.elapsedSeconds;
     const timer = l.elapsedSeconds - pausedSecondsBetween(pauses, l.startOffset, endAt);
-    out.push({ at: endAt, rank: 3, num: M.LENGTH, mesg: {
-      messageIndex: i, timestamp: start + Math.round(endAt), event: 'length', eventType: 'stop',
-      startTime: start + Math.round(l.startOffset), totalElapsedTime: l.elapsedSeconds, totalTimerTime: timer,
-      totalStrokes: roundOrUndef(l.strokes), swimStroke: l.stroke && l.stroke !== 'unknown' ? STROKE[l.stroke] : undefined,
-      avgSwimmingCadence: l.strokes != null && timer > 0 ? Math.round((l.strokes / timer) * 60) : undefined,
-      avgSpeed: w.poolLengthMeters && l.kind === 'active' && l.elapsedSeconds > 0 ? w.poolLengthMeters / l.elapsedSeconds : undefined,
-      lengthType: l.kind,
-    } });
+    out.push({
+      at: endAt,
+      rank: 3,
+      num: M.LENGTH,
+      mesg: {
+        messageIndex: i,
+        timestamp: start + Math.round(endAt),
+        event: 'length',
+        eventType: 'stop',
+        startTime: start + Math.round(l.startOffset),
+        totalElapsedTime: l.elapsedSeconds,
+        totalTimerTime: timer,
+        totalStrokes: roundOrUndef(l.strokes),
+        swimStroke: l.stroke && l.stroke !== 'unknown' ? STROKE[l.stroke] : undefined,
+        avgSwimmingCadence: l.strokes != null && timer > 0 ? Math.round((l.strokes / timer) * 60) : undefined,
+        avgSpeed:
+          w.poolLengthMeters && l.kind === 'active' && l.elapsedSeconds > 0
+            ? w.poolLengthMeters / l.elapsedSeconds
+            : undefined,
+        lengthType: l.kind,
+      },
+    });
   });
   let lengthIndex = 0;
   w.laps.forEach((lap, i) => {
     const endAt = lap.startOffset + lap.elapsedSeconds;
     const inLap = w.lengths.filter((l) => l.startOffset >= lap.startOffset && l.startOffset < endAt).length;
-    out.push({ at: endAt, rank: 4, num: M.LAP, mesg: {
-      messageIndex: i, timestamp: start + Math.round(endAt), event: 'lap', eventType: 'stop',
-      startTime: start + Math.round(lap.startOffset), totalElapsedTime: lap.elapsedSeconds, totalTimerTime: lap.timerSeconds,
-      totalDistance: lap.distanceMeters, totalCalories: roundOrUndef(lap.calories),
-      avgHeartRate: roundOrUndef(lap.avgHeartRate), maxHeartRate: roundOrUndef(lap.maxHeartRate),
-      lapTrigger: TRIGGER[lap.trigger], sport: toFitSport(w.sport).sport,
-      numLengths: inLap || undefined, firstLengthIndex: inLap ? lengthIndex : undefined,
-    } });
+    out.push({
+      at: endAt,
+      rank: 4,
+      num: M.LAP,
+      mesg: {
+        messageIndex: i,
+        timestamp: start + Math.round(endAt),
+        event: 'lap',
+        eventType: 'stop',
+        startTime: start + Math.round(lap.startOffset),
+        totalElapsedTime: lap.elapsedSeconds,
+        totalTimerTime: lap.timerSeconds,
+        totalDistance: lap.distanceMeters,
+        totalCalories: roundOrUndef(lap.calories),
+        avgHeartRate: roundOrUndef(lap.avgHeartRate),
+        maxHeartRate: roundOrUndef(lap.maxHeartRate),
+        lapTrigger: TRIGGER[lap.trigger],
+        sport: toFitSport(w.sport).sport,
+        numLengths: inLap || undefined,
+        firstLengthIndex: inLap ? lengthIndex : undefined,
+      },
+    });
     lengthIndex += inLap;
   });
   return out.sort((a, b) => a.at - b.at || a.rank - b.rank);
 }
 
 /** Writes records (skipping those inside pauses) merged in time order with `extras`. */
-function writeRecordsMerged(enc: Encoder, w: Workout, start: number, pauses: ReturnType<typeof normalizePauses>, extras: Timed[]): void {
+function writeRecordsMerged(
+  enc: Encoder,
+  w: Workout,
+  start: number,
+  pauses: ReturnType<typeof normalizePauses>,
+  extras: Timed[],
+): void {
   const s = w.samples;
   const dist = cumulativeDistance(s, pauses);
   const n = s.t.length;
@@ -154,7 +278,10 @@ function writeRecordsMerged(enc: Encoder, w: Workout, start: number, pauses: Ret
     const rec: Mesg = { timestamp: start + Math.round(t) };
     const lat = s.lat?.[i];
     const lon = s.lon?.[i];
-    if (lat != null && lon != null) { rec.positionLat = toSemicircles(lat); rec.positionLong = toSemicircles(lon); }
+    if (lat != null && lon != null) {
+      rec.positionLat = toSemicircles(lat);
+      rec.positionLong = toSemicircles(lon);
+    }
     const alt = s.altitude?.[i];
     if (alt != null) rec.altitude = alt;
     const hr = s.heartRate?.[i];

@@ -3,7 +3,10 @@
 // device would write for it.
 import type { Sport } from '../../workout/types.js';
 
-export interface FitSport { readonly sport: string; readonly subSport: string }
+export interface FitSport {
+  readonly sport: string;
+  readonly subSport: string;
+}
 
 const TO_FIT: Record<Sport, FitSport> = {
   running: { sport: 'running', subSport: 'generic' },
@@ -37,20 +40,46 @@ export function toFitSport(sport: Sport): FitSport {
 }
 
 const BY_PAIR = new Map<string, Sport>();
-for (const [ours, fit] of Object.entries(TO_FIT) as [Sport, FitSport][]) BY_PAIR.set(`${fit.sport}/${fit.subSport}`, ours);
+for (const [ours, fit] of Object.entries(TO_FIT) as [Sport, FitSport][])
+  BY_PAIR.set(`${fit.sport}/${fit.subSport}`, ours);
 
 const BY_SPORT: Record<string, Sport> = {
-  running: 'running', walking: 'walking', hiking: 'hiking', cycling: 'cycling', swimming: 'pool_swimming',
-  rowing: 'rowing', training: 'strength', hiit: 'hiit', jumpRope: 'jump_rope', rockClimbing: 'climbing',
-  alpineSkiing: 'skiing', crossCountrySkiing: 'skiing', snowboarding: 'snowboarding', inlineSkating: 'skating',
-  iceSkating: 'skating', dance: 'dance', eBiking: 'cycling', fitnessEquipment: 'other', mountaineering: 'hiking',
+  running: 'running',
+  walking: 'walking',
+  hiking: 'hiking',
+  cycling: 'cycling',
+  swimming: 'pool_swimming',
+  rowing: 'rowing',
+  training: 'strength',
+  hiit: 'hiit',
+  jumpRope: 'jump_rope',
+  rockClimbing: 'climbing',
+  alpineSkiing: 'skiing',
+  crossCountrySkiing: 'skiing',
+  snowboarding: 'snowboarding',
+  inlineSkating: 'skating',
+  iceSkating: 'skating',
+  dance: 'dance',
+  eBiking: 'cycling',
+  fitnessEquipment: 'other',
+  mountaineering: 'hiking',
 };
 
 const BY_SUB: Record<string, Sport> = {
-  treadmill: 'treadmill', indoorRunning: 'treadmill', trail: 'trail_running', indoorWalking: 'indoor_walking',
-  indoorCycling: 'indoor_cycling', spin: 'indoor_cycling', mountain: 'mountain_biking', lapSwimming: 'pool_swimming',
-  openWater: 'open_water_swimming', elliptical: 'elliptical', indoorRowing: 'indoor_rowing',
-  strengthTraining: 'strength', yoga: 'yoga', hiit: 'hiit',
+  treadmill: 'treadmill',
+  indoorRunning: 'treadmill',
+  trail: 'trail_running',
+  indoorWalking: 'indoor_walking',
+  indoorCycling: 'indoor_cycling',
+  spin: 'indoor_cycling',
+  mountain: 'mountain_biking',
+  lapSwimming: 'pool_swimming',
+  openWater: 'open_water_swimming',
+  elliptical: 'elliptical',
+  indoorRowing: 'indoor_rowing',
+  strengthTraining: 'strength',
+  yoga: 'yoga',
+  hiit: 'hiit',
 };
 
 /** FIT sport/sub_sport (strings or numbers as the SDK gives them) → our Sport. */

@@ -12,7 +12,8 @@ export function decodeGpx(bytes: Uint8Array): DecodeResult {
   const parsed = parseXml(bytes);
   if (!parsed.ok) return { ok: false, error: parsed.error, issues };
   const gpx = parsed.doc.gpx as XmlNode | undefined;
-  if (typeof gpx !== 'object' || gpx === null) return { ok: false, error: 'not a GPX file: no <gpx> root element', issues };
+  if (typeof gpx !== 'object' || gpx === null)
+    return { ok: false, error: 'not a GPX file: no <gpx> root element', issues };
   try {
     return toWorkout(gpx, issues);
   } catch (e) {
@@ -20,25 +21,44 @@ export function decodeGpx(bytes: Uint8Array): DecodeResult {
   }
 }
 
-interface Point { ms: number; node: XmlNode; segment: number }
+interface Point {
+  ms: number;
+  node: XmlNode;
+  segment: number;
+}
 
 function toWorkout(gpx: XmlNode, issues: Issue[]): DecodeResult {
   const tracks = asArray(gpx.trk);
   const points: Point[] = [];
   let untimed = 0;
   let segment = 0;
-  tracks.forEach((trk, ti) => asArray(trk.trkseg).forEach((seg) => {
-    for (const p of asArray(seg.trkpt)) {
-      const ms = timeMs(p.time);
-      if (ms == null) { untimed++; continue; }
-      points.push({ ms, node: p, segment });
-    }
-    segment++;
-    void ti;
-  }));
-  if (untimed > 0) issues.push({ code: 'gpx.point_without_time', path: 'gpx/trk/trkseg/trkpt', detail: `${untimed} track point(s) have no <time> and were skipped` });
+  tracks.forEach((trk, ti) =>
+    asArray(trk.trkseg).forEach((seg) => {
+      for (const p of asArray(seg.trkpt)) {
+        const ms = timeMs(p.time);
+        if (ms == null) {
+          untimed++;
+          continue;
+        }
+        points.push({ ms, node: p, segment });
+      }
+      segment++;
+      void ti;
+    }),
+  );
+  if (untimed > 0)
+    issues.push({
+      code: 'gpx.point_without_time',
+      path: 'gpx/trk/trkseg/trkpt',
+      detail: `${untimed} track point(s) have no <time> and were skipped`,
+    });
   if (points.length === 0) {
-    const why = tracks.length === 0 ? 'it has no track (<trk>)' : untimed > 0 ? 'no track point has a <time>' : 'its tracks have no points';
+    const why =
+      tracks.length === 0
+        ? 'it has no track (<trk>)'
+        : untimed > 0
+          ? 'no track point has a <time>'
+          : 'its tracks have no points';
     return { ok: false, error: `GPX file has no usable workout: ${why}`, issues };
   }
   const startMs = points[0]!.ms;
@@ -50,11 +70,14 @@ function toWorkout(gpx: XmlNode, issues: Issue[]): DecodeResult {
     const p = points[i]!;
     const t = (p.ms - startMs) / 1000;
     if (t < prevT) backwards++;
-    if (i > 0 && p.segment !== points[i - 1]!.segment && t > prevT) pauses.push({ startOffset: prevT, endOffset: t, kind: 'manual' });
+    if (i > 0 && p.segment !== points[i - 1]!.segment && t > prevT)
+      pauses.push({ startOffset: prevT, endOffset: t, kind: 'manual' });
     prevT = t;
     const ext = p.node.extensions;
     b.push(t, {
-      lat: number(p.node['@lat']), lon: number(p.node['@lon']), altitude: number(p.node.ele),
+      lat: number(p.node['@lat']),
+      lon: number(p.node['@lon']),
+      altitude: number(p.node.ele),
       heartRate: number(findDeep(ext, ['hr', 'heartrate', 'heartRate'])),
       cadence: number(findDeep(ext, ['cad', 'cadence'])),
       temperature: number(findDeep(ext, ['atemp', 'temp', 'temperature'])),
@@ -62,7 +85,12 @@ function toWorkout(gpx: XmlNode, issues: Issue[]): DecodeResult {
       speed: number(findDeep(ext, ['speed'])),
     });
   }
-  if (backwards > 0) issues.push({ code: 'gpx.time_not_increasing', path: 'gpx/trk/trkseg/trkpt/time', detail: `${backwards} point(s) are earlier than the point before them` });
+  if (backwards > 0)
+    issues.push({
+      code: 'gpx.time_not_increasing',
+      path: 'gpx/trk/trkseg/trkpt/time',
+      detail: `${backwards} point(s) are earlier than the point before them`,
+    });
   const samples = b.build();
   const first = tracks[0] ?? {};
   const sport = sportFromName(text(first.type));

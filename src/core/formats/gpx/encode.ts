@@ -6,12 +6,24 @@ import type { Workout } from '../../workout/types.js';
 import { escapeXml, fmt, isoAt } from '../xml.js';
 import { normalizePauses } from '../../metrics/timer.js';
 
-export interface GpxEncodeOptions { readonly deviceName?: string }
+export interface GpxEncodeOptions {
+  readonly deviceName?: string;
+}
 
 const TYPE: Partial<Record<Workout['sport'], string>> = {
-  running: 'running', treadmill: 'running', trail_running: 'running', walking: 'walking', indoor_walking: 'walking',
-  hiking: 'hiking', cycling: 'cycling', indoor_cycling: 'cycling', mountain_biking: 'cycling',
-  pool_swimming: 'swimming', open_water_swimming: 'swimming', rowing: 'rowing', indoor_rowing: 'rowing',
+  running: 'running',
+  treadmill: 'running',
+  trail_running: 'running',
+  walking: 'walking',
+  indoor_walking: 'walking',
+  hiking: 'hiking',
+  cycling: 'cycling',
+  indoor_cycling: 'cycling',
+  mountain_biking: 'cycling',
+  pool_swimming: 'swimming',
+  open_water_swimming: 'swimming',
+  rowing: 'rowing',
+  indoor_rowing: 'rowing',
 };
 
 export function encodeGpx(w: Workout, options: GpxEncodeOptions = {}): Uint8Array {
@@ -31,25 +43,37 @@ export function encodeGpx(w: Workout, options: GpxEncodeOptions = {}): Uint8Arra
   for (let i = 0; i < s.t.length; i++) {
     const t = s.t[i]!;
     let resumed = false;
-    while (pi < pauses.length && pauses[pi]!.endOffset <= t) { pi++; resumed = true; }
+    while (pi < pauses.length && pauses[pi]!.endOffset <= t) {
+      pi++;
+      resumed = true;
+    }
     const p = pauses[pi];
     if (p && t > p.startOffset && t < p.endOffset) continue;
     if (resumed) out.push('</trkseg>', '<trkseg>');
-    const lat = s.lat?.[i], lon = s.lon?.[i];
+    const lat = s.lat?.[i],
+      lon = s.lon?.[i];
     if (lat == null || lon == null) continue;
     const ele = s.altitude?.[i];
     const ext = trackPointExtension(s.temperature?.[i], s.heartRate?.[i], s.cadence?.[i]);
-    out.push(`<trkpt lat="${fmt(lat, 7)}" lon="${fmt(lon, 7)}">${ele != null ? `<ele>${fmt(ele, 2)}</ele>` : ''}<time>${isoAt(startMs, t)}</time>${ext}</trkpt>`);
+    out.push(
+      `<trkpt lat="${fmt(lat, 7)}" lon="${fmt(lon, 7)}">${ele != null ? `<ele>${fmt(ele, 2)}</ele>` : ''}<time>${isoAt(startMs, t)}</time>${ext}</trkpt>`,
+    );
   }
   out.push('</trkseg>', '</trk>', '</gpx>', '');
   return new TextEncoder().encode(out.join('\n'));
 }
 
-function trackPointExtension(atemp: number | null | undefined, hr: number | null | undefined, cad: number | null | undefined): string {
+function trackPointExtension(
+  atemp: number | null | undefined,
+  hr: number | null | undefined,
+  cad: number | null | undefined,
+): string {
   // Element order is fixed by the schema: atemp, wtemp, depth, hr, cad.
   const parts: string[] = [];
   if (atemp != null) parts.push(`<gpxtpx:atemp>${fmt(atemp, 1)}</gpxtpx:atemp>`);
   if (hr != null && hr > 0) parts.push(`<gpxtpx:hr>${Math.min(255, Math.round(hr))}</gpxtpx:hr>`);
   if (cad != null) parts.push(`<gpxtpx:cad>${Math.min(254, Math.max(0, Math.round(cad)))}</gpxtpx:cad>`);
-  return parts.length ? `<extensions><gpxtpx:TrackPointExtension>${parts.join('')}</gpxtpx:TrackPointExtension></extensions>` : '';
+  return parts.length
+    ? `<extensions><gpxtpx:TrackPointExtension>${parts.join('')}</gpxtpx:TrackPointExtension></extensions>`
+    : '';
 }

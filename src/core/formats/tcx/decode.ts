@@ -12,10 +12,17 @@ export function decodeTcx(bytes: Uint8Array): DecodeResult {
   const parsed = parseXml(bytes);
   if (!parsed.ok) return { ok: false, error: parsed.error, issues };
   const root = parsed.doc.TrainingCenterDatabase;
-  if (typeof root !== 'object' || root === null) return { ok: false, error: 'not a TCX file: no <TrainingCenterDatabase> root element', issues };
+  if (typeof root !== 'object' || root === null)
+    return { ok: false, error: 'not a TCX file: no <TrainingCenterDatabase> root element', issues };
   const activities = asArray(child(child(root, 'Activities'), 'Activity'));
-  if (activities.length === 0) return { ok: false, error: 'TCX file has no usable workout: it has no <Activity>', issues };
-  if (activities.length > 1) issues.push({ code: 'tcx.multiple_activities', path: 'Activities', detail: `${activities.length} activities; only the first is read` });
+  if (activities.length === 0)
+    return { ok: false, error: 'TCX file has no usable workout: it has no <Activity>', issues };
+  if (activities.length > 1)
+    issues.push({
+      code: 'tcx.multiple_activities',
+      path: 'Activities',
+      detail: `${activities.length} activities; only the first is read`,
+    });
   try {
     return toWorkout(activities[0]!, issues);
   } catch (e) {
@@ -23,13 +30,24 @@ export function decodeTcx(bytes: Uint8Array): DecodeResult {
   }
 }
 
-const TRIGGER: Record<string, Lap['trigger']> = { Manual: 'manual', Distance: 'distance', Time: 'time', Location: 'manual', HeartRate: 'manual' };
+const TRIGGER: Record<string, Lap['trigger']> = {
+  Manual: 'manual',
+  Distance: 'distance',
+  Time: 'time',
+  Location: 'manual',
+  HeartRate: 'manual',
+};
 
 function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
   const laps = asArray(activity.Lap);
   const lapStarts = laps.map((l) => timeMs(l['@StartTime']));
   const startMs = lapStarts.find((v) => v != null) ?? firstPointTime(laps) ?? timeMs(activity.Id);
-  if (startMs == null) return { ok: false, error: 'TCX file has no usable workout: no lap start, trackpoint time or activity Id time', issues };
+  if (startMs == null)
+    return {
+      ok: false,
+      error: 'TCX file has no usable workout: no lap start, trackpoint time or activity Id time',
+      issues,
+    };
   const b = new SamplesBuilder();
   const pauses: Pause[] = [];
   let untimed = 0;
@@ -40,33 +58,56 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
       let firstInTrack = trackIndex > 0;
       for (const tp of asArray(track.Trackpoint)) {
         const ms = timeMs(tp.Time);
-        if (ms == null) { untimed++; continue; }
+        if (ms == null) {
+          untimed++;
+          continue;
+        }
         const t = (ms - startMs) / 1000;
-        if (firstInTrack && lastT != null && t > lastT) pauses.push({ startOffset: lastT, endOffset: t, kind: 'manual' });
+        if (firstInTrack && lastT != null && t > lastT)
+          pauses.push({ startOffset: lastT, endOffset: t, kind: 'manual' });
         firstInTrack = false;
         lastT = t;
         const ext = tp.Extensions;
         b.push(t, {
-          lat: number(child(tp.Position, 'LatitudeDegrees')), lon: number(child(tp.Position, 'LongitudeDegrees')),
-          altitude: number(tp.AltitudeMeters), distance: number(tp.DistanceMeters),
+          lat: number(child(tp.Position, 'LatitudeDegrees')),
+          lon: number(child(tp.Position, 'LongitudeDegrees')),
+          altitude: number(tp.AltitudeMeters),
+          distance: number(tp.DistanceMeters),
           heartRate: number(child(tp.HeartRateBpm, 'Value')),
           cadence: number(tp.Cadence) ?? number(findDeep(ext, ['RunCadence'])),
-          speed: number(findDeep(ext, ['Speed'])), power: number(findDeep(ext, ['Watts'])),
+          speed: number(findDeep(ext, ['Speed'])),
+          power: number(findDeep(ext, ['Watts'])),
         });
       }
     });
   }
-  if (untimed > 0) issues.push({ code: 'tcx.trackpoint_without_time', path: 'Lap/Track/Trackpoint', detail: `${untimed} trackpoint(s) have no <Time> and were skipped` });
+  if (untimed > 0)
+    issues.push({
+      code: 'tcx.trackpoint_without_time',
+      path: 'Lap/Track/Trackpoint',
+      detail: `${untimed} trackpoint(s) have no <Time> and were skipped`,
+    });
   const samples = b.build();
   const decodedLaps: Lap[] = [];
   laps.forEach((l, i) => {
     const s = lapStarts[i];
     const timer = number(l.TotalTimeSeconds);
-    if (s == null || timer == null) { issues.push({ code: 'tcx.lap_incomplete', path: `Lap[${i}]`, detail: 'lap without StartTime or TotalTimeSeconds was skipped' }); return; }
+    if (s == null || timer == null) {
+      issues.push({
+        code: 'tcx.lap_incomplete',
+        path: `Lap[${i}]`,
+        detail: 'lap without StartTime or TotalTimeSeconds was skipped',
+      });
+      return;
+    }
     decodedLaps.push({
-      startOffset: (s - startMs) / 1000, elapsedSeconds: timer, timerSeconds: timer,
-      distanceMeters: number(l.DistanceMeters), calories: number(l.Calories),
-      avgHeartRate: number(child(l.AverageHeartRateBpm, 'Value')), maxHeartRate: number(child(l.MaximumHeartRateBpm, 'Value')),
+      startOffset: (s - startMs) / 1000,
+      elapsedSeconds: timer,
+      timerSeconds: timer,
+      distanceMeters: number(l.DistanceMeters),
+      calories: number(l.Calories),
+      avgHeartRate: number(child(l.AverageHeartRateBpm, 'Value')),
+      maxHeartRate: number(child(l.MaximumHeartRateBpm, 'Value')),
       trigger: TRIGGER[text(l.TriggerMethod) ?? ''] ?? 'manual',
     });
   });
@@ -75,15 +116,20 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
     const next = decodedLaps[i + 1]!.startOffset - decodedLaps[i]!.startOffset;
     if (next >= decodedLaps[i]!.timerSeconds) decodedLaps[i] = { ...decodedLaps[i]!, elapsedSeconds: next };
   }
-  const sum = (f: (l: Lap) => number | undefined) => { const v = decodedLaps.map(f).filter((x): x is number => x != null); return v.length ? v.reduce((a, c) => a + c, 0) : undefined; };
+  const sum = (f: (l: Lap) => number | undefined) => {
+    const v = decodedLaps.map(f).filter((x): x is number => x != null);
+    return v.length ? v.reduce((a, c) => a + c, 0) : undefined;
+  };
   const timerTotal = sum((l) => l.timerSeconds);
   const lastSample = samples.t.length ? Math.max(...samples.t) : 0;
   const lastLap = decodedLaps[decodedLaps.length - 1];
   // Lap start times have 1 s resolution while TotalTimeSeconds has 0.01 s, so the laps' timer
   // total can pass the span by a fraction of a second; elapsed is never shorter than timer time.
   const elapsed = Math.max(lastSample, lastLap ? lastLap.startOffset + lastLap.timerSeconds : 0, timerTotal ?? 0);
-  if (lastLap && lastLap.startOffset + lastLap.elapsedSeconds < elapsed) decodedLaps[decodedLaps.length - 1] = { ...lastLap, elapsedSeconds: elapsed - lastLap.startOffset };
-  if (samples.t.length === 0 && decodedLaps.length === 0) return { ok: false, error: 'TCX file has no usable workout: no timed trackpoints and no laps', issues };
+  if (lastLap && lastLap.startOffset + lastLap.elapsedSeconds < elapsed)
+    decodedLaps[decodedLaps.length - 1] = { ...lastLap, elapsedSeconds: elapsed - lastLap.startOffset };
+  if (samples.t.length === 0 && decodedLaps.length === 0)
+    return { ok: false, error: 'TCX file has no usable workout: no timed trackpoints and no laps', issues };
   const sportAttr = typeof activity['@Sport'] === 'string' ? activity['@Sport'] : undefined;
   const creator = activity.Creator as XmlNode | undefined;
   const sport = sportFromName(sportAttr);
@@ -104,10 +150,20 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
       laps: decodedLaps,
       lengths: [],
       indoor: !samples.lat,
-      device: { manufacturer: 255, product: number(creator?.ProductID) ?? 0, name: text(creator?.Name) ?? 'TCX', ...(serial != null ? { serial } : {}) },
+      device: {
+        manufacturer: 255,
+        product: number(creator?.ProductID) ?? 0,
+        name: text(creator?.Name) ?? 'TCX',
+        ...(serial != null ? { serial } : {}),
+      },
       totals: {
-        timerSeconds: timerTotal, calories: sum((l) => l.calories), distanceMeters: sum((l) => l.distanceMeters),
-        maxHeartRate: decodedLaps.reduce<number | undefined>((m, l) => (l.maxHeartRate != null && (m == null || l.maxHeartRate > m) ? l.maxHeartRate : m), undefined),
+        timerSeconds: timerTotal,
+        calories: sum((l) => l.calories),
+        distanceMeters: sum((l) => l.distanceMeters),
+        maxHeartRate: decodedLaps.reduce<number | undefined>(
+          (m, l) => (l.maxHeartRate != null && (m == null || l.maxHeartRate > m) ? l.maxHeartRate : m),
+          undefined,
+        ),
       },
       source: { kind: 'files', id: '' },
     }),
@@ -115,9 +171,11 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
 }
 
 function firstPointTime(laps: XmlNode[]): number | undefined {
-  for (const lap of laps) for (const track of asArray(lap.Track)) for (const tp of asArray(track.Trackpoint)) {
-    const ms = timeMs(tp.Time);
-    if (ms != null) return ms;
-  }
+  for (const lap of laps)
+    for (const track of asArray(lap.Track))
+      for (const tp of asArray(track.Trackpoint)) {
+        const ms = timeMs(tp.Time);
+        if (ms != null) return ms;
+      }
   return undefined;
 }

@@ -7,11 +7,18 @@ import { cumulativeDistance, totalDistanceMeters } from '../../metrics/distance.
 import { normalizePauses, timerSeconds } from '../../metrics/timer.js';
 import { escapeXml, fmt, isoAt } from '../xml.js';
 
-export interface TcxEncodeOptions { readonly deviceName?: string }
+export interface TcxEncodeOptions {
+  readonly deviceName?: string;
+}
 
 const RIDES: ReadonlySet<string> = new Set(['cycling', 'indoor_cycling', 'mountain_biking']);
 const RUNS: ReadonlySet<string> = new Set(['running', 'treadmill', 'trail_running']);
-const TRIGGER: Record<Lap['trigger'], string> = { manual: 'Manual', distance: 'Distance', time: 'Time', session_end: 'Manual' };
+const TRIGGER: Record<Lap['trigger'], string> = {
+  manual: 'Manual',
+  distance: 'Distance',
+  time: 'Time',
+  session_end: 'Manual',
+};
 
 export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Array {
   const startMs = Date.parse(w.startTime);
@@ -19,10 +26,18 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
   const pauses = normalizePauses(w.pauses, w.elapsedSeconds);
   const dist = cumulativeDistance(s, pauses);
   const ride = RIDES.has(w.sport);
-  const laps: Lap[] = w.laps.length ? [...w.laps] : [{
-    startOffset: 0, elapsedSeconds: w.elapsedSeconds, timerSeconds: timerSeconds({ elapsedSeconds: w.elapsedSeconds, pauses }),
-    distanceMeters: totalDistanceMeters(w) ?? undefined, calories: w.totals.calories, trigger: 'manual',
-  }];
+  const laps: Lap[] = w.laps.length
+    ? [...w.laps]
+    : [
+        {
+          startOffset: 0,
+          elapsedSeconds: w.elapsedSeconds,
+          timerSeconds: timerSeconds({ elapsedSeconds: w.elapsedSeconds, pauses }),
+          distanceMeters: totalDistanceMeters(w) ?? undefined,
+          calories: w.totals.calories,
+          trigger: 'manual',
+        },
+      ];
   const sport = RUNS.has(w.sport) ? 'Running' : ride ? 'Biking' : 'Other';
   const out: string[] = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -35,12 +50,19 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
   const n = s.t.length;
   laps.forEach((lap, li) => {
     const end = li + 1 < laps.length ? laps[li + 1]!.startOffset : Infinity;
-    out.push(`<Lap StartTime="${isoAt(startMs, lap.startOffset)}">`, `<TotalTimeSeconds>${fmt(lap.timerSeconds, 3)}</TotalTimeSeconds>`);
+    out.push(
+      `<Lap StartTime="${isoAt(startMs, lap.startOffset)}">`,
+      `<TotalTimeSeconds>${fmt(lap.timerSeconds, 3)}</TotalTimeSeconds>`,
+    );
     // DistanceMeters is required by the schema: the lap's own, else measured over its samples.
-    out.push(`<DistanceMeters>${fmt(lap.distanceMeters ?? lapDistance(s.t, dist, lap.startOffset, end), 2)}</DistanceMeters>`);
+    out.push(
+      `<DistanceMeters>${fmt(lap.distanceMeters ?? lapDistance(s.t, dist, lap.startOffset, end), 2)}</DistanceMeters>`,
+    );
     out.push(`<Calories>${Math.max(0, Math.min(65535, Math.round(lap.calories ?? 0)))}</Calories>`);
-    if (lap.avgHeartRate != null && lap.avgHeartRate >= 1) out.push(`<AverageHeartRateBpm><Value>${Math.round(lap.avgHeartRate)}</Value></AverageHeartRateBpm>`);
-    if (lap.maxHeartRate != null && lap.maxHeartRate >= 1) out.push(`<MaximumHeartRateBpm><Value>${Math.round(lap.maxHeartRate)}</Value></MaximumHeartRateBpm>`);
+    if (lap.avgHeartRate != null && lap.avgHeartRate >= 1)
+      out.push(`<AverageHeartRateBpm><Value>${Math.round(lap.avgHeartRate)}</Value></AverageHeartRateBpm>`);
+    if (lap.maxHeartRate != null && lap.maxHeartRate >= 1)
+      out.push(`<MaximumHeartRateBpm><Value>${Math.round(lap.maxHeartRate)}</Value></MaximumHeartRateBpm>`);
     out.push('<Intensity>Active</Intensity>', `<TriggerMethod>${TRIGGER[lap.trigger]}</TriggerMethod>`);
     const points: string[] = [];
     let pi = 0;
@@ -48,10 +70,16 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
     for (; i < n && s.t[i]! < end; i++) {
       const t = s.t[i]!;
       let broke = false;
-      while (pi < pauses.length && pauses[pi]!.endOffset <= t) { pi++; broke = true; }
+      while (pi < pauses.length && pauses[pi]!.endOffset <= t) {
+        pi++;
+        broke = true;
+      }
       const p = pauses[pi];
       if (p && t > p.startOffset && t < p.endOffset) continue;
-      if (!trackOpen) { points.push('<Track>'); trackOpen = true; } else if (broke) points.push('</Track>', '<Track>');
+      if (!trackOpen) {
+        points.push('<Track>');
+        trackOpen = true;
+      } else if (broke) points.push('</Track>', '<Track>');
       points.push(trackpoint(w, i, startMs, dist?.[i] ?? null, ride));
     }
     if (trackOpen) points.push('</Track>');
@@ -60,17 +88,24 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
   const name = escapeXml(options.deviceName ?? (w.device.name || 'bandsync'));
   out.push(
     ...(w.name ? [`<Notes>${escapeXml(w.name)}</Notes>`] : []),
-    '<Creator xsi:type="Device_t">', `<Name>${name}</Name>`, `<UnitId>${w.device.serial ?? 0}</UnitId>`,
+    '<Creator xsi:type="Device_t">',
+    `<Name>${name}</Name>`,
+    `<UnitId>${w.device.serial ?? 0}</UnitId>`,
     `<ProductID>${Math.max(0, Math.min(65535, w.device.product))}</ProductID>`,
-    '<Version><VersionMajor>0</VersionMajor><VersionMinor>0</VersionMinor></Version>', '</Creator>',
-    '</Activity>', '</Activities>', '</TrainingCenterDatabase>', '',
+    '<Version><VersionMajor>0</VersionMajor><VersionMinor>0</VersionMinor></Version>',
+    '</Creator>',
+    '</Activity>',
+    '</Activities>',
+    '</TrainingCenterDatabase>',
+    '',
   );
   return new TextEncoder().encode(out.join('\n'));
 }
 
 function lapDistance(t: readonly number[], dist: readonly (number | null)[] | null, from: number, to: number): number {
   if (!dist) return 0;
-  let first: number | null = null, last: number | null = null;
+  let first: number | null = null,
+    last: number | null = null;
   for (let i = 0; i < t.length; i++) {
     const d = dist[i];
     if (d == null || t[i]! < from || t[i]! >= to) continue;
@@ -83,8 +118,12 @@ function lapDistance(t: readonly number[], dist: readonly (number | null)[] | nu
 function trackpoint(w: Workout, i: number, startMs: number, dist: number | null, ride: boolean): string {
   const s = w.samples;
   const parts = [`<Time>${isoAt(startMs, s.t[i]!)}</Time>`];
-  const lat = s.lat?.[i], lon = s.lon?.[i];
-  if (lat != null && lon != null) parts.push(`<Position><LatitudeDegrees>${fmt(lat, 7)}</LatitudeDegrees><LongitudeDegrees>${fmt(lon, 7)}</LongitudeDegrees></Position>`);
+  const lat = s.lat?.[i],
+    lon = s.lon?.[i];
+  if (lat != null && lon != null)
+    parts.push(
+      `<Position><LatitudeDegrees>${fmt(lat, 7)}</LatitudeDegrees><LongitudeDegrees>${fmt(lon, 7)}</LongitudeDegrees></Position>`,
+    );
   const alt = s.altitude?.[i];
   if (alt != null) parts.push(`<AltitudeMeters>${fmt(alt, 2)}</AltitudeMeters>`);
   if (dist != null) parts.push(`<DistanceMeters>${fmt(dist, 2)}</DistanceMeters>`);
