@@ -14,6 +14,21 @@ export { heartRateStats, timeInZones } from './metrics/heart-rate.js';
 export { cadenceStats } from './metrics/cadence.js';
 export { avgSpeedMps, maxSpeedMps, paceSecondsPerKm } from './metrics/speed.js';
 export { splits, type Split } from './metrics/splits.js';
+export {
+  sportUnits,
+  displayDistance,
+  displaySpeed,
+  displayCadence,
+  storedCadence,
+  formatDistance,
+  formatSpeed,
+  formatCadence,
+  formatMinutes,
+  type SportUnits,
+  type DistanceUnit,
+  type SpeedUnit,
+  type CadenceUnit,
+} from './metrics/units.js';
 export { decodeTcx } from './formats/tcx/decode.js';
 export { encodeTcx, type TcxEncodeOptions } from './formats/tcx/encode.js';
 export { decodeGpx } from './formats/gpx/decode.js';
