@@ -119,6 +119,12 @@ export const FAILURES = {
     needsUser: false,
     explain: 'An upload response was lost; resolving by listing, never by uploading again.',
   },
+  strava_update_refused: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: false,
+    explain: 'Strava refused the change to the activity (deleted there, or not yours); nothing was changed.',
+  },
   convert_failed: {
     scope: 'workout',
     retry: 'never',

@@ -89,6 +89,19 @@ export interface ManualActivityRequest {
   readonly description?: string;
 }
 
+/** A change to an activity already on the destination (the part of Strava's UpdatableActivity bandsync uses). */
+export interface ActivityUpdate {
+  readonly sportType?: string;
+  readonly hideFromHome?: boolean;
+}
+
+/** The activity as the destination answered the update. */
+export interface UpdatedActivity {
+  readonly id: string;
+  readonly sportType: string;
+  readonly hideFromHome: boolean | null;
+}
+
 export type UploadStatus =
   | { readonly kind: 'processing'; readonly uploadId: string }
   | { readonly kind: 'ready'; readonly uploadId: string; readonly activityId: string }
@@ -106,6 +119,8 @@ export interface Destination {
   upload(request: UploadRequest, signal?: AbortSignal): Promise<UploadStatus>;
   createManual(request: ManualActivityRequest, signal?: AbortSignal): Promise<{ activityId: string }>;
   getUpload(uploadId: string, signal?: AbortSignal): Promise<UploadStatus>;
+  /** Changes an activity already there (PUT); a non-upload request of the rate budget. */
+  updateActivity(activityId: string, update: ActivityUpdate, signal?: AbortSignal): Promise<UpdatedActivity>;
   /** Requests sent so far by this process (for the summary and F10 figures). */
   requestCount(): number;
 }

@@ -2,6 +2,7 @@
 // activity detail/update, manual activities. Bearer auth with scope checks.
 import type { Context, Hono } from 'hono';
 import { bearer, readParams, truthy } from './params.js';
+import { applyUpdate } from './updatable.js';
 import { ATHLETE, STATUS, type SimState } from './state.js';
 import { detailedJson, fault, summaryJson, uploadJson } from './views.js';
 
@@ -9,13 +10,13 @@ const DATA_TYPES = ['fit', 'fit.gz', 'tcx', 'tcx.gz', 'gpx', 'gpx.gz'];
 
 export function registerApi(app: Hono, state: SimState): void {
   /** The token's scopes, or a 401 response exactly like Strava's. */
-  function auth(c: Context, needs?: readonly string[]): string[] | Response {
+  function auth(c: Context, needs?: readonly string[]): { athleteId: number; scopes: string[] } | Response {
     const rec = state.authenticate(bearer(c));
     if (!rec) return c.json(fault('Authorization Error', 'Athlete', 'access_token', 'invalid'), 401);
     if (needs && !needs.some((s) => rec.scopes.includes(s))) {
       return c.json(fault('Authorization Error', 'AccessToken', `${needs[0]}_permission`, 'missing'), 401);
     }
-    return rec.scopes;
+    return rec;
   }
 
   app.get('/api/v3/athlete', (c) => {
@@ -39,6 +40,7 @@ export function registerApi(app: Hono, state: SimState): void {
     const str = (k: string): string | null =>
       typeof body[k] === 'string' && body[k] !== '' ? (body[k] as string) : null;
     const upload = state.addUpload({
+      athleteId: a.athleteId,
       externalId: str('external_id'),
       fileName: file.name || `upload.${dataType}`,
       dataType,
@@ -51,7 +53,7 @@ export function registerApi(app: Hono, state: SimState): void {
       hideFromHome: truthy(str('hide_from_home') ?? undefined),
     });
     if (state.duplicateAtSubmission && upload.summary) {
-      const dup = state.findDuplicate(state.storedExternalId(upload), upload.summary.startMs);
+      const dup = state.findDuplicate(a.athleteId, state.storedExternalId(upload), upload.summary.startMs);
       if (dup) {
         upload.status = STATUS.error;
         upload.error = `${state.storedExternalId(upload)} duplicate of activity ${dup.id}`;
@@ -96,6 +98,7 @@ export function registerApi(app: Hono, state: SimState): void {
       return c.json(fault('Bad Request', 'Application', 'after', 'future'), 400);
     const size = Math.min(200, Math.max(1, perPage as number));
     const list = state.activities.filter((x) => {
+      if (x.athleteId !== a.athleteId) return false; // the athlete's own activities only
       const s = Math.floor(x.startMs / 1000);
       return (after === null || s > (after as number)) && (before === null || s < (before as number));
     });
@@ -119,14 +122,10 @@ export function registerApi(app: Hono, state: SimState): void {
     if (a instanceof Response) return a;
     const act = state.activities.find((x) => String(x.id) === c.req.param('id'));
     if (!act) return c.json(fault('Record Not Found', 'Activity', 'id', 'invalid'), 404);
-    const p = await readParams(c);
-    if (p.name !== undefined) act.name = p.name;
-    if (p.description !== undefined) act.description = p.description;
-    if (p.sport_type !== undefined) act.sportType = p.sport_type;
-    else if (p.type !== undefined) act.sportType = p.type;
-    if (p.trainer !== undefined) act.trainer = truthy(p.trainer);
-    if (p.commute !== undefined) act.commute = truthy(p.commute);
-    if (p.hide_from_home !== undefined) act.hideFromHome = truthy(p.hide_from_home);
+    // Only the owner may update ("Updates the given activity that is owned by the authenticated athlete").
+    if (act.athleteId !== a.athleteId) return c.json(fault('Authorization Error', 'Activity', 'id', 'forbidden'), 401);
+    const invalid = applyUpdate(act, await readParams(c));
+    if (invalid) return c.json(fault('Bad Request', 'Activity', invalid, 'invalid'), 400);
     return c.json(detailedJson(act));
   });
 
@@ -149,6 +148,8 @@ export function registerApi(app: Hono, state: SimState): void {
     if (!Number.isFinite(elapsed) || elapsed <= 0)
       return c.json(fault('Bad Request', 'Activity', 'elapsed_time', 'invalid'), 400);
     const act = state.addManual({
+      athleteId: a.athleteId,
+      gearId: null,
       externalId: null,
       uploadId: null,
       name: p.name!,

@@ -7,7 +7,7 @@ import { registerApi } from './api-routes.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
 import { registerOAuth } from './oauth-routes.js';
 import { DEFAULT_LIMITS, isMetered, kindOf, type Limits } from './rate-limit.js';
-import { SimState, type SimActivity, type SimUpload } from './state.js';
+import { ATHLETE, SimState, type SimActivity, type SimUpload } from './state.js';
 import { fault } from './views.js';
 
 export interface StravaSimulatorOptions {
@@ -66,6 +66,8 @@ export interface StravaSimulatorControl {
     distanceMeters?: number;
     externalId?: string | null;
     hasHeartrate?: boolean;
+    /** Another athlete's activity (default: the simulated athlete's own). */
+    athleteId?: number;
   }): SimActivity;
 }
 
@@ -189,6 +191,8 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
       const startMs = Date.parse(input.startTime);
       if (!Number.isFinite(startMs)) throw new Error(`addActivity: bad startTime ${input.startTime}`);
       return state.addManual({
+        athleteId: input.athleteId ?? ATHLETE.id,
+        gearId: null,
         externalId: input.externalId ?? null,
         uploadId: null,
         name: input.name ?? 'Existing activity',

@@ -16,6 +16,7 @@ export const TOKEN_LIFETIME_S = 21_600;
 
 export interface SimUpload {
   readonly uploadId: number;
+  readonly athleteId: number;
   /** external_id as sent (null when none was). */
   readonly externalId: string | null;
   readonly fileName: string;
@@ -41,6 +42,9 @@ export interface SimUpload {
 
 export interface SimActivity {
   readonly id: number;
+  /** The owner: only they list it and may update it. */
+  readonly athleteId: number;
+  gearId: string | null;
   externalId: string | null;
   uploadId: number | null;
   name: string;
@@ -233,7 +237,7 @@ export class SimState {
       return;
     }
     const summary = u.summary;
-    const dup = this.findDuplicate(externalId, summary.startMs);
+    const dup = this.findDuplicate(u.athleteId, externalId, summary.startMs);
     if (dup) {
       u.status = STATUS.error;
       u.error = `${externalId} duplicate of activity ${dup.id}`;
@@ -241,6 +245,8 @@ export class SimState {
     }
     const activity: SimActivity = {
       id: this.nextActivityId++,
+      athleteId: u.athleteId,
+      gearId: null,
       externalId,
       uploadId: u.uploadId,
       name:
@@ -280,11 +286,12 @@ export class SimState {
    * Strava's rule is unpublished; modelled as the same external_id or the
    * same start second as an activity the athlete already has.
    */
-  findDuplicate(externalId: string | null, startMs: number): SimActivity | undefined {
+  findDuplicate(athleteId: number, externalId: string | null, startMs: number): SimActivity | undefined {
     return this.activities.find(
       (a) =>
-        (externalId !== null && a.externalId === externalId) ||
-        Math.floor(a.startMs / 1000) === Math.floor(startMs / 1000),
+        a.athleteId === athleteId &&
+        ((externalId !== null && a.externalId === externalId) ||
+          Math.floor(a.startMs / 1000) === Math.floor(startMs / 1000)),
     );
   }
 

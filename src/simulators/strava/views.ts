@@ -39,7 +39,7 @@ const LEGACY_TYPE: Record<string, string> = {
 export function summaryJson(a: SimActivity) {
   return {
     resource_state: 2,
-    athlete: { id: ATHLETE.id, resource_state: 1 },
+    athlete: { id: a.athleteId, resource_state: 1 },
     name: a.name,
     distance: a.distanceMeters,
     moving_time: a.movingSeconds,
@@ -69,7 +69,7 @@ export function summaryJson(a: SimActivity) {
     private: false,
     visibility: 'everyone',
     flagged: false,
-    gear_id: null,
+    gear_id: a.gearId,
     start_latlng: [],
     end_latlng: [],
     average_speed: a.movingSeconds > 0 ? Math.round((a.distanceMeters / a.movingSeconds) * 1000) / 1000 : 0,
