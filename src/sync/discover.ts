@@ -3,9 +3,8 @@
 // login, wrong region) stop the pass and mark the account; a workout-level
 // failure (unreadable payload) marks that workout and the pass goes on.
 import { withFingerprint, type Workout } from '../core/index.js';
-import type { BandsyncError } from './failures.js';
-import { ruleFor, toBandsyncError } from './failures.js';
-import type { Account, WorkoutRef } from './ports.js';
+import { BandsyncError, ruleFor, toBandsyncError } from './failures.js';
+import type { Account, Source, WorkoutRef } from './ports.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
 import { externalIdFor } from './external-id.js';
 import { keepRicher } from './cross-source.js';
@@ -28,15 +27,6 @@ export async function discover(
   options: { since?: string; signal?: AbortSignal; onProgress?: ProgressListener } = {},
 ): Promise<DiscoverResult> {
   const { store, logger } = deps;
-  const source = await deps.sourceFor(account);
-  // Until one full pass has completed, list everything: an interrupted first
-  // backfill must not be mistaken for "up to date" by the incremental listing.
-  const fullPassDone = (await store.getSetting<boolean>(fullPassKey(account.id))) === true;
-  const knownUntil =
-    fullPassDone && source.capabilities.incrementalListing
-      ? ((await store.newestWorkoutStart(account.id)) ?? undefined)
-      : undefined;
-
   let listed = 0,
     stored = 0,
     updated = 0,
@@ -44,10 +34,25 @@ export async function discover(
   const refs: WorkoutRef[] = [];
   const unreadable: { sourceId: string; reason: string }[] = [];
   try {
-    for await (const ref of source.list({ knownUntil, since: options.since, signal: options.signal })) {
-      refs.push(ref);
-      listed++;
-      options.onProgress?.({ phase: 'discover', done: 0, total: listed, message: 'listing' });
+    // Anything the source throws while opening or listing is this account's problem, not the run's:
+    // a damaged database, missing columns or an unreadable folder stop this account with its reason.
+    let source: Source;
+    try {
+      source = await deps.sourceFor(account);
+      // Until one full pass has completed, list everything: an interrupted first
+      // backfill must not be mistaken for "up to date" by the incremental listing.
+      const fullPassDone = (await store.getSetting<boolean>(fullPassKey(account.id))) === true;
+      const knownUntil =
+        fullPassDone && source.capabilities.incrementalListing
+          ? ((await store.newestWorkoutStart(account.id)) ?? undefined)
+          : undefined;
+      for await (const ref of source.list({ knownUntil, since: options.since, signal: options.signal })) {
+        refs.push(ref);
+        listed++;
+        options.onProgress?.({ phase: 'discover', done: 0, total: listed, message: 'listing' });
+      }
+    } catch (err) {
+      throw sourceUnreadable(err, account, options.signal);
     }
     for (const [i, ref] of refs.entries()) {
       options.onProgress?.({ phase: 'discover', done: i, total: refs.length });
@@ -102,7 +107,7 @@ export async function discover(
   } catch (err) {
     const e = toBandsyncError(err);
     const rule = ruleFor(e.code);
-    logger.warn('discovery stopped', { account: account.id, code: e.code });
+    logger.warn('discovery stopped', { account: account.id, code: e.code, reason: e.message });
     if (rule.needsUser) {
       await store.setAccountStatus(account.id, 'needs_user', e.code);
       await store.appendLedger({
@@ -111,7 +116,7 @@ export async function discover(
         event: 'needs_user',
         fromState: null,
         toState: null,
-        reason: `${e.code}: ${rule.explain}`,
+        reason: e.code === 'source_unreadable' ? `${e.code}: ${e.message}` : `${e.code}: ${rule.explain}`,
         data: null,
       });
     }
@@ -186,4 +191,19 @@ async function recordUnreadable(deps: EngineDeps, account: Account, ref: Workout
     reason: `${e.code}: ${e.message}`,
     patch: { code: e.code, lastError: e.message },
   });
+}
+
+/**
+ * A source that cannot even be listed: its own codes stand (expired login,
+ * unreachable service, a zip's password: handled as their rule says); a
+ * damaged database, missing columns or an unreadable folder (an unexpected
+ * error, or a file that is not what the account says) is source_unreadable.
+ */
+function sourceUnreadable(err: unknown, account: Account, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return err;
+  const e = toBandsyncError(err);
+  if (e.code !== 'internal' && e.code !== 'source_file_invalid') return e;
+  const why = e.message.replace(/\s+/g, ' ').slice(0, 300);
+  // The source's own messages name the file; an unexpected error gets the account's label to say where.
+  return new BandsyncError('source_unreadable', e.code === 'internal' ? `${account.label}: ${why}` : why);
 }

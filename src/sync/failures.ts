@@ -56,6 +56,13 @@ export const FAILURES = {
     needsUser: false,
     explain: 'The source could not be read; retrying.',
   },
+  source_unreadable: {
+    scope: 'account',
+    retry: 'backoff',
+    needsUser: true,
+    explain:
+      'The source (its database, export or folder) cannot be read; the reason is in bandsync log. Fix the file or folder (or connect it again); the next sync reads it again.',
+  },
   source_file_invalid: {
     scope: 'workout',
     retry: 'never',

@@ -7,6 +7,7 @@ import type { Account } from './ports.js';
 import { discover, type DiscoverResult } from './discover.js';
 import { runSync, type RunOptions, type RunResult } from './run.js';
 import type { EngineDeps, ProgressListener } from './deps.js';
+import { toBandsyncError } from './failures.js';
 
 export interface SyncAllOptions {
   readonly all?: boolean;
@@ -57,7 +58,16 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
       report.push({ id: account.id, kind: account.kind, discovery: null, problem: account.problem });
       continue;
     }
-    const discovery = await discover(deps, account, { onProgress: options.onProgress });
+    let discovery: DiscoverResult;
+    try {
+      discovery = await discover(deps, account, { onProgress: options.onProgress });
+    } catch (err) {
+      // One account's source being down (a retryable error) must not stop the other accounts.
+      const e = toBandsyncError(err);
+      deps.logger.warn('account skipped this run', { account: account.id, code: e.code, reason: e.message });
+      report.push({ id: account.id, kind: account.kind, discovery: null, problem: e.code });
+      continue;
+    }
     sourceWorkouts += discovery.listed;
     newWorkouts += discovery.stored;
     unreadable += discovery.failed;
