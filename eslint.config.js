@@ -79,6 +79,7 @@ export default tseslint.config(
   },
   {
     files: [
+      'src/app/**/*.ts',
       'src/sync/**/*.ts',
       'src/server/**/*.ts',
       'src/cli/**/*.ts',

@@ -10,7 +10,9 @@ import { registerTasks, schedulePolls, dispatch, JOBS } from './sync/tasks.js';
 import { DESTINATION } from './sync/deps.js';
 import type { Destination } from './sync/ports.js';
 import { createDashboardEngine } from './dashboard-engine.js';
-import { watchDirectory, type App } from './compose.js';
+import type { App } from './compose.js';
+import { watchFolder } from './app/files-import.js';
+import { pollIntervalSeconds } from './app/settings.js';
 import { syncAll } from './sync/sync-all.js';
 import { localApiRoutes } from './local-api/routes.js';
 import { loopbackUrl, newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
@@ -75,7 +77,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     );
   };
   const taskOptions = {
-    pollIntervalSeconds: (await app.store.getSetting<number>('poll-interval')) ?? app.config.pollIntervalSeconds,
+    pollIntervalSeconds: await pollIntervalSeconds(app),
     all: options.all,
     onPoll: (accountId: string, kind: string, seconds: number, ok: boolean) => {
       polls.set(accountId, {
@@ -154,17 +156,13 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     '/api/local',
     localApiRoutes({
       token,
-      deps: countingDeps,
-      budget: app.budget,
-      now: () => app.clock.now(),
-      wait: (until) => app.clock.wait(until),
+      app: { ...app, deps: countingDeps },
       where: () => ({
         dataDir: app.config.dataDir,
         database: app.storeKind,
         daemonPid: process.pid,
         dashboard: dashboardUrl,
       }),
-      stravaRequests: () => app.accounts.stravaRequestCount(),
       // One requested sync at a time, in the background; it is not awaited on close (the engine is crash-safe).
       startSync:
         options.work === false
@@ -217,33 +215,6 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       await served.close();
       await app.queue.stop();
     },
-  };
-}
-
-/**
- * The configured watched folder: each file that finished writing is read and
- * uploaded. A file dropped there is an explicit request, so it goes up
- * whatever its date (unlike history found in a connected account).
- */
-async function watchFolder(app: App, deps: App['deps'], dir: string): Promise<() => Promise<void>> {
-  const account = await app.accounts.connectPath('files', dir);
-  const controller = new AbortController();
-  let chain: Promise<unknown> = Promise.resolve();
-  const watching = watchDirectory(
-    dir,
-    (file) => {
-      chain = chain
-        .then(() => syncAll(deps, { all: true, accountId: account.id }))
-        .then((s) => app.logger.info('watched file imported', { file, uploaded: s.uploaded, failed: s.failed }))
-        .catch((err: Error) => app.logger.warn('watched file import failed', { file, error: err.message }));
-      // Files dropped while the daemon was down count too; the store skips ones already imported.
-    },
-    { signal: controller.signal, settleMs: 2000, includeExisting: true },
-  ).catch((err: Error) => app.logger.error('folder watch stopped', { dir, error: err.message }));
-  return async () => {
-    controller.abort();
-    await watching;
-    await chain;
   };
 }
 

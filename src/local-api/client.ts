@@ -1,7 +1,7 @@
 // The CLI side of the daemon's local API: plain fetch on loopback with the
 // token in the Authorization header. Errors carry the daemon's own message.
 import type { LedgerEntry, SyncRecord } from '../sync/ports.js';
-import type { StatusReport } from '../sync/status-report.js';
+import type { StatusReport } from '../app/status.js';
 import type { SyncSummary } from '../sync/sync-all.js';
 import type { DaemonInfo } from './discovery.js';
 

@@ -4,24 +4,18 @@
 // from daemon.json (owner-only), in a header, never in the URL.
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { retryWorkout, skipWorkout } from '../sync/actions.js';
-import type { EngineDeps } from '../sync/deps.js';
-import type { RateBudgetStore } from '../sync/ports.js';
-import { buildStatusReport } from '../sync/status-report.js';
-import { syncAll, type SyncSummary } from '../sync/sync-all.js';
+import type { AppContext } from '../app/context.js';
+import { buildStatusReport } from '../app/status.js';
+import { syncNow } from '../app/sync.js';
+import { retryWorkout, skipWorkout } from '../app/workout-actions.js';
 import { tokensEqual } from '../server/sessions.js';
 
 export interface LocalApiDeps {
   readonly token: string;
-  readonly deps: EngineDeps;
-  readonly budget: RateBudgetStore;
-  readonly now: () => Date;
+  /** The daemon's application; a dry run reports its own share of the Strava requests. */
+  readonly app: Pick<AppContext, 'deps' | 'accounts' | 'budget' | 'clock'>;
   /** Read per request: the dashboard URL is known only once the server listens. */
   readonly where: () => { dataDir: string; database: string; daemonPid: number; dashboard: string };
-  /** Waits for a time on the daemon's clock (rate-limit resets during a dry run). */
-  readonly wait: (until: Date) => Promise<void>;
-  /** Strava requests this process has made so far (the dry run reports its own share). */
-  readonly stravaRequests: () => Promise<number>;
   /** Starts a sync in the background; null when this process does not sync (`bandsync serve`). */
   readonly startSync: ((options: { all?: boolean; since?: string }) => void) | null;
 }
@@ -46,31 +40,26 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
 
   app.get('/status', async (c) => {
     const { daemonPid, dashboard, ...where } = api.where();
-    const report = await buildStatusReport({ store: api.deps.store, budget: api.budget, now: api.now() }, where);
+    const { deps, budget, clock } = api.app;
+    const report = await buildStatusReport({ store: deps.store, budget, now: clock.now() }, where);
     return c.json({ ...report, via: { daemonPid, dashboard } });
   });
   app.get('/log', async (c) => {
     const limit = Number(c.req.query('limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 1)
       return c.json({ error: `limit must be a positive whole number, got "${c.req.query('limit')}"` }, 400);
-    return c.json(await api.deps.store.listLedger({ workoutId: c.req.query('workout') || undefined, limit }));
+    return c.json(await api.app.deps.store.listLedger({ workoutId: c.req.query('workout') || undefined, limit }));
   });
-  app.post('/workouts/:id/retry', async (c) => c.json(await retryWorkout(api.deps, c.req.param('id'))));
+  app.post('/workouts/:id/retry', async (c) => c.json(await retryWorkout(api.app.deps, c.req.param('id'))));
   app.post('/workouts/:id/skip', async (c) => {
     const { reason } = skipBody.parse(await c.req.json());
-    return c.json(await skipWorkout(api.deps, c.req.param('id'), reason));
+    return c.json(await skipWorkout(api.app.deps, c.req.param('id'), reason));
   });
   app.post('/sync', async (c) => {
     const body = syncBody.parse(await c.req.json());
     if (body.dryRun) {
-      const before = await api.stravaRequests();
-      const summary: SyncSummary = await syncAll(api.deps, {
-        all: body.all,
-        since: body.since,
-        dryRun: true,
-        wait: api.wait,
-      });
-      return c.json({ ...summary, stravaRequests: (await api.stravaRequests()) - before });
+      const wait = (until: Date) => api.app.clock.wait(until);
+      return c.json(await syncNow(api.app, { all: body.all, since: body.since, dryRun: true, wait }));
     }
     if (!api.startSync)
       return c.json(

@@ -2,7 +2,12 @@
 // ports (DESIGN convention 2): the store and rate budget come from sync/ports,
 // and DashboardEngine is the small set of actions the pages trigger. The
 // composition root (src/compose.ts) wires concrete implementations in.
+import type { BackfillProgress, BackfillRange } from '../app/backfill.js';
+import type { RemoteNumbers } from '../app/workout-view.js';
 import type { Account, Logger, RateBudgetStore, Store } from '../sync/ports.js';
+
+// Shapes the use cases (src/app/) define and the pages show as they are.
+export type { BackfillProgress, BackfillRange, RemoteNumbers };
 
 export type PlanDecision = 'upload' | 'duplicate' | 'skip' | 'hold';
 
@@ -15,39 +20,8 @@ export interface PlanRow {
   readonly reason: string;
 }
 
-/** A backfill range; both ends optional (open range = whole history). ISO UTC. */
-export interface BackfillRange {
-  readonly since?: string;
-  readonly until?: string;
-}
-
-/** Live progress of the current (or last) backfill, as sent over server-sent events. */
-export interface BackfillProgress {
-  readonly runId: string;
-  readonly total: number;
-  /** Workouts that reached a final state in this run (synced, duplicate, skipped, failed, needs_user). */
-  readonly done: number;
-  readonly uploaded: number;
-  readonly duplicates: number;
-  readonly skipped: number;
-  readonly failed: number;
-  readonly finished: boolean;
-  /** Why the run waits, if it does (e.g. "rate limit: resumes 10:45 UTC"). */
-  readonly waiting?: string | null;
-}
-
-export type ProgressListener = (progress: BackfillProgress) => void;
-
-/** What Strava reports for the activity a workout became. Null fields: Strava does not say. */
-export interface RemoteNumbers {
-  readonly activityId: string;
-  readonly distanceMeters: number | null;
-  readonly movingSeconds: number | null;
-  readonly elapsedSeconds: number | null;
-  readonly elevationGainMeters: number | null;
-  readonly avgHeartRate: number | null;
-  readonly calories: number | null;
-}
+/** Receives every progress event of a backfill (not the engine's per-phase ProgressListener). */
+export type BackfillListener = (progress: BackfillProgress) => void;
 
 /** A user sport-mapping rule: a source sport code (or our sport) → a Strava sport_type. */
 export interface SportRule {
@@ -113,7 +87,7 @@ export interface DashboardEngine {
   /** Starts the backfill of exactly what planBackfill(range) approved; returns the run id. */
   startBackfill(range: BackfillRange): Promise<{ runId: string }>;
   /** Progress events of backfills; returns the unsubscribe function. */
-  subscribe(listener: ProgressListener): () => void;
+  subscribe(listener: BackfillListener): () => void;
 
   retry(workoutId: string): Promise<void>;
   skip(workoutId: string): Promise<void>;

@@ -2,20 +2,14 @@
 // dashboard-only process (`bandsync serve`) that refuses to sync.
 import { describe, expect, it } from 'vitest';
 import { localApiRoutes, type LocalApiDeps } from '../../src/local-api/routes.js';
-import type { EngineDeps } from '../../src/sync/deps.js';
-import type { RateBudgetStore } from '../../src/sync/ports.js';
 
 const token = 'secret-local-token';
 const started: unknown[] = [];
 const api = (startSync: LocalApiDeps['startSync']) =>
   localApiRoutes({
     token,
-    deps: {} as EngineDeps,
-    budget: {} as RateBudgetStore,
-    now: () => new Date(),
-    wait: async () => {},
+    app: {} as LocalApiDeps['app'],
     where: () => ({ dataDir: '/data', database: 'pglite', daemonPid: 4242, dashboard: 'http://127.0.0.1:1/' }),
-    stravaRequests: async () => 0,
     startSync,
   });
 const post = (body: unknown, auth = `Bearer ${token}`) => ({

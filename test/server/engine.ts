@@ -9,7 +9,7 @@ import type {
   DashboardEngine,
   DashboardSettings,
   PlanRow,
-  ProgressListener,
+  BackfillListener,
   RemoteNumbers,
 } from '../../src/server/deps.js';
 import type { Account, Store } from '../../src/sync/ports.js';
@@ -17,7 +17,7 @@ import type { Account, Store } from '../../src/sync/ports.js';
 export class StoreEngine implements DashboardEngine {
   readonly calls: string[] = [];
   remote = new Map<string, RemoteNumbers>();
-  private listeners = new Set<ProgressListener>();
+  private listeners = new Set<BackfillListener>();
   private last: BackfillProgress | null = null;
   private states = new Map<string, string>();
 
@@ -105,7 +105,7 @@ export class StoreEngine implements DashboardEngine {
     for (const l of this.listeners) l(p);
   }
 
-  subscribe(listener: ProgressListener) {
+  subscribe(listener: BackfillListener) {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);

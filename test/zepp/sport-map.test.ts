@@ -2,7 +2,8 @@
 // Verified codes come from the real fixtures (run type 1, walk 6, swim 14) and
 // the projects listed in notes/zepp-sources.md §1.6.
 import { describe, expect, it } from 'vitest';
-import { applySportRules, mapZeppSport, type SportRule } from '../../src/sources/zepp-common/index.js';
+import { mapZeppSport } from '../../src/sources/zepp-common/index.js';
+import { applySportRules, type SportRule } from '../../src/app/sport-rules.js';
 
 describe('mapZeppSport', () => {
   it.each([

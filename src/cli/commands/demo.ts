@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import envPaths from 'env-paths';
 import type { Command } from 'commander';
 import { simulatedClock } from '../../clock.js';
-import { syncAll } from '../../sync/sync-all.js';
+import { syncNow } from '../../app/sync.js';
 import { withApp } from '../app.js';
 import { printJson, progressView } from '../output.js';
 import { renderSummary } from '../render.js';
@@ -67,16 +67,8 @@ export function register(program: Command): void {
           say('Strava: connected through OAuth\nBackfilling the whole history…');
           const view = progressView({ json: !!opts.json });
           try {
-            const s = await syncAll(app.deps, {
-              all: true,
-              onProgress: view.listener,
-              wait: (until) => clock.wait(until),
-            });
-            return {
-              ...s,
-              stravaRequests: await app.accounts.stravaRequestCount(),
-              simulatedWaitSeconds: Math.round(clock.skippedMs() / 1000),
-            };
+            const s = await syncNow(app, { all: true, onProgress: view.listener, wait: (until) => clock.wait(until) });
+            return { ...s, simulatedWaitSeconds: Math.round(clock.skippedMs() / 1000) };
           } finally {
             view.stop();
           }

@@ -2,7 +2,7 @@
 // actions a user takes on one workout.
 import type { Command } from 'commander';
 import { DESTINATION } from '../../sync/deps.js';
-import { retryWorkout, skipWorkout } from '../../sync/actions.js';
+import { retryWorkout, skipWorkout } from '../../app/workout-actions.js';
 import { withDaemonOrApp } from '../app.js';
 import { printJson } from '../output.js';
 

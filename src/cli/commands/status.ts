@@ -2,7 +2,7 @@
 // the Strava budget, and what needs the user, each with the command that fixes it.
 // While the daemon runs on the embedded database, the answer comes from it.
 import type { Command } from 'commander';
-import { buildStatusReport, type StatusReport } from '../../sync/status-report.js';
+import { buildStatusReport, type StatusReport } from '../../app/status.js';
 import { withDaemonOrApp } from '../app.js';
 import { printJson } from '../output.js';
 

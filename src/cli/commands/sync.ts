@@ -1,6 +1,6 @@
 // bandsync sync [--all | --since DATE] [--dry-run] [--json]
 import type { Command } from 'commander';
-import { syncAll, type SyncSummary } from '../../sync/sync-all.js';
+import { syncNow, type SyncRunSummary } from '../../app/sync.js';
 import { runningDaemon, withApp } from '../app.js';
 import type { LocalApiClient } from '../../local-api/client.js';
 import { printJson, progressView } from '../output.js';
@@ -21,14 +21,13 @@ export function register(program: Command): void {
       const summary = await withApp({}, async (app) => {
         const view = progressView({ json: !!opts.json });
         try {
-          const s = await syncAll(app.deps, {
+          return await syncNow(app, {
             all: opts.all,
             since,
             dryRun: opts.dryRun,
             onProgress: view.listener,
             wait: (until) => app.clock.wait(until),
           });
-          return { ...s, stravaRequests: await app.accounts.stravaRequestCount() };
         } finally {
           view.stop();
         }
@@ -52,7 +51,7 @@ async function syncThroughDaemon(
   );
 }
 
-function output(summary: SyncSummary & { stravaRequests: number }, opts: { json?: boolean; dryRun?: boolean }): void {
+function output(summary: SyncRunSummary, opts: { json?: boolean; dryRun?: boolean }): void {
   if (opts.json) printJson(summary);
   else {
     if (opts.dryRun) process.stdout.write(renderPlan(summary.plan) + '\n');

@@ -10,14 +10,7 @@ export {
 } from './to-workout.js';
 export { summarySchema, detailSchema, type ZeppSummary, type ZeppDetail } from './schema.js';
 export { describeDevice, ZEPP_MANUFACTURER } from './device.js';
-export {
-  mapZeppSport,
-  applySportRules,
-  type SportRule,
-  type SportRuleContext,
-  type SportRuleOutcome,
-  type MappedSport,
-} from '../zepp-common/index.js';
+export { mapZeppSport, type MappedSport } from '../zepp-common/index.js';
 export { loginZepp, type ZeppLoginInput, type ZeppLoginOptions, type ZeppLoginResult } from './login.js';
 export {
   isAllowedZeppUrl,

@@ -1,8 +1,8 @@
 // What `bandsync status` shows, computed from the ports alone, so the CLI
 // (database opened itself) and the daemon's local API give the same answer.
-import { ruleFor } from './failures.js';
-import { DESTINATION } from './deps.js';
-import type { RateBudgetSnapshot, RateBudgetStore, Store } from './ports.js';
+import { ruleFor } from '../sync/failures.js';
+import { DESTINATION } from '../sync/deps.js';
+import type { RateBudgetSnapshot, RateBudgetStore, Store } from '../sync/ports.js';
 
 export interface StatusReport {
   readonly dataDir: string;

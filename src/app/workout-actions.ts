@@ -1,6 +1,6 @@
 // User actions on one workout; each is a ledger-recorded transition.
-import type { SyncRecord } from './ports.js';
-import { DESTINATION, type EngineDeps } from './deps.js';
+import type { SyncRecord } from '../sync/ports.js';
+import { DESTINATION, type EngineDeps } from '../sync/deps.js';
 
 async function recordOf(deps: EngineDeps, workoutId: string): Promise<SyncRecord> {
   const record = await deps.store.getRecord(workoutId, DESTINATION);
@@ -42,4 +42,10 @@ export async function skipWorkout(deps: EngineDeps, workoutId: string, reason: s
   });
   if (!moved) throw new Error(`${workoutId} changed while skipping; try again`);
   return moved;
+}
+
+/** "Upload now" (dashboard): a failed, skipped or needs-you workout is queued again; pending ones already are. */
+export async function makeUploadable(deps: EngineDeps, workoutId: string): Promise<void> {
+  const record = await recordOf(deps, workoutId);
+  if (['failed', 'skipped', 'needs_user'].includes(record.state)) await retryWorkout(deps, workoutId);
 }

@@ -1,0 +1,185 @@
+// Connecting and disconnecting accounts (Strava, the Zepp cloud, local
+// exports and folders), and the connected Strava athlete as the engine's
+// destination. The same actions serve the CLI, the dashboard and the daemon.
+import { BandsyncError } from '../sync/failures.js';
+import type { Account, Clock, Logger, Store } from '../sync/ports.js';
+import type { CheckExportOpens, StravaAuth, StravaConnection, StravaGrant, ZeppLogin } from './ports.js';
+
+export interface AccountActions {
+  connectStravaWithRefreshToken(input: {
+    refreshToken: string;
+    clientId?: string;
+    clientSecret?: string;
+  }): Promise<Account>;
+  stravaAuthorizeUrl(input: { redirectUri: string; state: string; clientId?: string }): string;
+  connectStravaWithCode(input: {
+    code: string;
+    scope?: string;
+    clientId?: string;
+    clientSecret?: string;
+  }): Promise<Account>;
+  connectZepp(
+    input:
+      | { appToken: string; userId: string; baseUrl?: string }
+      | { email: string; password: string; baseUrl?: string; region?: string },
+  ): Promise<Account>;
+  /** `secrets.password` is the export zip's password (zepp-export); the zip is opened with it before anything is saved. */
+  connectPath(
+    kind: 'zepp-export' | 'gadgetbridge' | 'files',
+    path: string,
+    extra?: Record<string, unknown>,
+    secrets?: { password?: string },
+  ): Promise<Account>;
+  disconnect(accountId: string): Promise<void>;
+  stravaClient(): Promise<StravaConnection>;
+  /** Strava requests this process has sent so far; 0 when Strava is not connected. */
+  stravaRequestCount(): Promise<number>;
+}
+
+export interface AccountDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly config: { readonly stravaClientId?: string; readonly stravaClientSecret?: string };
+  readonly strava: StravaAuth;
+  readonly zepp: ZeppLogin;
+  readonly checkExportOpens: CheckExportOpens;
+}
+
+export function accountActions(deps: AccountDeps): AccountActions {
+  const { store, clock, config } = deps;
+  const stravaAccount = async () => (await store.listAccounts()).find((a) => a.kind === 'strava') ?? null;
+  const appCredentials = (account: Account | null, secrets: Record<string, string>) => {
+    const clientId = String(account?.settings.clientId ?? config.stravaClientId ?? '');
+    const clientSecret = secrets.clientSecret ?? config.stravaClientSecret ?? '';
+    if (!clientId || !clientSecret)
+      throw new BandsyncError(
+        'strava_not_connected',
+        'Strava app credentials missing: set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (your own Strava API application).',
+      );
+    return { clientId, clientSecret };
+  };
+
+  // One client per connected account, so its token refresh and request count are shared.
+  let cachedClient: { id: string; client: StravaConnection } | null = null;
+  async function stravaClient(): Promise<StravaConnection> {
+    const account = await stravaAccount();
+    if (!account)
+      throw new BandsyncError('strava_not_connected', 'No Strava account is connected: bandsync connect strava');
+    if (account.status === 'needs_user')
+      throw new BandsyncError(
+        (account.problem as 'strava_auth_revoked') ?? 'strava_auth_revoked',
+        `Strava needs you: ${account.problem}`,
+      );
+    if (cachedClient?.id === account.id) return cachedClient.client;
+    const { clientId, clientSecret } = appCredentials(account, await store.getSecrets(account.id));
+    const client = deps.strava.connect({ accountId: account.id, clientId, clientSecret });
+    cachedClient = { id: account.id, client };
+    return client;
+  }
+
+  async function saveStrava(clientId: string, clientSecret: string, grant: StravaGrant): Promise<Account> {
+    const { tokens, firstName } = grant;
+    const existing = await stravaAccount();
+    const account = await store.saveAccount({
+      id: existing?.id,
+      kind: 'strava',
+      label: `Strava athlete ${tokens.athleteId ?? ''}${firstName ? ` (${firstName})` : ''}`.trim(),
+      settings: {
+        clientId,
+        athleteId: tokens.athleteId,
+        scopes: tokens.scopes,
+        connectedAt: clock.now().toISOString(),
+      },
+      secrets: { clientSecret, tokens: JSON.stringify(tokens) },
+    });
+    await store.setAccountStatus(account.id, 'ok', null);
+    cachedClient = null;
+    return account;
+  }
+
+  return {
+    stravaClient,
+    async stravaRequestCount() {
+      try {
+        return (await stravaClient()).requestCount();
+      } catch {
+        return 0;
+      }
+    },
+    stravaAuthorizeUrl: ({ redirectUri, state, clientId }) =>
+      deps.strava.authorizeUrl({ clientId: clientId ?? config.stravaClientId ?? '', redirectUri, state }),
+    async connectStravaWithRefreshToken({ refreshToken, clientId, clientSecret }) {
+      const creds = appCredentials(null, clientSecret ? { clientSecret } : {});
+      const id = clientId ?? creds.clientId;
+      const grant = await deps.strava.refresh({ clientId: id, clientSecret: creds.clientSecret, refreshToken });
+      return saveStrava(id, creds.clientSecret, { tokens: grant.tokens });
+    },
+    async connectStravaWithCode({ code, scope, clientId, clientSecret }) {
+      const creds = appCredentials(null, clientSecret ? { clientSecret } : {});
+      const id = clientId ?? creds.clientId;
+      const grant = await deps.strava.exchangeCode({ clientId: id, clientSecret: creds.clientSecret, code, scope });
+      return saveStrava(id, creds.clientSecret, grant);
+    },
+    async connectZepp(input) {
+      const credentials =
+        'appToken' in input
+          ? { appToken: input.appToken, userId: input.userId }
+          : { email: input.email, password: input.password };
+      const login = await deps.zepp.login(credentials, {
+        baseUrl: input.baseUrl,
+        region: 'region' in input ? input.region : undefined,
+      });
+      const existing = (await store.listAccounts()).find(
+        (a) => a.kind === 'zepp-cloud' && a.settings.userId === login.userId,
+      );
+      const account = await store.saveAccount({
+        id: existing?.id,
+        kind: 'zepp-cloud',
+        label: `Zepp ${login.userId}`,
+        settings: {
+          baseUrl: login.baseUrl,
+          userId: login.userId,
+          region: login.chinaRegion ? 'cn' : 'global',
+          connectedAt: clock.now().toISOString(),
+        },
+        secrets: { appToken: login.appToken },
+      });
+      await store.setAccountStatus(account.id, 'ok', null);
+      return account;
+    },
+    async connectPath(kind, path, extra = {}, secrets = {}) {
+      const existing = (await store.listAccounts()).find((a) => a.kind === kind && a.settings.path === path);
+      const password = secrets.password || undefined;
+      if (kind === 'zepp-export') {
+        // A wrong or missing password must show now, not as every workout failing later.
+        await deps.checkExportOpens(
+          path,
+          password ?? (existing ? (await store.getSecrets(existing.id)).password : undefined),
+        );
+      }
+      return store.saveAccount({
+        id: existing?.id,
+        kind,
+        label: `${kind} ${path}`,
+        settings: { path, ...extra, connectedAt: clock.now().toISOString() },
+        // Absent on a reconnect without --password: the stored one is kept.
+        secrets: password !== undefined ? { password } : undefined,
+      });
+    },
+    async disconnect(accountId) {
+      const account = await store.getAccount(accountId);
+      if (!account) throw new Error(`no account ${accountId}`);
+      if (account.kind === 'strava') {
+        const tokens = (await store.getSecrets(account.id)).tokens;
+        // Revoke at Strava first; the tokens are deleted whatever it answers.
+        if (tokens)
+          await deps.strava
+            .deauthorize(tokens)
+            .catch((e: Error) => deps.logger.warn('deauthorize failed', { reason: e.message }));
+        cachedClient = null;
+      }
+      await store.deleteAccount(accountId);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// `bandsync doctor`'s checks that need the opened application: the accounts,
+// a live look at each source and at Strava, and the shared rate budget.
+import type { DoctorDeps } from '../observability/doctor.js';
+import type { AppContext } from './context.js';
+
+export function doctorProbes(
+  app: Pick<AppContext, 'store' | 'deps' | 'clock' | 'accounts' | 'budget'>,
+): Pick<Required<DoctorDeps>, 'accounts' | 'probeZepp' | 'probeStrava' | 'rateBudget'> {
+  return {
+    accounts: () => app.store.listAccounts(),
+    probeZepp: async (account) => {
+      const source = await app.deps.sourceFor(account);
+      for await (const _ of source.list({ since: app.clock.now().toISOString() })) break;
+    },
+    probeStrava: async () => {
+      const client = await app.accounts.stravaClient();
+      await client.athlete();
+      const account = (await app.store.listAccounts()).find((a) => a.kind === 'strava');
+      return { scopes: (account?.settings.scopes as string[] | undefined) ?? [] };
+    },
+    rateBudget: () => app.budget.snapshot(app.clock.now()),
+  };
+}
