@@ -61,6 +61,17 @@ export const ConfigSchema = z.strictObject({
   hideBackfillFromHome: z.boolean().default(true).describe('Upload backfilled history hidden from home feeds'),
   port: z.number().int().min(0).max(65535).default(8377).describe('Dashboard port'),
   host: z.string().default('127.0.0.1').describe('Dashboard bind address'),
+  behindProxy: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The dashboard is reached through a TLS reverse proxy: Secure cookies, the client address from X-Forwarded-For, a password required',
+    ),
+  metricsToken: z
+    .string()
+    .min(16)
+    .optional()
+    .describe('Bearer token for GET /metrics when the dashboard is reachable from the network (16+ characters)'),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Lowest log level written'),
   logFormat: z
     .enum(['auto', 'json', 'pretty'])

@@ -3,7 +3,8 @@
 import { Hono } from 'hono';
 import { createApp as createDashboard } from './server/app.js';
 import { serveApp } from './server/serve.js';
-import { hashPassword, isPasswordHash } from './server/password.js';
+import { hashPassword, isBelowCurrentCost, isPasswordHash } from './server/password.js';
+import { loopbackHostGuard } from './server/security.js';
 import { createNotifier, renderMetrics, METRICS_CONTENT_TYPE, type SourcePollStat } from './observability/index.js';
 import { sweepProblems } from './observability/notify-sweep.js';
 import { registerTasks, schedulePolls, dispatch, JOBS } from './sync/tasks.js';
@@ -117,18 +118,19 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       ? options.password
       : await hashPassword(options.password)
     : undefined;
+  if (password && isBelowCurrentCost(password))
+    app.logger.warn(
+      'the dashboard password hash uses a lower scrypt cost than this release makes; hash it again (bandsync config hash-password) to raise it',
+    );
   const engine = createDashboardEngine({ ...app, deps: countingDeps }, { nextPollAt });
-  const root = new Hono();
-  root.get('/healthz', (c) => c.json({ ok: true }));
-  root.get('/readyz', async (c) => {
-    try {
-      await app.store.countByState(DESTINATION);
-      return c.json({ ready: true });
-    } catch (err) {
-      return c.json({ ready: false, reason: (err as Error).message }, 503);
-    }
-  });
-  root.get('/metrics', async (c) => {
+  // Behind a reverse proxy the dashboard is reachable from the network even when bound to loopback.
+  const security = {
+    password,
+    remote: !['127.0.0.1', 'localhost', '::1'].includes(host) || app.config.behindProxy,
+    behindProxy: app.config.behindProxy,
+    metricsToken: app.config.metricsToken,
+  };
+  const metrics = async () => {
     const failed = await app.store.listRecords({ destination: DESTINATION, states: ['failed'], limit: 100_000 });
     const failuresByCode: Record<string, number> = {};
     for (const r of failed) failuresByCode[r.code ?? 'unknown'] = (failuresByCode[r.code ?? 'unknown'] ?? 0) + 1;
@@ -146,7 +148,19 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
         heapUsedBytes: process.memoryUsage().heapUsed,
       },
     });
-    return c.body(body, 200, { 'content-type': METRICS_CONTENT_TYPE });
+    return { body, contentType: METRICS_CONTENT_TYPE };
+  };
+  const root = new Hono();
+  // Every route, not only the dashboard's: health, metrics and the local API too.
+  root.use('*', loopbackHostGuard(security));
+  root.get('/healthz', (c) => c.json({ ok: true }));
+  root.get('/readyz', async (c) => {
+    try {
+      await app.store.countByState(DESTINATION);
+      return c.json({ ready: true });
+    } catch (err) {
+      return c.json({ ready: false, reason: (err as Error).message }, 503);
+    }
   });
   // The local API for the CLI (DESIGN §4.2), before the dashboard so its own token guards it.
   const token = newLocalApiToken();
@@ -192,7 +206,8 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       now: () => app.clock.now(),
       logger: app.logger,
       stravaWebUrl: app.config.stravaUrl,
-      security: { password, remote: !['127.0.0.1', 'localhost', '::1'].includes(host) },
+      security,
+      metrics,
     }),
   );
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });

@@ -22,6 +22,8 @@ export const FIELDS: readonly FieldInfo[] = [
   { path: 'hideBackfillFromHome', env: 'BANDSYNC_HIDE_BACKFILL' },
   { path: 'port', env: 'BANDSYNC_PORT' },
   { path: 'host', env: 'BANDSYNC_HOST' },
+  { path: 'behindProxy', env: 'BANDSYNC_BEHIND_PROXY' },
+  { path: 'metricsToken', env: 'BANDSYNC_METRICS_TOKEN', secret: true },
   { path: 'logLevel', env: 'BANDSYNC_LOG_LEVEL' },
   { path: 'logFormat', env: 'BANDSYNC_LOG_FORMAT' },
   { path: 'watchDir', env: 'BANDSYNC_WATCH_DIR' },

@@ -1,6 +1,7 @@
 // The dashboard as a Hono app: guards first, then static assets and pages.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { registerAssets } from './assets.js';
 import type { ServerDeps } from './deps.js';
 import { registerBackfill } from './pages/backfill.js';
@@ -11,7 +12,15 @@ import { registerOverview } from './pages/overview.js';
 import { registerSettings } from './pages/settings.js';
 import { registerWorkout } from './pages/workout.js';
 import { registerWorkouts } from './pages/workouts.js';
-import { csrfGuard, loopbackHostGuard, securityHeaders, sessionGuard, type AppEnv } from './security.js';
+import { registerMetrics } from './metrics-route.js';
+import {
+  csrfGuard,
+  loopbackHostGuard,
+  malformedRequestGuard,
+  securityHeaders,
+  sessionGuard,
+  type AppEnv,
+} from './security.js';
 import { SessionStore } from './sessions.js';
 
 export function createApp(deps: ServerDeps): Hono<AppEnv> {
@@ -21,6 +30,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
 
   app.use('*', securityHeaders(tileOrigin));
   app.use('*', loopbackHostGuard(deps.security));
+  app.use('*', malformedRequestGuard());
   app.use('*', sessionGuard(sessions, deps.security));
   // Forms are small; only the export-zip upload may be large.
   const tooLarge = (c: { text: (t: string, s: 413) => Response }) => c.text('The request body is too large.', 413);
@@ -31,6 +41,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   app.use('*', csrfGuard());
 
   registerAssets(app);
+  registerMetrics(app, deps);
   registerLogin(app, deps, sessions);
   registerOverview(app, deps);
   registerEvents(app, deps);
@@ -41,6 +52,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   registerSettings(app, deps);
 
   app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
     // Log the message only: engine and store errors carry no secrets by contract,
     // and the stack adds nothing for the user.
     deps.logger?.error('dashboard request failed', { path: c.req.path, error: err.message });

@@ -73,17 +73,28 @@ async function sendFile(root: string, rel: string): Promise<Response | null> {
   }
 }
 
+/** The request path after `prefix`, %-decoded once; null when it does not start so or does not decode. */
+function pathAfter(url: string, prefix: string): string | null {
+  const raw = new URL(url).pathname;
+  if (!raw.startsWith(prefix)) return null;
+  try {
+    return decodeURIComponent(raw.slice(prefix.length));
+  } catch {
+    return null;
+  }
+}
+
 export function registerAssets(app: Hono<AppEnv>): void {
   app.get('/assets/vendor/:pkg/*', async (c) => {
     const [name, version] = c.req.param('pkg').split('@');
     const vendor = name === 'leaflet' ? VENDOR.leaflet : name === 'uplot' ? VENDOR.uplot : null;
     if (!vendor || version !== vendor.version) return c.notFound();
-    const rel = decodeURIComponent(c.req.path.slice(`/assets/vendor/${c.req.param('pkg')}/`.length));
-    return (await sendFile(vendor.dir, rel)) ?? c.notFound();
+    const rel = pathAfter(c.req.url, `/assets/vendor/${c.req.param('pkg')}/`);
+    return (rel !== null && (await sendFile(vendor.dir, rel))) || c.notFound();
   });
   app.get('/assets/*', async (c) => {
-    const rel = decodeURIComponent(c.req.path.slice('/assets/'.length));
-    return (await sendFile(OWN_DIR, rel)) ?? c.notFound();
+    const rel = pathAfter(c.req.url, '/assets/');
+    return (rel !== null && (await sendFile(OWN_DIR, rel))) || c.notFound();
   });
   app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' }));
   // A plain grid: the track stays readable without any tile server.

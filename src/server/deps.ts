@@ -116,8 +116,16 @@ export interface DashboardEngine {
 export interface ServerSecurity {
   /** scrypt hash from hashPassword() (src/server/password.ts); unset = no login. */
   readonly password?: string;
-  /** True when bound to a non-loopback address; then a password is mandatory. */
+  /** True when reachable from the network (a non-loopback bind, or behind a proxy); then a password is mandatory. */
   readonly remote: boolean;
+  /**
+   * Served to browsers through a TLS reverse proxy (config `behindProxy`):
+   * cookies are Secure, and the client address is the last X-Forwarded-For hop
+   * (the one the proxy added) instead of the proxy's own.
+   */
+  readonly behindProxy?: boolean;
+  /** Bearer token a metrics scraper sends for /metrics on a remote dashboard (config `metricsToken`). */
+  readonly metricsToken?: string;
 }
 
 export interface ServerDeps {
@@ -134,4 +142,6 @@ export interface ServerDeps {
    * dashboard's own plain grid tiles, so maps work offline and under the CSP.
    */
   readonly tileUrl?: string;
+  /** Prometheus metrics for GET /metrics (the daemon's); unset = no such route. */
+  readonly metrics?: () => Promise<{ body: string; contentType: string }>;
 }

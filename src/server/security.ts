@@ -1,5 +1,6 @@
-// Request guards: security headers with a strict CSP, the loopback Host check,
-// sessions (HttpOnly, SameSite=Strict), the password login and CSRF tokens.
+// Request guards: security headers with a strict CSP, malformed requests
+// refused with a 4xx, the loopback Host check, sessions (HttpOnly,
+// SameSite=Strict, Secure behind https), the password login and CSRF tokens.
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { ServerSecurity } from './deps.js';
@@ -11,8 +12,18 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 export type AppEnv = { Variables: { session: Session; loginRequired: boolean } };
 
-/** Paths reachable without logging in: the login itself, static files and the OAuth return. */
-const PUBLIC_PATHS = [/^\/login$/, /^\/assets\//, /^\/tiles\//, /^\/connect\/strava\/callback$/, /^\/favicon\.ico$/];
+/**
+ * Paths reachable without logging in: the login itself, static files, the
+ * OAuth return, and /metrics (which checks its own token or session).
+ */
+const PUBLIC_PATHS = [
+  /^\/login$/,
+  /^\/assets\//,
+  /^\/tiles\//,
+  /^\/connect\/strava\/callback$/,
+  /^\/favicon\.ico$/,
+  /^\/metrics$/,
+];
 
 export function securityHeaders(tileOrigin: string | null): MiddlewareHandler {
   const img = ["'self'", 'data:', ...(tileOrigin ? [tileOrigin] : [])].join(' ');
@@ -37,17 +48,51 @@ export function securityHeaders(tileOrigin: string | null): MiddlewareHandler {
   };
 }
 
-/** A loopback-bound dashboard answers only loopback host names (stops DNS rebinding). */
+// NUL and other control characters have no business in an address, and
+// PostgreSQL refuses NUL in text: caught here, they are the client's mistake (400)
+// instead of a database error (500).
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** A path with a broken %-escape or control characters, or a query with control characters, is a 400. */
+export function malformedRequestGuard(): MiddlewareHandler {
+  return async (c, next) => {
+    const url = new URL(c.req.url);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return c.text('Bad request: the address has a malformed %-escape.', 400);
+    }
+    if (hasControl(path)) return c.text('Bad request: the address contains control characters.', 400);
+    for (const [name, value] of url.searchParams) {
+      if (hasControl(name) || hasControl(value))
+        return c.text('Bad request: the query contains control characters.', 400);
+    }
+    await next();
+  };
+}
+
+export function isLoopbackHostName(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+/**
+ * A loopback-bound dashboard answers only loopback host names (stops DNS
+ * rebinding). Used by the dashboard and by the daemon for every other route
+ * it serves (/healthz, /readyz, the local API).
+ */
 export function loopbackHostGuard(security: ServerSecurity): MiddlewareHandler {
   return async (c, next) => {
     if (!security.remote) {
-      const host = (c.req.header('host') ?? '')
-        .replace(/:\d+$/, '')
-        .replace(/^\[|\]$/g, '')
-        .toLowerCase();
-      if (host && !(host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host))) {
-        return c.text('This dashboard answers only on localhost.', 421);
-      }
+      const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
+      if (host && !isLoopbackHostName(host)) return c.text('This dashboard answers only on localhost.', 421);
     }
     await next();
   };
@@ -55,19 +100,21 @@ export function loopbackHostGuard(security: ServerSecurity): MiddlewareHandler {
 
 export function sessionGuard(sessions: SessionStore, security: ServerSecurity): MiddlewareHandler<AppEnv> {
   if (security.remote && !security.password) {
-    throw new Error('A dashboard reachable from the network needs a password: configure one or bind to 127.0.0.1.');
+    throw new Error(
+      'A dashboard reachable from the network (a non-loopback address, or behind a proxy) needs a password: configure one, or bind to 127.0.0.1 without behindProxy.',
+    );
   }
+  const loginRequired = Boolean(security.password);
   return async (c, next) => {
-    const isPublic = PUBLIC_PATHS.some((re) => re.test(c.req.path));
+    const path = c.req.path;
+    const isPublic = PUBLIC_PATHS.some((re) => re.test(path));
     let session = sessions.get(getCookie(c, SESSION_COOKIE));
-    // The OAuth return comes from Strava's site, so the SameSite=Strict cookie is
-    // absent there: never mint a session on it, or it would replace the real one.
-    if (!session && !c.req.path.startsWith('/assets/') && c.req.path !== '/connect/strava/callback') {
-      session = sessions.create(!security.password);
-      setSessionCookie(c, session);
+    if (!session && wantsNewSession(c, loginRequired)) {
+      session = sessions.create(!loginRequired);
+      setSessionCookie(c, session, security);
     }
     if (session) c.set('session', session);
-    c.set('loginRequired', Boolean(security.password));
+    c.set('loginRequired', loginRequired);
     if (!isPublic && !session?.authenticated) {
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/login', 303);
       return c.text('Log in first.', 401);
@@ -76,33 +123,67 @@ export function sessionGuard(sessions: SessionStore, security: ServerSecurity): 
   };
 }
 
-export function setSessionCookie(c: Context, session: Session): void {
+/**
+ * Who gets a session on arrival. Without a password every page visitor is the
+ * owner. With one, only the login form needs a session (for its CSRF token):
+ * other anonymous requests are sent to it without one, so visitors cannot
+ * fill the session store. The OAuth return comes from Strava's site without
+ * the SameSite=Strict cookie: a session minted there would replace the real one.
+ */
+function wantsNewSession(c: Context, loginRequired: boolean): boolean {
+  const path = c.req.path;
+  if (loginRequired) return path === '/login' && (c.req.method === 'GET' || c.req.method === 'HEAD');
+  return !/^\/(assets|tiles)\//.test(path) && path !== '/connect/strava/callback' && path !== '/metrics';
+}
+
+export function setSessionCookie(c: Context, session: Session, security: Pick<ServerSecurity, 'behindProxy'>): void {
   setCookie(c, SESSION_COOKIE, session.id, {
     httpOnly: true,
     sameSite: 'Strict',
     path: '/',
-    secure: new URL(c.req.url).protocol === 'https:',
+    secure: Boolean(security.behindProxy) || new URL(c.req.url).protocol === 'https:',
   });
 }
 
-/** Every state-changing request carries the session's CSRF token (form field or header). */
+/** The host of an Origin header, or null when it is not a URL at all. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
+}
+
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data'];
+
+/**
+ * Every state-changing request carries the session's CSRF token (form field or
+ * header). A form body is read here once (Hono keeps it for the page), so a
+ * body that cannot be parsed is answered 400 before any page sees it.
+ */
 export function csrfGuard(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
     const origin = c.req.header('origin');
-    if (origin && origin !== 'null' && new URL(origin).host !== c.req.header('host')) {
+    if (origin && origin !== 'null' && originHost(origin) !== c.req.header('host')) {
       return c.text('Cross-site request refused.', 403);
     }
-    const session = c.get('session');
-    let token = c.req.header(CSRF_HEADER);
-    if (!token) {
-      const type = c.req.header('content-type') ?? '';
-      if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-        const body = await c.req.parseBody();
-        const field = body[CSRF_FIELD];
-        token = typeof field === 'string' ? field : undefined;
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    let form: Record<string, unknown> = {};
+    if (FORM_TYPES.some((t) => type.startsWith(t))) {
+      try {
+        form = await c.req.parseBody();
+      } catch {
+        return c.text('Bad request: the form data could not be read.', 400);
       }
+      if (
+        Object.entries(form).some(([k, v]) => k.includes('\u0000') || (typeof v === 'string' && v.includes('\u0000')))
+      )
+        return c.text('Bad request: the form contains a NUL character.', 400);
     }
+    const session = c.get('session');
+    const field = form[CSRF_FIELD];
+    const token = c.req.header(CSRF_HEADER) || (typeof field === 'string' ? field : undefined);
     if (!session || !token || !tokensEqual(token, session.csrf)) {
       return c.text('Missing or wrong CSRF token: reload the page and try again.', 403);
     }

@@ -1,6 +1,6 @@
 // Binds the dashboard to a port. Loopback by default; any other address
 // exposes the dashboard to the network, so it is refused without a password.
-import { serve } from '@hono/node-server';
+import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 
 export interface ServeOptions {
@@ -22,7 +22,7 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Anything with Hono's fetch handler (a Hono app of any Env). */
 export interface FetchApp {
-  fetch(request: Request, ...rest: never[]): Response | Promise<Response>;
+  fetch(request: Request, env: HttpBindings | Http2Bindings): Response | Promise<Response>;
 }
 
 export async function serveApp(app: FetchApp, options: ServeOptions): Promise<Served> {
@@ -33,7 +33,12 @@ export async function serveApp(app: FetchApp, options: ServeOptions): Promise<Se
   }
   return new Promise((resolve, reject) => {
     const server = serve(
-      { fetch: (req: Request) => app.fetch(req), port: options.port, hostname: options.host },
+      // The bindings carry the socket, so getConnInfo() sees each client's own address.
+      {
+        fetch: (req: Request, env: HttpBindings | Http2Bindings) => app.fetch(req, env),
+        port: options.port,
+        hostname: options.host,
+      },
       (info: AddressInfo) => {
         const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
         resolve({

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/commands/config.js';
+import { verifyPassword } from '../../src/server/password.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bandsync-config-cmd-'));
 
@@ -73,4 +74,15 @@ describe('bandsync config', () => {
     expect(json.config.host).toBe('0.0.0.0');
     expect(json.config.stravaClientSecret).toBe('********');
   });
+
+  it('hash-password: prints a scrypt hash of the password that the login accepts', async () => {
+    const r = await run(['config', 'hash-password'], { BANDSYNC_DASHBOARD_PASSWORD: 'correct horse battery' });
+    const hash = r.out.trim();
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(r.out).not.toContain('correct horse battery');
+    expect(await verifyPassword('correct horse battery', hash)).toBe(true);
+    await expect(run(['config', 'hash-password'], { BANDSYNC_DASHBOARD_PASSWORD: hash })).rejects.toThrow(
+      /already a scrypt hash/,
+    );
+  }, 30_000);
 });

@@ -1,5 +1,6 @@
-// bandsync config check | show: validate the configuration (file + env) and
-// print the effective values with where each came from, secrets masked.
+// bandsync config check | show | hash-password: validate the configuration (file
+// + env), print the effective values with where each came from, secrets masked,
+// and hash a dashboard password so only the hash needs to be kept.
 import type { Command } from 'commander';
 import { getConfigFile } from '../app.js';
 import { ConfigError, defaultConfigFile, describeOrigin, loadConfigDetailed, type LoadedConfig } from '../../config.js';
@@ -62,4 +63,28 @@ export function register(program: Command): void {
       }
       process.stdout.write(lines.join('\n') + '\n');
     });
+
+  config
+    .command('hash-password')
+    .description(
+      'Print the scrypt hash of a dashboard password (read from stdin or BANDSYNC_DASHBOARD_PASSWORD), to keep only the hash in BANDSYNC_DASHBOARD_PASSWORD',
+    )
+    .action(async () => {
+      const plain =
+        process.env.BANDSYNC_DASHBOARD_PASSWORD ||
+        (process.stdin.isTTY ? '' : (await readStdin()).replace(/\r?\n$/, ''));
+      if (!plain)
+        throw new Error(
+          "no password given: pipe it in (printf '%s' 'your password' | bandsync config hash-password) or set BANDSYNC_DASHBOARD_PASSWORD",
+        );
+      const { hashPassword, isPasswordHash } = await import('../../server/password.js');
+      if (isPasswordHash(plain)) throw new Error('that is already a scrypt hash; give the plain password');
+      process.stdout.write((await hashPassword(plain)) + '\n');
+    });
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,28 +1,19 @@
 // Password login for a dashboard reachable from the network. A new session id
 // is issued on success (no fixation); failures are slowed down, and repeated
 // failures lock the address out for a while (login-throttle.ts).
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { ServerDeps } from '../deps.js';
 import { verifyPassword } from '../password.js';
 import { SESSION_COOKIE, setSessionCookie, type AppEnv } from '../security.js';
 import type { SessionStore } from '../sessions.js';
 import { csrfField, html, type Html } from '../views/html.js';
 import { layout } from '../views/layout.js';
-import { getCookie } from 'hono/cookie';
-import { getConnInfo } from '@hono/node-server/conninfo';
+import { deleteCookie, getCookie } from 'hono/cookie';
+import { clientAddress } from '../client-address.js';
 import { LoginThrottle } from '../login-throttle.js';
 import { formString } from './render.js';
 
 const FAILURE_DELAY_MS = 750;
-
-/** The peer address (the proxy's, behind one); a test app without a socket counts as one client. */
-function clientAddress(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 export function registerLogin(
   app: Hono<AppEnv>,
@@ -43,37 +34,55 @@ export function registerLogin(
     return c.html(page(c.get('session').csrf, null));
   });
 
+  // One password check at a time: each scrypt takes 128 MiB, so concurrent
+  // attempts must not add up, and each sees the failures recorded before it.
+  let checking: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = checking.then(fn, fn);
+    checking = run.catch(() => undefined);
+    return run;
+  };
+
   app.post('/login', async (c) => {
     const hash = deps.security.password;
     if (!hash) return c.redirect('/', 303);
-    const address = clientAddress(c);
-    const wait = throttle.waitSeconds(address);
-    if (wait > 0) {
+    const address = clientAddress(c, deps.security);
+    const password = await formString(c, 'password');
+    const outcome = await oneAtATime(async () => {
+      const wait = throttle.waitSeconds(address);
       // Refused before the password is even checked, so guessing gains nothing.
-      c.header('Retry-After', String(wait));
+      if (wait > 0) return { ok: false, wait };
+      const ok = await verifyPassword(password, hash);
+      if (ok) throttle.succeeded(address);
+      else throttle.failed(address);
+      return { ok, wait: 0 };
+    });
+    if (outcome.wait > 0) {
+      c.header('Retry-After', String(outcome.wait));
       return c.html(
-        page(c.get('session').csrf, `Too many failed logins. Try again in ${Math.ceil(wait / 60)} min.`),
+        page(c.get('session').csrf, `Too many failed logins. Try again in ${Math.ceil(outcome.wait / 60)} min.`),
         429,
       );
     }
-    const ok = await verifyPassword(await formString(c, 'password'), hash);
-    if (!ok) {
-      throttle.failed(address);
+    if (!outcome.ok) {
       await new Promise((r) => setTimeout(r, FAILURE_DELAY_MS));
       deps.logger?.warn('dashboard login failed', { address });
       return c.html(page(c.get('session').csrf, 'Wrong password.'), 401);
     }
-    throttle.succeeded(address);
     sessions.destroy(getCookie(c, SESSION_COOKIE) ?? '');
     const session = sessions.create(true);
-    setSessionCookie(c, session);
+    setSessionCookie(c, session, deps.security);
     return c.redirect('/', 303);
   });
 
   app.post('/logout', (c) => {
     sessions.destroy(c.get('session').id);
-    const fresh = sessions.create(!deps.security.password);
-    setSessionCookie(c, fresh);
-    return c.redirect(deps.security.password ? '/login' : '/', 303);
+    // With a password, the login page makes the next (anonymous) session when it is shown.
+    if (deps.security.password) {
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.redirect('/login', 303);
+    }
+    setSessionCookie(c, sessions.create(true), deps.security);
+    return c.redirect('/', 303);
   });
 }
