@@ -1,19 +1,34 @@
 // The pure core's public surface.
 export type * from './workout/types.js';
 export { computeFingerprint, withFingerprint, fnv1a64 } from './workout/fingerprint.js';
+export { assembleWorkout, isoStart, type WorkoutDraft } from './workout/assemble.js';
 export { sportFamily, INDOOR_SPORTS, type SportFamily } from './workout/sport.js';
 export { encodeFit, type FitEncodeOptions } from './formats/fit/encode.js';
 export { decodeFit } from './formats/fit/decode.js';
 export { haversineMeters, EARTH_RADIUS_METERS } from './geo/haversine.js';
 export { summarize, type WorkoutSummary } from './metrics/summarize.js';
-export { totalDistanceMeters, cumulativeDistance } from './metrics/distance.js';
-export { timerSeconds, elapsedSeconds, normalizePauses } from './metrics/timer.js';
-export { movingSeconds } from './metrics/moving.js';
+export {
+  totalDistanceMeters,
+  sampleDistanceMeters,
+  cumulativeDistance,
+  distanceAt,
+  distanceBetween,
+} from './metrics/distance.js';
+export { distanceStream, reconcileDistances, RESCALE_LIMIT } from './metrics/reconcile.js';
+export {
+  timerSeconds,
+  timerTotalSeconds,
+  elapsedSeconds,
+  normalizePauses,
+  pausedSecondsBetween,
+} from './metrics/timer.js';
+export { movingSeconds, measuredMovingSeconds } from './metrics/moving.js';
 export { elevationGainLoss } from './metrics/elevation.js';
 export { heartRateStats, timeInZones } from './metrics/heart-rate.js';
 export { cadenceStats } from './metrics/cadence.js';
 export { avgSpeedMps, maxSpeedMps, paceSecondsPerKm } from './metrics/speed.js';
 export { splits, type Split } from './metrics/splits.js';
+export { chartSeries, hasTrack, type ChartSeries } from './metrics/chart-series.js';
 export {
   sportUnits,
   displayDistance,

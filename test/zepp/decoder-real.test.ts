@@ -78,7 +78,10 @@ describe('real run 1698569116 (Zepp Life, Mi Band, 2023)', () => {
       [327, 322],
     ]);
     expect(w.laps.at(-1)!.startOffset + w.laps.at(-1)!.elapsedSeconds).toBe(3157);
-    expect(issues).toEqual([]);
+    // The km splits leave 1 s between some laps (327 + 322 = 649, the next starts at 650): the
+    // distance run in those seconds is shared out so the laps add up to the band's 9960 m.
+    expect(issues.map((i) => i.code)).toEqual(['lap_distances_rescaled']);
+    expect(w.laps.reduce((a, l) => a + l.distanceMeters!, 0)).toBeCloseTo(9960, 6);
   });
 
   it('every sample time is unique and increasing', () => {
@@ -114,14 +117,22 @@ describe('real pool swim 1654683111 (2022)', () => {
   });
 
   it('recovers pool lengths from the distance series: 39 crossings of 25 m, and the 40th the summary counts (total_trips 40, dis 1000) from the last 23 m', () => {
-    expect(values(w.samples.distance).at(-1)).toBe(998);
+    const raw = decodeSeries(detailSchema.parse(load('swimming_1654683111').detail));
+    expect(raw.distance.columns[0]!.at(-1)).toBe(998);
     expect(w.lengths).toHaveLength(40);
     expect(w.lengths.length * 25).toBe(1000); // the summary's dis
     const last = w.lengths.at(-1)!,
       before = w.lengths.at(-2)!;
     expect(last.startOffset).toBe(before.startOffset + before.elapsedSeconds);
     expect(last.elapsedSeconds).toBeGreaterThan(0);
-    expect(issues.map((i) => i.code)).toEqual(['zepp_last_length_inferred']);
+    // The stream ends at the summary's 1000 m, and the laps (with a 9 s gap between them) add up to it.
+    expect(values(w.samples.distance).at(-1)).toBe(1000);
+    expect(w.laps.reduce((a, l) => a + l.distanceMeters!, 0)).toBeCloseTo(1000, 6);
+    expect(issues.map((i) => i.code)).toEqual([
+      'zepp_last_length_inferred',
+      'distance_rescaled',
+      'lap_distances_rescaled',
+    ]);
   });
 
   it('stroke rate from stroke_speed (strokes/s ×60)', () => {
@@ -130,7 +141,7 @@ describe('real pool swim 1654683111 (2022)', () => {
 });
 
 describe('real walk 1542558074 (Mi Fit, 2018)', () => {
-  const { workout: w } = decode('walk_1542558074');
+  const { workout: w, issues } = decode('walk_1542558074');
   const raw = decodeSeries(detailSchema.parse(load('walk_1542558074').detail));
 
   it('GPS: 566 points from t=1 to t=2921; first 28.02128128, -16.63307136', () => {
@@ -171,8 +182,23 @@ describe('real walk 1542558074 (Mi Fit, 2018)', () => {
   it('absolute altitude in cm (37.31…113.45 m) and distance deltas sum to 3312 (summary dis 3571 differs)', () => {
     expect(Math.min(...values(raw.gps.altitude))).toBe(37.31);
     expect(Math.max(...values(raw.gps.altitude))).toBe(113.45);
-    expect(values(w.samples.distance).at(-1)).toBe(3312);
+    expect(raw.distance.columns[0]!.at(-1)).toBe(3312);
     expect(w.totals.distanceMeters).toBe(3571);
+  });
+
+  it("the band's 3571 m wins: the stream is scaled by 3571/3312 to end there, the laps add up to it, both numbers kept", () => {
+    const d = values(w.samples.distance);
+    expect(d.at(-1)).toBe(3571);
+    const rawD = raw.distance.columns[0]!;
+    // A point halfway keeps its share of the way: scaled by the same ratio.
+    const mid = Math.floor(rawD.length / 2);
+    const at = w.samples.t.indexOf(raw.distance.t[mid]!);
+    expect(w.samples.distance![at]).toBeCloseTo((rawD[mid]! * 3571) / 3312, 6);
+    expect(w.laps.reduce((a, l) => a + l.distanceMeters!, 0)).toBeCloseTo(3571, 6);
+    const rescaled = issues.find((i) => i.code === 'distance_rescaled')!;
+    expect(rescaled.detail).toContain('declared 3571 m');
+    expect(rescaled.detail).toContain('from stream 3312 m');
+    expect(rescaled.detail).toContain('ratio 1.0782');
   });
 
   it('air pressure: first absolute then deltas (99925 → 100616 Pa over 1414 entries)', () => {

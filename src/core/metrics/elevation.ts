@@ -1,16 +1,25 @@
-// Elevation gain/loss: altitude smoothed with the 3-point weights
-// 0.3/0.4/0.3 (as gpxpy does) and then every rise/fall summed; GPS altitude
-// noise would otherwise inflate gain. Falls back to the device's recorded totals.
+// Elevation gain/loss: the device's declared totals win; otherwise altitude
+// smoothed with the 3-point weights 0.3/0.4/0.3 (as gpxpy does) and then every
+// rise/fall summed, since GPS altitude noise would otherwise inflate gain.
 import type { Workout } from '../workout/types.js';
 
 export function elevationGainLoss(w: Pick<Workout, 'samples' | 'totals'>): {
   ascentMeters: number | null;
   descentMeters: number | null;
 } {
-  const alt = (w.samples.altitude ?? []).filter((v): v is number => v != null);
-  if (alt.length === 0)
-    return { ascentMeters: w.totals.ascentMeters ?? null, descentMeters: w.totals.descentMeters ?? null };
+  const { ascentMeters, descentMeters } = w.totals;
+  if (ascentMeters != null && descentMeters != null) return { ascentMeters, descentMeters };
+  const measured = measuredGainLoss(w.samples.altitude);
+  return {
+    ascentMeters: ascentMeters ?? measured?.up ?? null,
+    descentMeters: descentMeters ?? measured?.down ?? null,
+  };
+}
+
+function measuredGainLoss(altitude: readonly (number | null)[] | undefined): { up: number; down: number } | null {
+  const alt = (altitude ?? []).filter((v): v is number => v != null);
   const n = alt.length;
+  if (n === 0) return null;
   let up = 0,
     down = 0;
   let prev = alt[0]!;
@@ -21,5 +30,5 @@ export function elevationGainLoss(w: Pick<Workout, 'samples' | 'totals'>): {
     else down -= d;
     prev = cur;
   }
-  return { ascentMeters: up, descentMeters: down };
+  return { up, down };
 }

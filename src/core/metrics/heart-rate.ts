@@ -1,23 +1,15 @@
-// Heart rate: avg/max over samples with a reading (zero means "no contact" on
-// bands, so it is ignored); falls back to the device's totals. Time in zones
-// uses five zones as % of max HR (50/60/70/80/90), each step's time credited to
-// the zone of its ending sample, pauses excluded.
+// Heart rate: the device's declared average and maximum win (DESIGN §4.1);
+// the samples fill what it did not declare, ignoring zeros ("no contact" on
+// bands). Time in zones uses five zones as % of max HR (50/60/70/80/90), each
+// step's time credited to the zone of its ending sample, pauses excluded.
 import type { Workout } from '../workout/types.js';
 import { forEachStep } from './intervals.js';
+import { positiveStats } from './stats.js';
 import { normalizePauses } from './timer.js';
 
 export function heartRateStats(w: Pick<Workout, 'samples' | 'totals'>): { avg: number | null; max: number | null } {
-  let sum = 0,
-    n = 0,
-    max = 0;
-  for (const v of w.samples.heartRate ?? [])
-    if (v != null && v > 0) {
-      sum += v;
-      n++;
-      if (v > max) max = v;
-    }
-  if (n === 0) return { avg: w.totals.avgHeartRate ?? null, max: w.totals.maxHeartRate ?? null };
-  return { avg: Math.round(sum / n), max };
+  const measured = positiveStats(w.samples.heartRate);
+  return { avg: w.totals.avgHeartRate ?? measured.avg, max: w.totals.maxHeartRate ?? measured.max };
 }
 
 export const ZONE_LOWER_BOUNDS = [0.5, 0.6, 0.7, 0.8, 0.9] as const;

@@ -1,12 +1,17 @@
-// The summary `bandsync inspect --json` prints (issue 8): every field is a
-// number, string or null, never undefined, so the JSON always has every key.
+// The summary `bandsync inspect --json` prints (issue 8) and the dashboard's
+// band column shows: every field is a number, string or null, never
+// undefined, so the JSON always has every key. What the device declared wins
+// for every total (DESIGN §4.1); the samples fill only what it did not.
+// Cadence is in the sport's unit (steps/min for foot sports, see units.ts).
 import type { Device, Issue, Sport, Workout } from '../workout/types.js';
 import { cadenceStats } from './cadence.js';
 import { totalDistanceMeters } from './distance.js';
 import { elevationGainLoss } from './elevation.js';
 import { heartRateStats } from './heart-rate.js';
 import { movingSeconds } from './moving.js';
-import { normalizePauses, timerSeconds } from './timer.js';
+import { avgSpeedMps } from './speed.js';
+import { normalizePauses, timerTotalSeconds } from './timer.js';
+import { displayCadence, sportUnits, type CadenceUnit } from './units.js';
 
 export interface WorkoutSummary {
   readonly sport: Sport;
@@ -16,11 +21,15 @@ export interface WorkoutSummary {
   readonly timerSeconds: number;
   readonly movingSeconds: number;
   readonly distanceMeters: number | null;
+  /** Distance over moving time. */
+  readonly avgSpeedMps: number | null;
   readonly ascentMeters: number | null;
   readonly descentMeters: number | null;
   readonly avgHeartRate: number | null;
   readonly maxHeartRate: number | null;
+  /** In `cadenceUnit`: steps/min for runs and walks (the band's number, twice FIT's strides/min). */
   readonly avgCadence: number | null;
+  readonly cadenceUnit: CadenceUnit;
   readonly calories: number | null;
   readonly records: number;
   readonly laps: number;
@@ -31,9 +40,6 @@ export interface WorkoutSummary {
 }
 
 export function summarize(w: Workout, issues: readonly Issue[] = []): WorkoutSummary {
-  // The device's own timer total (FIT session, TCX laps, band summary) when it has one: it
-  // counts sub-second pause edges we cannot see; else elapsed minus pauses.
-  const timer = w.totals.timerSeconds ?? timerSeconds(w);
   const { ascentMeters, descentMeters } = elevationGainLoss(w);
   const hr = heartRateStats(w);
   return {
@@ -41,14 +47,16 @@ export function summarize(w: Workout, issues: readonly Issue[] = []): WorkoutSum
     startTime: w.startTime,
     utcOffsetSeconds: w.utcOffsetSeconds,
     elapsedSeconds: w.elapsedSeconds,
-    timerSeconds: timer,
-    movingSeconds: Math.min(movingSeconds(w), timer),
+    timerSeconds: timerTotalSeconds(w),
+    movingSeconds: movingSeconds(w),
     distanceMeters: totalDistanceMeters(w),
+    avgSpeedMps: avgSpeedMps(w),
     ascentMeters,
     descentMeters,
     avgHeartRate: hr.avg,
     maxHeartRate: hr.max,
-    avgCadence: cadenceStats(w).avg,
+    avgCadence: displayCadence(w.sport, cadenceStats(w).avg),
+    cadenceUnit: sportUnits(w.sport).cadence,
     calories: w.totals.calories ?? null,
     records: w.samples.t.length,
     laps: w.laps.length,

@@ -34,6 +34,15 @@ export function timerSeconds(w: Pick<Workout, 'elapsedSeconds' | 'pauses'>): num
   return w.elapsedSeconds - pausedSecondsBetween(pauses, 0, w.elapsedSeconds);
 }
 
+/**
+ * The workout's timer (active) time: the device's declared total when it has
+ * one (FIT session, TCX laps, band summary; it also sees sub-second pause
+ * edges we cannot), else elapsed minus pauses.
+ */
+export function timerTotalSeconds(w: Pick<Workout, 'elapsedSeconds' | 'pauses' | 'totals'>): number {
+  return w.totals.timerSeconds ?? timerSeconds(w);
+}
+
 /** True when offset `t` lies strictly inside a pause (the timer was stopped). */
 export function isInsidePause(pauses: readonly Pause[], t: number): boolean {
   for (const p of pauses) if (t > p.startOffset && t < p.endOffset) return true;

@@ -2,7 +2,8 @@
 // per-minute samples when there is no track) → Workout. Pure.
 import {
   INDOOR_SPORTS,
-  withFingerprint,
+  assembleWorkout,
+  storedCadence,
   type DecodeResult,
   type Issue,
   type Samples,
@@ -102,31 +103,35 @@ export function summaryToWorkout(input: GbMapInput): GbMapResult {
     }
   }
 
-  const name = row.NAME?.trim();
-  const workout = withFingerprint({
-    sport: mapped.sport,
-    rawSport: String(row.ACTIVITY_KIND),
-    ...(name ? { name } : {}),
-    startTime: new Date(startSec * 1000).toISOString().replace('.000Z', 'Z'),
-    utcOffsetSeconds: input.utcOffsetSeconds,
-    elapsedSeconds: elapsed,
-    samples,
-    pauses,
-    laps: [],
-    lengths: [],
-    indoor: INDOOR_SPORTS.has(mapped.sport),
-    device: { manufacturer: isHuamiDevice(input.device) ? 339 : 255, product: 0, name: deviceName(input.device) },
-    totals: {
-      ...(pick(summary, 'distanceMeters') !== undefined ? { distanceMeters: pick(summary, 'distanceMeters') } : {}),
-      ...(pick(summary, 'activeSeconds') !== undefined ? { timerSeconds: pick(summary, 'activeSeconds') } : {}),
-      ...(pick(summary, 'caloriesBurnt') !== undefined ? { calories: pick(summary, 'caloriesBurnt') } : {}),
-      ...(pick(summary, 'averageHR') !== undefined ? { avgHeartRate: pick(summary, 'averageHR') } : {}),
-      ...(pick(summary, 'maxHR') !== undefined ? { maxHeartRate: pick(summary, 'maxHR') } : {}),
-      ...(pick(summary, 'ascentMeters') !== undefined ? { ascentMeters: pick(summary, 'ascentMeters') } : {}),
-      ...(pick(summary, 'descentMeters') !== undefined ? { descentMeters: pick(summary, 'descentMeters') } : {}),
-      ...(pick(summary, 'steps') !== undefined ? { steps: pick(summary, 'steps') } : {}),
+  const cadence = pick(summary, 'averageCadence');
+  const workout = assembleWorkout(
+    {
+      sport: mapped.sport,
+      rawSport: String(row.ACTIVITY_KIND),
+      name: row.NAME?.trim() || undefined,
+      startMs: startSec * 1000,
+      utcOffsetSeconds: input.utcOffsetSeconds,
+      elapsedSeconds: elapsed,
+      samples,
+      pauses,
+      indoor: INDOOR_SPORTS.has(mapped.sport),
+      device: { manufacturer: isHuamiDevice(input.device) ? 339 : 255, product: 0, name: deviceName(input.device) },
+      // The band's summary: its totals win over what the track adds up to (DESIGN §4.1).
+      totals: {
+        distanceMeters: pick(summary, 'distanceMeters'),
+        timerSeconds: pick(summary, 'activeSeconds'),
+        calories: pick(summary, 'caloriesBurnt'),
+        avgHeartRate: pick(summary, 'averageHR'),
+        maxHeartRate: pick(summary, 'maxHR'),
+        ascentMeters: pick(summary, 'ascentMeters'),
+        descentMeters: pick(summary, 'descentMeters'),
+        steps: pick(summary, 'steps'),
+        // Gadgetbridge gives steps/min for foot sports; the model keeps FIT's strides/min.
+        avgCadence: cadence !== undefined ? storedCadence(mapped.sport, cadence) : undefined,
+      },
+      source: { kind: 'gadgetbridge', id: input.sourceId, accountId: input.accountId },
     },
-    source: { kind: 'gadgetbridge', id: input.sourceId, accountId: input.accountId },
-  });
+    issues,
+  );
   return { ok: true, workout, issues };
 }

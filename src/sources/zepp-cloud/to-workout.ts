@@ -2,7 +2,7 @@
 // to our Workout. No I/O, no clock: the same input always gives the same
 // workout. Used by the source and by `bandsync inspect` on a saved JSON.
 import type { DecodeResult, Issue, Lap, Length, Pause, Samples, Sport, Workout } from '../../core/index.js';
-import { INDOOR_SPORTS, withFingerprint } from '../../core/index.js';
+import { INDOOR_SPORTS, assembleWorkout, distanceBetween, pausedSecondsBetween } from '../../core/index.js';
 import { gcj02ToWgs84 } from '../../core/geo/gcj02.js';
 import { mapZeppSport } from '../zepp-common/map-sport.js';
 import { alignStream, hasAnyValue, unionAxis } from './align.js';
@@ -189,6 +189,7 @@ export function zeppToWorkout(
     sport === 'pool_swimming' && poolLength ? buildLengths(samples, poolLength, summary.total_trips, issues) : [];
 
   const totals = {
+    // The band's own totals: they win over what its series add up to (DESIGN §4.1).
     distanceMeters: positive(summary.dis),
     timerSeconds: positive(summary.run_time),
     calories: positive(summary.calorie),
@@ -200,26 +201,29 @@ export function zeppToWorkout(
     avgCadence: positive(summary.avg_frequency) !== undefined ? summary.avg_frequency! / 2 : undefined,
   };
 
-  const workout = withFingerprint({
-    sport,
-    rawSport: String(summary.type),
-    startTime,
-    utcOffsetSeconds: options.utcOffsetSeconds ?? 0,
-    elapsedSeconds,
-    samples,
-    pauses,
-    laps,
-    lengths,
-    ...(poolLength && sport === 'pool_swimming' ? { poolLengthMeters: poolLength } : {}),
-    indoor: !hasGps && INDOOR_SPORTS.has(sport),
-    device: describeDevice(summary.source, summary.bind_device, options.deviceName),
-    totals: Object.fromEntries(Object.entries(totals).filter(([, v]) => v !== undefined)),
-    source: {
-      kind: 'zepp-cloud',
-      id: String(summary.trackid),
-      ...(options.accountId ? { accountId: options.accountId } : {}),
+  const workout = assembleWorkout(
+    {
+      sport,
+      rawSport: String(summary.type),
+      startMs: Date.parse(startTime),
+      utcOffsetSeconds: options.utcOffsetSeconds ?? 0,
+      elapsedSeconds,
+      samples,
+      pauses,
+      laps,
+      lengths,
+      poolLengthMeters: poolLength && sport === 'pool_swimming' ? poolLength : undefined,
+      indoor: !hasGps && INDOOR_SPORTS.has(sport),
+      device: describeDevice(summary.source, summary.bind_device, options.deviceName),
+      totals,
+      source: {
+        kind: 'zepp-cloud',
+        id: String(summary.trackid),
+        ...(options.accountId ? { accountId: options.accountId } : {}),
+      },
     },
-  });
+    issues,
+  );
   return { workout, issues };
 }
 
@@ -318,19 +322,6 @@ function buildSamples(s: DecodedZeppSeries, lat: (number | null)[], lon: (number
 
 const round2 = (v: number): number => Math.round(v * 100) / 100;
 
-function pausedInside(pauses: readonly Pause[], from: number, to: number): number {
-  let sum = 0;
-  for (const p of pauses) sum += Math.max(0, Math.min(to, p.endOffset) - Math.max(from, p.startOffset));
-  return sum;
-}
-
-function distanceAt(samples: Samples, t: number): number | undefined {
-  if (!samples.distance) return undefined;
-  let value: number | undefined;
-  for (let i = 0; i < samples.t.length && samples.t[i]! <= t; i++) value = samples.distance[i] ?? value;
-  return value;
-}
-
 function buildLaps(detail: ZeppDetail, samples: Samples, pauses: readonly Pause[], elapsed: number): Lap[] {
   type Span = { start: number; end: number; trigger: Lap['trigger'] };
   const manual = decodeLaps(detail.lap).map((l): Span => ({
@@ -353,14 +344,13 @@ function buildLaps(detail: ZeppDetail, samples: Samples, pauses: readonly Pause[
   const last = spans[spans.length - 1]!;
   if (elapsed - last.end >= 1) spans.push({ start: last.end, end: elapsed, trigger: 'session_end' });
   return spans.map((span): Lap => {
-    const d0 = distanceAt(samples, span.start) ?? 0;
-    const d1 = distanceAt(samples, span.end);
+    const distance = distanceBetween(samples.t, samples.distance ?? null, span.start, span.end);
     const elapsedSeconds = Math.max(0, span.end - span.start);
     return {
       startOffset: span.start,
       elapsedSeconds,
-      timerSeconds: Math.max(0, elapsedSeconds - pausedInside(pauses, span.start, span.end)),
-      ...(d1 !== undefined ? { distanceMeters: Math.max(0, d1 - d0) } : {}),
+      timerSeconds: Math.max(0, elapsedSeconds - pausedSecondsBetween(pauses, span.start, span.end)),
+      ...(distance !== null ? { distanceMeters: distance } : {}),
       trigger: span.trigger,
     };
   });

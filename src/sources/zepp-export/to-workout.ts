@@ -1,7 +1,7 @@
 // One SPORT row → a Workout with totals and no samples (the export carries no
 // tracks; the engine uploads such workouts as manual activities). Pure: the
 // sport map and the local-offset rule come in as arguments.
-import { INDOOR_SPORTS, withFingerprint, type Issue, type Sport, type Workout } from '../../core/index.js';
+import { INDOOR_SPORTS, assembleWorkout, type Issue, type Sport, type Workout } from '../../core/index.js';
 import type { ExportHandle } from './schema.js';
 
 export interface MapContext {
@@ -70,30 +70,29 @@ export function sportRowToWorkout(handle: ExportHandle, ctx: MapContext): MapRes
   const maxHr = num(r.maxHeartRate);
   const steps = num(r.steps);
 
-  const workout = withFingerprint({
-    sport: mapped.sport,
-    rawSport: r.type,
-    startTime: new Date(startMs).toISOString().replace('.000Z', 'Z'),
-    utcOffsetSeconds: ctx.offsetAt(startMs),
-    elapsedSeconds: elapsed,
-    samples: { t: [] },
-    pauses: [],
-    laps: [],
-    lengths: [],
-    indoor: INDOOR_SPORTS.has(mapped.sport),
-    device: ZEPP_DEVICE,
-    totals: {
-      ...(distanceMeters !== null && distanceMeters > 0
-        ? { distanceMeters: Math.round(distanceMeters * 10) / 10 }
-        : {}),
-      ...(timerSeconds !== null ? { timerSeconds } : {}),
-      ...(calories !== null && calories > 0 ? { calories: Math.round(calories * KCAL[u.calories]) } : {}),
-      ...(avgHr !== null && avgHr > 0 ? { avgHeartRate: avgHr } : {}),
-      ...(maxHr !== null && maxHr > 0 ? { maxHeartRate: maxHr } : {}),
-      ...(steps !== null && steps > 0 ? { steps } : {}),
+  const workout = assembleWorkout(
+    {
+      sport: mapped.sport,
+      rawSport: r.type,
+      startMs,
+      utcOffsetSeconds: ctx.offsetAt(startMs),
+      elapsedSeconds: elapsed,
+      samples: { t: [] },
+      indoor: INDOOR_SPORTS.has(mapped.sport),
+      device: ZEPP_DEVICE,
+      totals: {
+        distanceMeters:
+          distanceMeters !== null && distanceMeters > 0 ? Math.round(distanceMeters * 10) / 10 : undefined,
+        timerSeconds: timerSeconds ?? undefined,
+        calories: calories !== null && calories > 0 ? Math.round(calories * KCAL[u.calories]) : undefined,
+        avgHeartRate: avgHr !== null && avgHr > 0 ? avgHr : undefined,
+        maxHeartRate: maxHr !== null && maxHr > 0 ? maxHr : undefined,
+        steps: steps !== null && steps > 0 ? steps : undefined,
+      },
+      // The start second is the Zepp trackid, the id the cloud uses for the same workout.
+      source: { kind: 'zepp-export', id: String(Math.floor(startMs / 1000)), accountId: ctx.accountId },
     },
-    // The start second is the Zepp trackid, the id the cloud uses for the same workout.
-    source: { kind: 'zepp-export', id: String(Math.floor(startMs / 1000)), accountId: ctx.accountId },
-  });
+    issues,
+  );
   return { ok: true, workout, issues };
 }

@@ -3,7 +3,7 @@
 // (not a FIT file, or no timestamped data at all).
 import { Decoder, Profile, Stream } from '@garmin/fitsdk';
 import type { DecodeResult, Device, Issue, Lap, Length, Pause, Samples, SwimStroke } from '../../workout/types.js';
-import { withFingerprint } from '../../workout/fingerprint.js';
+import { assembleWorkout } from '../../workout/assemble.js';
 import { INDOOR_SPORTS } from '../../workout/sport.js';
 import { fromFitSport } from './sport-map.js';
 import { fromSemicircles } from './time.js';
@@ -96,6 +96,25 @@ function toWorkout(m: Messages, issues: Issue[]): DecodeResult {
     const vals = sessions.map((s) => num(s[key])).filter((v): v is number => v != null);
     return vals.length ? vals.reduce((a, b) => a + b, 0) : undefined;
   };
+  // Several sessions (multisport): the whole workout's average weighs each session by its timer time,
+  // its maximum is the largest; a cadence averaged over swim strokes, pedalling and steps means nothing.
+  const average = (key: string): number | undefined => {
+    if (sessions.length <= 1) return num(session?.[key]);
+    let total = 0,
+      time = 0;
+    for (const s of sessions) {
+      const v = num(s[key]);
+      const t = num(s.totalTimerTime);
+      if (v == null || t == null) return undefined;
+      total += v * t;
+      time += t;
+    }
+    return time > 0 ? Math.round(total / time) : undefined;
+  };
+  const maximum = (key: string): number | undefined => {
+    const vals = sessions.map((s) => num(s[key])).filter((v): v is number => v != null);
+    return vals.length ? vals.reduce((a, b) => Math.max(a, b)) : undefined;
+  };
   const sport = fromFitSport(
     session?.sport ?? m.sportMesgs?.[0]?.sport,
     session?.subSport ?? m.sportMesgs?.[0]?.subSport,
@@ -106,15 +125,13 @@ function toWorkout(m: Messages, issues: Issue[]): DecodeResult {
   const utcOffsetSeconds =
     local != null && actTs != null ? Math.round(local + Date.UTC(1989, 11, 31) / 1000 - actTs / 1000) : 0;
 
-  return {
-    ok: true,
-    issues,
-    workout: withFingerprint({
+  const workout = assembleWorkout(
+    {
       sport,
       subSport: typeof session?.subSport === 'string' && session.subSport !== 'generic' ? session.subSport : undefined,
       rawSport:
         session?.sport != null ? `${String(session.sport)}/${String(session.subSport ?? 'generic')}` : undefined,
-      startTime: new Date(startMs).toISOString().replace('.000Z', 'Z'),
+      startMs,
       utcOffsetSeconds: Math.abs(utcOffsetSeconds) <= 18 * 3600 ? utcOffsetSeconds : 0,
       elapsedSeconds: elapsed,
       samples,
@@ -128,16 +145,18 @@ function toWorkout(m: Messages, issues: Issue[]): DecodeResult {
         distanceMeters: sum('totalDistance'),
         timerSeconds: sum('totalTimerTime'),
         calories: sum('totalCalories'),
-        avgHeartRate: num(session?.avgHeartRate),
-        maxHeartRate: num(session?.maxHeartRate),
+        avgHeartRate: average('avgHeartRate'),
+        maxHeartRate: maximum('maxHeartRate'),
         ascentMeters: sum('totalAscent'),
         descentMeters: sum('totalDescent'),
-        avgCadence: num(session?.avgCadence),
-        steps: num(session?.totalStrides),
+        avgCadence: sessions.length <= 1 ? num(session?.avgCadence) : undefined,
+        steps: sum('totalStrides'),
       },
       source: { kind: 'files', id: '' },
-    }),
-  };
+    },
+    issues,
+  );
+  return { ok: true, issues, workout };
 }
 
 const STREAMS: [keyof Samples, (r: AnyMesg) => number | undefined][] = [

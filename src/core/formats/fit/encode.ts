@@ -5,8 +5,13 @@
 // activity.local_timestamp — F11).
 import { Encoder } from '@garmin/fitsdk';
 import type { Workout } from '../../workout/types.js';
-import { cumulativeDistance, totalDistanceMeters } from '../../metrics/distance.js';
-import { normalizePauses, pausedSecondsBetween, timerSeconds } from '../../metrics/timer.js';
+import { cadenceStats } from '../../metrics/cadence.js';
+import { totalDistanceMeters } from '../../metrics/distance.js';
+import { elevationGainLoss } from '../../metrics/elevation.js';
+import { heartRateStats } from '../../metrics/heart-rate.js';
+import { distanceStream } from '../../metrics/reconcile.js';
+import { normalizePauses, pausedSecondsBetween, timerTotalSeconds } from '../../metrics/timer.js';
+import { PAUSED, activeSamples } from '../active-samples.js';
 import { toFitSport } from './sport-map.js';
 import { toFitTime, toSemicircles } from './time.js';
 
@@ -84,10 +89,14 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
 
   put(enc, M.EVENT, { timestamp: end, event: 'timer', eventType: 'stopAll', data: 0, eventGroup: 0 });
 
-  // The band's own active time wins (F3: Strava's moving time must equal it).
-  const timer = w.totals.timerSeconds ?? timerSeconds({ elapsedSeconds: w.elapsedSeconds, pauses });
+  // Declared totals win (F3: Strava's moving time must equal the band's active time; F18); the
+  // samples fill what the device did not declare. The same metrics as inspect and the dashboard.
+  const timer = timerTotalSeconds(w);
   const distance = totalDistanceMeters(w);
-  const hr = heartRateStats(w);
+  const hrStats = heartRateStats(w);
+  const hr = { avg: roundOrUndef(hrStats.avg), max: roundOrUndef(hrStats.max) };
+  const cadence = cadenceStats(w);
+  const elevation = elevationGainLoss(w);
   const numLaps = Math.max(1, w.laps.length);
   if (w.laps.length === 0) {
     put(enc, M.LAP, {
@@ -124,8 +133,10 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
     totalCalories: roundOrUndef(w.totals.calories),
     avgHeartRate: hr.avg,
     maxHeartRate: hr.max,
-    totalAscent: roundOrUndef(w.totals.ascentMeters),
-    totalDescent: roundOrUndef(w.totals.descentMeters),
+    totalAscent: roundOrUndef(elevation.ascentMeters),
+    totalDescent: roundOrUndef(elevation.descentMeters),
+    avgCadence: roundOrUndef(cadence.avg),
+    maxCadence: roundOrUndef(cadence.max),
     firstLapIndex: 0,
     numLaps,
     trigger: 'activityEnd',
@@ -146,24 +157,8 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
   return enc.close();
 }
 
-function roundOrUndef(v: number | undefined): number | undefined {
+function roundOrUndef(v: number | null | undefined): number | undefined {
   return v == null || !Number.isFinite(v) ? undefined : Math.round(v);
-}
-
-function heartRateStats(w: Workout): { avg?: number; max?: number } {
-  const hr = w.samples.heartRate;
-  let sum = 0,
-    n = 0,
-    max = 0;
-  if (hr)
-    for (const v of hr)
-      if (v != null && v > 0) {
-        sum += v;
-        n++;
-        if (v > max) max = v;
-      }
-  if (n > 0) return { avg: Math.round(sum / n), max: Math.round(max) };
-  return { avg: roundOrUndef(w.totals.avgHeartRate), max: roundOrUndef(w.totals.maxHeartRate) };
 }
 
 /** Pause events, lengths and laps as timed messages, sorted. */
@@ -261,19 +256,18 @@ function writeRecordsMerged(
   extras: Timed[],
 ): void {
   const s = w.samples;
-  const dist = cumulativeDistance(s, pauses);
+  // Scaled to end at the declared distance: Strava draws distance and pace from this stream.
+  const dist = distanceStream(w);
+  const active = activeSamples(s.t, pauses);
   const n = s.t.length;
   let x = 0;
-  let pi = 0;
   for (let i = 0; i < n; i++) {
     const t = s.t[i]!;
     while (x < extras.length && (extras[x]!.at < t || (extras[x]!.at === t && extras[x]!.rank < 1))) {
       put(enc, extras[x]!.num, extras[x]!.mesg);
       x++;
     }
-    while (pi < pauses.length && pauses[pi]!.endOffset <= t) pi++;
-    const p = pauses[pi];
-    if (p && t > p.startOffset && t < p.endOffset) continue; // timer stopped: Strava would count it as moving
+    if (active[i] === PAUSED) continue;
     // Only present fields: fewer keys is less work in the SDK's per-message definition builder.
     const rec: Mesg = { timestamp: start + Math.round(t) };
     const lat = s.lat?.[i];

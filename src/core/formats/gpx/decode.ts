@@ -2,7 +2,7 @@
 // Garmin TrackPointExtension v1 or v2 (or unprefixed hr/cad as Amazfit writes),
 // empty segments and empty <ele/>. Breaks between track segments are pauses.
 import type { DecodeResult, Issue, Pause } from '../../workout/types.js';
-import { withFingerprint } from '../../workout/fingerprint.js';
+import { assembleWorkout } from '../../workout/assemble.js';
 import { SamplesBuilder } from '../samples-builder.js';
 import { sportFromName } from '../sport-names.js';
 import { asArray, child, findDeep, number, parseXml, text, timeMs, type XmlNode } from '../xml.js';
@@ -96,25 +96,22 @@ function toWorkout(gpx: XmlNode, issues: Issue[]): DecodeResult {
   const sport = sportFromName(text(first.type));
   const creator = typeof gpx['@creator'] === 'string' ? gpx['@creator'] : 'GPX';
   const name = text(first.name) ?? text(child(gpx.metadata, 'name'));
-  const elapsed = Math.max(0, ...samples.t);
-  return {
-    ok: true,
-    issues,
-    workout: withFingerprint({
+  let elapsed = 0;
+  for (const t of samples.t) if (t > elapsed) elapsed = t;
+  const workout = assembleWorkout(
+    {
       sport,
       rawSport: text(first.type),
-      ...(name ? { name } : {}),
-      startTime: new Date(startMs).toISOString().replace('.000Z', 'Z'),
-      utcOffsetSeconds: 0,
+      name: name || undefined,
+      startMs,
       elapsedSeconds: elapsed,
       samples,
       pauses,
-      laps: [],
-      lengths: [],
       indoor: !samples.lat,
       device: { manufacturer: 255, product: 0, name: creator },
-      totals: {},
       source: { kind: 'files', id: '' },
-    }),
-  };
+    },
+    issues,
+  );
+  return { ok: true, issues, workout };
 }

@@ -5,6 +5,7 @@
 import type { Workout } from '../../workout/types.js';
 import { escapeXml, fmt, isoAt } from '../xml.js';
 import { normalizePauses } from '../../metrics/timer.js';
+import { PAUSED, RESUMED, activeSamples } from '../active-samples.js';
 
 export interface GpxEncodeOptions {
   readonly deviceName?: string;
@@ -39,17 +40,11 @@ export function encodeGpx(w: Workout, options: GpxEncodeOptions = {}): Uint8Arra
   ];
   if (w.name) out.push(`<name>${escapeXml(w.name)}</name>`);
   out.push(`<type>${TYPE[w.sport] ?? escapeXml(w.sport)}</type>`, '<trkseg>');
-  let pi = 0;
+  const active = activeSamples(s.t, pauses);
   for (let i = 0; i < s.t.length; i++) {
     const t = s.t[i]!;
-    let resumed = false;
-    while (pi < pauses.length && pauses[pi]!.endOffset <= t) {
-      pi++;
-      resumed = true;
-    }
-    const p = pauses[pi];
-    if (p && t > p.startOffset && t < p.endOffset) continue;
-    if (resumed) out.push('</trkseg>', '<trkseg>');
+    if (active[i] === PAUSED) continue;
+    if (active[i] === RESUMED) out.push('</trkseg>', '<trkseg>');
     const lat = s.lat?.[i],
       lon = s.lon?.[i];
     if (lat == null || lon == null) continue;

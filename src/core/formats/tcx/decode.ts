@@ -2,7 +2,7 @@
 // ActivityExtension (ns3:TPX, x:TPX…), trackpoints without a position (kept for
 // HR/time). Gaps between <Track>s in a lap are pauses, as Garmin writes them.
 import type { DecodeResult, Issue, Lap, Pause } from '../../workout/types.js';
-import { withFingerprint } from '../../workout/fingerprint.js';
+import { assembleWorkout } from '../../workout/assemble.js';
 import { SamplesBuilder } from '../samples-builder.js';
 import { sportFromName } from '../sport-names.js';
 import { asArray, child, findDeep, number, parseXml, text, timeMs, type XmlNode } from '../xml.js';
@@ -121,7 +121,8 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
     return v.length ? v.reduce((a, c) => a + c, 0) : undefined;
   };
   const timerTotal = sum((l) => l.timerSeconds);
-  const lastSample = samples.t.length ? Math.max(...samples.t) : 0;
+  let lastSample = 0;
+  for (const t of samples.t) if (t > lastSample) lastSample = t;
   const lastLap = decodedLaps[decodedLaps.length - 1];
   // Lap start times have 1 s resolution while TotalTimeSeconds has 0.01 s, so the laps' timer
   // total can pass the span by a fraction of a second; elapsed is never shorter than timer time.
@@ -135,20 +136,16 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
   const sport = sportFromName(sportAttr);
   const serial = number(creator?.UnitId);
   const notes = text(activity.Notes);
-  return {
-    ok: true,
-    issues,
-    workout: withFingerprint({
+  const workout = assembleWorkout(
+    {
       sport,
       rawSport: sportAttr,
-      ...(notes ? { name: notes } : {}),
-      startTime: new Date(startMs).toISOString().replace('.000Z', 'Z'),
-      utcOffsetSeconds: 0,
+      name: notes || undefined,
+      startMs,
       elapsedSeconds: elapsed,
       samples,
       pauses,
       laps: decodedLaps,
-      lengths: [],
       indoor: !samples.lat,
       device: {
         manufacturer: 255,
@@ -156,18 +153,35 @@ function toWorkout(activity: XmlNode, issues: Issue[]): DecodeResult {
         name: text(creator?.Name) ?? 'TCX',
         ...(serial != null ? { serial } : {}),
       },
+      // The laps' own totals are the activity's declared totals.
       totals: {
         timerSeconds: timerTotal,
         calories: sum((l) => l.calories),
         distanceMeters: sum((l) => l.distanceMeters),
+        avgHeartRate: timeWeighted(decodedLaps, (l) => l.avgHeartRate),
         maxHeartRate: decodedLaps.reduce<number | undefined>(
           (m, l) => (l.maxHeartRate != null && (m == null || l.maxHeartRate > m) ? l.maxHeartRate : m),
           undefined,
         ),
       },
       source: { kind: 'files', id: '' },
-    }),
-  };
+    },
+    issues,
+  );
+  return { ok: true, issues, workout };
+}
+
+/** The laps' average weighted by their timer time, when every lap declares one. */
+function timeWeighted(laps: readonly Lap[], value: (l: Lap) => number | undefined): number | undefined {
+  let total = 0,
+    time = 0;
+  for (const l of laps) {
+    const v = value(l);
+    if (v == null) return undefined;
+    total += v * l.timerSeconds;
+    time += l.timerSeconds;
+  }
+  return time > 0 ? Math.round(total / time) : undefined;
 }
 
 function firstPointTime(laps: XmlNode[]): number | undefined {

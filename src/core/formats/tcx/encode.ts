@@ -3,8 +3,11 @@
 // TotalTimeSeconds = timer time, distance and calories; each pause closes a
 // <Track> and opens the next, as Garmin devices do. Creator carries the device.
 import type { Lap, Workout } from '../../workout/types.js';
-import { cumulativeDistance, totalDistanceMeters } from '../../metrics/distance.js';
-import { normalizePauses, timerSeconds } from '../../metrics/timer.js';
+import { distanceBetween, totalDistanceMeters } from '../../metrics/distance.js';
+import { heartRateStats } from '../../metrics/heart-rate.js';
+import { distanceStream } from '../../metrics/reconcile.js';
+import { normalizePauses, timerTotalSeconds } from '../../metrics/timer.js';
+import { PAUSED, RESUMED, activeSamples } from '../active-samples.js';
 import { escapeXml, fmt, isoAt } from '../xml.js';
 
 export interface TcxEncodeOptions {
@@ -24,17 +27,22 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
   const startMs = Date.parse(w.startTime);
   const s = w.samples;
   const pauses = normalizePauses(w.pauses, w.elapsedSeconds);
-  const dist = cumulativeDistance(s, pauses);
+  // The distance stream agrees with the declared total (scaled when needed), as the FIT records do.
+  const dist = distanceStream(w);
+  const active = activeSamples(s.t, pauses);
   const ride = RIDES.has(w.sport);
-  const laps: Lap[] = w.laps.length
-    ? [...w.laps]
+  const hr = heartRateStats(w);
+  const laps: readonly Lap[] = w.laps.length
+    ? w.laps
     : [
         {
           startOffset: 0,
           elapsedSeconds: w.elapsedSeconds,
-          timerSeconds: timerSeconds({ elapsedSeconds: w.elapsedSeconds, pauses }),
+          timerSeconds: timerTotalSeconds(w),
           distanceMeters: totalDistanceMeters(w) ?? undefined,
           calories: w.totals.calories,
+          avgHeartRate: hr.avg ?? undefined,
+          maxHeartRate: hr.max ?? undefined,
           trigger: 'manual',
         },
       ];
@@ -55,35 +63,25 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
       `<TotalTimeSeconds>${fmt(lap.timerSeconds, 3)}</TotalTimeSeconds>`,
     );
     // DistanceMeters is required by the schema: the lap's own, else measured over its samples.
-    out.push(
-      `<DistanceMeters>${fmt(lap.distanceMeters ?? lapDistance(s.t, dist, lap.startOffset, end), 2)}</DistanceMeters>`,
-    );
+    const measured = () => distanceBetween(s.t, dist, lap.startOffset, end) ?? 0;
+    out.push(`<DistanceMeters>${fmt(lap.distanceMeters ?? measured(), 2)}</DistanceMeters>`);
     out.push(`<Calories>${Math.max(0, Math.min(65535, Math.round(lap.calories ?? 0)))}</Calories>`);
     if (lap.avgHeartRate != null && lap.avgHeartRate >= 1)
       out.push(`<AverageHeartRateBpm><Value>${Math.round(lap.avgHeartRate)}</Value></AverageHeartRateBpm>`);
     if (lap.maxHeartRate != null && lap.maxHeartRate >= 1)
       out.push(`<MaximumHeartRateBpm><Value>${Math.round(lap.maxHeartRate)}</Value></MaximumHeartRateBpm>`);
     out.push('<Intensity>Active</Intensity>', `<TriggerMethod>${TRIGGER[lap.trigger]}</TriggerMethod>`);
-    const points: string[] = [];
-    let pi = 0;
     let trackOpen = false;
     for (; i < n && s.t[i]! < end; i++) {
-      const t = s.t[i]!;
-      let broke = false;
-      while (pi < pauses.length && pauses[pi]!.endOffset <= t) {
-        pi++;
-        broke = true;
-      }
-      const p = pauses[pi];
-      if (p && t > p.startOffset && t < p.endOffset) continue;
+      if (active[i] === PAUSED) continue;
       if (!trackOpen) {
-        points.push('<Track>');
+        out.push('<Track>');
         trackOpen = true;
-      } else if (broke) points.push('</Track>', '<Track>');
-      points.push(trackpoint(w, i, startMs, dist?.[i] ?? null, ride));
+      } else if (active[i] === RESUMED) out.push('</Track>', '<Track>');
+      out.push(trackpoint(w, i, startMs, dist?.[i] ?? null, ride));
     }
-    if (trackOpen) points.push('</Track>');
-    out.push(...points, '</Lap>');
+    if (trackOpen) out.push('</Track>');
+    out.push('</Lap>');
   });
   const name = escapeXml(options.deviceName ?? (w.device.name || 'bandsync'));
   out.push(
@@ -100,19 +98,6 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
     '',
   );
   return new TextEncoder().encode(out.join('\n'));
-}
-
-function lapDistance(t: readonly number[], dist: readonly (number | null)[] | null, from: number, to: number): number {
-  if (!dist) return 0;
-  let first: number | null = null,
-    last: number | null = null;
-  for (let i = 0; i < t.length; i++) {
-    const d = dist[i];
-    if (d == null || t[i]! < from || t[i]! >= to) continue;
-    if (first == null) first = d;
-    last = d;
-  }
-  return first != null && last != null ? Math.max(0, last - first) : 0;
 }
 
 function trackpoint(w: Workout, i: number, startMs: number, dist: number | null, ride: boolean): string {
