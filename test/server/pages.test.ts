@@ -103,10 +103,11 @@ describe('workout page', () => {
       reason: 'test',
       patch: { activityId: '777' },
     });
-    // The run is a 300 m circle in 600 s with a 60 s pause: 1885 m, 540 s moving.
+    // The run is a 300 m circle (1885 m) in 600 s with a 60 s pause, whose 189 m are not counted
+    // (a pause can hide a ride in a car): 1696 m in 540 s of timer time.
     h.engine.remote.set(w.id, {
       activityId: '777',
-      distanceMeters: 1885,
+      distanceMeters: 1696,
       movingSeconds: 600,
       elapsedSeconds: 600,
       elevationGainMeters: null,
@@ -116,6 +117,8 @@ describe('workout page', () => {
     const body = await (await c.get(`/workouts/${w.id}`)).text();
     const row = (metric: string) => new RegExp(`<tr class="([^"]*)" data-metric="${metric}"`).exec(body)?.[1];
     expect(row('distanceMeters')).toBe('');
+    const band = Number(/data-band="distanceMeters" data-value="([^"]*)"/.exec(body)?.[1]);
+    expect(Math.abs(band - (2 * Math.PI * 300 * 540) / 600)).toBeLessThan(1696 * 0.005);
     expect(row('movingSeconds')).toBe('diff');
     expect(row('elapsedSeconds')).toBe('');
     expect(row('calories')).toBe('');

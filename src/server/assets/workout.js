@@ -118,28 +118,20 @@
       });
       n++;
     }
+    // Speeds and cadence arrive in the sport's units (core/metrics/units.ts): a pace in seconds per
+    // km / 100 m / 500 m, or km/h; steps/min for runs and walks.
     if (d.speed) {
-      if (d.paceSport) {
-        var pace = d.speed.map(function (v) {
-          return v != null && v > 0.5 ? 1000 / v : null;
-        });
-        chart(d, 'pace', 'Pace (min/km)', pace, '#1f77b4', function (v) {
-          return v == null ? '' : clock(v);
-        });
-      } else {
-        chart(
-          d,
-          'speed',
-          'Speed (km/h)',
-          d.speed.map(function (v) {
-            return v == null ? null : v * 3.6;
-          }),
-          '#1f77b4',
-          function (v) {
-            return v == null ? '' : v.toFixed(1);
-          },
-        );
-      }
+      var pace = d.speedUnit !== 'km/h';
+      chart(
+        d,
+        pace ? 'pace' : 'speed',
+        (pace ? 'Pace (' : 'Speed (') + d.speedUnit + ')',
+        d.speed,
+        '#1f77b4',
+        function (v) {
+          return v == null ? '' : pace ? clock(v) : v.toFixed(1);
+        },
+      );
       n++;
     }
     if (d.altitude) {
@@ -149,7 +141,7 @@
       n++;
     }
     if (d.cadence) {
-      chart(d, 'cadence', 'Cadence (rpm)', d.cadence, '#9467bd', function (v) {
+      chart(d, 'cadence', 'Cadence (' + d.cadenceUnit + ')', d.cadence, '#9467bd', function (v) {
         return v == null ? '' : Math.round(v);
       });
       n++;

@@ -4,33 +4,54 @@ import type { Hono } from 'hono';
 import { ruleFor } from '../../sync/failures.js';
 import { assetUrl } from '../assets.js';
 import type { RemoteNumbers, ServerDeps } from '../deps.js';
-import { chartData, hasTrack, sourceNumbers, type SourceNumbers } from '../numbers.js';
+import { chartSeries, formatDistance, hasTrack, summarize, type Sport, type WorkoutSummary } from '../../core/index.js';
 import type { AppEnv } from '../security.js';
 import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
-import { csrfField, fmtDuration, fmtKm, fmtNumber, fmtTime, html, stateBadge, type Html } from '../views/html.js';
+import { csrfField, fmtDuration, fmtNumber, fmtTime, html, stateBadge, type Html } from '../views/html.js';
 import { errorText, formString, redirectWith, render } from './render.js';
 
 type Row = {
   label: string;
-  key: keyof SourceNumbers & keyof RemoteNumbers;
-  fmt: (v: number | null) => string;
+  /** The band's number: core's summary, the same `bandsync inspect --json` prints. */
+  band: keyof WorkoutSummary;
+  remote: keyof RemoteNumbers;
+  fmt: (v: number | null, sport: Sport) => string;
   tolerance: (v: number) => number;
 };
 
 // A difference is highlighted when it exceeds what rounding and Strava's own
 // recomputation explain.
 const ROWS: Row[] = [
-  { label: 'Distance', key: 'distanceMeters', fmt: fmtKm, tolerance: (v) => Math.max(50, v * 0.01) },
-  { label: 'Moving time', key: 'movingSeconds', fmt: fmtDuration, tolerance: () => 5 },
-  { label: 'Elapsed time', key: 'elapsedSeconds', fmt: fmtDuration, tolerance: () => 2 },
+  {
+    label: 'Distance',
+    band: 'distanceMeters',
+    remote: 'distanceMeters',
+    fmt: (v, sport) => formatDistance(sport, v),
+    tolerance: (v) => Math.max(50, v * 0.01),
+  },
+  { label: 'Moving time', band: 'movingSeconds', remote: 'movingSeconds', fmt: fmtDuration, tolerance: () => 5 },
+  { label: 'Elapsed time', band: 'elapsedSeconds', remote: 'elapsedSeconds', fmt: fmtDuration, tolerance: () => 2 },
   {
     label: 'Elevation gain',
-    key: 'elevationGainMeters',
+    band: 'ascentMeters',
+    remote: 'elevationGainMeters',
     fmt: (v) => fmtNumber(v, 'm'),
     tolerance: (v) => Math.max(5, v * 0.05),
   },
-  { label: 'Average heart rate', key: 'avgHeartRate', fmt: (v) => fmtNumber(v, 'bpm'), tolerance: () => 1.5 },
-  { label: 'Calories', key: 'calories', fmt: (v) => fmtNumber(v, 'kcal'), tolerance: (v) => Math.max(5, v * 0.02) },
+  {
+    label: 'Average heart rate',
+    band: 'avgHeartRate',
+    remote: 'avgHeartRate',
+    fmt: (v) => fmtNumber(v, 'bpm'),
+    tolerance: () => 1.5,
+  },
+  {
+    label: 'Calories',
+    band: 'calories',
+    remote: 'calories',
+    fmt: (v) => fmtNumber(v, 'kcal'),
+    tolerance: (v) => Math.max(5, v * 0.02),
+  },
 ];
 
 export function differs(source: number | null, remote: number | null, tolerance: (v: number) => number): boolean {
@@ -38,13 +59,13 @@ export function differs(source: number | null, remote: number | null, tolerance:
   return Math.abs(source - remote) > tolerance(Math.abs(source));
 }
 
-function comparison(src: SourceNumbers, remote: RemoteNumbers | null, remoteError: string | null): Html {
+function comparison(band: WorkoutSummary, remote: RemoteNumbers | null, remoteError: string | null): Html {
   return html`<table class="compare" id="compare"><thead><tr><th></th><th>Band</th><th>Strava</th></tr></thead><tbody>
 ${ROWS.map((r) => {
-  const a = src[r.key];
-  const b = remote ? remote[r.key] : null;
+  const a = band[r.band] as number | null;
+  const b = remote ? (remote[r.remote] as number | null) : null;
   const diff = differs(a, b, r.tolerance);
-  return html`<tr class="${diff ? 'diff' : ''}" data-metric="${r.key}"><th>${r.label}</th><td class="num">${r.fmt(a)}</td><td class="num">${remote ? r.fmt(b) : ''}${diff ? html` <span class="diff-mark" title="differs from the band">≠</span>` : ''}</td></tr>`;
+  return html`<tr class="${diff ? 'diff' : ''}" data-metric="${r.remote}"><th>${r.label}</th><td class="num" data-band="${r.band}" data-value="${a ?? ''}">${r.fmt(a, band.sport)}</td><td class="num">${remote ? r.fmt(b, band.sport) : ''}${diff ? html` <span class="diff-mark" title="differs from the band">≠</span>` : ''}</td></tr>`;
 })}
 </tbody></table>
 ${remote ? '' : html`<p class="muted">${remoteError ?? 'Not on Strava yet.'}</p>`}` as Html;
@@ -105,7 +126,7 @@ ${record?.code && (record.state === 'failed' || record.state === 'needs_user') ?
 ${gps ? html`<section class="card"><div id="map" class="map" data-src="${base}/data.json" data-tiles="${deps.tileUrl ?? '/tiles/{z}/{x}/{y}.svg'}"></div></section>` : html`<p class="muted" id="no-map">Indoor workout: no map.</p>`}
 <section class="card"><h2>Charts</h2><div id="charts" data-src="${base}/data.json"><noscript>Charts need JavaScript.</noscript></div>
 <p class="muted legend"><span class="swatch pause"></span> pauses · <span class="swatch lap"></span> laps</p></section>
-<section class="card"><h2>Band vs Strava</h2>${comparison(sourceNumbers(w), remote, remoteError)}</section>
+<section class="card"><h2>Band vs Strava</h2>${comparison(summarize(w), remote, remoteError)}</section>
 <section class="card"><h2>Ledger</h2><table class="ledger" id="ledger"><thead><tr><th>When</th><th>Event</th><th>Change</th><th>Reason</th></tr></thead><tbody>
 ${ledger.map((e) => html`<tr><td>${fmtTime(e.at)}</td><td>${e.event}</td><td>${e.fromState ?? ''}${e.toState ? ` → ${e.toState}` : ''}</td><td>${e.reason}</td></tr>`)}
 </tbody></table></section>`;
@@ -129,7 +150,7 @@ ${ledger.map((e) => html`<tr><td>${fmtTime(e.at)}</td><td>${e.event}</td><td>${e
     const stored = await deps.store.getWorkout(c.req.param('id'));
     if (!stored) return c.json({ error: 'no such workout' }, 404);
     c.header('Cache-Control', 'private, max-age=60');
-    return c.json(chartData(stored.workout));
+    return c.json(chartSeries(stored.workout));
   });
 
   app.get('/workouts/:id/export/:format', async (c) => {
