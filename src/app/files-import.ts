@@ -93,7 +93,7 @@ export async function connectUploadedExport(
   input: { fileName: string; bytes: Uint8Array; password?: string },
 ): Promise<Account> {
   const dir = join(app.config.dataDir, 'imports');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, `${Date.now()}-${basename(input.fileName).replace(/[^\w.-]/g, '_')}`);
   writeFileSync(path, input.bytes, { mode: 0o600 });
   try {

@@ -4,6 +4,8 @@ import { registerCommands } from './commands/index.js';
 import { setConfigFile } from './app.js';
 
 export async function main(argv: string[]): Promise<number> {
+  // Everything bandsync writes (data dir, keys, exports) is the owner's alone.
+  process.umask(0o077);
   const program = new Command('bandsync')
     .description('Keeps your Strava complete and correct with the workouts your Mi Band / Amazfit recorded.')
     .option('--config <file>', 'config file (else BANDSYNC_CONFIG or the per-user config.toml)')

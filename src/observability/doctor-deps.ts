@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { configSecrets } from '../config/mask.js';
 import { fetchServerDate, probeDaemon, type DoctorDeps, type LockHolderInfo } from './doctor.js';
 import { createRedactor } from './redact.js';
+import { findExposed } from '../private-files.js';
 import { readDaemonFile } from '../local-api/discovery.js';
 
 export function baseDoctorDeps(
@@ -15,6 +16,8 @@ export function baseDoctorDeps(
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     dataDir: config.dataDir,
+    // Taken now, before the composition root opens the store (which makes the data dir owner-only).
+    exposureAtStart: findExposed(config.dataDir),
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     now: () => new Date(),
     redactor: createRedactor(configSecrets(config)),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Account, RateBudgetSnapshot } from '../sync/ports.js';
 import { FAILURES, ruleFor } from '../sync/failures.js';
 import { createRedactor, type Redactor } from './redact.js';
+import { findExposed, type Exposure } from '../private-files.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
@@ -57,6 +58,8 @@ export interface DoctorDeps {
   readonly rateBudget?: () => Promise<RateBudgetSnapshot>;
   /** The Date header of a trusted server (Strava), for clock skew. */
   readonly serverDate?: () => Promise<Date | null>;
+  /** What in the data dir group or others could reach before this doctor run opened the store (which makes it owner-only). */
+  readonly exposureAtStart?: Exposure;
   /** Whether the daemon answers on its local API. */
   readonly daemon?: () => Promise<{ running: boolean; url: string; detail?: string }>;
 }
@@ -127,6 +130,35 @@ const checkDataDir: Check = async (d) => {
     status: 'ok',
     summary: `${d.dataDir} is writable; locked by pid ${holder.pid} (${holder.command}) since ${holder.startedAt}`,
   };
+};
+
+const octal = (mode: number | null): string => (mode === null ? '?' : mode.toString(8).padStart(4, '0'));
+const listed = (e: Exposure): string =>
+  `${e.count} ${e.count === 1 ? 'entry' : 'entries'}, e.g. ${e.examples.join(', ')}; the data dir is ${octal(e.mode)}`;
+
+const checkDataDirPrivate: Check = async (d) => {
+  const id = 'data-dir-private';
+  const title = 'data dir privacy';
+  const now = findExposed(d.dataDir);
+  if (now.mode === null) return { id, title, status: 'skip', summary: `${d.dataDir} does not exist yet` };
+  if (now.count > 0)
+    return {
+      id,
+      title,
+      status: 'fail',
+      summary: `group or others can read or change ${d.dataDir} (${listed(now)})`,
+      fix: `make it owner-only: chmod -R go= ${d.dataDir} (bandsync does this itself when it opens the data dir, unless the files belong to another user: then chown -R $USER ${d.dataDir})`,
+    };
+  const before = d.exposureAtStart;
+  if (before && before.count > 0)
+    return {
+      id,
+      title,
+      status: 'fail',
+      summary: `group or others could read or change ${d.dataDir} until this check opened it (${listed(before)}); it is owner-only now`,
+      fix: 'nothing is open any more; if other people use this machine, they could read your workouts and change the database until now: check your accounts (bandsync status) and reconnect them if in doubt',
+    };
+  return { id, title, status: 'ok', summary: `${d.dataDir} and everything in it is owner-only` };
 };
 
 const checkDatabase: Check = async (d) => {
@@ -396,6 +428,7 @@ const checkDaemon: Check = async (d) => {
 
 export const CHECKS: readonly Check[] = [
   checkDataDir,
+  checkDataDirPrivate,
   checkDatabase,
   checkZepp,
   checkStrava,

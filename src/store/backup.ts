@@ -17,6 +17,7 @@ import { checkSchemaName } from './db.js';
 import type { PgliteDb } from './db-pglite.js';
 import type { PostgresDb } from './db-postgres.js';
 import { redactUrl } from './db-postgres.js';
+import { makePrivate } from '../private-files.js';
 import { acquireDataDirLock } from './lock-file.js';
 
 export type BackupKind = 'pglite' | 'postgres';
@@ -104,6 +105,7 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Res
     }
     await rm(dir, { recursive: true, force: true });
     await rename(staging, dir);
+    makePrivate(dataDir); // PGlite made the restored cluster's files 0666
     const warnings = existsSync(join(dataDir, 'secret.key'))
       ? []
       : [

@@ -8,6 +8,7 @@ import { accountMethods } from './accounts.js';
 import type { Db } from './db.js';
 import { openPgliteDb } from './db-pglite.js';
 import { openPostgresDb } from './db-postgres.js';
+import { makePrivate } from '../private-files.js';
 import { acquireDataDirLock, type DataDirLock } from './lock-file.js';
 import { migrate } from './migrate.js';
 import { createPgBoss, createQueue, requeueOrphanedJobs, type QueueOptions } from './queue.js';
@@ -42,6 +43,8 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   const schema = options.schema ?? 'bandsync';
   const now = options.now ?? (() => new Date());
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  // Owner-only from here on (a data dir of an earlier release may be 0755 with 0666 files).
+  makePrivate(options.dataDir);
   const key = await loadSecretKey(options.dataDir, options.secretKey);
 
   let lock: DataDirLock | null = null;
@@ -57,6 +60,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
       const liteDb = await openPgliteDb(join(options.dataDir, 'db'), schema);
       db = liteDb;
       bossTarget = { pglite: liteDb.pglite };
+      makePrivate(options.dataDir); // a new cluster's files were just created 0666
     } catch (error) {
       lock.release();
       throw error;
@@ -95,6 +99,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
         await queue.stop();
       } finally {
         await db.close();
+        makePrivate(options.dataDir); // files PGlite created while it ran
         lock?.release();
       }
     })();

@@ -1,7 +1,7 @@
 // doctor on broken set-ups: every check fed by real parts where the failure
 // can be produced here (lock files, PostgreSQL, HTTP Date headers, statfs).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
@@ -86,6 +86,26 @@ describe('doctor', () => {
     expect(byId(rs, 'rate-budget').summary).toContain('180/200 requests left this 15 min, 1700/2000 today');
     const text = formatDoctor(rs);
     expect(text.split('\n').filter((l) => /^[✓!✗-] /.test(l))).toHaveLength(rs.length);
+  });
+
+  it('data dir privacy: ok when owner-only; fails when group or others can reach it, or could until the store opened', async () => {
+    const dir = tempDir('bandsync-doctor-private-');
+    cleanups.push(dir.remove);
+    writeFileSync(join(dir.path, 'secret.key'), 'k', { mode: 0o600 });
+    const quiet = { database: undefined, accounts: undefined, rateBudget: undefined };
+    expect(byId(await runDoctor(base(dir.path, quiet)), 'data-dir-private')).toMatchObject({ status: 'ok' });
+    chmodSync(dir.path, 0o750);
+    const open = byId(await runDoctor(base(dir.path, quiet)), 'data-dir-private');
+    expect(open).toMatchObject({ status: 'fail' });
+    expect(open.summary).toContain('1 entry, e.g. .; the data dir is 0750');
+    expect(open.fix).toContain(`chmod -R go= ${dir.path}`);
+    chmodSync(dir.path, 0o700);
+    const exposureAtStart = { mode: 0o755, count: 2, examples: ['.', 'db/PG_VERSION'] };
+    const was = byId(await runDoctor(base(dir.path, { ...quiet, exposureAtStart })), 'data-dir-private');
+    expect(was).toMatchObject({ status: 'fail' });
+    expect(was.summary).toContain(
+      'until this check opened it (2 entries, e.g. ., db/PG_VERSION; the data dir is 0755)',
+    );
   });
 
   it('data dir: not writable, locked by a live process, stale lock', async () => {

@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .action(async (opts: { workouts: string; seed: string; dataDir?: string; json?: boolean }) => {
       const dataDir = opts.dataDir ?? join(envPaths('bandsync', { suffix: '' }).data, 'demo');
       rmSync(dataDir, { recursive: true, force: true });
-      mkdirSync(dataDir, { recursive: true });
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // parents too: the default data dir is one
       const clock = simulatedClock();
       const say = (s: string) => {
         if (!opts.json) process.stderr.write(s + '\n');
