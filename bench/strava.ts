@@ -15,6 +15,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const clock = manualClock('2026-03-01T00:00:00Z');
   const sim = await startStravaSimulator({ now: clock.now });
   try {
+    let requests = 0;
     const client = createStravaClient({
       baseUrl: sim.url,
       clientId: sim.credentials.clientId,
@@ -24,6 +25,7 @@ export async function run(): Promise<Record<string, unknown>> {
       budget: memoryBudget(),
       now: clock.now,
       keepForUploads: 20,
+      onRequest: () => requests++,
     });
     const t0 = clock.now().getTime();
     const history = Date.parse('2024-01-01T06:00:00Z');
@@ -67,8 +69,8 @@ export async function run(): Promise<Record<string, unknown>> {
     return {
       workouts: N,
       confirmedByListing: confirmed,
-      stravaRequests: client.requestCount(),
-      requestsPerActivity: +(client.requestCount() / N).toFixed(4),
+      stravaRequests: requests,
+      requestsPerActivity: +(requests / N).toFixed(4),
       simulatedDrainSeconds: drainSeconds,
       floorSeconds,
       drainOverFloor: floorSeconds > 0 ? +(drainSeconds / floorSeconds).toFixed(4) : null,

@@ -20,6 +20,7 @@ import {
   refreshTokens,
   deauthorize,
   buildAuthorizeUrl,
+  type StravaRequest,
   type StravaTokens,
 } from './strava/index.js';
 import { createZeppCloudSource, decodeZeppWorkout, loginZepp } from './sources/zepp-cloud/index.js';
@@ -27,6 +28,7 @@ import { createZeppExportSource } from './sources/zepp-export/index.js';
 import { createGadgetbridgeSource } from './sources/gadgetbridge/index.js';
 import { createFilesSource, watchDirectory } from './sources/files/index.js';
 import { createLogger } from './observability/logger.js';
+import { requestTally } from './observability/request-tally.js';
 import { accountActions } from './app/accounts.js';
 import type { AppContext } from './app/context.js';
 import { doctorProbes } from './app/doctor.js';
@@ -79,6 +81,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
   });
   const { store, budget, queue } = opened;
 
+  const stravaRequests = requestTally();
   const mapping = await loadMappingSettings(store);
   const sportForWith = sportPolicy({
     mapping,
@@ -91,7 +94,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     clock,
     logger,
     config,
-    strava: stravaAuth(config, store, budget, clock),
+    strava: stravaAuth(config, store, budget, clock, stravaRequests.record),
     zepp: zeppLogin(config),
     checkExportOpens,
   });
@@ -119,6 +122,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     accounts,
     mapping,
     sportForWith,
+    stravaRequests,
     watchDirectory,
     storeKind: opened.kind,
     db: opened.db,
@@ -127,7 +131,13 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
 }
 
 /** Strava's OAuth and API client, on the configured Strava and the shared rate budget. */
-function stravaAuth(config: Config, store: Store, budget: RateBudgetStore, clock: WaitingClock): StravaAuth {
+function stravaAuth(
+  config: Config,
+  store: Store,
+  budget: RateBudgetStore,
+  clock: WaitingClock,
+  onRequest: (request: StravaRequest) => void,
+): StravaAuth {
   const baseUrl = config.stravaUrl;
   const grant = (tokens: StravaTokens, firstName?: string) => ({ tokens, firstName });
   return {
@@ -151,6 +161,7 @@ function stravaAuth(config: Config, store: Store, budget: RateBudgetStore, clock
         lock: (name, fn) => store.withLock(name, fn),
         // Reads (dashboard look-ups, polling) leave this much of each 15-min window to uploads.
         keepForUploads: 10,
+        onRequest,
         tokens: {
           load: async () => parseTokens((await store.getSecrets(accountId)).tokens),
           save: async (t) =>

@@ -9,7 +9,6 @@ import { createNotifier, renderMetrics, METRICS_CONTENT_TYPE, type SourcePollSta
 import { sweepProblems } from './observability/notify-sweep.js';
 import { registerTasks, schedulePolls, dispatch, JOBS } from './sync/tasks.js';
 import { DESTINATION } from './sync/deps.js';
-import type { Destination } from './sync/ports.js';
 import { createDashboardEngine } from './dashboard-engine.js';
 import type { App } from './compose.js';
 import { watchFolder } from './app/files-import.js';
@@ -42,29 +41,7 @@ export interface RunningDaemon {
 export async function startDaemon(app: App, options: DaemonOptions = {}): Promise<RunningDaemon> {
   const polls = new Map<string, SourcePollStat>();
   const nextPolls = new Map<string, number>();
-  let uploads = 0;
   const started = Date.now();
-  // Count uploads for /metrics without the engine knowing about metrics.
-  const countingDeps = {
-    ...app.deps,
-    destination: async (): Promise<Destination> => {
-      const d = await app.deps.destination();
-      return {
-        ...d,
-        requestCount: () => d.requestCount(),
-        listActivities: d.listActivities.bind(d),
-        getUpload: d.getUpload.bind(d),
-        createManual: async (r) => {
-          uploads++;
-          return d.createManual(r);
-        },
-        upload: async (r) => {
-          uploads++;
-          return d.upload(r);
-        },
-      };
-    },
-  };
   // Problems that need the user go out once each (webhook / e-mail), not once per retry.
   const { notify } = app.config;
   const notifier =
@@ -94,17 +71,15 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
   };
   const nextPollAt = () => (nextPolls.size ? new Date(Math.min(...nextPolls.values())).toISOString() : null);
   if (options.work !== false) {
-    await registerTasks(countingDeps, app.queue, taskOptions, options.concurrency ?? 1);
-    if (options.dashboard !== false) await schedulePolls(countingDeps, app.queue, 0, taskOptions);
+    await registerTasks(app.deps, app.queue, taskOptions, options.concurrency ?? 1);
+    if (options.dashboard !== false) await schedulePolls(app.deps, app.queue, 0, taskOptions);
   }
   const stopWatching =
-    options.work !== false && app.config.watchDir
-      ? await watchFolder(app, countingDeps, app.config.watchDir)
-      : async () => {};
+    options.work !== false && app.config.watchDir ? await watchFolder(app, app.config.watchDir) : async () => {};
   if (options.dashboard === false) {
     return {
       url: null,
-      pollNow: () => schedulePolls(countingDeps, app.queue),
+      pollNow: () => schedulePolls(app.deps, app.queue),
       close: async () => {
         await stopWatching();
         await app.queue.stop();
@@ -122,7 +97,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     app.logger.warn(
       'the dashboard password hash uses a lower scrypt cost than this release makes; hash it again (bandsync config hash-password) to raise it',
     );
-  const engine = createDashboardEngine({ ...app, deps: countingDeps }, { nextPollAt });
+  const engine = createDashboardEngine(app, { nextPollAt });
   // Behind a reverse proxy the dashboard is reachable from the network even when bound to loopback.
   const security = {
     password,
@@ -137,7 +112,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     const depth = await app.queue.depth();
     const body = renderMetrics({
       workoutsByState: await app.store.countByState(DESTINATION),
-      uploadsTotal: uploads,
+      uploadsTotal: app.stravaRequests.uploads(),
       failuresByCode,
       stravaBudget: await app.budget.snapshot(app.clock.now()),
       sourcePolls: [...polls.values()],
@@ -170,7 +145,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     '/api/local',
     localApiRoutes({
       token,
-      app: { ...app, deps: countingDeps },
+      app,
       where: () => ({
         dataDir: app.config.dataDir,
         database: app.storeKind,
@@ -183,9 +158,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
           ? null
           : (o) => {
               syncing = syncing
-                .then(() =>
-                  syncAll(countingDeps, { all: o.all, since: o.since, wait: (until) => app.clock.wait(until) }),
-                )
+                .then(() => syncAll(app.deps, { all: o.all, since: o.since, wait: (until) => app.clock.wait(until) }))
                 .then((s) =>
                   app.logger.info('requested sync finished', {
                     uploaded: s.uploaded,
@@ -221,8 +194,8 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
   return {
     url: served.url,
     pollNow: async () => {
-      await schedulePolls(countingDeps, app.queue, 0, taskOptions);
-      await dispatch(countingDeps, app.queue, taskOptions);
+      await schedulePolls(app.deps, app.queue, 0, taskOptions);
+      await dispatch(app.deps, app.queue, taskOptions);
     },
     close: async () => {
       removeDaemonFile();

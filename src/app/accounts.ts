@@ -32,8 +32,6 @@ export interface AccountActions {
   ): Promise<Account>;
   disconnect(accountId: string): Promise<void>;
   stravaClient(): Promise<StravaConnection>;
-  /** Strava requests this process has sent so far; 0 when Strava is not connected. */
-  stravaRequestCount(): Promise<number>;
 }
 
 export interface AccountDeps {
@@ -100,13 +98,6 @@ export function accountActions(deps: AccountDeps): AccountActions {
 
   return {
     stravaClient,
-    async stravaRequestCount() {
-      try {
-        return (await stravaClient()).requestCount();
-      } catch {
-        return 0;
-      }
-    },
     stravaAuthorizeUrl: ({ redirectUri, state, clientId }) =>
       deps.strava.authorizeUrl({ clientId: clientId ?? config.stravaClientId ?? '', redirectUri, state }),
     async connectStravaWithRefreshToken({ refreshToken, clientId, clientSecret }) {

@@ -5,6 +5,7 @@ import type { WaitingClock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { EngineDeps, SportDecision } from '../sync/deps.js';
 import type { Logger, RateBudgetStore, Store } from '../sync/ports.js';
+import type { RequestTally } from '../observability/request-tally.js';
 import type { Workout } from '../core/index.js';
 import type { AccountActions } from './accounts.js';
 import type { WatchDirectory } from './ports.js';
@@ -21,6 +22,8 @@ export interface AppContext {
   /** Mapping settings edited at run time (dashboard); mutate through saveMapping(). */
   readonly mapping: MappingSettings;
   readonly sportForWith: (rules: MappingSettings['rules']) => (w: Workout) => SportDecision;
+  /** Strava requests this process has sent (an observer on the Strava client). */
+  readonly stravaRequests: RequestTally;
   /** Folder watching (the files source's), for `bandsync watch` and the daemon's watched folder. */
   readonly watchDirectory: WatchDirectory;
 }

@@ -2,7 +2,7 @@
 // folder, and an export zip uploaded through the dashboard.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { DESTINATION, type EngineDeps, type ProgressListener } from '../sync/deps.js';
+import { DESTINATION, type ProgressListener } from '../sync/deps.js';
 import type { Account } from '../sync/ports.js';
 import { syncAll } from '../sync/sync-all.js';
 import type { AppContext } from './context.js';
@@ -60,8 +60,7 @@ export async function importPaths(
  * whatever its date (unlike history found in a connected account).
  */
 export async function watchFolder(
-  app: Pick<AppContext, 'accounts' | 'logger' | 'watchDirectory'>,
-  deps: EngineDeps,
+  app: Pick<AppContext, 'accounts' | 'logger' | 'watchDirectory' | 'deps'>,
   dir: string,
 ): Promise<() => Promise<void>> {
   const account = await app.accounts.connectPath('files', dir);
@@ -72,7 +71,7 @@ export async function watchFolder(
       dir,
       (file) => {
         chain = chain
-          .then(() => syncAll(deps, { all: true, accountId: account.id }))
+          .then(() => syncAll(app.deps, { all: true, accountId: account.id }))
           .then((s) => app.logger.info('watched file imported', { file, uploaded: s.uploaded, failed: s.failed }))
           .catch((err: Error) => app.logger.warn('watched file import failed', { file, error: err.message }));
         // Files dropped while the daemon was down count too; the store skips ones already imported.

@@ -7,10 +7,10 @@ import type { AppContext } from './context.js';
 export type SyncRunSummary = SyncSummary & { readonly stravaRequests: number };
 
 export async function syncNow(
-  app: Pick<AppContext, 'deps' | 'accounts'>,
+  app: Pick<AppContext, 'deps' | 'stravaRequests'>,
   options: Omit<SyncAllOptions, 'wait'> & { wait: NonNullable<SyncAllOptions['wait']> },
 ): Promise<SyncRunSummary> {
-  const before = await app.accounts.stravaRequestCount();
+  const before = app.stravaRequests.total();
   const summary = await syncAll(app.deps, options);
-  return { ...summary, stravaRequests: (await app.accounts.stravaRequestCount()) - before };
+  return { ...summary, stravaRequests: app.stravaRequests.total() - before };
 }

@@ -13,7 +13,7 @@ import { tokensEqual } from '../server/sessions.js';
 export interface LocalApiDeps {
   readonly token: string;
   /** The daemon's application; a dry run reports its own share of the Strava requests. */
-  readonly app: Pick<AppContext, 'deps' | 'accounts' | 'budget' | 'clock'>;
+  readonly app: Pick<AppContext, 'deps' | 'stravaRequests' | 'budget' | 'clock'>;
   /** Read per request: the dashboard URL is known only once the server listens. */
   readonly where: () => { dataDir: string; database: string; daemonPid: number; dashboard: string };
   /** Starts a sync in the background; null when this process does not sync (`bandsync serve`). */

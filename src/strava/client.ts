@@ -34,6 +34,16 @@ export interface StravaClientOptions {
   keepForUploads?: number;
   /** Per-request timeout; a hung Strava becomes strava_unavailable (or strava_upload_lost for uploads). */
   timeoutMs?: number;
+  /** Told of every request sent to Strava (the CLI's request count, the daemon's /metrics). */
+  onRequest?: (request: StravaRequest) => void;
+}
+
+/** One request sent to Strava, as observers see it. */
+export interface StravaRequest {
+  /** The budget it counts against; the token endpoint is not metered. */
+  readonly kind: Kind | 'token';
+  readonly method: string;
+  readonly path: string;
 }
 
 export interface StravaClient extends Destination {
@@ -55,7 +65,8 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
   const keep = options.keepForUploads ?? 0;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-  let sent = 0;
+  const sent = (kind: StravaRequest['kind'], url: string, init: RequestInit | undefined) =>
+    options.onRequest?.({ kind, method: init?.method ?? 'GET', path: new URL(url).pathname });
   let cached: StravaTokens | null = null;
   let inflight: Promise<StravaTokens> | null = null;
 
@@ -68,7 +79,7 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
     if (retryAt !== null) {
       throw new BandsyncError('strava_rate_limited', `Strava ${kind} budget is spent until ${retryAt}`, retryAt);
     }
-    sent++;
+    sent(kind, url, init);
     const res = await baseFetch(url, init);
     const parsed = parseRateHeaders(res.headers);
     if (parsed.overall || parsed.read) await options.budget.record(parsed, now());
@@ -86,7 +97,7 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
   const oauthFetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = String(input);
     if (new URL(url).pathname.endsWith('/oauth/token')) {
-      sent++;
+      sent('token', url, init);
       return baseFetch(url, init);
     }
     return send('read', url, init ?? {});
@@ -373,10 +384,6 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
     async deauthorize(): Promise<void> {
       const tokens = await currentTokens();
       await deauthorizeToken({ baseUrl: options.baseUrl, accessToken: tokens.accessToken, fetch: oauthFetch });
-    },
-
-    requestCount(): number {
-      return sent;
     },
   };
 }

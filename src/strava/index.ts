@@ -1,5 +1,5 @@
 // The Strava adapter's public surface (only src/compose.ts imports it).
-export { createStravaClient, type StravaClient, type StravaClientOptions } from './client.js';
+export { createStravaClient, type StravaClient, type StravaClientOptions, type StravaRequest } from './client.js';
 export {
   buildAuthorizeUrl,
   exchangeCode,

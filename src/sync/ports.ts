@@ -121,8 +121,6 @@ export interface Destination {
   getUpload(uploadId: string, signal?: AbortSignal): Promise<UploadStatus>;
   /** Changes an activity already there (PUT); a non-upload request of the rate budget. */
   updateActivity(activityId: string, update: ActivityUpdate, signal?: AbortSignal): Promise<UpdatedActivity>;
-  /** Requests sent so far by this process (for the summary and F10 figures). */
-  requestCount(): number;
 }
 
 // ------------------------------------------------------------------ store

@@ -41,6 +41,7 @@ describe('Strava client ↔ simulator', () => {
 
     const tokens = memoryTokens(connected);
     const budget = memoryBudget();
+    const sent: string[] = [];
     const client = createStravaClient({
       baseUrl: sim.url,
       clientId: sim.credentials.clientId,
@@ -49,6 +50,7 @@ describe('Strava client ↔ simulator', () => {
       lock: memoryLock(),
       budget,
       now: clock.now,
+      onRequest: (r) => sent.push(`${r.method} ${r.path}`),
     });
     expect((await client.athlete()).id).toMatch(/^\d+$/);
 
@@ -102,7 +104,15 @@ describe('Strava client ↔ simulator', () => {
     expect(dup).toMatchObject({ kind: 'duplicate', activityId });
     expect(sim.control.activities()).toHaveLength(1);
     // athlete, upload, 2 polls, 1 listing page, upload, poll
-    expect(client.requestCount()).toBe(7);
+    expect(sent.map((r) => r.replace(/\/\d+$/, '/ID'))).toEqual([
+      'GET /api/v3/athlete',
+      'POST /api/v3/uploads',
+      'GET /api/v3/uploads/ID',
+      'GET /api/v3/uploads/ID',
+      'GET /api/v3/athlete/activities',
+      'POST /api/v3/uploads',
+      'GET /api/v3/uploads/ID',
+    ]);
     expect(sim.control.requestCount()).toBe(7 + 2); // plus authorize and token exchange
     expect(sim.control.count429()).toBe(0);
   });
