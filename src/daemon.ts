@@ -15,7 +15,8 @@ import { watchFolder } from './app/files-import.js';
 import { pollIntervalSeconds } from './app/settings.js';
 import { syncAll } from './sync/sync-all.js';
 import { localApiRoutes } from './local-api/routes.js';
-import { loopbackUrl, newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
+import { newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
+import { isLoopbackHost, loopbackUrl } from './loopback.js';
 
 export interface DaemonOptions {
   readonly port?: number;
@@ -101,7 +102,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
   // Behind a reverse proxy the dashboard is reachable from the network even when bound to loopback.
   const security = {
     password,
-    remote: !['127.0.0.1', 'localhost', '::1'].includes(host) || app.config.behindProxy,
+    remote: !isLoopbackHost(host) || app.config.behindProxy,
     behindProxy: app.config.behindProxy,
     metricsToken: app.config.metricsToken,
   };

@@ -55,11 +55,3 @@ export function readDaemonFile(dataDir: string): DaemonInfo | null {
   if (typeof pid !== 'number' || typeof url !== 'string' || typeof token !== 'string') return null;
   return isProcessAlive(pid) ? { pid, url, token, works: works !== false } : null;
 }
-
-/** A URL a local client can reach: a wildcard bind address is reached on loopback. */
-export function loopbackUrl(url: string): string {
-  const u = new URL(url);
-  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
-  if (u.hostname === '[::]') u.hostname = '[::1]';
-  return u.toString();
-}

@@ -7,13 +7,14 @@ import { fetchServerDate, probeDaemon, type DoctorDeps, type LockHolderInfo } fr
 import { createRedactor } from './redact.js';
 import { findExposed } from '../private-files.js';
 import { readDaemonFile } from '../local-api/discovery.js';
+import { reachableHost } from '../loopback.js';
 
 export function baseDoctorDeps(
   config: Config,
   readLockHolder: (dataDir: string) => LockHolderInfo | null,
   doFetch: typeof fetch = fetch,
 ): DoctorDeps {
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const host = reachableHost(config.host);
   return {
     dataDir: config.dataDir,
     // Taken now, before the composition root opens the store (which makes the data dir owner-only).

@@ -3,6 +3,7 @@
 // SameSite=Strict, Secure behind https), the password login and CSRF tokens.
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
+import { hostHeaderName, isLoopbackHost } from '../loopback.js';
 import type { ServerSecurity } from './deps.js';
 import { tokensEqual, type Session, type SessionStore } from './sessions.js';
 
@@ -78,11 +79,6 @@ export function malformedRequestGuard(): MiddlewareHandler {
   };
 }
 
-export function isLoopbackHostName(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
-
 /**
  * A loopback-bound dashboard answers only loopback host names (stops DNS
  * rebinding). Used by the dashboard and by the daemon for every other route
@@ -91,8 +87,10 @@ export function isLoopbackHostName(host: string): boolean {
 export function loopbackHostGuard(security: ServerSecurity): MiddlewareHandler {
   return async (c, next) => {
     if (!security.remote) {
-      const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
-      if (host && !isLoopbackHostName(host)) return c.text('This dashboard answers only on localhost.', 421);
+      const host = hostHeaderName(c.req.header('host') ?? '');
+      if (host && !isLoopbackHost(host)) {
+        return c.text('This dashboard answers only on localhost.', 421);
+      }
     }
     await next();
   };

@@ -2,6 +2,7 @@
 // exposes the dashboard to the network, so it is refused without a password.
 import { serve, type Http2Bindings, type HttpBindings } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { isLoopbackHost } from '../loopback.js';
 
 export interface ServeOptions {
   readonly port: number;
@@ -13,11 +14,6 @@ export interface ServeOptions {
 export interface Served {
   readonly url: string;
   close(): Promise<void>;
-}
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** Anything with Hono's fetch handler (a Hono app of any Env). */

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DAEMON_FILE_NAME, loopbackUrl, readDaemonFile, writeDaemonFile } from '../../src/local-api/discovery.js';
+import { DAEMON_FILE_NAME, readDaemonFile, writeDaemonFile } from '../../src/local-api/discovery.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -61,11 +61,5 @@ describe('daemon.json', () => {
     expect(JSON.parse(readFileSync(join(dir, DAEMON_FILE_NAME), 'utf8')).token).toBe('new');
     removeNew();
     expect(readDaemonFile(dir)).toBeNull();
-  });
-
-  it('turns a wildcard bind address into loopback', () => {
-    expect(loopbackUrl('http://0.0.0.0:8080/')).toBe('http://127.0.0.1:8080/');
-    expect(loopbackUrl('http://[::]:8080/')).toBe('http://[::1]:8080/');
-    expect(loopbackUrl('http://192.168.1.5:8080/')).toBe('http://192.168.1.5:8080/');
   });
 });
