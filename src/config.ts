@@ -53,6 +53,17 @@ export const ConfigSchema = z.strictObject({
     .optional()
     .describe('Key for encrypting tokens at rest (base64, 32 bytes); unset = generated key file'),
   zeppUrl: z.string().url().optional().describe('Zepp cloud API base URL; unset = discovered from the account region'),
+  miFitnessUrl: z
+    .string()
+    .url()
+    .optional()
+    .describe('One base URL standing for every Xiaomi / Mi Fitness host (simulator, proxy); unset = the real hosts'),
+  summaryOnlyUploads: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Upload Mi Fitness workouts whose detail files are missing from their summary alone (else they are held with the reason)',
+    ),
   stravaUrl: z.string().url().default('https://www.strava.com').describe('Strava base URL for OAuth and API paths'),
   stravaClientId: z.string().optional().describe('Your Strava API application client id'),
   stravaClientSecret: z.string().optional().describe('Your Strava API application client secret'),

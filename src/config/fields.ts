@@ -14,6 +14,8 @@ export const FIELDS: readonly FieldInfo[] = [
   { path: 'databaseUrl', env: 'DATABASE_URL', secret: true },
   { path: 'secretKey', env: 'BANDSYNC_SECRET_KEY', secret: true },
   { path: 'zeppUrl', env: 'BANDSYNC_ZEPP_URL' },
+  { path: 'miFitnessUrl', env: 'BANDSYNC_MI_FITNESS_URL' },
+  { path: 'summaryOnlyUploads', env: 'BANDSYNC_SUMMARY_ONLY' },
   { path: 'stravaUrl', env: 'BANDSYNC_STRAVA_URL' },
   { path: 'stravaClientId', env: 'STRAVA_CLIENT_ID' },
   { path: 'stravaClientSecret', env: 'STRAVA_CLIENT_SECRET', secret: true },

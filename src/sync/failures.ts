@@ -50,6 +50,51 @@ export const FAILURES = {
     needsUser: false,
     explain: 'The Zepp cloud sent a workout we cannot read; it is kept as failed with the reason.',
   },
+  mi_fitness_auth_failed: {
+    scope: 'account',
+    retry: 'never',
+    needsUser: true,
+    explain:
+      'Xiaomi refused the login. Fix: bandsync connect mi-fitness --email … (BANDSYNC_MI_PASSWORD), or the browser login it offers.',
+  },
+  mi_fitness_token_expired: {
+    scope: 'account',
+    retry: 'never',
+    needsUser: true,
+    explain: 'The Mi Fitness session was refused even after a refresh. Fix: bandsync connect mi-fitness --email ….',
+  },
+  mi_fitness_reverify: {
+    scope: 'account',
+    retry: 'never',
+    needsUser: true,
+    explain:
+      'Xiaomi wants you to verify this sign-in again (captcha, code or device approval). Fix: bandsync connect mi-fitness --email … and follow its browser login.',
+  },
+  mi_fitness_rate_limited: {
+    scope: 'source',
+    retry: 'backoff',
+    needsUser: false,
+    explain: 'Xiaomi asked us to slow down; retrying later.',
+  },
+  mi_fitness_unavailable: {
+    scope: 'source',
+    retry: 'backoff',
+    needsUser: false,
+    explain: 'The Mi Fitness cloud answered with an error or did not answer; retrying.',
+  },
+  mi_fitness_payload_invalid: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: false,
+    explain: 'The Mi Fitness cloud sent a workout we cannot read; it is kept as failed with the reason.',
+  },
+  mi_fitness_detail_missing: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: true,
+    explain:
+      'Held: the workout has no readable per-second or GPS files, only its summary. Fix, to upload it from the summary (time, distance, calories): summaryOnlyUploads = true in config.toml (or BANDSYNC_SUMMARY_ONLY=true); the next sync sends it.',
+  },
   source_unavailable: {
     scope: 'source',
     retry: 'backoff',

@@ -125,7 +125,8 @@ export interface Destination {
 
 // ------------------------------------------------------------------ store
 
-export type AccountKind = 'zepp-cloud' | 'zepp-export' | 'gadgetbridge' | 'files' | 'strava';
+export type AccountKind =
+  'zepp-cloud' | 'zepp-export' | 'gadgetbridge' | 'files' | 'mi-fitness' | 'mi-fitness-export' | 'strava';
 
 export interface Account {
   readonly id: string;

@@ -88,7 +88,7 @@ export interface Device {
 }
 
 export interface SourceRef {
-  readonly kind: 'zepp-cloud' | 'zepp-export' | 'gadgetbridge' | 'files';
+  readonly kind: 'zepp-cloud' | 'zepp-export' | 'gadgetbridge' | 'files' | 'mi-fitness' | 'mi-fitness-export';
   /** Stable id of the workout within that source (e.g. Zepp trackid). */
   readonly id: string;
   /** The source account the workout came from, when there is one. */
