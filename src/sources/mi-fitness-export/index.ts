@@ -1,0 +1,2 @@
+export { createMiFitnessExportSource, type MiFitnessExportOptions } from './source.js';
+export { gpxPoints, exportToWorkout } from './to-workout.js';
