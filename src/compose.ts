@@ -27,12 +27,24 @@ import { createZeppCloudSource, decodeZeppWorkout, loginZepp } from './sources/z
 import { createZeppExportSource } from './sources/zepp-export/index.js';
 import { createGadgetbridgeSource } from './sources/gadgetbridge/index.js';
 import { createFilesSource, watchDirectory } from './sources/files/index.js';
+import {
+  createMiFitnessSource,
+  createPassport,
+  decodeMiFitnessPayload,
+  isMiFitnessPayload,
+  isMiRegion,
+  MiLoginChallenge,
+  miHosts,
+  parseStoredSession,
+  regionForCountry,
+} from './sources/mi-fitness/index.js';
+import { createMiFitnessExportSource } from './sources/mi-fitness-export/index.js';
 import { createLogger } from './observability/logger.js';
 import { requestTally } from './observability/request-tally.js';
 import { accountActions } from './app/accounts.js';
 import type { AppContext } from './app/context.js';
 import { doctorProbes } from './app/doctor.js';
-import type { StravaAuth, ZeppLogin } from './app/ports.js';
+import type { MiFitnessLogin, StravaAuth, ZeppLogin } from './app/ports.js';
 import { loadMappingSettings, sportPolicy } from './app/sport-mapping.js';
 import type { SportRule } from './app/sport-rules.js';
 
@@ -96,6 +108,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     config,
     strava: stravaAuth(config, store, budget, clock, stravaRequests.record),
     zepp: zeppLogin(config),
+    miFitness: miFitnessLogin(config),
     checkExportOpens,
   });
 
@@ -188,6 +201,28 @@ function zeppLogin(config: Config): ZeppLogin {
   };
 }
 
+/** The Xiaomi passport for Mi Fitness; a configured base URL stands for every Xiaomi host. */
+function miFitnessLogin(config: Config): MiFitnessLogin {
+  const passport = (baseUrl?: string) => createPassport({ hosts: miHosts(baseUrl ?? config.miFitnessUrl) });
+  return {
+    async signIn(credentials, options) {
+      try {
+        const session =
+          'callbackUrl' in credentials
+            ? await passport(options.baseUrl).completeBrowserLogin(credentials.callbackUrl)
+            : await passport(options.baseUrl).loginWithPassword(credentials);
+        return { kind: 'ok', userId: session.userId, session: JSON.stringify(session) };
+      } catch (err) {
+        if (err instanceof MiLoginChallenge)
+          return { kind: 'browser_login', url: err.browserLoginUrl, reason: err.message };
+        throw err;
+      }
+    },
+    browserLoginUrl: (baseUrl) => passport(baseUrl).browserLoginUrl(),
+    regionForCountry,
+  };
+}
+
 async function sourceFor(account: Account, store: Store, config: Config): Promise<Source> {
   const s = account.settings as Record<string, string | undefined>;
   switch (account.kind) {
@@ -205,6 +240,41 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
       const { password } = await store.getSecrets(account.id);
       return createZeppExportSource({ zipPath: s.path ?? '', accountId: account.id, password });
     }
+    case 'mi-fitness': {
+      const readSession = async () => parseStoredSession((await store.getSecrets(account.id)).session);
+      return createMiFitnessSource({
+        accountId: account.id,
+        session: await readSession(),
+        baseUrl: s.baseUrl ?? config.miFitnessUrl,
+        region: isMiRegion(s.region) ? s.region : undefined,
+        country: s.country,
+        // The passToken refresh runs once across processes; the others find the fresh session stored.
+        lock: (fn) => store.withLock(`mi-fitness-session:${account.id}`, fn),
+        loadSession: readSession,
+        saveSession: async (session) =>
+          store.setSecrets(account.id, { ...(await store.getSecrets(account.id)), session: JSON.stringify(session) }),
+        saveRegion: async (region) => {
+          const current = await store.getAccount(account.id);
+          if (current)
+            await store.saveAccount({
+              id: current.id,
+              kind: current.kind,
+              label: current.label,
+              settings: { ...current.settings, region },
+            });
+        },
+        allowSummaryOnly: config.summaryOnlyUploads,
+      });
+    }
+    case 'mi-fitness-export': {
+      const { password } = await store.getSecrets(account.id);
+      return createMiFitnessExportSource({
+        zipPath: s.path ?? '',
+        accountId: account.id,
+        password,
+        allowSummaryOnly: config.summaryOnlyUploads,
+      });
+    }
     case 'gadgetbridge':
       return createGadgetbridgeSource({ dbPath: s.path ?? '', gpxDir: s.gpxDir, accountId: account.id });
     case 'files': {
@@ -217,8 +287,15 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
 }
 
 /** Reads the whole export listing once: the zip's reason (wrong password, not an export) surfaces here, never the password. */
-async function checkExportOpens(zipPath: string, password: string | undefined): Promise<void> {
-  const source = createZeppExportSource({ zipPath, accountId: 'connect-check', password });
+async function checkExportOpens(
+  kind: 'zepp-export' | 'mi-fitness-export',
+  zipPath: string,
+  password: string | undefined,
+): Promise<void> {
+  const source =
+    kind === 'zepp-export'
+      ? createZeppExportSource({ zipPath, accountId: 'connect-check', password })
+      : createMiFitnessExportSource({ zipPath, accountId: 'connect-check', password });
   for await (const ref of source.list({})) void ref;
 }
 
@@ -227,7 +304,10 @@ function parseTokens(raw: string | undefined): StravaTokens | null {
   return JSON.parse(raw) as StravaTokens;
 }
 
-/** Extra decoders for `inspect`/`convert`: a Zepp workout JSON ({summary, detail} as the API returns them). */
+/**
+ * Extra decoders for `inspect`/`convert`: a Zepp workout JSON ({summary, detail} as the API returns them),
+ * or a saved Mi Fitness payload ({miFitness: {envelope, records, gps}}).
+ */
 export const extraFileDecoders = [
   (bytes: Uint8Array, fileName: string) => {
     if (!/\.json$/i.test(fileName)) return null;
@@ -237,10 +317,11 @@ export const extraFileDecoders = [
     } catch (err) {
       return { ok: false as const, error: `${fileName}: not valid JSON (${(err as Error).message})`, issues: [] };
     }
+    if (isMiFitnessPayload(json)) return decodeMiFitnessPayload(json);
     if (!json || typeof json !== 'object' || !('summary' in json) || !('detail' in json)) {
       return {
         ok: false as const,
-        error: `${fileName}: a Zepp workout JSON needs "summary" and "detail" objects`,
+        error: `${fileName}: a Zepp workout JSON needs "summary" and "detail" objects (a saved Mi Fitness payload: "miFitness")`,
         issues: [],
       };
     }

@@ -3,7 +3,14 @@
 // destination. The same actions serve the CLI, the dashboard and the daemon.
 import { BandsyncError } from '../sync/failures.js';
 import type { Account, Clock, Logger, Store } from '../sync/ports.js';
-import type { CheckExportOpens, StravaAuth, StravaConnection, StravaGrant, ZeppLogin } from './ports.js';
+import type {
+  CheckExportOpens,
+  MiFitnessLogin,
+  StravaAuth,
+  StravaConnection,
+  StravaGrant,
+  ZeppLogin,
+} from './ports.js';
 
 export interface AccountActions {
   connectStravaWithRefreshToken(input: {
@@ -23,9 +30,17 @@ export interface AccountActions {
       | { appToken: string; userId: string; baseUrl?: string }
       | { email: string; password: string; baseUrl?: string; region?: string },
   ): Promise<Account>;
-  /** `secrets.password` is the export zip's password (zepp-export); the zip is opened with it before anything is saved. */
+  /**
+   * Connects a Mi Fitness account with e-mail + password, or with the final
+   * address of the browser sign-in. When Xiaomi asks for a captcha, a code or
+   * a device approval, nothing is saved and the browser sign-in is offered.
+   */
+  connectMiFitness(input: MiFitnessConnectInput): Promise<MiFitnessConnectOutcome>;
+  /** Where the Mi Fitness browser sign-in starts. */
+  miFitnessBrowserLoginUrl(baseUrl?: string): string;
+  /** `secrets.password` is the export zip's password (zepp-export, mi-fitness-export); the zip is opened with it before anything is saved. */
   connectPath(
-    kind: 'zepp-export' | 'gadgetbridge' | 'files',
+    kind: 'zepp-export' | 'gadgetbridge' | 'files' | 'mi-fitness-export',
     path: string,
     extra?: Record<string, unknown>,
     secrets?: { password?: string },
@@ -34,6 +49,19 @@ export interface AccountActions {
   stravaClient(): Promise<StravaConnection>;
 }
 
+export type MiFitnessConnectInput = (
+  { readonly email: string; readonly password: string } | { readonly callbackUrl: string; readonly email?: string }
+) & {
+  /** ISO country code: decides the regional host; without it the host is probed at the first sync. */
+  readonly country?: string;
+  /** One base URL for every Xiaomi host (simulator, proxy). */
+  readonly baseUrl?: string;
+};
+
+export type MiFitnessConnectOutcome =
+  | { readonly kind: 'connected'; readonly account: Account }
+  | { readonly kind: 'browser_login'; readonly url: string; readonly reason: string };
+
 export interface AccountDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -41,6 +69,7 @@ export interface AccountDeps {
   readonly config: { readonly stravaClientId?: string; readonly stravaClientSecret?: string };
   readonly strava: StravaAuth;
   readonly zepp: ZeppLogin;
+  readonly miFitness: MiFitnessLogin;
   readonly checkExportOpens: CheckExportOpens;
 }
 
@@ -139,12 +168,44 @@ export function accountActions(deps: AccountDeps): AccountActions {
       await store.setAccountStatus(account.id, 'ok', null);
       return account;
     },
+    miFitnessBrowserLoginUrl: (baseUrl) => deps.miFitness.browserLoginUrl(baseUrl),
+    async connectMiFitness(input) {
+      // A wrong country code must show before anything is sent.
+      const region = input.country ? deps.miFitness.regionForCountry(input.country) : undefined;
+      const signIn = await deps.miFitness.signIn(
+        'callbackUrl' in input ? { callbackUrl: input.callbackUrl } : { email: input.email, password: input.password },
+        { baseUrl: input.baseUrl },
+      );
+      if (signIn.kind === 'browser_login') return signIn;
+      const existing = (await store.listAccounts()).find(
+        (a) => a.kind === 'mi-fitness' && a.settings.userId === signIn.userId,
+      );
+      const email = input.email ?? (existing?.settings.email as string | undefined);
+      const account = await store.saveAccount({
+        id: existing?.id,
+        kind: 'mi-fitness',
+        label: `Mi Fitness ${email ?? signIn.userId}`,
+        settings: {
+          userId: signIn.userId,
+          ...(email ? { email } : {}),
+          ...(input.country ? { country: input.country.toUpperCase() } : {}),
+          // A country decides the shard; else the one a previous probe found is kept.
+          ...(region ? { region } : existing?.settings.region ? { region: existing.settings.region } : {}),
+          ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
+          connectedAt: clock.now().toISOString(),
+        },
+        secrets: { session: signIn.session },
+      });
+      await store.setAccountStatus(account.id, 'ok', null);
+      return { kind: 'connected', account };
+    },
     async connectPath(kind, path, extra = {}, secrets = {}) {
       const existing = (await store.listAccounts()).find((a) => a.kind === kind && a.settings.path === path);
       const password = secrets.password || undefined;
-      if (kind === 'zepp-export') {
+      if (kind === 'zepp-export' || kind === 'mi-fitness-export') {
         // A wrong or missing password must show now, not as every workout failing later.
         await deps.checkExportOpens(
+          kind,
           path,
           password ?? (existing ? (await store.getSecrets(existing.id)).password : undefined),
         );

@@ -38,11 +38,31 @@ export interface ZeppLogin {
   ): Promise<{ userId: string; appToken: string; baseUrl: string; chinaRegion: boolean }>;
 }
 
+/** What a Mi Fitness sign-in gives: the user id and the session, opaque to app/ (stored encrypted as it is). */
+export type MiFitnessSignIn =
+  | { readonly kind: 'ok'; readonly userId: string; readonly session: string }
+  /** Xiaomi asked for a captcha, a code or a device approval: the browser sign-in is the way on. */
+  | { readonly kind: 'browser_login'; readonly url: string; readonly reason: string };
+
+export interface MiFitnessLogin {
+  signIn(
+    credentials: { email: string; password: string } | { callbackUrl: string },
+    options: { baseUrl?: string },
+  ): Promise<MiFitnessSignIn>;
+  browserLoginUrl(baseUrl?: string): string;
+  /** The regional shard of a country code; throws for a code that is not one. */
+  regionForCountry(country: string): string;
+}
+
 /** The destination's own sport naming (Strava's sport_type and trainer flag); `override` is a user's choice. */
 export type DestinationSport = (sport: Sport, override?: string) => { sportType: string; trainer: boolean };
 
 /** Opens a local export once, so a wrong or missing password shows at connect time, not as failures later. */
-export type CheckExportOpens = (path: string, password: string | undefined) => Promise<void>;
+export type CheckExportOpens = (
+  kind: 'zepp-export' | 'mi-fitness-export',
+  path: string,
+  password: string | undefined,
+) => Promise<void>;
 
 /** Reports each file under `dir` once it has stopped changing, until the signal aborts. */
 export type WatchDirectory = (

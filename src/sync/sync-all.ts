@@ -35,7 +35,14 @@ export interface SyncSummary {
   readonly plan: RunResult['plan'];
 }
 
-export const SOURCE_KINDS = new Set(['zepp-cloud', 'zepp-export', 'gadgetbridge', 'files']);
+export const SOURCE_KINDS = new Set([
+  'zepp-cloud',
+  'zepp-export',
+  'gadgetbridge',
+  'files',
+  'mi-fitness',
+  'mi-fitness-export',
+]);
 
 /** The earliest start a run without --all uploads for this account. */
 export function uploadFloor(account: Account, options: SyncAllOptions): string | undefined {

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { withApp } from '../app.js';
 import { waitForOAuthCallback } from '../oauth-callback.js';
+import { askLine } from '../prompt.js';
 
 export function register(program: Command): void {
   const connect = program.command('connect').description('Connect a source or your Strava account');
@@ -87,17 +88,61 @@ export function register(program: Command): void {
       },
     );
 
+  connect
+    .command('mi-fitness')
+    .description('Connect the Xiaomi Mi Fitness cloud account (Mi Band 8 and later, Xiaomi / Redmi watches)')
+    .requiredOption(
+      '--email <email>',
+      'the Xiaomi account (e-mail, phone or id); the password comes from BANDSYNC_MI_PASSWORD or a prompt',
+    )
+    .option(
+      '--country <CC>',
+      "your account's country (e.g. DE, US, IN): picks the regional host; else it is probed once",
+    )
+    .option('--url <url>', 'one base URL for every Xiaomi host (else BANDSYNC_MI_FITNESS_URL or the real hosts)')
+    .option(
+      '--callback-url <url>',
+      'the address the browser sign-in ended on (the fallback when Xiaomi asks for a captcha or a code)',
+    )
+    .action(async (opts: { email: string; country?: string; url?: string; callbackUrl?: string }) => {
+      const common = { email: opts.email, country: opts.country, baseUrl: opts.url };
+      const outcome = await withApp({}, async (app) => {
+        if (opts.callbackUrl) return app.accounts.connectMiFitness({ ...common, callbackUrl: opts.callbackUrl });
+        const password = process.env.BANDSYNC_MI_PASSWORD || (await askLine('Xiaomi password: ', { hidden: true }));
+        if (!password)
+          throw new Error('connect mi-fitness needs the password: set BANDSYNC_MI_PASSWORD or type it at the prompt');
+        const first = await app.accounts.connectMiFitness({ ...common, password });
+        if (first.kind === 'connected') return first;
+        // Captcha, a code or a device approval: the browser sign-in is the way on.
+        process.stderr.write(
+          `${first.reason}\n\n  1. Open ${first.url}\n  2. Sign in (solve what Xiaomi asks)\n  3. Copy the address of the page you end on\n\n`,
+        );
+        const pasted = await askLine('Paste that address here: ');
+        if (!pasted)
+          throw new Error(
+            `no address pasted; run again with --callback-url '<the address>' after signing in at ${first.url}`,
+          );
+        return app.accounts.connectMiFitness({ ...common, callbackUrl: pasted });
+      });
+      if (outcome.kind !== 'connected')
+        throw new Error(`Xiaomi still asks for a sign-in in the browser: ${outcome.url} (then --callback-url)`);
+      process.stdout.write(
+        `Connected: ${outcome.account.label} (${outcome.account.id}). Backfill its history with: bandsync sync --all --dry-run, then bandsync sync --all\n`,
+      );
+    });
+
   for (const [kind, what] of [
+    ['mi-fitness-export', 'a Mi Fitness privacy-centre export zip (sport records + GPX links)'],
     ['zepp-export', 'a Zepp / Mi Fit personal-data export zip'],
     ['gadgetbridge', 'a Gadgetbridge exported database'],
     ['files', 'a folder of FIT/TCX/GPX files'],
   ] as const) {
     const cmd = connect.command(`${kind} <path>`).description(`Register ${what} as a source`);
     if (kind === 'gadgetbridge') cmd.option('--gpx-dir <dir>', 'folder holding the GPX files Gadgetbridge wrote');
-    if (kind === 'zepp-export')
+    if (kind === 'zepp-export' || kind === 'mi-fitness-export')
       cmd.option(
         '--password <password>',
-        "the zip's password from Zepp's e-mail (prefer BANDSYNC_EXPORT_PASSWORD to keep it out of shell history)",
+        "the zip's password from the vendor's e-mail (prefer BANDSYNC_EXPORT_PASSWORD to keep it out of shell history)",
       );
     if (kind === 'files')
       cmd.option(
@@ -109,7 +154,7 @@ export function register(program: Command): void {
       if (!existsSync(full)) throw new Error(`${full}: no such file or folder`);
       const password =
         opts.password ??
-        (kind === 'zepp-export'
+        (kind === 'zepp-export' || kind === 'mi-fitness-export'
           ? process.env.BANDSYNC_EXPORT_PASSWORD
           : kind === 'files'
             ? process.env.BANDSYNC_ZIP_PASSWORD
@@ -118,13 +163,17 @@ export function register(program: Command): void {
         app.accounts.connectPath(kind, full, opts.gpxDir ? { gpxDir: resolve(opts.gpxDir) } : {}, { password }),
       ).catch((err: Error) => {
         // The zip's own reason says what is wrong; say how to give the password.
-        if (kind === 'zepp-export' && /password/i.test(err.message))
+        if ((kind === 'zepp-export' || kind === 'mi-fitness-export') && /password/i.test(err.message))
           throw new Error(
-            `${err.message} (bandsync connect zepp-export FILE --password …, or set BANDSYNC_EXPORT_PASSWORD)`,
+            `${err.message} (bandsync connect ${kind} FILE --password …, or set BANDSYNC_EXPORT_PASSWORD)`,
           );
         throw err;
       });
       process.stdout.write(`Registered: ${account.label} (${account.id})\n`);
+      if (kind === 'mi-fitness-export')
+        process.stdout.write(
+          'Workouts whose GPX link has expired are held with that reason unless summaryOnlyUploads = true (BANDSYNC_SUMMARY_ONLY).\n',
+        );
     });
   }
 

@@ -17,12 +17,18 @@ import { waitForOAuthCallback } from '../oauth-callback.js';
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('Sync a generated Zepp history to a simulated Strava, end to end, on the embedded database')
+    .description(
+      'Sync a generated Zepp (or Mi Fitness) history to a simulated Strava, end to end, on the embedded database',
+    )
     .option('--workouts <n>', 'workouts in the generated history', '250')
     .option('--seed <seed>', 'seed of the generated history', '1')
     .option('--data-dir <dir>', 'where the demo database goes (wiped first)')
     .option('--json', 'print one JSON object')
-    .action(async (opts: { workouts: string; seed: string; dataDir?: string; json?: boolean }) => {
+    .option('--source <source>', 'the simulated band cloud: zepp or mi-fitness', 'zepp')
+    .action(async (opts: { workouts: string; seed: string; dataDir?: string; json?: boolean; source: string }) => {
+      if (opts.source !== 'zepp' && opts.source !== 'mi-fitness')
+        throw new Error('--source must be zepp or mi-fitness');
+      const mi = opts.source === 'mi-fitness';
       const dataDir = opts.dataDir ?? join(envPaths('bandsync', { suffix: '' }).data, 'demo');
       rmSync(dataDir, { recursive: true, force: true });
       mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // parents too: the default data dir is one
@@ -30,32 +36,34 @@ export function register(program: Command): void {
       const say = (s: string) => {
         if (!opts.json) process.stderr.write(s + '\n');
       };
-      const [{ startZeppSimulator }, { startStravaSimulator }] = await Promise.all([
+      const [{ startZeppSimulator }, { startMiFitnessSimulator }, { startStravaSimulator }] = await Promise.all([
         import('../../simulators/zepp-cloud/index.js'),
+        import('../../simulators/mi-fitness/index.js'),
         import('../../simulators/strava/index.js'),
       ]);
-      const zepp = await startZeppSimulator({
-        seed: Number(opts.seed),
-        workouts: Number(opts.workouts),
-        now: () => clock.now(),
-      });
+      const history = { seed: Number(opts.seed), workouts: Number(opts.workouts), now: () => clock.now() };
+      const band = mi ? await startMiFitnessSimulator(history) : await startZeppSimulator(history);
       const strava = await startStravaSimulator({ now: () => clock.now() });
-      say(`Zepp cloud simulator:  ${zepp.url}\nStrava simulator:      ${strava.url}`);
+      say(`${mi ? 'Mi Fitness' : 'Zepp'} cloud simulator: ${band.url}\nStrava simulator:      ${strava.url}`);
       try {
         const flags = {
           dataDir,
-          zeppUrl: zepp.url,
+          ...(mi ? { miFitnessUrl: band.url } : { zeppUrl: band.url }),
           stravaUrl: strava.url,
           stravaClientId: strava.credentials.clientId,
           stravaClientSecret: strava.credentials.clientSecret,
         };
         const summary = await withApp({ flags, clock }, async (app) => {
-          await app.accounts.connectZepp({
-            email: zepp.credentials.email,
-            password: zepp.credentials.password,
-            baseUrl: zepp.url,
-          });
-          say('Zepp: logged in with e-mail and password');
+          if (mi) {
+            const { email, password } = band.credentials;
+            const outcome = await app.accounts.connectMiFitness({ email, password, baseUrl: band.url });
+            if (outcome.kind !== 'connected') throw new Error(outcome.reason);
+            say('Mi Fitness: signed in to the Xiaomi account with e-mail and password');
+          } else {
+            const { email, password } = band.credentials;
+            await app.accounts.connectZepp({ email, password, baseUrl: band.url });
+            say('Zepp: logged in with e-mail and password');
+          }
           // The real browser flow, with the simulator's consent page approving at once.
           const { code, scope } = await waitForOAuthCallback(
             (redirectUri, state) => app.accounts.stravaAuthorizeUrl({ redirectUri, state }),
@@ -91,7 +99,7 @@ export function register(program: Command): void {
           ].join('\n'),
         );
       } finally {
-        await Promise.all([zepp.close(), strava.close()]);
+        await Promise.all([band.close(), strava.close()]);
       }
     });
 }

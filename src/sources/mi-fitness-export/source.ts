@@ -112,7 +112,7 @@ export function createMiFitnessExportSource(options: MiFitnessExportOptions) {
     if (points.length === 0 && !options.allowSummaryOnly)
       throw new BandsyncError(
         'mi_fitness_detail_missing',
-        `held: no track (${missing.join('; ')}); allow summary-only uploads to send it from its summary`,
+        `held: no track (${missing.join('; ')}); set summaryOnlyUploads = true (BANDSYNC_SUMMARY_ONLY=true) to send it from its summary`,
       );
     const { workout, issues } = exportToWorkout(envelope, summary, { points, missing }, options.accountId);
     if (points.length === 0)

@@ -12,6 +12,7 @@ export {
   generateDeviceId,
   MiLoginChallenge,
   MI_SID,
+  parseStoredSession,
   type MiPassport,
   type MiSession,
   type ChallengeKind,

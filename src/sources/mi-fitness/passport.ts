@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { BandsyncError } from '../../sync/failures.js';
 import { clientSign, passwordHash } from './crypto.js';
 import { miHosts, type MiHosts } from './regions.js';
-import { formatZodError, passportSchema, type PassportAnswer } from './schema.js';
+import { formatZodError, passportSchema, storedSessionSchema, type PassportAnswer } from './schema.js';
 
 export const MI_SID = 'miothealth';
 const SAFE_PREFIX = '&&&START&&&';
@@ -330,3 +330,20 @@ export function createPassport(options: PassportOptions = {}) {
 }
 
 export type MiPassport = ReturnType<typeof createPassport>;
+
+/** A stored session, parsed: a damaged or missing one means connecting again. */
+export function parseStoredSession(text: string | undefined): MiSession {
+  let json: unknown;
+  try {
+    json = JSON.parse(text ?? '');
+  } catch {
+    throw new BandsyncError('mi_fitness_token_expired', 'no readable Mi Fitness session is stored for this account');
+  }
+  const parsed = storedSessionSchema.safeParse(json);
+  if (!parsed.success)
+    throw new BandsyncError(
+      'mi_fitness_token_expired',
+      `the stored Mi Fitness session is incomplete: ${formatZodError(parsed.error)}`,
+    );
+  return parsed.data;
+}

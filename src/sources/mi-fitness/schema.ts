@@ -141,3 +141,14 @@ export function parseJsonText(text: string, what: string): unknown {
     throw new Error(`${what} is not JSON (${(err as Error).message})`);
   }
 }
+
+/** The session as stored (encrypted) in the account's secrets. */
+export const storedSessionSchema = z.strictObject({
+  userId: z.string().min(1),
+  cUserId: z.string().min(1),
+  passToken: z.string().min(1),
+  ssecurity: z.string().min(1),
+  serviceToken: z.string().min(1),
+  deviceId: z.string().min(1),
+  countryHint: z.string().optional(),
+});

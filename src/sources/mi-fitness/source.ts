@@ -183,7 +183,7 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
     if (!usable && !options.allowSummaryOnly) {
       throw new BandsyncError(
         'mi_fitness_detail_missing',
-        `held: no per-second or GPS data (${detail.missing.join('; ') || 'none downloaded'}); allow summary-only uploads to send it anyway`,
+        `held: no per-second or GPS data (${detail.missing.join('; ') || 'none downloaded'}); set summaryOnlyUploads = true (BANDSYNC_SUMMARY_ONLY=true) to send it from its summary`,
       );
     }
     const { workout, issues } = miToWorkout(envelope, summary, detail, {
