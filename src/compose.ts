@@ -263,6 +263,11 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
               settings: { ...current.settings, region },
             });
         },
+        oldestHeld: async () =>
+          (await store.listRecords({ accountId: account.id, destination: 'strava', states: ['failed'] }))
+            .filter((r) => r.code === 'mi_fitness_detail_missing')
+            .map((r) => r.startTime)
+            .sort()[0],
         allowSummaryOnly: config.summaryOnlyUploads,
       });
     }

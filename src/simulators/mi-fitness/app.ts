@@ -72,6 +72,8 @@ export interface MiTruth {
   readonly hasGps: boolean;
   readonly firstFix: { lat: number; lon: number } | null;
   readonly pauses: number;
+  /** The band's pauses, seconds since start. */
+  readonly pauseWindows: readonly { readonly start: number; readonly end: number }[];
   readonly lengths: number;
   readonly model: string;
 }
@@ -364,6 +366,7 @@ export function createMiFitnessSimulator(options: MiFitnessSimulatorOptions = {}
         hasGps: w.hasDetail && w.sim.spec.gps && w.sim.gps.t.length > 0,
         firstFix: w.sim.gps.t.length ? { lat: w.sim.gps.lat[0]!, lon: w.sim.gps.lon[0]! } : null,
         pauses: w.sim.pauses.length,
+        pauseWindows: w.sim.pauses.map((p) => ({ start: p.start, end: p.start + p.duration })),
         lengths: Number(s.turn_count ?? 0),
         model: w.model,
       };

@@ -74,7 +74,11 @@ export function miWorkout(plan: PlannedWorkout, index: number, tz: number, witho
   const sid = `blt.3.${(plan.seed >>> 0).toString(16).padStart(8, '0')}`;
   const active = sim.elapsed - sim.pauses.reduce((s, p) => s + p.duration, 0);
   const distance = sim.distance[sim.elapsed] ?? 0;
-  const hr = sim.hr.slice(1);
+  // The band averages what it recorded: the seconds outside pauses (record t carries hr[t + 1]).
+  const paused = (t: number) => sim.pauses.some((p) => t >= p.start && t < p.start + p.duration);
+  const hr = Array.from({ length: sim.elapsed }, (_, t) => t)
+    .filter((t) => !paused(t))
+    .map((t) => sim.hr[t + 1] ?? sim.hr[t]!);
   const avg = (xs: number[]) => Math.round(xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length));
   const climb = risesAndFalls(sim.altitude);
   const cadences = sim.cadence.filter((c) => c > 0);
@@ -133,6 +137,9 @@ function segmentsOf(w: MiSimWorkout): Segment[] {
   const segments: Segment[] = [];
   let current: { start: number; seconds: Second[] } | null = null;
   let nextKm = 1000;
+  // What the records carried so far: a second's metres are the cumulative distance's growth since
+  // the last record, so nothing moved across a pause boundary is lost.
+  let carried = 0;
   for (let t = 0; t < sim.elapsed; t++) {
     if (paused[t]) {
       if (current) segments.push(current);
@@ -140,7 +147,8 @@ function segmentsOf(w: MiSimWorkout): Segment[] {
       continue;
     }
     if (!current) current = { start: start + t, seconds: [] };
-    const meters = (sim.distance[t + 1] ?? 0) - (sim.distance[t] ?? 0);
+    const meters = (sim.distance[t + 1] ?? 0) - carried;
+    carried += meters;
     const reached = (sim.distance[t + 1] ?? 0) >= nextKm;
     if (reached) nextKm += 1000;
     const v = sim.speed[t] ?? 0;

@@ -43,6 +43,12 @@ export interface MiFitnessSourceOptions {
   readonly loadSession: () => Promise<MiSession>;
   readonly saveSession: (session: MiSession) => Promise<void>;
   readonly saveRegion: (region: MiRegion) => Promise<void>;
+  /**
+   * Start time of the oldest workout held for missing detail, if any: listing
+   * reaches back to it so a held workout is read again (its files may have
+   * arrived, or summary-only uploads may have been allowed since).
+   */
+  readonly oldestHeld?: () => Promise<string | undefined>;
   /** Upload workouts whose detail files are missing from the summary alone (default false: held). */
   readonly allowSummaryOnly?: boolean;
   readonly deviceName?: string;
@@ -121,7 +127,12 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
     const target = await resolveRegion(listOptions.signal);
     const overlap = options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
     const starts = [0];
-    if (listOptions.knownUntil) starts.push(Math.floor(Date.parse(listOptions.knownUntil) / 1000) - overlap);
+    if (listOptions.knownUntil) {
+      let from = Math.floor(Date.parse(listOptions.knownUntil) / 1000) - overlap;
+      const held = await options.oldestHeld?.();
+      if (held) from = Math.min(from, Math.floor(Date.parse(held) / 1000));
+      starts.push(from);
+    }
     if (listOptions.since) starts.push(Math.floor(Date.parse(listOptions.since) / 1000));
     const startTime = Math.max(...starts.filter(Number.isFinite));
     const endTime = Math.floor(now().getTime() / 1000) + 86400;
