@@ -44,6 +44,7 @@ import { requestTally } from './observability/request-tally.js';
 import { accountActions } from './app/accounts.js';
 import type { AppContext } from './app/context.js';
 import { doctorProbes } from './app/doctor.js';
+import { countListed } from './app/source-listing.js';
 import type { MiFitnessLogin, StravaAuth, ZeppLogin } from './app/ports.js';
 import { loadMappingSettings, sportPolicy } from './app/sport-mapping.js';
 import type { SportRule } from './app/sport-rules.js';
@@ -301,7 +302,7 @@ async function checkExportOpens(
     kind === 'zepp-export'
       ? createZeppExportSource({ zipPath, accountId: 'connect-check', password })
       : createMiFitnessExportSource({ zipPath, accountId: 'connect-check', password });
-  for await (const ref of source.list({})) void ref;
+  await countListed(source, {});
 }
 
 function parseTokens(raw: string | undefined): StravaTokens | null {

@@ -2,6 +2,7 @@
 // a live look at each source and at Strava, and the shared rate budget.
 import type { DoctorDeps } from '../observability/doctor.js';
 import type { AppContext } from './context.js';
+import { countListed } from './source-listing.js';
 
 export function doctorProbes(
   app: Pick<AppContext, 'store' | 'deps' | 'clock' | 'accounts' | 'budget'>,
@@ -9,8 +10,7 @@ export function doctorProbes(
   return {
     accounts: () => app.store.listAccounts(),
     probeZepp: async (account) => {
-      const source = await app.deps.sourceFor(account);
-      for await (const _ of source.list({ since: app.clock.now().toISOString() })) break;
+      await countListed(await app.deps.sourceFor(account), { since: app.clock.now().toISOString() }, 1);
     },
     probeStrava: async () => {
       const client = await app.accounts.stravaClient();

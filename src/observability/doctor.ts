@@ -6,6 +6,7 @@ import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Account, RateBudgetSnapshot } from '../sync/ports.js';
 import { FAILURES, ruleFor } from '../sync/failures.js';
+import { REQUIRED_SCOPES } from '../sync/deps.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { findExposed, type Exposure } from '../private-files.js';
 
@@ -64,7 +65,6 @@ export interface DoctorDeps {
   readonly daemon?: () => Promise<{ running: boolean; url: string; detail?: string }>;
 }
 
-const REQUIRED_SCOPES = ['activity:write', 'activity:read_all'];
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
 

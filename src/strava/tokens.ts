@@ -14,5 +14,4 @@ export interface TokenStore {
   save(tokens: StravaTokens): Promise<void>;
 }
 
-/** Scopes bandsync asks for and needs: write to upload, read_all to see our own private uploads when deduplicating. */
-export const REQUIRED_SCOPES = ['activity:write', 'activity:read_all'] as const;
+export { REQUIRED_SCOPES } from '../sync/deps.js';

@@ -33,6 +33,9 @@ export interface EngineDeps {
 
 export const DESTINATION = 'strava';
 
+/** Scopes bandsync asks Strava for and needs: write to upload, read_all to see our own private uploads when deduplicating. */
+export const REQUIRED_SCOPES = ['activity:write', 'activity:read_all'] as const;
+
 export interface Progress {
   readonly phase: 'discover' | 'plan' | 'upload' | 'confirm' | 'wait';
   readonly done: number;

@@ -29,8 +29,8 @@ export interface FileItem {
 
 export const isWorkoutFileName = (name: string): boolean => WORKOUT_FILE.test(name);
 export const isZipFileName = (name: string): boolean => ZIP_FILE.test(name);
-/** Hidden files, editor backups and half-downloaded files. */
-const isJunk = (name: string): boolean =>
+/** Hidden files, editor backups and half-downloaded files (also skipped by the folder watch). */
+export const isJunk = (name: string): boolean =>
   name.startsWith('.') || name.endsWith('~') || /\.(part|crdownload|tmp|download)$/i.test(name);
 
 export function displayName(item: { path: string; entry?: string }): string {

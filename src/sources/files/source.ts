@@ -2,10 +2,10 @@
 // names and sizes (cheap, so re-imports skip unchanged files by revision);
 // fetch() reads and decodes one file at a time, so memory stays bounded
 // whatever the number of files. A bad file fails alone.
+import { decodeFile, type DecodeResult } from '../../core/index.js';
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { displayName, readItem, walkPaths } from './client.js';
-import { decodeWorkoutFile, type DecodeFn } from './decode.js';
 import { FileHandle } from './schema.js';
 import { decodedToFetched, fitTruncation } from './to-workout.js';
 
@@ -15,13 +15,14 @@ export interface FilesSourceOptions {
   /** For password-protected zips (ZipCrypto or WinZip AES) among the paths. */
   readonly password?: string;
   /** Decoder override (tests); defaults to core's decoders. */
-  readonly decode?: DecodeFn;
+  /** The file decoder (default: core's, FIT/TCX/GPX recognised by content). */
+  readonly decode?: (bytes: Uint8Array, fileName: string) => DecodeResult;
 }
 
 export const FILES_CAPABILITIES: SourceCapabilities = { hasGps: true, incrementalListing: false, rawSamples: true };
 
 export function createFilesSource(options: FilesSourceOptions): Source {
-  const decode = options.decode ?? decodeWorkoutFile;
+  const decode = options.decode ?? decodeFile;
   return {
     kind: 'files',
     capabilities: FILES_CAPABILITIES,

@@ -5,7 +5,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isWorkoutFileName, isZipFileName } from './client.js';
+import { isJunk, isWorkoutFileName, isZipFileName } from './client.js';
 
 export interface WatchOptions {
   readonly signal: AbortSignal;
@@ -26,11 +26,7 @@ interface Seen {
   reported: boolean;
 }
 
-const wanted = (name: string): boolean =>
-  !name.startsWith('.') &&
-  !name.endsWith('~') &&
-  !/\.(part|crdownload|tmp|download)$/i.test(name) &&
-  (isWorkoutFileName(name) || isZipFileName(name));
+const wanted = (name: string): boolean => !isJunk(name) && (isWorkoutFileName(name) || isZipFileName(name));
 
 async function scan(dir: string, out: Map<string, { size: number; mtimeMs: number }>): Promise<void> {
   let handle;

@@ -2,10 +2,9 @@
 // Workouts with a track come with GPS; the others get heart rate from the
 // band's activity samples. The database file is only ever read.
 import { stat } from 'node:fs/promises';
-import { fnv1a64 } from '../../core/index.js';
+import { decodeFile, fnv1a64, type DecodeResult } from '../../core/index.js';
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
-import { decodeWorkoutFile, type DecodeFn } from '../files/decode.js';
 import { heartRateSamples, openGadgetbridgeDb, queryAll, queryEach, readGpx, type OpenedDb } from './client.js';
 import { GadgetbridgeHandle, SummaryData, SummaryRow } from './schema.js';
 import { isHuamiDevice, summaryToWorkout } from './to-workout.js';
@@ -19,7 +18,8 @@ export interface GadgetbridgeOptions {
   readonly utcOffsetSeconds?: number;
   /** Also read workouts of non-Huami devices (default: Mi Band / Amazfit / Zepp only). */
   readonly allDevices?: boolean;
-  readonly decode?: DecodeFn;
+  /** The file decoder (default: core's, FIT/TCX/GPX recognised by content). */
+  readonly decode?: (bytes: Uint8Array, fileName: string) => DecodeResult;
 }
 
 export interface GadgetbridgeSource extends Source {
@@ -36,7 +36,7 @@ export const GADGETBRIDGE_CAPABILITIES: SourceCapabilities = {
 const systemOffsetAt = (utcMs: number): number => -new Date(utcMs).getTimezoneOffset() * 60;
 
 export function createGadgetbridgeSource(options: GadgetbridgeOptions): GadgetbridgeSource {
-  const decode = options.decode ?? decodeWorkoutFile;
+  const decode = options.decode ?? decodeFile;
   let cached: OpenedDb | null = null;
 
   /** The database as it is on disk now: re-read when the file changed (a newer export). */
