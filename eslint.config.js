@@ -1,40 +1,27 @@
 // Lint, including the architecture's import boundaries (DESIGN §4):
-//  - src/core imports nothing outside src/core (the FIT SDK only inside
-//    core/formats/fit, the XML parser only inside core/formats);
-//  - only src/compose.ts names a concrete adapter (sources/*, strava/, store/).
+//  - every file under src/ is in a room and imports only the rooms its room
+//    may (eslint/rooms.js, shown in docs/architecture.md);
+//  - src/core uses no node:* and of packages only the FIT SDK (inside
+//    core/formats/fit) and the XML parser, and no I/O, timers or clock.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { roomsPlugin } from './eslint/rooms.js';
 
-// Concrete adapters: sources/*, strava/ (not simulators/strava, a test double), store/.
-const adapterRegex = '(^|/)(sources|store)(/|$)|(^|/)(?<!simulators/)strava(/|$)';
-const outsideCore = [
-  'node:*',
-  '**/sources/**',
-  '**/strava/**',
-  '**/store/**',
-  '**/sync/**',
-  '**/server/**',
-  '**/cli/**',
-  '**/simulators/**',
-  '**/config',
-  '**/config.js',
-  '**/compose',
-  '**/compose.js',
-];
-/** core/ imports nothing outside core/, and of packages only those `allowed` matches. */
+const srcDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'src');
+
+/** core/ uses no node:* and, of packages, only those `allowed` matches (its relative imports are rooms/imports' job). */
 const coreImports = (allowed, message) => ({
   'no-restricted-imports': [
     'error',
     {
       patterns: [
-        { group: outsideCore, message: 'core/ is pure: it imports nothing outside core/ (DESIGN §4).' },
+        { group: ['node:*'], message: 'core/ is pure: no node:* (DESIGN §4).' },
         { regex: allowed, message },
       ],
     },
   ],
-});
-const adapterRule = (message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ regex: adapterRegex, message }] }],
 });
 
 export default tseslint.config(
@@ -78,67 +65,9 @@ export default tseslint.config(
     ),
   },
   {
-    files: [
-      'src/app/**/*.ts',
-      'src/sync/**/*.ts',
-      'src/server/**/*.ts',
-      'src/cli/**/*.ts',
-      'src/local-api/**/*.ts',
-      'src/config.ts',
-      'src/simulators/**/*.ts',
-    ],
+    files: ['src/**/*.ts'],
     ignores: ['**/*.test.ts'],
-    rules: adapterRule('Only src/compose.ts names concrete adapters; depend on the ports in sync/ports.ts.'),
-  },
-  {
-    files: ['src/sources/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/strava/**', '**/store/**', '**/cli/**', '**/server/**'],
-              message: 'A source knows nothing of other adapters.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/strava/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/sources/**', '**/store/**', '**/cli/**', '**/server/**'],
-              message: 'The Strava adapter knows nothing of other adapters.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/store/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['**/sources/**', '**/strava/**', '**/cli/**', '**/server/**'],
-              message: 'The store knows nothing of other adapters.',
-            },
-          ],
-        },
-      ],
-    },
+    plugins: { rooms: roomsPlugin(srcDir) },
+    rules: { 'rooms/imports': 'error' },
   },
 );
