@@ -1,8 +1,10 @@
 // Sync records (one per workout × destination) and the append-only ledger.
 // transition() is the only way a state changes: check, write, log — one transaction.
-import type { LedgerEntry, Store, SyncRecord } from '../sync/ports.js';
+import type { Workout } from '../core/index.js';
+import type { LedgerEntry, LedgerFilter, Store, SyncRecord, WorkoutListSummary } from '../sync/ports.js';
 import type { SyncState } from '../sync/states.js';
 import type { Db, Queryable, Row } from './db.js';
+import { currentSummary, listSummary } from './list-summary.js';
 import { iso, isoOrNull, json, strOrNull } from './rows.js';
 
 const COLUMNS = `r.workout_id, r.destination, r.state, r.code, r.external_id, r.upload_id, r.activity_id,
@@ -62,8 +64,79 @@ async function selectRecord(
 
 type RecordMethods = Pick<
   Store,
-  'ensureRecord' | 'getRecord' | 'transition' | 'listRecords' | 'countByState' | 'appendLedger' | 'listLedger'
+  | 'ensureRecord'
+  | 'getRecord'
+  | 'transition'
+  | 'listRecords'
+  | 'countRecords'
+  | 'countByState'
+  | 'appendLedger'
+  | 'listLedger'
+  | 'countLedger'
+  | 'ledgerEvents'
 >;
+
+type RecordFilter = Parameters<Store['listRecords']>[0];
+
+function recordWhere(filter: RecordFilter): { where: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.destination !== undefined) add('r.destination = ?', filter.destination);
+  if (filter.state !== undefined) add('r.state = ?', filter.state);
+  if (filter.states !== undefined) add('r.state = ANY(?::text[])', [...filter.states]);
+  if (filter.accountId !== undefined) add('w.account_id = ?', filter.accountId);
+  if (filter.sport !== undefined) add('w.sport = ?', filter.sport);
+  if (filter.since !== undefined) add('w.start_time >= ?', filter.since);
+  if (filter.until !== undefined) add('w.start_time < ?', filter.until);
+  if (filter.text !== undefined && filter.text !== '') {
+    params.push(`%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, [...(filter.textCodes ?? [])]);
+    const p = `$${params.length - 1}`;
+    where.push(
+      `(w.name ILIKE ${p} OR w.sport ILIKE ${p} OR w.source_id ILIKE ${p} OR r.code ILIKE ${p}` +
+        ` OR r.last_error ILIKE ${p} OR r.code = ANY($${params.length}::text[]))`,
+    );
+  }
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+function ledgerWhere(filter: LedgerFilter): { where: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  for (const [column, value] of [
+    ['workout_id', filter.workoutId],
+    ['account_id', filter.accountId],
+    ['event', filter.event],
+  ] as const) {
+    if (value === undefined) continue;
+    params.push(value);
+    where.push(`${column} = $${params.length}`);
+  }
+  return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** Each listed workout's summary; missing or outdated ones are computed from the workout and kept. */
+async function summariesOf(db: Db, rows: Row[]): Promise<Map<string, WorkoutListSummary>> {
+  const out = new Map<string, WorkoutListSummary>();
+  const stale: string[] = [];
+  for (const r of rows) {
+    const s = currentSummary(r.list_summary);
+    if (s) out.set(String(r.workout_id), s);
+    else stale.push(String(r.workout_id));
+  }
+  if (stale.length) {
+    const workouts = await db.query('SELECT id, workout FROM workouts WHERE id = ANY($1::text[])', [stale]);
+    for (const w of workouts) {
+      const summary = listSummary(w.workout as Workout);
+      await db.query('UPDATE workouts SET list_summary = $2::jsonb WHERE id = $1', [String(w.id), json(summary)]);
+      out.set(String(w.id), currentSummary(summary)!);
+    }
+  }
+  return out;
+}
 
 export function recordMethods(db: Db, now: () => Date): RecordMethods {
   return {
@@ -139,46 +212,38 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
     },
 
     async listRecords(filter) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      const add = (sql: string, value: unknown): void => {
-        params.push(value);
-        where.push(sql.replace('?', `$${params.length}`));
-      };
-      if (filter.destination !== undefined) add('r.destination = ?', filter.destination);
-      if (filter.state !== undefined) add('r.state = ?', filter.state);
-      if (filter.states !== undefined) add('r.state = ANY(?::text[])', [...filter.states]);
-      if (filter.accountId !== undefined) add('w.account_id = ?', filter.accountId);
-      if (filter.sport !== undefined) add('w.sport = ?', filter.sport);
-      if (filter.since !== undefined) add('w.start_time >= ?', filter.since);
-      if (filter.until !== undefined) add('w.start_time < ?', filter.until);
-      if (filter.text !== undefined && filter.text !== '') {
-        const n = params.length + 1;
-        add(
-          `(w.name ILIKE ? OR w.sport ILIKE $${n} OR w.source_id ILIKE $${n} OR r.code ILIKE $${n})`,
-          `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-        );
-      }
+      const { where, params } = recordWhere(filter);
       // No limit given means every matching record (the engine resumes from all of them).
       params.push(
         filter.limit === undefined ? null : Math.max(0, Math.floor(filter.limit)),
         Math.max(0, Math.floor(filter.offset ?? 0)),
       );
       const rows = await db.query(
-        `SELECT ${COLUMNS}, w.start_time, w.sport, w.account_id, w.name FROM sync_records r
+        `SELECT ${COLUMNS}, w.start_time, w.sport, w.account_id, w.name, w.list_summary FROM sync_records r
          JOIN workouts w ON w.id = r.workout_id
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ${where}
          ORDER BY w.start_time DESC, r.workout_id, r.destination
          LIMIT $${params.length - 1}::bigint OFFSET $${params.length}::bigint`,
         params,
       );
+      const summaries = await summariesOf(db, rows);
       return rows.map((r) => ({
         ...toRecord(r),
         startTime: iso(r.start_time),
         sport: String(r.sport),
         accountId: String(r.account_id),
         name: strOrNull(r.name),
+        summary: summaries.get(String(r.workout_id))!,
       }));
+    },
+
+    async countRecords(filter) {
+      const { where, params } = recordWhere(filter);
+      const rows = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM sync_records r JOIN workouts w ON w.id = r.workout_id ${where}`,
+        params,
+      );
+      return Number(rows[0]?.n ?? 0);
     },
 
     async countByState(destination) {
@@ -195,15 +260,25 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
 
     async listLedger(filter) {
       const limit = Math.max(1, Math.floor(filter.limit ?? 1000));
-      const rows =
-        filter.workoutId === undefined
-          ? await db.query('SELECT * FROM ledger ORDER BY id DESC LIMIT $1', [limit])
-          : await db.query('SELECT * FROM ledger WHERE workout_id = $1 ORDER BY id DESC LIMIT $2', [
-              filter.workoutId,
-              limit,
-            ]);
-      // The newest `limit` entries, told in the order they happened.
-      return rows.map(toLedger).reverse();
+      const offset = Math.max(0, Math.floor(filter.offset ?? 0));
+      const { where, params } = ledgerWhere(filter);
+      const rows = await db.query(
+        `SELECT * FROM ledger ${where} ORDER BY id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+        [...params, limit, offset],
+      );
+      // Default: the newest `limit` entries, told in the order they happened.
+      return filter.newestFirst ? rows.map(toLedger) : rows.map(toLedger).reverse();
+    },
+
+    async countLedger(filter) {
+      const { where, params } = ledgerWhere(filter);
+      const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger ${where}`, params);
+      return Number(rows[0]?.n ?? 0);
+    },
+
+    async ledgerEvents() {
+      const rows = await db.query<{ event: string }>('SELECT DISTINCT event FROM ledger ORDER BY event');
+      return rows.map((r) => String(r.event));
     },
   };
 }

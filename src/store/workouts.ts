@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Workout } from '../core/index.js';
 import type { Store, StoredWorkout } from '../sync/ports.js';
 import type { Db, Row } from './db.js';
+import { listSummary } from './list-summary.js';
 import { iso, json, strOrNull } from './rows.js';
 
 const COLUMNS = 'id, account_id, workout, revision, created_at';
@@ -29,10 +30,11 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
       const body = json(workout);
       const hash = createHash('sha256').update(body).digest('hex');
       const at = now().toISOString();
+      const summary = json(listSummary(workout));
       return db.transaction(async (tx) => {
         const inserted = await tx.query<{ id: string }>(
-          `INSERT INTO workouts (id, account_id, source_id, start_time, sport, name, fingerprint, content_hash, revision, workout, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)
+          `INSERT INTO workouts (id, account_id, source_id, start_time, sport, name, fingerprint, content_hash, revision, workout, created_at, updated_at, list_summary)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11, $12::jsonb)
            ON CONFLICT (account_id, source_id) DO NOTHING RETURNING id`,
           [
             randomUUID(),
@@ -46,6 +48,7 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
             revision ?? null,
             body,
             at,
+            summary,
           ],
         );
         if (inserted[0]) return { id: inserted[0].id, created: true, changed: false };
@@ -58,7 +61,7 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
         if (row.content_hash === hash && !revisionChanged) return { id: row.id, created: false, changed: false };
         await tx.query(
           `UPDATE workouts SET start_time = $2, sport = $3, name = $4, fingerprint = $5, content_hash = $6,
-             revision = COALESCE($7, revision), workout = $8::jsonb, updated_at = $9 WHERE id = $1`,
+             revision = COALESCE($7, revision), workout = $8::jsonb, updated_at = $9, list_summary = $10::jsonb WHERE id = $1`,
           [
             row.id,
             workout.startTime,
@@ -69,6 +72,7 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
             revision ?? null,
             body,
             at,
+            summary,
           ],
         );
         return { id: row.id, created: false, changed: true };

@@ -193,9 +193,42 @@ export interface WorkoutFilter {
   readonly sport?: string;
   readonly since?: string;
   readonly until?: string;
+  /** Matches the name, sport, source id, failure code and last error (case-insensitive). */
   readonly text?: string;
+  /** With `text`: also the records whose code is one of these (e.g. codes whose explanation matches). */
+  readonly textCodes?: readonly string[];
   readonly limit?: number;
   readonly offset?: number;
+}
+
+/** The numbers a list row shows, kept by the store so lists never read whole workouts. */
+export interface WorkoutListSummary {
+  readonly utcOffsetSeconds: number;
+  readonly elapsedSeconds: number;
+  readonly movingSeconds: number | null;
+  readonly distanceMeters: number | null;
+  readonly avgHeartRate: number | null;
+  /** Pool lengths (0 when none). */
+  readonly lengths: number;
+}
+
+/** A sync record with what lists show of its workout. */
+export type ListedRecord = SyncRecord & {
+  readonly startTime: string;
+  readonly sport: string;
+  readonly accountId: string;
+  readonly name: string | null;
+  readonly summary: WorkoutListSummary;
+};
+
+export interface LedgerFilter {
+  readonly workoutId?: string;
+  readonly accountId?: string;
+  readonly event?: string;
+  readonly limit?: number;
+  readonly offset?: number;
+  /** Newest first (the log page); default: the newest `limit` entries told oldest first. */
+  readonly newestFirst?: boolean;
 }
 
 export interface Store {
@@ -230,14 +263,17 @@ export interface Store {
   getRecord(workoutId: string, destination: string): Promise<SyncRecord | null>;
   /** Atomically: check `from`, write the new state + patch, append a ledger entry. Null if `from` did not match. */
   transition(input: TransitionInput): Promise<SyncRecord | null>;
-  listRecords(
-    filter: WorkoutFilter & { destination?: string; states?: readonly SyncState[] },
-  ): Promise<(SyncRecord & { startTime: string; sport: string; accountId: string; name: string | null })[]>;
+  listRecords(filter: WorkoutFilter & { destination?: string; states?: readonly SyncState[] }): Promise<ListedRecord[]>;
+  /** How many records listRecords would return without limit and offset. */
+  countRecords(filter: WorkoutFilter & { destination?: string; states?: readonly SyncState[] }): Promise<number>;
   countByState(destination?: string): Promise<Record<string, number>>;
 
   // ledger
   appendLedger(entry: Omit<LedgerEntry, 'id' | 'at'>): Promise<void>;
-  listLedger(filter: { workoutId?: string; limit?: number }): Promise<LedgerEntry[]>;
+  listLedger(filter: LedgerFilter): Promise<LedgerEntry[]>;
+  countLedger(filter: Omit<LedgerFilter, 'limit' | 'offset' | 'newestFirst'>): Promise<number>;
+  /** The distinct ledger event names, for the log page's filter. */
+  ledgerEvents(): Promise<string[]>;
 
   // small key/value settings and cross-process mutual exclusion
   getSetting<T>(key: string): Promise<T | null>;

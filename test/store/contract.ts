@@ -311,6 +311,100 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.countByState(dest)).toEqual({ discovered: 3, synced: 2, failed: 1 });
       });
 
+      it('keeps a list summary with each workout, refreshed when missing, and counts what it lists', async () => {
+        const { store, db } = opened;
+        const dest = `d-${rid()}`;
+        const { ids, account } = await seed(3, dest);
+        const [newest] = await store.listRecords({ destination: dest, limit: 1 });
+        // makeWorkout: 5000 m declared, 1800 s with a 60 s pause, heart rate 120 and 121, at UTC+1.
+        expect(newest!.summary).toEqual({
+          utcOffsetSeconds: 3600,
+          elapsedSeconds: 1800,
+          movingSeconds: 1740,
+          distanceMeters: expect.any(Number),
+          avgHeartRate: 121,
+          lengths: 0,
+        });
+        const before = newest!.summary;
+        // A row stored before summaries existed (or by an older version) is filled when listed.
+        await db.query('UPDATE workouts SET list_summary = NULL WHERE id = $1', [ids[2]]);
+        const [refilled] = await store.listRecords({ destination: dest, limit: 1 });
+        expect(refilled!.summary).toEqual(before);
+        const kept = await db.query<{ list_summary: unknown }>('SELECT list_summary FROM workouts WHERE id = $1', [
+          ids[2],
+        ]);
+        expect(kept[0]!.list_summary).not.toBeNull();
+
+        expect(await store.countRecords({ destination: dest })).toBe(3);
+        expect(await store.countRecords({ destination: dest, sport: 'cycling' })).toBe(1);
+        expect(await store.countRecords({ destination: dest, accountId: account.id, limit: 1, offset: 2 })).toBe(3);
+      });
+
+      it('finds workouts by their failure: code, last error, or codes given with the text', async () => {
+        const { store } = opened;
+        const dest = `d-${rid()}`;
+        const { ids } = await seed(3, dest);
+        await store.transition({
+          workoutId: ids[0]!,
+          destination: dest,
+          from: ['discovered'],
+          to: 'failed',
+          patch: { code: 'strava_upload_rejected', lastError: 'Strava: the file has no data points' },
+          reason: 't',
+        });
+        await store.transition({
+          workoutId: ids[1]!,
+          destination: dest,
+          from: ['discovered'],
+          to: 'needs_user',
+          patch: { code: 'zepp_token_expired' },
+          reason: 't',
+        });
+        const found = async (filter: { text: string; textCodes?: string[] }) =>
+          (await store.listRecords({ destination: dest, ...filter })).map((r) => r.workoutId);
+        expect(await found({ text: 'no data points' })).toEqual([ids[0]]);
+        expect(await found({ text: 'upload_rejected' })).toEqual([ids[0]]);
+        expect(await found({ text: 'login has expired', textCodes: ['zepp_token_expired'] })).toEqual([ids[1]]);
+        expect(await found({ text: 'login has expired' })).toEqual([]);
+        expect(await store.countRecords({ destination: dest, text: 'no data points' })).toBe(1);
+      });
+
+      it('lists the ledger newest first, filtered by account and event, paged and counted', async () => {
+        const { store } = opened;
+        const accountId = `acc-${rid()}`;
+        for (let i = 0; i < 5; i++)
+          await store.appendLedger({
+            workoutId: null,
+            accountId,
+            event: i % 2 ? 'issue' : 'decision',
+            fromState: null,
+            toState: null,
+            reason: `entry ${i}`,
+            data: null,
+          });
+        const reasons = (entries: { reason: string }[]) => entries.map((e) => e.reason);
+        expect(reasons(await store.listLedger({ accountId, newestFirst: true }))).toEqual([
+          'entry 4',
+          'entry 3',
+          'entry 2',
+          'entry 1',
+          'entry 0',
+        ]);
+        expect(reasons(await store.listLedger({ accountId, newestFirst: true, limit: 2, offset: 2 }))).toEqual([
+          'entry 2',
+          'entry 1',
+        ]);
+        expect(reasons(await store.listLedger({ accountId, event: 'issue', newestFirst: true }))).toEqual([
+          'entry 3',
+          'entry 1',
+        ]);
+        // Without newestFirst: the newest `limit`, told oldest first (the workout page's story).
+        expect(reasons(await store.listLedger({ accountId, limit: 2 }))).toEqual(['entry 3', 'entry 4']);
+        expect(await store.countLedger({ accountId })).toBe(5);
+        expect(await store.countLedger({ accountId, event: 'decision' })).toBe(3);
+        expect(await store.ledgerEvents()).toEqual(expect.arrayContaining(['decision', 'issue']));
+      });
+
       it('appends free ledger entries', async () => {
         const { store } = opened;
         const workoutId = `w-${rid()}`;
