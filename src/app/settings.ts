@@ -65,6 +65,7 @@ export async function previewSportRules(
       rows.push({
         workoutId: r.workoutId,
         startTime: r.startTime,
+        utcOffsetSeconds: stored.workout.utcOffsetSeconds,
         sport: stored.workout.sport,
         rawSport: stored.workout.rawSport ?? null,
         from,

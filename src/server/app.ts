@@ -8,6 +8,7 @@ import { registerBackfill } from './pages/backfill.js';
 import { registerConnect } from './pages/connect.js';
 import { registerEvents } from './pages/events.js';
 import { registerLogin } from './pages/login.js';
+import { registerNotFound } from './pages/not-found.js';
 import { registerOverview } from './pages/overview.js';
 import { registerSettings } from './pages/settings.js';
 import { registerWorkout } from './pages/workout.js';
@@ -50,6 +51,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   registerBackfill(app, deps);
   registerConnect(app, deps);
   registerSettings(app, deps);
+  registerNotFound(app);
 
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();

@@ -36,6 +36,8 @@ export interface SportRule {
 export interface RulePreviewRow {
   readonly workoutId: string;
   readonly startTime: string;
+  /** The workout's own offset, to show its local time. */
+  readonly utcOffsetSeconds?: number;
   readonly sport: string;
   readonly rawSport: string | null;
   readonly from: string; // sport_type without the rules
@@ -144,4 +146,6 @@ export interface ServerDeps {
   readonly tileUrl?: string;
   /** Prometheus metrics for GET /metrics (the daemon's); unset = no such route. */
   readonly metrics?: () => Promise<{ body: string; contentType: string }>;
+  /** Credit the tile server asks for (e.g. "© OpenStreetMap contributors"). */
+  readonly tileAttribution?: string;
 }

@@ -114,7 +114,7 @@ export function sessionGuard(sessions: SessionStore, security: ServerSecurity): 
     if (session) c.set('session', session);
     c.set('loginRequired', loginRequired);
     if (!isPublic && !session?.authenticated) {
-      if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect('/login', 303);
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(loginUrlFor(c.req.url), 303);
       return c.text('Log in first.', 401);
     }
     await next();
@@ -132,6 +132,20 @@ function wantsNewSession(c: Context, loginRequired: boolean): boolean {
   const path = c.req.path;
   if (loginRequired) return path === '/login' && (c.req.method === 'GET' || c.req.method === 'HEAD');
   return !/^\/(assets|tiles)\//.test(path) && path !== '/connect/strava/callback' && path !== '/metrics';
+}
+
+/** The login page, told to come back to the page that was asked for. */
+function loginUrlFor(requested: string): string {
+  const url = new URL(requested);
+  const back = url.pathname + url.search;
+  return back === '/' ? '/login' : `/login?next=${encodeURIComponent(back)}`;
+}
+
+/** Where to go after logging in: only a path on this site, never another origin or the login itself. */
+export function safeNext(next: string | undefined | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (/^\/login(\?|$)/.test(next) || /[\r\n]/.test(next)) return '/';
+  return next;
 }
 
 export function setSessionCookie(c: Context, session: Session, security: Pick<ServerSecurity, 'behindProxy'>): void {

@@ -163,7 +163,7 @@ export const FAILURES = {
     scope: 'workout',
     retry: 'never',
     needsUser: false,
-    explain: 'Strava refused the file; the reason is in the ledger.',
+    explain: 'Strava refused the file.',
   },
   strava_upload_lost: {
     scope: 'workout',

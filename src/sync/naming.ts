@@ -23,7 +23,11 @@ const SPORT_WORD: Partial<Record<Workout['sport'], string>> = {
 };
 
 export function uploadName(w: Workout): string {
-  if (w.name) return w.name;
+  return w.name || defaultName(w);
+}
+
+/** "Morning Run": the part of the day at the workout's place, and the sport. */
+export function defaultName(w: Pick<Workout, 'sport' | 'startTime' | 'utcOffsetSeconds'>): string {
   const localHour = new Date(Date.parse(w.startTime) + w.utcOffsetSeconds * 1000).getUTCHours();
   const part =
     localHour < 5

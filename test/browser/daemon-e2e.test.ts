@@ -165,7 +165,7 @@ describe.skipIf(!hasChromium)(
       );
       expect(running.length).toBeGreaterThan(0);
       await page.goto(`${base}/settings`);
-      await page.fill('input[name="rule-0-sport"]', 'running');
+      await page.selectOption('select[name="rule-0-sport"]', 'running');
       await page.selectOption('select[name="rule-0-type"]', 'TrailRun');
       await page.click('#preview-rules');
       await page.waitForSelector('#rule-preview');

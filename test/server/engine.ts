@@ -220,6 +220,7 @@ export class StoreEngine implements DashboardEngine {
         out.push({
           workoutId: r.workoutId,
           startTime: r.startTime,
+          utcOffsetSeconds: w?.utcOffsetSeconds ?? 0,
           sport: r.sport,
           rawSport: w?.rawSport ?? null,
           from: 'Run',

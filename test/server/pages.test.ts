@@ -80,12 +80,20 @@ describe('workout page', () => {
       track: [number, number][];
       pauses: number[][];
       laps: number[];
-      heartRate: number[];
+      series: { key: string; unit: string; values: (number | null)[]; invert: boolean }[];
     };
     expect(data.track.length).toBeGreaterThan(100);
     expect(data.pauses).toEqual([[300, 360]]);
-    expect(data.laps).toEqual([0, 300]);
-    expect(data.heartRate.length).toBe(data.t.length);
+    expect(data.laps).toEqual([300]); // the second lap's start; the first starts with the workout
+    expect(data.series.map((s) => [s.key, s.unit, s.invert])).toEqual([
+      ['heartRate', 'bpm', false],
+      ['pace', '/km', true],
+      ['altitude', 'm', false],
+      ['cadence', 'spm', false],
+    ]);
+    for (const s of data.series) expect(s.values.length).toBe(data.t.length);
+    // The seeded cadence is 85 strides per minute: runners read 170 steps per minute.
+    expect(new Set(data.series.find((s) => s.key === 'cadence')!.values)).toEqual(new Set([170]));
 
     const indoor = seeded.find((s) => s.sport === 'strength')!;
     const indoorBody = await (await c.get(`/workouts/${indoor.id}`)).text();

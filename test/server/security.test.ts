@@ -115,7 +115,7 @@ describe('password and remote binding', () => {
       for (const p of ['/', '/workouts', '/settings', '/connect', '/backfill', '/events']) {
         const res = await c.get(p);
         expect(res.status, p).toBe(303);
-        expect(res.headers.get('location')).toBe('/login');
+        expect(res.headers.get('location')).toBe(p === '/' ? '/login' : `/login?next=${encodeURIComponent(p)}`);
       }
       const token = await c.csrf('/login');
       const before = c.cookie;
@@ -127,6 +127,24 @@ describe('password and remote binding', () => {
       const home = await c.get('/');
       expect(home.status).toBe(200);
       expect(await home.text()).toContain('<h1>Overview</h1>');
+      // The login returns to the page that was asked for, and only to a page of this site.
+      const back = new Client(url);
+      const asked = await back.get('/workouts?state=failed');
+      const loginPage = await (await back.get(asked.headers.get('location')!)).text();
+      expect(loginPage).toContain('name="next" value="/workouts?state=failed"');
+      const t2 = await back.csrf('/login');
+      const returned = await back.post('/login', {
+        _csrf: t2,
+        password: 'correct horse battery',
+        next: '/workouts?state=failed',
+      });
+      expect(returned.headers.get('location')).toBe('/workouts?state=failed');
+      for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+        const other = new Client(url);
+        const t3 = await other.csrf('/login');
+        const res = await other.post('/login', { _csrf: t3, password: 'correct horse battery', next });
+        expect(res.headers.get('location'), next).toBe('/');
+      }
     } finally {
       await h.close();
     }

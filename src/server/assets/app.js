@@ -75,6 +75,12 @@
     'failed',
     'needs_user',
   ];
+  var labels = {};
+  try {
+    labels = JSON.parse((countRows && countRows.getAttribute('data-labels')) || '{}');
+  } catch {
+    labels = {};
+  }
   source.addEventListener('counts', function (ev) {
     if (!countRows) return;
     var counts = JSON.parse(ev.data);
@@ -88,7 +94,7 @@
         a.href = '/workouts?state=' + state;
         var badge = document.createElement('span');
         badge.className = 'state state-' + state;
-        badge.textContent = label;
+        badge.textContent = labels[state] || label;
         a.appendChild(badge);
         th.appendChild(a);
       } else {
@@ -124,11 +130,13 @@
       var row = rows[i];
       if (!row) return;
       var meter = row.querySelector('meter');
+      var pct = v[1] > 0 ? Math.min(100, Math.round((v[0] / v[1]) * 100)) : 0;
       meter.max = v[1];
       meter.value = v[0];
-      var cells = row.querySelectorAll('td.num');
-      cells[0].textContent = v[0] + ' / ' + v[1];
-      cells[1].textContent = (v[1] > 0 ? Math.min(100, Math.round((v[0] / v[1]) * 100)) : 0) + ' %';
+      meter.title = pct + ' %';
+      var label = meter.getAttribute('aria-label') || '';
+      meter.setAttribute('aria-label', label.replace(/: .*$/, '') + ': ' + v[0] + ' of ' + v[1] + ' (' + pct + ' %)');
+      row.querySelector('td.num').textContent = v[0] + ' / ' + v[1];
     });
   });
 })();

@@ -4,7 +4,8 @@
 import type { Hono } from 'hono';
 import type { LocalSourceInput, ServerDeps, ZeppConnectInput } from '../deps.js';
 import type { AppEnv } from '../security.js';
-import { csrfField, fmtTime, html, type Html } from '../views/html.js';
+import { csrfField, html, type Html } from '../views/html.js';
+import { serviceTime } from '../views/time.js';
 import { layout } from '../views/layout.js';
 import { accountHealth } from './overview.js';
 import { errorText, formString, redirectWith, render, type Ctx } from './render.js';
@@ -23,7 +24,7 @@ ${
   accounts.length
     ? html`<table><tbody>${accounts.map((a) => {
         const h = accountHealth(a, now);
-        return html`<tr data-account="${a.id}"><th>${a.label}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td><td class="muted">since ${fmtTime(a.createdAt)}</td>
+        return html`<tr data-account="${a.id}"><th>${a.label}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td><td class="muted">since ${serviceTime(a.createdAt)}</td>
 <td><a class="button danger" href="/connect/${encodeURIComponent(a.id)}/disconnect">Disconnect…</a></td></tr>`;
       })}</tbody></table>`
     : html`<p class="muted">Nothing connected yet.</p>`

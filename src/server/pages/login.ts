@@ -4,7 +4,7 @@
 import type { Hono } from 'hono';
 import type { ServerDeps } from '../deps.js';
 import { verifyPassword } from '../password.js';
-import { SESSION_COOKIE, setSessionCookie, type AppEnv } from '../security.js';
+import { SESSION_COOKIE, safeNext, setSessionCookie, type AppEnv } from '../security.js';
 import type { SessionStore } from '../sessions.js';
 import { csrfField, html, type Html } from '../views/html.js';
 import { layout } from '../views/layout.js';
@@ -21,17 +21,19 @@ export function registerLogin(
   sessions: SessionStore,
   throttle = new LoginThrottle(deps.now),
 ): void {
-  const page = (csrf: string, error: string | null) =>
+  const page = (csrf: string, error: string | null, next: string) =>
     layout(
       { title: 'Log in', active: 'login', csrf, flash: error ? { kind: 'error', text: error } : null },
-      html`<h1>Log in</h1><form method="post" action="/login" class="card" id="login-form">${csrfField(csrf)}
-<label>Password <input type="password" name="password" autocomplete="current-password" required autofocus></label><button>Log in</button></form>` as Html,
+      html`<h1>Log in</h1><form method="post" action="/login" class="card stack" id="login-form">${csrfField(csrf)}
+${next !== '/' ? html`<input type="hidden" name="next" value="${next}">` : ''}
+<label>Password <input type="password" name="password" autocomplete="current-password" required autofocus></label><button class="primary">Log in</button></form>` as Html,
     );
 
   app.get('/login', (c) => {
-    if (!deps.security.password || c.get('session').authenticated) return c.redirect('/', 303);
+    const next = safeNext(c.req.query('next'));
+    if (!deps.security.password || c.get('session').authenticated) return c.redirect(next, 303);
     c.header('Cache-Control', 'no-store');
-    return c.html(page(c.get('session').csrf, null));
+    return c.html(page(c.get('session').csrf, null, next));
   });
 
   // One password check at a time: each scrypt takes 128 MiB, so concurrent
@@ -46,6 +48,7 @@ export function registerLogin(
   app.post('/login', async (c) => {
     const hash = deps.security.password;
     if (!hash) return c.redirect('/', 303);
+    const next = safeNext(await formString(c, 'next'));
     const address = clientAddress(c, deps.security);
     const password = await formString(c, 'password');
     const outcome = await oneAtATime(async () => {
@@ -60,19 +63,19 @@ export function registerLogin(
     if (outcome.wait > 0) {
       c.header('Retry-After', String(outcome.wait));
       return c.html(
-        page(c.get('session').csrf, `Too many failed logins. Try again in ${Math.ceil(outcome.wait / 60)} min.`),
+        page(c.get('session').csrf, `Too many failed logins. Try again in ${Math.ceil(outcome.wait / 60)} min.`, next),
         429,
       );
     }
     if (!outcome.ok) {
       await new Promise((r) => setTimeout(r, FAILURE_DELAY_MS));
       deps.logger?.warn('dashboard login failed', { address });
-      return c.html(page(c.get('session').csrf, 'Wrong password.'), 401);
+      return c.html(page(c.get('session').csrf, 'Wrong password.', next), 401);
     }
     sessions.destroy(getCookie(c, SESSION_COOKIE) ?? '');
     const session = sessions.create(true);
     setSessionCookie(c, session, deps.security);
-    return c.redirect('/', 303);
+    return c.redirect(next, 303);
   });
 
   app.post('/logout', (c) => {

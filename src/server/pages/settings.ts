@@ -1,85 +1,144 @@
 // Settings: sport-mapping rules (with a preview of what they change), privacy
-// defaults for backfilled history, poll interval, device name.
+// defaults for backfilled history, poll interval, device name. A refused form
+// comes back with everything that was typed and the wrong field marked.
 import type { Hono } from 'hono';
+import { sportWords, workoutTitle } from '../../app/workout-display.js';
 import type { DashboardSettings, RulePreviewRow, ServerDeps, SportRule, Visibility } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
-import { csrfField, fmtTime, html, type Html } from '../views/html.js';
-import { errorText, redirectWith, render, type Ctx } from './render.js';
+import { csrfField, html, type Html } from '../views/html.js';
+import { fieldError, FieldError, invalid } from '../views/fields.js';
+import { workoutDateTime } from '../views/time.js';
+import { SPORTS } from './workouts.js';
+import { redirectWith, render, type Ctx } from './render.js';
 
 const BLANK_RULES = 3;
 const MAX_RULES = 200;
 const VISIBILITIES: readonly Visibility[] = ['everyone', 'followers_only', 'only_me'];
+const VISIBILITY_WORDS: Record<Visibility, string> = {
+  everyone: 'Everyone',
+  followers_only: 'Followers',
+  only_me: 'Only you',
+};
 
-/** The posted form → settings; throws a message naming the bad field. */
-export function parseSettingsForm(body: Record<string, unknown>): DashboardSettings {
+/** The form as typed: strings, so a refused form can be shown again exactly. */
+export interface SettingsFormValues {
+  readonly rules: readonly { raw: string; sport: string; type: string }[];
+  readonly hideBackfillFromHome: boolean;
+  readonly backfillVisibility: string;
+  readonly pollMinutes: string;
+  readonly deviceName: string;
+}
+
+export function formValues(body: Record<string, unknown>): SettingsFormValues {
   const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
-  const rules: SportRule[] = [];
-  for (let i = 0; i < MAX_RULES; i++) {
-    if (!(`rule-${i}-type` in body)) break;
-    const rawSport = str(`rule-${i}-raw`);
-    const sport = str(`rule-${i}-sport`);
-    const sportType = str(`rule-${i}-type`);
-    if (!rawSport && !sport && !sportType) continue;
-    if (!rawSport && !sport) throw new Error(`Rule ${i + 1}: give a source code or a sport to match.`);
-    if (!isStravaSportType(sportType))
-      throw new Error(`Rule ${i + 1}: "${sportType.slice(0, 40)}" is not a Strava sport type.`);
-    rules.push({ ...(rawSport ? { rawSport } : {}), ...(sport ? { sport } : {}), sportType });
-  }
-  const poll = Number(str('pollMinutes'));
-  if (!Number.isFinite(poll) || poll < 1 || poll > 24 * 60)
-    throw new Error('Poll interval must be between 1 and 1440 minutes.');
-  const visibility = str('backfillVisibility') as Visibility;
-  if (!VISIBILITIES.includes(visibility)) throw new Error('Choose a visibility for backfilled history.');
-  const deviceName = str('deviceName');
-  if (deviceName.length > 60) throw new Error('Device name: at most 60 characters.');
+  const rules = [];
+  for (let i = 0; i < MAX_RULES && `rule-${i}-type` in body; i++)
+    rules.push({ raw: str(`rule-${i}-raw`), sport: str(`rule-${i}-sport`), type: str(`rule-${i}-type`) });
   return {
-    sportRules: rules,
-    privacy: { hideBackfillFromHome: body.hideBackfillFromHome === 'on', backfillVisibility: visibility },
-    pollIntervalSeconds: Math.round(poll * 60),
-    deviceName: deviceName || null,
+    rules,
+    hideBackfillFromHome: body.hideBackfillFromHome === 'on',
+    backfillVisibility: str('backfillVisibility'),
+    pollMinutes: str('pollMinutes'),
+    deviceName: str('deviceName'),
   };
 }
 
-function ruleRow(i: number, r: SportRule | null): Html {
-  return html`<tr class="rule"><td><input name="rule-${i}-raw" value="${r?.rawSport ?? ''}" placeholder="e.g. 1" size="6"></td>
-<td><input name="rule-${i}-sport" value="${r?.sport ?? ''}" placeholder="e.g. treadmill" size="14"></td>
-<td><select name="rule-${i}-type"><option value="">—</option>${STRAVA_SPORT_TYPES.map((t) => html`<option ${r?.sportType === t ? 'selected' : ''}>${t}</option>`)}</select></td></tr>` as Html;
+function valuesOf(s: DashboardSettings): SettingsFormValues {
+  return {
+    rules: s.sportRules.map((r) => ({ raw: r.rawSport ?? '', sport: r.sport ?? '', type: r.sportType })),
+    hideBackfillFromHome: s.privacy.hideBackfillFromHome,
+    backfillVisibility: s.privacy.backfillVisibility,
+    pollMinutes: String(Math.round(s.pollIntervalSeconds / 60)),
+    deviceName: s.deviceName ?? '',
+  };
 }
 
-function form(csrf: string, s: DashboardSettings, preview: RulePreviewRow[] | null, error: string | null): Html {
-  const rules = [...s.sportRules, ...Array<null>(BLANK_RULES).fill(null)];
-  return html`<h1>Settings</h1>
-${error ? html`<p class="flash flash-error">${error}</p>` : ''}
-<form method="post" action="/settings" id="settings-form">${csrfField(csrf)}
-<section class="card"><h2>Sport mapping rules</h2>
-<p class="muted">A rule matches the source's sport code (first) or bandsync's sport, and sets the Strava sport type.</p>
-<table id="rules"><thead><tr><th>Source code</th><th>Sport</th><th>Strava sport type</th></tr></thead><tbody>
-${rules.map((r, i) => ruleRow(i, r))}
-</tbody></table>
-<button formaction="/settings/preview" id="preview-rules">Preview</button>
-${
-  preview
-    ? html`<div id="rule-preview"><h3>${preview.length ? `${preview.length} workouts would change` : 'No stored workout changes with these rules'}</h3>
+/** The posted form → settings; throws a FieldError naming the wrong field. */
+export function parseSettingsForm(body: Record<string, unknown>): DashboardSettings {
+  const v = formValues(body);
+  const rules: SportRule[] = [];
+  v.rules.forEach((r, i) => {
+    if (!r.raw && !r.sport && !r.type) return;
+    if (!r.raw && !r.sport)
+      throw new FieldError(`rule-${i}-raw`, `Rule ${i + 1}: give a source code or choose a sport to match.`);
+    if (r.sport && !SPORTS.includes(r.sport))
+      throw new FieldError(
+        `rule-${i}-sport`,
+        `Rule ${i + 1}: "${r.sport.slice(0, 40)}" is not a sport bandsync knows.`,
+      );
+    if (!isStravaSportType(r.type))
+      throw new FieldError(
+        `rule-${i}-type`,
+        r.type
+          ? `Rule ${i + 1}: "${r.type.slice(0, 40)}" is not a Strava sport type.`
+          : `Rule ${i + 1}: choose the Strava sport type.`,
+      );
+    rules.push({ ...(r.raw ? { rawSport: r.raw } : {}), ...(r.sport ? { sport: r.sport } : {}), sportType: r.type });
+  });
+  const poll = Number(v.pollMinutes);
+  if (!v.pollMinutes || !Number.isFinite(poll) || poll < 1 || poll > 24 * 60)
+    throw new FieldError('pollMinutes', 'Poll interval: a number of minutes between 1 and 1440.');
+  if (!VISIBILITIES.includes(v.backfillVisibility as Visibility))
+    throw new FieldError('backfillVisibility', 'Choose who sees backfilled history.');
+  if (v.deviceName.length > 60) throw new FieldError('deviceName', 'Device name: at most 60 characters.');
+  return {
+    sportRules: rules,
+    privacy: {
+      hideBackfillFromHome: v.hideBackfillFromHome,
+      backfillVisibility: v.backfillVisibility as Visibility,
+    },
+    pollIntervalSeconds: Math.round(poll * 60),
+    deviceName: v.deviceName || null,
+  };
+}
+
+function ruleRow(i: number, r: { raw: string; sport: string; type: string } | null, error: FieldError | null): Html {
+  const n = i + 1;
+  const sports = r?.sport && !SPORTS.includes(r.sport) ? [r.sport, ...SPORTS] : SPORTS;
+  return html`<tr class="rule">
+<td data-label="Source code"><input name="rule-${i}-raw" value="${r?.raw ?? ''}" placeholder="e.g. 1" size="6" aria-label="Rule ${n}: source sport code" ${invalid(error, `rule-${i}-raw`)}></td>
+<td data-label="Sport"><select name="rule-${i}-sport" aria-label="Rule ${n}: bandsync sport" ${invalid(error, `rule-${i}-sport`)}><option value="">any</option>${sports.map((s) => html`<option value="${s}" ${r?.sport === s ? 'selected' : ''}>${sportWords(s)}</option>`)}</select></td>
+<td data-label="Strava sport type"><select name="rule-${i}-type" aria-label="Rule ${n}: Strava sport type" ${invalid(error, `rule-${i}-type`)}><option value="">—</option>${STRAVA_SPORT_TYPES.map((t) => html`<option ${r?.type === t ? 'selected' : ''}>${t}</option>`)}</select></td></tr>
+${error?.field.startsWith(`rule-${i}-`) ? html`<tr class="rule-error"><td colspan="3">${fieldError(error, error.field)}</td></tr>` : ''}` as Html;
+}
+
+function previewBlock(preview: RulePreviewRow[]): Html {
+  return html`<div id="rule-preview" role="status"><h3>${preview.length ? `${preview.length} workouts would change` : 'No stored workout changes with these rules'}</h3>
 ${
   preview.length
-    ? html`<table class="list"><thead><tr><th>Start</th><th>Sport</th><th>Code</th><th>Now</th><th>With rules</th></tr></thead><tbody>
-${preview.map((p) => html`<tr><td><a href="/workouts/${encodeURIComponent(p.workoutId)}">${fmtTime(p.startTime)}</a></td><td>${p.sport}</td><td>${p.rawSport ?? ''}</td><td>${p.from}</td><td><strong>${p.to}</strong></td></tr>`)}
+    ? html`<table class="cards list"><thead><tr><th scope="col">Workout</th><th scope="col">Sport</th><th scope="col">Code</th><th scope="col">Now</th><th scope="col">With rules</th></tr></thead><tbody>
+${preview.map((p) => html`<tr><td class="lead"><a href="/workouts/${encodeURIComponent(p.workoutId)}">${workoutTitle({ sport: p.sport, startTime: p.startTime, utcOffsetSeconds: p.utcOffsetSeconds ?? 0 })}</a> <span class="muted">${workoutDateTime(p.startTime, p.utcOffsetSeconds ?? 0)}</span></td><td data-label="Sport">${sportWords(p.sport)}</td><td data-label="Code">${p.rawSport ?? ''}</td><td data-label="Now">${p.from}</td><td data-label="With rules"><strong>${p.to}</strong></td></tr>`)}
 </tbody></table>`
     : ''
-}</div>`
-    : ''
+}</div>` as Html;
 }
+
+function form(csrf: string, v: SettingsFormValues, preview: RulePreviewRow[] | null, error: FieldError | null): Html {
+  const rules = [...v.rules, ...Array<null>(BLANK_RULES).fill(null)];
+  return html`<h1>Settings</h1>
+${error ? html`<p class="flash flash-error" role="alert">Not saved: ${error.message}</p>` : ''}
+<form method="post" action="/settings" id="settings-form" class="stack">${csrfField(csrf)}
+<section class="card"><h2>Sport mapping rules</h2>
+<p class="muted">A rule matches the source's sport code (first) or bandsync's sport, and sets the Strava sport type. Preview shows what a rule would change before you save it.</p>
+<table id="rules" class="cards"><thead><tr><th scope="col">Source code</th><th scope="col">Sport</th><th scope="col">Strava sport type</th></tr></thead><tbody>
+${rules.map((r, i) => ruleRow(i, r, error))}
+</tbody></table>
+<button formaction="/settings/preview" id="preview-rules">Preview</button>
+${preview ? previewBlock(preview) : ''}
 </section>
 <section class="card"><h2>Privacy for backfilled history</h2>
-<label><input type="checkbox" name="hideBackfillFromHome" ${s.privacy.hideBackfillFromHome ? 'checked' : ''}> Hide backfilled workouts from home feeds</label>
-<label>Visibility <select name="backfillVisibility">${VISIBILITIES.map((v) => html`<option value="${v}" ${v === s.privacy.backfillVisibility ? 'selected' : ''}>${v.replace('_', ' ')}</option>`)}</select></label>
+<label class="block"><input type="checkbox" name="hideBackfillFromHome" ${v.hideBackfillFromHome ? 'checked' : ''}> Hide backfilled workouts from home feeds</label>
+<label>Who sees backfilled workouts <select name="backfillVisibility" ${invalid(error, 'backfillVisibility')}>${VISIBILITIES.map((x) => html`<option value="${x}" ${x === v.backfillVisibility ? 'selected' : ''}>${VISIBILITY_WORDS[x]}</option>`)}</select></label>
+${fieldError(error, 'backfillVisibility')}
 </section>
 <section class="card"><h2>Sync</h2>
-<label>Poll every <input type="number" name="pollMinutes" min="1" max="1440" value="${Math.round(s.pollIntervalSeconds / 60)}"> minutes</label>
-<label>Device name in uploaded files <input name="deviceName" value="${s.deviceName ?? ''}" placeholder="the band model" maxlength="60"></label>
+<label>Poll every <input type="number" name="pollMinutes" min="1" max="1440" value="${v.pollMinutes}" ${invalid(error, 'pollMinutes')}> minutes</label>
+${fieldError(error, 'pollMinutes')}
+<label>Device name in uploaded files <input name="deviceName" value="${v.deviceName}" placeholder="the band model" maxlength="60" ${invalid(error, 'deviceName')}></label>
+${fieldError(error, 'deviceName')}
 </section>
-<button id="save-settings">Save settings</button>
+<button class="primary" id="save-settings">Save settings</button>
 </form>` as Html;
 }
 
@@ -88,39 +147,34 @@ async function bodyOf(c: Ctx): Promise<Record<string, unknown>> {
 }
 
 export function registerSettings(app: Hono<AppEnv>, deps: ServerDeps): void {
+  const page = (c: Ctx, body: Html, status: 200 | 400 = 200) =>
+    render(c, { title: 'Settings', active: 'settings' }, body, status);
+
   app.get('/settings', async (c) => {
     const settings = await deps.engine.getSettings();
-    return render(c, { title: 'Settings', active: 'settings' }, form(c.get('session').csrf, settings, null, null));
+    return page(c, form(c.get('session').csrf, valuesOf(settings), null, null));
   });
 
   app.post('/settings/preview', async (c) => {
     const csrf = c.get('session').csrf;
+    const body = await bodyOf(c);
     let settings: DashboardSettings;
     try {
-      settings = parseSettingsForm(await bodyOf(c));
+      settings = parseSettingsForm(body);
     } catch (err) {
-      return render(
-        c,
-        { title: 'Settings', active: 'settings' },
-        form(csrf, await deps.engine.getSettings(), null, errorText(err)),
-        400,
-      );
+      return page(c, form(csrf, formValues(body), null, FieldError.from(err)), 400);
     }
     const preview = await deps.engine.previewSportRules(settings.sportRules, 200);
-    return render(c, { title: 'Settings', active: 'settings' }, form(csrf, settings, preview, null));
+    return page(c, form(csrf, formValues(body), preview, null));
   });
 
   app.post('/settings', async (c) => {
+    const body = await bodyOf(c);
     try {
-      await deps.engine.setSettings(parseSettingsForm(await bodyOf(c)));
+      await deps.engine.setSettings(parseSettingsForm(body));
       return redirectWith(c, '/settings', 'ok', 'Settings saved.');
     } catch (err) {
-      return render(
-        c,
-        { title: 'Settings', active: 'settings' },
-        form(c.get('session').csrf, await deps.engine.getSettings(), null, errorText(err)),
-        400,
-      );
+      return page(c, form(c.get('session').csrf, formValues(body), null, FieldError.from(err)), 400);
     }
   });
 }

@@ -1,14 +1,24 @@
-// One workout: map (GPS only), charts, source vs Strava numbers, ledger,
-// actions and downloads.
+// One workout, led by the workout itself: its name, local start time and the
+// stats of its sport, then splits or laps, map and charts, then the
+// band-vs-Strava numbers, the ledger, and the actions and downloads.
 import type { Hono } from 'hono';
-import { ruleFor } from '../../sync/failures.js';
+import { headerStats, sportWords, splitTable, workoutTitle, type SplitTable } from '../../app/workout-display.js';
+import { chartData, hasTrack } from '../../app/workout-charts.js';
 import { assetUrl } from '../assets.js';
 import type { RemoteNumbers, ServerDeps } from '../deps.js';
-import { chartSeries, formatDistance, hasTrack, summarize, type Sport, type WorkoutSummary } from '../../core/index.js';
+import { formatDistance, summarize, type Sport, type WorkoutSummary } from '../../core/index.js';
 import type { AppEnv } from '../security.js';
 import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
-import { csrfField, fmtDuration, fmtNumber, fmtTime, html, stateBadge, type Html } from '../views/html.js';
+import { clock } from '../../app/units.js';
+import { csrfField, fmtKm, fmtNumber, html, type Html } from '../views/html.js';
+import { quantity, quantityText } from '../views/quantity.js';
+import { stateBadge, stateMeaning } from '../views/states.js';
+import { serviceTime, utcOffsetLabel, workoutDateTime } from '../views/time.js';
+import { problemBlock, stravaLink } from '../views/workout-bits.js';
+import { notFoundPage } from './not-found.js';
 import { errorText, formString, redirectWith, render } from './render.js';
+import { safeNext } from '../security.js';
+import type { SyncRecord } from '../../sync/ports.js';
 
 type Row = {
   label: string;
@@ -29,8 +39,8 @@ const ROWS: Row[] = [
     fmt: (v, sport) => formatDistance(sport, v),
     tolerance: (v) => Math.max(50, v * 0.01),
   },
-  { label: 'Moving time', band: 'movingSeconds', remote: 'movingSeconds', fmt: fmtDuration, tolerance: () => 5 },
-  { label: 'Elapsed time', band: 'elapsedSeconds', remote: 'elapsedSeconds', fmt: fmtDuration, tolerance: () => 2 },
+  { label: 'Moving time', band: 'movingSeconds', remote: 'movingSeconds', fmt: clock, tolerance: () => 5 },
+  { label: 'Elapsed time', band: 'elapsedSeconds', remote: 'elapsedSeconds', fmt: clock, tolerance: () => 2 },
   {
     label: 'Elevation gain',
     band: 'ascentMeters',
@@ -59,16 +69,41 @@ export function differs(source: number | null, remote: number | null, tolerance:
   return Math.abs(source - remote) > tolerance(Math.abs(source));
 }
 
-function comparison(band: WorkoutSummary, remote: RemoteNumbers | null, remoteError: string | null): Html {
-  return html`<table class="compare" id="compare"><thead><tr><th></th><th>Band</th><th>Strava</th></tr></thead><tbody>
+/** Why there are no Strava numbers to compare, in the words of the workout's state. */
+function noRemoteText(record: SyncRecord | null, remoteError: string | null): string {
+  if (remoteError) return remoteError;
+  if (!record) return 'Not on Strava yet.';
+  if (record.state === 'duplicate')
+    return 'Strava already had this activity; its numbers are read when it is next listed (they were not recorded when it was matched).';
+  if (record.state === 'synced') return "Strava's numbers are read with the next listing of your activities.";
+  return 'Not on Strava yet.';
+}
+
+function comparison(band: WorkoutSummary, remote: RemoteNumbers | null, note: string): Html {
+  return html`<table class="compare" id="compare"><thead><tr><th scope="col">Metric</th><th scope="col" class="num">Band</th><th scope="col" class="num">Strava</th></tr></thead><tbody>
 ${ROWS.map((r) => {
   const a = band[r.band] as number | null;
   const b = remote ? (remote[r.remote] as number | null) : null;
   const diff = differs(a, b, r.tolerance);
-  return html`<tr class="${diff ? 'diff' : ''}" data-metric="${r.remote}"><th>${r.label}</th><td class="num" data-band="${r.band}" data-value="${a ?? ''}">${r.fmt(a, band.sport)}</td><td class="num">${remote ? r.fmt(b, band.sport) : ''}${diff ? html` <span class="diff-mark" title="differs from the band">≠</span>` : ''}</td></tr>`;
+  return html`<tr class="${diff ? 'diff' : ''}" data-metric="${r.remote}"><th scope="row">${r.label}</th><td class="num" data-band="${r.band}" data-value="${a ?? ''}">${r.fmt(a, band.sport)}</td><td class="num">${remote ? r.fmt(b, band.sport) : ''}${diff ? html` <span class="diff-mark" title="differs from the band">≠<span class="visually-hidden"> differs from the band</span></span>` : ''}</td></tr>`;
 })}
 </tbody></table>
-${remote ? '' : html`<p class="muted">${remoteError ?? 'Not on Strava yet.'}</p>`}` as Html;
+${remote ? '' : html`<p class="muted" id="compare-note">${note}</p>`}` as Html;
+}
+
+function splitsSection(t: SplitTable): Html {
+  const pool = t.title === 'Lengths';
+  return html`<section class="card" id="splits"><h2>${t.title}</h2>
+<table class="splits" id="splits-table"><thead><tr><th scope="col">#</th>${pool ? '' : html`<th scope="col" class="num">Distance</th>`}<th scope="col" class="num">Time</th><th scope="col" class="num">${t.paceLabel}</th>${pool ? html`<th scope="col" class="num">Strokes</th><th scope="col" class="num">SWOLF</th>` : html`<th scope="col" class="num">Avg HR</th>`}</tr></thead><tbody>
+${t.rows.map(
+  (r) =>
+    html`<tr><th scope="row">${r.label}</th><td class="num">${quantityText(r.distance)}</td><td class="num">${r.time}</td><td class="num">${r.pace ? quantity(r.pace) : '—'}</td>${
+      pool
+        ? html`<td class="num">${r.strokes ?? '—'}</td><td class="num">${r.swolf ?? '—'}</td>`
+        : html`<td class="num">${r.avgHeartRate != null ? Math.round(r.avgHeartRate) : '—'}</td>`
+    }</tr>`,
+)}
+</tbody></table></section>` as Html;
 }
 
 const FORMATS = ['fit', 'tcx', 'gpx'] as const;
@@ -78,6 +113,8 @@ const ACTIONS = {
   upload: 'Upload queued.',
   remap: 'Sport re-mapped.',
 } as const;
+type ActionName = keyof typeof ACTIONS;
+const isAction = (name: string): name is ActionName => Object.prototype.hasOwnProperty.call(ACTIONS, name);
 
 export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
   const stravaWeb = (deps.stravaWebUrl ?? 'https://www.strava.com').replace(/\/$/, '');
@@ -85,13 +122,7 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.get('/workouts/:id', async (c) => {
     const id = c.req.param('id');
     const stored = await deps.store.getWorkout(id);
-    if (!stored)
-      return render(
-        c,
-        { title: 'Not found', active: 'workouts' },
-        html`<h1>No such workout</h1><p><a href="/workouts">All workouts</a></p>` as Html,
-        404,
-      );
+    if (!stored) return notFoundPage(c, 'workout');
     const [record, ledger, account] = await Promise.all([
       deps.store.getRecord(id, 'strava'),
       deps.store.listLedger({ workoutId: id, limit: 200 }),
@@ -107,33 +138,39 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
       }
     }
     const w = stored.workout;
+    const title = workoutTitle(w);
     const gps = hasTrack(w);
     const csrf = c.get('session').csrf;
     const base = `/workouts/${encodeURIComponent(id)}`;
-    const action = (name: keyof typeof ACTIONS, label: string) =>
+    const splits = splitTable(w);
+    const action = (name: ActionName, label: string) =>
       html`<form method="post" action="${base}/${name}">${csrfField(csrf)}<button name="action" value="${name}">${label}</button></form>`;
     const body = html`
-<h1>${w.name ?? w.sport.replace(/_/g, ' ')} <small>${fmtTime(w.startTime)}</small></h1>
-<p>${w.sport.replace(/_/g, ' ')}${w.rawSport ? ` (source code ${w.rawSport})` : ''} · ${w.device.name} · ${account?.label ?? stored.accountId}
- · ${record ? stateBadge(record.state, record.code) : 'no sync record'}
- ${record?.activityId ? html` · <a id="strava-link" href="${stravaWeb}/activities/${record.activityId}" rel="noopener noreferrer" target="_blank">on Strava</a>` : ''}</p>
-${record?.code && (record.state === 'failed' || record.state === 'needs_user') ? html`<p class="flash flash-error">${ruleFor(record.code).explain}${record.lastError ? html`<br><small>${record.lastError}</small>` : ''}</p>` : ''}
-<section class="actions card" id="actions">
-  ${action('upload', 'Upload now')} ${action('retry', 'Retry')} ${action('skip', 'Skip')}
-  <form method="post" action="${base}/remap">${csrfField(csrf)}<label>Sport type <select name="sportType" required><option value="">choose…</option>${STRAVA_SPORT_TYPES.map((t) => html`<option>${t}</option>`)}</select></label><button name="action" value="remap">Re-map sport</button></form>
-  <span class="downloads">Download: ${FORMATS.map((f) => html`<a href="${base}/export/${f}" download>${f.toUpperCase()}</a> `)}</span>
+<p class="crumbs small"><a href="/workouts">← All workouts</a></p>
+<section class="card workout-head" id="summary">
+<h1>${title}</h1>
+<p class="when"><span id="workout-sport">${sportWords(w.sport)}</span> · <time id="workout-start" datetime="${w.startTime}">${workoutDateTime(w.startTime, w.utcOffsetSeconds)}</time> <span class="muted">(${utcOffsetLabel(w.utcOffsetSeconds)})</span> · ${w.device.name} · ${account?.label ?? 'removed account'}</p>
+<dl class="stats" id="stats">${headerStats(w).map((s) => html`<div data-stat="${s.key}"><dt>${s.label}</dt><dd>${quantity(s)}</dd></div>`)}</dl>
+<p class="sync-line" id="sync-state">${record ? html`${stateBadge(record.state)} <span class="muted">${stateMeaning(record.state)}</span> ${stravaLink(stravaWeb, record, 'strava-link')}` : 'Not tracked for Strava.'}</p>
+${record ? problemBlock(record, csrf, base) : ''}
 </section>
-${gps ? html`<section class="card"><div id="map" class="map" data-src="${base}/data.json" data-tiles="${deps.tileUrl ?? '/tiles/{z}/{x}/{y}.svg'}"></div></section>` : html`<p class="muted" id="no-map">Indoor workout: no map.</p>`}
+${splits ? splitsSection(splits) : ''}
+${gps ? html`<section class="card" aria-label="Map"><div id="map" class="map" data-src="${base}/data.json" data-tiles="${deps.tileUrl ?? '/tiles/{z}/{x}/{y}.svg'}" data-attribution="${deps.tileAttribution ?? ''}" role="region" aria-label="Map of the track"></div></section>` : html`<p class="muted" id="no-map">${w.indoor ? 'Indoor workout: no map.' : 'No GPS track recorded.'}</p>`}
 <section class="card"><h2>Charts</h2><div id="charts" data-src="${base}/data.json"><noscript>Charts need JavaScript.</noscript></div>
-<p class="muted legend"><span class="swatch pause"></span> pauses · <span class="swatch lap"></span> laps</p></section>
-<section class="card"><h2>Band vs Strava</h2>${comparison(summarize(w), remote, remoteError)}</section>
-<section class="card"><h2>Ledger</h2><table class="ledger" id="ledger"><thead><tr><th>When</th><th>Event</th><th>Change</th><th>Reason</th></tr></thead><tbody>
-${ledger.map((e) => html`<tr><td>${fmtTime(e.at)}</td><td>${e.event}</td><td>${e.fromState ?? ''}${e.toState ? ` → ${e.toState}` : ''}</td><td>${e.reason}</td></tr>`)}
-</tbody></table></section>`;
+<p class="muted legend small"><span class="swatch pause"></span> pauses · <span class="swatch lap"></span> laps · hover or touch a chart to read every chart at that moment</p></section>
+<section class="card" id="strava-compare"><h2>Band vs Strava</h2>${comparison(summarize(w), remote, noRemoteText(record, remoteError))}</section>
+<section class="card"><h2>Ledger</h2><table class="cards ledger" id="ledger"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Change</th><th scope="col">Reason</th></tr></thead><tbody>
+${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td data-label="Event">${e.event}</td><td data-label="Change">${e.fromState ?? ''}${e.toState ? ` → ${e.toState}` : ''}</td><td class="lead-reason">${e.reason}</td></tr>`)}
+</tbody></table></section>
+<section class="actions card" id="actions"><h2>Actions</h2>
+  ${action('upload', 'Upload now')} ${action('retry', 'Retry')} ${action('skip', 'Skip')}
+  <form method="post" action="${base}/remap">${csrfField(csrf)}<label>Strava sport type <select name="sportType" required><option value="">choose…</option>${STRAVA_SPORT_TYPES.map((t) => html`<option>${t}</option>`)}</select></label> <button name="action" value="remap">Re-map sport</button></form>
+  <p class="downloads">Download: ${FORMATS.map((f) => html`<a href="${base}/export/${f}" download>${f.toUpperCase()}</a> `)}</p>
+</section>`;
     return render(
       c,
       {
-        title: w.name ?? w.sport,
+        title,
         active: 'workouts',
         styles: [assetUrl.uplot('uPlot.min.css'), ...(gps ? [assetUrl.leaflet('leaflet.css')] : [])],
         scripts: [
@@ -150,7 +187,7 @@ ${ledger.map((e) => html`<tr><td>${fmtTime(e.at)}</td><td>${e.event}</td><td>${e
     const stored = await deps.store.getWorkout(c.req.param('id'));
     if (!stored) return c.json({ error: 'no such workout' }, 404);
     c.header('Cache-Control', 'private, max-age=60');
-    return c.json(chartSeries(stored.workout));
+    return c.json(chartData(stored.workout));
   });
 
   app.get('/workouts/:id/export/:format', async (c) => {
@@ -174,9 +211,11 @@ ${ledger.map((e) => html`<tr><td>${fmtTime(e.at)}</td><td>${e.event}</td><td>${e
   app.post('/workouts/:id/:action', async (c) => {
     const id = c.req.param('id');
     const name = c.req.param('action');
-    const back = `/workouts/${encodeURIComponent(id)}`;
-    if (!(name in ACTIONS)) return c.text('Unknown action.', 404);
+    const page = `/workouts/${encodeURIComponent(id)}`;
+    if (!isAction(name)) return c.text('Unknown action.', 404);
     if (!(await deps.store.getWorkout(id))) return c.text('No such workout.', 404);
+    // A list row's button comes back to the same list page.
+    const back = safeNext((await formString(c, 'back')) || page);
     try {
       if (name === 'retry') await deps.engine.retry(id);
       else if (name === 'skip') await deps.engine.skip(id);
@@ -186,7 +225,7 @@ ${ledger.map((e) => html`<tr><td>${fmtTime(e.at)}</td><td>${e.event}</td><td>${e
         if (!isStravaSportType(sportType)) return redirectWith(c, back, 'error', "Choose one of Strava's sport types.");
         await deps.engine.remapSport(id, sportType);
       }
-      return redirectWith(c, back, 'ok', ACTIONS[name as keyof typeof ACTIONS]);
+      return redirectWith(c, back, 'ok', ACTIONS[name]);
     } catch (err) {
       return redirectWith(c, back, 'error', errorText(err));
     }

@@ -1,16 +1,28 @@
 // Workouts: server-side paged and filtered list (state, sport, source, date
-// range, text). One page of rows per request, so 10,000 workouts stay fast.
+// range, text). One page of rows per request (summaries kept by the store),
+// so 10,000 workouts stay fast. Each row answers the usual questions: what,
+// when (the workout's local date), how far, how long, how fast, heart rate,
+// where it stands with Strava and, when stuck, why and what to do.
 import type { Hono } from 'hono';
 import { SYNC_STATES, type SyncState } from '../../sync/states.js';
+import { FAILURES } from '../../sync/failures.js';
 import type { WorkoutFilter } from '../../sync/ports.js';
+import { codesExplaining } from '../../app/workout-problem.js';
+import { displayKind, distanceQuantity, listPace, sportWords, workoutTitle } from '../../app/workout-display.js';
+import { clock } from '../../app/units.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from '../security.js';
-import { fmtTime, html, stateBadge, type Html } from '../views/html.js';
+import { html, type Html } from '../views/html.js';
+import { problemBlock, stravaLink } from '../views/workout-bits.js';
+import { stateBadge, stateLabel } from '../views/states.js';
+import { workoutClock, workoutDate } from '../views/time.js';
+import { quantity } from '../views/quantity.js';
+import { pager } from '../views/pager.js';
 import { render } from './render.js';
 
 export const PAGE_SIZE = 50;
 
-const SPORTS = [
+export const SPORTS = [
   'running',
   'treadmill',
   'trail_running',
@@ -73,13 +85,13 @@ export function toFilter(q: ListQuery): WorkoutFilter & { destination: string } 
     // Whole days in UTC: `until` is exclusive, so the day after `to`.
     ...(q.from ? { since: `${q.from}T00:00:00.000Z` } : {}),
     ...(q.to ? { until: new Date(Date.parse(q.to) + 86_400_000).toISOString() } : {}),
-    ...(q.q ? { text: q.q } : {}),
-    limit: PAGE_SIZE + 1,
+    ...(q.q ? { text: q.q, textCodes: codesExplaining(q.q, Object.keys(FAILURES)) } : {}),
+    limit: PAGE_SIZE,
     offset: (q.page - 1) * PAGE_SIZE,
   };
 }
 
-function pageLink(q: ListQuery, page: number): string {
+export function listLink(q: ListQuery, page: number): string {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...q, page: String(page) }))
     if (v && !(k === 'page' && v === '1')) params.set(k, String(v));
@@ -87,47 +99,77 @@ function pageLink(q: ListQuery, page: number): string {
   return s ? `/workouts?${s}` : '/workouts';
 }
 
+function emptyText(q: ListQuery, anyWorkouts: boolean): Html {
+  if (!anyWorkouts)
+    return html`No workouts yet. Connected sources are read on the next poll; history comes in with a
+<a href="/backfill">backfill</a> (a dry run first shows what it would upload).` as Html;
+  return html`No workouts match these filters. <a href="/workouts">Show all</a>.` as Html;
+}
+
 export function registerWorkouts(app: Hono<AppEnv>, deps: ServerDeps): void {
   const stravaWeb = (deps.stravaWebUrl ?? 'https://www.strava.com').replace(/\/$/, '');
   app.get('/workouts', async (c) => {
     const q = parseListQuery((n) => c.req.query(n));
-    const [rows, accounts] = await Promise.all([deps.store.listRecords(toFilter(q)), deps.store.listAccounts()]);
-    const hasNext = rows.length > PAGE_SIZE;
-    const shown = rows.slice(0, PAGE_SIZE);
-    const label = new Map(accounts.map((a) => [a.id, a.label]));
+    const filter = toFilter(q);
+    const filtered = Boolean(q.state || q.sport || q.source || q.from || q.to || q.q);
+    const [rows, total, accounts] = await Promise.all([
+      deps.store.listRecords(filter),
+      deps.store.countRecords(filter),
+      deps.store.listAccounts(),
+    ]);
+    const anyWorkouts = total > 0 || (filtered && (await deps.store.countRecords({ destination: 'strava' })) > 0);
+    const csrf = c.get('session').csrf;
+    const back = listLink(q, q.page);
     const sources = accounts.filter((a) => a.kind !== 'strava');
     const opt = (value: string, text: string, selected: string) =>
       html`<option value="${value}" ${value === selected ? 'selected' : ''}>${text}</option>`;
+    const first = (q.page - 1) * PAGE_SIZE + 1;
     const body = html`
-<h1>Workouts</h1>
-<form method="get" action="/workouts" class="filters" id="filters">
-  <label>State <select name="state">${opt('', 'any', q.state)}${SYNC_STATES.map((s) => opt(s, s.replace('_', ' '), q.state))}</select></label>
-  <label>Sport <select name="sport">${opt('', 'any', q.sport)}${SPORTS.map((s) => opt(s, s.replace(/_/g, ' '), q.sport))}</select></label>
-  <label>Source <select name="source">${opt('', 'any', q.source)}${sources.map((a) => opt(a.id, a.label, q.source))}</select></label>
+<div class="list-head"><h1>Workouts</h1><p id="list-count" class="muted">${
+      total
+        ? html`${rows.length ? `${first}–${first + rows.length - 1} of ` : ''}<strong>${total.toLocaleString('en-US')}</strong> workout${total === 1 ? '' : 's'}${filtered ? ' matching' : ''}`
+        : ''
+    }</p></div>
+<form method="get" action="/workouts" class="filters card" id="filters" role="search" aria-label="Filter workouts">
+  <label>Text <input type="search" name="q" value="${q.q}" placeholder="name or failure reason"></label>
+  <label>State <select name="state">${opt('', 'any', q.state)}${SYNC_STATES.map((s) => opt(s, stateLabel(s), q.state))}</select></label>
+  <label>Sport <select name="sport">${opt('', 'any', q.sport)}${SPORTS.map((s) => opt(s, sportWords(s), q.sport))}</select></label>
+  ${sources.length > 1 ? html`<label>Source <select name="source">${opt('', 'any', q.source)}${sources.map((a) => opt(a.id, a.label, q.source))}</select></label>` : ''}
   <label>From <input type="date" name="from" value="${q.from}"></label>
   <label>To <input type="date" name="to" value="${q.to}"></label>
-  <label>Text <input type="search" name="q" value="${q.q}" placeholder="name, reason…"></label>
-  <button>Filter</button> <a href="/workouts">clear</a>
+  <span><button class="primary">Filter</button> ${filtered ? html`<a href="/workouts">Clear</a>` : ''}</span>
 </form>
-<table class="list" id="workout-list"><thead><tr><th>Start</th><th>Name</th><th>Sport</th><th>Source</th><th>State</th><th>Strava</th></tr></thead><tbody>
 ${
-  shown.length
-    ? shown.map(
-        (r) => html`<tr data-workout="${r.workoutId}">
-  <td><a href="/workouts/${encodeURIComponent(r.workoutId)}">${fmtTime(r.startTime)}</a></td>
-  <td>${r.name ?? ''}</td><td>${r.sport.replace(/_/g, ' ')}</td><td>${label.get(r.accountId) ?? r.accountId}</td>
-  <td>${stateBadge(r.state, r.code)}</td>
-  <td>${r.activityId ? html`<a href="${stravaWeb}/activities/${r.activityId}" rel="noopener noreferrer" target="_blank">${r.activityId}</a>` : ''}</td>
-</tr>`,
-      )
-    : html`<tr><td colspan="6" class="muted">No workouts match.</td></tr>`
+  rows.length
+    ? html`<table class="cards stat-cards list" id="workout-list"><thead><tr><th>Date</th><th>Name</th><th>Sport</th><th class="num">Distance</th><th class="num">Time</th><th class="num">Pace / speed</th><th class="num">Avg HR</th><th>State</th></tr></thead><tbody>
+${rows.map((r) => {
+  const s = r.summary;
+  const kind = displayKind(r.sport);
+  const distance = distanceQuantity(s.distanceMeters, kind);
+  const pace = listPace(r.sport, s.distanceMeters, s.movingSeconds);
+  const title = workoutTitle({
+    name: r.name,
+    sport: r.sport,
+    startTime: r.startTime,
+    utcOffsetSeconds: s.utcOffsetSeconds,
+  });
+  const stat = (label: string, value: Html | string | null) =>
+    html`<td class="num stat${value ? '' : ' none'}" data-stat-label="${label}" data-label="${label}"><span>${value ?? '—'}</span></td>`;
+  return html`<tr data-workout="${r.workoutId}" data-state="${r.state}">
+  <td class="wide when">${workoutDate(r.startTime, s.utcOffsetSeconds)} <span class="muted">${workoutClock(r.startTime, s.utcOffsetSeconds)}</span><span class="card-only"> · ${sportWords(r.sport)}</span></td>
+  <td class="lead"><a href="/workouts/${encodeURIComponent(r.workoutId)}">${title}</a></td>
+  <td class="desk-only">${sportWords(r.sport)}</td>
+  ${stat('Distance', distance ? quantity(distance) : null)}
+  ${stat('Time', clock(s.movingSeconds ?? s.elapsedSeconds))}
+  ${stat(pace ? pace.label.replace('Avg ', '').replace(/^./, (ch) => ch.toUpperCase()) : 'Pace', pace ? quantity(pace) : null)}
+  ${stat('Avg HR', s.avgHeartRate != null ? `${Math.round(s.avgHeartRate)} bpm` : null)}
+  <td class="wide state-cell"><span>${stateBadge(r.state)} ${stravaLink(stravaWeb, r)}</span>${problemBlock(r, csrf, back, true)}</td>
+</tr>`;
+})}
+</tbody></table>`
+    : html`<p class="card" id="empty-list">${emptyText(q, anyWorkouts)}</p>`
 }
-</tbody></table>
-<nav class="pager" aria-label="pages">
-  ${q.page > 1 ? html`<a rel="prev" href="${pageLink(q, q.page - 1)}">← previous</a>` : ''}
-  <span>page ${q.page}</span>
-  ${hasNext ? html`<a rel="next" href="${pageLink(q, q.page + 1)}">next →</a>` : ''}
-</nav>`;
+${pager(q.page, Math.ceil(total / PAGE_SIZE), (p) => listLink(q, p))}`;
     return render(c, { title: 'Workouts', active: 'workouts' }, body as Html);
   });
 }

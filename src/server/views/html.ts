@@ -5,13 +5,6 @@ import { html, raw } from 'hono/html';
 export { html, raw };
 export type Html = ReturnType<typeof raw>;
 
-export function fmtTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
-}
-
 export function fmtDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';
   const s = Math.round(seconds);
@@ -31,10 +24,6 @@ export function fmtKm(meters: number | null | undefined): string {
 export function fmtNumber(value: number | null | undefined, unit: string, digits = 0): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';
   return `${value.toFixed(digits)}${unit ? ' ' + unit : ''}`;
-}
-
-export function stateBadge(state: string, code?: string | null): Html {
-  return html`<span class="state state-${state}" title="${code ?? ''}">${state.replace('_', ' ')}${code ? html` <small>(${code})</small>` : ''}</span>` as Html;
 }
 
 /** Hidden CSRF field for every state-changing form. */

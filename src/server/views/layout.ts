@@ -1,10 +1,14 @@
-// The page frame: navigation, flash message, local CSS/JS only (strict CSP).
+// The page frame: skip link, navigation that folds behind "Menu" on phones,
+// flash message, local CSS/JS only (strict CSP). `.top-tools` holds what
+// belongs to the signed-in person (log out today; an athlete switcher later).
 import { assetUrl } from '../assets.js';
 import { html, type Html } from './html.js';
 
+export type NavKey = 'overview' | 'workouts' | 'backfill' | 'log' | 'connect' | 'settings';
+
 export interface LayoutProps {
   readonly title: string;
-  readonly active: 'overview' | 'connect' | 'workouts' | 'backfill' | 'settings' | 'login' | 'none';
+  readonly active: NavKey | 'login' | 'none';
   readonly csrf: string;
   readonly flash?: { kind: 'ok' | 'error'; text: string } | null;
   /** Extra page assets (paths under /assets/). */
@@ -13,13 +17,20 @@ export interface LayoutProps {
   readonly loggedIn?: boolean;
 }
 
-const NAV: readonly [LayoutProps['active'], string, string][] = [
+const NAV: readonly [NavKey, string, string][] = [
   ['overview', '/', 'Overview'],
   ['workouts', '/workouts', 'Workouts'],
   ['backfill', '/backfill', 'Backfill'],
   ['connect', '/connect', 'Connect'],
   ['settings', '/settings', 'Settings'],
 ];
+
+function nav(active: LayoutProps['active']): Html {
+  return html`<button type="button" class="menu-toggle" aria-expanded="false" aria-controls="site-nav">Menu</button>
+<nav id="site-nav" aria-label="Main">${NAV.map(
+    ([key, href, label]) => html`<a href="${href}"${key === active ? html` aria-current="page"` : ''}>${label}</a>`,
+  )}</nav>` as Html;
+}
 
 export function layout(props: LayoutProps, body: Html): Html {
   return html`<!doctype html>
@@ -31,22 +42,20 @@ export function layout(props: LayoutProps, body: Html): Html {
 <title>${props.title} · bandsync</title>
 <link rel="stylesheet" href="${assetUrl.own('app.css')}">
 ${(props.styles ?? []).map((s) => html`<link rel="stylesheet" href="${s}">`)}
+<script src="${assetUrl.own('site.js')}" defer></script>
 ${(props.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
 </head>
 <body>
+<a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <a class="brand" href="/">bandsync</a>
-  ${
-    props.active === 'login'
-      ? ''
-      : html`<nav>${NAV.map(
-          ([key, href, label]) => html`<a href="${href}" class="${key === props.active ? 'active' : ''}">${label}</a>`,
-        )}</nav>`
-  }
+  ${props.active === 'login' ? '' : nav(props.active)}
+  <div class="top-tools">
   ${props.loggedIn ? html`<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value="${props.csrf}"><button>Log out</button></form>` : ''}
+  </div>
 </header>
-<main>
-${props.flash ? html`<p class="flash flash-${props.flash.kind}" role="status">${props.flash.text}</p>` : ''}
+<main id="main">
+${props.flash ? html`<p class="flash flash-${props.flash.kind}" role="${props.flash.kind === 'error' ? 'alert' : 'status'}">${props.flash.text}</p>` : ''}
 ${body}
 </main>
 </body>
