@@ -1,40 +1,62 @@
-// Unit conversions the pages show. Pace per km comes from core; the others
-// are placeholders until core's sport-correct conversions land (issue 13),
-// then this file re-exports those and nothing else.
-import { paceSecondsPerKm } from '../core/index.js';
+// What the pages need of core's sport-correct units (core/metrics/units.ts):
+// values split from their unit, so a page can set the unit smaller, and the
+// unit names as the pages print them.
+import {
+  displayCadence,
+  displayDistance,
+  displaySpeed,
+  formatMinutes,
+  sportUnits,
+  type Sport,
+  type SpeedUnit,
+} from '../core/index.js';
 
-/** Seconds per kilometre. */
-export function pacePerKm(speedMps: number): number | null {
-  return paceSecondsPerKm(speedMps);
+/** A value with its unit kept apart ("4:52" and "/km"). */
+export interface Quantity {
+  readonly value: string;
+  readonly unit: string;
 }
 
-export function pacePer100m(speedMps: number): number | null {
-  const perKm = paceSecondsPerKm(speedMps);
-  return perKm == null ? null : perKm / 10;
-}
-
-export function pacePer500m(speedMps: number): number | null {
-  const perKm = paceSecondsPerKm(speedMps);
-  return perKm == null ? null : perKm / 2;
-}
-
-export function kmh(speedMps: number): number {
-  return speedMps * 3.6;
-}
-
-/** FIT's running cadence counts one foot (strides/min); runners read steps/min. */
-export function stepsPerMinute(stridesPerMinute: number): number {
-  return stridesPerMinute * 2;
-}
+const SPEED_UNIT: Record<SpeedUnit, string> = {
+  'min/km': '/km',
+  'min/100m': '/100 m',
+  'min/500m': '/500 m',
+  'km/h': 'km/h',
+};
 
 /** "4:52", "1:03:14"; "—" when unknown. */
 export function clock(seconds: number | null | undefined): string {
-  if (seconds == null || !Number.isFinite(seconds)) return '—';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  return h > 0
-    ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
-    : `${m}:${String(sec).padStart(2, '0')}`;
+  return seconds == null || !Number.isFinite(seconds) ? '—' : formatMinutes(seconds);
+}
+
+export function isPace(sport: Sport): boolean {
+  return sportUnits(sport).speed !== 'km/h';
+}
+
+export function speedUnitLabel(sport: Sport): string {
+  return SPEED_UNIT[sportUnits(sport).speed];
+}
+
+export function cadenceUnit(sport: Sport): string {
+  return sportUnits(sport).cadence;
+}
+
+/** "10.00 km" for most sports, "1,000 m" for swims and rows. */
+export function distanceQuantity(sport: Sport, meters: number | null | undefined): Quantity | null {
+  const v = meters != null && meters > 0 ? displayDistance(sport, meters) : null;
+  if (v == null) return null;
+  return sportUnits(sport).distance === 'km'
+    ? { value: v.toFixed(2), unit: 'km' }
+    : { value: Math.round(v).toLocaleString('en-US'), unit: 'm' };
+}
+
+/** Pace ("5:00 /km", "2:00 /100 m") or speed ("30.0 km/h") as the sport reads it. */
+export function speedQuantity(sport: Sport, mps: number | null | undefined): Quantity | null {
+  const v = displaySpeed(sport, mps);
+  if (v == null) return null;
+  return { value: isPace(sport) ? formatMinutes(v) : v.toFixed(1), unit: speedUnitLabel(sport) };
+}
+
+export function cadenceValue(sport: Sport, cadence: number | null | undefined): number | null {
+  return displayCadence(sport, cadence);
 }

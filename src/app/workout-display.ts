@@ -4,7 +4,9 @@
 // from core's metrics (declared totals win), never computed here.
 import { heartRateStats, splits as kmSplits, summarize, type Lap, type Sport, type Workout } from '../core/index.js';
 import { defaultName } from '../sync/naming.js';
-import { clock, kmh, pacePer100m, pacePer500m, pacePerKm, stepsPerMinute } from './units.js';
+import { cadenceUnit, cadenceValue, clock, distanceQuantity, isPace, speedQuantity, type Quantity } from './units.js';
+
+export type { Quantity } from './units.js';
 
 export type DisplayKind = 'foot' | 'ride' | 'pool' | 'swim' | 'row' | 'other';
 
@@ -43,43 +45,18 @@ export function sportWords(sport: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-/** A value with its unit kept apart, so pages can set the unit smaller. */
-export interface Quantity {
-  readonly value: string;
-  readonly unit: string;
-}
-
 const q = (value: string, unit: string): Quantity => ({ value, unit });
 const ok = (v: number | null | undefined): v is number => v != null && Number.isFinite(v);
 
-export function distanceQuantity(meters: number | null | undefined, kind: DisplayKind): Quantity | null {
-  if (!ok(meters) || meters <= 0) return null;
-  if (kind === 'pool' || ((kind === 'swim' || kind === 'row') && meters < 1000))
-    return q(Math.round(meters).toLocaleString('en-US'), 'm');
-  return q((meters / 1000).toFixed(2), 'km');
-}
-
-/** Average pace or speed as the sport reads it: /km on foot, km/h on a bike, /100 m swimming, /500 m rowing. */
+/** Average pace or speed over a distance and a time, in the sport's unit, with its label. Null for sports without one. */
 export function paceQuantity(
+  sport: string,
   meters: number | null | undefined,
   seconds: number | null | undefined,
-  kind: DisplayKind,
 ): (Quantity & { label: string }) | null {
-  if (!ok(meters) || !ok(seconds) || meters <= 0 || seconds <= 0) return null;
-  const speed = meters / seconds;
-  switch (kind) {
-    case 'foot':
-      return { label: 'Avg pace', ...q(clock(pacePerKm(speed)), '/km') };
-    case 'ride':
-      return { label: 'Avg speed', ...q(kmh(speed).toFixed(1), 'km/h') };
-    case 'pool':
-    case 'swim':
-      return { label: 'Avg pace', ...q(clock(pacePer100m(speed)), '/100 m') };
-    case 'row':
-      return { label: 'Avg pace', ...q(clock(pacePer500m(speed)), '/500 m') };
-    default:
-      return null;
-  }
+  if (displayKind(sport) === 'other' || !ok(meters) || !ok(seconds) || meters <= 0 || seconds <= 0) return null;
+  const v = speedQuantity(sport as Sport, meters / seconds);
+  return v ? { label: isPace(sport as Sport) ? 'Avg pace' : 'Avg speed', ...v } : null;
 }
 
 export interface Stat extends Quantity {
@@ -116,20 +93,23 @@ export function headerStats(w: Workout): Stat[] {
     const active = w.lengths.filter((l) => l.kind === 'active').length;
     add('lengths', 'Lengths', active ? q(String(active), w.poolLengthMeters ? `× ${w.poolLengthMeters} m` : '') : null);
   }
-  if (kind !== 'other') add('distance', 'Distance', distanceQuantity(s.distanceMeters, kind));
+  if (kind !== 'other') add('distance', 'Distance', distanceQuantity(w.sport, s.distanceMeters));
   add('moving', kind === 'other' ? 'Time' : 'Moving time', q(clock(moving), ''));
   if (kind === 'other' && Math.abs(s.elapsedSeconds - moving) >= 60)
     add('elapsed', 'Elapsed time', q(clock(s.elapsedSeconds), ''));
-  const pace = paceQuantity(s.distanceMeters, moving, kind);
+  const pace = paceQuantity(w.sport, s.distanceMeters, moving);
   if (pace) add('pace', pace.label, pace);
   if (kind === 'pool') add('swolf', 'Avg SWOLF', num(swolf(w), ''));
   if ((kind === 'foot' || kind === 'ride') && outdoorClimb)
     add('elevation', 'Elevation gain', num(s.ascentMeters, 'm'));
   add('avgHeartRate', 'Avg heart rate', num(s.avgHeartRate, 'bpm'));
   add('maxHeartRate', 'Max heart rate', num(s.maxHeartRate, 'bpm'));
-  if (kind === 'foot') add('cadence', 'Cadence', num(ok(s.avgCadence) ? stepsPerMinute(s.avgCadence) : null, 'spm'));
-  if (kind === 'ride') add('cadence', 'Cadence', num(s.avgCadence, 'rpm'));
-  if (kind === 'row') add('cadence', 'Stroke rate', num(s.avgCadence, 'spm'));
+  if (kind !== 'other' && kind !== 'pool' && kind !== 'swim')
+    add(
+      'cadence',
+      kind === 'row' ? 'Stroke rate' : 'Cadence',
+      num(cadenceValue(w.sport, s.avgCadence), cadenceUnit(w.sport)),
+    );
   add('calories', 'Calories', num(s.calories, 'kcal'));
   return out;
 }
@@ -166,12 +146,13 @@ function heartRateBetween(w: Workout, from: number, to: number): number | null {
   return heartRateStats({ samples: { t: ts, heartRate: hr }, totals: {} }).avg;
 }
 
-function lapRow(w: Workout, l: Lap, i: number, kind: DisplayKind): SplitRow {
+function lapRow(w: Workout, l: Lap, i: number): SplitRow {
+  const kind = displayKind(w.sport);
   return {
     label: String(i + 1),
-    distance: distanceQuantity(l.distanceMeters, kind === 'other' ? 'foot' : kind),
+    distance: distanceQuantity(kind === 'other' ? 'running' : w.sport, l.distanceMeters),
     time: clock(l.timerSeconds),
-    pace: paceQuantity(l.distanceMeters, l.timerSeconds, kind),
+    pace: paceQuantity(w.sport, l.distanceMeters, l.timerSeconds),
     avgHeartRate: l.avgHeartRate ?? heartRateBetween(w, l.startOffset, l.startOffset + l.elapsedSeconds),
   };
 }
@@ -179,7 +160,7 @@ function lapRow(w: Workout, l: Lap, i: number, kind: DisplayKind): SplitRow {
 /** Laps when the band recorded more than one, else splits per km; pool swims list their lengths. Null: nothing to split. */
 export function splitTable(w: Workout): SplitTable | null {
   const kind = displayKind(w.sport);
-  const paceLabel = kind === 'ride' ? 'Speed' : 'Pace';
+  const paceLabel = isPace(w.sport) ? 'Pace' : 'Speed';
   if (kind === 'pool' && w.lengths.length) {
     let n = 0;
     const rows = w.lengths
@@ -189,9 +170,9 @@ export function splitTable(w: Workout): SplitTable | null {
         const meters = w.poolLengthMeters ?? null;
         return {
           label: String(n),
-          distance: distanceQuantity(meters, 'pool'),
+          distance: distanceQuantity(w.sport, meters),
           time: clock(l.elapsedSeconds),
-          pace: paceQuantity(meters, l.elapsedSeconds, 'pool'),
+          pace: paceQuantity(w.sport, meters, l.elapsedSeconds),
           avgHeartRate: null,
           strokes: l.strokes ?? null,
           swolf: ok(l.strokes) ? Math.round(l.elapsedSeconds + l.strokes) : null,
@@ -199,28 +180,19 @@ export function splitTable(w: Workout): SplitTable | null {
       });
     return rows.length ? { title: 'Lengths', paceLabel, rows } : null;
   }
-  if (w.laps.length > 1) return { title: 'Laps', paceLabel, rows: w.laps.map((l, i) => lapRow(w, l, i, kind)) };
+  if (w.laps.length > 1) return { title: 'Laps', paceLabel, rows: w.laps.map((l, i) => lapRow(w, l, i)) };
   if (kind !== 'foot' && kind !== 'ride') return null;
   let from = 0;
   const rows = kmSplits(w).map((s): SplitRow => {
     const row = {
       label: String(s.index + 1),
-      distance: distanceQuantity(s.distanceMeters, kind),
+      distance: distanceQuantity(w.sport, s.distanceMeters),
       time: clock(s.timerSeconds),
-      pace: paceQuantity(s.distanceMeters, s.timerSeconds, kind),
+      pace: paceQuantity(w.sport, s.distanceMeters, s.timerSeconds),
       avgHeartRate: heartRateBetween(w, from, from + s.elapsedSeconds),
     };
     from += s.elapsedSeconds;
     return row;
   });
   return rows.length > 1 ? { title: 'Splits', paceLabel, rows } : null;
-}
-
-/** What a list row shows for pace or speed. */
-export function listPace(
-  sport: string,
-  meters: number | null,
-  movingSeconds: number | null,
-): (Quantity & { label: string }) | null {
-  return paceQuantity(meters, movingSeconds, displayKind(sport));
 }

@@ -3,14 +3,14 @@
 // band-vs-Strava numbers, the ledger, and the actions and downloads.
 import type { Hono } from 'hono';
 import { headerStats, sportWords, splitTable, workoutTitle, type SplitTable } from '../../app/workout-display.js';
-import { chartData, hasTrack } from '../../app/workout-charts.js';
+import { chartData } from '../../app/workout-charts.js';
 import { assetUrl } from '../assets.js';
 import type { RemoteNumbers, ServerDeps } from '../deps.js';
-import { formatDistance, summarize, type Sport, type WorkoutSummary } from '../../core/index.js';
+import { formatDistance, hasTrack, summarize, type Sport, type WorkoutSummary } from '../../core/index.js';
 import type { AppEnv } from '../security.js';
 import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
 import { clock } from '../../app/units.js';
-import { csrfField, fmtKm, fmtNumber, html, type Html } from '../views/html.js';
+import { csrfField, fmtNumber, html, type Html } from '../views/html.js';
 import { quantity, quantityText } from '../views/quantity.js';
 import { stateBadge, stateMeaning } from '../views/states.js';
 import { serviceTime, utcOffsetLabel, workoutDateTime } from '../views/time.js';

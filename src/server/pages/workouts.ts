@@ -8,8 +8,9 @@ import { SYNC_STATES, type SyncState } from '../../sync/states.js';
 import { FAILURES } from '../../sync/failures.js';
 import type { WorkoutFilter } from '../../sync/ports.js';
 import { codesExplaining } from '../../app/workout-problem.js';
-import { displayKind, distanceQuantity, listPace, sportWords, workoutTitle } from '../../app/workout-display.js';
-import { clock } from '../../app/units.js';
+import { paceQuantity, sportWords, workoutTitle } from '../../app/workout-display.js';
+import { clock, distanceQuantity } from '../../app/units.js';
+import type { Sport } from '../../core/index.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { html, type Html } from '../views/html.js';
@@ -144,9 +145,8 @@ ${
     ? html`<table class="cards stat-cards list" id="workout-list"><thead><tr><th>Date</th><th>Name</th><th>Sport</th><th class="num">Distance</th><th class="num">Time</th><th class="num">Pace / speed</th><th class="num">Avg HR</th><th>State</th></tr></thead><tbody>
 ${rows.map((r) => {
   const s = r.summary;
-  const kind = displayKind(r.sport);
-  const distance = distanceQuantity(s.distanceMeters, kind);
-  const pace = listPace(r.sport, s.distanceMeters, s.movingSeconds);
+  const distance = distanceQuantity(r.sport as Sport, s.distanceMeters);
+  const pace = paceQuantity(r.sport, s.distanceMeters, s.movingSeconds);
   const title = workoutTitle({
     name: r.name,
     sport: r.sport,
@@ -161,7 +161,7 @@ ${rows.map((r) => {
   <td class="desk-only">${sportWords(r.sport)}</td>
   ${stat('Distance', distance ? quantity(distance) : null)}
   ${stat('Time', clock(s.movingSeconds ?? s.elapsedSeconds))}
-  ${stat(pace ? pace.label.replace('Avg ', '').replace(/^./, (ch) => ch.toUpperCase()) : 'Pace', pace ? quantity(pace) : null)}
+  ${stat(pace?.label === 'Avg speed' ? 'Speed' : 'Pace', pace ? quantity(pace) : null)}
   ${stat('Avg HR', s.avgHeartRate != null ? `${Math.round(s.avgHeartRate)} bpm` : null)}
   <td class="wide state-cell"><span>${stateBadge(r.state)} ${stravaLink(stravaWeb, r)}</span>${problemBlock(r, csrf, back, true)}</td>
 </tr>`;

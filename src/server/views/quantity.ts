@@ -1,5 +1,5 @@
 // A number with its unit set smaller, as sports apps print them ("4:52 /km").
-import type { Quantity } from '../../app/workout-display.js';
+import type { Quantity } from '../../app/units.js';
 import { html, type Html } from './html.js';
 
 export function quantity(v: Quantity): Html {
