@@ -1,15 +1,7 @@
 // What the pages need of core's sport-correct units (core/metrics/units.ts):
 // values split from their unit, so a page can set the unit smaller, and the
 // unit names as the pages print them.
-import {
-  displayCadence,
-  displayDistance,
-  displaySpeed,
-  formatMinutes,
-  sportUnits,
-  type Sport,
-  type SpeedUnit,
-} from '../core/index.js';
+import { displayDistance, displaySpeed, formatMinutes, sportUnits, type Sport, type SpeedUnit } from '../core/index.js';
 
 /** A value with its unit kept apart ("4:52" and "/km"). */
 export interface Quantity {
@@ -37,10 +29,6 @@ export function speedUnitLabel(sport: Sport): string {
   return SPEED_UNIT[sportUnits(sport).speed];
 }
 
-export function cadenceUnit(sport: Sport): string {
-  return sportUnits(sport).cadence;
-}
-
 /** "10.00 km" for most sports, "1,000 m" for swims and rows. */
 export function distanceQuantity(sport: Sport, meters: number | null | undefined): Quantity | null {
   const v = meters != null && meters > 0 ? displayDistance(sport, meters) : null;
@@ -55,8 +43,4 @@ export function speedQuantity(sport: Sport, mps: number | null | undefined): Qua
   const v = displaySpeed(sport, mps);
   if (v == null) return null;
   return { value: isPace(sport) ? formatMinutes(v) : v.toFixed(1), unit: speedUnitLabel(sport) };
-}
-
-export function cadenceValue(sport: Sport, cadence: number | null | undefined): number | null {
-  return displayCadence(sport, cadence);
 }

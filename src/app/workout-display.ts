@@ -4,7 +4,7 @@
 // from core's metrics (declared totals win), never computed here.
 import { heartRateStats, splits as kmSplits, summarize, type Lap, type Sport, type Workout } from '../core/index.js';
 import { defaultName } from '../sync/naming.js';
-import { cadenceUnit, cadenceValue, clock, distanceQuantity, isPace, speedQuantity, type Quantity } from './units.js';
+import { clock, distanceQuantity, isPace, speedQuantity, type Quantity } from './units.js';
 
 export type { Quantity } from './units.js';
 
@@ -108,7 +108,8 @@ export function headerStats(w: Workout): Stat[] {
     add(
       'cadence',
       kind === 'row' ? 'Stroke rate' : 'Cadence',
-      num(cadenceValue(w.sport, s.avgCadence), cadenceUnit(w.sport)),
+      // summarize gives cadence in the sport's unit already (steps/min on foot).
+      num(s.avgCadence, s.cadenceUnit),
     );
   add('calories', 'Calories', num(s.calories, 'kcal'));
   return out;
