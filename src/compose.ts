@@ -270,6 +270,7 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
             .map((r) => r.startTime)
             .sort()[0],
         allowSummaryOnly: config.summaryOnlyUploads,
+        ...(config.miFitnessPayloadDir ? { payloadDir: config.miFitnessPayloadDir } : {}),
       });
     }
     case 'mi-fitness-export': {

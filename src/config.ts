@@ -58,6 +58,12 @@ export const ConfigSchema = z.strictObject({
     .url()
     .optional()
     .describe('One base URL standing for every Xiaomi / Mi Fitness host (simulator, proxy); unset = the real hosts'),
+  miFitnessPayloadDir: z
+    .string()
+    .optional()
+    .describe(
+      'Save each Mi Fitness workout as received (list element + detail files) here, to inspect or report a mismatch',
+    ),
   summaryOnlyUploads: z
     .boolean()
     .default(false)

@@ -41,9 +41,10 @@ export function createDashboardEngine(app: App, options: { nextPollAt?: () => st
       return app.accounts.connectZepp({ appToken: input.appToken, userId: input.userId });
     },
     async connectLocal(input) {
-      if (input.kind === 'zepp-export') return connectUploadedExport(app, input);
+      if ('bytes' in input) return connectUploadedExport(app, input);
       return app.accounts.connectPath(input.kind, input.path);
     },
+    connectMiFitness: (input) => app.accounts.connectMiFitness(input),
     disconnect: (accountId) => app.accounts.disconnect(accountId),
     getSettings: () => getSettings(app),
     setSettings: (settings) => setSettings(app, settings),

@@ -89,7 +89,7 @@ export async function watchFolder(
 /** A Zepp export uploaded through the dashboard: kept in the data dir, since the source re-reads it on every poll. */
 export async function connectUploadedExport(
   app: Pick<AppContext, 'config' | 'accounts'>,
-  input: { fileName: string; bytes: Uint8Array; password?: string },
+  input: { fileName: string; bytes: Uint8Array; password?: string; kind?: 'zepp-export' | 'mi-fitness-export' },
 ): Promise<Account> {
   const dir = join(app.config.dataDir, 'imports');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -97,7 +97,7 @@ export async function connectUploadedExport(
   writeFileSync(path, input.bytes, { mode: 0o600 });
   try {
     return await app.accounts.connectPath(
-      'zepp-export',
+      input.kind ?? 'zepp-export',
       path,
       {},
       input.password ? { password: input.password } : undefined,

@@ -15,6 +15,7 @@ export const FIELDS: readonly FieldInfo[] = [
   { path: 'secretKey', env: 'BANDSYNC_SECRET_KEY', secret: true },
   { path: 'zeppUrl', env: 'BANDSYNC_ZEPP_URL' },
   { path: 'miFitnessUrl', env: 'BANDSYNC_MI_FITNESS_URL' },
+  { path: 'miFitnessPayloadDir', env: 'BANDSYNC_MI_PAYLOAD_DIR' },
   { path: 'summaryOnlyUploads', env: 'BANDSYNC_SUMMARY_ONLY' },
   { path: 'stravaUrl', env: 'BANDSYNC_STRAVA_URL' },
   { path: 'stravaClientId', env: 'STRAVA_CLIENT_ID' },

@@ -62,9 +62,18 @@ export type ZeppConnectInput =
   | { readonly method: 'token'; readonly appToken: string; readonly userId?: string }
   | { readonly method: 'password'; readonly email: string; readonly password: string };
 
+/** Mi Fitness: e-mail + password, or the address the browser sign-in ended on (the fallback). */
+export type MiFitnessConnectForm = (
+  { readonly email: string; readonly password: string } | { readonly callbackUrl: string; readonly email?: string }
+) & { readonly country?: string };
+
+export type MiFitnessConnectResult =
+  | { readonly kind: 'connected'; readonly account: Account }
+  | { readonly kind: 'browser_login'; readonly url: string; readonly reason: string };
+
 export type LocalSourceInput =
   | {
-      readonly kind: 'zepp-export';
+      readonly kind: 'zepp-export' | 'mi-fitness-export';
       readonly fileName: string;
       readonly bytes: Uint8Array;
       /** The password Zepp sent with the export. */ readonly password?: string;
@@ -105,6 +114,7 @@ export interface DashboardEngine {
   stravaConnectCallback(input: { code: string; state: string; scope: string | null }): Promise<Account>;
   connectZepp(input: ZeppConnectInput): Promise<Account>;
   connectLocal(input: LocalSourceInput): Promise<Account>;
+  connectMiFitness(input: MiFitnessConnectForm): Promise<MiFitnessConnectResult>;
   /** Revokes (Strava deauthorize) where the service allows it, then removes the account's tokens. */
   disconnect(accountId: string): Promise<void>;
 

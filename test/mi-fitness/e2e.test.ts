@@ -20,7 +20,7 @@ const SHAPES: ShapeKind[] = ['run', 'treadmill', 'indoor_cycling', 'pool_swim', 
 const EXPECTED: Partial<Record<ShapeKind, string>> = {
   run: 'Run',
   treadmill: 'Run',
-  indoor_cycling: 'Ride',
+  indoor_cycling: 'VirtualRide', // by the sport rule below, as for Zepp codes
   pool_swim: 'Swim',
   strength: 'WeightTraining',
 };
@@ -56,6 +56,8 @@ describe('Mi Fitness → Strava, end to end', () => {
     world = await startMiWorld({
       mi: { seed, workouts: 12, shapes: SHAPES, withoutDetailEvery: 6 },
       strava: { athleteUtcOffsetSeconds: 7200 },
+      // Sport rules match Mi Fitness codes (the envelope key) exactly as they match Zepp's.
+      flags: { sportRules: [{ match: { code: 'indoor_riding' }, sportType: 'VirtualRide' }] },
     });
     truth = world.mi.truth();
   });
@@ -139,5 +141,16 @@ describe('Mi Fitness → Strava, end to end', () => {
       const ledger = await world.app.store.listLedger({ workoutId: stored.workoutId });
       expect(ledger.map((l) => l.reason).join('\n')).toMatch(/mi_fitness_summary_only.*version 0/);
     }
+  });
+
+  it('when Xiaomi wants the user to verify again, the account needs the user, with the fix in the ledger', async () => {
+    world.mi.control.expireTokens();
+    world.mi.control.requireReverify();
+    const summary = await syncAll(world.app.deps, { all: true, wait: (u) => world.clock.wait(u) });
+    expect(summary.accounts.find((a) => a.kind === 'mi-fitness')?.problem).toBe('mi_fitness_reverify');
+    const account = (await world.app.store.listAccounts()).find((a) => a.kind === 'mi-fitness')!;
+    expect(account).toMatchObject({ status: 'needs_user', problem: 'mi_fitness_reverify' });
+    const ledger = await world.app.store.listLedger({ limit: 20 });
+    expect(ledger.map((l) => l.reason).join('\n')).toMatch(/mi_fitness_reverify: .*Fix: bandsync connect mi-fitness/);
   });
 });

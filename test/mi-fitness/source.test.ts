@@ -3,10 +3,14 @@
 // leading to the browser fallback), the region probe remembered, paging,
 // FDS download + decrypt + decode, the passToken refresh once under a lock,
 // re-verification, throttling, missing obj_key, expired links, summary-only.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createMiFitnessSource,
   createPassport,
+  decodeMiFitnessPayload,
   miHosts,
   MiLoginChallenge,
   type MiRegion,
@@ -23,7 +27,10 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-function sourceFor(session: MiSession, extra: { region?: MiRegion; allowSummaryOnly?: boolean } = {}) {
+function sourceFor(
+  session: MiSession,
+  extra: { region?: MiRegion; allowSummaryOnly?: boolean; payloadDir?: string } = {},
+) {
   const state = { stored: session, saved: [] as MiRegion[], locks: 0, refreshes: 0 };
   const source = createMiFitnessSource({
     accountId: 'acc',
@@ -127,6 +134,24 @@ describe('Mi Fitness source against the simulator', () => {
     expect(workout.pauses).toHaveLength(truth.pauses);
     expect(workout.samples.lat!.find((v) => v !== null)).toBeCloseTo(truth.firstFix!.lat, 4);
     expect(workout.laps.length).toBeGreaterThanOrEqual(Math.floor(truth.distanceMeters / 1000));
+  });
+
+  it('saves each workout as received; inspect of the saved payload gives the same workout', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mi-payloads-'));
+    try {
+      const { source } = sourceFor(session, { region: 'de', payloadDir: dir });
+      const truth = sim.truth().find((t) => t.kind === 'run' && t.hasDetail)!;
+      const ref = refs.find((r) => r.sourceId.endsWith(`:${truth.sourceTime}`))!;
+      const { workout } = await source.fetch(ref);
+      const [file] = readdirSync(dir);
+      const saved = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as { miFitness: Record<string, unknown> };
+      expect(Object.keys(saved.miFitness).sort()).toEqual(['envelope', 'gps', 'records']);
+      const decoded = decodeMiFitnessPayload(saved);
+      expect(decoded.ok && decoded.workout.fingerprint).toBe(workout.fingerprint);
+      expect(decoded.ok && decoded.workout.samples.t.length).toBe(workout.samples.t.length);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('holds a workout without detail files, or uploads it from its summary when allowed', async () => {

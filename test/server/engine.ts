@@ -183,9 +183,18 @@ export class StoreEngine implements DashboardEngine {
   async connectLocal(input: Parameters<DashboardEngine['connectLocal']>[0]) {
     return this.store.saveAccount({
       kind: input.kind,
-      label: input.kind === 'zepp-export' ? input.fileName : input.path,
+      label: 'fileName' in input ? input.fileName : input.path,
       settings: {},
     });
+  }
+
+  async connectMiFitness(input: Parameters<DashboardEngine['connectMiFitness']>[0]) {
+    const account = await this.store.saveAccount({
+      kind: 'mi-fitness',
+      label: 'email' in input && input.email ? input.email : 'Mi Fitness',
+      settings: {},
+    });
+    return { kind: 'connected' as const, account };
   }
 
   async disconnect(accountId: string) {

@@ -1,8 +1,9 @@
 // Connect: Strava by OAuth (button → Strava → callback here), Zepp by app
-// token or e-mail/password, an export zip, a Gadgetbridge database or a
-// folder; disconnect with a confirmation. Secrets go in, never come out.
+// token or e-mail/password, Mi Fitness by e-mail/password (or the browser
+// sign-in when Xiaomi asks for more), an export zip, a Gadgetbridge database
+// or a folder; disconnect with a confirmation. Secrets go in, never come out.
 import type { Hono } from 'hono';
-import type { LocalSourceInput, ServerDeps, ZeppConnectInput } from '../deps.js';
+import type { LocalSourceInput, MiFitnessConnectForm, ServerDeps, ZeppConnectInput } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { csrfField, html, type Html } from '../views/html.js';
 import { serviceTime } from '../views/time.js';
@@ -42,9 +43,17 @@ ${
 <label>E-mail <input type="email" name="email" autocomplete="username" required></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label><button>Connect with e-mail</button></form>
 </section>
+<section class="card" id="mi-fitness"><h2>Mi Fitness (Xiaomi)</h2>
+<p class="muted">Mi Band 8 and later, Xiaomi and Redmi watches. Built from public reverse-engineering notes, not checked against a live account.</p>
+<form method="post" action="/connect/mi-fitness">${csrfField(csrf)}
+<label>Xiaomi account <input name="email" autocomplete="username" required></label>
+<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+<label>Country <input name="country" size="3" maxlength="2" placeholder="DE"></label><button>Connect Mi Fitness</button></form>
+</section>
 <section class="card" id="local"><h2>Files on this machine</h2>
 <form method="post" action="/connect/export" enctype="multipart/form-data">${csrfField(csrf)}
-<label>Zepp / Mi Fit export zip <input type="file" name="file" accept=".zip" required></label>
+<label>Export <select name="kind"><option value="zepp-export">Zepp / Mi Fit export zip</option><option value="mi-fitness-export">Mi Fitness privacy-centre export zip</option></select></label>
+<label>Zip file <input type="file" name="file" accept=".zip" required></label>
 <label>Export password <input type="password" name="password" autocomplete="off"></label><button>Import export</button></form>
 <form method="post" action="/connect/local">${csrfField(csrf)}
 <label>Kind <select name="kind"><option value="gadgetbridge">Gadgetbridge database</option><option value="files">Folder of FIT/TCX/GPX</option></select></label>
@@ -124,11 +133,39 @@ ${
       return redirectWith(c, '/connect', 'error', 'Choose the export zip file.');
     const password = typeof body['password'] === 'string' && body['password'] !== '' ? body['password'] : undefined;
     return connectLocal(c, {
-      kind: 'zepp-export',
+      kind: body['kind'] === 'mi-fitness-export' ? 'mi-fitness-export' : 'zepp-export',
       fileName: file.name,
       bytes: new Uint8Array(await file.arrayBuffer()),
       ...(password ? { password } : {}),
     });
+  });
+
+  // Mi Fitness: a captcha, a code or a device approval turns into the browser sign-in, on a page of its own.
+  app.post('/connect/mi-fitness', async (c) => {
+    const email = await formString(c, 'email');
+    const password = await formString(c, 'password');
+    const callbackUrl = await formString(c, 'callbackUrl');
+    const country = (await formString(c, 'country'))?.trim() || undefined;
+    let input: MiFitnessConnectForm;
+    if (callbackUrl) input = { callbackUrl, ...(email ? { email } : {}), ...(country ? { country } : {}) };
+    else if (email && password) input = { email, password, ...(country ? { country } : {}) };
+    else return redirectWith(c, '/connect', 'error', 'Give the Xiaomi account and its password.');
+    try {
+      const outcome = await deps.engine.connectMiFitness(input);
+      if (outcome.kind === 'connected')
+        return redirectWith(c, '/connect', 'ok', `Mi Fitness connected: ${outcome.account.label}.`);
+      const body = html`<h1>Sign in to Xiaomi in your browser</h1>
+<p id="mi-reason">${outcome.reason}</p>
+<ol><li><a href="${outcome.url}" target="_blank" rel="noopener noreferrer" id="mi-login-link">Open the Xiaomi sign-in page</a> and sign in (solve what Xiaomi asks).</li>
+<li>Copy the address of the page you end on and paste it here.</li></ol>
+<form method="post" action="/connect/mi-fitness">${csrfField(c.get('session').csrf)}
+<input type="hidden" name="email" value="${email ?? ''}"><input type="hidden" name="country" value="${country ?? ''}">
+<label>Final address <input name="callbackUrl" required size="60" autocomplete="off"></label><button>Finish connecting</button></form>
+<p><a href="/connect">Cancel</a></p>`;
+      return render(c, { title: 'Mi Fitness sign-in', active: 'connect' }, body as Html);
+    } catch (err) {
+      return redirectWith(c, '/connect', 'error', errorText(err));
+    }
   });
 
   app.post('/connect/local', async (c) => {

@@ -32,6 +32,8 @@ export interface MiFitnessSimulatorOptions {
   readonly shapes?: readonly ShapeKind[];
   /** Every n-th workout has no detail files (summary version 0); default 40, 0 = none. */
   readonly withoutDetailEvery?: number;
+  /** Stop every workout after this many seconds (large backfill tests: the same shapes, less data). */
+  readonly maxWorkoutSeconds?: number;
 }
 
 export type LoginChallenge = 'none' | 'captcha' | 'step2' | 'notification';
@@ -120,16 +122,24 @@ export function createMiFitnessSimulator(options: MiFitnessSimulatorOptions = {}
   const tickets = new Map<string, { passToken: string }>();
   const objects = new Map<string, { key: Buffer; bytes: () => Buffer; time: number }>();
 
+  // Whole workouts (per-second data) are regenerated on demand and only a few kept; their list
+  // elements and ground truth are small and kept for all, since every listing page needs them.
   const cache = new Map<number, MiSimWorkout>();
+  const light = new Map<number, { envelope: Record<string, unknown>; truth: MiTruth }>();
   const workoutAt = (i: number): MiSimWorkout => {
     const plan = plans[i]!;
     let w = cache.get(plan.trackId);
     if (!w) {
-      w = miWorkout(plan, i, tz, every > 0 && i % every === every - 1);
-      if (cache.size > 64) cache.delete(cache.keys().next().value!);
+      w = miWorkout(plan, i, tz, every > 0 && i % every === every - 1, options.maxWorkoutSeconds);
+      if (cache.size > 16) cache.delete(cache.keys().next().value!);
       cache.set(plan.trackId, w);
+      if (!light.has(i)) light.set(i, { envelope: w.envelope, truth: truthOf(w) });
     }
     return w;
+  };
+  const lightAt = (i: number) => {
+    if (!light.has(i)) workoutAt(i);
+    return light.get(i)!;
   };
   const indexOfTime = new Map(plans.map((p, i) => [p.trackId, i]));
 
@@ -284,7 +294,7 @@ export function createMiFitnessSimulator(options: MiFitnessSimulatorOptions = {}
     const page = inWindow.slice(offset, offset + limit);
     const more = offset + limit < inWindow.length;
     return {
-      sport_records: page.map(({ i }) => workoutAt(i).envelope),
+      sport_records: page.map(({ i }) => lightAt(i).envelope),
       has_more: more,
       next_key: more ? Buffer.from(String(offset + limit)).toString('base64url') : null,
     };
@@ -345,34 +355,34 @@ export function createMiFitnessSimulator(options: MiFitnessSimulatorOptions = {}
     refreshCount: () => refreshes,
   };
 
-  const truth = (): MiTruth[] =>
-    plans.map((_, i) => {
-      const w = workoutAt(i);
-      const s = w.summary;
-      return {
-        sourceTime: w.start,
-        sid: w.sid,
-        key: w.family.key,
-        sport: w.family.sport,
-        kind: w.plan.kind,
-        startTime: new Date(w.start * 1000).toISOString().replace('.000Z', 'Z'),
-        utcOffsetSeconds: w.tz * 900,
-        elapsedSeconds: Number(s.duration),
-        timerSeconds: Number(s.valid_duration),
-        distanceMeters: Number(s.distance),
-        calories: Number(s.calories),
-        avgHeartRate: Number(s.avg_hrm),
-        hasDetail: w.hasDetail,
-        hasGps: w.hasDetail && w.sim.spec.gps && w.sim.gps.t.length > 0,
-        firstFix: w.sim.gps.t.length ? { lat: w.sim.gps.lat[0]!, lon: w.sim.gps.lon[0]! } : null,
-        pauses: w.sim.pauses.length,
-        pauseWindows: w.sim.pauses.map((p) => ({ start: p.start, end: p.start + p.duration })),
-        lengths: Number(s.turn_count ?? 0),
-        model: w.model,
-      };
-    });
+  const truth = (): MiTruth[] => plans.map((_, i) => lightAt(i).truth);
 
   return { app, credentials, truth, control };
+}
+
+function truthOf(w: MiSimWorkout): MiTruth {
+  const s = w.summary;
+  return {
+    sourceTime: w.start,
+    sid: w.sid,
+    key: w.family.key,
+    sport: w.family.sport,
+    kind: w.plan.kind,
+    startTime: new Date(w.start * 1000).toISOString().replace('.000Z', 'Z'),
+    utcOffsetSeconds: w.tz * 900,
+    elapsedSeconds: Number(s.duration),
+    timerSeconds: Number(s.valid_duration),
+    distanceMeters: Number(s.distance),
+    calories: Number(s.calories),
+    avgHeartRate: Number(s.avg_hrm),
+    hasDetail: w.hasDetail,
+    hasGps: w.hasDetail && w.sim.spec.gps && w.sim.gps.t.length > 0,
+    firstFix: w.sim.gps.t.length ? { lat: w.sim.gps.lat[0]!, lon: w.sim.gps.lon[0]! } : null,
+    pauses: w.sim.pauses.length,
+    pauseWindows: w.sim.pauses.map((p) => ({ start: p.start, end: p.start + p.duration })),
+    lengths: Number(s.turn_count ?? 0),
+    model: w.model,
+  };
 }
 
 function loginPage(callback: string, error?: string): string {

@@ -66,8 +66,15 @@ export interface MiSimWorkout {
   readonly envelope: Record<string, unknown>;
 }
 
-export function miWorkout(plan: PlannedWorkout, index: number, tz: number, withoutDetail: boolean): MiSimWorkout {
-  const sim = generateWorkout(plan);
+export function miWorkout(
+  plan: PlannedWorkout,
+  index: number,
+  tz: number,
+  withoutDetail: boolean,
+  maxSeconds?: number,
+): MiSimWorkout {
+  const full = generateWorkout(plan);
+  const sim = maxSeconds && full.elapsed > maxSeconds ? shortened(full, maxSeconds) : full;
   const family = MI_SHAPES[plan.kind];
   const start = plan.trackId;
   const model = BAND_MODELS[index % BAND_MODELS.length]!;
@@ -116,6 +123,29 @@ export function miWorkout(plan: PlannedWorkout, index: number, tz: number, witho
     deleted: false,
   };
   return { plan, sim, family, sid, start, tz, model, hasDetail: !withoutDetail, summary, envelope };
+}
+
+/** The same workout stopped after `seconds` (large backfill tests: the same shapes, less data). */
+function shortened(w: SimWorkout, seconds: number): SimWorkout {
+  const cut = <T>(xs: readonly T[]) => xs.slice(0, seconds + 1);
+  const keep = w.gps.t.findIndex((t) => t > seconds);
+  const n = keep < 0 ? w.gps.t.length : keep;
+  return {
+    ...w,
+    elapsed: seconds,
+    pauses: w.pauses.filter((p) => p.start + p.duration < seconds),
+    hr: cut(w.hr),
+    speed: cut(w.speed),
+    distance: cut(w.distance),
+    steps: cut(w.steps),
+    cadence: cut(w.cadence),
+    stride: cut(w.stride),
+    altitude: cut(w.altitude),
+    strokeSpeed: cut(w.strokeSpeed),
+    gps: { t: w.gps.t.slice(0, n), lat: w.gps.lat.slice(0, n), lon: w.gps.lon.slice(0, n) },
+    laps: w.laps.filter((l) => l.start < seconds).map((l) => ({ ...l, end: Math.min(l.end, seconds) })),
+    calories: Math.max(1, Math.round((w.calories * seconds) / w.elapsed)),
+  };
 }
 
 function risesAndFalls(altitude: readonly number[]): { rise: number; fall: number } {

@@ -47,9 +47,7 @@ export class MiLoginChallenge extends Error {
         : kind === 'step2'
           ? 'a verification code (two-step login)'
           : 'an e-mail/SMS approval of this new device';
-    super(
-      `Xiaomi asks for ${what}. Sign in once in your browser: open ${browserLoginUrl}, sign in, then copy the address of the page you end on (it starts with the STS callback) and paste it.`,
-    );
+    super(`Xiaomi asks for ${what} before it lets a new app sign in; signing in once in your browser gets past it.`);
     this.name = 'MiLoginChallenge';
   }
 }

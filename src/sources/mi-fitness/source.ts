@@ -6,6 +6,8 @@
 // up from its summary alone only if the user allowed it, else it is held with
 // the reason (mi_fitness_detail_missing). An expired session is refreshed
 // once, under the account's lock, from the passToken.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fnv1a64, INDOOR_SPORTS } from '../../core/index.js';
 import type { FetchedWorkout, ListOptions, Source, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError, toBandsyncError } from '../../sync/failures.js';
@@ -52,6 +54,8 @@ export interface MiFitnessSourceOptions {
   /** Upload workouts whose detail files are missing from the summary alone (default false: held). */
   readonly allowSummaryOnly?: boolean;
   readonly deviceName?: string;
+  /** Save each workout as received (for `bandsync inspect` and mismatch reports) in this folder. */
+  readonly payloadDir?: string;
   readonly overlapSeconds?: number;
   readonly fetch?: typeof fetch;
   readonly now?: () => Date;
@@ -189,6 +193,7 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
     const { envelope, summary } = parseWorkout(handle?.envelope, ref.sourceId);
     const target = handle?.region ?? (await resolveRegion(signal));
     const detail = await downloadDetail(target, envelope, summary, signal);
+    if (options.payloadDir) await savePayload(options.payloadDir, ref.sourceId, handle?.envelope, detail.saved);
     const usable =
       (detail.records?.segments.some((s) => s.records.length > 0) ?? false) || (detail.gps?.points.length ?? 0) > 0;
     if (!usable && !options.allowSummaryOnly) {
@@ -215,12 +220,12 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
     envelope: RecordEnvelope,
     summary: MiSummary,
     signal?: AbortSignal,
-  ): Promise<{ records: DecodedRecords | null; gps: DecodedGps | null; missing: string[] }> {
+  ): Promise<Detail> {
     const missing: string[] = [];
     const protoType = summary.proto_type;
     if ((summary.version ?? 0) <= 0 || protoType === undefined) {
       missing.push(`the summary says the band kept no detail files (version ${summary.version ?? 'absent'})`);
-      return { records: null, gps: null, missing };
+      return { records: null, gps: null, missing, saved: {} };
     }
     const sid = envelope.sid ?? summary.did ?? '';
     const time = summary.time ?? summary.timestamp ?? envelope.time;
@@ -239,11 +244,7 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
       ),
     );
     const map = downloadMapSchema.safeParse(rawMap ?? {});
-    const out: { records: DecodedRecords | null; gps: DecodedGps | null; missing: string[] } = {
-      records: null,
-      gps: null,
-      missing,
-    };
+    const out: Detail = { records: null, gps: null, missing, saved: {} };
     for (const w of wanted) {
       const label = w.kind === 'records' ? 'per-second record file' : 'GPS file';
       const entry = downloadEntrySchema.safeParse(map.success ? map.data[downloadKey(w.suffix, time)] : undefined);
@@ -260,6 +261,7 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
         missing.push(`${label}: the download link is expired or the object is gone`);
         continue;
       }
+      out.saved[w.kind] = { body, obj_key: entry.data.obj_key };
       try {
         const plain = decryptFds(body, entry.data.obj_key);
         if (w.kind === 'records') out.records = decodeRecordFile(plain, protoType);
@@ -289,6 +291,21 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
 }
 
 export type MiFitnessSource = ReturnType<typeof createMiFitnessSource>;
+
+interface Detail {
+  records: DecodedRecords | null;
+  gps: DecodedGps | null;
+  missing: string[];
+  /** The files as downloaded, for a saved payload. */
+  saved: Partial<Record<'records' | 'gps', { body: string; obj_key: string }>>;
+}
+
+/** The format `bandsync inspect` reads (inspect.ts); one file per workout, rewritten when it changes. */
+async function savePayload(dir: string, sourceId: string, envelope: unknown, files: Detail['saved']): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const name = `mi-fitness-${sourceId.replace(/[^\w.-]+/g, '_')}.json`;
+  await writeFile(join(dir, name), JSON.stringify({ miFitness: { envelope, ...files } }, null, 1), { mode: 0o600 });
+}
 
 /** Validates a stored list element and its summary string. */
 export function parseWorkout(raw: unknown, what: string): { envelope: RecordEnvelope; summary: MiSummary } {
