@@ -4,7 +4,6 @@
 // processes, the simulators on loopback, the embedded database surviving
 // hard kills.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,24 +11,11 @@ import { openApp } from '../../src/compose.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startMiFitnessSimulator, type RunningMiFitnessSimulator } from '../../src/simulators/mi-fitness/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { killSyncWhileUploading, seeded } from '../helpers/kill-sync.js';
 
 const WORKOUTS = 500;
 const KILLS = 3;
-
-function seeded(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const exited = (child: ReturnType<typeof spawn>) =>
-  new Promise<void>((resolve) =>
-    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
-  );
 
 describe(`kill -9 during a ${WORKOUTS}-workout Mi Fitness backfill`, () => {
   let mi: RunningMiFitnessSimulator;
@@ -73,24 +59,14 @@ describe(`kill -9 during a ${WORKOUTS}-workout Mi Fitness backfill`, () => {
   });
 
   it('ends with every workout on Strava exactly once', async () => {
-    const random = seeded(19);
-    let killed = 0;
-    for (let i = 0; i < KILLS; i++) {
-      const before = strava.control.uploads().length;
-      const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'sync', '--all', '--json'], {
-        env: { ...process.env, ...env },
-        stdio: 'ignore',
-      });
-      const deadline = Date.now() + 300_000;
-      while (strava.control.uploads().length === before && child.exitCode === null && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
-      await new Promise((r) => setTimeout(r, 200 + Math.floor(random() * 3000)));
-      if (child.exitCode === null) {
-        child.kill('SIGKILL');
-        killed++;
-      }
-      await exited(child);
-    }
+    const killed = await killSyncWhileUploading({
+      env,
+      uploads: () => strava.control.uploads().length,
+      times: KILLS,
+      random: seeded(19),
+      minDelayMs: 200,
+      maxDelayMs: 3000,
+    });
     expect(killed).toBe(KILLS);
     expect(strava.control.uploads().length).toBeLessThan(WORKOUTS);
 

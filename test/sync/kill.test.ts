@@ -3,7 +3,6 @@
 // and the ledger explains every step. Real CLI processes, real HTTP, the
 // embedded database surviving hard kills.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,25 +10,10 @@ import { openApp } from '../../src/compose.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startZeppSimulator } from '../../src/simulators/zepp-cloud/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
-import { repoRoot, runCli } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
+import { killSyncWhileUploading, seeded } from '../helpers/kill-sync.js';
 
 const KILLS = 5;
-
-/** Small seeded PRNG (mulberry32) so the kill moments are the same every run. */
-function seeded(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function exited(child: ReturnType<typeof spawn>): Promise<void> {
-  return new Promise((resolve) =>
-    child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
-  );
-}
 
 describe('kill -9 at random moments during a backfill', () => {
   let zepp: Awaited<ReturnType<typeof startZeppSimulator>>;
@@ -60,25 +44,13 @@ describe('kill -9 at random moments during a backfill', () => {
   });
 
   it('ends with every workout on Strava exactly once', async () => {
-    const random = seeded(42);
-    let killedMidUpload = 0;
-    for (let i = 0; i < KILLS; i++) {
-      const uploadsBefore = strava.control.uploads().length;
-      const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'sync', '--all', '--json'], {
-        env: { ...process.env, ...env },
-        stdio: 'ignore',
-      });
-      // Wait until the process is uploading (or done), then kill it a random moment later.
-      const deadline = Date.now() + 120_000;
-      while (strava.control.uploads().length === uploadsBefore && child.exitCode === null && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
-      if (child.exitCode === null) {
-        child.kill('SIGKILL');
-        killedMidUpload++;
-      }
-      await exited(child);
-    }
+    const killedMidUpload = await killSyncWhileUploading({
+      env,
+      uploads: () => strava.control.uploads().length,
+      times: KILLS,
+      random: seeded(42),
+      maxDelayMs: 1500,
+    });
     expect(killedMidUpload).toBeGreaterThan(0);
 
     const final = await runCli(['sync', '--all', '--json'], env, { timeoutMs: 300_000 });
