@@ -7,6 +7,7 @@ import { configSecrets } from './config/mask.js';
 import { systemClock, type WaitingClock } from './clock.js';
 import type { Account, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
 import type { EngineDeps } from './sync/deps.js';
+import { accountSettings } from './sync/account-settings.js';
 import { reserveOnlyWhileUploadsWait } from './sync/read-reserve.js';
 import { openStore, readLockHolder, type Db } from './store/index.js';
 import { loadMigrations } from './store/migrate.js';
@@ -45,6 +46,7 @@ import { accountActions } from './app/accounts.js';
 import type { AppContext } from './app/context.js';
 import { doctorProbes } from './app/doctor.js';
 import { countListed } from './app/source-listing.js';
+import { oldestHeld, rememberMiRegion } from './app/source-state.js';
 import type { MiFitnessLogin, StravaAuth, ZeppLogin } from './app/ports.js';
 import { loadMappingSettings, sportPolicy } from './app/sport-mapping.js';
 import type { SportRule } from './app/sport-rules.js';
@@ -225,23 +227,25 @@ function miFitnessLogin(config: Config): MiFitnessLogin {
 }
 
 async function sourceFor(account: Account, store: Store, config: Config): Promise<Source> {
-  const s = account.settings as Record<string, string | undefined>;
   switch (account.kind) {
     case 'zepp-cloud': {
+      const s = accountSettings('zepp-cloud', account);
       const secrets = await store.getSecrets(account.id);
       return createZeppCloudSource({
         baseUrl: s.baseUrl ?? config.zeppUrl ?? '',
         appToken: secrets.appToken ?? '',
-        userId: s.userId ?? '',
+        userId: s.userId,
         accountId: account.id,
         chinaRegion: s.region === 'cn',
       });
     }
     case 'zepp-export': {
       const { password } = await store.getSecrets(account.id);
-      return createZeppExportSource({ zipPath: s.path ?? '', accountId: account.id, password });
+      const { path } = accountSettings('zepp-export', account);
+      return createZeppExportSource({ zipPath: path, accountId: account.id, password });
     }
     case 'mi-fitness': {
+      const s = accountSettings('mi-fitness', account);
       const readSession = async () => parseStoredSession((await store.getSecrets(account.id)).session);
       return createMiFitnessSource({
         accountId: account.id,
@@ -254,21 +258,8 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
         loadSession: readSession,
         saveSession: async (session) =>
           store.setSecrets(account.id, { ...(await store.getSecrets(account.id)), session: JSON.stringify(session) }),
-        saveRegion: async (region) => {
-          const current = await store.getAccount(account.id);
-          if (current)
-            await store.saveAccount({
-              id: current.id,
-              kind: current.kind,
-              label: current.label,
-              settings: { ...current.settings, region },
-            });
-        },
-        oldestHeld: async () =>
-          (await store.listRecords({ accountId: account.id, destination: 'strava', states: ['failed'] }))
-            .filter((r) => r.code === 'mi_fitness_detail_missing')
-            .map((r) => r.startTime)
-            .sort()[0],
+        saveRegion: (region) => rememberMiRegion(store, account.id, region),
+        oldestHeld: () => oldestHeld(store, account.id, 'mi_fitness_detail_missing'),
         allowSummaryOnly: config.summaryOnlyUploads,
         ...(config.miFitnessPayloadDir ? { payloadDir: config.miFitnessPayloadDir } : {}),
       });
@@ -276,17 +267,20 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
     case 'mi-fitness-export': {
       const { password } = await store.getSecrets(account.id);
       return createMiFitnessExportSource({
-        zipPath: s.path ?? '',
+        zipPath: accountSettings('mi-fitness-export', account).path,
         accountId: account.id,
         password,
         allowSummaryOnly: config.summaryOnlyUploads,
       });
     }
-    case 'gadgetbridge':
-      return createGadgetbridgeSource({ dbPath: s.path ?? '', gpxDir: s.gpxDir, accountId: account.id });
+    case 'gadgetbridge': {
+      const { path, gpxDir } = accountSettings('gadgetbridge', account);
+      return createGadgetbridgeSource({ dbPath: path, gpxDir, accountId: account.id });
+    }
     case 'files': {
       const { password } = await store.getSecrets(account.id);
-      return createFilesSource({ paths: [s.path ?? ''], accountId: account.id, password });
+      const { path } = accountSettings('files', account);
+      return createFilesSource({ paths: [path], accountId: account.id, password });
     }
     default:
       throw new Error(`account ${account.id} (${account.kind}) is not a source`);

@@ -1,6 +1,7 @@
 // Connecting and disconnecting accounts (Strava, the Zepp cloud, local
 // exports and folders), and the connected Strava athlete as the engine's
 // destination. The same actions serve the CLI, the dashboard and the daemon.
+import { accountSettings, newAccountSettings } from '../sync/account-settings.js';
 import { BandsyncError } from '../sync/failures.js';
 import type { Account, Clock, Logger, Store } from '../sync/ports.js';
 import type {
@@ -42,7 +43,8 @@ export interface AccountActions {
   connectPath(
     kind: 'zepp-export' | 'gadgetbridge' | 'files' | 'mi-fitness-export',
     path: string,
-    extra?: Record<string, unknown>,
+    /** Gadgetbridge: the folder holding the GPX files it wrote. */
+    extra?: { gpxDir?: string },
     secrets?: { password?: string },
   ): Promise<Account>;
   disconnect(accountId: string): Promise<void>;
@@ -77,7 +79,7 @@ export function accountActions(deps: AccountDeps): AccountActions {
   const { store, clock, config } = deps;
   const stravaAccount = async () => (await store.listAccounts()).find((a) => a.kind === 'strava') ?? null;
   const appCredentials = (account: Account | null, secrets: Record<string, string>) => {
-    const clientId = String(account?.settings.clientId ?? config.stravaClientId ?? '');
+    const clientId = (account ? accountSettings('strava', account).clientId : undefined) ?? config.stravaClientId ?? '';
     const clientSecret = secrets.clientSecret ?? config.stravaClientSecret ?? '';
     if (!clientId || !clientSecret)
       throw new BandsyncError(
@@ -112,12 +114,12 @@ export function accountActions(deps: AccountDeps): AccountActions {
       id: existing?.id,
       kind: 'strava',
       label: `Strava athlete ${tokens.athleteId ?? ''}${firstName ? ` (${firstName})` : ''}`.trim(),
-      settings: {
+      settings: newAccountSettings('strava', {
         clientId,
         athleteId: tokens.athleteId,
-        scopes: tokens.scopes,
+        scopes: tokens.scopes ? [...tokens.scopes] : undefined,
         connectedAt: clock.now().toISOString(),
-      },
+      }),
       secrets: { clientSecret, tokens: JSON.stringify(tokens) },
     });
     await store.setAccountStatus(account.id, 'ok', null);
@@ -157,12 +159,12 @@ export function accountActions(deps: AccountDeps): AccountActions {
         id: existing?.id,
         kind: 'zepp-cloud',
         label: `Zepp ${login.userId}`,
-        settings: {
+        settings: newAccountSettings('zepp-cloud', {
           baseUrl: login.baseUrl,
           userId: login.userId,
           region: login.chinaRegion ? 'cn' : 'global',
           connectedAt: clock.now().toISOString(),
-        },
+        }),
         secrets: { appToken: login.appToken },
       });
       await store.setAccountStatus(account.id, 'ok', null);
@@ -180,20 +182,21 @@ export function accountActions(deps: AccountDeps): AccountActions {
       const existing = (await store.listAccounts()).find(
         (a) => a.kind === 'mi-fitness' && a.settings.userId === signIn.userId,
       );
-      const email = input.email ?? (existing?.settings.email as string | undefined);
+      const known = existing ? accountSettings('mi-fitness', existing) : undefined;
+      const email = input.email ?? known?.email;
       const account = await store.saveAccount({
         id: existing?.id,
         kind: 'mi-fitness',
         label: `Mi Fitness ${email ?? signIn.userId}`,
-        settings: {
+        settings: newAccountSettings('mi-fitness', {
           userId: signIn.userId,
           ...(email ? { email } : {}),
           ...(input.country ? { country: input.country.toUpperCase() } : {}),
           // A country decides the shard; else the one a previous probe found is kept.
-          ...(region ? { region } : existing?.settings.region ? { region: existing.settings.region } : {}),
+          ...(region ? { region } : known?.region ? { region: known.region } : {}),
           ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
           connectedAt: clock.now().toISOString(),
-        },
+        }),
         secrets: { session: signIn.session },
       });
       await store.setAccountStatus(account.id, 'ok', null);
@@ -214,7 +217,7 @@ export function accountActions(deps: AccountDeps): AccountActions {
         id: existing?.id,
         kind,
         label: `${kind} ${path}`,
-        settings: { path, ...extra, connectedAt: clock.now().toISOString() },
+        settings: newAccountSettings(kind, { path, ...extra, connectedAt: clock.now().toISOString() }),
         // Absent on a reconnect without --password: the stored one is kept.
         secrets: password !== undefined ? { password } : undefined,
       });

@@ -1,5 +1,6 @@
 // `bandsync doctor`'s checks that need the opened application: the accounts,
 // a live look at each source and at Strava, and the shared rate budget.
+import { accountSettings } from '../sync/account-settings.js';
 import type { DoctorDeps } from '../observability/doctor.js';
 import type { AppContext } from './context.js';
 import { countListed } from './source-listing.js';
@@ -16,7 +17,7 @@ export function doctorProbes(
       const client = await app.accounts.stravaClient();
       await client.athlete();
       const account = (await app.store.listAccounts()).find((a) => a.kind === 'strava');
-      return { scopes: (account?.settings.scopes as string[] | undefined) ?? [] };
+      return { scopes: (account && accountSettings('strava', account).scopes) ?? [] };
     },
     rateBudget: () => app.budget.snapshot(app.clock.now()),
   };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Account, RateBudgetSnapshot } from '../sync/ports.js';
 import { FAILURES, ruleFor } from '../sync/failures.js';
 import { REQUIRED_SCOPES } from '../sync/deps.js';
+import { ACCOUNT_SETTINGS } from '../sync/account-settings.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { findExposed, type Exposure } from '../private-files.js';
 
@@ -288,7 +289,7 @@ const checkStrava: Check = async (d) => {
       summary: `${strava.label}: ${strava.problem ?? 'needs you'}`,
       fix: ruleFor(strava.problem ?? 'strava_auth_revoked').explain,
     };
-  let scopes = Array.isArray(strava.settings.scopes) ? (strava.settings.scopes as string[]) : [];
+  let scopes = ACCOUNT_SETTINGS.strava.safeParse(strava.settings).data?.scopes ?? [];
   if (d.probeStrava) {
     try {
       scopes = [...(await d.probeStrava(strava)).scopes];
