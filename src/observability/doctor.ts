@@ -289,7 +289,7 @@ const checkStrava: Check = async (d) => {
       summary: `${strava.label}: ${strava.problem ?? 'needs you'}`,
       fix: ruleFor(strava.problem ?? 'strava_auth_revoked').explain,
     };
-  let scopes = ACCOUNT_SETTINGS.strava.safeParse(strava.settings).data?.scopes ?? [];
+  let scopes = ACCOUNT_SETTINGS.strava.shape.scopes.safeParse(strava.settings.scopes).data ?? [];
   if (d.probeStrava) {
     try {
       scopes = [...(await d.probeStrava(strava)).scopes];
