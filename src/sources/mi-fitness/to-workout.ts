@@ -2,10 +2,11 @@
 // decoded FDS files) to our Workout. No I/O, no clock. Per-second records give
 // HR, distance, cadence and power; gaps between record segments are pauses;
 // integer-km markers end laps; swim records are pool lengths; the GPS file
-// gives the track, altitude and speed. The summary's declared totals are
-// carried as the band's numbers (DESIGN §4.1), its time zone as the offset.
+// gives the track, altitude and speed. The summary's declared totals are the
+// band's numbers (DESIGN §4.1): core's assembleWorkout makes the streams and
+// laps agree with them. Its time zone is the offset.
 import type { Issue, Lap, Length, Pause, Samples, Workout } from '../../core/index.js';
-import { INDOOR_SPORTS, withFingerprint } from '../../core/index.js';
+import { INDOOR_SPORTS, assembleWorkout, distanceBetween, pausedSecondsBetween } from '../../core/index.js';
 import type { DecodedGps, DecodedRecords } from './binary.js';
 import { F } from './layouts.js';
 import type { MiSummary, RecordEnvelope } from './schema.js';
@@ -34,7 +35,6 @@ export function miSourceId(envelope: Pick<RecordEnvelope, 'sid' | 'key' | 'time'
 
 const positive = (v: number | undefined): number | undefined => (v !== undefined && v > 0 ? v : undefined);
 const nonNegative = (v: number | undefined): number | undefined => (v !== undefined && v >= 0 ? v : undefined);
-const iso = (unix: number): string => new Date(unix * 1000).toISOString().replace('.000Z', 'Z');
 
 /** The UTC offset: the envelope's zone_offset (seconds), else the summary's timezone × 15 min. */
 export function miUtcOffset(envelope: Pick<RecordEnvelope, 'zone_offset'>, summary: MiSummary): number {
@@ -143,28 +143,30 @@ export function miToWorkout(
     steps: positive(summary.steps),
     avgCadence: footCadence !== undefined ? footCadence / 2 : positive(summary.avg_cycle_cadence),
   };
-  const name = summary.course_name ?? summary.name ?? summary.title ?? summary.desc;
-  const workout = withFingerprint({
-    sport: mapped.sport,
-    rawSport: mapped.rawSport,
-    ...(name ? { name } : {}),
-    startTime: iso(start),
-    utcOffsetSeconds: miUtcOffset(envelope, summary),
-    elapsedSeconds,
-    samples,
-    pauses,
-    laps,
-    lengths,
-    ...(swim && pool ? { poolLengthMeters: pool } : {}),
-    indoor: !hasGps && INDOOR_SPORTS.has(mapped.sport),
-    device: describeMiDevice(envelope, summary, options.deviceName),
-    totals: Object.fromEntries(Object.entries(totals).filter(([, v]) => v !== undefined)),
-    source: {
-      kind: options.sourceKind ?? 'mi-fitness',
-      id: miSourceId(envelope),
-      ...(options.accountId ? { accountId: options.accountId } : {}),
+  const workout = assembleWorkout(
+    {
+      sport: mapped.sport,
+      rawSport: mapped.rawSport,
+      name: summary.course_name ?? summary.name ?? summary.title ?? summary.desc,
+      startMs: start * 1000,
+      utcOffsetSeconds: miUtcOffset(envelope, summary),
+      elapsedSeconds,
+      samples,
+      pauses,
+      laps,
+      lengths,
+      poolLengthMeters: swim && pool ? pool : undefined,
+      indoor: !hasGps && INDOOR_SPORTS.has(mapped.sport),
+      device: describeMiDevice(envelope, summary, options.deviceName),
+      totals,
+      source: {
+        kind: options.sourceKind ?? 'mi-fitness',
+        id: miSourceId(envelope),
+        ...(options.accountId ? { accountId: options.accountId } : {}),
+      },
     },
-  });
+    issues,
+  );
   return { workout, issues };
 }
 
@@ -204,7 +206,8 @@ function readSeconds(
       if (cycle !== undefined) r.cadence = cycle > 0 ? cycle : null;
       const power = rec.get(F.power) ?? rec.get(F.runningPower);
       if (power !== undefined) r.power = power;
-      if (rec.get(F.integerKm) === 1) lapEnds.push(t + 1);
+      // The kilometre was completed during this second: the lap ends with it.
+      if (rec.get(F.integerKm) === 1) lapEnds.push(t);
     }
     previousEnd = segStart + seg.records.length;
   }
@@ -265,26 +268,14 @@ function buildLaps(ends: readonly number[], samples: Samples, pauses: readonly P
     const from = bounds[i]!;
     const to = i + 1 < bounds.length ? bounds[i + 1]! : elapsed;
     if (to - from < 1) continue;
-    const paused = pauses.reduce(
-      (s, p) => s + Math.max(0, Math.min(to, p.endOffset) - Math.max(from, p.startOffset)),
-      0,
-    );
-    const d0 = distanceAt(samples, from) ?? 0;
-    const d1 = distanceAt(samples, to);
+    const meters = distanceBetween(samples.t, samples.distance ?? null, from, to);
     laps.push({
       startOffset: from,
       elapsedSeconds: to - from,
-      timerSeconds: Math.max(0, to - from - paused),
-      ...(d1 !== undefined ? { distanceMeters: Math.max(0, d1 - d0) } : {}),
+      timerSeconds: Math.max(0, to - from - pausedSecondsBetween(pauses, from, to)),
+      ...(meters !== null ? { distanceMeters: meters } : {}),
       trigger: i + 1 < bounds.length ? 'distance' : 'session_end',
     });
   }
   return laps;
-}
-
-function distanceAt(samples: Samples, t: number): number | undefined {
-  if (!samples.distance) return undefined;
-  let value: number | undefined;
-  for (let i = 0; i < samples.t.length && samples.t[i]! < t; i++) value = samples.distance[i] ?? value;
-  return value;
 }
