@@ -118,6 +118,13 @@ describe('Mi Fitness source against the simulator', () => {
     );
   });
 
+  it('a wrong country (empty shard) is noticed on a full listing: the shard with the workouts replaces it', async () => {
+    const { source, state } = sourceFor(session, { region: 'us' });
+    expect(await all(source.list({}))).toHaveLength(60);
+    expect(state.saved).toEqual(['de']);
+    expect(source.region()).toBe('de');
+  });
+
   it('fetches a run with GPS, pauses and laps from decrypted FDS files', async () => {
     const { source } = sourceFor(session, { region: 'de' });
     const truth = sim.truth().find((t) => t.kind === 'run' && t.hasDetail && t.pauses > 0)!;

@@ -107,13 +107,10 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
     }
   }
 
-  async function resolveRegion(signal?: AbortSignal): Promise<MiRegion> {
-    if (region) return region;
-    const hint = session.countryHint ? regionForCountry(session.countryHint) : undefined;
-    const order = hint ? [hint, ...PROBE_ORDER.filter((r) => r !== hint)] : PROBE_ORDER;
-    const end = Math.floor(now().getTime() / 1000);
+  /** The first shard (in `order`) that holds a workout, remembered; a wrong shard answers an empty list, not an error. */
+  async function probe(order: readonly MiRegion[], signal?: AbortSignal): Promise<MiRegion | undefined> {
+    const end = Math.floor(now().getTime() / 1000) + 86400;
     for (const candidate of order) {
-      // A wrong shard answers an empty list, not an error: the one with a workout wins.
       const page = listResultSchema.safeParse(
         await withAuth(() => client.listPage(candidate, { startTime: 0, endTime: end, limit: 1 }, signal)),
       );
@@ -123,12 +120,19 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
         return candidate;
       }
     }
+    return undefined;
+  }
+
+  async function resolveRegion(signal?: AbortSignal): Promise<MiRegion> {
+    if (region) return region;
+    const hint = session.countryHint ? regionForCountry(session.countryHint) : undefined;
+    const order = hint ? [hint, ...PROBE_ORDER.filter((r) => r !== hint)] : PROBE_ORDER;
     // No workouts anywhere yet: ask the hinted (or first) shard and probe again next time.
-    return hint ?? 'sg';
+    return (await probe(order, signal)) ?? hint ?? 'sg';
   }
 
   async function* list(listOptions: ListOptions): AsyncIterable<WorkoutRef> {
-    const target = await resolveRegion(listOptions.signal);
+    let target = await resolveRegion(listOptions.signal);
     const overlap = options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
     const starts = [0];
     if (listOptions.knownUntil) {
@@ -158,6 +162,19 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
           'mi_fitness_unavailable',
           `Mi Fitness workout list: unexpected page: ${formatZodError(result.error)}`,
         );
+      // A full listing that finds nothing on the chosen shard (a country given wrong, an account
+      // moved): the other shards are asked once, and one holding workouts replaces it.
+      if (page === 0 && result.data.sport_records.length === 0 && !listOptions.knownUntil && !listOptions.since) {
+        const other = await probe(
+          PROBE_ORDER.filter((r) => r !== target),
+          listOptions.signal,
+        );
+        if (other) {
+          target = other;
+          page = -1; // from the first page again, on that shard
+          continue;
+        }
+      }
       for (const item of result.data.sport_records) {
         const env = recordEnvelopeSchema.safeParse(item);
         if (!env.success || env.data.deleted) continue;
