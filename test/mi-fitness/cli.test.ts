@@ -162,4 +162,21 @@ describe('bandsync connect mi-fitness (real CLI, simulator as its own process)',
     expect(JSON.stringify(out)).toMatch(/treadmill/);
     expect(JSON.stringify(out)).toMatch(/"distanceMeters":360/);
   }, 120_000);
+
+  it('demo --source mi-fitness syncs a generated Mi Fitness history to the simulated Strava', async () => {
+    const demoDir = join(dataDir, 'demo');
+    const r = await runCli(
+      ['demo', '--source', 'mi-fitness', '--workouts', '6', '--seed', '2', '--json', '--data-dir', demoDir],
+      {
+        BANDSYNC_CONFIG: '',
+        DATABASE_URL: '',
+      },
+      { timeoutMs: 300_000 },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { sourceWorkouts: number; uploaded: number; activitiesOnStrava: number };
+    expect(out.sourceWorkouts).toBe(6);
+    expect(out.uploaded).toBe(6);
+    expect(out.activitiesOnStrava).toBe(6);
+  }, 300_000);
 });
