@@ -1,6 +1,6 @@
 // Sync records (one per workout × destination) and the append-only ledger.
 // transition() is the only way a state changes: check, write, log — one transaction.
-import type { Workout } from '../core/index.js';
+import { workoutFromStored } from './workout-json.js';
 import type { LedgerEntry, LedgerFilter, Store, SyncRecord, WorkoutListSummary } from '../sync/ports.js';
 import type { SyncState } from '../sync/states.js';
 import type { Db, Queryable, Row } from './db.js';
@@ -130,7 +130,7 @@ async function summariesOf(db: Db, rows: Row[]): Promise<Map<string, WorkoutList
   if (stale.length) {
     const workouts = await db.query('SELECT id, workout FROM workouts WHERE id = ANY($1::text[])', [stale]);
     for (const w of workouts) {
-      const summary = listSummary(w.workout as Workout);
+      const summary = listSummary(workoutFromStored(w.workout, String(w.id)));
       await db.query('UPDATE workouts SET list_summary = $2::jsonb WHERE id = $1', [String(w.id), json(summary)]);
       out.set(String(w.id), currentSummary(summary)!);
     }

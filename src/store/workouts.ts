@@ -1,10 +1,10 @@
 // Workouts, upserted by (account, source id). A content hash tells a workout
 // the source edited ("changed") apart from one merely listed again.
 import { createHash, randomUUID } from 'node:crypto';
-import type { Workout } from '../core/index.js';
 import type { Store, StoredWorkout } from '../sync/ports.js';
 import type { Db, Row } from './db.js';
 import { listSummary } from './list-summary.js';
+import { workoutFromStored, workoutToStored } from './workout-json.js';
 import { iso, json, strOrNull } from './rows.js';
 
 const COLUMNS = 'id, account_id, workout, revision, created_at';
@@ -13,7 +13,7 @@ function toStored(r: Row): StoredWorkout {
   return {
     id: String(r.id),
     accountId: String(r.account_id),
-    workout: r.workout as Workout,
+    workout: workoutFromStored(r.workout, String(r.id)),
     revision: strOrNull(r.revision),
     createdAt: iso(r.created_at),
   };
@@ -27,8 +27,9 @@ type WorkoutMethods = Pick<
 export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
   return {
     saveWorkout(accountId, workout, revision) {
-      const body = json(workout);
-      const hash = createHash('sha256').update(body).digest('hex');
+      // The hash is of the workout alone, so a new envelope version is not taken for an edit.
+      const hash = createHash('sha256').update(json(workout)).digest('hex');
+      const body = json(workoutToStored(workout));
       const at = now().toISOString();
       const summary = json(listSummary(workout));
       return db.transaction(async (tx) => {
