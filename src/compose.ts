@@ -1,7 +1,7 @@
 // The composition root: the ONLY module that names concrete adapters
 // (DESIGN §4). It builds the objects and wires them together; what the
 // application does lives in src/app/, which sees the adapters through ports.
-import { encodeFit } from './core/index.js';
+import { encodeFit, overBudget, type DecodeResult } from './core/index.js';
 import { loadConfig, type Config } from './config.js';
 import { configSecrets } from './config/mask.js';
 import { systemClock, type WaitingClock } from './clock.js';
@@ -112,7 +112,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     strava: stravaAuth(config, store, budget, clock, stravaRequests.record),
     zepp: zeppLogin(config),
     miFitness: miFitnessLogin(config),
-    checkExportOpens,
+    checkExportOpens: (kind, zipPath, password) => checkExportOpens(kind, zipPath, password, config.limits),
   });
 
   const deps: EngineDeps = {
@@ -124,7 +124,10 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     destination: accounts.stravaClient,
     encode: (w) => encodeFit(w, { deviceName: mapping.deviceName ?? config.deviceName }),
     random: Math.random,
-    options: { hideFromHomeOlderThanDays: config.hideBackfillFromHome ? 30 : undefined },
+    options: {
+      hideFromHomeOlderThanDays: config.hideBackfillFromHome ? 30 : undefined,
+      maxSamples: config.limits.samples,
+    },
   };
 
   return {
@@ -242,7 +245,7 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
     case 'zepp-export': {
       const { password } = await store.getSecrets(account.id);
       const { path } = accountSettings('zepp-export', account);
-      return createZeppExportSource({ zipPath: path, accountId: account.id, password });
+      return createZeppExportSource({ zipPath: path, accountId: account.id, password, limits: config.limits });
     }
     case 'mi-fitness': {
       const s = accountSettings('mi-fitness', account);
@@ -271,16 +274,17 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
         accountId: account.id,
         password,
         allowSummaryOnly: config.summaryOnlyUploads,
+        limits: config.limits,
       });
     }
     case 'gadgetbridge': {
       const { path, gpxDir } = accountSettings('gadgetbridge', account);
-      return createGadgetbridgeSource({ dbPath: path, gpxDir, accountId: account.id });
+      return createGadgetbridgeSource({ dbPath: path, gpxDir, accountId: account.id, limits: config.limits });
     }
     case 'files': {
       const { password } = await store.getSecrets(account.id);
       const { path } = accountSettings('files', account);
-      return createFilesSource({ paths: [path], accountId: account.id, password });
+      return createFilesSource({ paths: [path], accountId: account.id, password, limits: config.limits });
     }
     default:
       throw new Error(`account ${account.id} (${account.kind}) is not a source`);
@@ -292,11 +296,12 @@ async function checkExportOpens(
   kind: 'zepp-export' | 'mi-fitness-export',
   zipPath: string,
   password: string | undefined,
+  limits: Config['limits'],
 ): Promise<void> {
   const source =
     kind === 'zepp-export'
-      ? createZeppExportSource({ zipPath, accountId: 'connect-check', password })
-      : createMiFitnessExportSource({ zipPath, accountId: 'connect-check', password });
+      ? createZeppExportSource({ zipPath, accountId: 'connect-check', password, limits })
+      : createMiFitnessExportSource({ zipPath, accountId: 'connect-check', password, limits });
   await countListed(source, {});
 }
 
@@ -310,7 +315,7 @@ function parseTokens(raw: string | undefined): StravaTokens | null {
  * or a saved Mi Fitness payload ({miFitness: {envelope, records, gps}}).
  */
 export const extraFileDecoders = [
-  (bytes: Uint8Array, fileName: string) => {
+  (bytes: Uint8Array, fileName: string, limits: Config['limits']) => {
     if (!/\.json$/i.test(fileName)) return null;
     let json: unknown;
     try {
@@ -318,17 +323,23 @@ export const extraFileDecoders = [
     } catch (err) {
       return { ok: false as const, error: `${fileName}: not valid JSON (${(err as Error).message})`, issues: [] };
     }
-    if (isMiFitnessPayload(json)) return decodeMiFitnessPayload(json);
-    if (!json || typeof json !== 'object' || !('summary' in json) || !('detail' in json)) {
-      return {
-        ok: false as const,
-        error: `${fileName}: a Zepp workout JSON needs "summary" and "detail" objects (a saved Mi Fitness payload: "miFitness")`,
-        issues: [],
-      };
-    }
-    return decodeZeppWorkout(json as { summary: unknown; detail: unknown });
+    const decoded = isMiFitnessPayload(json) ? decodeMiFitnessPayload(json) : decodeZeppJson(json, fileName);
+    return decoded.ok && decoded.workout.samples.t.length > limits.samples
+      ? overBudget(fileName, { limit: 'samples', what: 'the number of samples' }, limits)
+      : decoded;
   },
 ];
+
+function decodeZeppJson(json: unknown, fileName: string): DecodeResult {
+  if (!json || typeof json !== 'object' || !('summary' in json) || !('detail' in json)) {
+    return {
+      ok: false as const,
+      error: `${fileName}: a Zepp workout JSON needs "summary" and "detail" objects (a saved Mi Fitness payload: "miFitness")`,
+      issues: [],
+    };
+  }
+  return decodeZeppWorkout(json as { summary: unknown; detail: unknown });
+}
 
 /** `bandsync backup` / `restore`: the store-side work, handed to the CLI. */
 export const backupOps = { backup: backupFromConfig, restore: restoreFromConfig };

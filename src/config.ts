@@ -9,6 +9,7 @@ import { z } from 'zod';
 import envPaths from 'env-paths';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { FIELDS } from './config/fields.js';
+import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
 import { lineIndex, lineOf } from './config/toml-lines.js';
 
 const SportRule = z
@@ -39,6 +40,40 @@ const EmailSchema = z.strictObject({
   password: z.string().optional().describe('SMTP password'),
   from: z.string().describe('Sender address'),
   to: z.string().describe('Recipient address(es), comma-separated'),
+});
+
+const limit = (name: keyof InputLimits, min: number, description: string) =>
+  z.number().int().min(min).default(DEFAULT_LIMITS[name]).describe(description);
+
+/** Budgets for untrusted input (core/limits.ts); the defaults fit a 48-hour 1 Hz recording and a 10-year export. */
+const LimitsSchema = z.strictObject({
+  fileBytes: limit(
+    'fileBytes',
+    1024,
+    'Bytes of one file read into memory: a FIT/TCX/GPX/JSON file, a zip entry, a gzip file inflated, an uploaded export (a 48-hour TCX at 1 Hz is about 93 MB)',
+  ),
+  inflatedBytes: limit(
+    'inflatedBytes',
+    1024,
+    'Bytes one zip entry or gzip stream may inflate to, also when streamed (the export CSVs)',
+  ),
+  archiveInflatedBytes: limit(
+    'archiveInflatedBytes',
+    1024,
+    'Bytes all entries of one zip may inflate to together in one pass',
+  ),
+  archiveEntries: limit('archiveEntries', 1, 'Entries in one zip (its central directory may take 1 KiB per entry)'),
+  csvRowChars: limit('csvRowChars', 64, 'Characters in one CSV row of an export'),
+  csvFields: limit('csvFields', 2, 'Fields in one CSV row of an export'),
+  csvRows: limit('csvRows', 1, 'Rows in one CSV file of an export (10 years of per-minute heart rate is 5.3 million)'),
+  xmlDepth: limit('xmlDepth', 8, 'Nesting depth of elements in a TCX/GPX file'),
+  xmlElements: limit('xmlElements', 1000, 'Elements in one TCX/GPX file (a 48-hour TCX at 1 Hz has about 2.2 million)'),
+  samples: limit(
+    'samples',
+    1000,
+    'Samples (records, track points) in one workout (48 hours at 1 Hz is 172,800); a FIT file may hold 4 messages per sample',
+  ),
+  databaseBytes: limit('databaseBytes', 1024, 'Bytes of a Gadgetbridge database (read into memory whole)'),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -117,6 +152,7 @@ export const ConfigSchema = z.strictObject({
       email: EmailSchema.optional().describe('SMTP settings for e-mail notifications'),
     })
     .prefault({}),
+  limits: LimitsSchema.prefault({}).describe('Budgets for untrusted files: going over one is a clear error naming it'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,6 +1,7 @@
 // Per-key facts the schema cannot carry by itself: which environment variable
 // sets a key and whether its value is a secret (masked by `config show`,
 // registered with the log redactor).
+import { LIMIT_ENV } from '../core/limits.js';
 
 export interface FieldInfo {
   /** Dotted path in the config (`notify.email.host`). */
@@ -41,6 +42,7 @@ export const FIELDS: readonly FieldInfo[] = [
   { path: 'notify.email.password', env: 'BANDSYNC_SMTP_PASSWORD', secret: true },
   { path: 'notify.email.from', env: 'BANDSYNC_NOTIFY_EMAIL_FROM' },
   { path: 'notify.email.to', env: 'BANDSYNC_NOTIFY_EMAIL_TO' },
+  ...Object.entries(LIMIT_ENV).map(([name, env]) => ({ path: `limits.${name}`, env })),
 ];
 
 export const SECRET_PATHS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.secret).map((f) => f.path));

@@ -28,6 +28,8 @@ export interface EngineDeps {
     /** Hide backfilled history (older than this many days) from home feeds. */
     readonly hideFromHomeOlderThanDays?: number;
     readonly destinationName?: string;
+    /** Samples one workout may hold (limits.samples); the other input limits are the sources' own. */
+    readonly maxSamples?: number;
   };
 }
 

@@ -8,6 +8,7 @@ import type { Account, Source, WorkoutRef } from './ports.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
 import { externalIdFor } from './external-id.js';
 import { keepRicher } from './cross-source.js';
+import { soundWorkout } from './sound-values.js';
 
 export interface DiscoverResult {
   readonly listed: number;
@@ -64,7 +65,8 @@ export async function discover(
         continue;
       }
       try {
-        const { workout, issues } = await source.fetch(ref, options.signal);
+        const fetched = await source.fetch(ref, options.signal);
+        const { workout, issues } = soundWorkout(fetched, ref.sourceId, deps.clock.now(), deps.options.maxSamples);
         const outcome = await storeWorkout(deps, account, workout, ref.revision ?? null);
         if (outcome.created) stored++;
         else if (outcome.changed) updated++;

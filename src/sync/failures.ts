@@ -114,6 +114,13 @@ export const FAILURES = {
     needsUser: false,
     explain: 'The file is not a readable workout.',
   },
+  source_over_limit: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: true,
+    explain:
+      'The file is over one of the input limits (its error names the limit). Fix: if it is a real workout, raise that limit ([limits] in the config file, or its BANDSYNC_LIMIT_* variable); the next sync reads it again.',
+  },
   source_password: {
     scope: 'workout',
     retry: 'never',

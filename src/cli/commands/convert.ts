@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { encodeWorkout, type FileFormat } from '../../core/index.js';
-import { readWorkoutFile, type ExtraDecoder } from './inspect.js';
+import { configuredLimits, readWorkoutFile, type ExtraDecoder } from './inspect.js';
 
 const FORMATS: readonly FileFormat[] = ['fit', 'tcx', 'gpx'];
 
@@ -21,7 +21,7 @@ export function registerConvert(program: Command, extraDecoders: readonly ExtraD
     .action(async (input: string, opts: { to: string; output?: string; deviceName?: string }) => {
       const format = opts.to.toLowerCase() as FileFormat;
       if (!FORMATS.includes(format)) throw new Error(`--to must be one of ${FORMATS.join(', ')} (got "${opts.to}")`);
-      const { workout, issues } = await readWorkoutFile(input, extraDecoders);
+      const { workout, issues } = await readWorkoutFile(input, extraDecoders, await configuredLimits());
       const out = opts.output ?? defaultOutputPath(input, format);
       if (out === input) throw new Error(`refusing to overwrite the input file ${input}; pass -o`);
       const bytes = encodeWorkout(workout, format, opts.deviceName ? { deviceName: opts.deviceName } : {});

@@ -2,43 +2,54 @@
 // summary. Plain or gzip-compressed FIT/TCX/GPX; more decoders (a Zepp workout
 // JSON) are plugged in by the composition root, because the CLI may not name
 // adapters.
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Command } from 'commander';
-import { decodeFile, isGzip, summarize, type DecodeResult, type WorkoutSummary } from '../../core/index.js';
+import {
+  DEFAULT_LIMITS,
+  decodeFile,
+  sanitizeWorkout,
+  summarize,
+  type DecodeResult,
+  type InputLimits,
+  type WorkoutSummary,
+} from '../../core/index.js';
+import { maybeGunzip, readFileWithin } from '../../archive/index.js';
+import { BandsyncError } from '../../sync/failures.js';
+import { getConfigFile } from '../app.js';
 
 /** Extra decoder: returns null when the bytes are not its format, so the next one is tried. */
-export type ExtraDecoder = (bytes: Uint8Array, fileName: string) => DecodeResult | null;
+export type ExtraDecoder = (bytes: Uint8Array, fileName: string, limits: InputLimits) => DecodeResult | null;
 
-/** Reads, un-gzips and decodes a file; throws an Error with one clear line when it cannot. */
+/** Reads, un-gzips and decodes a file within `limits`; throws an Error with one clear line when it cannot. */
 export async function readWorkoutFile(
   path: string,
   extraDecoders: readonly ExtraDecoder[] = [],
+  limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<Extract<DecodeResult, { ok: true }>> {
   let bytes: Uint8Array;
+  let name: string;
   try {
-    bytes = new Uint8Array(await readFile(path));
+    ({ bytes, name } = await maybeGunzip(await readFileWithin(path, { limits }), basename(path), path, limits));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    if (!(e instanceof BandsyncError)) throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+    const reason = e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message;
     throw new Error(
-      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}`,
+      `cannot read ${path}: ${e.code === 'source_unavailable' ? 'no such file' : reason.replace(/^gzip data is damaged/, 'the gzip data is corrupt')}`,
     );
   }
-  let name = basename(path);
-  if (isGzip(bytes)) {
-    try {
-      bytes = new Uint8Array(gunzipSync(bytes));
-    } catch (e) {
-      throw new Error(`cannot read ${path}: the gzip data is corrupt (${(e as Error).message})`);
-    }
-    name = name.replace(/\.gz$/i, '');
-  }
-  for (const decode of extraDecoders) {
-    const r = decode(bytes, name);
-    if (r) return unwrap(r, path);
-  }
-  return unwrap(decodeFile(bytes, name), path);
+  let decoded: DecodeResult | null = null;
+  for (const decode of extraDecoders) decoded ??= decode(bytes, name, limits);
+  const { workout, issues } = unwrap(decoded ?? decodeFile(bytes, name, limits), path);
+  // The same value checks as a sync: impossible coordinates, times and numbers are dropped or refused.
+  const checked = sanitizeWorkout(workout, { nowMs: Date.now() });
+  if (!checked.ok) throw new Error(`cannot read ${path}: ${checked.reason}`);
+  return { ok: true, workout: checked.workout, issues: [...issues, ...checked.issues] };
+}
+
+/** The limits of the config (file, environment) for the file-only commands, which open no database. */
+export async function configuredLimits(): Promise<InputLimits> {
+  const { loadConfig } = await import('../../config.js');
+  return loadConfig({ configFile: getConfigFile() }).limits;
 }
 
 function unwrap(r: DecodeResult, path: string): Extract<DecodeResult, { ok: true }> {
@@ -77,7 +88,7 @@ export function registerInspect(program: Command, extraDecoders: readonly ExtraD
     .argument('<file>', 'activity file')
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const { workout, issues } = await readWorkoutFile(file, extraDecoders);
+      const { workout, issues } = await readWorkoutFile(file, extraDecoders, await configuredLimits());
       const summary = summarize(workout, issues);
       process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
     });

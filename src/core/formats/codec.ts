@@ -8,17 +8,38 @@ import { bytesToText, parseXml } from './xml.js';
 import { isGzip, sniffFormat, type FileFormat } from './sniff.js';
 import { decodeTcx } from './tcx/decode.js';
 import { encodeTcx } from './tcx/encode.js';
+import { DEFAULT_LIMITS, overLimitMessage, type InputLimits } from '../limits.js';
+import { scanFit, scanXml, type OverBudget } from './budget.js';
 
 export interface EncodeOptions {
   readonly deviceName?: string;
 }
 
-/** Decodes FIT, TCX or GPX, recognised by content (the name is only a fallback hint). Never throws. */
-export function decodeFile(bytes: Uint8Array, fileName: string): DecodeResult {
+/** A refusal for going over a limit; the `over_limit` issue lets callers tell it from damage. */
+export function overBudget(fileName: string, over: OverBudget, limits: InputLimits): DecodeResult {
+  const error = overLimitMessage(fileName, over.what, over.limit, limits[over.limit]);
+  return { ok: false, error, issues: [{ code: 'over_limit', path: `limits.${over.limit}`, detail: error }] };
+}
+
+/**
+ * Decodes FIT, TCX or GPX, recognised by content (the name is only a fallback
+ * hint), within `limits`: what the file holds is counted before it is parsed.
+ * Never throws.
+ */
+export function decodeFile(bytes: Uint8Array, fileName: string, limits: InputLimits = DEFAULT_LIMITS): DecodeResult {
   if (bytes.length === 0) return { ok: false, error: `${fileName}: the file is empty`, issues: [] };
   if (isGzip(bytes))
     return { ok: false, error: `${fileName}: the file is gzip-compressed; decompress it first`, issues: [] };
+  if (bytes.length > limits.fileBytes)
+    return overBudget(fileName, { limit: 'fileBytes', what: `the file (${bytes.length} bytes)` }, limits);
   const format = sniffFormat(bytes, fileName);
+  const over =
+    format === 'fit'
+      ? scanFit(bytes, limits)
+      : format !== null || bytesToText(bytes.subarray(0, 512)).trimStart().startsWith('<')
+        ? scanXml(bytes, limits)
+        : null;
+  if (over) return overBudget(fileName, over, limits);
   let result: DecodeResult;
   try {
     switch (format) {
@@ -42,7 +63,10 @@ export function decodeFile(bytes: Uint8Array, fileName: string): DecodeResult {
       issues: [],
     };
   }
-  return result.ok ? result : { ...result, error: `${fileName}: ${result.error}` };
+  if (!result.ok) return { ...result, error: `${fileName}: ${result.error}` };
+  if (result.workout.samples.t.length > limits.samples)
+    return overBudget(fileName, { limit: 'samples', what: 'the number of samples' }, limits);
+  return result;
 }
 
 function whyUnknown(bytes: Uint8Array): string {

@@ -1,17 +1,11 @@
 // I/O for a set of workout files: walks files, folders (recursively) and zips
 // without reading their contents, then reads one file or zip entry at a time
-// (gzip undone, size capped) when it is fetched.
-import { opendir, readFile, stat } from 'node:fs/promises';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
+// (gzip undone) within the input limits when it is fetched.
+import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
 import { BandsyncError } from '../../sync/failures.js';
-import { entryRevision, isFileEntry, readZipDirectory, readZipEntry, type ZipEntry } from './zip.js';
-
-const gunzipAsync = promisify(gunzip);
-
-/** Largest workout file accepted (after decompression): far above any real activity, far below a zip bomb. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+import { entryRevision, isFileEntry, maybeGunzip, readFileWithin, ZipArchive } from '../../archive/index.js';
 
 const WORKOUT_FILE = /\.(fit|tcx|gpx)(\.gz)?$/i;
 const ZIP_FILE = /\.zip$/i;
@@ -42,7 +36,11 @@ export function displayName(item: { path: string; entry?: string }): string {
  * explicitly is yielded whatever its name (so the user hears why it is not a
  * workout); inside folders, only workout files and zips are picked up.
  */
-export async function* walkPaths(paths: readonly string[], signal?: AbortSignal): AsyncGenerator<FileItem> {
+export async function* walkPaths(
+  paths: readonly string[],
+  signal?: AbortSignal,
+  limits: InputLimits = DEFAULT_LIMITS,
+): AsyncGenerator<FileItem> {
   for (const given of paths) {
     const abs = path.resolve(given);
     let info;
@@ -51,12 +49,12 @@ export async function* walkPaths(paths: readonly string[], signal?: AbortSignal)
     } catch {
       throw new BandsyncError('source_unavailable', `${abs}: no such file or folder`);
     }
-    if (info.isDirectory()) yield* walkDir(abs, signal);
-    else yield* itemsOfFile(abs, info.size, info.mtimeMs);
+    if (info.isDirectory()) yield* walkDir(abs, signal, limits);
+    else yield* itemsOfFile(abs, info.size, info.mtimeMs, limits);
   }
 }
 
-async function* walkDir(dir: string, signal?: AbortSignal): AsyncGenerator<FileItem> {
+async function* walkDir(dir: string, signal: AbortSignal | undefined, limits: InputLimits): AsyncGenerator<FileItem> {
   const names: { name: string; isDir: boolean; isFile: boolean }[] = [];
   // Names only (not contents): bounded by the folder's size, sorted so listings are repeatable.
   for await (const d of await opendir(dir)) {
@@ -70,31 +68,36 @@ async function* walkDir(dir: string, signal?: AbortSignal): AsyncGenerator<FileI
     signal?.throwIfAborted();
     if (isJunk(d.name)) continue;
     const full = path.join(dir, d.name);
-    if (d.isDir) yield* walkDir(full, signal);
+    if (d.isDir) yield* walkDir(full, signal, limits);
     else if (d.isFile && (isWorkoutFileName(d.name) || isZipFileName(d.name))) {
       const info = await stat(full).catch(() => null);
-      if (info) yield* itemsOfFile(full, info.size, info.mtimeMs);
+      if (info) yield* itemsOfFile(full, info.size, info.mtimeMs, limits);
     }
   }
 }
 
-async function* itemsOfFile(file: string, size: number, mtimeMs: number): AsyncGenerator<FileItem> {
+async function* itemsOfFile(
+  file: string,
+  size: number,
+  mtimeMs: number,
+  limits: InputLimits,
+): AsyncGenerator<FileItem> {
   if (!isZipFileName(file)) {
     yield { path: file, revision: `${size}:${Math.floor(mtimeMs)}`, mtimeMs };
     return;
   }
-  let entries;
+  let zip;
   try {
-    entries = await readZipDirectory(file);
+    zip = await openZip(file, limits, true);
   } catch (err) {
-    // A broken zip is one bad file: list it so fetch() reports why, and go on.
+    // A broken or hostile zip is one bad file: list it so fetch() reports why, and go on.
     if (err instanceof BandsyncError) {
       yield { path: file, revision: `${size}:${Math.floor(mtimeMs)}`, mtimeMs };
       return;
     }
     throw err;
   }
-  const picked = entries.filter(
+  const picked = zip.entries.filter(
     (e) => isFileEntry(e) && isWorkoutFileName(e.name) && !isJunk(path.posix.basename(e.name)),
   );
   picked.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -102,55 +105,44 @@ async function* itemsOfFile(file: string, size: number, mtimeMs: number): AsyncG
 }
 
 /**
- * The last zip's directory, by name: fetching 2,000 entries one by one would
+ * The last zip, open, by path: fetching 2,000 entries one by one would
  * otherwise re-read the same central directory 2,000 times. One zip at a time
- * is kept, checked against its size and mtime.
+ * is kept, checked against its size and mtime; listing opens it afresh, so
+ * what its entries may inflate to together is counted per pass.
  */
-let lastZip: { path: string; version: string; entries: Map<string, ZipEntry> } | null = null;
-async function zipDirectory(zipPath: string): Promise<Map<string, ZipEntry>> {
+let lastZip: { path: string; version: string; zip: ZipArchive } | null = null;
+async function openZip(zipPath: string, limits: InputLimits, fresh = false): Promise<ZipArchive> {
   const info = await stat(zipPath).catch(() => null);
   if (!info) throw new BandsyncError('source_unavailable', `${zipPath}: file is gone (moved or deleted?)`);
   const version = `${info.size}:${info.mtimeMs}`;
-  if (lastZip?.path === zipPath && lastZip.version === version) return lastZip.entries;
-  const entries = new Map((await readZipDirectory(zipPath)).map((e) => [e.name, e] as const));
-  lastZip = { path: zipPath, version, entries };
-  return entries;
+  if (!fresh && lastZip?.path === zipPath && lastZip.version === version) return lastZip.zip;
+  const zip = await ZipArchive.open(zipPath, limits);
+  void lastZip?.zip.close();
+  lastZip = { path: zipPath, version, zip };
+  return zip;
 }
 
 const invalid = (item: { path: string; entry?: string }, reason: string): BandsyncError =>
   new BandsyncError('source_file_invalid', `${displayName(item)}: ${reason}`);
 
-/** The file's bytes, decompressed when gzipped, with the name to decode it by. */
+/** The file's bytes, decompressed when gzipped, with the name to decode it by; every step within `limits`. */
 export async function readItem(
   item: { path: string; entry?: string },
   signal?: AbortSignal,
   password?: string,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<{ bytes: Uint8Array; name: string }> {
   let bytes: Uint8Array;
-  let name = item.entry ?? item.path;
+  const name = item.entry ?? item.path;
   if (item.entry !== undefined) {
-    const entry = (await zipDirectory(item.path)).get(item.entry);
+    const zip = await openZip(item.path, limits);
+    const entry = zip.entry(item.entry);
     if (!entry) throw invalid(item, 'no longer in the zip');
-    bytes = await readZipEntry(item.path, entry, MAX_FILE_BYTES, signal, password);
+    bytes = await zip.read(entry, { signal, password });
   } else {
-    let info;
-    try {
-      info = await stat(item.path);
-    } catch {
-      throw new BandsyncError('source_unavailable', `${item.path}: file is gone (moved or deleted?)`);
-    }
-    if (info.size > MAX_FILE_BYTES) throw invalid(item, `${info.size} bytes is too large for a workout file`);
-    if (isZipFileName(item.path)) await readZipDirectory(item.path); // throws the zip's own reason
-    bytes = await readFile(item.path, { signal });
+    if (isZipFileName(item.path)) await openZip(item.path, limits, true); // throws the zip's own reason
+    bytes = await readFileWithin(item.path, { limits, signal });
   }
   if (bytes.length === 0) throw invalid(item, 'empty file');
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = await gunzipAsync(bytes, { maxOutputLength: MAX_FILE_BYTES });
-    } catch (err) {
-      throw invalid(item, `gzip data is damaged or too large (${(err as Error).message})`);
-    }
-    name = name.replace(/\.gz$/i, '');
-  }
-  return { bytes, name };
+  return maybeGunzip(bytes, name, displayName(item), limits);
 }

@@ -5,6 +5,7 @@
 import { decodeFile, type DecodeResult } from '../../core/index.js';
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
 import { displayName, readItem, walkPaths } from './client.js';
 import { FileHandle } from './schema.js';
 import { decodedToFetched, fitTruncation } from './to-workout.js';
@@ -14,22 +15,24 @@ export interface FilesSourceOptions {
   readonly accountId: string;
   /** For password-protected zips (ZipCrypto or WinZip AES) among the paths. */
   readonly password?: string;
-  /** Decoder override (tests); defaults to core's decoders. */
   /** The file decoder (default: core's, FIT/TCX/GPX recognised by content). */
-  readonly decode?: (bytes: Uint8Array, fileName: string) => DecodeResult;
+  readonly decode?: (bytes: Uint8Array, fileName: string, limits?: InputLimits) => DecodeResult;
+  /** Budgets for what is read (bytes, inflated bytes, entries, samples…); defaults to DEFAULT_LIMITS. */
+  readonly limits?: InputLimits;
 }
 
 export const FILES_CAPABILITIES: SourceCapabilities = { hasGps: true, incrementalListing: false, rawSamples: true };
 
 export function createFilesSource(options: FilesSourceOptions): Source {
   const decode = options.decode ?? decodeFile;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   return {
     kind: 'files',
     capabilities: FILES_CAPABILITIES,
 
     async *list(list: ListOptions): AsyncIterable<WorkoutRef> {
       const sinceMs = list.since !== undefined ? Date.parse(list.since) : null;
-      for await (const item of walkPaths(options.paths, list.signal)) {
+      for await (const item of walkPaths(options.paths, list.signal, limits)) {
         // A file is written after its workout started, so an older file cannot hold a newer workout.
         if (sinceMs !== null && item.mtimeMs < sinceMs) continue;
         const handle: FileHandle =
@@ -48,13 +51,13 @@ export function createFilesSource(options: FilesSourceOptions): Source {
       const parsed = FileHandle.safeParse(ref.handle);
       if (!parsed.success)
         throw new BandsyncError('source_file_invalid', `${ref.sourceId}: not a file handle from this source`);
-      const { bytes, name } = await readItem(parsed.data, signal, options.password);
+      const { bytes, name } = await readItem(parsed.data, signal, options.password, limits);
       // A partial workout on Strava could not be replaced by the whole file later (no delete API).
       const cut = fitTruncation(bytes);
       if (cut) throw new BandsyncError('source_file_invalid', `${displayName(parsed.data)}: ${cut}`);
       let mapped;
       try {
-        mapped = decodedToFetched(decode(bytes, name), {
+        mapped = decodedToFetched(decode(bytes, name, limits), {
           sourceId: ref.sourceId,
           accountId: options.accountId,
           fileName: name,
@@ -63,7 +66,11 @@ export function createFilesSource(options: FilesSourceOptions): Source {
         // Decoders report problems as data; a throw is still this file's problem, not the import's.
         mapped = { ok: false as const, reason: (err as Error).message };
       }
-      if (!mapped.ok) throw new BandsyncError('source_file_invalid', `${displayName(parsed.data)}: ${mapped.reason}`);
+      if (!mapped.ok)
+        throw new BandsyncError(
+          mapped.overLimit ? 'source_over_limit' : 'source_file_invalid',
+          `${displayName(parsed.data)}: ${mapped.reason}`,
+        );
       return mapped.fetched;
     },
   };

@@ -3,7 +3,9 @@
 import type { DecodeResult, Workout } from '../../core/index.js';
 import type { FetchedWorkout } from '../../sync/ports.js';
 
-export type FileMapResult = { ok: true; fetched: FetchedWorkout } | { ok: false; reason: string };
+export type FileMapResult =
+  | { ok: true; fetched: FetchedWorkout }
+  | { ok: false; reason: string; /** Over an input limit rather than damaged. */ overLimit?: true };
 
 /**
  * Why a FIT file is shorter than its header says (copy interrupted, sync half
@@ -34,6 +36,7 @@ export function decodedToFetched(
       ? result.error.slice(ref.fileName.length + 2)
       : result.error;
     const first = result.issues[0];
+    if (first?.code === 'over_limit') return { ok: false, reason: error, overLimit: true };
     return { ok: false, reason: error + (first && !error.includes(first.detail) ? ` (${first.detail})` : '') };
   }
   // A file cut short (copy interrupted, sync half done) still decodes its first records; uploading that part

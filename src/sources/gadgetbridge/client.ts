@@ -1,11 +1,13 @@
 // I/O for a Gadgetbridge export: the SQLite file is read into memory with
 // sql.js and never written back (Gadgetbridge owns it), and the GPX files it
 // wrote are looked up inside the folder the user named, by file name only.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import initSqlJs from 'sql.js';
 import type { Database, SqlValue } from 'sql.js';
 import { BandsyncError } from '../../sync/failures.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
+import { readFileWithin } from '../../archive/index.js';
 import { DeviceRow } from './schema.js';
 
 let sqlJs: ReturnType<typeof initSqlJs> | null = null;
@@ -20,7 +22,7 @@ export interface OpenedDb {
   readonly version: string; // size + mtime of the file it was read from
 }
 
-export async function openGadgetbridgeDb(dbPath: string): Promise<OpenedDb> {
+export async function openGadgetbridgeDb(dbPath: string, limits: InputLimits = DEFAULT_LIMITS): Promise<OpenedDb> {
   let info;
   try {
     info = await stat(dbPath);
@@ -30,8 +32,9 @@ export async function openGadgetbridgeDb(dbPath: string): Promise<OpenedDb> {
       `${dbPath}: the Gadgetbridge database cannot be read (moved or deleted?)`,
     );
   }
-  // Read-only by construction: the bytes are copied into memory and the file is never opened for writing.
-  const bytes = await readFile(dbPath);
+  // Read-only by construction: the bytes are copied into memory (within limits.databaseBytes) and the
+  // file is never opened for writing.
+  const bytes = Buffer.from(await readFileWithin(dbPath, { limits, budget: 'databaseBytes' }));
   if (bytes.length < 100 || bytes.subarray(0, 16).toString('latin1') !== 'SQLite format 3\0') {
     throw new BandsyncError(
       'source_file_invalid',
@@ -112,13 +115,19 @@ export function heartRateSamples(
  * phone; only its file name is used, looked up inside `gpxDir`, so a crafted
  * database cannot make us read anything outside that folder.
  */
-export async function readGpx(gpxDir: string, gpxTrack: string): Promise<{ bytes: Uint8Array; name: string } | null> {
+export async function readGpx(
+  gpxDir: string,
+  gpxTrack: string,
+  limits: InputLimits = DEFAULT_LIMITS,
+): Promise<{ bytes: Uint8Array; name: string; path: string } | null> {
   const name = gpxTrack.split(/[\\/]/).pop() ?? '';
   if (name === '' || name === '.' || name === '..' || !/\.gpx$/i.test(name)) return null;
   const file = path.join(path.resolve(gpxDir), name);
   try {
-    return { bytes: new Uint8Array(await readFile(file)), name };
-  } catch {
+    return { bytes: await readFileWithin(file, { limits }), name, path: file };
+  } catch (err) {
+    // Missing is the caller's issue to report; too large or not a file is this workout's failure.
+    if (err instanceof BandsyncError && err.code !== 'source_unavailable') throw err;
     return null;
   }
 }

@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { decodeFile, fnv1a64, type DecodeResult } from '../../core/index.js';
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
 import { heartRateSamples, openGadgetbridgeDb, queryAll, queryEach, readGpx, type OpenedDb } from './client.js';
 import { GadgetbridgeHandle, SummaryData, SummaryRow } from './schema.js';
 import { isHuamiDevice, summaryToWorkout } from './to-workout.js';
@@ -19,7 +20,9 @@ export interface GadgetbridgeOptions {
   /** Also read workouts of non-Huami devices (default: Mi Band / Amazfit / Zepp only). */
   readonly allDevices?: boolean;
   /** The file decoder (default: core's, FIT/TCX/GPX recognised by content). */
-  readonly decode?: (bytes: Uint8Array, fileName: string) => DecodeResult;
+  readonly decode?: (bytes: Uint8Array, fileName: string, limits?: InputLimits) => DecodeResult;
+  /** Budgets for what is read (database and GPX bytes, samples…); defaults to DEFAULT_LIMITS. */
+  readonly limits?: InputLimits;
 }
 
 export interface GadgetbridgeSource extends Source {
@@ -37,6 +40,7 @@ const systemOffsetAt = (utcMs: number): number => -new Date(utcMs).getTimezoneOf
 
 export function createGadgetbridgeSource(options: GadgetbridgeOptions): GadgetbridgeSource {
   const decode = options.decode ?? decodeFile;
+  const limits = options.limits ?? DEFAULT_LIMITS;
   let cached: OpenedDb | null = null;
 
   /** The database as it is on disk now: re-read when the file changed (a newer export). */
@@ -46,7 +50,7 @@ export function createGadgetbridgeSource(options: GadgetbridgeOptions): Gadgetbr
     if (cached && cached.version === version) return cached;
     cached?.db.close();
     cached = null;
-    cached = await openGadgetbridgeDb(options.dbPath);
+    cached = await openGadgetbridgeDb(options.dbPath, limits);
     return cached;
   }
 
@@ -124,13 +128,16 @@ export function createGadgetbridgeSource(options: GadgetbridgeOptions): Gadgetbr
 
       let gpx = null;
       if (row.GPX_TRACK && options.gpxDir) {
-        const file = await readGpx(options.gpxDir, row.GPX_TRACK);
+        const file = await readGpx(options.gpxDir, row.GPX_TRACK, limits);
         if (file) {
           try {
-            gpx = decode(file.bytes, file.name);
+            gpx = decode(file.bytes, file.name, limits);
           } catch (err) {
             gpx = { ok: false as const, error: (err as Error).message, issues: [] };
           }
+          // A track over a budget fails the workout with the limit to raise, rather than going up without it.
+          if (!gpx.ok && gpx.issues[0]?.code === 'over_limit')
+            throw new BandsyncError('source_over_limit', `${file.path}: ${gpx.error.replace(`${file.name}: `, '')}`);
         } else
           issues.push({
             code: 'gpx_missing',

@@ -4,17 +4,21 @@
 // is an answer (null + why), not an error.
 import { stat } from 'node:fs/promises';
 import { BandsyncError } from '../../sync/failures.js';
-import { isFileEntry, readZipDirectory, streamZipEntry, type ZipEntry } from '../files/zip.js';
-import { parseCsv, type Row } from '../zepp-export/csv.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
+import { isFileEntry, overLimit, parseCsv, ZipArchive, type Row, type ZipEntry } from '../../archive/index.js';
 import { SPORT_RECORD_FILE, TRACK_FILE } from './schema.js';
 
-export async function findEntries(zipPath: string): Promise<{ records: ZipEntry[]; tracks: ZipEntry[] }> {
+export async function findEntries(
+  zipPath: string,
+  limits: InputLimits = DEFAULT_LIMITS,
+): Promise<{ zip: ZipArchive; records: ZipEntry[]; tracks: ZipEntry[] }> {
   try {
     await stat(zipPath);
   } catch {
     throw new BandsyncError('source_unavailable', `${zipPath}: the export file cannot be read (moved or deleted?)`);
   }
-  const files = (await readZipDirectory(zipPath)).filter(isFileEntry);
+  const zip = await ZipArchive.open(zipPath, limits);
+  const files = zip.entries.filter(isFileEntry);
   const records = files.filter((e) => SPORT_RECORD_FILE.test(e.name));
   const tracks = files.filter((e) => TRACK_FILE.test(e.name));
   if (records.length === 0)
@@ -22,24 +26,25 @@ export async function findEntries(zipPath: string): Promise<{ records: ZipEntry[
       'source_file_invalid',
       `${zipPath}: no *_MiFitness_hlth_center_sport_record.csv in this zip; is it the Mi Fitness privacy-centre export?`,
     );
-  return { records, tracks };
+  return { zip, records, tracks };
 }
 
 export async function* csvRows(
-  zipPath: string,
+  zip: ZipArchive,
   entry: ZipEntry,
   password?: string,
   signal?: AbortSignal,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): AsyncGenerator<Row> {
-  yield* parseCsv(streamZipEntry(zipPath, entry, signal, password));
+  yield* parseCsv(zip.stream(entry, { signal, password }), { limits, where: `${zip.path}: ${entry.name}` });
 }
 
-const MAX_GPX_BYTES = 32 * 1024 * 1024;
-
+/** A GPX the export links to, within limits.fileBytes (read as it arrives, never more). */
 export async function downloadGpx(
   url: string,
   doFetch: typeof fetch,
   signal?: AbortSignal,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<{ bytes: Uint8Array } | { why: string }> {
   let parsed: URL;
   try {
@@ -54,9 +59,17 @@ export async function downloadGpx(
       await res.body?.cancel();
       return { why: `the GPX link has expired or is refused (HTTP ${res.status})` };
     }
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    if (bytes.length > MAX_GPX_BYTES) return { why: `the GPX file is larger than ${MAX_GPX_BYTES} bytes` };
-    return { bytes };
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of res.body ?? []) {
+      total += (chunk as Uint8Array).length;
+      if (total > limits.fileBytes) {
+        await res.body?.cancel().catch(() => {});
+        return { why: overLimit('the GPX link', 'its file', 'fileBytes', limits).message };
+      }
+      parts.push(chunk as Uint8Array);
+    }
+    return { bytes: Buffer.concat(parts, total) };
   } catch (err) {
     if (signal?.aborted) throw err;
     return { why: `the GPX link cannot be reached (${err instanceof Error ? err.message : String(err)})` };

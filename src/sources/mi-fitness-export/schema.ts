@@ -5,7 +5,7 @@
 // has `Time` and `GPX` (a download address that may have expired). Header
 // names are matched case-insensitively; nothing else is assumed.
 import { z } from 'zod';
-import type { Row } from '../zepp-export/csv.js';
+import type { Row } from '../../archive/index.js';
 
 export const SPORT_RECORD_FILE = /(^|\/)[^/]*_MiFitness_hlth_center_sport_record\.csv$/i;
 export const TRACK_FILE = /(^|\/)[^/]*_MiFitness_hlth_center_sport_track_data\.csv$/i;

@@ -3,7 +3,7 @@
 // expired is said per workout (ledger issue); a workout left with no track is
 // summary-only, uploaded only when the user allows it (the same setting as the
 // cloud source), else held with the reason.
-import { fnv1a64 } from '../../core/index.js';
+import { DEFAULT_LIMITS, fnv1a64, type InputLimits } from '../../core/index.js';
 import type { FetchedWorkout, ListOptions, Source, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { parseWorkout } from '../mi-fitness/index.js';
@@ -18,18 +18,21 @@ export interface MiFitnessExportOptions {
   readonly password?: string;
   readonly allowSummaryOnly?: boolean;
   readonly fetch?: typeof fetch;
+  /** Budgets for what is read (entries, inflated bytes, CSV rows, GPX bytes…); defaults to DEFAULT_LIMITS. */
+  readonly limits?: InputLimits;
 }
 
 export function createMiFitnessExportSource(options: MiFitnessExportOptions) {
   const doFetch = options.fetch ?? fetch;
+  const limits = options.limits ?? DEFAULT_LIMITS;
 
   async function* list(listOptions: ListOptions): AsyncIterable<WorkoutRef> {
-    const { records, tracks } = await findEntries(options.zipPath);
+    const { zip, records, tracks } = await findEntries(options.zipPath, limits);
     // Track links by time; the export is small enough (one row per workout) to hold.
     const links: { time: number; url: string }[] = [];
     for (const entry of tracks) {
       let cols: ReturnType<typeof trackColumns> = null;
-      for await (const row of csvRows(options.zipPath, entry, options.password, listOptions.signal)) {
+      for await (const row of csvRows(zip, entry, options.password, listOptions.signal, limits)) {
         if (!cols) {
           cols = trackColumns(row);
           if (!cols) break;
@@ -44,7 +47,7 @@ export function createMiFitnessExportSource(options: MiFitnessExportOptions) {
     for (const entry of records) {
       let cols: ReturnType<typeof sportRecordColumns> = null;
       let line = 0;
-      for await (const row of csvRows(options.zipPath, entry, options.password, listOptions.signal)) {
+      for await (const row of csvRows(zip, entry, options.password, listOptions.signal, limits)) {
         if (!cols) {
           cols = sportRecordColumns(row);
           if (!cols)
@@ -100,12 +103,12 @@ export function createMiFitnessExportSource(options: MiFitnessExportOptions) {
     let points: ReturnType<typeof gpxPoints>['points'] = [];
     if (handle.data.gpx.length === 0) missing.push('the export lists no GPX track for this workout');
     for (const url of handle.data.gpx) {
-      const got = await downloadGpx(url, doFetch, signal);
+      const got = await downloadGpx(url, doFetch, signal, limits);
       if ('why' in got) {
         missing.push(got.why);
         continue;
       }
-      const decoded = gpxPoints(got.bytes);
+      const decoded = gpxPoints(got.bytes, limits);
       if (decoded.problem) missing.push(decoded.problem);
       points = points.concat(decoded.points);
     }

@@ -1,12 +1,16 @@
 // Pure mapping of one exported workout: the summary JSON (same fields as the
 // cloud's) plus, when its link still worked, the GPX track, through the cloud
 // source's own mapping so both paths give the same workout.
-import { decodeGpx, type Issue, type Workout } from '../../core/index.js';
+import { DEFAULT_LIMITS, decodeFile, type InputLimits, type Issue, type Workout } from '../../core/index.js';
 import type { GpsPoint } from '../mi-fitness/binary.js';
 import { miToWorkout, type MiSummary, type RecordEnvelope } from '../mi-fitness/index.js';
 
-export function gpxPoints(bytes: Uint8Array): { points: GpsPoint[]; problem?: string } {
-  const decoded = decodeGpx(bytes);
+export function gpxPoints(
+  bytes: Uint8Array,
+  limits: InputLimits = DEFAULT_LIMITS,
+): { points: GpsPoint[]; problem?: string } {
+  // Through decodeFile, so the input limits apply before the GPX is parsed.
+  const decoded = decodeFile(bytes, 'track.gpx', limits);
   if (!decoded.ok) return { points: [], problem: `the GPX file is unreadable: ${decoded.error}` };
   const w = decoded.workout;
   const t0 = Date.parse(w.startTime) / 1000;

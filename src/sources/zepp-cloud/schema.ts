@@ -14,16 +14,20 @@ export const numeric = z
       .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/),
   ])
   .transform(Number);
+/** Seconds since 1970 that a date can hold (±8.64e12 s); anything larger cannot be a workout's time. */
+const epochSeconds = numeric.refine((v) => Number.isFinite(v) && Math.abs(v) <= 8.64e12, {
+  message: 'not a time (seconds since 1970)',
+});
 const optionalNumeric = z
   .union([numeric, z.literal(''), z.null(), z.undefined()])
   .transform((v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined));
 const series = z.union([z.string(), z.null(), z.undefined()]).transform((v) => v ?? '');
 
 export const summarySchema = z.looseObject({
-  trackid: numeric,
+  trackid: epochSeconds,
   source: z.string().min(1),
   type: numeric,
-  end_time: numeric,
+  end_time: epochSeconds,
   dis: optionalNumeric,
   calorie: optionalNumeric,
   run_time: optionalNumeric,

@@ -1,20 +1,16 @@
 // I/O for the Zepp / Mi Fit personal-data export: finds the workout summary
-// CSV(s) inside the zip and streams their rows, never unpacking to disk.
+// CSV(s) inside the zip and streams their rows, never unpacking to disk;
+// every read within the input limits.
 import { stat } from 'node:fs/promises';
 import { BandsyncError } from '../../sync/failures.js';
-import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
-import { isFileEntry, readZipDirectory, readZipEntry, streamZipEntry, type ZipEntry } from '../files/zip.js';
-import { parseCsv, type Row } from './csv.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
+import { isFileEntry, maybeGunzip, parseCsv, ZipArchive, type Row, type ZipEntry } from '../../archive/index.js';
 import { sportColumns, type SportColumns } from './schema.js';
 
 /** SPORT/SPORT_<millis>.csv in the layout the notes describe; any folder, any case. */
 const SPORT_FILE = /(^|\/)SPORT(_\d+)?\.csv$/i;
 /** HEARTRATE_AUTO/HEARTRATE_AUTO_<millis>.csv: all-day heart rate, one value per minute. */
 const HEART_RATE_FILE = /(^|\/)HEARTRATE_AUTO(_\d+)?\.csv$/i;
-
-const gunzipAsync = promisify(gunzip);
-const MAX_DETAIL_BYTES = 64 * 1024 * 1024;
 
 export interface SportCsvRow {
   readonly entry: string;
@@ -27,18 +23,21 @@ export interface SportCsvRow {
 const DETAIL_FILE = /\.(fit|tcx|gpx)(\.gz)?$/i;
 
 export interface ExportEntries {
+  readonly zip: ZipArchive;
   readonly sport: ZipEntry[];
   readonly detail: ZipEntry[];
   readonly heartRate: ZipEntry[];
 }
 
-export async function findExportEntries(zipPath: string): Promise<ExportEntries> {
+/** Opens the export (its directory read once) and picks out the files bandsync reads. */
+export async function findExportEntries(zipPath: string, limits: InputLimits = DEFAULT_LIMITS): Promise<ExportEntries> {
   try {
     await stat(zipPath);
   } catch {
     throw new BandsyncError('source_unavailable', `${zipPath}: the export file cannot be read (moved or deleted?)`);
   }
-  const files = (await readZipDirectory(zipPath)).filter(isFileEntry);
+  const zip = await ZipArchive.open(zipPath, limits);
+  const files = zip.entries.filter(isFileEntry);
   const byName = (a: ZipEntry, b: ZipEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const sport = files.filter((e) => SPORT_FILE.test(e.name)).sort(byName);
   const detail = files.filter((e) => DETAIL_FILE.test(e.name)).sort(byName);
@@ -48,44 +47,37 @@ export async function findExportEntries(zipPath: string): Promise<ExportEntries>
       'source_file_invalid',
       `${zipPath}: no SPORT/SPORT_*.csv in this zip; is it the Zepp / Mi Fit data export?`,
     );
-  return { sport, detail, heartRate };
+  return { zip, sport, detail, heartRate };
 }
 
 /** One per-workout file's bytes (gunzipped), for the core decoder. */
 export async function readDetailEntry(
-  zipPath: string,
+  zip: ZipArchive,
   entry: ZipEntry,
   password?: string,
   signal?: AbortSignal,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<{ bytes: Uint8Array; name: string }> {
-  const bytes = await readZipEntry(zipPath, entry, MAX_DETAIL_BYTES, signal, password);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      return {
-        bytes: await gunzipAsync(bytes, { maxOutputLength: MAX_DETAIL_BYTES }),
-        name: entry.name.replace(/\.gz$/i, ''),
-      };
-    } catch (err) {
-      throw new BandsyncError(
-        'source_file_invalid',
-        `${zipPath}: ${entry.name}: gzip data is damaged or too large (${(err as Error).message})`,
-      );
-    }
-  }
-  return { bytes, name: entry.name };
+  const bytes = await zip.read(entry, { password, signal });
+  return maybeGunzip(bytes, entry.name, `${zip.path}: ${entry.name}`, limits);
 }
 
 /** Streams the rows of one SPORT CSV with the columns found in its header. */
 export async function* readSportRows(
-  zipPath: string,
+  zip: ZipArchive,
   entry: ZipEntry,
   signal?: AbortSignal,
   password?: string,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): AsyncGenerator<SportCsvRow> {
+  const zipPath = zip.path;
   let columns: SportColumns | null = null;
   let line = 0;
   try {
-    for await (const row of parseCsv(streamZipEntry(zipPath, entry, signal, password))) {
+    for await (const row of parseCsv(zip.stream(entry, { signal, password }), {
+      limits,
+      where: `${zipPath}: ${entry.name}`,
+    })) {
       if (columns === null) {
         columns = sportColumns(row);
         if (columns === null)
@@ -111,13 +103,15 @@ export async function* readSportRows(
 
 /** Streams every row (header first) of one CSV entry; used for HEARTRATE_AUTO. */
 export async function* readCsvRows(
-  zipPath: string,
+  zip: ZipArchive,
   entry: ZipEntry,
   signal?: AbortSignal,
   password?: string,
+  limits: InputLimits = DEFAULT_LIMITS,
 ): AsyncGenerator<Row> {
+  const zipPath = zip.path;
   try {
-    yield* parseCsv(streamZipEntry(zipPath, entry, signal, password));
+    yield* parseCsv(zip.stream(entry, { signal, password }), { limits, where: `${zipPath}: ${entry.name}` });
   } catch (err) {
     if (err instanceof TypeError && /encod|decode/i.test(err.message)) {
       throw new BandsyncError(

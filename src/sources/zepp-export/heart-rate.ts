@@ -3,7 +3,7 @@
 // into summary-only workouts, so a treadmill run or a strength session goes
 // to Strava as a FIT with its heart-rate curve instead of a bare manual
 // activity. Pure: the rows and the zone rule come in as arguments.
-import type { Row } from './csv.js';
+import type { Row } from '../../archive/index.js';
 import type { Workout } from '../../core/index.js';
 
 /** Per-minute heart rate by UTC minute (epoch ms / 60,000). */

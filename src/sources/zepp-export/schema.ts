@@ -2,7 +2,7 @@
 // (matched by name, never by position: column order differs between exports),
 // the units its headers declare, and the handle the engine hands back.
 import { z } from 'zod';
-import { splitHeader, type Row } from './csv.js';
+import { splitHeader, type Row } from '../../archive/index.js';
 
 /** One SPORT row, by meaning, values still text (converted in to-workout.ts). */
 export interface SportRecord {

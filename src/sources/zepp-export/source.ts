@@ -6,8 +6,9 @@ import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRe
 import { BandsyncError } from '../../sync/failures.js';
 import { mapZeppSport } from '../zepp-common/index.js';
 import { decodeFile } from '../../core/index.js';
-import { entryRevision, readZipDirectory } from '../files/zip.js';
-import { findExportEntries, readCsvRows, readDetailEntry, readSportRows } from './client.js';
+import { entryRevision } from '../../archive/index.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
+import { findExportEntries, readCsvRows, readDetailEntry, readSportRows, type ExportEntries } from './client.js';
 import { heartRateColumns, heartRateRow, joinHeartRate, type HeartRateIndex } from './heart-rate.js';
 import type { Issue } from '../../core/index.js';
 import { parseExportTime } from './parse-time.js';
@@ -25,6 +26,8 @@ export interface ZeppExportOptions {
   readonly utcOffsetSeconds?: number;
   /** The export zip's password (Zepp sends it protected with ZipCrypto); never logged or put in errors. */
   readonly password?: string;
+  /** Budgets for what is read (entries, inflated bytes, CSV rows…); defaults to DEFAULT_LIMITS. */
+  readonly limits?: InputLimits;
 }
 
 export const ZEPP_EXPORT_CAPABILITIES: SourceCapabilities = {
@@ -38,6 +41,12 @@ const systemOffsetAt = (utcMs: number): number => -new Date(utcMs).getTimezoneOf
 
 export function createZeppExportSource(options: ZeppExportOptions): Source {
   const offsetAt = options.utcOffsetSeconds !== undefined ? () => options.utcOffsetSeconds! : systemOffsetAt;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  // The archive of the last list(), open: its directory is read once per pass, and what its entries
+  // inflate to together is counted per pass (limits.archiveInflatedBytes). A fetch without a list
+  // opens its own.
+  let opened: ExportEntries | null = null;
+  const archive = async (): Promise<ExportEntries> => opened ?? (await findExportEntries(options.zipPath, limits));
   const ctx: MapContext = {
     accountId: options.accountId,
     offsetAt,
@@ -70,9 +79,10 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       return false;
     };
     try {
-      for (const entry of (await findExportEntries(options.zipPath)).heartRate) {
+      const { zip, heartRate: files } = await archive();
+      for (const entry of files) {
         let columns = null;
-        for await (const row of readCsvRows(options.zipPath, entry, signal, options.password)) {
+        for await (const row of readCsvRows(zip, entry, signal, options.password, limits)) {
           if (columns === null) {
             columns = heartRateColumns(row);
             if (columns === null) {
@@ -98,12 +108,17 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
   }
 
   async function fetchDetail(entryName: string, sourceId: string, signal?: AbortSignal): Promise<FetchedWorkout> {
-    const entry = (await readZipDirectory(options.zipPath)).find((e) => e.name === entryName);
+    const { zip } = await archive();
+    const entry = zip.entry(entryName);
     if (!entry)
       throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName} is no longer in the zip`);
-    const { bytes, name } = await readDetailEntry(options.zipPath, entry, options.password, signal);
-    const decoded = decodeFile(bytes, name);
-    if (!decoded.ok) throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${decoded.error}`);
+    const { bytes, name } = await readDetailEntry(zip, entry, options.password, signal, limits);
+    const decoded = decodeFile(bytes, name, limits);
+    if (!decoded.ok)
+      throw new BandsyncError(
+        decoded.issues[0]?.code === 'over_limit' ? 'source_over_limit' : 'source_file_invalid',
+        `${options.zipPath}: ${decoded.error}`,
+      );
     if (!(decoded.workout.elapsedSeconds > 0))
       throw new BandsyncError('source_file_invalid', `${options.zipPath}: ${entryName}: not a workout (no duration)`);
     const workout = {
@@ -123,13 +138,17 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       const seen = new Set<string>();
       windows = [];
       heartRate = null;
-      const entries = await findExportEntries(options.zipPath);
+      void opened?.zip.close();
+      opened = null;
+      const entries = await findExportEntries(options.zipPath, limits);
+      opened = entries;
       for (const entry of entries.sport) {
         for await (const { line, columns, row } of readSportRows(
-          options.zipPath,
+          entries.zip,
           entry,
           list.signal,
           options.password,
+          limits,
         )) {
           const handle: ExportHandle = {
             entry: entry.name,
@@ -161,8 +180,8 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
         const handle: DetailHandle = { detail: entry.name };
         let startTime = new Date(0).toISOString();
         try {
-          const { bytes, name } = await readDetailEntry(options.zipPath, entry, options.password, list.signal);
-          const decoded = decodeFile(bytes, name);
+          const { bytes, name } = await readDetailEntry(entries.zip, entry, options.password, list.signal, limits);
+          const decoded = decodeFile(bytes, name, limits);
           if (decoded.ok) startTime = new Date(Date.parse(decoded.workout.startTime)).toISOString();
         } catch {
           // fetch() reports the reason for this entry alone.

@@ -1,5 +1,6 @@
-// WinZip AES (AE-1 / AE-2) entries read by bandsync's zip reader, from zips
-// written by @zip.js/zip.js (test/sources/files/aes-zip.ts), never by us.
+// WinZip AES (AE-1 / AE-2) entries read by bandsync's zip reader
+// (src/archive, on @zip.js/zip.js), from zips written by zip.js's writer
+// (test/sources/files/aes-zip.ts), never by bandsync.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createDecipheriv, pbkdf2Sync } from 'node:crypto';
@@ -14,8 +15,7 @@ import {
   readZipEntry,
   streamZipEntry,
   type ZipEntry,
-} from '../../../src/sources/files/zip.js';
-import { deriveAesKeys } from '../../../src/sources/files/zip-aes.js';
+} from '../../../src/archive/index.js';
 import { createFilesSource } from '../../../src/sources/files/index.js';
 import { BandsyncError } from '../../../src/sync/failures.js';
 import type { WorkoutRef } from '../../../src/sync/ports.js';
@@ -142,9 +142,9 @@ describe('WinZip AES zips written by zip.js', () => {
     expect((await read(badCrc, 'tracks/Mojstrovka.gpx', PASSWORD)).length).toBe(files['tracks/Mojstrovka.gpx']!.length);
   });
 
-  it("the CTR counter is little-endian from 1: Node's big-endian aes-*-ctr does not decrypt the entry, the reader does, in chunks of any size", async () => {
+  it("the CTR counter is little-endian from 1: Node's big-endian aes-*-ctr does not decrypt the entry, the reader does, streamed in chunks", async () => {
     const zip = await aesZip(
-      { 'watch/fenix.fit': files['watch/fenix.fit']! },
+      { 'watch/fenix.fit': files['watch/fenix.fit']!, 'big.bin': files['big.bin']! },
       { password: PASSWORD, strength: 3, store: true },
     );
     const info = (await describeAesZip(zip)).get('watch/fenix.fit')!;
@@ -159,12 +159,14 @@ describe('WinZip AES zips written by zip.js', () => {
     beIv[15] = 1;
     const bigEndian = createDecipheriv('aes-256-ctr', aesKey, beIv).update(ciphertext);
     expect(bigEndian.subarray(0, 16).equals(Buffer.from(plain.subarray(0, 16)))).toBe(false);
-    // The reader's decipher, fed uneven pieces (keystream blocks split across calls).
-    const { decipher } = await deriveAesKeys(new TextEncoder().encode(PASSWORD), salt, 3);
-    const pieces: Uint8Array[] = [];
-    for (let at = 0, step = 1; at < ciphertext.length; at += step, step = (step * 7 + 3) % 41)
-      pieces.push(decipher.decrypt(ciphertext.subarray(at, at + step)));
-    expect(Buffer.concat(pieces).equals(Buffer.from(plain))).toBe(true);
+    // The reader streams the entries back in several chunks, byte for byte.
+    const zipPath = await write(zip);
+    for (const name of ['watch/fenix.fit', 'big.bin']) {
+      const chunks: Uint8Array[] = [];
+      for await (const c of streamZipEntry(zipPath, await entryNamed(zipPath, name), undefined, PASSWORD))
+        chunks.push(c);
+      expect(Buffer.concat(chunks).equals(Buffer.from(files[name]!))).toBe(true);
+    }
   });
 
   it('a wrong password gets the same error as a ZipCrypto entry, without the password; none asks for it', async () => {
@@ -204,23 +206,38 @@ describe('WinZip AES zips written by zip.js', () => {
 
   it('an AES entry cut short or with a damaged AES extra field is refused with the reason', async () => {
     const zip = await aesZip({ 'tiny.txt': files['tiny.txt']! }, { password: PASSWORD, strength: 3 });
-    const zipPath = await write(zip);
-    const entry = await entryNamed(zipPath, 'tiny.txt');
-    await expect(readZipEntry(zipPath, { ...entry, compressedSize: 20 }, 1 << 20, undefined, PASSWORD)).rejects.toThrow(
-      /tiny\.txt is too short for AES data/,
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    const cen = zip.findIndex((_, i) => i + 4 <= zip.length && view.getUint32(i, true) === 0x02014b50);
+    // Every 0x9901 record (local and central): [id 2][size 2][version 2]["AE"][strength 1][method 2].
+    const aesRecords = [...zip.keys()]
+      .slice(0, -10)
+      .filter((i) => view.getUint16(i, true) === 0x9901 && zip[i + 6] === 0x41 && zip[i + 7] === 0x45);
+    expect(aesRecords.length).toBe(2);
+    const patched = async (edit: (b: Uint8Array, v: DataView) => void) => {
+      const copy = Uint8Array.from(zip);
+      edit(copy, new DataView(copy.buffer));
+      return write(copy);
+    };
+    const refusal = async (zipPath: string) => {
+      const err = await failure(
+        (async () => readZipEntry(zipPath, await entryNamed(zipPath, 'tiny.txt'), 1 << 20, undefined, PASSWORD))(),
+      );
+      expect(err).toBeInstanceOf(BandsyncError);
+      expect(err.code).toBe('source_file_invalid');
+      expect(err.message.startsWith(`${zipPath}: `)).toBe(true);
+      expect(err.message).not.toContain(PASSWORD);
+      return err.message;
+    };
+    // Cut short: the directory says 20 bytes, fewer than salt + verifier + code.
+    expect(await refusal(await patched((_, v) => v.setUint32(cen + 20, 20, true)))).toMatch(/tiny\.txt: /);
+    // An AES entry whose AES record names a method no reader knows.
+    expect(await refusal(await patched((_, v) => aesRecords.forEach((i) => v.setUint16(i + 9, 12, true))))).toMatch(
+      /tiny\.txt: uses compression method 12, which cannot be read/,
     );
-    await expect(
-      readZipEntry(zipPath, { ...entry, aes: 'it has no AES extra field (0x9901)' }, 1 << 20, undefined, PASSWORD),
-    ).rejects.toThrow(/tiny\.txt is AES-encrypted, but it has no AES extra field/);
-    await expect(
-      readZipEntry(
-        zipPath,
-        { ...entry, aes: { vendorVersion: 2, strength: 3, method: 12 } },
-        1 << 20,
-        undefined,
-        PASSWORD,
-      ),
-    ).rejects.toThrow(/compression method 12 \(under AES\)/);
+    // Without its AES record (another extra field id), method 99 cannot be read.
+    expect(await refusal(await patched((_, v) => aesRecords.forEach((i) => v.setUint16(i, 0x9902, true))))).toMatch(
+      /tiny\.txt: /,
+    );
   });
 });
 

@@ -1,11 +1,15 @@
-// A small streaming CSV reader for the export's files: bytes in, rows out, one
+// A small streaming CSV reader for the exports' files (Zepp, Mi Fitness): bytes in, rows out, one
 // chunk at a time, so a large file never sits in memory whole. It copes with
 // what real exports and spreadsheet round-trips produce: a UTF-8 BOM (Zepp
 // writes one), UTF-16 with BOM (Excel's "Unicode text"), `,` `;` or tab as
 // separator (found from the header line), quoted fields with "" escapes and
-// line breaks, CRLF line ends, and blank lines.
+// line breaks, CRLF line ends, and blank lines. Rows, their length and their
+// fields are counted against the input limits, so a file that never ends a
+// line costs at most one row's budget, not the whole file as one string.
 
 import { TextDecoder } from 'node:util';
+import { DEFAULT_LIMITS, type InputLimits } from '../core/limits.js';
+import { overLimit } from './errors.js';
 
 export type Row = readonly string[];
 
@@ -29,8 +33,24 @@ export function detectSeparator(headerLine: string): ',' | ';' | '\t' {
   return ',';
 }
 
+export interface CsvOptions {
+  readonly limits?: InputLimits;
+  /** Names the file in limit errors. */
+  readonly where?: string;
+}
+
 /** Streams rows (header first) from a byte stream. */
-export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Row> {
+export async function* parseCsv(chunks: AsyncIterable<Uint8Array>, options: CsvOptions = {}): AsyncGenerator<Row> {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const where = options.where ?? 'CSV';
+  let rows = 0;
+  let rowChars = 0; // characters of the row being read
+  const longRow = () => overLimit(where, `row ${rows + 1}`, 'csvRowChars', limits);
+  const endRow = (row: string[]) => {
+    if (++rows > limits.csvRows) throw overLimit(where, 'the number of rows', 'csvRows', limits);
+    rowChars = 0;
+    return row;
+  };
   let decoder: TextDecoder | null = null;
   let separator: string | null = null;
   let pending = ''; // text not yet consumed
@@ -43,6 +63,7 @@ export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
     pending += text;
     if (separator === null) {
       const nl = pending.indexOf('\n');
+      if (nl < 0 && pending.length > limits.csvRowChars) throw longRow();
       if (nl < 0 && !final) return;
       separator = detectSeparator(nl < 0 ? pending : pending.slice(0, nl));
     }
@@ -50,11 +71,13 @@ export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
     pending = '';
     for (let i = 0; i < s.length; i++) {
       const ch = s[i]!;
+      if (++rowChars > limits.csvRowChars) throw longRow();
       if (quoted) {
         if (ch === '"') {
           // A quote at the chunk's end may open an "" escape: decide with the next chunk.
           if (i + 1 >= s.length && !final) {
             pending = '"';
+            rowChars--; // counted again with the next chunk
             return;
           }
           if (s[i + 1] === '"') {
@@ -72,6 +95,7 @@ export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
         continue;
       }
       if (ch === separator) {
+        if (row.length + 1 >= limits.csvFields) throw overLimit(where, `row ${rows + 1}'s fields`, 'csvFields', limits);
         row.push(field);
         field = '';
         afterQuote = false;
@@ -82,7 +106,8 @@ export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
         row.push(field);
         field = '';
         afterQuote = false;
-        if (!(row.length === 1 && row[0] === '')) yield row;
+        if (!(row.length === 1 && row[0] === '')) yield endRow(row);
+        else rowChars = 0;
         row = [];
         continue;
       }
@@ -91,7 +116,7 @@ export async function* parseCsv(chunks: AsyncIterable<Uint8Array>): AsyncGenerat
     if (final) {
       if (field !== '' || row.length > 0) {
         row.push(field);
-        yield row;
+        yield endRow(row);
       }
       row = [];
       field = '';

@@ -1,0 +1,16 @@
+// Reading untrusted files and archives within budgets, shared by every source
+// that reads files (files, zepp-export, gadgetbridge) and by inspect/convert.
+export { fileInvalid, overLimit, passwordProblem } from './errors.js';
+export { readFileWithin, type ReadWithinOptions } from './read-file.js';
+export { gunzipWithin, maybeGunzip, isGzip } from './gzip.js';
+export {
+  ZipArchive,
+  entryRevision,
+  isFileEntry,
+  readZipDirectory,
+  readZipEntry,
+  streamZipEntry,
+  type ReadEntryOptions,
+  type ZipEntry,
+} from './zip.js';
+export { parseCsv, detectSeparator, splitHeader, type CsvOptions, type Row } from './csv.js';

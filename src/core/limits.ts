@@ -1,0 +1,80 @@
+// Budgets for untrusted input (DESIGN §4.1, issue 14): every file, archive,
+// CSV and XML document bandsync reads is bounded, and going over a bound is a
+// clear error naming the file and the limit, never a crash or an exhausted
+// heap. The defaults are sized for real data with a margin: a 48-hour
+// recording at 1 Hz (172,800 samples; a 93 MB TCX, a 48 MB GPX, a 3.5 MB
+// FIT) and a 10-year Zepp export (5.3 million per-minute heart-rate rows).
+// Users raise them in the config file's [limits] table or the environment.
+
+export interface InputLimits {
+  /** Bytes of one file read into memory: a FIT/TCX/GPX/JSON file, a zip entry read whole, a gzip's content, an upload. */
+  readonly fileBytes: number;
+  /** Bytes one gzip stream or zip entry may inflate to, also when it is streamed (the export's CSVs). */
+  readonly inflatedBytes: number;
+  /** Bytes all the entries of one zip may inflate to together, in one pass over it. */
+  readonly archiveInflatedBytes: number;
+  /** Entries in one zip's central directory. */
+  readonly archiveEntries: number;
+  /** Characters in one CSV row (line breaks inside quoted fields included). */
+  readonly csvRowChars: number;
+  /** Fields in one CSV row. */
+  readonly csvFields: number;
+  /** Rows in one CSV file. */
+  readonly csvRows: number;
+  /** Nesting depth of XML elements. */
+  readonly xmlDepth: number;
+  /** Elements in one XML document (each costs memory once parsed). */
+  readonly xmlElements: number;
+  /** Samples (records, track points) in one workout; a FIT file may hold 4 messages per sample. */
+  readonly samples: number;
+  /** Bytes of a Gadgetbridge database (it is read into memory whole). */
+  readonly databaseBytes: number;
+}
+
+const MiB = 1024 * 1024;
+
+export const DEFAULT_LIMITS: InputLimits = {
+  fileBytes: 128 * MiB,
+  inflatedBytes: 1024 * MiB,
+  archiveInflatedBytes: 4096 * MiB,
+  archiveEntries: 50_000,
+  csvRowChars: MiB,
+  csvFields: 1_000,
+  csvRows: 20_000_000,
+  xmlDepth: 64,
+  xmlElements: 4_000_000,
+  samples: 1_000_000,
+  databaseBytes: 1024 * MiB,
+};
+
+/** Each limit's environment variable (the config key is `limits.<name>`). */
+export const LIMIT_ENV: { readonly [K in keyof InputLimits]: string } = {
+  fileBytes: 'BANDSYNC_LIMIT_FILE_BYTES',
+  inflatedBytes: 'BANDSYNC_LIMIT_INFLATED_BYTES',
+  archiveInflatedBytes: 'BANDSYNC_LIMIT_ARCHIVE_INFLATED_BYTES',
+  archiveEntries: 'BANDSYNC_LIMIT_ARCHIVE_ENTRIES',
+  csvRowChars: 'BANDSYNC_LIMIT_CSV_ROW_CHARS',
+  csvFields: 'BANDSYNC_LIMIT_CSV_FIELDS',
+  csvRows: 'BANDSYNC_LIMIT_CSV_ROWS',
+  xmlDepth: 'BANDSYNC_LIMIT_XML_DEPTH',
+  xmlElements: 'BANDSYNC_LIMIT_XML_ELEMENTS',
+  samples: 'BANDSYNC_LIMIT_SAMPLES',
+  databaseBytes: 'BANDSYNC_LIMIT_DATABASE_BYTES',
+};
+
+const isBytes = (name: keyof InputLimits): boolean => /Bytes$/.test(name);
+
+/** 134217728 → "128 MiB"; counts with thousands separators. */
+export function formatLimit(name: keyof InputLimits, value: number): string {
+  if (!isBytes(name)) return value.toLocaleString('en-US');
+  if (value >= MiB && value % MiB === 0) return `${(value / MiB).toLocaleString('en-US')} MiB`;
+  return `${value.toLocaleString('en-US')} bytes`;
+}
+
+/**
+ * "<where>: <what> is over the limit of 128 MiB (limits.fileBytes; raise it
+ * with BANDSYNC_LIMIT_FILE_BYTES or [limits] in the config file)".
+ */
+export function overLimitMessage(where: string, what: string, name: keyof InputLimits, value: number): string {
+  return `${where}: ${what} is over the limit of ${formatLimit(name, value)} (limits.${name}; raise it with ${LIMIT_ENV[name]} or [limits] ${name} in the config file)`;
+}
