@@ -50,6 +50,7 @@ describe('import boundaries (npm run check → eslint .)', () => {
       'src/app/calories.ts': "export const load = () => import('../strava/index.js');\n",
       'src/core/metrics/x.ts': "import type { Store } from '../../sync/ports.js';\nexport type X = Store;\n",
       'src/sources/files/x.ts': "export * from '../gadgetbridge/index.js';\n",
+      'src/archive/x.ts': "export * from '../sources/files/index.js';\n",
       'src/server/pages/x.ts': "import { syncAll } from '../../cli/commands/sync.js';\nexport const x = syncAll;\n",
       'src/stray.ts': 'export const stray = 1;\n',
     };
@@ -57,7 +58,7 @@ describe('import boundaries (npm run check → eslint .)', () => {
       'src/compose.ts': "import { openStore } from './store/index.js';\nexport const x = openStore;\n",
       'src/cli/commands/sync.ts': "import { syncNow } from '../../app/sync.js';\nexport const syncAll = syncNow;\n",
       'src/sources/zepp-export/client.ts':
-        "import { readZipDirectory } from '../files/zip.js';\nexport const x = readZipDirectory;\n",
+        "import { readZipDirectory } from '../../archive/index.js';\nexport const x = readZipDirectory;\n",
       'src/sources/zepp-cloud/x.ts':
         "import { mapZeppSport } from '../zepp-common/index.js';\nexport const x = mapZeppSport;\n",
     };
