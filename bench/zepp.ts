@@ -21,6 +21,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const src = createZeppCloudSource({
       baseUrl: sim.url,
+      allowOrigins: [sim.url],
       appToken: sim.credentials.appToken,
       userId: sim.credentials.userId,
       accountId: 'bench',

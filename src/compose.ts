@@ -237,6 +237,8 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
       return createZeppCloudSource({
         baseUrl: s.baseUrl ?? config.zeppUrl ?? '',
         appToken: secrets.appToken ?? '',
+        // Besides the real Zepp hosts: the configured address and the one given at connect.
+        allowOrigins: [config.zeppUrl, secrets.trustedOrigin].filter((o): o is string => Boolean(o)),
         userId: s.userId,
         accountId: account.id,
         chinaRegion: s.region === 'cn',

@@ -165,7 +165,12 @@ export function accountActions(deps: AccountDeps): AccountActions {
           region: login.chinaRegion ? 'cn' : 'global',
           connectedAt: clock.now().toISOString(),
         }),
-        secrets: { appToken: login.appToken },
+        // An address given explicitly (--url, the simulator) is trusted for this
+        // account: kept sealed, so a changed database row cannot add to it.
+        secrets: {
+          appToken: login.appToken,
+          ...(input.baseUrl ? { trustedOrigin: new URL(input.baseUrl).origin } : {}),
+        },
       });
       await store.setAccountStatus(account.id, 'ok', null);
       return account;

@@ -35,7 +35,7 @@ export function accountMethods(db: Db, sealer: Sealer, now: () => Date): Account
     async saveAccount(input) {
       const at = now().toISOString();
       const id = input.id ?? randomUUID();
-      const sealed = input.secrets ? sealer.seal(input.secrets) : null;
+      const sealed = input.secrets ? sealer.seal(input.secrets, id) : null;
       // Saving again (reconnect) keeps the creation time and clears a needs_user problem.
       const rows = await db.query(
         `INSERT INTO accounts (id, kind, label, settings, secrets, status, problem, created_at, updated_at)
@@ -56,12 +56,12 @@ export function accountMethods(db: Db, sealer: Sealer, now: () => Date): Account
         accountId,
       ]);
       if (!rows[0]) throw new Error(`no account with id ${accountId}`);
-      return rows[0].secrets ? sealer.unseal(rows[0].secrets, `account ${accountId}`) : {};
+      return rows[0].secrets ? sealer.unseal(rows[0].secrets, accountId) : {};
     },
     async setSecrets(accountId, secrets) {
       const rows = await db.query('UPDATE accounts SET secrets = $2, updated_at = $3 WHERE id = $1 RETURNING id', [
         accountId,
-        sealer.seal(secrets),
+        sealer.seal(secrets, accountId),
         now().toISOString(),
       ]);
       if (rows.length === 0) throw new Error(`no account with id ${accountId}`);
@@ -78,4 +78,30 @@ export function accountMethods(db: Db, sealer: Sealer, now: () => Date): Account
       await db.query('DELETE FROM accounts WHERE id = $1', [id]);
     },
   };
+}
+
+/**
+ * Reseals secrets stored by bandsync 0.1.0 (not bound to their account) in
+ * the current format, leaving every other column as it was. Runs when the
+ * store opens; secrets that do not open with this key stay as they are, and
+ * reading them reports the wrong key as before.
+ */
+export async function resealLegacySecrets(db: Db, sealer: Sealer): Promise<void> {
+  const rows = await db.query<{ id: string; secrets: string }>(
+    "SELECT id, secrets FROM accounts WHERE secrets LIKE 'v1:%'",
+  );
+  for (const { id, secrets } of rows) {
+    let plain: Record<string, string>;
+    try {
+      plain = sealer.unsealLegacy(secrets, id);
+    } catch {
+      continue;
+    }
+    // Only if unchanged meanwhile (another process may be doing the same).
+    await db.query('UPDATE accounts SET secrets = $3 WHERE id = $1 AND secrets = $2', [
+      id,
+      secrets,
+      sealer.seal(plain, id),
+    ]);
+  }
 }

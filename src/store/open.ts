@@ -4,7 +4,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Queue, RateBudgetStore, Store } from '../sync/ports.js';
-import { accountMethods } from './accounts.js';
+import { accountMethods, resealLegacySecrets } from './accounts.js';
 import type { Db } from './db.js';
 import { openPgliteDb } from './db-pglite.js';
 import { openPostgresDb } from './db-postgres.js';
@@ -67,8 +67,10 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     }
   }
 
+  const sealer = createSealer(key);
   try {
     await migrate(db);
+    await resealLegacySecrets(db, sealer);
   } catch (error) {
     await db.close().catch(() => undefined);
     lock?.release();
@@ -107,7 +109,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   };
 
   const store: Store = {
-    ...accountMethods(db, createSealer(key), now),
+    ...accountMethods(db, sealer, now),
     ...workoutMethods(db, now),
     ...recordMethods(db, now),
     ...settingMethods(db, now),

@@ -1,11 +1,16 @@
 // Secrets at rest (DESIGN §4.5): AES-256-GCM with a 32-byte key from
 // BANDSYNC_SECRET_KEY (base64) or a generated key file (mode 0600). GCM's tag
-// makes a wrong key fail loudly instead of yielding garbage.
+// makes a wrong key fail loudly instead of yielding garbage. Since v2 the
+// account id is the associated data, so sealed secrets only open for the
+// account they were sealed for: copied into another account's row (someone
+// who can write to the database), they fail instead of lending its tokens.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const PREFIX = 'v1:';
+/** v2: bound to the account id (AES-GCM associated data); v1 (bandsync 0.1.0): not bound. */
+const PREFIX = 'v2:';
+const LEGACY_PREFIX = 'v1:';
 export const KEY_FILE_NAME = 'secret.key';
 
 export class SecretKeyMismatchError extends Error {
@@ -47,29 +52,41 @@ export async function loadSecretKey(dataDir: string, secretKey?: string): Promis
 }
 
 export interface Sealer {
-  seal(plain: Record<string, string>): string;
-  unseal(sealed: string, where: string): Record<string, string>;
+  /** Seals an account's secrets, bound to its id. */
+  seal(plain: Record<string, string>, accountId: string): string;
+  /** Opens what seal() made for this account; throws SecretKeyMismatchError otherwise. */
+  unseal(sealed: string, accountId: string): Record<string, string>;
+  /** Opens the format of bandsync 0.1.0 (no account binding), only to reseal it when the store opens. */
+  unsealLegacy(sealed: string, accountId: string): Record<string, string>;
 }
 
+const IV = 12;
+const TAG = 16;
+
 export function createSealer(key: Buffer): Sealer {
+  const open = (sealed: string, prefix: string, aad: Buffer | null, accountId: string): Record<string, string> => {
+    if (!sealed.startsWith(prefix)) throw new SecretKeyMismatchError(`account ${accountId}`);
+    const raw = Buffer.from(sealed.slice(prefix.length), 'base64');
+    try {
+      // A fixed tag length: a shortened tag would otherwise be accepted (and be easier to forge).
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV), { authTagLength: TAG });
+      if (aad) decipher.setAAD(aad);
+      decipher.setAuthTag(raw.subarray(IV, IV + TAG));
+      const text = Buffer.concat([decipher.update(raw.subarray(IV + TAG)), decipher.final()]).toString('utf8');
+      return JSON.parse(text) as Record<string, string>;
+    } catch {
+      throw new SecretKeyMismatchError(`account ${accountId}`);
+    }
+  };
   return {
-    seal(plain) {
-      const iv = randomBytes(12);
+    seal(plain, accountId) {
+      const iv = randomBytes(IV);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.from(accountId, 'utf8'));
       const body = Buffer.concat([cipher.update(JSON.stringify(plain), 'utf8'), cipher.final()]);
       return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
     },
-    unseal(sealed, where) {
-      if (!sealed.startsWith(PREFIX)) throw new SecretKeyMismatchError(where);
-      const raw = Buffer.from(sealed.slice(PREFIX.length), 'base64');
-      try {
-        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-        decipher.setAuthTag(raw.subarray(12, 28));
-        const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-        return JSON.parse(text) as Record<string, string>;
-      } catch {
-        throw new SecretKeyMismatchError(where);
-      }
-    },
+    unseal: (sealed, accountId) => open(sealed, PREFIX, Buffer.from(accountId, 'utf8'), accountId),
+    unsealLegacy: (sealed, accountId) => open(sealed, LEGACY_PREFIX, null, accountId),
   };
 }

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type OpenedStore } from '../../src/store/index.js';
+import { openStore, SecretKeyMismatchError, type OpenedStore } from '../../src/store/index.js';
 import { openPostgresDb } from '../../src/store/db-postgres.js';
 import { loadMigrations, migrate } from '../../src/store/migrate.js';
 import { dropSchema, TEST_DATABASE_URL, tempDir, uniqueSchema } from './helpers.js';
@@ -88,6 +88,9 @@ async function expectSameData(opened: OpenedStore, expected: Expected): Promise<
   for (const account of expected.accounts) {
     expect(await store.getSecrets(account.id)).toEqual(account.secrets);
   }
+  // Opening resealed the release's secrets bound to their account (issue 14 item 8).
+  const sealed = await db.query<{ id: string; secrets: string | null }>('SELECT id, secrets FROM accounts ORDER BY id');
+  expect(sealed.filter((r) => r.secrets !== null).map((r) => r.secrets!.slice(0, 3))).toEqual(['v2:', 'v2:']);
 
   for (const w of expected.workouts) {
     expect(await store.getWorkout(w.id)).toEqual(w);
@@ -124,6 +127,16 @@ async function expectWritable(opened: OpenedStore, expected: Expected): Promise<
   expect(ledger.at(-1)).toMatchObject({ workoutId: failed!.workoutId, fromState: 'failed', toState: 'uploading' });
   // The ledger's sequence came across with the dump: the new id follows the old ones.
   expect(ledger.at(-1)!.id).toBeGreaterThan(Math.max(...ledger.slice(0, -1).map((e) => e.id)));
+
+  // Sealed secrets open only for their own account: copied into another row, they fail.
+  const [zepp, strava] = [expected.accounts[0]!.id, expected.accounts[2]!.id];
+  const row = async (id: string) =>
+    (await opened.db.query<{ secrets: string }>('SELECT secrets FROM accounts WHERE id = $1', [id]))[0]!.secrets;
+  const stravaSealed = await row(strava);
+  await opened.db.query('UPDATE accounts SET secrets = $2 WHERE id = $1', [strava, await row(zepp)]);
+  await expect(store.getSecrets(strava)).rejects.toBeInstanceOf(SecretKeyMismatchError);
+  await opened.db.query('UPDATE accounts SET secrets = $2 WHERE id = $1', [strava, stravaSealed]);
+  expect(await store.getSecrets(strava)).toEqual(expected.accounts[2]!.secrets);
 }
 
 describe.skipIf(releases.length === 0)('upgrade from every released database', () => {

@@ -23,6 +23,7 @@ afterAll(async () => {
 async function first(extra: { chinaCoordinates?: boolean } = {}) {
   const src = createZeppCloudSource({
     baseUrl: sim.url,
+    allowOrigins: [sim.url],
     appToken: sim.credentials.appToken,
     userId: sim.credentials.userId,
     accountId: 'cn',
@@ -55,6 +56,7 @@ describe('a global account (chinaRegion false) still converts a gaode track by d
   it('converts', async () => {
     const src = createZeppCloudSource({
       baseUrl: sim.url,
+      allowOrigins: [sim.url],
       appToken: sim.credentials.appToken,
       userId: sim.credentials.userId,
       accountId: 'g',

@@ -26,7 +26,14 @@ afterAll(async () => {
 });
 
 const source = (appToken = token, extra: Partial<Parameters<typeof createZeppCloudSource>[0]> = {}) =>
-  createZeppCloudSource({ baseUrl: sim.url, appToken, userId: sim.credentials.userId, accountId: 'acc-1', ...extra });
+  createZeppCloudSource({
+    baseUrl: sim.url,
+    allowOrigins: [sim.url],
+    appToken,
+    userId: sim.credentials.userId,
+    accountId: 'acc-1',
+    ...extra,
+  });
 
 async function listAll(src: ReturnType<typeof source>, options = {}): Promise<WorkoutRef[]> {
   const out: WorkoutRef[] = [];
@@ -171,6 +178,7 @@ describe('failures map to the failures table', () => {
   it('a wrong regional host → zepp_token_expired-style 401 on that host; unreachable host → zepp_unavailable', async () => {
     const wrong = createZeppCloudSource({
       baseUrl: `${sim.url}/region/de2`,
+      allowOrigins: [sim.url],
       appToken: token,
       userId: '1',
       accountId: 'a',
@@ -178,12 +186,19 @@ describe('failures map to the failures table', () => {
     expect(await codeOf(listAll(wrong))).toBe('zepp_token_expired');
     const home = createZeppCloudSource({
       baseUrl: `${sim.url}/region/us2`,
+      allowOrigins: [sim.url],
       appToken: token,
       userId: '1',
       accountId: 'a',
     });
     expect((await listAll(home)).length).toBeGreaterThan(0);
-    const dead = createZeppCloudSource({ baseUrl: 'http://127.0.0.1:9', appToken: 'x', userId: '1', accountId: 'a' });
+    const dead = createZeppCloudSource({
+      baseUrl: 'http://127.0.0.1:9',
+      allowOrigins: ['http://127.0.0.1:9'],
+      appToken: 'x',
+      userId: '1',
+      accountId: 'a',
+    });
     expect(await codeOf(listAll(dead))).toBe('zepp_unavailable');
   });
 

@@ -4,11 +4,25 @@
 // BandsyncError whose code the failures table knows. No retries here: the
 // engine reschedules by the table (DESIGN §4.2, waiting is rescheduling).
 import { BandsyncError } from '../../sync/failures.js';
+import { isAllowedZeppUrl } from './hosts.js';
 import { envelopeSchema, formatZodError, historyDataSchema } from './schema.js';
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an address that is not a URL';
+  }
+}
 
 export interface ZeppClientOptions {
   readonly baseUrl: string;
   readonly appToken: string;
+  /**
+   * Origins besides the real Zepp hosts the token may go to: the configured
+   * BANDSYNC_ZEPP_URL, or the address given when the account was connected.
+   */
+  readonly allowOrigins?: readonly string[];
   readonly fetch?: typeof fetch;
   readonly timeoutMs?: number;
   readonly now?: () => Date;
@@ -40,6 +54,14 @@ export function createZeppClient(options: ZeppClientOptions): ZeppClient {
     what: string,
     signal?: AbortSignal,
   ): Promise<unknown> {
+    // The base URL comes from the database, which others may have written to:
+    // checked before every request, not only when the account was connected.
+    if (!isAllowedZeppUrl(base, options.allowOrigins)) {
+      throw new BandsyncError(
+        'zepp_region_wrong',
+        `Zepp ${what}: refusing to send the app token to ${originOf(base)}, which is not a Zepp host on the allow-list (was the account's stored address changed?); reconnect the account`,
+      );
+    }
     const url = `${base}${path}?${new URLSearchParams(query).toString()}`;
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
     let res: Response;

@@ -14,6 +14,8 @@ import { zeppToWorkout } from './to-workout.js';
 export interface ZeppCloudSourceOptions {
   readonly baseUrl: string;
   readonly appToken: string;
+  /** Origins besides the real Zepp hosts the token may go to (see ZeppClientOptions). */
+  readonly allowOrigins?: readonly string[];
   readonly userId: string;
   readonly accountId: string;
   readonly fetch?: typeof fetch;
@@ -71,6 +73,7 @@ export function createZeppCloudSource(options: ZeppCloudSourceOptions): Source &
   const client = createZeppClient({
     baseUrl: options.baseUrl,
     appToken: options.appToken,
+    ...(options.allowOrigins ? { allowOrigins: options.allowOrigins } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.now ? { now: options.now } : {}),
