@@ -1,6 +1,6 @@
 // Test harness: a real store (PGlite in a temp dir), the dashboard app served
 // on loopback by @hono/node-server, and a cookie-keeping fetch.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, scryptSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,16 @@ import { createApp } from '../../src/server/app.js';
 import { serveApp, type Served } from '../../src/server/serve.js';
 import type { ServerDeps } from '../../src/server/deps.js';
 import { StoreEngine } from './engine.js';
+
+/**
+ * A password hash as bandsync 0.1.0 made it (scrypt N=2^14): still accepted,
+ * and quick to check, for tests about the login rather than the hash's cost.
+ */
+export function quickPasswordHash(plain: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(plain, salt, 32, { N: 16384, r: 8, p: 1 });
+  return ['scrypt', 16384, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
 
 export interface Harness {
   readonly opened: OpenedStore;

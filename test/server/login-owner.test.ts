@@ -3,7 +3,7 @@
 // 127.0.0.1 and 127.0.0.2), anonymous visitors cannot push the owner's
 // session out, Secure cookies and X-Forwarded-For behind a proxy, and the
 // password hash at OWASP's scrypt cost with older hashes still accepted.
-import { randomBytes, scryptSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
@@ -12,17 +12,10 @@ import { hashPassword, isBelowCurrentCost, verifyPassword } from '../../src/serv
 import { serveApp, type Served } from '../../src/server/serve.js';
 import type { OpenedStore } from '../../src/store/index.js';
 import { StoreEngine } from './engine.js';
-import { openTestStore } from './harness.js';
+import { openTestStore, quickPasswordHash } from './harness.js';
 import { PeerClient } from './peer-client.js';
 
 const PASSWORD = 'correct horse battery';
-
-/** A hash as bandsync 0.1.0 made it (scrypt N=2^14): quick to check, and proof that old hashes keep working. */
-function legacyHash(plain: string): string {
-  const salt = randomBytes(16);
-  const key = scryptSync(plain, salt, 32, { N: 16384, r: 8, p: 1 });
-  return ['scrypt', 16384, 8, 1, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
 
 // One store for all; each test serves a fresh dashboard (fresh sessions and throttle) on it.
 let store: { opened: OpenedStore; dir: string };
@@ -47,7 +40,7 @@ async function remoteDashboard(extra: Partial<ServerSecurity> = {}): Promise<str
     budget: opened.budget,
     engine: new StoreEngine(opened.store),
     now: () => new Date(),
-    security: { remote: true, password: legacyHash(PASSWORD), ...extra },
+    security: { remote: true, password: quickPasswordHash(PASSWORD), ...extra },
   });
   served = await serveApp(app, { port: 0, host: '127.0.0.1', passwordConfigured: true });
   return served.url.replace(/\/$/, '');
@@ -154,7 +147,7 @@ describe('password hashing', () => {
   }, 30_000);
 
   it('keeps accepting hashes made at the lower cost of earlier releases, and says so', async () => {
-    const old = legacyHash(PASSWORD);
+    const old = quickPasswordHash(PASSWORD);
     expect(await verifyPassword(PASSWORD, old)).toBe(true);
     expect(await verifyPassword('wrong password', old)).toBe(false);
     expect(isBelowCurrentCost(old)).toBe(true);

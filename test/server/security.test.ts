@@ -3,9 +3,8 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/server/app.js';
-import { hashPassword } from '../../src/server/password.js';
 import { serveApp } from '../../src/server/serve.js';
-import { Client, startHarness, type Harness } from './harness.js';
+import { Client, quickPasswordHash, startHarness, type Harness } from './harness.js';
 import { SECRETS, seedAccounts, seedWorkouts } from './seed.js';
 
 describe('CSRF', () => {
@@ -107,7 +106,7 @@ describe('password and remote binding', () => {
   });
 
   it('requires the login on every page when a password is set, and rotates the session on login', async () => {
-    const password = await hashPassword('correct horse battery');
+    const password = quickPasswordHash('correct horse battery');
     const h = await startHarness({ security: { remote: true, password } }, '0.0.0.0');
     try {
       const url = h.url.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
@@ -153,7 +152,7 @@ describe('password and remote binding', () => {
 
 describe('password guessing', () => {
   it('after 5 wrong passwords the address gets 429 with Retry-After, even with the right one', async () => {
-    const password = await hashPassword('correct horse battery');
+    const password = quickPasswordHash('correct horse battery');
     const h = await startHarness({ security: { remote: true, password } }, '0.0.0.0');
     try {
       const c = new Client(h.url.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1'));
