@@ -2,7 +2,7 @@
 export type * from './workout/types.js';
 export { computeFingerprint, withFingerprint, fnv1a64 } from './workout/fingerprint.js';
 export { assembleWorkout, isoStart, type WorkoutDraft } from './workout/assemble.js';
-export { sportFamily, INDOOR_SPORTS, type SportFamily } from './workout/sport.js';
+export { sportFamily, INDOOR_SPORTS, SPORTS, type SportFamily } from './workout/sport.js';
 export { sanitizeWorkout, type SanitizeOptions, type SanitizeResult } from './workout/sanitize.js';
 export { encodeFit, type FitEncodeOptions } from './formats/fit/encode.js';
 export { decodeFit } from './formats/fit/decode.js';

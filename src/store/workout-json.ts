@@ -4,7 +4,17 @@
 // add a step to MIGRATIONS and raise WORKOUT_SCHEMA_VERSION: older rows are
 // brought up to date as they are read, and rewritten by the next save.
 import { z } from 'zod';
-import type { Lap, Length, Pause, RecordedTotals, Samples, SourceRef, Device, Workout } from '../core/index.js';
+import {
+  SPORTS,
+  type Device,
+  type Lap,
+  type Length,
+  type Pause,
+  type RecordedTotals,
+  type Samples,
+  type SourceRef,
+  type Workout,
+} from '../core/index.js';
 import { BandsyncError } from '../sync/failures.js';
 
 export const WORKOUT_SCHEMA_VERSION = 1;
@@ -78,32 +88,6 @@ const source = z.object({
   id: z.string(),
   accountId: z.string().optional(),
 });
-const SPORTS = [
-  'running',
-  'treadmill',
-  'trail_running',
-  'walking',
-  'indoor_walking',
-  'hiking',
-  'cycling',
-  'indoor_cycling',
-  'mountain_biking',
-  'pool_swimming',
-  'open_water_swimming',
-  'elliptical',
-  'rowing',
-  'indoor_rowing',
-  'strength',
-  'yoga',
-  'hiit',
-  'jump_rope',
-  'climbing',
-  'skiing',
-  'snowboarding',
-  'skating',
-  'dance',
-  'other',
-] as const satisfies readonly Workout['sport'][];
 
 export const WorkoutSchema = z.object({
   sport: z.enum(SPORTS),
@@ -141,7 +125,6 @@ export type WorkoutSchemaMatchesModel = [
   Sure<SameKeys<z.infer<typeof source>, SourceRef>>,
   Sure<z.infer<typeof WorkoutSchema> extends Workout ? true : false>,
   Sure<SourceRef['kind'] extends z.infer<typeof source>['kind'] ? true : false>,
-  Sure<Workout['sport'] extends (typeof SPORTS)[number] ? true : false>,
 ];
 
 /** The JSON stored for a workout. */

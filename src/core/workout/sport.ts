@@ -5,6 +5,38 @@ import type { Sport } from './types.js';
 
 export type SportFamily = 'run' | 'walk' | 'ride' | 'swim' | 'row' | 'other';
 
+/** Every sport, in the order lists show them (the dashboard's filter, stored-workout checks). */
+export const SPORTS = [
+  'running',
+  'treadmill',
+  'trail_running',
+  'walking',
+  'indoor_walking',
+  'hiking',
+  'cycling',
+  'indoor_cycling',
+  'mountain_biking',
+  'pool_swimming',
+  'open_water_swimming',
+  'elliptical',
+  'rowing',
+  'indoor_rowing',
+  'strength',
+  'yoga',
+  'hiit',
+  'jump_rope',
+  'climbing',
+  'skiing',
+  'snowboarding',
+  'skating',
+  'dance',
+  'other',
+] as const satisfies readonly Sport[];
+// Fails to compile when a sport is added to the model but not to the list.
+export type AllSportsListed = Sport extends (typeof SPORTS)[number] ? true : never;
+const _allSportsListed: AllSportsListed = true;
+void _allSportsListed;
+
 const FAMILY: Record<Sport, SportFamily> = {
   running: 'run',
   treadmill: 'run',

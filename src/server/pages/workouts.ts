@@ -10,7 +10,7 @@ import type { WorkoutFilter } from '../../sync/ports.js';
 import { codesExplaining } from '../../app/workout-problem.js';
 import { paceQuantity, sportWords, workoutTitle } from '../../app/workout-display.js';
 import { clock, distanceQuantity } from '../../app/units.js';
-import type { Sport } from '../../core/index.js';
+import { SPORTS as ALL_SPORTS, type Sport } from '../../core/index.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { html, type Html } from '../views/html.js';
@@ -23,32 +23,8 @@ import { render } from './render.js';
 
 export const PAGE_SIZE = 50;
 
-export const SPORTS = [
-  'running',
-  'treadmill',
-  'trail_running',
-  'walking',
-  'indoor_walking',
-  'hiking',
-  'cycling',
-  'indoor_cycling',
-  'mountain_biking',
-  'pool_swimming',
-  'open_water_swimming',
-  'elliptical',
-  'rowing',
-  'indoor_rowing',
-  'strength',
-  'yoga',
-  'hiit',
-  'jump_rope',
-  'climbing',
-  'skiing',
-  'snowboarding',
-  'skating',
-  'dance',
-  'other',
-];
+/** Every sport, for the filter and the rule editor (plain strings: they check what a form sent). */
+export const SPORTS: readonly string[] = ALL_SPORTS;
 
 export interface ListQuery {
   readonly state: SyncState | '';
