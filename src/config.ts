@@ -8,8 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import envPaths from 'env-paths';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { FIELDS } from './config/fields.js';
-import { DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
+import { fieldsOf } from './config/fields.js';
+import { DEFAULT_LIMITS, LIMIT_ENV, type InputLimits } from './core/limits.js';
 import { lineIndex, lineOf } from './config/toml-lines.js';
 
 const SportRule = z
@@ -33,17 +33,28 @@ const SportRule = z
   });
 
 const EmailSchema = z.strictObject({
-  host: z.string().describe('SMTP server host'),
-  port: z.number().int().min(1).max(65535).default(587).describe('SMTP server port'),
-  secure: z.boolean().default(false).describe('Use TLS from the start (port 465); false = STARTTLS when offered'),
-  user: z.string().optional().describe('SMTP user name'),
-  password: z.string().optional().describe('SMTP password'),
-  from: z.string().describe('Sender address'),
-  to: z.string().describe('Recipient address(es), comma-separated'),
+  host: z.string().describe('SMTP server host').meta({ env: 'BANDSYNC_SMTP_HOST' }),
+  port: z
+    .number()
+    .int()
+    .min(1)
+    .max(65535)
+    .default(587)
+    .describe('SMTP server port')
+    .meta({ env: 'BANDSYNC_SMTP_PORT' }),
+  secure: z
+    .boolean()
+    .default(false)
+    .describe('Use TLS from the start (port 465); false = STARTTLS when offered')
+    .meta({ env: 'BANDSYNC_SMTP_SECURE' }),
+  user: z.string().optional().describe('SMTP user name').meta({ env: 'BANDSYNC_SMTP_USER' }),
+  password: z.string().optional().describe('SMTP password').meta({ env: 'BANDSYNC_SMTP_PASSWORD', secret: true }),
+  from: z.string().describe('Sender address').meta({ env: 'BANDSYNC_NOTIFY_EMAIL_FROM' }),
+  to: z.string().describe('Recipient address(es), comma-separated').meta({ env: 'BANDSYNC_NOTIFY_EMAIL_TO' }),
 });
 
 const limit = (name: keyof InputLimits, min: number, description: string) =>
-  z.number().int().min(min).default(DEFAULT_LIMITS[name]).describe(description);
+  z.number().int().min(min).default(DEFAULT_LIMITS[name]).describe(description).meta({ env: LIMIT_ENV[name] });
 
 /** Budgets for untrusted input (core/limits.ts); the defaults fit a 48-hour 1 Hz recording and a 10-year export. */
 const LimitsSchema = z.strictObject({
@@ -81,59 +92,112 @@ export const ConfigSchema = z.strictObject({
     .string()
     .describe(
       'Where the embedded database, key file and lock live; unset = the per-user data directory (~/.local/share/bandsync on Linux)',
-    ),
-  databaseUrl: z.string().optional().describe('PostgreSQL server URL; unset = embedded PGlite in dataDir'),
+    )
+    .meta({ env: 'BANDSYNC_DATA_DIR' }),
+  databaseUrl: z
+    .string()
+    .optional()
+    .describe('PostgreSQL server URL; unset = embedded PGlite in dataDir')
+    .meta({ env: 'DATABASE_URL', secret: true }),
   secretKey: z
     .string()
     .optional()
-    .describe('Key for encrypting tokens at rest (base64, 32 bytes); unset = generated key file'),
-  zeppUrl: z.string().url().optional().describe('Zepp cloud API base URL; unset = discovered from the account region'),
+    .describe('Key for encrypting tokens at rest (base64, 32 bytes); unset = generated key file')
+    .meta({ env: 'BANDSYNC_SECRET_KEY', secret: true }),
+  zeppUrl: z
+    .string()
+    .url()
+    .optional()
+    .describe('Zepp cloud API base URL; unset = discovered from the account region')
+    .meta({ env: 'BANDSYNC_ZEPP_URL' }),
   miFitnessUrl: z
     .string()
     .url()
     .optional()
-    .describe('One base URL standing for every Xiaomi / Mi Fitness host (simulator, proxy); unset = the real hosts'),
+    .describe('One base URL standing for every Xiaomi / Mi Fitness host (simulator, proxy); unset = the real hosts')
+    .meta({ env: 'BANDSYNC_MI_FITNESS_URL' }),
   miFitnessPayloadDir: z
     .string()
     .optional()
     .describe(
       'Save each Mi Fitness workout as received (list element + detail files) here, to inspect or report a mismatch',
-    ),
+    )
+    .meta({ env: 'BANDSYNC_MI_PAYLOAD_DIR' }),
   summaryOnlyUploads: z
     .boolean()
     .default(false)
     .describe(
       'Upload Mi Fitness workouts whose detail files are missing from their summary alone (else they are held with the reason)',
-    ),
-  stravaUrl: z.string().url().default('https://www.strava.com').describe('Strava base URL for OAuth and API paths'),
-  stravaClientId: z.string().optional().describe('Your Strava API application client id'),
-  stravaClientSecret: z.string().optional().describe('Your Strava API application client secret'),
-  deviceName: z.string().optional().describe('Device name written into uploaded files; unset = the band model'),
-  pollIntervalSeconds: z.number().int().min(60).default(900).describe('How often the daemon polls each source account'),
-  hideBackfillFromHome: z.boolean().default(true).describe('Upload backfilled history hidden from home feeds'),
-  port: z.number().int().min(0).max(65535).default(8377).describe('Dashboard port'),
-  host: z.string().default('127.0.0.1').describe('Dashboard bind address'),
+    )
+    .meta({ env: 'BANDSYNC_SUMMARY_ONLY' }),
+  stravaUrl: z
+    .string()
+    .url()
+    .default('https://www.strava.com')
+    .describe('Strava base URL for OAuth and API paths')
+    .meta({ env: 'BANDSYNC_STRAVA_URL' }),
+  stravaClientId: z
+    .string()
+    .optional()
+    .describe('Your Strava API application client id')
+    .meta({ env: 'STRAVA_CLIENT_ID' }),
+  stravaClientSecret: z
+    .string()
+    .optional()
+    .describe('Your Strava API application client secret')
+    .meta({ env: 'STRAVA_CLIENT_SECRET', secret: true }),
+  deviceName: z
+    .string()
+    .optional()
+    .describe('Device name written into uploaded files; unset = the band model')
+    .meta({ env: 'BANDSYNC_DEVICE_NAME' }),
+  pollIntervalSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .default(900)
+    .describe('How often the daemon polls each source account')
+    .meta({ env: 'BANDSYNC_POLL_INTERVAL' }),
+  hideBackfillFromHome: z
+    .boolean()
+    .default(true)
+    .describe('Upload backfilled history hidden from home feeds')
+    .meta({ env: 'BANDSYNC_HIDE_BACKFILL' }),
+  port: z.number().int().min(0).max(65535).default(8377).describe('Dashboard port').meta({ env: 'BANDSYNC_PORT' }),
+  host: z.string().default('127.0.0.1').describe('Dashboard bind address').meta({ env: 'BANDSYNC_HOST' }),
   behindProxy: z
     .boolean()
     .default(false)
     .describe(
       'The dashboard is reached through a TLS reverse proxy: Secure cookies, the client address from X-Forwarded-For, a password required',
-    ),
+    )
+    .meta({ env: 'BANDSYNC_BEHIND_PROXY' }),
   metricsToken: z
     .string()
     .min(16)
     .optional()
-    .describe('Bearer token for GET /metrics when the dashboard is reachable from the network (16+ characters)'),
-  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info').describe('Lowest log level written'),
+    .describe('Bearer token for GET /metrics when the dashboard is reachable from the network (16+ characters)')
+    .meta({ env: 'BANDSYNC_METRICS_TOKEN', secret: true }),
+  logLevel: z
+    .enum(['debug', 'info', 'warn', 'error'])
+    .default('info')
+    .describe('Lowest log level written')
+    .meta({ env: 'BANDSYNC_LOG_LEVEL' }),
   logFormat: z
     .enum(['auto', 'json', 'pretty'])
     .default('auto')
-    .describe('auto = JSON lines when stderr is not a terminal'),
-  watchDir: z.string().optional().describe('Folder of FIT/TCX/GPX files the daemon watches for new workouts'),
+    .describe('auto = JSON lines when stderr is not a terminal')
+    .meta({ env: 'BANDSYNC_LOG_FORMAT' }),
+  watchDir: z
+    .string()
+    .optional()
+    .describe('Folder of FIT/TCX/GPX files the daemon watches for new workouts')
+    .meta({ env: 'BANDSYNC_WATCH_DIR' }),
   strict: z
     .boolean()
     .default(false)
-    .describe('Unknown sport codes need a rule (needs_user) instead of a safe fallback'),
+    .describe('Unknown sport codes need a rule (needs_user) instead of a safe fallback')
+    .meta({ env: 'BANDSYNC_STRICT' }),
   sportRules: z
     .array(SportRule)
     .default([])
@@ -142,13 +206,19 @@ export const ConfigSchema = z.strictObject({
     ),
   notify: z
     .strictObject({
-      webhookUrl: z.string().url().optional().describe('POSTed a JSON message when a problem needs you'),
+      webhookUrl: z
+        .string()
+        .url()
+        .optional()
+        .describe('POSTed a JSON message when a problem needs you')
+        .meta({ env: 'BANDSYNC_NOTIFY_WEBHOOK_URL', secret: true }),
       repeatedFailures: z
         .number()
         .int()
         .min(1)
         .default(3)
-        .describe('Notify after this many failed attempts of one workout'),
+        .describe('Notify after this many failed attempts of one workout')
+        .meta({ env: 'BANDSYNC_NOTIFY_REPEATED_FAILURES' }),
       email: EmailSchema.optional().describe('SMTP settings for e-mail notifications'),
     })
     .prefault({}),
@@ -158,7 +228,12 @@ export const ConfigSchema = z.strictObject({
 export type Config = z.infer<typeof ConfigSchema>;
 export type SportRuleConfig = z.infer<typeof SportRule>;
 
-/** Environment variable → top-level config key (nested keys: see config/fields.ts). */
+/** Every key's path, environment variable and secrecy, read from the schema above. */
+export const FIELDS = fieldsOf(ConfigSchema);
+/** Secret values: masked by `config show`, registered with the log redactor. */
+export const SECRET_PATHS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.secret).map((f) => f.path));
+
+/** Environment variable → top-level config key. */
 export const ENV_KEYS: Record<string, keyof Config> = Object.fromEntries(
   FIELDS.filter((f) => f.env && !f.path.includes('.')).map((f) => [f.env!, f.path as keyof Config]),
 );

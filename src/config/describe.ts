@@ -1,8 +1,7 @@
 // Walks the config schema into rows (key, env var, type, default, description):
 // the source of the generated configuration table, so docs cannot drift.
 import type { z } from 'zod';
-import { ConfigSchema } from '../config.js';
-import { FIELDS } from './fields.js';
+import { ConfigSchema, FIELDS } from '../config.js';
 
 export interface ConfigRow {
   readonly key: string;

@@ -1,6 +1,5 @@
 // The effective config with secrets masked, for `config show` and logs.
-import type { Config } from '../config.js';
-import { SECRET_PATHS } from './fields.js';
+import { SECRET_PATHS, type Config } from '../config.js';
 
 export const MASK = '********';
 
