@@ -34,8 +34,32 @@ export async function importAccount(
   const bad = await app.store.listRecords({ destination: DESTINATION, accountId, states: ['failed'], limit: 10_000 });
   // Plus files whose damaged rewrite was refused while the stored, readable version was kept.
   const refused = summary.accounts.flatMap((a) => a.discovery?.unreadable ?? []).map((u) => u.reason);
-  return { summary, badFiles: [...new Set([...bad.map((b) => badFileLine(b, path)), ...refused])] };
+  const held = await heldDamaged(app, accountId);
+  return {
+    summary,
+    badFiles: [...new Set([...bad.map((b) => badFileLine(b, path)), ...refused, ...held.map(heldLine)])],
+    held,
+  };
 }
+
+/** Files read only partly: stored, held in needs_user until the user accepts them. */
+async function heldDamaged(app: Pick<AppContext, 'store'>, accountId: string) {
+  const records = await app.store.listRecords({
+    destination: DESTINATION,
+    accountId,
+    states: ['needs_user'],
+    limit: 10_000,
+  });
+  const out = [];
+  for (const r of records.filter((x) => x.code === 'source_damaged')) {
+    const stored = await app.store.getWorkout(r.workoutId);
+    out.push({ id: r.workoutId, file: stored?.workout.source.id ?? r.workoutId, problem: r.lastError ?? 'damaged' });
+  }
+  return out;
+}
+
+const heldLine = (h: { id: string; file: string; problem: string }) =>
+  `${h.file}: damaged, held (${h.problem}); to upload what could be read: bandsync retry --accept-damaged ${h.id}`;
 
 /** `bandsync import`: each path becomes (or stays) a files account, and what is new in it is imported. */
 export async function importPaths(

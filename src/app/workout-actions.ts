@@ -1,6 +1,7 @@
 // User actions on one workout; each is a ledger-recorded transition.
 import type { SyncRecord } from '../sync/ports.js';
 import { DESTINATION, type EngineDeps } from '../sync/deps.js';
+import { acceptDamage, acceptDamagedHint, heldForDamage } from '../sync/damage.js';
 
 async function recordOf(deps: EngineDeps, workoutId: string): Promise<SyncRecord> {
   const record = await deps.store.getRecord(workoutId, DESTINATION);
@@ -8,10 +9,25 @@ async function recordOf(deps: EngineDeps, workoutId: string): Promise<SyncRecord
   return record;
 }
 
-export async function retryWorkout(deps: EngineDeps, workoutId: string): Promise<SyncRecord> {
+export async function retryWorkout(
+  deps: EngineDeps,
+  workoutId: string,
+  options: { acceptDamaged?: boolean } = {},
+): Promise<SyncRecord> {
   const record = await recordOf(deps, workoutId);
   if (!['failed', 'skipped', 'needs_user'].includes(record.state)) {
     throw new Error(`${workoutId} is ${record.state}; only failed, skipped or needs_user workouts can be retried`);
+  }
+  const stored = await deps.store.getWorkout(workoutId);
+  let reason = 'retry requested by the user';
+  if (stored && (await heldForDamage(deps, workoutId, stored.workout))) {
+    if (!options.acceptDamaged)
+      throw new Error(
+        `${workoutId} (${stored.workout.source.id}) could be read only partly: ${stored.workout.damage}. ` +
+          `Bring the complete file, or upload what could be read: ${acceptDamagedHint(workoutId)}`,
+      );
+    await acceptDamage(deps, workoutId, stored.workout);
+    reason = `the user accepted the damaged file (${stored.workout.damage}); what could be read will be uploaded`;
   }
   // A needs_user record that already reached Strava (HR consent) is re-checked by listing, not re-uploaded.
   const to = record.activityId ? 'processing' : 'fetched';
@@ -20,7 +36,7 @@ export async function retryWorkout(deps: EngineDeps, workoutId: string): Promise
     destination: DESTINATION,
     from: [record.state],
     to,
-    reason: 'retry requested by the user',
+    reason,
     patch: { attempts: 0, code: null, lastError: null, nextAttemptAt: null },
   });
   if (!moved) throw new Error(`${workoutId} changed while retrying; try again`);

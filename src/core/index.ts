@@ -4,6 +4,7 @@ export { computeFingerprint, withFingerprint, fnv1a64 } from './workout/fingerpr
 export { assembleWorkout, isoStart, type WorkoutDraft } from './workout/assemble.js';
 export { sportFamily, INDOOR_SPORTS, SPORTS, type SportFamily } from './workout/sport.js';
 export { sanitizeWorkout, type SanitizeOptions, type SanitizeResult } from './workout/sanitize.js';
+export { damageMessage, withDamage } from './workout/damage.js';
 export { encodeFit, type FitEncodeOptions } from './formats/fit/encode.js';
 export { decodeFit } from './formats/fit/decode.js';
 export { haversineMeters, EARTH_RADIUS_METERS } from './geo/haversine.js';

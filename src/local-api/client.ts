@@ -9,7 +9,7 @@ export interface LocalApiClient {
   readonly daemon: DaemonInfo;
   status(): Promise<StatusReport>;
   log(filter: { workoutId?: string; limit: number }): Promise<LedgerEntry[]>;
-  retry(workoutId: string): Promise<SyncRecord>;
+  retry(workoutId: string, options?: { acceptDamaged?: boolean }): Promise<SyncRecord>;
   skip(workoutId: string, reason: string): Promise<SyncRecord>;
   /** A dry run answers with the plan; a real sync starts in the daemon and answers at once. */
   sync(options: {
@@ -50,7 +50,7 @@ export function localApiClient(daemon: DaemonInfo): LocalApiClient {
     status: () => call('GET', 'status'),
     log: ({ workoutId, limit }) =>
       call('GET', `log?${new URLSearchParams({ limit: String(limit), ...(workoutId ? { workout: workoutId } : {}) })}`),
-    retry: (id) => call('POST', `workouts/${encodeURIComponent(id)}/retry`, {}),
+    retry: (id, options = {}) => call('POST', `workouts/${encodeURIComponent(id)}/retry`, options),
     skip: (id, reason) => call('POST', `workouts/${encodeURIComponent(id)}/skip`, { reason }),
     sync: (options) => call('POST', 'sync', options),
   };

@@ -24,6 +24,7 @@ const syncBody = z
   .object({ all: z.boolean().optional(), since: z.iso.datetime().optional(), dryRun: z.boolean().optional() })
   .strict();
 const skipBody = z.object({ reason: z.string().min(1).max(500) }).strict();
+const retryBody = z.object({ acceptDamaged: z.boolean().optional() }).strict();
 
 export function localApiRoutes(api: LocalApiDeps): Hono {
   const app = new Hono();
@@ -50,7 +51,10 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
       return c.json({ error: `limit must be a positive whole number, got "${c.req.query('limit')}"` }, 400);
     return c.json(await api.app.deps.store.listLedger({ workoutId: c.req.query('workout') || undefined, limit }));
   });
-  app.post('/workouts/:id/retry', async (c) => c.json(await retryWorkout(api.app.deps, c.req.param('id'))));
+  app.post('/workouts/:id/retry', async (c) => {
+    const options = retryBody.parse(await c.req.json().catch(() => ({})));
+    return c.json(await retryWorkout(api.app.deps, c.req.param('id'), options));
+  });
   app.post('/workouts/:id/skip', async (c) => {
     const { reason } = skipBody.parse(await c.req.json());
     return c.json(await skipWorkout(api.app.deps, c.req.param('id'), reason));

@@ -107,6 +107,8 @@ export const WorkoutSchema = z.object({
   totals,
   source,
   fingerprint: z.string(),
+  // Optional, so rows from before it existed read as sound (no version step needed).
+  damage: z.string().optional(),
 });
 
 // The schema must describe the model exactly: a field added to core's types

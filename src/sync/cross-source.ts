@@ -5,8 +5,9 @@ import type { Workout } from '../core/index.js';
 import { DONE_STATES } from './states.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 
-/** How much a copy carries: number of present streams, then samples, then laps. */
+/** How much a copy carries: number of present streams, then samples, then laps; a damaged copy least. */
 export function richness(w: Workout): number {
+  if (w.damage) return -1;
   const streams = Object.keys(w.samples).filter((k) => k !== 't').length;
   return streams * 1e9 + w.samples.t.length * 10 + w.laps.length + w.lengths.length;
 }

@@ -2,9 +2,10 @@
 // store it, and open a sync record for it. Account-wide failures (expired
 // login, wrong region) stop the pass and mark the account; a workout-level
 // failure (unreadable payload) marks that workout and the pass goes on.
-import { withFingerprint, type Workout } from '../core/index.js';
+import { withDamage, withFingerprint, type Workout } from '../core/index.js';
 import { BandsyncError, ruleFor, toBandsyncError } from './failures.js';
-import type { Account, Source, WorkoutRef } from './ports.js';
+import type { Account, Source, StoredWorkout, WorkoutRef } from './ports.js';
+import { holdIfDamaged } from './damage.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
 import { externalIdFor } from './external-id.js';
 import { keepRicher } from './cross-source.js';
@@ -15,6 +16,8 @@ export interface DiscoverResult {
   readonly stored: number;
   readonly updated: number;
   readonly failed: number;
+  /** Workouts of this pass held for the user because their file could be read only partly. */
+  readonly heldDamaged?: number;
   readonly stoppedBy: string | null;
   /** This pass's unreadable workouts with the reason, for per-file reports (import). */
   readonly unreadable?: readonly { sourceId: string; reason: string }[];
@@ -31,7 +34,8 @@ export async function discover(
   let listed = 0,
     stored = 0,
     updated = 0,
-    failed = 0;
+    failed = 0,
+    heldDamaged = 0;
   const refs: WorkoutRef[] = [];
   const unreadable: { sourceId: string; reason: string }[] = [];
   try {
@@ -66,10 +70,20 @@ export async function discover(
       }
       try {
         const fetched = await source.fetch(ref, options.signal);
-        const { workout, issues } = soundWorkout(fetched, ref.sourceId, deps.clock.now(), deps.options.maxSamples);
+        const sound = soundWorkout(fetched, ref.sourceId, deps.clock.now(), deps.options.maxSamples);
+        const { issues } = sound;
+        const workout = withDamage(sound.workout, issues);
+        if (workout.damage && existing && !existing.workout.damage && (await keptWhole(deps, existing))) {
+          // A whole version is stored (maybe on Strava): a partly readable rewrite must not replace it.
+          await keepStored(deps, account, existing.id, `is damaged (${workout.damage})`);
+          unreadable.push({ sourceId: ref.sourceId, reason: `${ref.sourceId}: damaged: ${workout.damage}` });
+          continue;
+        }
         const outcome = await storeWorkout(deps, account, workout, ref.revision ?? null);
         if (outcome.created) stored++;
         else if (outcome.changed) updated++;
+        if (workout.damage && (await store.getRecord(outcome.id, DESTINATION))?.code === 'source_damaged')
+          heldDamaged++;
         for (const issue of issues) {
           await store.appendLedger({
             workoutId: outcome.id,
@@ -86,26 +100,15 @@ export async function discover(
         if (ruleFor(e.code).scope !== 'workout') throw e;
         failed++;
         unreadable.push({ sourceId: ref.sourceId, reason: e.message });
-        const record = existing ? await store.getRecord(existing.id, DESTINATION) : null;
-        if (existing && record && record.state !== 'failed') {
-          // A readable version is stored (maybe on Strava): a damaged rewrite must not replace it. The old
-          // revision stays, so the next pass reads the file again.
-          await store.appendLedger({
-            workoutId: existing.id,
-            accountId: account.id,
-            event: 'issue',
-            fromState: null,
-            toState: null,
-            reason: `${e.code}: the source's new version could not be read; the stored one is kept (${e.message})`,
-            data: null,
-          });
-        } else await recordUnreadable(deps, account, ref, e);
+        if (existing && (await keptWhole(deps, existing)))
+          await keepStored(deps, account, existing.id, `could not be read (${e.code}: ${e.message})`);
+        else await recordUnreadable(deps, account, ref, e);
       }
     }
     options.onProgress?.({ phase: 'discover', done: refs.length, total: refs.length });
     if (!options.since) await store.setSetting(fullPassKey(account.id), true);
     if (account.status !== 'ok') await store.setAccountStatus(account.id, 'ok', null);
-    return { listed, stored, updated, failed, stoppedBy: null, unreadable };
+    return { listed, stored, updated, failed, heldDamaged, stoppedBy: null, unreadable };
   } catch (err) {
     const e = toBandsyncError(err);
     const rule = ruleFor(e.code);
@@ -123,9 +126,29 @@ export async function discover(
       });
     }
     if (rule.retry === 'never' || rule.needsUser)
-      return { listed, stored, updated, failed, stoppedBy: e.code, unreadable };
+      return { listed, stored, updated, failed, heldDamaged, stoppedBy: e.code, unreadable };
     throw e;
   }
+}
+
+/** Whether a readable version of this workout is stored (an unreadable one is a failed stub). */
+async function keptWhole(deps: EngineDeps, existing: StoredWorkout): Promise<boolean> {
+  const record = await deps.store.getRecord(existing.id, DESTINATION);
+  return record !== null && record.state !== 'failed';
+}
+
+/** The source's new version is worse than the stored one: keep the stored one and say so. */
+async function keepStored(deps: EngineDeps, account: Account, workoutId: string, why: string) {
+  // The old revision stays, so the next pass reads the file again.
+  await deps.store.appendLedger({
+    workoutId,
+    accountId: account.id,
+    event: 'issue',
+    fromState: null,
+    toState: null,
+    reason: `the source's new version ${why}; the stored one is kept`,
+    data: null,
+  });
 }
 
 async function storeWorkout(deps: EngineDeps, account: Account, workout: Workout, revision: string | null) {
@@ -136,9 +159,12 @@ async function storeWorkout(deps: EngineDeps, account: Account, workout: Workout
     await openRecord(deps, account, saved.id, workout);
   } else if (
     saved.changed &&
-    (record.state === 'failed' || record.state === 'fetched' || record.state === 'converted')
+    (record.state === 'failed' ||
+      record.state === 'fetched' ||
+      record.state === 'converted' ||
+      (record.state === 'needs_user' && record.code === 'source_damaged'))
   ) {
-    await store.transition({
+    const moved = await store.transition({
       workoutId: saved.id,
       destination: DESTINATION,
       from: [record.state],
@@ -146,6 +172,7 @@ async function storeWorkout(deps: EngineDeps, account: Account, workout: Workout
       reason: 'the source edited this workout; it will be planned again',
       patch: { attempts: 0, code: null, lastError: null },
     });
+    if (moved) await holdIfDamaged(deps, saved.id, workout, ['fetched']);
   }
   return saved;
 }
@@ -159,7 +186,10 @@ async function openRecord(deps: EngineDeps, account: Account, workoutId: string,
     to: 'fetched',
     reason: `fetched from ${account.kind} (${workout.source.id})`,
   });
-  if (moved) await keepRicher(deps, workoutId, workout);
+  if (moved) {
+    await keepRicher(deps, workoutId, workout);
+    await holdIfDamaged(deps, workoutId, workout, ['fetched']);
+  }
 }
 
 /** A workout the source could not give us: stored as a stub so it shows, with its reason, as failed. */

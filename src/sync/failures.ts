@@ -121,6 +121,13 @@ export const FAILURES = {
     explain:
       'The file is over one of the input limits (its error names the limit). Fix: if it is a real workout, raise that limit ([limits] in the config file, or its BANDSYNC_LIMIT_* variable); the next sync reads it again.',
   },
+  source_damaged: {
+    scope: 'workout',
+    retry: 'never',
+    needsUser: true,
+    explain:
+      'The file could be read only partly (damaged or cut short); it is held so a partial workout does not reach Strava, where it could not be replaced. Fix: bring the complete file (the next sync reads it again), or send what could be read: bandsync retry --accept-damaged ID (or "Upload anyway" in the dashboard).',
+  },
   source_password: {
     scope: 'workout',
     retry: 'never',

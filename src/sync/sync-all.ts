@@ -59,7 +59,8 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
   const report: SyncSummary['accounts'] = [];
   let sourceWorkouts = 0,
     newWorkouts = 0,
-    unreadable = 0;
+    unreadable = 0,
+    damaged = 0;
   for (const account of accounts) {
     if (options.skipDiscovery) {
       report.push({ id: account.id, kind: account.kind, discovery: null, problem: account.problem });
@@ -78,10 +79,20 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
     sourceWorkouts += discovery.listed;
     newWorkouts += discovery.stored;
     unreadable += discovery.failed;
+    damaged += discovery.heldDamaged ?? 0;
     report.push({ id: account.id, kind: account.kind, discovery, problem: discovery.stoppedBy });
   }
   // Workouts the source could not read are failed(source_file_invalid) and never planned, so the run does not count them.
-  const totals = { uploaded: 0, duplicates: 0, skipped: 0, failed: unreadable, needsUser: 0, pending: 0, held: 0 };
+  // Workouts held because their file is damaged wait for the user: they count as needing you.
+  const totals = {
+    uploaded: 0,
+    duplicates: 0,
+    skipped: 0,
+    failed: unreadable,
+    needsUser: damaged,
+    pending: 0,
+    held: 0,
+  };
   let retryAt: string | null = null,
     stoppedBy: string | null = null;
   const plan: RunResult['plan'] = [];

@@ -9,6 +9,7 @@ import type { Destination, RemoteActivity, SyncRecord, UploadStatus } from './po
 import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 import { uploadName } from './naming.js';
+import { holdIfDamaged } from './damage.js';
 
 export type PendingRecord = SyncRecord & { startTime: string; sport: string; accountId: string; name: string | null };
 
@@ -53,6 +54,12 @@ export async function planWindow(
   for (const r of records) {
     const stored = await deps.store.getWorkout(r.workoutId);
     if (!stored) continue;
+    // However it got here (a crash before discovery held it), a damaged file is not uploaded unasked.
+    if (
+      (r.state === 'fetched' || r.state === 'converted' || r.state === 'failed') &&
+      (await holdIfDamaged(deps, r.workoutId, stored.workout, [r.state]))
+    )
+      continue;
     const sport = deps.sportFor(stored.workout);
     if (sport.needsUser && (r.state === 'fetched' || r.state === 'converted' || r.state === 'failed')) {
       await deps.store.transition({

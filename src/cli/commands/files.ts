@@ -42,7 +42,7 @@ export function register(program: Command): void {
       }
       if (bad > 0)
         process.stderr.write(
-          `bandsync: ${bad} file${bad === 1 ? '' : 's'} could not be imported (listed with ✗ above); the others were imported.\n`,
+          `bandsync: ${bad} file${bad === 1 ? '' : 's'} could not be imported or ${bad === 1 ? 'is' : 'are'} held as damaged (listed with ✗ above); the others were imported.\n`,
         );
     });
 

@@ -31,10 +31,12 @@ export function register(program: Command): void {
   program
     .command('retry <workoutId>')
     .description('Queue a failed, skipped or needs-you workout for upload again')
-    .action(async (workoutId: string) => {
+    .option('--accept-damaged', 'upload what could be read of a file held as damaged (source_damaged)')
+    .action(async (workoutId: string, opts: { acceptDamaged?: boolean }) => {
+      const options = { acceptDamaged: !!opts.acceptDamaged };
       const r = await withDaemonOrApp(
-        (api) => api.retry(workoutId),
-        (app) => retryWorkout(app.deps, workoutId),
+        (api) => api.retry(workoutId, options),
+        (app) => retryWorkout(app.deps, workoutId, options),
       );
       process.stdout.write(
         `${workoutId}: ${r.state}. It uploads on the next sync (the daemon's next poll, or bandsync sync).\n`,

@@ -129,6 +129,11 @@ export interface Workout {
   readonly source: SourceRef;
   /** Content fingerprint, stable across formats of the same workout (see fingerprint.ts). */
   readonly fingerprint: string;
+  /**
+   * Why what was read is only part of the recording (the decoder's own words),
+   * when it is: such a workout waits for the user before it goes anywhere.
+   */
+  readonly damage?: string;
 }
 
 /** A problem a decoder or mapper found but survived. */
@@ -136,6 +141,8 @@ export interface Issue {
   readonly code: string;
   readonly path: string;
   readonly detail: string;
+  /** Data was lost: the input could be read only partly (CRC failure, decode error, truncation). */
+  readonly damage?: boolean;
 }
 
 /** What every decoder returns instead of throwing on the first oddity. */

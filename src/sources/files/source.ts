@@ -8,7 +8,7 @@ import { BandsyncError } from '../../sync/failures.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
 import { displayName, readItem, walkPaths } from './client.js';
 import { FileHandle } from './schema.js';
-import { decodedToFetched, fitTruncation } from './to-workout.js';
+import { decodedToFetched } from './to-workout.js';
 
 export interface FilesSourceOptions {
   readonly paths: readonly string[];
@@ -52,9 +52,6 @@ export function createFilesSource(options: FilesSourceOptions): Source {
       if (!parsed.success)
         throw new BandsyncError('source_file_invalid', `${ref.sourceId}: not a file handle from this source`);
       const { bytes, name } = await readItem(parsed.data, signal, options.password, limits);
-      // A partial workout on Strava could not be replaced by the whole file later (no delete API).
-      const cut = fitTruncation(bytes);
-      if (cut) throw new BandsyncError('source_file_invalid', `${displayName(parsed.data)}: ${cut}`);
       let mapped;
       try {
         mapped = decodedToFetched(decode(bytes, name, limits), {

@@ -96,8 +96,10 @@ export function summaryToWorkout(input: GbMapInput): GbMapResult {
     }
     issues.push(...input.gpx.issues);
   } else {
-    if (input.gpx && !input.gpx.ok)
-      issues.push({ code: 'gpx_unreadable', path: `${where}.GPX_TRACK`, detail: input.gpx.error });
+    if (input.gpx && !input.gpx.ok) {
+      // The track is lost: what is left (summary, heart rate) is only part of the workout.
+      issues.push({ code: 'gpx_unreadable', path: `${where}.GPX_TRACK`, detail: input.gpx.error, damage: true });
+    }
     if (input.heartRate.length > 0) {
       samples = { t: input.heartRate.map(([t]) => t - startSec), heartRate: input.heartRate.map(([, hr]) => hr) };
     }

@@ -25,14 +25,18 @@ export function decodeFit(bytes: Uint8Array): DecodeResult {
     if (!Decoder.isFIT(stream))
       return { ok: false, error: 'not a FIT file: the header has no ".FIT" signature', issues };
     const decoder = new Decoder(stream);
+    const cut = truncation(bytes);
+    if (cut) issues.push({ code: 'fit.truncated', path: 'file', detail: cut, damage: true });
     if (!decoder.checkIntegrity())
       issues.push({
         code: 'fit.integrity',
         path: 'file',
         detail: 'file or header CRC does not match, or the file is truncated',
+        damage: true,
       });
     const out = decoder.read({ mergeHeartRates: true });
-    for (const e of out.errors) issues.push({ code: 'fit.decode_error', path: 'file', detail: describeError(e) });
+    for (const e of out.errors)
+      issues.push({ code: 'fit.decode_error', path: 'file', detail: describeError(e), damage: true });
     messages = out.messages as unknown as Messages;
   } catch (e) {
     return { ok: false, error: `FIT file could not be decoded: ${describeError(e)}`, issues };
@@ -42,6 +46,21 @@ export function decodeFit(bytes: Uint8Array): DecodeResult {
   } catch (e) {
     return { ok: false, error: `FIT file could not be mapped: ${describeError(e)}`, issues };
   }
+}
+
+/**
+ * Why a FIT file is shorter than its header says (copy interrupted, sync half
+ * done), or null. A cut at a record boundary decodes without an error, so the
+ * declared size is the only sure sign. Chained files are longer, never shorter.
+ */
+function truncation(bytes: Uint8Array): string | null {
+  const headerSize = bytes[0] ?? 0;
+  if (headerSize !== 12 && headerSize !== 14) return null;
+  const dataSize = (bytes[4]! | (bytes[5]! << 8) | (bytes[6]! << 16) | (bytes[7]! << 24)) >>> 0;
+  const expected = headerSize + dataSize + 2; // + the file CRC
+  return bytes.length < expected
+    ? `truncated FIT file: ${bytes.length} of the ${expected} bytes its header declares`
+    : null;
 }
 
 function describeError(e: unknown): string {
