@@ -7,12 +7,19 @@ import { connectUploadedExport } from './app/files-import.js';
 import { getSettings, previewSportRules, setSettings } from './app/settings.js';
 import { remapSport } from './app/sport-mapping.js';
 import { finishStravaConnect, startStravaConnect } from './app/strava-oauth.js';
-import { makeUploadable, retryWorkout, skipWorkout } from './app/workout-actions.js';
+import { retryWorkout, skipWorkout } from './app/workout-actions.js';
+import { SENDABLE, sendOneNow } from './app/upload-now.js';
+import { DESTINATION } from './sync/deps.js';
 import { exportWorkout, remoteNumbers } from './app/workout-view.js';
 import type { DashboardEngine } from './server/deps.js';
 
 export function createDashboardEngine(app: App, options: { nextPollAt?: () => string | null } = {}): DashboardEngine {
   const backfill = backfillRunner(app);
+  // What the user asked for on one workout goes up at once, alone; the result shows on its page and ledger.
+  const sendInBackground = (workoutId: string) =>
+    void sendOneNow(app, workoutId).catch((err: Error) =>
+      app.logger.warn('upload requested in the dashboard did not finish', { workoutId, error: err.message }),
+    );
   return {
     status: async () => ({ nextPollAt: options.nextPollAt?.() ?? null, backfill: backfill.current() }),
     planBackfill: (range) => planBackfill(app, range),
@@ -20,14 +27,20 @@ export function createDashboardEngine(app: App, options: { nextPollAt?: () => st
     subscribe: (listener) => backfill.subscribe(listener),
     async retry(workoutId) {
       await retryWorkout(app.deps, workoutId);
-      backfill.kick();
+      sendInBackground(workoutId);
     },
     async skip(workoutId) {
       await skipWorkout(app.deps, workoutId, 'skipped in the dashboard');
     },
     async uploadNow(workoutId) {
-      await makeUploadable(app.deps, workoutId);
-      backfill.kick();
+      const record = await app.store.getRecord(workoutId, DESTINATION);
+      if (!record || !SENDABLE.includes(record.state))
+        throw new Error(`This workout is ${record?.state ?? 'unknown'}: there is nothing to upload now.`);
+      sendInBackground(workoutId);
+    },
+    async uploadAnyway(workoutId) {
+      await retryWorkout(app.deps, workoutId, { acceptDamaged: true });
+      sendInBackground(workoutId);
     },
     remapSport: (workoutId, sportType) => remapSport(app, workoutId, sportType),
     exportWorkout: (workoutId, format) => exportWorkout(app, workoutId, format),

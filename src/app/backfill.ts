@@ -44,8 +44,6 @@ export interface BackfillRunner {
   current(): BackfillProgress | null;
   /** Starts the backfill of exactly what planBackfill(range) approved; returns the run id. */
   start(range: BackfillRange): { runId: string };
-  /** Uploads what is pending now, unless a run is already going (it picks that up). */
-  kick(): void;
   subscribe(listener: (p: BackfillProgress) => void): () => void;
 }
 
@@ -118,9 +116,6 @@ export function backfillRunner(app: Pick<AppContext, 'deps' | 'clock'>): Backfil
       const runId = randomBytes(6).toString('hex');
       launch(range, runId);
       return { runId };
-    },
-    kick() {
-      if (!running) launch({}, `upload-${Date.now()}`);
     },
     subscribe(listener) {
       listeners.add(listener);

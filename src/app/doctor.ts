@@ -7,7 +7,7 @@ import { countListed } from './source-listing.js';
 
 export function doctorProbes(
   app: Pick<AppContext, 'store' | 'deps' | 'clock' | 'accounts' | 'budget'>,
-): Pick<Required<DoctorDeps>, 'accounts' | 'probeZepp' | 'probeStrava' | 'rateBudget'> {
+): Pick<Required<DoctorDeps>, 'accounts' | 'probeZepp' | 'probeStrava' | 'probeStravaListing' | 'rateBudget'> {
   return {
     accounts: () => app.store.listAccounts(),
     probeZepp: async (account) => {
@@ -17,7 +17,14 @@ export function doctorProbes(
       const client = await app.accounts.stravaClient();
       await client.athlete();
       const account = (await app.store.listAccounts()).find((a) => a.kind === 'strava');
-      return { scopes: (account && accountSettings('strava', account).scopes) ?? [] };
+      // null: nobody recorded them (a refresh-token connection); the doctor then probes with a listing.
+      return { scopes: (account && accountSettings('strava', account).scopes) ?? null };
+    },
+    probeStravaListing: async () => {
+      // One request: a day's listing is one short page.
+      const client = await app.accounts.stravaClient();
+      const now = app.clock.now().getTime();
+      await client.listActivities({ after: new Date(now - 86_400_000).toISOString() });
     },
     rateBudget: () => app.budget.snapshot(app.clock.now()),
   };

@@ -59,9 +59,3 @@ export async function skipWorkout(deps: EngineDeps, workoutId: string, reason: s
   if (!moved) throw new Error(`${workoutId} changed while skipping; try again`);
   return moved;
 }
-
-/** "Upload now" (dashboard): a failed, skipped or needs-you workout is queued again; pending ones already are. */
-export async function makeUploadable(deps: EngineDeps, workoutId: string): Promise<void> {
-  const record = await recordOf(deps, workoutId);
-  if (['failed', 'skipped', 'needs_user'].includes(record.state)) await retryWorkout(deps, workoutId);
-}

@@ -5,7 +5,7 @@ import { ruleFor } from '../sync/failures.js';
 import type { SyncRecord } from '../sync/ports.js';
 
 /** What the person can do about it; pages turn each into a button or a link. */
-export type FixAction = 'retry' | 'reconnect' | 'remap' | 'unskip';
+export type FixAction = 'retry' | 'reconnect' | 'remap' | 'unskip' | 'anyway';
 
 export interface WorkoutProblem {
   /** One line: what happened and what it means. */
@@ -34,6 +34,7 @@ export function workoutProblem(r: Pick<SyncRecord, 'state' | 'code' | 'lastError
   if (rule.scope === 'account' || rule.scope === 'destination' || r.code === 'source_password')
     actions.push('reconnect');
   else if (r.code === 'sport_unknown') actions.push('remap');
+  else if (r.code === 'source_damaged') actions.push('anyway');
   else actions.push('retry');
   return { reason: rule.explain, detail: r.lastError && r.lastError !== rule.explain ? r.lastError : null, actions };
 }

@@ -55,8 +55,13 @@ export interface DoctorDeps {
   readonly accounts?: () => Promise<readonly Account[]>;
   /** Live test of a Zepp account (lists one page); throws a BandsyncError on failure. */
   readonly probeZepp?: (account: Account) => Promise<void>;
-  /** Live test of the Strava token (refreshes if needed, reads the athlete); returns the granted scopes. */
-  readonly probeStrava?: (account: Account) => Promise<{ scopes: readonly string[] }>;
+  /**
+   * Live test of the Strava token (refreshes if needed, reads the athlete); returns the granted scopes,
+   * null when nobody knows them (a connection made with a refresh token: Strava's refresh answer has none).
+   */
+  readonly probeStrava?: (account: Account) => Promise<{ scopes: readonly string[] | null }>;
+  /** One activity listing with the Strava token: throws when reading is refused. */
+  readonly probeStravaListing?: (account: Account) => Promise<void>;
   readonly rateBudget?: () => Promise<RateBudgetSnapshot>;
   /** The Date header of a trusted server (Strava), for clock skew. */
   readonly serverDate?: () => Promise<Date | null>;
@@ -289,10 +294,11 @@ const checkStrava: Check = async (d) => {
       summary: `${strava.label}: ${strava.problem ?? 'needs you'}`,
       fix: ruleFor(strava.problem ?? 'strava_auth_revoked').explain,
     };
-  let scopes = ACCOUNT_SETTINGS.strava.shape.scopes.safeParse(strava.settings.scopes).data ?? [];
+  let scopes: readonly string[] | null =
+    ACCOUNT_SETTINGS.strava.shape.scopes.safeParse(strava.settings.scopes).data ?? null;
   if (d.probeStrava) {
     try {
-      scopes = [...(await d.probeStrava(strava)).scopes];
+      scopes = (await d.probeStrava(strava)).scopes;
     } catch (err) {
       return {
         id: 'strava',
@@ -303,6 +309,7 @@ const checkStrava: Check = async (d) => {
       };
     }
   }
+  if (scopes === null) return unknownScopes(d, strava);
   const missing = REQUIRED_SCOPES.filter((s) => !scopes.includes(s));
   if (missing.length)
     return {
@@ -319,6 +326,38 @@ const checkStrava: Check = async (d) => {
     summary: `${strava.label}: token valid${d.probeStrava ? '' : ' (not contacted)'}, scopes ${REQUIRED_SCOPES.join(', ')}`,
   };
 };
+
+/**
+ * Scopes nobody recorded (connected with a refresh token): one listing shows
+ * whether reading works; writing shows at the first upload, which stops with
+ * strava_scope_missing if it is not granted. Not a failure of the set-up.
+ */
+async function unknownScopes(d: DoctorDeps, strava: Account): Promise<CheckResult> {
+  const base = { id: 'strava', title: 'strava' } as const;
+  if (!d.probeStravaListing)
+    return {
+      ...base,
+      status: 'warn',
+      summary: `${strava.label}: scopes unknown (not contacted); writing is checked by the first upload`,
+      fix: 'nothing to do if uploads work; else reconnect with bandsync connect strava and tick both boxes',
+    };
+  try {
+    await d.probeStravaListing(strava);
+  } catch (err) {
+    return {
+      ...base,
+      status: 'fail',
+      summary: `${strava.label}: scopes unknown, and listing activities failed: ${(err as Error).message}`,
+      fix: fixFor(err) ?? ruleFor('strava_scope_missing').explain,
+    };
+  }
+  return {
+    ...base,
+    status: 'warn',
+    summary: `${strava.label}: scopes unknown; reading works; writing is checked by the first upload`,
+    fix: 'nothing to do if uploads work (connected with a refresh token, whose answer names no scopes); to record them, reconnect with bandsync connect strava',
+  };
+}
 
 const checkBudget: Check = async (d) => {
   const title = 'rate budget';

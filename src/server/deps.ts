@@ -102,7 +102,10 @@ export interface DashboardEngine {
 
   retry(workoutId: string): Promise<void>;
   skip(workoutId: string): Promise<void>;
+  /** Sends a workout waiting for the next run now; throws when it is not waiting to be uploaded. */
   uploadNow(workoutId: string): Promise<void>;
+  /** Sends a workout held because its file is damaged: what could be read (retry --accept-damaged). */
+  uploadAnyway(workoutId: string): Promise<void>;
   remapSport(workoutId: string, sportType: string): Promise<void>;
   exportWorkout(workoutId: string, format: 'fit' | 'tcx' | 'gpx'): Promise<Uint8Array>;
   /** What Strava reports for the workout's activity; null when not on Strava (yet). */

@@ -117,6 +117,9 @@ describe.skipIf(!hasChromium)(
       const canvases = await page.locator('#charts canvas').count();
       expect(canvases).toBeGreaterThan(0);
       expect(await page.locator('#strava-link').count()).toBe(1);
+      // Already on Strava: "Upload now", Retry and Skip would do nothing, so they are not offered.
+      const offered = await page.locator('#actions button').evaluateAll((bs) => bs.map((b) => b.getAttribute('value')));
+      expect(offered).toEqual(['remap']);
       // Strava's own numbers beside the band's, elevation gain included, as the
       // simulator derived them from the uploaded FIT with Garmin's SDK.
       const activityId = (await app.store.getRecord(gpsId!, 'strava'))!.activityId;

@@ -132,7 +132,7 @@ describe.skipIf(!hasChromium)(`dashboard in Chromium (${hasChromium ? 'chromium 
     expect(await page.locator('.state-failed').count()).toBeGreaterThan(0);
     await page.click('button[value="retry"]');
     await page.waitForSelector('.flash-ok');
-    expect(await page.locator('.flash-ok').textContent()).toContain('Retry queued.');
+    expect(await page.locator('.flash-ok').textContent()).toContain('Retry started');
     expect((await h.opened.store.getRecord(w.id, 'strava'))?.state).toBe('discovered');
     await shot(page, 'workout-retried');
   });

@@ -239,6 +239,48 @@ describe('doctor', () => {
     expect(revoked.fix).toMatch(/bandsync connect strava/);
   });
 
+  it('strava: unknown scopes (refresh-token connection) are probed with one listing: a warning, or a failure', async () => {
+    const dir = tempDir('bandsync-doctor-scopes-');
+    cleanups.push(dir.remove);
+    const noScopes = {
+      accounts: async () => [account('strava', { clientId: '1' })],
+      probeStrava: async () => ({ scopes: null }),
+    };
+    let listed = 0;
+    const reading = await runDoctor(
+      base(dir.path, {
+        ...noScopes,
+        probeStravaListing: async () => {
+          listed++;
+        },
+      }),
+    );
+    expect(byId(reading, 'strava')).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining('scopes unknown; reading works; writing is checked by the first upload'),
+    });
+    expect(listed).toBe(1);
+    expect(reading.filter((r) => r.status === 'fail')).toEqual([]);
+
+    const refused = byId(
+      await runDoctor(
+        base(dir.path, {
+          ...noScopes,
+          probeStravaListing: async () => {
+            throw new BandsyncError('strava_scope_missing', 'Strava activity listing: HTTP 401 Authorization Error');
+          },
+        }),
+      ),
+      'strava',
+    );
+    expect(refused).toMatchObject({ status: 'fail', fix: expect.stringMatching(/tick both boxes/) });
+
+    // Not contacted at all: still only a warning, saying so.
+    const offline = byId(await runDoctor(base(dir.path, { accounts: noScopes.accounts })), 'strava');
+    expect(offline.status).toBe('warn');
+    expect(offline.summary).toContain('not contacted');
+  });
+
   it('zepp: expired token reported with its age and the fix', async () => {
     const dir = tempDir('bandsync-doctor-zepp-');
     cleanups.push(dir.remove);

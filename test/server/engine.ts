@@ -141,6 +141,18 @@ export class StoreEngine implements DashboardEngine {
   async uploadNow(id: string) {
     this.calls.push(`upload:${id}`);
   }
+  async uploadAnyway(id: string) {
+    this.calls.push(`anyway:${id}`);
+    const r = await this.store.transition({
+      workoutId: id,
+      destination: 'strava',
+      from: ['needs_user'],
+      to: 'fetched',
+      reason: 'the user accepted the damaged file',
+      patch: { code: null, lastError: null },
+    });
+    if (!r) throw new Error('Only a held workout can be uploaded anyway.');
+  }
   async remapSport(id: string, sportType: string) {
     this.calls.push(`remap:${id}:${sportType}`);
   }

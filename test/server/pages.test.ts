@@ -146,13 +146,13 @@ describe('workout page', () => {
     expect((await c.post(`/workouts/${w.id}/retry`, { _csrf: token })).status).toBe(303);
     expect((await h.opened.store.getRecord(w.id, 'strava'))?.state).toBe('discovered');
     const page = await (await c.get(`/workouts/${w.id}`)).text();
-    expect(page).toContain('Retry queued.');
+    expect(page).toContain('Retry started');
     expect(page).toContain('retry requested in the dashboard');
-    // A second retry is refused by the engine, and the message is shown.
+    // A second retry (a stale page) is refused, and the message is shown; the engine is not asked.
+    const retries = h.engine.calls.filter((x) => x.startsWith('retry:')).length;
     await c.post(`/workouts/${w.id}/retry`, { _csrf: token });
-    expect(await (await c.get(`/workouts/${w.id}`)).text()).toContain(
-      'Only failed, skipped or waiting workouts can be retried.',
-    );
+    expect(await (await c.get(`/workouts/${w.id}`)).text()).toContain('Not possible while the workout is discovered.');
+    expect(h.engine.calls.filter((x) => x.startsWith('retry:')).length).toBe(retries);
     const fit = await c.get(`/workouts/${w.id}/export/fit`);
     expect(fit.headers.get('content-disposition')).toMatch(/attachment; filename=".*\.fit"/);
     expect(await fit.text()).toBe(`fit:${w.id}`);
@@ -161,6 +161,43 @@ describe('workout page', () => {
     expect(h.engine.calls.some((x) => x.startsWith('remap:'))).toBe(false);
     await c.post(`/workouts/${w.id}/remap`, { _csrf: token, sportType: 'TrailRun' });
     expect(h.engine.calls).toContain(`remap:${w.id}:TrailRun`);
+  });
+});
+
+describe('workout actions offered', () => {
+  const buttons = async (id: string) =>
+    [...(await (await c.get(`/workouts/${id}`)).text()).matchAll(/<button name="action" value="(\w+)"/g)].map(
+      (m) => m[1],
+    );
+  const move = (id: string, to: 'synced' | 'needs_user' | 'fetched', code: string | null = null) =>
+    h.opened.store.transition({
+      workoutId: id,
+      destination: 'strava',
+      from: ['discovered', 'fetched', 'synced', 'needs_user'],
+      to,
+      reason: 'test',
+      patch: { code, activityId: to === 'synced' ? '8319193780' : null },
+    });
+
+  it('a synced workout offers only the re-map; "Upload now" is refused without asking the engine', async () => {
+    const w = seeded[5]!;
+    await move(w.id, 'synced');
+    expect(await buttons(w.id)).toEqual(['remap']);
+    const before = h.engine.calls.length;
+    await c.post(`/workouts/${w.id}/upload`, { _csrf: token });
+    expect(await (await c.get(`/workouts/${w.id}`)).text()).toContain('Not possible while the workout is synced.');
+    expect(h.engine.calls.length).toBe(before);
+  });
+
+  it('a waiting workout offers "Upload now"; a damaged, held one "Upload anyway" instead of Retry', async () => {
+    const w = seeded[6]!;
+    await move(w.id, 'fetched');
+    expect(await buttons(w.id)).toEqual(['upload', 'skip', 'remap']);
+    await move(w.id, 'needs_user', 'source_damaged');
+    expect(await buttons(w.id)).toEqual(['anyway', 'skip', 'remap']);
+    await c.post(`/workouts/${w.id}/anyway`, { _csrf: token });
+    expect(h.engine.calls).toContain(`anyway:${w.id}`);
+    expect((await h.opened.store.getRecord(w.id, 'strava'))?.state).toBe('fetched');
   });
 });
 

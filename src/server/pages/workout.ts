@@ -108,13 +108,35 @@ ${t.rows.map(
 
 const FORMATS = ['fit', 'tcx', 'gpx'] as const;
 const ACTIONS = {
-  retry: 'Retry queued.',
+  retry: 'Retry started: it goes up now; its state and ledger below follow.',
   skip: 'Workout skipped.',
-  upload: 'Upload queued.',
+  upload: 'Upload started: its state and ledger below follow.',
+  anyway: 'Uploading what could be read of the damaged file: its state and ledger below follow.',
   remap: 'Sport re-mapped.',
 } as const;
 type ActionName = keyof typeof ACTIONS;
 const isAction = (name: string): name is ActionName => Object.prototype.hasOwnProperty.call(ACTIONS, name);
+
+/** The actions that can do something for a workout in this state; nothing else is offered (or accepted). */
+export function offeredActions(record: SyncRecord | null): ActionName[] {
+  if (!record) return [];
+  switch (record.state) {
+    case 'fetched':
+    case 'converted':
+      return ['upload', 'skip', 'remap'];
+    case 'failed':
+      return ['retry', 'skip', 'remap'];
+    case 'skipped':
+      return ['retry', 'remap'];
+    case 'needs_user':
+      return record.code === 'source_damaged' ? ['anyway', 'skip', 'remap'] : ['retry', 'skip', 'remap'];
+    case 'discovered':
+      return ['skip', 'remap'];
+    default:
+      // uploading, processing, synced, duplicate: already sent; only its sport can change (on Strava too).
+      return ['remap'];
+  }
+}
 
 export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
   const stravaWeb = (deps.stravaWebUrl ?? 'https://www.strava.com').replace(/\/$/, '');
@@ -143,8 +165,11 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
     const csrf = c.get('session').csrf;
     const base = `/workouts/${encodeURIComponent(id)}`;
     const splits = splitTable(w);
+    const offered = offeredActions(record);
     const action = (name: ActionName, label: string) =>
-      html`<form method="post" action="${base}/${name}">${csrfField(csrf)}<button name="action" value="${name}">${label}</button></form>`;
+      offered.includes(name)
+        ? html`<form method="post" action="${base}/${name}">${csrfField(csrf)}<button name="action" value="${name}">${label}</button></form>`
+        : '';
     const body = html`
 <p class="crumbs small"><a href="/workouts">← All workouts</a></p>
 <section class="card workout-head" id="summary">
@@ -163,8 +188,8 @@ ${gps ? html`<section class="card" aria-label="Map"><div id="map" class="map" da
 ${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td data-label="Event">${e.event}</td><td data-label="Change">${e.fromState ?? ''}${e.toState ? ` → ${e.toState}` : ''}</td><td class="lead-reason">${e.reason}</td></tr>`)}
 </tbody></table></section>
 <section class="actions card" id="actions"><h2>Actions</h2>
-  ${action('upload', 'Upload now')} ${action('retry', 'Retry')} ${action('skip', 'Skip')}
-  <form method="post" action="${base}/remap">${csrfField(csrf)}<label>Strava sport type <select name="sportType" required><option value="">choose…</option>${STRAVA_SPORT_TYPES.map((t) => html`<option>${t}</option>`)}</select></label> <button name="action" value="remap">Re-map sport</button></form>
+  ${action('upload', 'Upload now')} ${action('anyway', 'Upload anyway')} ${action('retry', 'Retry')} ${action('skip', 'Skip')}
+  ${offered.includes('remap') ? html`<form method="post" action="${base}/remap">${csrfField(csrf)}<label>Strava sport type <select name="sportType" required><option value="">choose…</option>${STRAVA_SPORT_TYPES.map((t) => html`<option>${t}</option>`)}</select></label> <button name="action" value="remap">Re-map sport</button></form>` : ''}
   <p class="downloads">Download: ${FORMATS.map((f) => html`<a href="${base}/export/${f}" download>${f.toUpperCase()}</a> `)}</p>
 </section>`;
     return render(
@@ -216,10 +241,15 @@ ${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td 
     if (!(await deps.store.getWorkout(id))) return c.text('No such workout.', 404);
     // A list row's button comes back to the same list page.
     const back = safeNext((await formString(c, 'back')) || page);
+    // A stale page (or a hand-made request) must not be told "done" for an action that does nothing now.
+    const record = await deps.store.getRecord(id, 'strava');
+    if (!offeredActions(record).includes(name))
+      return redirectWith(c, back, 'error', `Not possible while the workout is ${record?.state ?? 'not planned'}.`);
     try {
       if (name === 'retry') await deps.engine.retry(id);
       else if (name === 'skip') await deps.engine.skip(id);
       else if (name === 'upload') await deps.engine.uploadNow(id);
+      else if (name === 'anyway') await deps.engine.uploadAnyway(id);
       else {
         const sportType = await formString(c, 'sportType');
         if (!isStravaSportType(sportType)) return redirectWith(c, back, 'error', "Choose one of Strava's sport types.");

@@ -22,13 +22,16 @@ const LABELS: Record<FixAction, string> = {
   unskip: 'Upload it',
   reconnect: 'Re-connect',
   remap: 'Choose the sport',
+  anyway: 'Upload anyway',
 };
 
 function actionControl(action: FixAction, workoutId: string, csrf: string, back: string): Html {
   const base = `/workouts/${encodeURIComponent(workoutId)}`;
   if (action === 'reconnect') return html`<a class="button" href="/connect">${LABELS[action]}</a>` as Html;
   if (action === 'remap') return html`<a class="button" href="${base}#actions">${LABELS[action]}</a>` as Html;
-  return html`<form method="post" action="${base}/retry" class="inline-form">${csrfField(csrf)}<input type="hidden" name="back" value="${back}"><button name="action" value="retry">${LABELS[action]}</button></form>` as Html;
+  // A damaged file held for you goes up only when you accept it ("Upload anyway"); the rest is a retry.
+  const post = action === 'anyway' ? 'anyway' : 'retry';
+  return html`<form method="post" action="${base}/${post}" class="inline-form">${csrfField(csrf)}<input type="hidden" name="back" value="${back}"><button name="action" value="${post}">${LABELS[action]}</button></form>` as Html;
 }
 
 /** The reason and the fixing actions of a failed, held or skipped workout. */
