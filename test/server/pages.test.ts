@@ -165,10 +165,12 @@ describe('workout page', () => {
 });
 
 describe('workout actions offered', () => {
-  const buttons = async (id: string) =>
-    [...(await (await c.get(`/workouts/${id}`)).text()).matchAll(/<button name="action" value="(\w+)"/g)].map(
-      (m) => m[1],
-    );
+  /** The buttons of the page's Actions section (the problem block above it repeats the fixing one). */
+  const buttons = async (id: string) => {
+    const page = await (await c.get(`/workouts/${id}`)).text();
+    const actions = page.slice(page.indexOf('id="actions"'));
+    return [...actions.matchAll(/<button name="action" value="(\w+)"/g)].map((m) => m[1]);
+  };
   const move = (id: string, to: 'synced' | 'needs_user' | 'fetched', code: string | null = null) =>
     h.opened.store.transition({
       workoutId: id,
@@ -195,6 +197,8 @@ describe('workout actions offered', () => {
     expect(await buttons(w.id)).toEqual(['upload', 'skip', 'remap']);
     await move(w.id, 'needs_user', 'source_damaged');
     expect(await buttons(w.id)).toEqual(['anyway', 'skip', 'remap']);
+    // The reason block says why and offers the same fix.
+    expect(await (await c.get(`/workouts/${w.id}`)).text()).toMatch(/could be read only partly[\s\S]*Upload anyway/);
     await c.post(`/workouts/${w.id}/anyway`, { _csrf: token });
     expect(h.engine.calls).toContain(`anyway:${w.id}`);
     expect((await h.opened.store.getRecord(w.id, 'strava'))?.state).toBe('fetched');
