@@ -81,10 +81,16 @@ describe('bandsync inspect', () => {
 
   it('prints a readable summary without --json', async () => {
     const f = join(dir, 'run.fit');
-    writeFileSync(f, encodeFit(makeWorkout({ seconds: 300, pauses: [{ startOffset: 100, endOffset: 160 }] })));
+    const w = makeWorkout({ seconds: 300, pauses: [{ startOffset: 100, endOffset: 160 }] });
+    writeFileSync(f, encodeFit(w));
     const { out } = await run(['inspect', f]);
     expect(out).toMatch(/Sport +running/);
     expect(out).toMatch(/Elapsed +0:05:00 +timer 0:04:00/);
+    // A runner's cadence in steps/min: twice the strides/min the FIT stores.
+    const strides = w.samples.cadence!.filter((v): v is number => v != null);
+    const mean = strides.reduce((a, v) => a + v, 0) / strides.length;
+    expect(out).toContain(`Cadence    avg ${2 * Math.round(mean)} spm`);
+    expect(out).toMatch(/Distance +\d+\.\d\d km +\d+:\d\d \/km/);
     expect(out).toMatch(/Device +Amazfit Balance \(manufacturer 339/);
   });
 

@@ -1,25 +1,16 @@
 // Our decoders and metrics against values third-party tools computed for real
 // files (expected.json): fitparse / Garmin SDK for FIT, gpxpy for GPX, lxml for
 // TCX. Tolerances are the issue's: distance ±0.5 %, times ±1 s, counts exact.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeFile, isGzip, summarize, type DecodeResult } from '../../src/core/index.js';
-import { corpusPath, expectedTable, type Expected } from './corpus-files.js';
+import {
+  corpusPath,
+  decodeCorpus as decode,
+  expectedTable,
+  summarizeCorpus as ok,
+  type Expected,
+} from './corpus-files.js';
 
 const table = expectedTable();
-
-function decode(name: string): DecodeResult {
-  let bytes = new Uint8Array(readFileSync(corpusPath(name)!));
-  if (isGzip(bytes)) bytes = new Uint8Array(gunzipSync(bytes));
-  return decodeFile(bytes, name.replace(/\.gz$/, ''));
-}
-
-function ok(name: string) {
-  const r = decode(name);
-  if (!r.ok) throw new Error(r.error);
-  return { ...r, summary: summarize(r.workout, r.issues) };
-}
 
 const within = (actual: number | null, expected: number, rel: number) =>
   expect(Math.abs((actual ?? NaN) - expected)).toBeLessThanOrEqual(Math.max(rel * Math.abs(expected), 1e-6));
