@@ -77,7 +77,7 @@ export function summarizeFit(bytes: Uint8Array): FileSummary {
   const recordTimes = records.map((r) => ms(r.timestamp)).filter((t): t is number => t !== null);
   const startMs = ms(session?.startTime) ?? recordTimes[0] ?? null;
   if (startMs === null) throw new Error('FIT file has neither a session start_time nor timed records');
-  const lastMs = recordTimes.length ? Math.max(...recordTimes) : startMs;
+  const lastMs = recordTimes.length ? largest(recordTimes) : startMs;
   const elapsed = num(session?.totalElapsedTime) ?? (lastMs - startMs) / 1000;
   const timer = num(session?.totalTimerTime) ?? elapsed;
   const hrs = records.map((r) => num(r.heartRate)).filter((h): h is number => h !== null && h > 0);
@@ -85,7 +85,7 @@ export function summarizeFit(bytes: Uint8Array): FileSummary {
   const hasSpeed = records.some((r) => num(r.speed) !== null || num(r.enhancedSpeed) !== null);
   const pauses = events.some((e) => e.event === 'timer' && (e.eventType === 'stop' || e.eventType === 'stopAll'));
   const distances = records.map((r) => num(r.distance)).filter((d): d is number => d !== null);
-  const distance = num(session?.totalDistance) ?? (distances.length ? Math.max(...distances) : 0);
+  const distance = num(session?.totalDistance) ?? (distances.length ? largest(distances) : 0);
   const sport = typeof session?.sport === 'string' ? session.sport : null;
   const subSport = typeof session?.subSport === 'string' ? session.subSport : null;
   const localMs = ms(activity?.localTimestamp);
@@ -102,7 +102,7 @@ export function summarizeFit(bytes: Uint8Array): FileSummary {
     avgHeartrate: hrs.length
       ? Math.round((hrs.reduce((a, b) => a + b, 0) / hrs.length) * 10) / 10
       : num(session?.avgHeartRate),
-    maxHeartrate: hrs.length ? Math.max(...hrs) : num(session?.maxHeartRate),
+    maxHeartrate: hrs.length ? largest(hrs) : num(session?.maxHeartRate),
     hasGps,
     sportType: (subSport && FIT_SUB_SPORT[subSport]) ?? (sport && FIT_SPORT[sport]) ?? null,
     utcOffsetSeconds: localMs !== null && activityMs !== null ? Math.round((localMs - activityMs) / 1000) : null,
@@ -141,15 +141,15 @@ export function summarizeXml(text: string, kind: 'tcx' | 'gpx'): FileSummary {
   const timeTag = kind === 'tcx' ? /<Time>([^<]+)<\/Time>/g : /<time>([^<]+)<\/time>/g;
   const times = [...text.matchAll(timeTag)].map((x) => Date.parse(x[1] ?? '')).filter(Number.isFinite);
   if (times.length === 0) throw new Error(`${kind.toUpperCase()} file has no timed points`);
-  const startMs = Math.min(...times);
-  const elapsed = Math.round((Math.max(...times) - startMs) / 1000);
+  const startMs = smallest(times);
+  const elapsed = Math.round((largest(times) - startMs) / 1000);
   let distance = 0;
   let hasGps = false;
   if (kind === 'tcx') {
     const d = [...text.matchAll(/<DistanceMeters>([^<]+)<\/DistanceMeters>/g)]
       .map((x) => Number(x[1]))
       .filter(Number.isFinite);
-    distance = d.length ? Math.max(...d) : 0;
+    distance = d.length ? largest(d) : 0;
     hasGps = /<LatitudeDegrees>/.test(text);
   } else {
     const pts = [...text.matchAll(/<trkpt[^>]*lat="([^"]+)"[^>]*lon="([^"]+)"/g)].map(
@@ -172,7 +172,7 @@ export function summarizeXml(text: string, kind: 'tcx' | 'gpx'): FileSummary {
     elevationGainMeters: Math.round(climb(altitudes)),
     hasHeartrate: hrs.length > 0,
     avgHeartrate: hrs.length ? Math.round((hrs.reduce((a, b) => a + b, 0) / hrs.length) * 10) / 10 : null,
-    maxHeartrate: hrs.length ? Math.max(...hrs) : null,
+    maxHeartrate: hrs.length ? largest(hrs) : null,
     hasGps,
     sportType,
     utcOffsetSeconds: null,
@@ -180,4 +180,12 @@ export function summarizeXml(text: string, kind: 'tcx' | 'gpx'): FileSummary {
     manufacturer: null,
     product: null,
   };
+}
+
+// Loops, not Math.max(...values): a 48-hour recording has more values than a call takes arguments.
+function largest(values: readonly number[]): number {
+  return values.reduce((a, b) => (b > a ? b : a), -Infinity);
+}
+function smallest(values: readonly number[]): number {
+  return values.reduce((a, b) => (b < a ? b : a), Infinity);
 }

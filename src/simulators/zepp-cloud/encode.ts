@@ -59,16 +59,16 @@ export function encodeSummary(w: SimWorkout, options: EncodeOptions = {}): Recor
     city: '',
     forefoot_ratio: '-1',
     bind_device: '',
-    max_pace: speeds.length ? Math.round((1 / Math.max(...speeds)) * 1e8) / 1e8 : -1.0,
+    max_pace: speeds.length ? Math.round((1 / largest(speeds)) * 1e8) / 1e8 : -1.0,
     min_pace: -1.0,
     version: 15,
     altitude_ascend: Math.round(ascend),
     altitude_descend: Math.round(descend),
     total_step: w.steps[w.elapsed] ?? 0,
     avg_stride_length: strides.length ? Math.round(strides.reduce((s, v) => s + v, 0) / strides.length) : 0,
-    max_frequency: cads.length ? Math.max(...cads) : 0,
-    max_altitude: alts.length ? Math.round(Math.max(...alts)) : -20000,
-    min_altitude: alts.length ? Math.round(Math.min(...alts)) : -20000,
+    max_frequency: cads.length ? largest(cads) : 0,
+    max_altitude: alts.length ? Math.round(largest(alts)) : -20000,
+    min_altitude: alts.length ? Math.round(smallest(alts)) : -20000,
     lap_distance: -1,
     sync_to: '',
     distance_ascend: 0,
@@ -81,13 +81,13 @@ export function encodeSummary(w: SimWorkout, options: EncodeOptions = {}): Recor
     climb_dis_descend_time: 0,
     child_list: '[]',
     parent_trackid: 0,
-    max_heart_rate: Math.max(...hrs),
-    min_heart_rate: Math.min(...hrs),
+    max_heart_rate: largest(hrs),
+    min_heart_rate: smallest(hrs),
     swolf: swim ? Math.round(timer / Math.max(1, trips) + totalStrokes / Math.max(1, trips)) : 0,
     total_strokes: totalStrokes,
     total_trips: trips,
     avg_stroke_speed: swim ? Math.round((totalStrokes / timer) * 1e6) / 1e6 : 0.0,
-    max_stroke_speed: swim ? Math.max(...w.strokeSpeed) : 0.0,
+    max_stroke_speed: swim ? largest(w.strokeSpeed) : 0.0,
     avg_distance_per_stroke: swim && totalStrokes ? Math.round((dis / totalStrokes) * 100) : 0.0,
     swim_pool_length: w.pool ?? 0,
     te: 30 + Math.round((avgHr - 100) / 3),
@@ -260,4 +260,12 @@ export function encodeDetail(w: SimWorkout, options: EncodeOptions = {}): Record
     golf_swing_rt_data: '',
     power_meter: '',
   };
+}
+
+// Loops, not Math.max(...values): a 48-hour recording has more values than a call takes arguments.
+function largest(values: readonly number[]): number {
+  return values.reduce((a, b) => (b > a ? b : a), -Infinity);
+}
+function smallest(values: readonly number[]): number {
+  return values.reduce((a, b) => (b < a ? b : a), Infinity);
 }
