@@ -20,7 +20,7 @@ import { corpusPath, expectedTable } from '../core/corpus-files.js';
 import { startWorld, type World } from '../helpers/world.js';
 
 /** The band numbers the dashboard shows, keyed like inspect's JSON. */
-const BAND = ['distanceMeters', 'movingSeconds', 'elapsedSeconds', 'ascentMeters', 'avgHeartRate', 'calories'];
+const BAND = ['distanceMeters', 'timerSeconds', 'elapsedSeconds', 'ascentMeters', 'avgHeartRate', 'calories'];
 
 async function inspectJson(file: string): Promise<Record<string, unknown>> {
   const program = new Command('bandsync').exitOverride();

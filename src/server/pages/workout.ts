@@ -39,7 +39,8 @@ const ROWS: Row[] = [
     fmt: (v, sport) => formatDistance(sport, v),
     tolerance: (v) => Math.max(50, v * 0.01),
   },
-  { label: 'Moving time', band: 'movingSeconds', remote: 'movingSeconds', fmt: clock, tolerance: () => 5 },
+  // The band's active time: what Strava shows as moving time for a file with timer events (F3).
+  { label: 'Moving time', band: 'timerSeconds', remote: 'movingSeconds', fmt: clock, tolerance: () => 5 },
   { label: 'Elapsed time', band: 'elapsedSeconds', remote: 'elapsedSeconds', fmt: clock, tolerance: () => 2 },
   {
     label: 'Elevation gain',
