@@ -59,6 +59,12 @@ const PER_PAGE = 200;
 // Refresh a little early so a token does not expire between check and use.
 const EXPIRY_MARGIN_S = 60;
 
+/** The connection closed under the request (undici's "other side closed", a reset), not a refusal or a timeout. */
+function staleConnection(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET';
+}
+
 export function createStravaClient(options: StravaClientOptions): StravaClient {
   const now = options.now ?? (() => new Date());
   const baseFetch = options.fetch ?? fetch;
@@ -80,7 +86,12 @@ export function createStravaClient(options: StravaClientOptions): StravaClient {
       throw new BandsyncError('strava_rate_limited', `Strava ${kind} budget is spent until ${retryAt}`, retryAt);
     }
     sent(kind, url, init);
-    const res = await baseFetch(url, init);
+    const res = await baseFetch(url, init).catch((err: unknown) => {
+      // A pooled keep-alive connection that Strava closed while this process was busy (a long
+      // synchronous decode keeps the event loop from seeing the close): a read is sent again, once.
+      if ((init.method ?? 'GET') === 'GET' && staleConnection(err)) return baseFetch(url, init);
+      throw err;
+    });
     const parsed = parseRateHeaders(res.headers);
     if (parsed.overall || parsed.read) await options.budget.record(parsed, now());
     if (res.status === 429) {

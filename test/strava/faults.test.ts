@@ -1,6 +1,7 @@
 // The simulator's faults as the client meets them over loopback: server
 // errors, hangs, an upload stored but its answer lost, the athlete revoking
 // access mid-run, health-data consent off, manual activities and bad uploads.
+import { createConnection, createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStravaSimulator, type RunningStravaSimulator } from '../../src/simulators/strava/index.js';
 import { checkHeartRate, createStravaClient, stripUploadExtension } from '../../src/strava/index.js';
@@ -51,6 +52,35 @@ const run = (externalId: string, start: string, hr = true): UploadRequest => ({
 });
 
 describe('Strava faults', () => {
+  it('a read whose connection closes under it (a stale keep-alive socket) is sent again once, on a new connection', async () => {
+    sim = await startStravaSimulator();
+    const target = new URL(sim.url);
+    // In front of the simulator: the connection carrying the first listing is closed as it arrives.
+    let dropped = 0;
+    const proxy = createServer((socket) => {
+      const upstream = createConnection(Number(target.port), target.hostname);
+      upstream.pipe(socket);
+      socket.on('data', (chunk: Buffer) => {
+        if (dropped === 0 && chunk.toString('latin1').startsWith('GET /api/v3/athlete/activities')) {
+          dropped++;
+          socket.destroy();
+          upstream.destroy();
+        } else upstream.write(chunk);
+      });
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (proxy.address() as { port: number }).port;
+      const client = clientFor({ ...sim, url: `http://127.0.0.1:${port}` });
+      await expect(client.listActivities({ after: '2026-01-01T00:00:00Z' })).resolves.toEqual([]);
+      expect(dropped).toBe(1);
+    } finally {
+      proxy.close();
+    }
+  });
+
   it('a 5xx is strava_unavailable, and the next attempt goes through', async () => {
     sim = await startStravaSimulator();
     const client = clientFor(sim);
