@@ -50,24 +50,34 @@ export async function openGadgetbridgeDb(dbPath: string, limits: InputLimits = D
   } catch (err) {
     throw new BandsyncError('source_file_invalid', `${dbPath}: the database is damaged (${(err as Error).message})`);
   }
-  const tables = new Set(
-    queryAll(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)),
-  );
-  if (!tables.has('BASE_ACTIVITY_SUMMARY')) {
-    db.close();
-    throw new BandsyncError(
-      'source_file_invalid',
-      `${dbPath}: no BASE_ACTIVITY_SUMMARY table; is this a Gadgetbridge database?`,
-    );
-  }
+  // Reading the schema is where a damaged file shows (sql.js opens lazily): its own error, not an internal one.
+  let tables: Set<string>;
   const devices = new Map<number, DeviceRow>();
-  if (tables.has('DEVICE')) {
-    for (const row of queryAll(db, 'SELECT * FROM DEVICE')) {
-      const parsed = DeviceRow.safeParse(row);
-      if (parsed.success) devices.set(parsed.data._id, parsed.data);
+  try {
+    tables = new Set(queryAll(db, "SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => String(r.name)));
+    if (!tables.has('BASE_ACTIVITY_SUMMARY')) {
+      throw new BandsyncError(
+        'source_file_invalid',
+        `${dbPath}: no BASE_ACTIVITY_SUMMARY table; is this a Gadgetbridge database?`,
+      );
     }
+    if (tables.has('DEVICE')) {
+      for (const row of queryAll(db, 'SELECT * FROM DEVICE')) {
+        const parsed = DeviceRow.safeParse(row);
+        if (parsed.success) devices.set(parsed.data._id, parsed.data);
+      }
+    }
+  } catch (err) {
+    db.close();
+    throw asDamaged(dbPath, err);
   }
   return { db, tables, devices, version: `${info.size}:${Math.floor(info.mtimeMs)}` };
+}
+
+/** sql.js's errors on a damaged file ("database disk image is malformed") as that database's own failure. */
+export function asDamaged(dbPath: string, err: unknown): BandsyncError {
+  if (err instanceof BandsyncError) return err;
+  return new BandsyncError('source_file_invalid', `${dbPath}: the database is damaged (${(err as Error).message})`);
 }
 
 export function queryAll(db: Database, sql: string, params: SqlValue[] = []): Record<string, SqlValue>[] {
