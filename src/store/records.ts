@@ -3,6 +3,7 @@
 import { workoutFromStored } from './workout-json.js';
 import type { LedgerEntry, LedgerFilter, Store, SyncRecord, WorkoutListSummary } from '../sync/ports.js';
 import type { SyncState } from '../sync/states.js';
+import { parseRecordCode } from '../sync/failures.js';
 import type { Db, Queryable, Row } from './db.js';
 import { currentSummary, listSummary } from './list-summary.js';
 import { iso, isoOrNull, json, strOrNull } from './rows.js';
@@ -15,7 +16,7 @@ function toRecord(r: Row): SyncRecord {
     workoutId: String(r.workout_id),
     destination: String(r.destination),
     state: r.state as SyncState,
-    code: strOrNull(r.code),
+    code: parseRecordCode(r.code, `sync record of ${String(r.workout_id)}`),
     externalId: String(r.external_id),
     uploadId: strOrNull(r.upload_id),
     activityId: strOrNull(r.activity_id),

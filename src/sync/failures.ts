@@ -208,6 +208,21 @@ export const FAILURES = {
 
 export type FailureCode = keyof typeof FAILURES;
 
+/** Why a record was settled without a failure: matched on Strava, or skipped by a rule, the user or another source. */
+export const DECISION_CODES = ['matched_existing', 'strava_duplicate', 'same_as_other_source', 'rule', 'user'] as const;
+
+/** A sync record's code: the failure it waits on, or the decision that settled it. */
+export type RecordCode = FailureCode | (typeof DECISION_CODES)[number];
+
+const RECORD_CODES: ReadonlySet<string> = new Set([...Object.keys(FAILURES), ...DECISION_CODES]);
+
+/** A stored record code, checked: one this release does not know is an error, not a string passed on. */
+export function parseRecordCode(value: unknown, where: string): RecordCode | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' && RECORD_CODES.has(value)) return value as RecordCode;
+  throw new BandsyncError('internal', `${where}: unknown code ${JSON.stringify(value)}`);
+}
+
 export class BandsyncError extends Error {
   constructor(
     readonly code: FailureCode,

@@ -4,6 +4,7 @@
 // below do.
 import type { Workout, SourceRef } from '../core/index.js';
 import type { SyncState } from './states.js';
+import type { RecordCode } from './failures.js';
 
 // ---------------------------------------------------------------- sources
 
@@ -152,7 +153,8 @@ export interface SyncRecord {
   readonly workoutId: string;
   readonly destination: string; // 'strava'
   readonly state: SyncState;
-  readonly code: string | null; // reason for skipped/failed/needs_user/duplicate
+  /** Why it is skipped, failed, needs_user or duplicate. */
+  readonly code: RecordCode | null;
   readonly externalId: string;
   readonly uploadId: string | null;
   readonly activityId: string | null;
