@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../../src/server/pages/workouts.js';
 import { Client, startHarness, type Harness } from './harness.js';
 import { seedAccounts, seedWorkouts } from './seed.js';
+import type { RecordCode } from '../../src/sync/failures.js';
 
 let h: Harness;
 let seeded: { id: string; startTime: string; sport: string }[];
@@ -171,7 +172,7 @@ describe('workout actions offered', () => {
     const actions = page.slice(page.indexOf('id="actions"'));
     return [...actions.matchAll(/<button name="action" value="(\w+)"/g)].map((m) => m[1]);
   };
-  const move = (id: string, to: 'synced' | 'needs_user' | 'fetched', code: string | null = null) =>
+  const move = (id: string, to: 'synced' | 'needs_user' | 'fetched', code: RecordCode | null = null) =>
     h.opened.store.transition({
       workoutId: id,
       destination: 'strava',
