@@ -251,11 +251,14 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
     }
     case 'mi-fitness': {
       const s = accountSettings('mi-fitness', account);
+      const secrets = await store.getSecrets(account.id);
       const readSession = async () => parseStoredSession((await store.getSecrets(account.id)).session);
       return createMiFitnessSource({
         accountId: account.id,
         session: await readSession(),
         baseUrl: s.baseUrl ?? config.miFitnessUrl,
+        // Besides the real Xiaomi hosts: the configured address and the one given at connect.
+        allowOrigins: [config.miFitnessUrl, secrets.trustedOrigin].filter((o): o is string => Boolean(o)),
         region: isMiRegion(s.region) ? s.region : undefined,
         country: s.country,
         // The passToken refresh runs once across processes; the others find the fresh session stored.

@@ -202,7 +202,12 @@ export function accountActions(deps: AccountDeps): AccountActions {
           ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
           connectedAt: clock.now().toISOString(),
         }),
-        secrets: { session: signIn.session },
+        // An address given explicitly (--url, the simulator) is trusted for this
+        // account: kept sealed, so a changed database row cannot add to it.
+        secrets: {
+          session: signIn.session,
+          ...(input.baseUrl ? { trustedOrigin: new URL(input.baseUrl).origin } : {}),
+        },
       });
       await store.setAccountStatus(account.id, 'ok', null);
       return { kind: 'connected', account };

@@ -36,6 +36,7 @@ function sourceFor(
     accountId: 'acc',
     session,
     baseUrl: sim.url,
+    allowOrigins: [sim.url],
     lock: async (fn) => {
       state.locks++;
       return fn();

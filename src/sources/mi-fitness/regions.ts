@@ -44,7 +44,8 @@ export function miHosts(override?: string): MiHosts {
   };
 }
 
-function safeOrigin(url: string): string | null {
+/** The URL's origin, or null when it is not a URL. */
+export function safeOrigin(url: string): string | null {
   try {
     return new URL(url).origin;
   } catch {

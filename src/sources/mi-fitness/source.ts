@@ -16,7 +16,7 @@ import { createMiClient } from './client.js';
 import { decryptFds } from './crypto.js';
 import { downloadKey, fdsSuffix, FILE_TYPES } from './fds.js';
 import { createPassport, type MiSession } from './passport.js';
-import { MI_REGIONS, miHosts, regionForCountry, type MiRegion } from './regions.js';
+import { MI_REGIONS, miHosts, regionForCountry, safeOrigin, type MiRegion } from './regions.js';
 import {
   downloadEntrySchema,
   downloadMapSchema,
@@ -36,6 +36,12 @@ export interface MiFitnessSourceOptions {
   readonly session: MiSession;
   /** One base URL for every Xiaomi host (simulator, proxy); else the real hosts. */
   readonly baseUrl?: string;
+  /**
+   * Origins a stored baseUrl may point at: the configured BANDSYNC_MI_FITNESS_URL
+   * and the address given when the account was connected (kept sealed). The
+   * stored address comes from the database, which others may have written to.
+   */
+  readonly allowOrigins?: readonly string[];
   /** The remembered shard, else the country's, else probed. */
   readonly region?: MiRegion;
   readonly country?: string;
@@ -75,7 +81,8 @@ const DEFAULT_OVERLAP_SECONDS = 3 * 86400;
 const PROBE_ORDER: readonly MiRegion[] = ['cn', 'sg', 'us', 'de', 'ru', 'i2'];
 
 export function createMiFitnessSource(options: MiFitnessSourceOptions) {
-  const hosts = miHosts(options.baseUrl);
+  const refused = refusedBaseUrl(options.baseUrl, options.allowOrigins ?? []);
+  const hosts = miHosts(refused ? undefined : options.baseUrl);
   const now = options.now ?? (() => new Date());
   let session = options.session;
   let region: MiRegion | undefined =
@@ -132,6 +139,7 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
   }
 
   async function* list(listOptions: ListOptions): AsyncIterable<WorkoutRef> {
+    if (refused) throw refused;
     let target = await resolveRegion(listOptions.signal);
     const overlap = options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
     const starts = [0];
@@ -295,6 +303,7 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
     capabilities: { hasGps: true, incrementalListing: true, rawSamples: true },
     list,
     fetch: async (ref: WorkoutRef, signal?: AbortSignal) => {
+      if (refused) throw refused;
       try {
         return await fetchWorkout(ref, signal);
       } catch (err) {
@@ -308,6 +317,17 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
 }
 
 export type MiFitnessSource = ReturnType<typeof createMiFitnessSource>;
+
+/** Why the session may not go to this stored base URL, or null when it may. */
+function refusedBaseUrl(baseUrl: string | undefined, allowOrigins: readonly string[]): BandsyncError | null {
+  if (!baseUrl) return null;
+  const origin = safeOrigin(baseUrl) ?? 'an address that is not a URL';
+  if (allowOrigins.some((allowed) => safeOrigin(allowed) === origin)) return null;
+  return new BandsyncError(
+    'mi_fitness_auth_failed',
+    `Mi Fitness: refusing to send the session to ${origin}, which is neither a Xiaomi host nor the address configured or given at connect (was the account's stored address changed?); reconnect the account`,
+  );
+}
 
 interface Detail {
   records: DecodedRecords | null;
