@@ -7,6 +7,7 @@ import type { ServerDeps } from './deps.js';
 import { registerBackfill } from './pages/backfill.js';
 import { registerConnect } from './pages/connect.js';
 import { registerEvents } from './pages/events.js';
+import { registerLog } from './pages/log.js';
 import { registerLogin } from './pages/login.js';
 import { registerNotFound } from './pages/not-found.js';
 import { registerOverview } from './pages/overview.js';
@@ -49,6 +50,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   registerWorkouts(app, deps);
   registerWorkout(app, deps);
   registerBackfill(app, deps);
+  registerLog(app, deps);
   registerConnect(app, deps);
   registerSettings(app, deps);
   registerNotFound(app);

@@ -133,6 +133,7 @@ describe.skipIf(!hasChromium)(`every page on a phone and a desktop (${hasChromiu
     { name: 'workout-strength', path: `/workouts/${ids.strength}`, ready: '#charts[data-drawn]' },
     { name: 'workout-pool', path: `/workouts/${ids.pool}`, ready: '#charts[data-drawn]' },
     { name: 'backfill', path: '/backfill' },
+    { name: 'log', path: '/log' },
     { name: 'connect', path: '/connect' },
     { name: 'disconnect', path: `/connect/${accountId}/disconnect` },
     { name: 'settings', path: '/settings' },

@@ -21,6 +21,7 @@ const NAV: readonly [NavKey, string, string][] = [
   ['overview', '/', 'Overview'],
   ['workouts', '/workouts', 'Workouts'],
   ['backfill', '/backfill', 'Backfill'],
+  ['log', '/log', 'Log'],
   ['connect', '/connect', 'Connect'],
   ['settings', '/settings', 'Settings'],
 ];
