@@ -52,6 +52,12 @@ export interface ZeppSimulatorControl {
    * pauses and laps); default: the simulator's own random stream.
    */
   addWorkout(kind?: ShapeKind, at?: Date, seed?: number): GeneratedWorkout;
+  /**
+   * A recorded workout served as it is: its summary in the history (by its
+   * `trackid`) and its detail payload, e.g. the real payloads in
+   * test/fixtures/zepp. Not part of truth(), which lists generated workouts.
+   */
+  addRecorded(payload: { summary: Record<string, unknown>; detail: Record<string, unknown> }): void;
   /** Requests seen, oldest first (method + path + query, never headers). */
   requests(): readonly string[];
   /** Raw bodies of the encrypted-login step 1 requests, as they arrived, oldest first (tests check the password never travels in clear). */
@@ -98,6 +104,7 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
   const log: string[] = [];
   const ekvBodies: Uint8Array[] = [];
   const cache = new Map<number, SimWorkout>();
+  const recorded = new Map<number, { summary: Record<string, unknown>; detail: Record<string, unknown> }>();
 
   const workoutOf = (plan: PlannedWorkout): SimWorkout => {
     let w = cache.get(plan.trackId);
@@ -111,6 +118,8 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
   // Summaries are small and asked for on every listing: computed once per edit.
   const summaries = new Map<string, Record<string, unknown>>();
   const summaryOf = (plan: PlannedWorkout): Record<string, unknown> => {
+    const real = recorded.get(plan.trackId);
+    if (real) return real.summary;
     const key = `${plan.trackId}|${edits.get(plan.trackId) ?? 0}`;
     let s = summaries.get(key);
     if (!s) {
@@ -119,7 +128,10 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
     }
     return s;
   };
-  const newestFirst = (): PlannedWorkout[] => [...plans].sort((a, b) => b.trackId - a.trackId);
+  // A recorded workout is listed like a planned one; summaryOf and the detail route answer its payloads.
+  const recordedPlans = (): PlannedWorkout[] =>
+    [...recorded.keys()].map((trackId) => ({ trackId, kind: 'walk', seed: 0 }));
+  const newestFirst = (): PlannedWorkout[] => [...plans, ...recordedPlans()].sort((a, b) => b.trackId - a.trackId);
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -261,6 +273,8 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
     const fail = takeFailure('detail');
     if (fail) return failureResponse(c, fail);
     const trackId = Number(c.req.query('trackid'));
+    const real = recorded.get(trackId);
+    if (real && c.req.query('source')) return c.json({ code: 1, message: 'success', data: real.detail });
     const plan = plans.find((p) => p.trackId === trackId);
     if (!plan || !c.req.query('source')) return c.json({ code: 0, message: 'track not found', data: null }, 200);
     const detail = encodeDetail(workoutOf(plan));
@@ -300,6 +314,7 @@ export function createZeppSimulator(options: ZeppSimulatorOptions = {}): ZeppSim
       plans.push(plan);
       return toTruth(workoutOf(plan));
     },
+    addRecorded: ({ summary, detail }) => void recorded.set(Number(summary['trackid']), { summary, detail }),
     requests: () => [...log],
     ekvBodies: () => [...ekvBodies],
   };
