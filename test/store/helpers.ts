@@ -1,6 +1,7 @@
 // Shared set-up for the store tests: temp data dirs, unique PostgreSQL schemas
 // (the server's `test` database is shared with other suites), and workouts.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -57,4 +58,13 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The version of every migration file in the source tree (each must be applied exactly once). */
+export function migrationFileVersions(): number[] {
+  const dir = fileURLToPath(new URL('../../src/store/migrations/', import.meta.url));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .map((f) => Number(f.slice(0, 4)));
 }

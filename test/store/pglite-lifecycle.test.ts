@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError, openStore, readLockHolder, SecretKeyMismatchError } from '../../src/store/index.js';
 import { migrate } from '../../src/store/migrate.js';
-import { makeWorkout, tempDir } from './helpers.js';
+import { makeWorkout, migrationFileVersions, tempDir } from './helpers.js';
 
 const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '../..');
@@ -95,7 +95,7 @@ describe('PGlite data dir', () => {
       const versions = await opened.db.query<{ version: number }>(
         'SELECT version FROM schema_migrations ORDER BY version',
       );
-      expect(versions.map((v) => v.version)).toEqual([1]);
+      expect(versions.map((v) => v.version)).toEqual(migrationFileVersions());
     });
 
     it('gives a clear error, not garbage, when opened with another secret key', async () => {

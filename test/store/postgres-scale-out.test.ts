@@ -5,7 +5,15 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, SecretKeyMismatchError, type OpenedStore } from '../../src/store/index.js';
 import { migrate } from '../../src/store/migrate.js';
-import { dropSchema, makeWorkout, tempDir, TEST_DATABASE_URL, uniqueSchema, waitFor } from './helpers.js';
+import {
+  dropSchema,
+  makeWorkout,
+  migrationFileVersions,
+  tempDir,
+  TEST_DATABASE_URL,
+  uniqueSchema,
+  waitFor,
+} from './helpers.js';
 
 describe('PostgreSQL shared by several processes', () => {
   const dir = tempDir();
@@ -36,7 +44,7 @@ describe('PostgreSQL shared by several processes', () => {
   it('applied each migration once', async () => {
     expect(peers.every((p) => p.kind === 'postgres')).toBe(true);
     const rows = await peers[0]!.db.query<{ version: number }>('SELECT version FROM schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version).sort((a, b) => a - b)).toEqual(migrationFileVersions());
     expect(await migrate(peers[1]!.db)).toEqual([]);
   });
 
