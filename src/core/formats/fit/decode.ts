@@ -5,6 +5,7 @@ import { Decoder, Profile, Stream } from '@garmin/fitsdk';
 import type { DecodeResult, Device, Issue, Lap, Length, Pause, Samples, SwimStroke } from '../../workout/types.js';
 import { assembleWorkout } from '../../workout/assemble.js';
 import { INDOOR_SPORTS } from '../../workout/sport.js';
+import { expandCompressedTimestamps } from './compressed-timestamps.js';
 import { fromFitSport } from './sport-map.js';
 import { fromSemicircles } from './time.js';
 
@@ -34,7 +35,10 @@ export function decodeFit(bytes: Uint8Array): DecodeResult {
         detail: 'file or header CRC does not match, or the file is truncated',
         damage: true,
       });
-    const out = decoder.read({ mergeHeartRates: true });
+    // Checked above on the file as it came; read from the rewrite when it has compressed timestamps.
+    const expanded = expandCompressedTimestamps(bytes);
+    const reader = expanded ? new Decoder(Stream.fromArrayBuffer(expanded.buffer as ArrayBuffer)) : decoder;
+    const out = reader.read({ mergeHeartRates: true });
     for (const e of out.errors)
       issues.push({ code: 'fit.decode_error', path: 'file', detail: describeError(e), damage: true });
     messages = out.messages as unknown as Messages;
