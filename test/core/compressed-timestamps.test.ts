@@ -25,8 +25,8 @@ describe.skipIf(!corpusPath(NAME))(`${NAME} (FR70, compressed timestamps)`, () =
     expect(decoder.checkIntegrity()).toBe(true);
     const { messages, errors } = decoder.read();
     expect(errors).toEqual([]);
-    expect(messages.recordMesgs.length).toBe(fitparse.message_counts.record);
-    expect(messages.lapMesgs.length).toBe(fitparse.message_counts.lap);
+    expect(messages.recordMesgs?.length).toBe(fitparse.message_counts.record);
+    expect(messages.lapMesgs?.length).toBe(fitparse.message_counts.lap);
   });
 
   it('records run from the session start to its end, one per time step, and the timer events give the pause', () => {
