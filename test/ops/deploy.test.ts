@@ -83,6 +83,15 @@ describe('deploy/Dockerfile', () => {
     expect(last.some((i) => i.op === 'COPY' && /--from=deps/.test(i.args) && /node_modules/.test(i.args))).toBe(true);
   });
 
+  it('runs the built dist/ from its build stage, not the TypeScript sources (issue 17)', () => {
+    const build = instructions.slice(instructions.indexOf(stages.find((s) => /\bAS build$/i.test(s.args))!));
+    expect(build.some((i) => i.op === 'RUN' && /npm run build/.test(i.args))).toBe(true);
+    expect(
+      last.some((i) => i.op === 'COPY' && /--from=build/.test(i.args) && /\/app\/dist \.\/dist$/.test(i.args)),
+    ).toBe(true);
+    expect(last.some((i) => i.op === 'COPY' && /\bsrc\b/.test(i.args))).toBe(false);
+  });
+
   it('runs as a non-root user with the data dir as a volume', () => {
     const user = last.filter((i) => i.op === 'USER').pop();
     expect(user?.args).toBeDefined();
