@@ -3,7 +3,7 @@
 // Store, the shared rate budget and the pg-boss queue onto one database.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Queue, RateBudgetStore, Store } from '../sync/ports.js';
+import type { Athletes, Queue, RateBudgetStore, Store } from '../sync/ports.js';
 import { accountMethods, resealLegacySecrets } from './accounts.js';
 import type { Db } from './db.js';
 import { openPgliteDb } from './db-pglite.js';
@@ -16,6 +16,8 @@ import { createRateBudgetStore } from './rate-budget.js';
 import { recordMethods } from './records.js';
 import { createSealer, loadSecretKey } from './secrets.js';
 import { settingMethods } from './settings.js';
+import { athleteMethods } from './athletes.js';
+import { defaultScope, fixedScope, type Scope } from './scope.js';
 import { workoutMethods } from './workouts.js';
 
 export interface OpenStoreOptions {
@@ -30,7 +32,9 @@ export interface OpenStoreOptions {
 }
 
 export interface OpenedStore {
+  /** The default store: the only athlete's (all athletes' reads when there are several). */
   readonly store: Store;
+  readonly athletes: Athletes;
   readonly budget: RateBudgetStore;
   readonly queue: Queue;
   readonly kind: 'pglite' | 'postgres';
@@ -108,13 +112,19 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     return closing;
   };
 
-  const store: Store = {
-    ...accountMethods(db, sealer, now),
-    ...workoutMethods(db, now),
-    ...recordMethods(db, now),
-    ...settingMethods(db, now),
+  const storeFor = (scope: Scope): Store => ({
+    ...accountMethods(db, sealer, now, scope),
+    ...workoutMethods(db, now, scope),
+    ...recordMethods(db, now, scope),
+    ...settingMethods(db, now, scope),
     withLock: (name, fn) => db.withLock(name, fn),
     close,
-  };
-  return { store, budget: createRateBudgetStore(db), queue, kind: db.kind, db, close };
+  });
+  const defaults = defaultScope(db, now);
+  const store = storeFor(defaults);
+  const athletes = athleteMethods(db, now, {
+    scoped: (athleteId) => storeFor(fixedScope(athleteId)),
+    changed: () => defaults.forget(),
+  });
+  return { store, athletes, budget: createRateBudgetStore(db), queue, kind: db.kind, db, close };
 }

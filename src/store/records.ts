@@ -7,6 +7,7 @@ import { parseRecordCode } from '../sync/failures.js';
 import type { Db, Queryable, Row } from './db.js';
 import { currentSummary, listSummary } from './list-summary.js';
 import { iso, isoOrNull, json, strOrNull } from './rows.js';
+import type { Scope } from './scope.js';
 
 const COLUMNS = `r.workout_id, r.destination, r.state, r.code, r.external_id, r.upload_id, r.activity_id,
   r.attempts, r.last_error, r.next_attempt_at, r.updated_at`;
@@ -41,11 +42,28 @@ function toLedger(r: Row): LedgerEntry {
   };
 }
 
-async function insertLedger(q: Queryable, at: string, e: Omit<LedgerEntry, 'id' | 'at'>): Promise<void> {
+/** The entry is its workout's athlete's, else its account's, else the scope's (null: an instance-wide entry). */
+async function insertLedger(
+  q: Queryable,
+  at: string,
+  e: Omit<LedgerEntry, 'id' | 'at'>,
+  athleteId: string | null,
+): Promise<void> {
   await q.query(
-    `INSERT INTO ledger (at, workout_id, account_id, event, from_state, to_state, reason, data)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)`,
-    [at, e.workoutId, e.accountId, e.event, e.fromState, e.toState, e.reason, e.data === null ? null : json(e.data)],
+    `INSERT INTO ledger (at, workout_id, account_id, event, from_state, to_state, reason, data, athlete_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, COALESCE(
+       (SELECT athlete_id FROM workouts WHERE id = $2), (SELECT athlete_id FROM accounts WHERE id = $3), $9::text))`,
+    [
+      at,
+      e.workoutId,
+      e.accountId,
+      e.event,
+      e.fromState,
+      e.toState,
+      e.reason,
+      e.data === null ? null : json(e.data),
+      athleteId,
+    ],
   );
 }
 
@@ -53,12 +71,13 @@ async function selectRecord(
   q: Queryable,
   workoutId: string,
   destination: string,
+  athleteId: string | null,
   lock = false,
 ): Promise<(SyncRecord & { accountId: string }) | null> {
   const rows = await q.query(
     `SELECT ${COLUMNS}, w.account_id FROM sync_records r JOIN workouts w ON w.id = r.workout_id
-     WHERE r.workout_id = $1 AND r.destination = $2${lock ? ' FOR UPDATE OF r' : ''}`,
-    [workoutId, destination],
+     WHERE r.workout_id = $1 AND r.destination = $2 AND ($3::text IS NULL OR w.athlete_id = $3)${lock ? ' FOR UPDATE OF r' : ''}`,
+    [workoutId, destination, athleteId],
   );
   return rows[0] ? { ...toRecord(rows[0]), accountId: String(rows[0].account_id) } : null;
 }
@@ -79,13 +98,14 @@ type RecordMethods = Pick<
 
 type RecordFilter = Parameters<Store['listRecords']>[0];
 
-function recordWhere(filter: RecordFilter): { where: string; params: unknown[] } {
+function recordWhere(filter: RecordFilter, athleteId: string | null): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown): void => {
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
   };
+  if (athleteId !== null) add('w.athlete_id = ?', athleteId);
   if (filter.destination !== undefined) add('r.destination = ?', filter.destination);
   if (filter.state !== undefined) add('r.state = ?', filter.state);
   if (filter.states !== undefined) add('r.state = ANY(?::text[])', [...filter.states]);
@@ -104,10 +124,11 @@ function recordWhere(filter: RecordFilter): { where: string; params: unknown[] }
   return { where: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }
 
-function ledgerWhere(filter: LedgerFilter): { where: string; params: unknown[] } {
+function ledgerWhere(filter: LedgerFilter, athleteId: string | null): { where: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   for (const [column, value] of [
+    ['athlete_id', athleteId ?? undefined],
     ['workout_id', filter.workoutId],
     ['account_id', filter.accountId],
     ['event', filter.event],
@@ -139,9 +160,15 @@ async function summariesOf(db: Db, rows: Row[]): Promise<Map<string, WorkoutList
   return out;
 }
 
-export function recordMethods(db: Db, now: () => Date): RecordMethods {
+export function recordMethods(db: Db, now: () => Date, scope: Scope): RecordMethods {
   return {
-    ensureRecord(workoutId, destination, externalId) {
+    async ensureRecord(workoutId, destination, externalId) {
+      const athleteId = await scope.read();
+      // Only for a workout of the scope's athlete (else "no workout" below, before anything is written).
+      if (athleteId !== null) {
+        const own = await db.query('SELECT 1 FROM workouts WHERE id = $1 AND athlete_id = $2', [workoutId, athleteId]);
+        if (own.length === 0) throw new Error(`no workout with id ${workoutId}`);
+      }
       return db.transaction(async (tx) => {
         const at = now().toISOString();
         const inserted = await tx.query(
@@ -149,18 +176,23 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
            VALUES ($1, $2, 'discovered', $3, $4) ON CONFLICT (workout_id, destination) DO NOTHING RETURNING workout_id`,
           [workoutId, destination, externalId, at],
         );
-        const record = await selectRecord(tx, workoutId, destination);
+        const record = await selectRecord(tx, workoutId, destination, athleteId);
         if (!record) throw new Error(`no workout with id ${workoutId}`);
         if (inserted.length > 0) {
-          await insertLedger(tx, at, {
-            workoutId,
-            accountId: record.accountId,
-            event: 'transition',
-            fromState: null,
-            toState: 'discovered',
-            reason: 'workout discovered',
-            data: { destination, externalId },
-          });
+          await insertLedger(
+            tx,
+            at,
+            {
+              workoutId,
+              accountId: record.accountId,
+              event: 'transition',
+              fromState: null,
+              toState: 'discovered',
+              reason: 'workout discovered',
+              data: { destination, externalId },
+            },
+            athleteId,
+          );
         }
         const { accountId: _, ...plain } = record;
         return plain;
@@ -168,15 +200,16 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
     },
 
     async getRecord(workoutId, destination) {
-      const record = await selectRecord(db, workoutId, destination);
+      const record = await selectRecord(db, workoutId, destination, await scope.read());
       if (!record) return null;
       const { accountId: _, ...plain } = record;
       return plain;
     },
 
-    transition(input) {
+    async transition(input) {
+      const athleteId = await scope.read();
       return db.transaction(async (tx) => {
-        const current = await selectRecord(tx, input.workoutId, input.destination, true);
+        const current = await selectRecord(tx, input.workoutId, input.destination, athleteId, true);
         if (!current || !input.from.includes(current.state)) return null;
         const patch = input.patch ?? {};
         const pick = <K extends keyof typeof patch>(key: K, old: SyncRecord[K]): SyncRecord[K] =>
@@ -199,21 +232,26 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
             at,
           ],
         );
-        await insertLedger(tx, at, {
-          workoutId: input.workoutId,
-          accountId: current.accountId,
-          event: 'transition',
-          fromState: current.state,
-          toState: input.to,
-          reason: input.reason,
-          data: input.data ?? null,
-        });
+        await insertLedger(
+          tx,
+          at,
+          {
+            workoutId: input.workoutId,
+            accountId: current.accountId,
+            event: 'transition',
+            fromState: current.state,
+            toState: input.to,
+            reason: input.reason,
+            data: input.data ?? null,
+          },
+          athleteId,
+        );
         return toRecord(rows[0]!);
       });
     },
 
     async listRecords(filter) {
-      const { where, params } = recordWhere(filter);
+      const { where, params } = recordWhere(filter, await scope.read());
       // No limit given means every matching record (the engine resumes from all of them).
       params.push(
         filter.limit === undefined ? null : Math.max(0, Math.floor(filter.limit)),
@@ -239,7 +277,7 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
     },
 
     async countRecords(filter) {
-      const { where, params } = recordWhere(filter);
+      const { where, params } = recordWhere(filter, await scope.read());
       const rows = await db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM sync_records r JOIN workouts w ON w.id = r.workout_id ${where}`,
         params,
@@ -248,21 +286,37 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
     },
 
     async countByState(destination) {
+      const athleteId = await scope.read();
       const rows = await db.query<{ state: string; n: number }>(
-        `SELECT state, count(*)::int AS n FROM sync_records ${destination === undefined ? '' : 'WHERE destination = $1'} GROUP BY state`,
-        destination === undefined ? [] : [destination],
+        athleteId === null
+          ? `SELECT state, count(*)::int AS n FROM sync_records WHERE ($1::text IS NULL OR destination = $1) GROUP BY state`
+          : `SELECT r.state, count(*)::int AS n FROM sync_records r JOIN workouts w ON w.id = r.workout_id
+             WHERE ($1::text IS NULL OR r.destination = $1) AND w.athlete_id = $2 GROUP BY r.state`,
+        athleteId === null ? [destination ?? null] : [destination ?? null, athleteId],
       );
       return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
     },
 
     async appendLedger(entry) {
-      await insertLedger(db, now().toISOString(), entry);
+      const athleteId = await scope.read();
+      // A scoped store writes only about its own athlete's workouts and accounts.
+      if (athleteId !== null && (entry.workoutId !== null || entry.accountId !== null)) {
+        const own = await db.query(
+          `SELECT 1 WHERE ($1::text IS NULL OR EXISTS (SELECT 1 FROM workouts WHERE id = $1 AND athlete_id = $3)
+               OR NOT EXISTS (SELECT 1 FROM workouts WHERE id = $1))
+             AND ($2::text IS NULL OR EXISTS (SELECT 1 FROM accounts WHERE id = $2 AND athlete_id = $3)
+               OR NOT EXISTS (SELECT 1 FROM accounts WHERE id = $2))`,
+          [entry.workoutId, entry.accountId, athleteId],
+        );
+        if (own.length === 0) throw new Error('ledger entry about another athlete refused');
+      }
+      await insertLedger(db, now().toISOString(), entry, athleteId);
     },
 
     async listLedger(filter) {
       const limit = Math.max(1, Math.floor(filter.limit ?? 1000));
       const offset = Math.max(0, Math.floor(filter.offset ?? 0));
-      const { where, params } = ledgerWhere(filter);
+      const { where, params } = ledgerWhere(filter, await scope.read());
       const rows = await db.query(
         `SELECT * FROM ledger ${where} ORDER BY id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, limit, offset],
@@ -272,13 +326,16 @@ export function recordMethods(db: Db, now: () => Date): RecordMethods {
     },
 
     async countLedger(filter) {
-      const { where, params } = ledgerWhere(filter);
+      const { where, params } = ledgerWhere(filter, await scope.read());
       const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger ${where}`, params);
       return Number(rows[0]?.n ?? 0);
     },
 
     async ledgerEvents() {
-      const rows = await db.query<{ event: string }>('SELECT DISTINCT event FROM ledger ORDER BY event');
+      const rows = await db.query<{ event: string }>(
+        'SELECT DISTINCT event FROM ledger WHERE ($1::text IS NULL OR athlete_id = $1) ORDER BY event',
+        [await scope.read()],
+      );
       return rows.map((r) => String(r.event));
     },
   };

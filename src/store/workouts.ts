@@ -6,6 +6,7 @@ import type { Db, Row } from './db.js';
 import { listSummary } from './list-summary.js';
 import { workoutFromStored, workoutToStored } from './workout-json.js';
 import { iso, json, strOrNull } from './rows.js';
+import type { Scope } from './scope.js';
 
 const COLUMNS = 'id, account_id, workout, revision, created_at';
 
@@ -24,9 +25,19 @@ type WorkoutMethods = Pick<
   'saveWorkout' | 'getWorkout' | 'findWorkoutBySourceId' | 'findWorkoutsByFingerprint' | 'newestWorkoutStart'
 >;
 
-export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
+/** Rows of the scope's athlete only ($n is the scope's athlete id, or null for no limit). */
+const OWN = (n: number) => `($${n}::text IS NULL OR athlete_id = $${n})`;
+
+export function workoutMethods(db: Db, now: () => Date, scope: Scope): WorkoutMethods {
   return {
-    saveWorkout(accountId, workout, revision) {
+    async saveWorkout(accountId, workout, revision) {
+      // The workout is its account's athlete's; a scoped store saves only under its own accounts.
+      const owner = await db.query<{ athlete_id: string }>(
+        `SELECT athlete_id FROM accounts WHERE id = $1 AND ${OWN(2)}`,
+        [accountId, await scope.read()],
+      );
+      if (!owner[0]) throw new Error(`no account with id ${accountId}`);
+      const athleteId = owner[0].athlete_id;
       // The hash is of the workout alone, so a new envelope version is not taken for an edit.
       const hash = createHash('sha256').update(json(workout)).digest('hex');
       const body = json(workoutToStored(workout));
@@ -34,8 +45,8 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
       const summary = json(listSummary(workout));
       return db.transaction(async (tx) => {
         const inserted = await tx.query<{ id: string }>(
-          `INSERT INTO workouts (id, account_id, source_id, start_time, sport, name, fingerprint, content_hash, revision, workout, created_at, updated_at, list_summary)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11, $12::jsonb)
+          `INSERT INTO workouts (id, account_id, source_id, start_time, sport, name, fingerprint, content_hash, revision, workout, created_at, updated_at, list_summary, athlete_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11, $12::jsonb, $13)
            ON CONFLICT (account_id, source_id) DO NOTHING RETURNING id`,
           [
             randomUUID(),
@@ -50,6 +61,7 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
             body,
             at,
             summary,
+            athleteId,
           ],
         );
         if (inserted[0]) return { id: inserted[0].id, created: true, changed: false };
@@ -80,23 +92,33 @@ export function workoutMethods(db: Db, now: () => Date): WorkoutMethods {
       });
     },
     async getWorkout(id) {
-      const rows = await db.query(`SELECT ${COLUMNS} FROM workouts WHERE id = $1`, [id]);
-      return rows[0] ? toStored(rows[0]) : null;
-    },
-    async findWorkoutBySourceId(accountId, sourceId) {
-      const rows = await db.query(`SELECT ${COLUMNS} FROM workouts WHERE account_id = $1 AND source_id = $2`, [
-        accountId,
-        sourceId,
+      const rows = await db.query(`SELECT ${COLUMNS} FROM workouts WHERE id = $1 AND ${OWN(2)}`, [
+        id,
+        await scope.read(),
       ]);
       return rows[0] ? toStored(rows[0]) : null;
     },
+    async findWorkoutBySourceId(accountId, sourceId) {
+      const rows = await db.query(
+        `SELECT ${COLUMNS} FROM workouts WHERE account_id = $1 AND source_id = $2 AND ${OWN(3)}`,
+        [accountId, sourceId, await scope.read()],
+      );
+      return rows[0] ? toStored(rows[0]) : null;
+    },
     async findWorkoutsByFingerprint(fingerprint) {
+      // The same workout from another source of the same athlete only: never another athlete's.
       return (
-        await db.query(`SELECT ${COLUMNS} FROM workouts WHERE fingerprint = $1 ORDER BY start_time, id`, [fingerprint])
+        await db.query(`SELECT ${COLUMNS} FROM workouts WHERE fingerprint = $1 AND ${OWN(2)} ORDER BY start_time, id`, [
+          fingerprint,
+          await scope.read(),
+        ])
       ).map(toStored);
     },
     async newestWorkoutStart(accountId) {
-      const rows = await db.query('SELECT max(start_time) AS t FROM workouts WHERE account_id = $1', [accountId]);
+      const rows = await db.query(`SELECT max(start_time) AS t FROM workouts WHERE account_id = $1 AND ${OWN(2)}`, [
+        accountId,
+        await scope.read(),
+      ]);
       return rows[0]?.t ? iso(rows[0].t) : null;
     },
   };

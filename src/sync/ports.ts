@@ -233,6 +233,34 @@ export interface LedgerFilter {
   readonly newestFirst?: boolean;
 }
 
+/** A person on the instance (issue 18): their source accounts, one Strava connection, workouts and settings. */
+export interface Athlete {
+  readonly id: string;
+  /** What --athlete and the dashboard's switcher name (letters, digits, . _ -). */
+  readonly name: string;
+  /** The Strava athlete id of the connection, once connected. */
+  readonly stravaAthleteId: string | null;
+  readonly createdAt: string;
+}
+
+/** The athletes of the instance, and the store as one of them sees it. */
+export interface Athletes {
+  list(): Promise<Athlete[]>;
+  byName(name: string): Promise<Athlete | null>;
+  add(name: string): Promise<Athlete>;
+  /** Deletes the athlete with its accounts, workouts, sync records, ledger rows and settings. */
+  remove(id: string): Promise<void>;
+  setStravaAthleteId(id: string, stravaAthleteId: string | null): Promise<void>;
+  /** The store scoped to one athlete: no read or write reaches another athlete's rows. */
+  scoped(athleteId: string): Store;
+}
+
+/**
+ * The Store is scoped: one opened for an athlete (Athletes.scoped) sees and
+ * writes that athlete's rows only. The default store acts for the only
+ * athlete (creating `me` on the first write of a new database); with several
+ * athletes it reads every athlete's rows and refuses writes that need one.
+ */
 export interface Store {
   // accounts; secrets are sealed by the store with the configured key
   saveAccount(input: {
