@@ -173,7 +173,10 @@ export class StoreEngine implements DashboardEngine {
   async stravaConnectCallback(input: { code: string; state: string; scope: string | null }): Promise<Account> {
     if (!this.states.delete(input.state))
       throw new Error('The Strava answer does not match a connect request; start again.');
+    // As the real connect does: a reconnect saves the athlete's one Strava connection again.
+    const existing = (await this.store.listAccounts()).find((a) => a.kind === 'strava');
     return this.store.saveAccount({
+      id: existing?.id,
       kind: 'strava',
       label: 'Test Athlete',
       settings: {},
