@@ -50,6 +50,8 @@ import { oldestHeld, rememberMiRegion } from './app/source-state.js';
 import type { MiFitnessLogin, StravaAuth, ZeppLogin } from './app/ports.js';
 import { loadMappingSettings, sportPolicy } from './app/sport-mapping.js';
 import type { SportRule } from './app/sport-rules.js';
+import { privacySettings } from './app/settings.js';
+import { BACKFILL_DAYS } from './sync/activity-updates.js';
 
 export type { AccountActions } from './app/accounts.js';
 export type { MappingSettings } from './app/sport-mapping.js';
@@ -124,8 +126,10 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     destination: accounts.stravaClient,
     encode: (w) => encodeFit(w, { deviceName: mapping.deviceName ?? config.deviceName }),
     random: Math.random,
+    // Read at every upload and update: a change saved in the dashboard applies at once, in every process.
+    hideBackfillFromHome: async () => (await privacySettings({ store, config })).hideBackfillFromHome,
     options: {
-      hideFromHomeOlderThanDays: config.hideBackfillFromHome ? 30 : undefined,
+      hideFromHomeOlderThanDays: BACKFILL_DAYS,
       maxSamples: config.limits.samples,
     },
   };

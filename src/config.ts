@@ -161,7 +161,9 @@ export const ConfigSchema = z.strictObject({
   hideBackfillFromHome: z
     .boolean()
     .default(true)
-    .describe('Upload backfilled history hidden from home feeds')
+    .describe(
+      'Upload backfilled history (recorded over 30 days before it is sent) hidden from home feeds, and hide it when a sport change updates it on Strava; the setting saved in the dashboard replaces this one',
+    )
     .meta({ env: 'BANDSYNC_HIDE_BACKFILL' }),
   port: z.number().int().min(0).max(65535).default(8377).describe('Dashboard port').meta({ env: 'BANDSYNC_PORT' }),
   host: z.string().default('127.0.0.1').describe('Dashboard bind address').meta({ env: 'BANDSYNC_HOST' }),

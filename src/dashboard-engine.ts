@@ -4,7 +4,7 @@
 import type { App } from './compose.js';
 import { backfillRunner, planBackfill } from './app/backfill.js';
 import { connectUploadedExport } from './app/files-import.js';
-import { getSettings, previewSportRules, setSettings } from './app/settings.js';
+import { getSettings, setSettings, sportRuleChanges } from './app/settings.js';
 import { remapSport } from './app/sport-mapping.js';
 import { finishStravaConnect, startStravaConnect } from './app/strava-oauth.js';
 import { retryWorkout, skipWorkout } from './app/workout-actions.js';
@@ -61,6 +61,6 @@ export function createDashboardEngine(app: App, options: { nextPollAt?: () => st
     disconnect: (accountId) => app.accounts.disconnect(accountId),
     getSettings: () => getSettings(app),
     setSettings: (settings) => setSettings(app, settings),
-    previewSportRules: (rules, limit) => previewSportRules(app, rules, limit),
+    previewSportRules: (rules, limit) => sportRuleChanges(app, rules, limit),
   };
 }

@@ -1,44 +1,86 @@
 // The settings the dashboard edits while the daemon runs (sport rules, device
 // name, privacy, poll interval), and a preview of what new rules would change.
+// One source of truth: a value saved in the dashboard (database) wins over
+// the config file's, which is the default until the dashboard saves one.
 import { DESTINATION } from '../sync/deps.js';
+import type { Config } from '../config.js';
+import type { Store } from '../sync/ports.js';
 import type { AppContext } from './context.js';
 import { saveMapping, type MappingSettings } from './sport-mapping.js';
+import { updateOnStrava } from '../sync/activity-updates.js';
 
-export type Visibility = 'everyone' | 'followers_only' | 'only_me';
+export interface PrivacySettings {
+  /** Upload backfilled history (recorded more than 30 days before it is sent) hidden from home feeds (F13). */
+  readonly hideBackfillFromHome: boolean;
+}
 
 export interface EditableSettings {
   readonly sportRules: readonly MappingSettings['rules'][number][];
-  readonly privacy: {
-    /** Upload backfilled history hidden from home feeds (F13). */
-    readonly hideBackfillFromHome: boolean;
-    readonly backfillVisibility: Visibility;
-  };
+  readonly privacy: PrivacySettings;
   readonly pollIntervalSeconds: number;
   /** Device name written into uploaded files; null = the band model (F6). */
   readonly deviceName: string | null;
 }
 
-type SettingsApp = Pick<AppContext, 'store' | 'config' | 'mapping'>;
+type SettingsApp = Pick<AppContext, 'store' | 'config' | 'mapping' | 'sportForWith' | 'deps'>;
+
+/** The privacy setting the sync applies: the dashboard's saved one, else the config file's. */
+export async function privacySettings(app: {
+  store: Store;
+  config: Pick<Config, 'hideBackfillFromHome'>;
+}): Promise<PrivacySettings> {
+  // Rows saved before 0.2 also hold backfillVisibility, which Strava's API cannot set: ignored.
+  const saved = await app.store.getSetting<Partial<PrivacySettings>>('privacy');
+  return {
+    hideBackfillFromHome:
+      typeof saved?.hideBackfillFromHome === 'boolean' ? saved.hideBackfillFromHome : app.config.hideBackfillFromHome,
+  };
+}
 
 export async function getSettings(app: SettingsApp): Promise<EditableSettings> {
-  const privacy = (await app.store.getSetting<EditableSettings['privacy']>('privacy')) ?? {
-    hideBackfillFromHome: app.config.hideBackfillFromHome,
-    backfillVisibility: 'everyone',
-  };
   return {
     sportRules: app.mapping.rules.map((r) => ({ ...r })),
-    privacy,
+    privacy: await privacySettings(app),
     pollIntervalSeconds: await pollIntervalSeconds(app),
     deviceName: app.mapping.deviceName,
   };
 }
 
-/** Validates and saves; throws with a user-facing message on an invalid value. */
-export async function setSettings(app: SettingsApp, settings: EditableSettings): Promise<void> {
+/** What saving the settings did to activities already on Strava (rules that change their sport). */
+export interface SettingsSaved {
+  readonly stravaUpdates: {
+    readonly updated: number;
+    /** Kept and sent by the next sync or poll (rate limit, Strava unavailable). */
+    readonly pending: number;
+    readonly refused: number;
+    /** The earliest time a pending update can be sent, when Strava said (rate-limit reset). */
+    readonly retryAt: string | null;
+  };
+}
+
+/**
+ * Validates and saves; throws with a user-facing message on an invalid value.
+ * Workouts already on Strava whose sport the new rules change are updated
+ * there (PUT), or kept pending; those not uploaded yet go up with the new sport.
+ */
+export async function setSettings(app: SettingsApp, settings: EditableSettings): Promise<SettingsSaved> {
   if (settings.pollIntervalSeconds < 60) throw new Error('The poll interval must be at least 60 seconds.');
-  await saveMapping(app, { rules: settings.sportRules.map((r) => ({ ...r })), deviceName: settings.deviceName });
-  await app.store.setSetting('privacy', settings.privacy);
+  const rules = settings.sportRules.map((r) => ({ ...r }));
+  const changed = (await sportRuleChanges(app, rules, Infinity)).rows.filter((r) => r.onStrava);
+  await saveMapping(app, { rules, deviceName: settings.deviceName });
+  await app.store.setSetting('privacy', { hideBackfillFromHome: settings.privacy.hideBackfillFromHome });
   await app.store.setSetting('poll-interval', settings.pollIntervalSeconds);
+  const tally = { updated: 0, pending: 0, refused: 0, retryAt: null as string | null };
+  for (const row of changed) {
+    const result = await updateOnStrava(app.deps, row.workoutId, `sport rules changed: ${row.from} → ${row.to}`);
+    if (result.kind === 'updated') tally.updated++;
+    else if (result.kind === 'refused') tally.refused++;
+    else if (result.kind === 'pending') {
+      tally.pending++;
+      if (result.retryAt && (!tally.retryAt || result.retryAt < tally.retryAt)) tally.retryAt = result.retryAt;
+    }
+  }
+  return { stravaUpdates: tally };
 }
 
 /** How often the daemon polls: the dashboard's choice, else the config's. */
@@ -46,22 +88,49 @@ export async function pollIntervalSeconds(app: Pick<AppContext, 'store' | 'confi
   return (await app.store.getSetting<number>('poll-interval')) ?? app.config.pollIntervalSeconds;
 }
 
-/** Which stored workouts the given rules would map differently (at most `limit` rows). */
-export async function previewSportRules(
+export interface RuleChangeRow {
+  readonly workoutId: string;
+  readonly startTime: string;
+  readonly utcOffsetSeconds: number;
+  readonly sport: string;
+  readonly rawSport: string | null;
+  readonly from: string;
+  readonly to: string;
+  /** Already on Strava: saving updates the activity there. */
+  readonly onStrava: boolean;
+}
+
+export interface RuleChanges {
+  /** At most `limit` rows. */
+  readonly rows: RuleChangeRow[];
+  /** Every stored workout the rules would map differently. */
+  readonly total: number;
+  /** How many of them are on Strava and would be updated there. */
+  readonly onStrava: number;
+}
+
+/** Which stored workouts the given rules would map differently, and how many of them are on Strava. */
+export async function sportRuleChanges(
   app: Pick<AppContext, 'store' | 'mapping' | 'sportForWith'>,
   rules: readonly MappingSettings['rules'][number][],
   limit: number,
-) {
-  const records = await app.store.listRecords({ destination: DESTINATION, limit: 2000 });
+): Promise<RuleChanges> {
+  const records = await app.store.listRecords({ destination: DESTINATION, limit: 100_000 });
   const before = app.sportForWith(app.mapping.rules);
   const after = app.sportForWith(rules.map((x) => ({ ...x })));
-  const rows = [];
+  const rows: RuleChangeRow[] = [];
+  let total = 0;
+  let onStrava = 0;
   for (const r of records) {
     const stored = await app.store.getWorkout(r.workoutId);
     if (!stored) continue;
     const from = before(stored.workout).sportType;
     const to = after(stored.workout).sportType;
-    if (from !== to)
+    if (from === to) continue;
+    total++;
+    const synced = r.activityId !== null || r.state === 'uploading' || r.state === 'processing';
+    if (synced) onStrava++;
+    if (rows.length < limit)
       rows.push({
         workoutId: r.workoutId,
         startTime: r.startTime,
@@ -70,8 +139,8 @@ export async function previewSportRules(
         rawSport: stored.workout.rawSport ?? null,
         from,
         to,
+        onStrava: synced,
       });
-    if (rows.length >= limit) break;
   }
-  return rows;
+  return { rows, total, onStrava };
 }

@@ -4,7 +4,9 @@
 // dashboard edits while the daemon runs.
 import { sportFamily, type Workout } from '../core/index.js';
 import type { SportDecision } from '../sync/deps.js';
+import type { EngineDeps } from '../sync/deps.js';
 import type { Store } from '../sync/ports.js';
+import { updateOnStrava, type StravaUpdateResult } from '../sync/activity-updates.js';
 import type { DestinationSport } from './ports.js';
 import { applySportRules, type SportRule } from './sport-rules.js';
 
@@ -82,12 +84,15 @@ function onTrainer(w: Workout): boolean {
   return w.indoor && sportFamily(w.sport) !== 'swim';
 }
 
-/** The user's sport_type for one workout (dashboard); it wins over every rule from now on, and the ledger says so. */
+/**
+ * The user's sport_type for one workout (dashboard); it wins over every rule from now on, and the ledger says so.
+ * A workout already on Strava gets its activity updated (PUT), or the update is kept pending when it cannot be sent now.
+ */
 export async function remapSport(
-  app: { store: Store; mapping: MappingSettings },
+  app: { store: Store; mapping: MappingSettings; deps: EngineDeps },
   workoutId: string,
   sportType: string,
-): Promise<void> {
+): Promise<StravaUpdateResult> {
   const stored = await app.store.getWorkout(workoutId);
   if (!stored) throw new Error(`No workout ${workoutId}`);
   await saveMapping(app, { overrides: { ...app.mapping.overrides, [workoutKey(stored.workout)]: sportType } });
@@ -100,4 +105,5 @@ export async function remapSport(
     reason: `sport re-mapped by the user to ${sportType}`,
     data: null,
   });
+  return updateOnStrava(app.deps, workoutId, `sport re-mapped by the user to ${sportType}`);
 }

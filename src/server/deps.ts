@@ -4,10 +4,12 @@
 // composition root (src/compose.ts) wires concrete implementations in.
 import type { BackfillProgress, BackfillRange } from '../app/backfill.js';
 import type { RemoteNumbers } from '../app/workout-view.js';
+import type { RuleChanges, RuleChangeRow, SettingsSaved } from '../app/settings.js';
+import type { StravaUpdateResult } from '../sync/activity-updates.js';
 import type { Account, Logger, RateBudgetStore, Store } from '../sync/ports.js';
 
 // Shapes the use cases (src/app/) define and the pages show as they are.
-export type { BackfillProgress, BackfillRange, RemoteNumbers };
+export type { BackfillProgress, BackfillRange, RemoteNumbers, SettingsSaved, StravaUpdateResult };
 
 export type PlanDecision = 'upload' | 'duplicate' | 'skip' | 'hold';
 
@@ -32,26 +34,15 @@ export interface SportRule {
   readonly sportType: string;
 }
 
-/** What a rule set would change, for the settings preview. */
-export interface RulePreviewRow {
-  readonly workoutId: string;
-  readonly startTime: string;
-  /** The workout's own offset, to show its local time. */
-  readonly utcOffsetSeconds?: number;
-  readonly sport: string;
-  readonly rawSport: string | null;
-  readonly from: string; // sport_type without the rules
-  readonly to: string; // sport_type with the rules
-}
-
-export type Visibility = 'everyone' | 'followers_only' | 'only_me';
+/** What a rule set would change, for the settings preview (and the count of those already on Strava). */
+export type RulePreviewRow = RuleChangeRow;
+export type RulePreview = RuleChanges;
 
 export interface DashboardSettings {
   readonly sportRules: readonly SportRule[];
   readonly privacy: {
-    /** Upload backfilled history hidden from home feeds (F13). */
+    /** Upload backfilled history hidden from home feeds (F13); also sent when a sport change updates such an activity. */
     readonly hideBackfillFromHome: boolean;
-    readonly backfillVisibility: Visibility;
   };
   readonly pollIntervalSeconds: number;
   /** Device name written into uploaded files; null = the band model (F6). */
@@ -106,7 +97,8 @@ export interface DashboardEngine {
   uploadNow(workoutId: string): Promise<void>;
   /** Sends a workout held because its file is damaged: what could be read (retry --accept-damaged). */
   uploadAnyway(workoutId: string): Promise<void>;
-  remapSport(workoutId: string, sportType: string): Promise<void>;
+  /** Saves the user's sport for the workout; one already on Strava is updated there (or the update is kept pending). */
+  remapSport(workoutId: string, sportType: string): Promise<StravaUpdateResult>;
   exportWorkout(workoutId: string, format: 'fit' | 'tcx' | 'gpx'): Promise<Uint8Array>;
   /** What Strava reports for the workout's activity; null when not on Strava (yet). */
   remoteNumbers(workoutId: string): Promise<RemoteNumbers | null>;
@@ -123,9 +115,10 @@ export interface DashboardEngine {
 
   getSettings(): Promise<DashboardSettings>;
   /** Validates and saves; throws with a user-facing message on an invalid value. */
-  setSettings(settings: DashboardSettings): Promise<void>;
-  /** Which stored workouts the given rules would map differently (at most `limit` rows). */
-  previewSportRules(rules: readonly SportRule[], limit: number): Promise<RulePreviewRow[]>;
+  /** Also updates on Strava the synced activities whose sport the new rules change, and says how that went. */
+  setSettings(settings: DashboardSettings): Promise<SettingsSaved>;
+  /** Which stored workouts the given rules would map differently (at most `limit` rows), and how many are on Strava. */
+  previewSportRules(rules: readonly SportRule[], limit: number): Promise<RulePreview>;
 }
 
 export interface ServerSecurity {

@@ -24,8 +24,14 @@ export interface EngineDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly random: () => number;
+  /**
+   * The live privacy setting (the dashboard's, else the config file's): whether backfilled
+   * history (older than options.hideFromHomeOlderThanDays) goes up hidden from home feeds.
+   * Unset: every workout older than that is hidden.
+   */
+  readonly hideBackfillFromHome?: () => Promise<boolean>;
   readonly options: {
-    /** Hide backfilled history (older than this many days) from home feeds. */
+    /** What counts as backfilled history (older than this many days); unset: nothing is hidden from home feeds. */
     readonly hideFromHomeOlderThanDays?: number;
     readonly destinationName?: string;
     /** Samples one workout may hold (limits.samples); the other input limits are the sources' own. */

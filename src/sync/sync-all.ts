@@ -8,6 +8,7 @@ import { discover, type DiscoverResult } from './discover.js';
 import { runSync, type RunOptions, type RunResult } from './run.js';
 import type { EngineDeps, ProgressListener } from './deps.js';
 import { toBandsyncError } from './failures.js';
+import { applyPendingStravaUpdates } from './activity-updates.js';
 
 export interface SyncAllOptions {
   readonly all?: boolean;
@@ -110,5 +111,17 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
     stoppedBy ??= r.stoppedBy;
     if (r.stoppedBy) break;
   }
+  // Sport changes on activities already on Strava that could not be sent when they were made.
+  if (!options.dryRun) await applyPendingUpdates(deps);
   return { sourceWorkouts, newWorkouts, ...totals, retryAt, stoppedBy, accounts: report, plan };
+}
+
+/** Sends pending Strava activity updates; a failure here is logged, not the run's failure (they stay pending). */
+export async function applyPendingUpdates(deps: EngineDeps): Promise<void> {
+  try {
+    const { updated, pending } = await applyPendingStravaUpdates(deps);
+    if (updated || pending) deps.logger.info('pending Strava activity updates', { updated, pending });
+  } catch (err) {
+    deps.logger.warn('pending Strava activity updates not sent', { error: (err as Error).message });
+  }
 }

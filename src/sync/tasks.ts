@@ -8,7 +8,7 @@ import type { Queue } from './ports.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 import { discover } from './discover.js';
 import { confirmWindow, processWindow, uploadable } from './run.js';
-import { uploadFloor } from './sync-all.js';
+import { applyPendingUpdates, uploadFloor } from './sync-all.js';
 import { emptyTally, type PendingRecord } from './upload-window.js';
 import { markDestinationNeedsUser } from './destination-status.js';
 import { toBandsyncError } from './failures.js';
@@ -122,6 +122,7 @@ export async function dispatch(
       jobs++;
     }
   }
+  await applyPendingUpdates(deps);
   return jobs;
 }
 

@@ -10,6 +10,7 @@ import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 import { uploadName } from './naming.js';
 import { holdIfDamaged } from './damage.js';
+import { hiddenFromHome } from './activity-updates.js';
 
 export type PendingRecord = SyncRecord & { startTime: string; sport: string; accountId: string; name: string | null };
 
@@ -181,7 +182,7 @@ async function uploadOne(
     patch: { attempts: record.attempts + 1, uploadId: null },
   });
   if (!claimed) return;
-  const hide = isBackfill(deps, workout.startTime);
+  const hide = await hiddenFromHome(deps, workout);
   try {
     if (manual) {
       const { activityId } = await destination.createManual({
@@ -302,12 +303,6 @@ async function onUploadError(
     nextAttemptAt: next,
   });
   tally.held++;
-}
-
-function isBackfill(deps: EngineDeps, startTime: string): boolean {
-  const days = deps.options.hideFromHomeOlderThanDays;
-  if (days === undefined) return false;
-  return deps.clock.now().getTime() - Date.parse(startTime) > days * 86_400_000;
 }
 
 function localIso(startUtc: string, offsetSeconds: number): string {

@@ -155,6 +155,10 @@ export class StoreEngine implements DashboardEngine {
   }
   async remapSport(id: string, sportType: string) {
     this.calls.push(`remap:${id}:${sportType}`);
+    const record = await this.store.getRecord(id, 'strava');
+    return record?.activityId
+      ? { kind: 'updated' as const, activityId: record.activityId, sportType }
+      : { kind: 'not_on_strava' as const };
   }
   async exportWorkout(id: string, format: 'fit' | 'tcx' | 'gpx') {
     this.calls.push(`export:${id}:${format}`);
@@ -221,7 +225,7 @@ export class StoreEngine implements DashboardEngine {
     return (
       (await this.store.getSetting<DashboardSettings>('dashboard')) ?? {
         sportRules: [],
-        privacy: { hideBackfillFromHome: true, backfillVisibility: 'everyone' },
+        privacy: { hideBackfillFromHome: true },
         pollIntervalSeconds: 900,
         deviceName: null,
       }
@@ -230,16 +234,19 @@ export class StoreEngine implements DashboardEngine {
 
   async setSettings(settings: DashboardSettings) {
     await this.store.setSetting('dashboard', settings);
+    return { stravaUpdates: { updated: 0, pending: 0, refused: 0, retryAt: null } };
   }
 
   async previewSportRules(rules: DashboardSettings['sportRules'], limit: number) {
     const rows = await this.store.listRecords({ destination: 'strava', limit: 10_000 });
     const out = [];
+    let total = 0;
     for (const r of rows) {
       const w = (await this.store.getWorkout(r.workoutId))?.workout;
       const rule = rules.find(
         (x) => (x.rawSport && x.rawSport === w?.rawSport) || (!x.rawSport && x.sport === r.sport),
       );
+      if (rule) total++;
       if (rule && out.length < limit)
         out.push({
           workoutId: r.workoutId,
@@ -249,8 +256,9 @@ export class StoreEngine implements DashboardEngine {
           rawSport: w?.rawSport ?? null,
           from: 'Run',
           to: rule.sportType,
+          onStrava: false,
         });
     }
-    return out;
+    return { rows: out, total, onStrava: 0 };
   }
 }

@@ -261,7 +261,6 @@ describe('settings', () => {
       'rule-1-sport': '',
       'rule-1-type': '',
       hideBackfillFromHome: 'on',
-      backfillVisibility: 'only_me',
       pollMinutes: '30',
       deviceName: 'Band 9',
     };
@@ -272,7 +271,7 @@ describe('settings', () => {
     expect((await c.post('/settings', fields)).status).toBe(303);
     expect(await h.engine.getSettings()).toEqual({
       sportRules: [{ rawSport: '1', sportType: 'TrailRun' }],
-      privacy: { hideBackfillFromHome: true, backfillVisibility: 'only_me' },
+      privacy: { hideBackfillFromHome: true },
       pollIntervalSeconds: 1800,
       deviceName: 'Band 9',
     });

@@ -1,9 +1,12 @@
-// Settings: sport-mapping rules (with a preview of what they change), privacy
-// defaults for backfilled history, poll interval, device name. A refused form
-// comes back with everything that was typed and the wrong field marked.
+// Settings: sport-mapping rules (with a preview of what they change, and of
+// the activities already on Strava that saving updates there), privacy for
+// backfilled history, poll interval, device name. A refused form comes back
+// with everything that was typed and the wrong field marked. Every setting
+// here is read by the code it names: rules and device name by the upload,
+// privacy by the upload and by sport updates on Strava, the interval by the daemon.
 import type { Hono } from 'hono';
 import { sportWords, workoutTitle } from '../../app/workout-display.js';
-import type { DashboardSettings, RulePreviewRow, ServerDeps, SportRule, Visibility } from '../deps.js';
+import type { DashboardSettings, RulePreview, SettingsSaved, ServerDeps, SportRule } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
 import { csrfField, html, type Html } from '../views/html.js';
@@ -14,18 +17,11 @@ import { redirectWith, render, type Ctx } from './render.js';
 
 const BLANK_RULES = 3;
 const MAX_RULES = 200;
-const VISIBILITIES: readonly Visibility[] = ['everyone', 'followers_only', 'only_me'];
-const VISIBILITY_WORDS: Record<Visibility, string> = {
-  everyone: 'Everyone',
-  followers_only: 'Followers',
-  only_me: 'Only you',
-};
 
 /** The form as typed: strings, so a refused form can be shown again exactly. */
 export interface SettingsFormValues {
   readonly rules: readonly { raw: string; sport: string; type: string }[];
   readonly hideBackfillFromHome: boolean;
-  readonly backfillVisibility: string;
   readonly pollMinutes: string;
   readonly deviceName: string;
 }
@@ -38,7 +34,6 @@ export function formValues(body: Record<string, unknown>): SettingsFormValues {
   return {
     rules,
     hideBackfillFromHome: body.hideBackfillFromHome === 'on',
-    backfillVisibility: str('backfillVisibility'),
     pollMinutes: str('pollMinutes'),
     deviceName: str('deviceName'),
   };
@@ -48,7 +43,6 @@ function valuesOf(s: DashboardSettings): SettingsFormValues {
   return {
     rules: s.sportRules.map((r) => ({ raw: r.rawSport ?? '', sport: r.sport ?? '', type: r.sportType })),
     hideBackfillFromHome: s.privacy.hideBackfillFromHome,
-    backfillVisibility: s.privacy.backfillVisibility,
     pollMinutes: String(Math.round(s.pollIntervalSeconds / 60)),
     deviceName: s.deviceName ?? '',
   };
@@ -79,15 +73,10 @@ export function parseSettingsForm(body: Record<string, unknown>): DashboardSetti
   const poll = Number(v.pollMinutes);
   if (!v.pollMinutes || !Number.isFinite(poll) || poll < 1 || poll > 24 * 60)
     throw new FieldError('pollMinutes', 'Poll interval: a number of minutes between 1 and 1440.');
-  if (!VISIBILITIES.includes(v.backfillVisibility as Visibility))
-    throw new FieldError('backfillVisibility', 'Choose who sees backfilled history.');
   if (v.deviceName.length > 60) throw new FieldError('deviceName', 'Device name: at most 60 characters.');
   return {
     sportRules: rules,
-    privacy: {
-      hideBackfillFromHome: v.hideBackfillFromHome,
-      backfillVisibility: v.backfillVisibility as Visibility,
-    },
+    privacy: { hideBackfillFromHome: v.hideBackfillFromHome },
     pollIntervalSeconds: Math.round(poll * 60),
     deviceName: v.deviceName || null,
   };
@@ -103,18 +92,51 @@ function ruleRow(i: number, r: { raw: string; sport: string; type: string } | nu
 ${error?.field.startsWith(`rule-${i}-`) ? html`<tr class="rule-error"><td colspan="3">${fieldError(error, error.field)}</td></tr>` : ''}` as Html;
 }
 
-function previewBlock(preview: RulePreviewRow[]): Html {
-  return html`<div id="rule-preview" role="status"><h3>${preview.length ? `${preview.length} workouts would change` : 'No stored workout changes with these rules'}</h3>
+function previewBlock(preview: RulePreview): Html {
+  const { rows, total, onStrava } = preview;
+  const heading = total
+    ? `${total} workouts would change${onStrava ? `; ${onStrava} of them ${onStrava === 1 ? 'is' : 'are'} already on Strava and will be updated there` : ''}`
+    : 'No stored workout changes with these rules';
+  return html`<div id="rule-preview" role="status" data-total="${total}" data-on-strava="${onStrava}"><h3>${heading}</h3>
+${total ? html`<p class="muted">Saving sends the new sport type to Strava for each activity already there (one request each, within Strava's rate limit; what the limit holds back is sent by the next sync). The others go up with it.</p>` : ''}
 ${
-  preview.length
-    ? html`<table class="cards list"><thead><tr><th scope="col">Workout</th><th scope="col">Sport</th><th scope="col">Code</th><th scope="col">Now</th><th scope="col">With rules</th></tr></thead><tbody>
-${preview.map((p) => html`<tr><td class="lead"><a href="/workouts/${encodeURIComponent(p.workoutId)}">${workoutTitle({ sport: p.sport, startTime: p.startTime, utcOffsetSeconds: p.utcOffsetSeconds ?? 0 })}</a> <span class="muted">${workoutDateTime(p.startTime, p.utcOffsetSeconds ?? 0)}</span></td><td data-label="Sport">${sportWords(p.sport)}</td><td data-label="Code">${p.rawSport ?? ''}</td><td data-label="Now">${p.from}</td><td data-label="With rules"><strong>${p.to}</strong></td></tr>`)}
-</tbody></table>`
+  rows.length
+    ? html`<table class="cards list"><thead><tr><th scope="col">Workout</th><th scope="col">Sport</th><th scope="col">Code</th><th scope="col">Now</th><th scope="col">With rules</th><th scope="col">On Strava</th></tr></thead><tbody>
+${rows.map((p) => html`<tr class="${p.onStrava ? 'on-strava' : ''}"><td class="lead"><a href="/workouts/${encodeURIComponent(p.workoutId)}">${workoutTitle({ sport: p.sport, startTime: p.startTime, utcOffsetSeconds: p.utcOffsetSeconds ?? 0 })}</a> <span class="muted">${workoutDateTime(p.startTime, p.utcOffsetSeconds ?? 0)}</span></td><td data-label="Sport">${sportWords(p.sport)}</td><td data-label="Code">${p.rawSport ?? ''}</td><td data-label="Now">${p.from}</td><td data-label="With rules"><strong>${p.to}</strong></td><td data-label="On Strava">${p.onStrava ? 'yes: updated there' : 'no'}</td></tr>`)}
+</tbody></table>${rows.length < total ? html`<p class="muted">First ${rows.length} of ${total} shown.</p>` : ''}`
     : ''
 }</div>` as Html;
 }
 
-function form(csrf: string, v: SettingsFormValues, preview: RulePreviewRow[] | null, error: FieldError | null): Html {
+/** The confirmation a save needs when it changes activities already on Strava. */
+function confirmBlock(onStrava: number): Html {
+  return html`<p class="flash flash-error" role="alert" id="confirm-rule-updates-note">Not saved yet: these rules change ${onStrava} ${onStrava === 1 ? 'activity' : 'activities'} already on Strava, and saving updates ${onStrava === 1 ? 'it' : 'them'} there.</p>
+<button class="primary" name="confirmStravaUpdates" value="${onStrava}" id="confirm-rule-updates">Save and update ${onStrava} Strava ${onStrava === 1 ? 'activity' : 'activities'}</button>` as Html;
+}
+
+/** The flash after saving: what happened on Strava, never more than happened. */
+export function savedMessage(saved: SettingsSaved): { kind: 'ok' | 'error'; text: string } {
+  const { updated, pending, refused, retryAt } = saved.stravaUpdates;
+  const parts = ['Settings saved.'];
+  if (updated) parts.push(`${updated} Strava ${updated === 1 ? 'activity' : 'activities'} updated.`);
+  if (pending)
+    parts.push(
+      `${pending} Strava ${pending === 1 ? 'activity is' : 'activities are'} not updated yet (Strava's rate limit or Strava unavailable): kept, and sent by the next sync or poll${retryAt ? `, not before ${retryAt.slice(11, 16)} UTC` : ''}.`,
+    );
+  if (refused)
+    parts.push(
+      `Strava refused the update of ${refused} ${refused === 1 ? 'activity' : 'activities'} (deleted there, or not yours): see ${refused === 1 ? 'its' : 'their'} ledger.`,
+    );
+  return { kind: pending || refused ? 'error' : 'ok', text: parts.join(' ') };
+}
+
+function form(
+  csrf: string,
+  v: SettingsFormValues,
+  preview: RulePreview | null,
+  error: FieldError | null,
+  confirm = false,
+): Html {
   const rules = [...v.rules, ...Array<null>(BLANK_RULES).fill(null)];
   return html`<h1>Settings</h1>
 ${error ? html`<p class="flash flash-error" role="alert">Not saved: ${error.message}</p>` : ''}
@@ -129,8 +151,7 @@ ${preview ? previewBlock(preview) : ''}
 </section>
 <section class="card"><h2>Privacy for backfilled history</h2>
 <label class="block"><input type="checkbox" name="hideBackfillFromHome" ${v.hideBackfillFromHome ? 'checked' : ''}> Hide backfilled workouts from home feeds</label>
-<label>Who sees backfilled workouts <select name="backfillVisibility" ${invalid(error, 'backfillVisibility')}>${VISIBILITIES.map((x) => html`<option value="${x}" ${x === v.backfillVisibility ? 'selected' : ''}>${VISIBILITY_WORDS[x]}</option>`)}</select></label>
-${fieldError(error, 'backfillVisibility')}
+<p class="muted small">Backfilled: recorded more than 30 days before bandsync sends it. Applied to uploads, and when a sport change updates such an activity on Strava. Saved here, it replaces the config file's <code>hideBackfillFromHome</code>. Who can see an activity follows your privacy default on Strava: Strava's API does not let an app set it.</p>
 </section>
 <section class="card"><h2>Sync</h2>
 <label>Poll every <input type="number" name="pollMinutes" min="1" max="1440" value="${v.pollMinutes}" ${invalid(error, 'pollMinutes')}> minutes</label>
@@ -138,7 +159,7 @@ ${fieldError(error, 'pollMinutes')}
 <label>Device name in uploaded files <input name="deviceName" value="${v.deviceName}" placeholder="the band model" maxlength="60" ${invalid(error, 'deviceName')}></label>
 ${fieldError(error, 'deviceName')}
 </section>
-<button class="primary" id="save-settings">Save settings</button>
+${confirm && preview ? confirmBlock(preview.onStrava) : html`<button class="primary" id="save-settings">Save settings</button>`}
 </form>` as Html;
 }
 
@@ -171,8 +192,13 @@ export function registerSettings(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.post('/settings', async (c) => {
     const body = await bodyOf(c);
     try {
-      await deps.engine.setSettings(parseSettingsForm(body));
-      return redirectWith(c, '/settings', 'ok', 'Settings saved.');
+      const settings = parseSettingsForm(body);
+      // Rules that change activities already on Strava are saved only once the user has seen how many.
+      const preview = await deps.engine.previewSportRules(settings.sportRules, 200);
+      if (preview.onStrava > 0 && body.confirmStravaUpdates !== String(preview.onStrava))
+        return page(c, form(c.get('session').csrf, formValues(body), preview, null, true));
+      const said = savedMessage(await deps.engine.setSettings(settings));
+      return redirectWith(c, '/settings', said.kind, said.text);
     } catch (err) {
       return page(c, form(c.get('session').csrf, formValues(body), null, FieldError.from(err)), 400);
     }

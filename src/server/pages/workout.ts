@@ -5,7 +5,8 @@ import type { Hono } from 'hono';
 import { headerStats, sportWords, splitTable, workoutTitle, type SplitTable } from '../../app/workout-display.js';
 import { chartData } from '../../app/workout-charts.js';
 import { assetUrl } from '../assets.js';
-import type { RemoteNumbers, ServerDeps } from '../deps.js';
+import type { RemoteNumbers, ServerDeps, StravaUpdateResult } from '../deps.js';
+import { pendingStravaUpdates } from '../../sync/activity-updates.js';
 import { formatDistance, hasTrack, summarize, type Sport, type WorkoutSummary } from '../../core/index.js';
 import type { AppEnv } from '../security.js';
 import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
@@ -115,6 +116,28 @@ const ACTIONS = {
   anyway: 'Uploading what could be read of the damaged file: its state and ledger below follow.',
   remap: 'Sport re-mapped.',
 } as const;
+
+const utcClock = (iso: string) => `${iso.slice(11, 16)} UTC`;
+
+/** What the re-map did, in words: done only when it is done (on Strava too, for a synced workout). */
+export function remapMessage(sportType: string, r: StravaUpdateResult): { kind: 'ok' | 'error'; text: string } {
+  switch (r.kind) {
+    case 'updated':
+      return { kind: 'ok', text: `Sport re-mapped to ${sportType}; the Strava activity now shows ${r.sportType}.` };
+    case 'not_on_strava':
+      return { kind: 'ok', text: `Sport re-mapped to ${sportType}; it goes up to Strava as ${sportType}.` };
+    case 'pending':
+      return {
+        kind: 'error',
+        text: `Sport re-mapped to ${sportType} here, but the Strava activity is not updated yet (${r.code}: ${r.reason}). The update is kept and sent by the next sync or poll${r.retryAt ? `, not before ${utcClock(r.retryAt)}` : ''}.`,
+      };
+    case 'refused':
+      return {
+        kind: 'error',
+        text: `Sport re-mapped to ${sportType} here, but the Strava activity was not changed (${r.code}: ${r.reason}).`,
+      };
+  }
+}
 type ActionName = keyof typeof ACTIONS;
 const isAction = (name: string): name is ActionName => Object.prototype.hasOwnProperty.call(ACTIONS, name);
 
@@ -146,11 +169,13 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
     const id = c.req.param('id');
     const stored = await deps.store.getWorkout(id);
     if (!stored) return notFoundPage(c, 'workout');
-    const [record, ledger, account] = await Promise.all([
+    const [record, ledger, account, pendingUpdates] = await Promise.all([
       deps.store.getRecord(id, 'strava'),
       deps.store.listLedger({ workoutId: id, limit: 200 }),
       deps.store.getAccount(stored.accountId),
+      pendingStravaUpdates(deps),
     ]);
+    const pendingUpdate = pendingUpdates[id];
     let remote: RemoteNumbers | null = null;
     let remoteError: string | null = null;
     if (record?.activityId) {
@@ -178,6 +203,7 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
 <p class="when"><span id="workout-sport">${sportWords(w.sport)}</span> · <time id="workout-start" datetime="${w.startTime}">${workoutDateTime(w.startTime, w.utcOffsetSeconds)}</time> <span class="muted">(${utcOffsetLabel(w.utcOffsetSeconds)})</span> · ${w.device.name} · ${account?.label ?? 'removed account'}</p>
 <dl class="stats" id="stats">${headerStats(w).map((s) => html`<div data-stat="${s.key}"><dt>${s.label}</dt><dd>${quantity(s)}</dd></div>`)}</dl>
 <p class="sync-line" id="sync-state">${record ? html`${stateBadge(record.state)} <span class="muted">${stateMeaning(record.state)}</span> ${stravaLink(stravaWeb, record, 'strava-link')}` : 'Not tracked for Strava.'}</p>
+${pendingUpdate ? html`<p class="small" id="strava-update-pending">Strava update pending (the sport changed here): sent by the next sync or poll${pendingUpdate.notBefore ? html`, not before ${serviceTime(pendingUpdate.notBefore)}` : ''}. <span class="muted">${pendingUpdate.lastError ?? ''}</span></p>` : ''}
 ${record ? problemBlock(record, csrf, base) : ''}
 </section>
 ${splits ? splitsSection(splits) : ''}
@@ -254,7 +280,8 @@ ${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td 
       else {
         const sportType = await formString(c, 'sportType');
         if (!isStravaSportType(sportType)) return redirectWith(c, back, 'error', "Choose one of Strava's sport types.");
-        await deps.engine.remapSport(id, sportType);
+        const said = remapMessage(sportType, await deps.engine.remapSport(id, sportType));
+        return redirectWith(c, back, said.kind, said.text);
       }
       return redirectWith(c, back, 'ok', ACTIONS[name]);
     } catch (err) {
