@@ -21,7 +21,11 @@ export function createDashboardEngine(app: App, options: { nextPollAt?: () => st
       app.logger.warn('upload requested in the dashboard did not finish', { workoutId, error: err.message }),
     );
   return {
-    status: async () => ({ nextPollAt: options.nextPollAt?.() ?? null, backfill: backfill.current() }),
+    status: async () => ({
+      nextPollAt: options.nextPollAt?.() ?? null,
+      backfill: backfill.current(),
+      stravaAppConfigured: Boolean(app.config.stravaClientId && app.config.stravaClientSecret),
+    }),
     planBackfill: (range) => planBackfill(app, range),
     startBackfill: async (range) => backfill.start(range),
     subscribe: (listener) => backfill.subscribe(listener),

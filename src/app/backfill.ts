@@ -2,6 +2,7 @@
 // in the background, one at a time, with live progress for every watcher.
 import { randomBytes } from 'node:crypto';
 import { syncAll } from '../sync/sync-all.js';
+import { DESTINATION } from '../sync/deps.js';
 import type { AppContext } from './context.js';
 
 /** A backfill range; both ends optional (open range = whole history). ISO UTC. */
@@ -10,24 +11,61 @@ export interface BackfillRange {
   readonly until?: string;
 }
 
-/** Live progress of the current (or last) backfill. */
+/**
+ * Live progress of the current (or last) backfill, counted from the stored
+ * records of the run's range (not from the engine's step counter, which says
+ * "done" when an upload was handed to Strava): what is on Strava, still being
+ * processed, a duplicate, skipped, failed or still waiting to be sent.
+ */
 export interface BackfillProgress {
   readonly runId: string;
+  /** Workouts of the range this run is about (not those already settled before it started). */
   readonly total: number;
-  /** Workouts that reached a final state in this run. */
+  /** Workouts that reached a final state: uploaded + duplicates + skipped + failed. */
   readonly done: number;
+  /** On Strava (synced). */
   readonly uploaded: number;
+  /** Sent, Strava still processing (or the upload in flight). */
+  readonly processing: number;
   readonly duplicates: number;
   readonly skipped: number;
+  /** Failed or held for you. */
   readonly failed: number;
+  /** Not sent yet. */
+  readonly pending: number;
   readonly finished: boolean;
-  /** Why the run waits, if it does (e.g. "rate limit: resumes 10:45 UTC"). */
+  /** Why the run waits or stopped, if it does (e.g. "Strava rate limit"). */
   readonly waiting?: string | null;
+  /** Until when it waits (ISO UTC), shown as "resumes at 18:00, in 6 min". */
+  readonly resumesAt?: string | null;
+}
+
+type Counts = Pick<
+  BackfillProgress,
+  'total' | 'done' | 'uploaded' | 'processing' | 'duplicates' | 'skipped' | 'failed' | 'pending'
+>;
+
+const SETTLED = ['synced', 'duplicate', 'skipped'] as const;
+/** How often at most the runner reads the records again while events stream in. */
+const RECOUNT_MS = 1000;
+
+/** Counts the states of the run's records by what they mean for the person. */
+export function countRun(states: readonly string[]): Counts {
+  const c = { uploaded: 0, processing: 0, duplicates: 0, skipped: 0, failed: 0, pending: 0 };
+  for (const s of states) {
+    if (s === 'synced') c.uploaded++;
+    else if (s === 'uploading' || s === 'processing') c.processing++;
+    else if (s === 'duplicate') c.duplicates++;
+    else if (s === 'skipped') c.skipped++;
+    else if (s === 'failed' || s === 'needs_user') c.failed++;
+    else c.pending++;
+  }
+  return { ...c, total: states.length, done: c.uploaded + c.duplicates + c.skipped + c.failed };
 }
 
 /** What a backfill of `range` would do to each workout, and why (changes nothing). */
 export async function planBackfill(app: Pick<AppContext, 'deps'>, range: BackfillRange) {
-  const summary = await syncAll(app.deps, { all: true, since: range.since, dryRun: true });
+  const summary = await syncAll(app.deps, { all: true, since: range.since, until: range.until, dryRun: true });
   return summary.plan
     .filter((p) => !range.until || p.startTime < range.until)
     .map((p) => ({
@@ -57,50 +95,77 @@ export function backfillRunner(app: Pick<AppContext, 'deps' | 'clock'>): Backfil
   };
 
   async function run(range: BackfillRange, runId: string) {
-    const counts = { uploaded: 0, duplicates: 0, skipped: 0, failed: 0 };
-    let total = 0;
-    emit({ runId, total: 0, done: 0, ...counts, finished: false, waiting: null });
+    const { store } = app.deps;
+    const inRange = { destination: DESTINATION, since: range.since, until: range.until, limit: 1_000_000 };
+    // What was on Strava (or skipped) before this run is not this run's work.
+    let before = new Set<string>();
+    let counts: Counts = {
+      total: 0,
+      done: 0,
+      uploaded: 0,
+      processing: 0,
+      duplicates: 0,
+      skipped: 0,
+      failed: 0,
+      pending: 0,
+    };
+    let waiting: string | null = null;
+    let resumesAt: string | null = null;
+    const recount = async () => {
+      const records = await store.listRecords(inRange);
+      counts = countRun(records.filter((r) => !before.has(r.workoutId)).map((r) => r.state));
+    };
+    const show = (finished = false) => emit({ runId, ...counts, finished, waiting, resumesAt });
+    // Recounts at most every RECOUNT_MS while the engine reports, one at a time, and at once when
+    // the run changes phase (all sent: now processing at Strava; a wait begins).
+    let recounting: Promise<void> | null = null;
+    let again = false;
+    let lastRecount = 0;
+    const recountNow = (): void => {
+      if (recounting) {
+        again = true;
+        return;
+      }
+      lastRecount = Date.now();
+      recounting = recount()
+        .then(() => show())
+        .catch(() => {})
+        .finally(() => {
+          recounting = null;
+          if (again) {
+            again = false;
+            recountNow();
+          }
+        });
+    };
+    let phase = '';
+    show();
     try {
+      before = new Set((await store.listRecords({ ...inRange, states: [...SETTLED] })).map((r) => r.workoutId));
       const summary = await syncAll(app.deps, {
         all: true,
         since: range.since,
+        until: range.until,
         wait: (until) => app.clock.wait(until),
         onProgress: (p) => {
-          if (p.phase === 'upload') total = p.total;
-          emit({
-            runId,
-            total,
-            done: p.phase === 'upload' ? p.done : (current?.done ?? 0),
-            ...counts,
-            finished: false,
-            waiting: p.phase === 'wait' ? (p.message ?? null) : null,
-          });
+          const wasWaiting = waiting;
+          waiting = p.phase === 'wait' ? "Strava's rate limit is reached" : null;
+          resumesAt = p.phase === 'wait' ? (p.until ?? null) : null;
+          if (waiting !== wasWaiting) show();
+          if (p.phase !== phase || Date.now() - lastRecount >= RECOUNT_MS) recountNow();
+          phase = p.phase;
         },
       });
-      Object.assign(counts, {
-        uploaded: summary.uploaded,
-        duplicates: summary.duplicates,
-        skipped: summary.skipped,
-        failed: summary.failed,
-      });
-      emit({
-        runId,
-        total,
-        done: total,
-        ...counts,
-        finished: true,
-        waiting: summary.stoppedBy ? `stopped: ${summary.stoppedBy}` : null,
-      });
+      waiting = summary.stoppedBy ? `stopped: ${summary.stoppedBy}` : null;
+      resumesAt = summary.stoppedBy ? null : summary.retryAt;
+      if (resumesAt) waiting = "Strava's rate limit is reached; the rest goes with the next sync";
     } catch (err) {
-      emit({
-        runId,
-        total,
-        done: current?.done ?? 0,
-        ...counts,
-        finished: true,
-        waiting: `stopped: ${(err as Error).message}`,
-      });
+      waiting = `stopped: ${(err as Error).message}`;
+      resumesAt = null;
     }
+    while (recounting) await recounting;
+    await recount().catch(() => {});
+    show(true);
   }
 
   const launch = (range: BackfillRange, runId: string) => {

@@ -76,6 +76,8 @@ export interface EngineStatus {
   readonly nextPollAt: string | null;
   /** The running or most recent backfill; null when none ran. */
   readonly backfill: BackfillProgress | null;
+  /** STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET are set (or a Strava account carries its own): "Connect with Strava" can work. */
+  readonly stravaAppConfigured: boolean;
 }
 
 /**

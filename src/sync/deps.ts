@@ -49,6 +49,8 @@ export interface Progress {
   readonly done: number;
   readonly total: number;
   readonly message?: string;
+  /** 'wait': when the run resumes (ISO UTC), e.g. the end of Strava's rate-limit window. */
+  readonly until?: string;
 }
 
 export type ProgressListener = (p: Progress) => void;

@@ -20,6 +20,8 @@ import { markDestinationNeedsUser } from './destination-status.js';
 
 export interface RunOptions {
   readonly since?: string;
+  /** Only workouts that started before this (ISO UTC, exclusive): a backfill of a date range. */
+  readonly until?: string;
   readonly accountId?: string;
   readonly dryRun?: boolean;
   readonly onProgress?: ProgressListener;
@@ -88,6 +90,7 @@ export async function uploadable(deps: EngineDeps, options: RunOptions): Promise
     destination: DESTINATION,
     states: UPLOADABLE,
     since: options.since,
+    until: options.until,
     accountId: options.accountId,
     limit: 1_000_000,
   });
@@ -119,7 +122,7 @@ async function uploadPhase(
       wait: options.wait,
       onEach: () => options.onProgress?.({ phase: 'upload', done: ++done, total }),
       onWait: (until) =>
-        options.onProgress?.({ phase: 'wait', done, total, message: `Strava rate limit: resuming at ${until}` }),
+        options.onProgress?.({ phase: 'wait', done, total, until, message: `Strava rate limit: resuming at ${until}` }),
     });
     plan.push(...rows);
     if (tally.stoppedBy || (tally.retryAt && !options.wait)) return;
@@ -179,6 +182,7 @@ async function confirmPhase(
         destination: DESTINATION,
         states: ['processing'],
         since: options.since,
+        until: options.until,
         accountId: options.accountId,
         limit: 1_000_000,
       })

@@ -13,6 +13,8 @@ import { applyPendingStravaUpdates } from './activity-updates.js';
 export interface SyncAllOptions {
   readonly all?: boolean;
   readonly since?: string;
+  /** Only workouts that started before this (ISO UTC, exclusive). */
+  readonly until?: string;
   readonly dryRun?: boolean;
   readonly accountId?: string;
   readonly onProgress?: ProgressListener;
@@ -100,6 +102,7 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
   for (const account of accounts) {
     const r = await runSync(deps, {
       since: uploadFloor(account, options),
+      until: options.until,
       accountId: account.id,
       dryRun: options.dryRun,
       onProgress: options.onProgress,

@@ -108,7 +108,8 @@ describe.skipIf(!hasChromium)(`dashboard in Chromium (${hasChromium ? 'chromium 
     await page.waitForSelector('.flash-ok');
     // The other tab, opened before the run, was updated by server-sent events.
     await overview.waitForSelector('#backfill[data-percent="100"]');
-    expect(await overview.locator('#backfill [data-field="summary"]').textContent()).toContain('12 of 12 done');
+    expect(await overview.locator('#backfill [data-field="done"]').textContent()).toBe('12 of 12 done');
+    expect(await overview.locator('#backfill [data-count="uploaded"]').textContent()).toBe('12 on Strava');
     // The counts per state follow too, without a reload.
     await overview.waitForSelector('#count-rows .state-synced');
     expect(await overview.locator('#count-rows tr:has(.state-synced) td').textContent()).toBe('12');

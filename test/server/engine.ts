@@ -27,7 +27,7 @@ export class StoreEngine implements DashboardEngine {
   ) {}
 
   async status() {
-    return { nextPollAt: '2026-11-25T12:00:00.000Z', backfill: this.last };
+    return { nextPollAt: '2026-11-25T12:00:00.000Z', backfill: this.last, stravaAppConfigured: true };
   }
 
   async planBackfill(range: BackfillRange): Promise<PlanRow[]> {
@@ -56,6 +56,8 @@ export class StoreEngine implements DashboardEngine {
       total: plan.length,
       done: 0,
       uploaded: 0,
+      processing: 0,
+      pending: plan.length,
       duplicates: 0,
       skipped: 0,
       failed: 0,
@@ -78,6 +80,8 @@ export class StoreEngine implements DashboardEngine {
         total: plan.length,
         done,
         uploaded: done,
+        processing: 0,
+        pending: plan.length - done,
         duplicates: 0,
         skipped: 0,
         failed: 0,
@@ -91,6 +95,8 @@ export class StoreEngine implements DashboardEngine {
         total: 0,
         done: 0,
         uploaded: 0,
+        processing: 0,
+        pending: 0,
         duplicates: 0,
         skipped: 0,
         failed: 0,

@@ -15,51 +15,72 @@
     return block && block.querySelector('[data-field="' + name + '"]');
   }
 
+  var PARTS = [
+    ['uploaded', 'on Strava'],
+    ['processing', 'processing at Strava'],
+    ['duplicates', 'already on Strava'],
+    ['skipped', 'skipped'],
+    ['failed', 'failed or need you'],
+    ['pending', 'waiting to be sent'],
+  ];
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      e.setAttribute(k, attrs[k]);
+    });
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  // The same block progressBlock() renders on the server, built once when a backfill starts while the page is open.
+  function build() {
+    block.textContent = '';
+    block.appendChild(el('h2'));
+    block.appendChild(el('progress', { id: 'backfill-progress', max: '100', 'aria-label': 'Backfill progress' }));
+    var para = el('p');
+    para.appendChild(el('strong', { 'data-field': 'percent' }));
+    para.appendChild(document.createTextNode(' · '));
+    para.appendChild(el('span', { 'data-field': 'done' }));
+    block.appendChild(para);
+    var list = el('ul', { class: 'progress-counts', 'data-field': 'counts' });
+    PARTS.forEach(function (part) {
+      var li = el('li', { 'data-count': part[0] });
+      li.appendChild(el('strong'));
+      li.appendChild(document.createTextNode(' ' + part[1]));
+      list.appendChild(li);
+    });
+    block.appendChild(list);
+    block.appendChild(el('p', { class: 'muted', 'data-field': 'waiting' }));
+  }
+
   source.addEventListener('progress', function (ev) {
     var p = JSON.parse(ev.data);
     if (!block) return;
     var pct = p.total > 0 ? Math.floor((p.done / p.total) * 100) : p.finished ? 100 : 0;
+    if (!document.getElementById('backfill-progress') || !field('counts')) build();
     var bar = document.getElementById('backfill-progress');
-    if (!bar) {
-      block.innerHTML = '';
-      var h = document.createElement('h2');
-      block.appendChild(h);
-      bar = document.createElement('progress');
-      bar.id = 'backfill-progress';
-      bar.max = 100;
-      block.appendChild(bar);
-      var para = document.createElement('p');
-      var strong = document.createElement('strong');
-      strong.setAttribute('data-field', 'percent');
-      para.appendChild(strong);
-      para.appendChild(document.createTextNode(' · '));
-      var span = document.createElement('span');
-      span.setAttribute('data-field', 'summary');
-      para.appendChild(span);
-      block.appendChild(para);
-      var wait = document.createElement('p');
-      wait.className = 'muted';
-      wait.setAttribute('data-field', 'waiting');
-      block.appendChild(wait);
-    }
     block.querySelector('h2').textContent = 'Backfill ' + (p.finished ? 'finished' : 'running');
     bar.value = pct;
     bar.textContent = pct + ' %';
     field('percent').textContent = pct + ' %';
-    field('summary').textContent =
-      p.done +
-      ' of ' +
-      p.total +
-      ' done · ' +
-      p.uploaded +
-      ' uploaded · ' +
-      p.duplicates +
-      ' duplicates · ' +
-      p.skipped +
-      ' skipped · ' +
-      p.failed +
-      ' failed';
-    field('waiting').textContent = p.waiting || '';
+    field('done').textContent = p.done + ' of ' + p.total + ' done';
+    PARTS.forEach(function (part) {
+      var n = block.querySelector('[data-count="' + part[0] + '"] strong');
+      if (n) n.textContent = String(p[part[0]] || 0);
+    });
+    var waiting = field('waiting');
+    waiting.textContent = p.waiting || '';
+    if (p.resumesAt) {
+      waiting.appendChild(document.createTextNode(': resumes at '));
+      var t = el(
+        'time',
+        { datetime: p.resumesAt, 'data-local': 'until' },
+        p.resumesAt.slice(0, 16).replace('T', ' ') + ' UTC',
+      );
+      waiting.appendChild(t);
+      if (window.bandsyncLocalize) window.bandsyncLocalize();
+    }
     block.setAttribute('data-percent', String(pct));
   });
 
