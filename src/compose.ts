@@ -246,6 +246,7 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
         userId: s.userId,
         accountId: account.id,
         chinaRegion: s.region === 'cn',
+        limits: config.limits,
       });
     }
     case 'zepp-export': {
@@ -259,6 +260,7 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
       const readSession = async () => parseStoredSession((await store.getSecrets(account.id)).session);
       return createMiFitnessSource({
         accountId: account.id,
+        limits: config.limits,
         session: await readSession(),
         baseUrl: s.baseUrl ?? config.miFitnessUrl,
         // Besides the real Xiaomi hosts: the configured address and the one given at connect.

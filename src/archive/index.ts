@@ -2,6 +2,7 @@
 // that reads files (files, zepp-export, gadgetbridge) and by inspect/convert.
 export { fileInvalid, overLimit, passwordProblem } from './errors.js';
 export { readFileWithin, type ReadWithinOptions } from './read-file.js';
+export { readResponseText } from './read-response.js';
 export { gunzipWithin, maybeGunzip, isGzip } from './gzip.js';
 export {
   ZipArchive,

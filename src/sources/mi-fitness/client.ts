@@ -3,6 +3,8 @@
 // tokens go only in the Cookie header to allow-listed hosts, never in a URL,
 // log or error. FDS objects are fetched with no cookies at all. Failures
 // become BandsyncErrors the failures table knows; retries are the engine's.
+import { readResponseText } from '../../archive/index.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { makeNonce, rc4DecryptText, signRequest } from './crypto.js';
 import type { MiSession } from './passport.js';
@@ -10,6 +12,8 @@ import type { MiHosts, MiRegion } from './regions.js';
 import { envelopeSchema, formatZodError } from './schema.js';
 
 export interface MiClientOptions {
+  /** Budgets for what the cloud sends (its answers and detail files are untrusted input). */
+  readonly limits?: Pick<InputLimits, 'fileBytes'>;
   readonly hosts: MiHosts;
   /** The current session (it changes after a refresh). */
   readonly session: () => MiSession;
@@ -35,6 +39,7 @@ export function createMiClient(options: MiClientOptions) {
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? (() => new Date());
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const fileBytes = (options.limits ?? DEFAULT_LIMITS).fileBytes;
   let count = 0;
 
   /** One signed call; returns the envelope's `result`. */
@@ -81,7 +86,7 @@ export function createMiClient(options: MiClientOptions) {
           : String(err);
       throw new BandsyncError('mi_fitness_unavailable', `Mi Fitness ${what}: ${reason} (${region})`);
     }
-    const text = await res.text();
+    const text = await readResponseText(res, `Mi Fitness ${what}`, fileBytes);
     if (res.status === 401 || res.status === 403)
       throw new BandsyncError(
         'mi_fitness_token_expired',
@@ -183,7 +188,7 @@ export function createMiClient(options: MiClientOptions) {
         await res.body?.cancel();
         throw new BandsyncError('mi_fitness_unavailable', `Mi Fitness detail file: HTTP ${res.status}`);
       }
-      return res.text();
+      return readResponseText(res, 'Mi Fitness detail file', fileBytes);
     },
     requestCount: () => count,
   };

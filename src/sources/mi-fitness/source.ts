@@ -9,6 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fnv1a64, INDOOR_SPORTS } from '../../core/index.js';
+import type { InputLimits } from '../../core/limits.js';
 import type { FetchedWorkout, ListOptions, Source, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError, toBandsyncError } from '../../sync/failures.js';
 import { decodeGpsFile, decodeRecordFile, type DecodedGps, type DecodedRecords } from './binary.js';
@@ -32,6 +33,7 @@ import { mapMiSport } from './sport.js';
 import { miSourceId, miToWorkout } from './to-workout.js';
 
 export interface MiFitnessSourceOptions {
+  readonly limits?: InputLimits;
   readonly accountId: string;
   readonly session: MiSession;
   /** One base URL for every Xiaomi host (simulator, proxy); else the real hosts. */
@@ -93,6 +95,7 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
     session: () => session,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
     now,
   });
 

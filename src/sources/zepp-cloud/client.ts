@@ -3,6 +3,8 @@
 // would carry the token to another host), and every failure becomes a
 // BandsyncError whose code the failures table knows. No retries here: the
 // engine reschedules by the table (DESIGN §4.2, waiting is rescheduling).
+import { readResponseText } from '../../archive/index.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { isAllowedZeppUrl } from './hosts.js';
 import { envelopeSchema, formatZodError, historyDataSchema } from './schema.js';
@@ -16,6 +18,8 @@ function originOf(url: string): string {
 }
 
 export interface ZeppClientOptions {
+  /** Budgets for what the cloud sends (its answers are untrusted input). */
+  readonly limits?: Pick<InputLimits, 'fileBytes'>;
   readonly baseUrl: string;
   readonly appToken: string;
   /**
@@ -46,6 +50,7 @@ export function createZeppClient(options: ZeppClientOptions): ZeppClient {
   const doFetch = options.fetch ?? fetch;
   const base = options.baseUrl.replace(/\/+$/, '');
   const now = options.now ?? (() => new Date());
+  const fileBytes = (options.limits ?? DEFAULT_LIMITS).fileBytes;
   let count = 0;
 
   async function getJson(
@@ -112,7 +117,7 @@ export function createZeppClient(options: ZeppClientOptions): ZeppClient {
       await res.body?.cancel();
       throw new BandsyncError('zepp_unavailable', `Zepp ${what}: server error HTTP ${res.status}`);
     }
-    const text = await res.text();
+    const text = await readResponseText(res, `Zepp ${what}`, fileBytes);
     let json: unknown;
     try {
       json = JSON.parse(text);

@@ -5,6 +5,7 @@
 // fetch() validates and maps one workout; a malformed one fails alone with
 // zepp_payload_invalid.
 import { fnv1a64 } from '../../core/index.js';
+import type { InputLimits } from '../../core/limits.js';
 import type { FetchedWorkout, ListOptions, Source, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { createZeppClient, type ZeppClient } from './client.js';
@@ -12,6 +13,7 @@ import { detailSchema, formatZodError, summaryRefSchema, summarySchema } from '.
 import { zeppToWorkout } from './to-workout.js';
 
 export interface ZeppCloudSourceOptions {
+  readonly limits?: InputLimits;
   readonly baseUrl: string;
   readonly appToken: string;
   /** Origins besides the real Zepp hosts the token may go to (see ZeppClientOptions). */
@@ -77,6 +79,7 @@ export function createZeppCloudSource(options: ZeppCloudSourceOptions): Source &
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const overlap = options.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS;
 
