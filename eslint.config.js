@@ -2,7 +2,10 @@
 //  - every file under src/ is in a room and imports only the rooms its room
 //    may (eslint/rooms.js, shown in docs/architecture.md);
 //  - src/core uses no node:* and of packages only the FIT SDK (inside
-//    core/formats/fit) and the XML parser, and no I/O, timers or clock.
+//    core/formats/fit) and the XML parser, and no I/O, timers or clock;
+//  - nothing under src/ spreads an array into a call or uses .apply(): a call
+//    takes a bounded number of arguments, and a 48-hour recording has 172,800
+//    samples ("Maximum call stack size exceeded", issue 13). Loop instead.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
@@ -66,6 +69,22 @@ export default tseslint.config(
       '^(?!\\.|fast-xml-parser$)',
       'Only core/formats/fit may use the FIT SDK; core/ uses no other packages but the XML parser.',
     ),
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(CallExpression, NewExpression) > SpreadElement.arguments',
+          message: 'No spreading into a call: a long recording has more values than a call takes arguments. Loop.',
+        },
+        {
+          selector: "CallExpression > MemberExpression.callee[property.name='apply']",
+          message: 'No .apply(): it spreads an array into a call. Loop.',
+        },
+      ],
+    },
   },
   {
     files: ['src/**/*.ts'],

@@ -70,7 +70,11 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     },
     onPollScheduled: (accountId: string, at: Date) => nextPolls.set(accountId, at.getTime()),
   };
-  const nextPollAt = () => (nextPolls.size ? new Date(Math.min(...nextPolls.values())).toISOString() : null);
+  const nextPollAt = () => {
+    let next = Number.POSITIVE_INFINITY;
+    for (const at of nextPolls.values()) next = Math.min(next, at);
+    return nextPolls.size ? new Date(next).toISOString() : null;
+  };
   if (options.work !== false) {
     await registerTasks(app.deps, app.queue, taskOptions, options.concurrency ?? 1);
     if (options.dashboard !== false) await schedulePolls(app.deps, app.queue, 0, taskOptions);

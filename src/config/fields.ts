@@ -32,7 +32,7 @@ export function fieldsOf(schema: z.ZodType, prefix = ''): FieldInfo[] {
     const path = prefix + key;
     const meta = s.meta() as { env?: unknown; secret?: unknown } | undefined;
     const env = typeof meta?.env === 'string' ? meta.env : undefined;
-    if (shapeOf(s) && !env) out.push(...fieldsOf(s, `${path}.`));
+    if (shapeOf(s) && !env) for (const f of fieldsOf(s, `${path}.`)) out.push(f);
     else out.push({ path, ...(env ? { env } : {}), ...(meta?.secret === true ? { secret: true } : {}) });
   }
   return out;

@@ -216,7 +216,7 @@ const checkDatabase: Check = async (d) => {
     id: 'database',
     title,
     status: 'ok',
-    summary: `${probe.kind} at ${probe.where} reachable, migrated (version ${Math.max(0, ...probe.applied)})`,
+    summary: `${probe.kind} at ${probe.where} reachable, migrated (version ${probe.applied.reduce((a, b) => Math.max(a, b), 0)})`,
   };
 };
 

@@ -124,7 +124,7 @@ async function uploadPhase(
       onWait: (until) =>
         options.onProgress?.({ phase: 'wait', done, total, until, message: `Strava rate limit: resuming at ${until}` }),
     });
-    plan.push(...rows);
+    for (const row of rows) plan.push(row);
     if (tally.stoppedBy || (tally.retryAt && !options.wait)) return;
   }
 }

@@ -109,7 +109,7 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
       wait: options.wait,
     });
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
-    plan.push(...r.plan);
+    for (const row of r.plan) plan.push(row);
     retryAt ??= r.retryAt;
     stoppedBy ??= r.stoppedBy;
     if (r.stoppedBy) break;

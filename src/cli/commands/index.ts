@@ -30,7 +30,7 @@ export function registerCommands(program: Command): void {
   registerConvert(program, decoders);
   program.hook('preAction', async (_program, command) => {
     if (decoders.length === 0 && ['inspect', 'convert'].includes(command.name())) {
-      decoders.push(...(await import('../../compose.js')).extraFileDecoders);
+      for (const d of (await import('../../compose.js')).extraFileDecoders) decoders.push(d);
     }
   });
 }

@@ -20,6 +20,13 @@ const DQUOTE = 0x22;
 const SQUOTE = 0x27;
 const COLON = 0x3a;
 
+/** Bytes [from, to) as Latin-1 text (a tag name). */
+function latin1(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
 function indexOfSeq(b: Uint8Array, seq: readonly number[], from: number): number {
   outer: for (let i = from; i <= b.length - seq.length; i++) {
     for (let k = 0; k < seq.length; k++) if (b[i + k] !== seq[k]) continue outer;
@@ -101,7 +108,7 @@ export function scanXml(bytes: Uint8Array, limits: InputLimits): OverBudget | nu
       j++;
     }
     const nameEnd = j;
-    const local = nameEnd - localStart <= 10 ? String.fromCharCode(...bytes.subarray(localStart, nameEnd)) : '';
+    const local = nameEnd - localStart <= 10 ? latin1(bytes, localStart, nameEnd) : '';
     let quote = 0;
     for (; j < n; j++) {
       const c = bytes[j]!;

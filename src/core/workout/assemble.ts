@@ -59,6 +59,6 @@ export function assembleWorkout(draft: WorkoutDraft, issues: Issue[]): Workout {
     totals: defined(totals, (v) => typeof v === 'number' && Number.isFinite(v)) as RecordedTotals,
   };
   const reconciled = reconcileDistances(base);
-  issues.push(...reconciled.issues);
+  for (const issue of reconciled.issues) issues.push(issue);
   return withFingerprint({ ...base, samples: reconciled.samples, laps: reconciled.laps });
 }

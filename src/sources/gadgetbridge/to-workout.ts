@@ -94,7 +94,7 @@ export function summaryToWorkout(input: GbMapInput): GbMapResult {
         detail: "track has no heart rate; joined the band's per-minute samples",
       });
     }
-    issues.push(...input.gpx.issues);
+    for (const issue of input.gpx.issues) issues.push(issue);
   } else {
     if (input.gpx && !input.gpx.ok) {
       // The track is lost: what is left (summary, heart rate) is only part of the workout.

@@ -153,7 +153,7 @@ export function createMiFitnessSource(options: MiFitnessSourceOptions) {
       starts.push(from);
     }
     if (listOptions.since) starts.push(Math.floor(Date.parse(listOptions.since) / 1000));
-    const startTime = Math.max(...starts.filter(Number.isFinite));
+    const startTime = starts.filter(Number.isFinite).reduce((a, b) => Math.max(a, b));
     const endTime = Math.floor(now().getTime() / 1000) + 86400;
     const seenKeys = new Set<string>();
     const seen = new Set<string>();

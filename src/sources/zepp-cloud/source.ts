@@ -87,7 +87,7 @@ export function createZeppCloudSource(options: ZeppCloudSourceOptions): Source &
     const cutoffs: number[] = [];
     if (listOptions.knownUntil) cutoffs.push(Date.parse(listOptions.knownUntil) / 1000 - overlap);
     if (listOptions.since) cutoffs.push(Date.parse(listOptions.since) / 1000);
-    const cutoff = cutoffs.length > 0 ? Math.max(...cutoffs.filter(Number.isFinite)) : Number.NEGATIVE_INFINITY;
+    const cutoff = cutoffs.filter(Number.isFinite).reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
     const seen = new Set<string>();
     let cursor: number | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {

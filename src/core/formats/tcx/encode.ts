@@ -84,8 +84,8 @@ export function encodeTcx(w: Workout, options: TcxEncodeOptions = {}): Uint8Arra
     out.push('</Lap>');
   });
   const name = escapeXml(options.deviceName ?? (w.device.name || 'bandsync'));
+  if (w.name) out.push(`<Notes>${escapeXml(w.name)}</Notes>`);
   out.push(
-    ...(w.name ? [`<Notes>${escapeXml(w.name)}</Notes>`] : []),
     '<Creator xsi:type="Device_t">',
     `<Name>${name}</Name>`,
     `<UnitId>${w.device.serial ?? 0}</UnitId>`,
