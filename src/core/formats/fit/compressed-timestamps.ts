@@ -53,7 +53,11 @@ function expandOneFile(
   if (dataEnd + 2 > bytes.length) return null;
 
   const chunks: Uint8Array[] = [];
-  const body = { push: (...c: Uint8Array[]) => void (out && chunks.push(...c)) };
+  const body = {
+    push: (...c: Uint8Array[]) => {
+      if (out) for (const x of c) chunks.push(x);
+    },
+  };
   const definitions = new Map<number, Definition>();
   const expandedNow = new Set<number>(); // local types whose current definition on the output is the expanded one
   let lastTimestamp: number | null = null;
