@@ -7,10 +7,10 @@ import { countListed } from './source-listing.js';
 
 export function doctorProbes(
   app: Pick<AppContext, 'store' | 'deps' | 'clock' | 'accounts' | 'budget'>,
-): Pick<Required<DoctorDeps>, 'accounts' | 'probeZepp' | 'probeStrava' | 'probeStravaListing' | 'rateBudget'> {
+): Pick<Required<DoctorDeps>, 'accounts' | 'probeSource' | 'probeStrava' | 'probeStravaListing' | 'rateBudget'> {
   return {
     accounts: () => app.store.listAccounts(),
-    probeZepp: async (account) => {
+    probeSource: async (account) => {
       await countListed(await app.deps.sourceFor(account), { since: app.clock.now().toISOString() }, 1);
     },
     probeStrava: async () => {

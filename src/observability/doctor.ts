@@ -53,8 +53,8 @@ export interface DoctorDeps {
   readonly database?: () => Promise<DatabaseProbe>;
   /** Connected accounts; absent when the database is unreachable. */
   readonly accounts?: () => Promise<readonly Account[]>;
-  /** Live test of a Zepp account (lists one page); throws a BandsyncError on failure. */
-  readonly probeZepp?: (account: Account) => Promise<void>;
+  /** Live test of a cloud source's account (Zepp, Mi Fitness: lists one page); throws a BandsyncError on failure. */
+  readonly probeSource?: (account: Account) => Promise<void>;
   /**
    * Live test of the Strava token (refreshes if needed, reads the athlete); returns the granted scopes,
    * null when nobody knows them (a connection made with a refresh token: Strava's refresh answer has none).
@@ -229,49 +229,61 @@ async function accountsOf(d: DoctorDeps): Promise<readonly Account[] | null> {
   }
 }
 
-const checkZepp: Check = async (d) => {
-  const title = 'zepp';
-  const accounts = await accountsOf(d);
-  if (!accounts) return { id: 'zepp', title, status: 'skip', summary: 'not checked (database not available)' };
-  const zepp = accounts.filter((a) => a.kind === 'zepp-cloud');
-  if (zepp.length === 0)
-    return {
-      id: 'zepp',
-      title,
-      status: 'skip',
-      summary: 'no Zepp cloud account connected',
-      fix: 'bandsync connect zepp (optional if you import files)',
-    };
-  return Promise.all(
-    zepp.map(async (a): Promise<CheckResult> => {
-      const connectedAt = typeof a.settings.connectedAt === 'string' ? a.settings.connectedAt : a.updatedAt;
-      const tokenAge = `token ${age(connectedAt, d.now())} old`;
-      const id = `zepp:${a.id}`;
-      if (a.status === 'needs_user')
-        return {
-          id,
-          title,
-          status: 'fail',
-          summary: `${a.label}: ${a.problem ?? 'needs you'} (${tokenAge})`,
-          fix: ruleFor(a.problem ?? 'zepp_token_expired').explain,
-        };
-      if (!d.probeZepp)
-        return { id, title, status: 'ok', summary: `${a.label}: connected, ${tokenAge} (not contacted)` };
-      try {
-        await d.probeZepp(a);
-        return { id, title, status: 'ok', summary: `${a.label}: reachable, ${tokenAge}` };
-      } catch (err) {
-        return {
-          id,
-          title,
-          status: 'fail',
-          summary: `${a.label}: ${(err as Error).message} (${tokenAge})`,
-          fix: fixFor(err) ?? 'check the network; bandsync retries on its own',
-        };
-      }
-    }),
-  );
-};
+/** A cloud source's accounts: each one's state and a live listing (one request). */
+const checkCloudSource =
+  (kind: 'zepp-cloud' | 'mi-fitness', id: string, name: string, connect: string, expired: string): Check =>
+  async (d) => {
+    const title = id;
+    const accounts = await accountsOf(d);
+    if (!accounts) return { id, title, status: 'skip', summary: 'not checked (database not available)' };
+    const connected = accounts.filter((a) => a.kind === kind);
+    if (connected.length === 0)
+      return { id, title, status: 'skip', summary: `no ${name} account connected`, fix: connect };
+    return Promise.all(
+      connected.map(async (a): Promise<CheckResult> => {
+        const connectedAt = typeof a.settings.connectedAt === 'string' ? a.settings.connectedAt : a.updatedAt;
+        const tokenAge = `token ${age(connectedAt, d.now())} old`;
+        const checkId = `${id}:${a.id}`;
+        if (a.status === 'needs_user')
+          return {
+            id: checkId,
+            title,
+            status: 'fail',
+            summary: `${a.label}: ${a.problem ?? 'needs you'} (${tokenAge})`,
+            fix: ruleFor(a.problem ?? expired).explain,
+          };
+        if (!d.probeSource)
+          return { id: checkId, title, status: 'ok', summary: `${a.label}: connected, ${tokenAge} (not contacted)` };
+        try {
+          await d.probeSource(a);
+          return { id: checkId, title, status: 'ok', summary: `${a.label}: reachable, ${tokenAge}` };
+        } catch (err) {
+          return {
+            id: checkId,
+            title,
+            status: 'fail',
+            summary: `${a.label}: ${(err as Error).message} (${tokenAge})`,
+            fix: fixFor(err) ?? 'check the network; bandsync retries on its own',
+          };
+        }
+      }),
+    );
+  };
+
+const checkZepp = checkCloudSource(
+  'zepp-cloud',
+  'zepp',
+  'Zepp cloud',
+  'bandsync connect zepp (optional if you import files)',
+  'zepp_token_expired',
+);
+const checkMiFitness = checkCloudSource(
+  'mi-fitness',
+  'mi-fitness',
+  'Mi Fitness',
+  'bandsync connect mi-fitness (optional; for a Mi Band 8 or later)',
+  'mi_fitness_token_expired',
+);
 
 const checkStrava: Check = async (d) => {
   const title = 'strava';
@@ -471,6 +483,7 @@ export const CHECKS: readonly Check[] = [
   checkDataDirPrivate,
   checkDatabase,
   checkZepp,
+  checkMiFitness,
   checkStrava,
   checkBudget,
   checkClock,

@@ -286,7 +286,7 @@ describe('doctor', () => {
     cleanups.push(dir.remove);
     const rs = await runDoctor(
       base(dir.path, {
-        probeZepp: async () => {
+        probeSource: async () => {
           throw new BandsyncError('zepp_token_expired', 'Zepp answered 401');
         },
       }),
