@@ -2,7 +2,8 @@
 // App, embedded database) with both simulators on loopback, driven in
 // headless Chromium: connect Strava through the OAuth redirect, connect Zepp,
 // dry-run, backfill to 100 %, open a GPS workout (map and charts drawn), retry
-// a failed upload, change a sport rule and see it applied, disconnect.
+// a failed upload, re-map a synced workout and change a sport rule and see
+// the simulated Strava activities change, disconnect.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +163,25 @@ describe.skipIf(!hasChromium)(
       await shot(page, 'e2e-workout-retried');
     });
 
+    it('re-maps a synced workout: the simulated Strava activity gets the new sport_type, and the page says so', async () => {
+      const synced = await app.store.listRecords({ destination: 'strava', states: ['synced'], limit: 100 });
+      const one = synced.find((r) => r.sport !== 'running')!;
+      const activity = () => strava.control.activities().find((a) => String(a.id) === one.activityId)!;
+      const target = activity().sportType === 'Yoga' ? 'Pilates' : 'Yoga';
+      const puts = () => strava.control.requests().filter((q) => q.method === 'PUT').length;
+      const before = puts();
+      await page.goto(`${base}/workouts/${one.workoutId}`);
+      expect(await page.locator('button[value="upload"]').count()).toBe(0); // already on Strava: no "Upload now"
+      await page.selectOption('select[name="sportType"]', target);
+      await page.click('button[value="remap"]');
+      await page.waitForSelector('.flash-ok');
+      expect(await page.locator('.flash-ok').textContent()).toContain(`the Strava activity now shows ${target}`);
+      expect(activity().sportType).toBe(target);
+      expect(puts()).toBe(before + 1);
+      expect(await page.locator('#ledger').textContent()).toContain(`Strava activity ${one.activityId} updated`);
+      await shot(page, 'e2e-workout-remapped');
+    });
+
     it('changes a sport rule: the preview lists the affected workouts, and the rule is applied', async () => {
       const running = (await app.store.listRecords({ destination: 'strava', limit: 100 })).filter(
         (r) => r.sport === 'running',
@@ -174,10 +194,24 @@ describe.skipIf(!hasChromium)(
       await page.waitForSelector('#rule-preview');
       expect(await page.locator('#rule-preview tbody tr').count()).toBe(running.length);
       await shot(page, 'e2e-settings-preview');
+      // The running workouts are on Strava: the page counts them before anything is saved.
+      expect(await page.locator('#rule-preview').getAttribute('data-on-strava')).toBe(String(running.length));
       await page.click('#save-settings');
+      await page.waitForSelector('#confirm-rule-updates');
+      expect(app.mapping.rules).toEqual([]); // not saved yet
+      expect(await page.locator('#confirm-rule-updates').textContent()).toContain(
+        `Save and update ${running.length} Strava activit`,
+      );
+      await page.click('#confirm-rule-updates');
       await page.waitForSelector('.flash-ok');
+      expect(await page.locator('.flash-ok').textContent()).toContain(`${running.length} Strava activit`);
       const w = (await app.store.getWorkout(running[0]!.workoutId))!.workout;
       expect(app.sportForWith(app.mapping.rules)(w).sportType).toBe('TrailRun');
+      // Each running workout's activity on the simulated Strava now says TrailRun.
+      for (const r of running) {
+        const id = (await app.store.getRecord(r.workoutId, 'strava'))!.activityId;
+        expect(strava.control.activities().find((a) => String(a.id) === id)?.sportType).toBe('TrailRun');
+      }
     });
 
     it('renders no token, password or client secret on any page', async () => {
