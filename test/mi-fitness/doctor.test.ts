@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorProbes } from '../../src/app/doctor.js';
 import { runDoctor, type CheckResult } from '../../src/observability/doctor.js';
+import { readLockHolder } from '../../src/store/index.js';
 import { startMiWorld, type MiWorld } from './world.js';
 
 let world: MiWorld;
@@ -13,7 +14,12 @@ beforeAll(async () => {
 afterAll(async () => world?.close());
 
 const miCheck = async (): Promise<CheckResult> => {
-  const results = await runDoctor({ dataDir: world.dataDir, now: () => world.clock.now(), ...doctorProbes(world.app) });
+  const results = await runDoctor({
+    dataDir: world.dataDir,
+    now: () => world.clock.now(),
+    readLockHolder,
+    ...doctorProbes(world.app),
+  });
   return results.find((r) => r.id.startsWith('mi-fitness:'))!;
 };
 
