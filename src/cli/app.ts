@@ -26,6 +26,12 @@ export function setConfigFile(file: string | undefined): void {
   configFile = file;
 }
 
+/** The config (file named by --config, environment), loaded on use: the config module is not light. */
+export async function loadConfigFile(): Promise<Config> {
+  const { loadConfig } = await import('../config.js');
+  return loadConfig({ configFile });
+}
+
 export async function withApp<T>(options: AppOptions, fn: (app: App) => Promise<T>): Promise<T> {
   // Loaded on use, so `--help` and file-only commands do not load the store and adapters.
   const { openApp } = await import('../compose.js');

@@ -66,6 +66,4 @@ export function progressView(options: { json: boolean; stream?: NodeJS.WriteStre
   };
 }
 
-export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + '\n');
-}
+export { printJson } from './print-json.js';

@@ -3,15 +3,18 @@
 // and hash a dashboard password so only the hash needs to be kept.
 import type { Command } from 'commander';
 import { getConfigFile } from '../app.js';
-import { ConfigError, defaultConfigFile, describeOrigin, loadConfigDetailed, type LoadedConfig } from '../../config.js';
-import { maskConfig } from '../../config/mask.js';
+import type { LoadedConfig } from '../../config.js';
+
+// The config module (zod, TOML) loads when a subcommand runs, not at every start.
+const configModule = () => import('../../config.js');
 
 interface Opts {
   config?: string;
   json?: boolean;
 }
 
-function load(opts: Opts): LoadedConfig {
+async function load(opts: Opts): Promise<LoadedConfig> {
+  const { loadConfigDetailed } = await configModule();
   // The global --config (bandsync --config F config check) and this command's own both work.
   return loadConfigDetailed({ configFile: opts.config ?? getConfigFile() });
 }
@@ -31,9 +34,10 @@ export function register(program: Command): void {
     .command('check')
     .description('Validate the config file and environment; exit 1 with every problem and its line')
     .option('--config <file>', 'config file (default: BANDSYNC_CONFIG or the per-user config.toml)')
-    .action((opts: Opts) => {
+    .action(async (opts: Opts) => {
+      const { ConfigError, defaultConfigFile } = await configModule();
       try {
-        const loaded = load(opts);
+        const loaded = await load(opts);
         process.stdout.write(
           `config OK (${loaded.file ?? `no file; ${defaultConfigFile()} does not exist — defaults and environment only`})\n`,
         );
@@ -49,8 +53,9 @@ export function register(program: Command): void {
     .description('Print the effective configuration, secrets masked')
     .option('--config <file>', 'config file (default: BANDSYNC_CONFIG or the per-user config.toml)')
     .option('--json', 'print one JSON object')
-    .action((opts: Opts) => {
-      const loaded = load(opts);
+    .action(async (opts: Opts) => {
+      const [{ describeOrigin }, { maskConfig }] = await Promise.all([configModule(), import('../../config/mask.js')]);
+      const loaded = await load(opts);
       const masked = maskConfig(loaded.config);
       if (opts.json) {
         process.stdout.write(JSON.stringify({ file: loaded.file, config: masked }, null, 2) + '\n');

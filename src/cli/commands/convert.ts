@@ -1,7 +1,7 @@
 // `bandsync convert IN --to fit|tcx|gpx [-o OUT]`: any supported input to any output.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { encodeWorkout, type FileFormat } from '../../core/index.js';
+import type { FileFormat } from '../../core/index.js';
 import { configuredLimits, readWorkoutFile, type ExtraDecoder } from './inspect.js';
 
 const FORMATS: readonly FileFormat[] = ['fit', 'tcx', 'gpx'];
@@ -24,6 +24,7 @@ export function registerConvert(program: Command, extraDecoders: readonly ExtraD
       const { workout, issues } = await readWorkoutFile(input, extraDecoders, await configuredLimits());
       const out = opts.output ?? defaultOutputPath(input, format);
       if (out === input) throw new Error(`refusing to overwrite the input file ${input}; pass -o`);
+      const { encodeWorkout } = await import('../../core/index.js');
       const bytes = encodeWorkout(workout, format, opts.deviceName ? { deviceName: opts.deviceName } : {});
       await writeFile(out, bytes);
       for (const i of issues) process.stderr.write(`warning: ${i.code} at ${i.path}: ${i.detail}\n`);

@@ -3,16 +3,11 @@
 // their real login/OAuth code paths, and a generated history is backfilled
 // into the embedded database on a simulated clock (Strava's 15-minute rate
 // windows pass in an instant instead of being waited out).
+// What it runs is loaded when it runs (--help loads none of it).
 import { rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import envPaths from 'env-paths';
 import type { Command } from 'commander';
-import { simulatedClock } from '../../clock.js';
-import { syncNow } from '../../app/sync.js';
 import { withApp } from '../app.js';
-import { printJson, progressView } from '../output.js';
-import { renderSummary } from '../render.js';
-import { waitForOAuthCallback } from '../oauth-callback.js';
 
 export function register(program: Command): void {
   program
@@ -29,6 +24,21 @@ export function register(program: Command): void {
       if (opts.source !== 'zepp' && opts.source !== 'mi-fitness')
         throw new Error('--source must be zepp or mi-fitness');
       const mi = opts.source === 'mi-fitness';
+      const [
+        { default: envPaths },
+        { simulatedClock },
+        { syncNow },
+        { printJson, progressView },
+        { renderSummary },
+        { waitForOAuthCallback },
+      ] = await Promise.all([
+        import('env-paths'),
+        import('../../clock.js'),
+        import('../../app/sync.js'),
+        import('../output.js'),
+        import('../render.js'),
+        import('../oauth-callback.js'),
+      ]);
       const dataDir = opts.dataDir ?? join(envPaths('bandsync', { suffix: '' }).data, 'demo');
       rmSync(dataDir, { recursive: true, force: true });
       mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // parents too: the default data dir is one

@@ -1,9 +1,9 @@
 // bandsync doctor [--json]: one line per check with the fix; exit 1 when
 // anything failed. The checks' I/O comes from the composition root.
 import type { Command } from 'commander';
-import { getConfigFile } from '../app.js';
-import { loadConfig, type Config } from '../../config.js';
-import { formatDoctor, runDoctor, type DoctorDeps } from '../../observability/doctor.js';
+import { loadConfigFile } from '../app.js';
+import type { Config } from '../../config.js';
+import type { DoctorDeps } from '../../observability/doctor.js';
 
 /** Builds the doctor's dependencies (compose.ts: base deps + store-backed probes) and what to close afterwards. */
 export type MakeDoctorDeps = (config: Config) => Promise<{ deps: DoctorDeps; close(): Promise<void> }>;
@@ -16,8 +16,9 @@ export function register(program: Command, makeDeps: MakeDoctorDeps): void {
     )
     .option('--json', 'print the checks as JSON')
     .action(async (opts: { json?: boolean }) => {
-      const config = loadConfig({ configFile: getConfigFile() });
+      const config = await loadConfigFile();
       const { deps, close } = await makeDeps(config);
+      const { formatDoctor, runDoctor } = await import('../../observability/doctor.js');
       let results;
       try {
         results = await runDoctor(deps);

@@ -3,12 +3,10 @@ import { join, resolve } from 'node:path';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { FileFormat } from '../../core/index.js';
-import { exportAll } from '../../app/export-all.js';
-import { importAccount, importPaths } from '../../app/files-import.js';
-import { exportWorkout } from '../../app/workout-view.js';
 import { withApp } from '../app.js';
-import { printJson, progressView } from '../output.js';
-import { renderSummary } from '../render.js';
+
+// The use cases load when a command runs, not at every start.
+const filesImport = () => import('../../app/files-import.js');
 
 export function register(program: Command): void {
   program
@@ -24,6 +22,11 @@ export function register(program: Command): void {
       const full = paths.map((p) => resolve(p));
       for (const p of full) if (!existsSync(p)) throw new Error(`${p}: no such file or folder`);
       const password = opts.password ?? process.env.BANDSYNC_ZIP_PASSWORD;
+      const [{ importPaths }, { printJson, progressView }, { renderSummary }] = await Promise.all([
+        filesImport(),
+        import('../output.js'),
+        import('../render.js'),
+      ]);
       const results = await withApp({}, async (app) => {
         const view = progressView({ json: !!opts.json });
         try {
@@ -53,6 +56,7 @@ export function register(program: Command): void {
     .action(async (dir: string, opts: { settle: string }) => {
       const full = resolve(dir);
       if (!existsSync(full)) throw new Error(`${full}: no such folder`);
+      const { importAccount } = await filesImport();
       await withApp({}, async (app) => {
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
@@ -92,6 +96,7 @@ export function register(program: Command): void {
       if (!['fit', 'tcx', 'gpx'].includes(opts.format))
         throw new Error(`--format must be fit, tcx or gpx, not "${opts.format}"`);
       const out = opts.output ?? `${workoutId}.${opts.format}`;
+      const { exportWorkout } = await import('../../app/workout-view.js');
       const bytes = await withApp({}, (app) => exportWorkout(app, workoutId, opts.format as FileFormat));
       writeFileSync(out, bytes);
       process.stdout.write(`${out}\n`);
@@ -103,6 +108,7 @@ export function register(program: Command): void {
     .action(async (dir: string) => {
       const out = resolve(dir);
       mkdirSync(out, { recursive: true });
+      const { exportAll } = await import('../../app/export-all.js');
       const count = await withApp({}, (app) => exportAll(app, out));
       process.stdout.write(`${count} workouts written to ${out} (index: ${join(out, 'index.json')})\n`);
     });

@@ -28,8 +28,11 @@ export function registerCommands(program: Command): void {
   const decoders: ExtraDecoder[] = [];
   registerInspect(program, decoders);
   registerConvert(program, decoders);
+  // They only read `.json` (plain or .gz), so other files never load the adapters
+  // (and with them the database engines) at all.
   program.hook('preAction', async (_program, command) => {
-    if (decoders.length === 0 && ['inspect', 'convert'].includes(command.name())) {
+    const file = command.args[0] ?? '';
+    if (decoders.length === 0 && ['inspect', 'convert'].includes(command.name()) && /\.json(\.gz)?$/i.test(file)) {
       for (const d of (await import('../../compose.js')).extraFileDecoders) decoders.push(d);
     }
   });

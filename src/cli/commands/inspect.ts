@@ -2,21 +2,11 @@
 // summary. Plain or gzip-compressed FIT/TCX/GPX; more decoders (a Zepp workout
 // JSON) are plugged in by the composition root, because the CLI may not name
 // adapters.
+// The decoders, the archive reader and the config are loaded when the command
+// runs, so registering it (every start, --help included) loads none of them.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import {
-  DEFAULT_LIMITS,
-  decodeFile,
-  formatDistance,
-  formatSpeed,
-  sanitizeWorkout,
-  summarize,
-  type DecodeResult,
-  type InputLimits,
-  type WorkoutSummary,
-} from '../../core/index.js';
-import { maybeGunzip, readFileWithin } from '../../archive/index.js';
-import { BandsyncError } from '../../sync/failures.js';
+import type { DecodeResult, InputLimits, WorkoutSummary } from '../../core/index.js';
 import { getConfigFile } from '../app.js';
 
 /** Extra decoder: returns null when the bytes are not its format, so the next one is tried. */
@@ -26,8 +16,17 @@ export type ExtraDecoder = (bytes: Uint8Array, fileName: string, limits: InputLi
 export async function readWorkoutFile(
   path: string,
   extraDecoders: readonly ExtraDecoder[] = [],
-  limits: InputLimits = DEFAULT_LIMITS,
+  limits?: InputLimits,
 ): Promise<Extract<DecodeResult, { ok: true }>> {
+  // The two archive modules it needs, not archive/index.js (which brings the zip reader).
+  const [{ DEFAULT_LIMITS, decodeFile, sanitizeWorkout }, { maybeGunzip }, { readFileWithin }, { BandsyncError }] =
+    await Promise.all([
+      import('../../core/index.js'),
+      import('../../archive/gzip.js'),
+      import('../../archive/read-file.js'),
+      import('../../sync/failures.js'),
+    ]);
+  limits ??= DEFAULT_LIMITS;
   let bytes: Uint8Array;
   let name: string;
   try {
@@ -62,7 +61,8 @@ function unwrap(r: DecodeResult, path: string): Extract<DecodeResult, { ok: true
   throw new Error(`cannot read ${path}: ${error}`);
 }
 
-export function formatSummary(s: WorkoutSummary): string {
+export async function formatSummary(s: WorkoutSummary): Promise<string> {
+  const { formatDistance, formatSpeed } = await import('../../core/index.js');
   const hms = (sec: number) =>
     `${Math.floor(sec / 3600)}:${String(Math.floor((sec % 3600) / 60)).padStart(2, '0')}:${String(Math.round(sec % 60)).padStart(2, '0')}`;
   const n = (v: number | null, unit: string, digits = 0) => (v == null ? '—' : `${v.toFixed(digits)} ${unit}`);
@@ -91,8 +91,9 @@ export function registerInspect(program: Command, extraDecoders: readonly ExtraD
     .option('--json', 'print one JSON object')
     .action(async (file: string, opts: { json?: boolean }) => {
       const { workout, issues } = await readWorkoutFile(file, extraDecoders, await configuredLimits());
+      const { summarize } = await import('../../core/index.js');
       const summary = summarize(workout, issues);
-      process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${formatSummary(summary)}\n`);
+      process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : `${await formatSummary(summary)}\n`);
     });
 }
 

@@ -2,9 +2,11 @@
 // actions a user takes on one workout.
 import type { Command } from 'commander';
 import { DESTINATION } from '../../sync/deps.js';
-import { retryWorkout, skipWorkout } from '../../app/workout-actions.js';
 import { withDaemonOrApp } from '../app.js';
-import { printJson } from '../output.js';
+import { printJson } from '../print-json.js';
+
+// The use cases load when a command runs, not at every start.
+const actions = () => import('../../app/workout-actions.js');
 
 export function register(program: Command): void {
   program
@@ -36,7 +38,7 @@ export function register(program: Command): void {
       const options = { acceptDamaged: !!opts.acceptDamaged };
       const r = await withDaemonOrApp(
         (api) => api.retry(workoutId, options),
-        (app) => retryWorkout(app.deps, workoutId, options),
+        async (app) => (await actions()).retryWorkout(app.deps, workoutId, options),
       );
       process.stdout.write(
         `${workoutId}: ${r.state}. It uploads on the next sync (the daemon's next poll, or bandsync sync).\n`,
@@ -50,7 +52,7 @@ export function register(program: Command): void {
     .action(async (workoutId: string, opts: { reason: string }) => {
       const r = await withDaemonOrApp(
         (api) => api.skip(workoutId, opts.reason),
-        (app) => skipWorkout(app.deps, workoutId, opts.reason),
+        async (app) => (await actions()).skipWorkout(app.deps, workoutId, opts.reason),
       );
       process.stdout.write(`${workoutId}: ${r.state} (${DESTINATION} will not get it).\n`);
     });

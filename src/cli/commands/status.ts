@@ -2,9 +2,9 @@
 // the Strava budget, and what needs the user, each with the command that fixes it.
 // While the daemon runs on the embedded database, the answer comes from it.
 import type { Command } from 'commander';
-import { buildStatusReport, type StatusReport } from '../../app/status.js';
+import type { StatusReport } from '../../app/status.js';
 import { withDaemonOrApp } from '../app.js';
-import { printJson } from '../output.js';
+import { printJson } from '../print-json.js';
 
 export function register(program: Command): void {
   program
@@ -14,8 +14,8 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const status = await withDaemonOrApp(
         (api) => api.status(),
-        (app) =>
-          buildStatusReport(
+        async (app) =>
+          (await import('../../app/status.js')).buildStatusReport(
             { store: app.store, budget: app.budget, now: app.clock.now() },
             { dataDir: app.config.dataDir, database: app.storeKind },
           ),

@@ -1,10 +1,9 @@
 // bandsync sync [--all | --since DATE] [--dry-run] [--json]
 import type { Command } from 'commander';
-import { syncNow, type SyncRunSummary } from '../../app/sync.js';
+import type { SyncRunSummary } from '../../app/sync.js';
 import { runningDaemon, withApp } from '../app.js';
 import type { LocalApiClient } from '../../local-api/client.js';
-import { printJson, progressView } from '../output.js';
-import { renderPlan, renderSummary } from '../render.js';
+import { printJson } from '../print-json.js';
 
 export function register(program: Command): void {
   program
@@ -18,6 +17,7 @@ export function register(program: Command): void {
       const since = opts.since ? parseDate(opts.since) : undefined;
       const daemon = await runningDaemon();
       if (daemon) return syncThroughDaemon(daemon, { all: opts.all, since, dryRun: opts.dryRun }, opts);
+      const [{ syncNow }, { progressView }] = await Promise.all([import('../../app/sync.js'), import('../output.js')]);
       const summary = await withApp({}, async (app) => {
         const view = progressView({ json: !!opts.json });
         try {
@@ -32,7 +32,7 @@ export function register(program: Command): void {
           view.stop();
         }
       });
-      output(summary, opts);
+      await output(summary, opts);
     });
 }
 
@@ -43,7 +43,7 @@ async function syncThroughDaemon(
   opts: { json?: boolean; dryRun?: boolean },
 ): Promise<void> {
   const answer = await api.sync(request);
-  if (!('started' in answer)) return output(answer, opts);
+  if (!('started' in answer)) return await output(answer, opts);
   const where = `the running daemon (pid ${api.daemon.pid})`;
   if (opts.json) return printJson({ started: true, daemonPid: api.daemon.pid, dashboard: api.daemon.url });
   process.stdout.write(
@@ -51,9 +51,10 @@ async function syncThroughDaemon(
   );
 }
 
-function output(summary: SyncRunSummary, opts: { json?: boolean; dryRun?: boolean }): void {
+async function output(summary: SyncRunSummary, opts: { json?: boolean; dryRun?: boolean }): Promise<void> {
   if (opts.json) printJson(summary);
   else {
+    const { renderPlan, renderSummary } = await import('../render.js');
     if (opts.dryRun) process.stdout.write(renderPlan(summary.plan) + '\n');
     process.stdout.write(renderSummary(summary) + '\n');
   }
