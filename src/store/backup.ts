@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db } from './db.js';
 import { checkSchemaName } from './db.js';
-import type { PgliteDb } from './db-pglite.js';
+import { pgliteOptions, type PgliteDb } from './db-pglite.js';
 import type { PostgresDb } from './db-postgres.js';
 import { redactUrl } from './db-postgres.js';
 import { makePrivate } from '../private-files.js';
@@ -51,7 +51,7 @@ export async function backupDataDir(dataDir: string, file: string): Promise<Back
   if (!existsSync(dir)) throw new Error(`no embedded database in ${dataDir} (nothing to back up)`);
   const lock = acquireDataDirLock(dataDir, 'bandsync backup');
   try {
-    const pg = await PGlite.create(dir);
+    const pg = await PGlite.create(dir, pgliteOptions());
     try {
       return await writeAtomically(file, 'pglite', await dumpPglite(pg));
     } finally {
@@ -97,7 +97,7 @@ export async function restoreDataDir(file: string, dataDir: string): Promise<Res
     const bytes = await readFile(file);
     await rm(staging, { recursive: true, force: true });
     // Load into a staging dir and open it once, so a bad archive never leaves a half-restored db/.
-    const pg = await PGlite.create(staging, { loadDataDir: new Blob([bytes]) });
+    const pg = await PGlite.create(staging, { ...pgliteOptions(), loadDataDir: new Blob([bytes]) });
     try {
       await pg.query('SELECT 1');
     } finally {
