@@ -1,7 +1,8 @@
 // User actions on one workout; each is a ledger-recorded transition.
 import type { SyncRecord } from '../sync/ports.js';
 import { DESTINATION, type EngineDeps } from '../sync/deps.js';
-import { acceptDamage, acceptDamagedHint, heldForDamage } from '../sync/damage.js';
+import { acceptDamage, acceptDamagedHint, heldForDamage, holdIfDamaged } from '../sync/damage.js';
+import { isUnreadableStub, refetchFromSource } from '../sync/refetch.js';
 
 async function recordOf(deps: EngineDeps, workoutId: string): Promise<SyncRecord> {
   const record = await deps.store.getRecord(workoutId, DESTINATION);
@@ -18,8 +19,34 @@ export async function retryWorkout(
   if (!['failed', 'skipped', 'needs_user'].includes(record.state)) {
     throw new Error(`${workoutId} is ${record.state}; only failed, skipped or needs_user workouts can be retried`);
   }
-  const stored = await deps.store.getWorkout(workoutId);
+  let stored = await deps.store.getWorkout(workoutId);
   let reason = 'retry requested by the user';
+  if (stored && isUnreadableStub(stored.workout)) {
+    // The source could not give this workout: only a placeholder is stored. Read it again; never send the placeholder.
+    let workout;
+    try {
+      workout = await refetchFromSource(deps, stored);
+    } catch (err) {
+      const message = (err as Error).message;
+      await deps.store.appendLedger({
+        workoutId,
+        accountId: stored.accountId,
+        event: 'decision',
+        fromState: null,
+        toState: null,
+        reason: `retry refused: ${message}`,
+        data: null,
+      });
+      throw new Error(`Not retried: ${message}`, { cause: err });
+    }
+    stored = { ...stored, workout };
+    reason = 'retry requested by the user; read again from the source';
+    if (await holdIfDamaged(deps, workoutId, workout, [record.state]))
+      throw new Error(
+        `${workoutId} (${workout.source.id}) was read again, but only partly: ${workout.damage}. It is held. ` +
+          `Bring the complete file, or upload what could be read: ${acceptDamagedHint(workoutId)}`,
+      );
+  }
   if (stored && (await heldForDamage(deps, workoutId, stored.workout))) {
     if (!options.acceptDamaged)
       throw new Error(

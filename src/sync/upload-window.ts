@@ -11,6 +11,7 @@ import { DESTINATION, type EngineDeps } from './deps.js';
 import { uploadName } from './naming.js';
 import { holdIfDamaged } from './damage.js';
 import { hiddenFromHome } from './activity-updates.js';
+import { isUnreadableStub } from './refetch.js';
 
 export type PendingRecord = SyncRecord & { startTime: string; sport: string; accountId: string; name: string | null };
 
@@ -61,6 +62,18 @@ export async function planWindow(
       (await holdIfDamaged(deps, r.workoutId, stored.workout, [r.state]))
     )
       continue;
+    // However it got here, the placeholder of a workout its source could not give never goes up: a retry reads it again.
+    if ((r.state === 'fetched' || r.state === 'converted') && isUnreadableStub(stored.workout)) {
+      await deps.store.transition({
+        workoutId: r.workoutId,
+        destination: DESTINATION,
+        from: [r.state],
+        to: 'failed',
+        reason: `source_file_invalid: the source could not give ${stored.workout.source.id}; only a placeholder is stored, and it is not uploaded. bandsync retry ${r.workoutId} reads it again from the source`,
+        patch: { code: 'source_file_invalid', lastError: 'only a placeholder is stored: the source could not give it' },
+      });
+      continue;
+    }
     const sport = deps.sportFor(stored.workout);
     if (sport.needsUser && (r.state === 'fetched' || r.state === 'converted' || r.state === 'failed')) {
       await deps.store.transition({
