@@ -30,6 +30,8 @@ export interface LongTruth {
   readonly calories: number | null;
   readonly avgHeartRate: number;
   readonly maxHeartRate: number;
+  /** Climbed over the whole route: the altitude rises 200 m every 90 minutes. */
+  readonly ascentMeters: number;
 }
 
 const lat = (i: number) => LAT0 + ((i * STEP_M) / R) * (180 / Math.PI);
@@ -46,9 +48,11 @@ const laps = () => {
 export function longTruth(format: LongFormat, startMs: number): LongTruth {
   let sum = 0;
   let max = 0;
+  let ascent = 0;
   for (let i = 0; i < LONG_POINTS; i++) {
     sum += hr(i);
     max = Math.max(max, hr(i));
+    if (i > 0 && alt(i) > alt(i - 1)) ascent += alt(i) - alt(i - 1);
   }
   // The GPX carries 7 decimals: its length is that of the rounded end points (the route never turns back).
   const gpxMeters = ((Number(lat(LONG_SECONDS).toFixed(7)) - Number(lat(0).toFixed(7))) * Math.PI * R) / 180;
@@ -57,10 +61,11 @@ export function longTruth(format: LongFormat, startMs: number): LongTruth {
     points: LONG_POINTS,
     elapsedSeconds: LONG_SECONDS,
     distanceMeters: format === 'gpx' ? gpxMeters : LONG_SECONDS * STEP_M,
-    laps: format === 'gpx' ? 1 : laps().length,
+    laps: format === 'gpx' ? 0 : laps().length,
     calories: format === 'gpx' ? null : laps().length * CALORIES_PER_LAP,
     avgHeartRate: Math.round(sum / LONG_POINTS),
     maxHeartRate: max,
+    ascentMeters: ascent,
   };
 }
 
