@@ -128,6 +128,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     random: Math.random,
     // Read at every upload and update: a change saved in the dashboard applies at once, in every process.
     hideBackfillFromHome: async () => (await privacySettings({ store, config })).hideBackfillFromHome,
+    reloadSettings: async () => void Object.assign(mapping, await loadMappingSettings(store)),
     options: {
       hideFromHomeOlderThanDays: BACKFILL_DAYS,
       maxSamples: config.limits.samples,

@@ -37,7 +37,7 @@ export const BACKFILL_DAYS = 30;
 
 type Deps = Pick<
   EngineDeps,
-  'store' | 'destination' | 'sportFor' | 'clock' | 'logger' | 'options' | 'hideBackfillFromHome'
+  'store' | 'destination' | 'sportFor' | 'clock' | 'logger' | 'options' | 'hideBackfillFromHome' | 'reloadSettings'
 >;
 
 /** Whether this workout goes to (or is updated on) Strava hidden from home feeds: backfilled history, if the privacy setting says so. */
@@ -163,6 +163,8 @@ async function markPending(
 /** Sends the pending updates whose time has come; stops at the first rate limit. Returns how many were sent. */
 export async function applyPendingStravaUpdates(deps: Deps): Promise<{ updated: number; pending: number }> {
   const pending = await pendingStravaUpdates(deps);
+  if (Object.keys(pending).length === 0) return { updated: 0, pending: 0 };
+  await deps.reloadSettings?.();
   const now = deps.clock.now().getTime();
   let updated = 0;
   for (const [workoutId, p] of Object.entries(pending)) {

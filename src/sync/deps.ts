@@ -30,6 +30,11 @@ export interface EngineDeps {
    * Unset: every workout older than that is hidden.
    */
   readonly hideBackfillFromHome?: () => Promise<boolean>;
+  /**
+   * Re-reads the settings the dashboard edits (sport rules, per-workout sports, device name) from the
+   * database, so a process other than the dashboard's (a worker) applies what was saved there.
+   */
+  readonly reloadSettings?: () => Promise<void>;
   readonly options: {
     /** What counts as backfilled history (older than this many days); unset: nothing is hidden from home feeds. */
     readonly hideFromHomeOlderThanDays?: number;

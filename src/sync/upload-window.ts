@@ -53,6 +53,8 @@ export async function planWindow(
   remote: readonly RemoteActivity[],
 ): Promise<Decision[]> {
   const candidates: Candidate[] = [];
+  // Sport rules and the device name as saved now, whichever process saved them.
+  await deps.reloadSettings?.();
   for (const r of records) {
     const stored = await deps.store.getWorkout(r.workoutId);
     if (!stored) continue;

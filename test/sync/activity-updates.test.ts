@@ -143,4 +143,18 @@ describe('sport changes reach the Strava activity (simulated Strava, embedded da
     }
     expect(strava.control.activities()).toHaveLength(zepp.truth().length);
   }, 300_000);
+
+  it('a rule saved by another process (in the database only) applies to the next upload here', async () => {
+    const { app, clock, strava, zepp } = world;
+    zepp.control.addWorkout('walk');
+    await syncAll(app.deps, { dryRun: true, wait: (u) => clock.wait(u) });
+    const [fresh] = await app.store.listRecords({ destination: 'strava', states: ['fetched'], limit: 10 });
+    expect(fresh).toBeDefined();
+    const saved = { ...app.mapping, rules: [{ sport: fresh!.sport, sportType: 'Snowshoe' }] };
+    await app.store.setSetting('mapping', saved); // as the dashboard of another process saves it
+    expect(app.mapping.rules).not.toEqual(saved.rules);
+    await syncAll(app.deps, { all: true, wait: (u) => clock.wait(u) });
+    expect((await activityOf(fresh!.workoutId)).sportType).toBe('Snowshoe');
+    expect(strava.control.activities()).toHaveLength(zepp.truth().length);
+  }, 120_000);
 });
