@@ -4,6 +4,7 @@
 import type { App } from './compose.js';
 import { backfillRunner, planBackfill } from './app/backfill.js';
 import { connectUploadedExport } from './app/files-import.js';
+import { checkLocalPath } from './app/local-path.js';
 import { getSettings, setSettings, sportRuleChanges } from './app/settings.js';
 import { remapSport } from './app/sport-mapping.js';
 import { finishStravaConnect, startStravaConnect } from './app/strava-oauth.js';
@@ -59,7 +60,7 @@ export function createDashboardEngine(app: App, options: { nextPollAt?: () => st
     },
     async connectLocal(input) {
       if ('bytes' in input) return connectUploadedExport(app, input);
-      return app.accounts.connectPath(input.kind, input.path);
+      return app.accounts.connectPath(input.kind, checkLocalPath(input.kind, input.path));
     },
     connectMiFitness: (input) => app.accounts.connectMiFitness(input),
     disconnect: (accountId) => app.accounts.disconnect(accountId),

@@ -84,7 +84,7 @@ export function accountActions(deps: AccountDeps): AccountActions {
     if (!clientId || !clientSecret)
       throw new BandsyncError(
         'strava_not_connected',
-        'Strava app credentials missing: set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (your own Strava API application).',
+        'Strava app credentials missing: set STRAVA_CLIENT_ID and STRAVA_CLIENT_SECRET (your own Strava API application; README, "Connect your real accounts") and restart bandsync.',
       );
     return { clientId, clientSecret };
   };
@@ -129,8 +129,10 @@ export function accountActions(deps: AccountDeps): AccountActions {
 
   return {
     stravaClient,
+    // Without the application's id and secret Strava answers its consent page with a bare 400:
+    // say what to set instead (the secret is needed when the person comes back).
     stravaAuthorizeUrl: ({ redirectUri, state, clientId }) =>
-      deps.strava.authorizeUrl({ clientId: clientId ?? config.stravaClientId ?? '', redirectUri, state }),
+      deps.strava.authorizeUrl({ clientId: clientId ?? appCredentials(null, {}).clientId, redirectUri, state }),
     async connectStravaWithRefreshToken({ refreshToken, clientId, clientSecret }) {
       const creds = appCredentials(null, clientSecret ? { clientSecret } : {});
       const id = clientId ?? creds.clientId;

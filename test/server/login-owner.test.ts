@@ -64,7 +64,7 @@ describe('the login throttle sees each client', () => {
     expect(login.headers.location).toBe('/');
     const home = await owner.get('/');
     expect(home.status).toBe(200);
-    expect(home.body).toContain('<h1>Overview</h1>');
+    expect(home.body).toContain('<title>Overview · bandsync</title>');
   }, 60_000);
 
   it('behind a proxy, tells clients apart by the hop the proxy added, and marks cookies Secure', async () => {
@@ -123,7 +123,7 @@ describe('anonymous visitors and the session store', () => {
     }
     const home = await owner.get('/');
     expect(home.status).toBe(200);
-    expect(home.body).toContain('<h1>Overview</h1>');
+    expect(home.body).toContain('<title>Overview · bandsync</title>');
   }, 120_000);
 
   it('a page other than the login form gives an anonymous visitor no session at all', async () => {

@@ -125,7 +125,7 @@ describe('password and remote binding', () => {
       expect(c.cookie).not.toBe(before);
       const home = await c.get('/');
       expect(home.status).toBe(200);
-      expect(await home.text()).toContain('<h1>Overview</h1>');
+      expect(await home.text()).toContain('<title>Overview · bandsync</title>');
       // The login returns to the page that was asked for, and only to a page of this site.
       const back = new Client(url);
       const asked = await back.get('/workouts?state=failed');

@@ -58,8 +58,14 @@ async function page(
   to = '',
   status: 200 | 400 = 200,
 ): Promise<Response> {
-  const engineStatus = await deps.engine.status();
-  const body = html`<h1>Backfill</h1>${rangeForm(c.get('session').csrf, from, to)}${extra}${progressBlock(engineStatus.backfill)}`;
+  const [engineStatus, accounts] = await Promise.all([deps.engine.status(), deps.store.listAccounts()]);
+  const ready = accounts.some((a) => a.kind === 'strava') && accounts.some((a) => a.kind !== 'strava');
+  // Before both ends are connected there is nothing to plan: say what is missing instead of a form that fails.
+  const body = ready
+    ? html`<h1>Backfill</h1>${rangeForm(c.get('session').csrf, from, to)}${extra}${progressBlock(engineStatus.backfill)}`
+    : html`<h1>Backfill</h1><p class="card" id="backfill-not-ready">A backfill sends your history from a source to Strava.
+Connect ${accounts.some((a) => a.kind === 'strava') ? 'a source' : accounts.length ? 'Strava' : 'Strava and a source'} first:
+<a href="/connect">Connect</a>, or follow the steps on the <a href="/">overview</a>.</p>${extra}`;
   return render(c, { title: 'Backfill', active: 'backfill', scripts: [assetUrl.own('app.js')] }, body as Html, status);
 }
 

@@ -6,6 +6,8 @@ import type { Hono } from 'hono';
 import type { LocalSourceInput, MiFitnessConnectForm, ServerDeps, ZeppConnectInput } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { csrfField, html, type Html } from '../views/html.js';
+import { FieldError, fieldError, invalid } from '../views/fields.js';
+import { stravaAppMissing } from '../views/first-run.js';
 import { serviceTime } from '../views/time.js';
 import { layout } from '../views/layout.js';
 import { accountHealth } from './overview.js';
@@ -14,11 +16,21 @@ import { errorText, formString, redirectWith, render, type Ctx } from './render.
 const CALLBACK_PATH = '/connect/strava/callback';
 
 export function registerConnect(app: Hono<AppEnv>, deps: ServerDeps): void {
-  app.get('/connect', async (c) => {
+  /** The local-path form as typed, with what was wrong with it, after a refused add. */
+  interface LocalForm {
+    readonly kind: string;
+    readonly path: string;
+    readonly error: FieldError;
+  }
+
+  async function connectPage(c: Ctx, local: LocalForm | null = null): Promise<Response> {
     const csrf = c.get('session').csrf;
     const now = deps.now();
-    const accounts = await deps.store.listAccounts();
+    const [accounts, status] = await Promise.all([deps.store.listAccounts(), deps.engine.status()]);
     const strava = accounts.find((a) => a.kind === 'strava');
+    const canConnectStrava = Boolean(strava) || status.stravaAppConfigured;
+    const kindOption = (value: string, text: string) =>
+      html`<option value="${value}" ${local?.kind === value ? 'selected' : ''}>${text}</option>`;
     const body = html`<h1>Connect</h1>
 <section class="card" id="accounts"><h2>Connected</h2>
 ${
@@ -32,8 +44,12 @@ ${
 }
 </section>
 <section class="card" id="strava"><h2>Strava</h2>
-<form method="post" action="/connect/strava">${csrfField(csrf)}<button id="connect-strava">${strava ? 'Re-connect Strava' : 'Connect with Strava'}</button>
-<span class="muted">You will be sent to Strava to allow uploads (activity:write) and reading your activities (activity:read_all).</span></form>
+${
+  canConnectStrava
+    ? html`<form method="post" action="/connect/strava">${csrfField(csrf)}<button id="connect-strava">${strava ? 'Re-connect Strava' : 'Connect with Strava'}</button>
+<span class="muted">You will be sent to Strava to allow uploads (activity:write) and reading your activities (activity:read_all).</span></form>`
+    : stravaAppMissing()
+}
 </section>
 <section class="card" id="zepp"><h2>Zepp cloud</h2>
 <form method="post" action="/connect/zepp">${csrfField(csrf)}<input type="hidden" name="method" value="token">
@@ -55,12 +71,14 @@ ${
 <label>Export <select name="kind"><option value="zepp-export">Zepp / Mi Fit export zip</option><option value="mi-fitness-export">Mi Fitness privacy-centre export zip</option></select></label>
 <label>Zip file <input type="file" name="file" accept=".zip" required></label>
 <label>Export password <input type="password" name="password" autocomplete="off"></label><button>Import export</button></form>
-<form method="post" action="/connect/local">${csrfField(csrf)}
-<label>Kind <select name="kind"><option value="gadgetbridge">Gadgetbridge database</option><option value="files">Folder of FIT/TCX/GPX</option></select></label>
-<label>Path <input name="path" required size="40"></label><button>Add</button></form>
+<form method="post" action="/connect/local" id="local-path">${csrfField(csrf)}
+<label>Kind <select name="kind">${kindOption('gadgetbridge', 'Gadgetbridge database')}${kindOption('files', 'Folder of FIT/TCX/GPX')}</select></label>
+<label>Full path on this machine <input name="path" required size="40" value="${local?.path ?? ''}" placeholder="/home/you/workouts" ${invalid(local?.error ?? null, 'path')}></label>${fieldError(local?.error ?? null, 'path')}<button>Add</button></form>
 </section>`;
-    return render(c, { title: 'Connect', active: 'connect' }, body as Html);
-  });
+    return render(c, { title: 'Connect', active: 'connect' }, body as Html, local ? 400 : 200);
+  }
+
+  app.get('/connect', (c) => connectPage(c));
 
   app.post('/connect/strava', async (c) => {
     const redirectUri = new URL(CALLBACK_PATH, c.req.url).toString();
@@ -173,8 +191,13 @@ ${
     const path = await formString(c, 'path');
     if (kind !== 'gadgetbridge' && kind !== 'files')
       return redirectWith(c, '/connect', 'error', 'Choose Gadgetbridge or a folder.');
-    if (!path) return redirectWith(c, '/connect', 'error', 'Give the path.');
-    return connectLocal(c, { kind, path });
+    try {
+      const account = await deps.engine.connectLocal({ kind, path });
+      return redirectWith(c, '/connect', 'ok', `Added ${account.label}.`);
+    } catch (err) {
+      // Refused before anything was saved: the form comes back as typed, the path marked with the reason.
+      return connectPage(c, { kind, path, error: new FieldError('path', errorText(err)) });
+    }
   });
 
   async function connectLocal(c: Ctx, input: LocalSourceInput): Promise<Response> {

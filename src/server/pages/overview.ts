@@ -9,6 +9,7 @@ import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { html, type Html } from '../views/html.js';
 import { progressBlock } from '../views/progress.js';
+import { accountsConnected, firstRunChecklist, setupDone, type SetupState } from '../views/first-run.js';
 import { problemBlock } from '../views/workout-bits.js';
 import { stateBadge, stateLabel } from '../views/states.js';
 import { serviceTime, workoutDateTime } from '../views/time.js';
@@ -64,8 +65,25 @@ export function registerOverview(app: Hono<AppEnv>, deps: ServerDeps): void {
     const csrf = c.get('session').csrf;
     const needy = accounts.filter((a) => accountHealth(a, now).level !== 'ok');
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const setup: SetupState = {
+      strava: accounts.find((a) => a.kind === 'strava'),
+      sources: accounts.filter((a) => a.kind !== 'strava'),
+      stravaAppConfigured: status.stravaAppConfigured,
+      workouts: total,
+      backfilled: status.backfill !== null || (counts.synced ?? 0) + (counts.duplicate ?? 0) > 0,
+    };
+    // First run: until Strava and a source are connected the overview is the checklist alone
+    // (no rate budget, no backfill to start, nothing to count yet).
+    if (!accountsConnected(setup)) {
+      const welcome = html`<h1>Welcome to bandsync</h1>
+<p class="lede">bandsync sends the workouts your Mi Band or Amazfit watch records to Strava: your whole history once you
+confirm it, then every new workout by itself.</p>
+${firstRunChecklist(setup, csrf)}`;
+      return render(c, { title: 'Overview', active: 'overview' }, welcome as Html);
+    }
     const body = html`
 <h1>Overview</h1>
+${setupDone(setup) ? '' : firstRunChecklist(setup, csrf)}
 ${
   needy.length || problems.length
     ? html`<section class="card problems" id="problems"><h2>Needs your attention</h2><ul>
@@ -82,7 +100,7 @@ ${
         const h = accountHealth(a, now);
         return html`<tr><td class="lead">${a.label}</td><td>${kindWords(a.kind)}</td><td class="health health-${h.level}">${h.text}</td></tr>`;
       })}</tbody></table>`
-    : html`<p>No accounts yet. <a href="/connect">Connect Strava and a source</a>.</p>`
+    : ''
 }
 <p class="muted">Next poll: <span id="next-poll">${status.nextPollAt ? serviceTime(status.nextPollAt, 'until') : 'not scheduled (the dashboard runs without the daemon)'}</span></p>
 </section>

@@ -19,9 +19,9 @@ export const PROGRESS_PARTS: readonly [keyof BackfillProgress, string][] = [
   ['pending', 'waiting to be sent'],
 ];
 
-export function progressBlock(p: BackfillProgress | null, options: { canStart?: boolean } = {}): Html {
+export function progressBlock(p: BackfillProgress | null): Html {
   if (!p)
-    return html`<section id="backfill" class="card" data-live="1"><h2>Backfill</h2><p class="muted" data-field="summary">No backfill has run.${options.canStart === false ? ' Connect Strava and a source first.' : html` <a href="/backfill">Start one</a>.`}</p></section>` as Html;
+    return html`<section id="backfill" class="card" data-live="1"><h2>Backfill</h2><p class="muted" data-field="summary">No backfill has run. <a href="/backfill">Start one</a>.</p></section>` as Html;
   const pct = percent(p);
   return html`<section id="backfill" class="card" data-live="1" data-percent="${pct}">
 <h2>Backfill ${p.finished ? 'finished' : 'running'}</h2>
