@@ -250,6 +250,24 @@ describe.skipIf(!hasChromium)(
       await shot(page, 'e2e-disconnected');
     });
 
+    it('re-maps a synced workout while Strava is disconnected: not told done, the update is kept and shown', async () => {
+      const [one] = await app.store.listRecords({ destination: 'strava', states: ['synced'], limit: 1 });
+      const activity = strava.control.activities().find((a) => String(a.id) === one!.activityId)!;
+      const before = activity.sportType;
+      const target = before === 'Golf' ? 'Sail' : 'Golf';
+      await page.goto(`${base}/workouts/${one!.workoutId}`);
+      await page.selectOption('select[name="sportType"]', target);
+      await page.click('button[value="remap"]');
+      await page.waitForSelector('.flash-error');
+      expect(await page.locator('.flash-ok').count()).toBe(0);
+      const said = await page.locator('.flash-error').textContent();
+      expect(said).toContain('the Strava activity is not updated yet (strava_not_connected');
+      expect(said).toContain('kept and sent by the next sync or poll');
+      expect(await page.locator('#strava-update-pending').count()).toBe(1);
+      expect(strava.control.activities().find((a) => a.id === activity.id)!.sportType).toBe(before);
+      await shot(page, 'e2e-workout-remap-pending');
+    });
+
     it('raised no CSP violation, script error or failed request', () => {
       expect(errors).toEqual([]);
     });
