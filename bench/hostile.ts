@@ -43,7 +43,7 @@ async function rssOf(pid: number): Promise<number> {
 }
 
 /** Runs `bandsync args…`, sampling its RSS every 50 ms; `during` runs while it is up (the dashboard's upload). */
-async function measure(
+export async function measure(
   args: string[],
   env: Record<string, string>,
   during?: (stdout: () => string) => Promise<void>,
