@@ -180,6 +180,21 @@ export const ConfigSchema = z.strictObject({
     .optional()
     .describe('Bearer token for GET /metrics when the dashboard is reachable from the network (16+ characters)')
     .meta({ env: 'BANDSYNC_METRICS_TOKEN', secret: true }),
+  tileUrl: z
+    .string()
+    .regex(/^https?:\/\/[^\s"'<>]+$/, 'must be an http(s) URL')
+    .refine((v) => ['{z}', '{x}', '{y}'].every((p) => v.includes(p)), 'must contain {z}, {x} and {y}')
+    .optional()
+    .describe(
+      "Map tile URL template for the dashboard's maps, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind the server's usage policy); unset = a plain grid that works offline",
+    )
+    .meta({ env: 'BANDSYNC_TILE_URL' }),
+  tileAttribution: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('Credit the tile server asks for, shown on the map (e.g. © OpenStreetMap contributors)')
+    .meta({ env: 'BANDSYNC_TILE_ATTRIBUTION' }),
   logLevel: z
     .enum(['debug', 'info', 'warn', 'error'])
     .default('info')

@@ -184,6 +184,8 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       now: () => app.clock.now(),
       logger: app.logger,
       stravaWebUrl: app.config.stravaUrl,
+      tileUrl: app.config.tileUrl,
+      tileAttribution: app.config.tileAttribution,
       security,
       metrics,
     }),

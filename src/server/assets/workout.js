@@ -38,7 +38,7 @@
     window.L.tileLayer(tiles, {
       maxZoom: 19,
       attribution: grid
-        ? 'plain grid (set a tile server: docs/configuration.md)'
+        ? 'plain grid: set tileUrl (BANDSYNC_TILE_URL) for a map, see docs/configuration.md'
         : mapEl.getAttribute('data-attribution') || '',
     }).addTo(map);
     var line = window.L.polyline(track, { color: '#fc4c02', weight: 4, className: 'track' }).addTo(map);
