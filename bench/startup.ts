@@ -219,6 +219,9 @@ export async function run(): Promise<Record<string, unknown>> {
       () => timed([bin, 'status', '--json'], { BANDSYNC_DATA_DIR: dataDir }),
     );
     result.daemon = await daemonIdle(bin, dataDir);
+    // The same bench run on the commit before issue 17 (kept in the results folder), for the comparison.
+    const before = path.join(root, 'bench/results/startup-before.json');
+    if (!process.env.BANDSYNC_BENCH_BIN && existsSync(before)) result.before = JSON.parse(readFileSync(before, 'utf8'));
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });
