@@ -16,7 +16,7 @@ import type { Db } from './db.js';
 import { checkSchemaName } from './db.js';
 import { pgliteOptions, type PgliteDb } from './db-pglite.js';
 import type { PostgresDb } from './db-postgres.js';
-import { redactUrl } from './db-postgres.js';
+import { redactUrl } from './redact-url.js';
 import { makePrivate } from '../private-files.js';
 import { acquireDataDirLock } from './lock-file.js';
 

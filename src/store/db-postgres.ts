@@ -1,8 +1,11 @@
 // A PostgreSQL server through a `pg` pool; every connection's search_path is
 // the configured schema, so parallel users of one database never collide.
 import pg from 'pg';
+import { redactUrl } from './redact-url.js';
 import type { Db, Queryable, Row } from './db.js';
 import { checkSchemaName } from './db.js';
+
+export { redactUrl };
 
 // Timestamps and bigints are converted by the store itself; keep pg's defaults
 // for everything else so both engines return the same JS types.
@@ -91,15 +94,4 @@ export async function openPostgresDb(connectionString: string, schema: string): 
     },
     close: () => pool.end(),
   };
-}
-
-/** A connection string fit for messages: the password never appears. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable database URL)';
-  }
 }

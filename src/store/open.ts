@@ -7,11 +7,10 @@ import type { Athletes, Queue, RateBudgetStore, Store } from '../sync/ports.js';
 import { accountMethods, resealLegacySecrets } from './accounts.js';
 import type { Db } from './db.js';
 import { openPgliteDb } from './db-pglite.js';
-import { openPostgresDb } from './db-postgres.js';
 import { makePrivate } from '../private-files.js';
 import { acquireDataDirLock, type DataDirLock } from './lock-file.js';
 import { migrate } from './migrate.js';
-import { createPgBoss, createQueue, requeueOrphanedJobs, type QueueOptions } from './queue.js';
+import type { createPgBoss, QueueOptions } from './queue.js';
 import { createRateBudgetStore } from './rate-budget.js';
 import { recordMethods } from './records.js';
 import { createSealer, loadSecretKey } from './secrets.js';
@@ -55,6 +54,9 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   let db: Db;
   let bossTarget: Parameters<typeof createPgBoss>[1];
   if (options.databaseUrl) {
+    // The PostgreSQL driver and pg-boss load only when used: the embedded store never
+    // needs the driver, and most commands never start the queue.
+    const { openPostgresDb } = await import('./db-postgres.js');
     const pgDb = await openPostgresDb(options.databaseUrl, schema);
     db = pgDb;
     bossTarget = { pool: pgDb.pool };
@@ -85,6 +87,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   let started: Promise<Queue> | null = null;
   const startQueue = (): Promise<Queue> =>
     (started ??= (async () => {
+      const { createPgBoss, createQueue, requeueOrphanedJobs } = await import('./queue.js');
       const q = await createQueue(db, createPgBoss(db, bossTarget), options.queue);
       if (db.kind === 'pglite') await requeueOrphanedJobs(db);
       return q;

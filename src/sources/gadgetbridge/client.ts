@@ -3,7 +3,7 @@
 // wrote are looked up inside the folder the user named, by file name only.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import initSqlJs from 'sql.js';
+import type initSqlJs from 'sql.js';
 import type { Database, SqlValue } from 'sql.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
@@ -41,7 +41,8 @@ export async function openGadgetbridgeDb(dbPath: string, limits: InputLimits = D
       `${dbPath}: not an SQLite database (export it from Gadgetbridge: Settings → Database management → Export DB)`,
     );
   }
-  sqlJs ??= initSqlJs();
+  // Loaded on first use: every command that builds the sources (status too) would load it otherwise.
+  sqlJs ??= import('sql.js').then(({ default: init }) => init());
   const SQL = await sqlJs;
   let db: Database;
   try {
