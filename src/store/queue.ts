@@ -87,7 +87,7 @@ export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = 
       const onStop = (): void => controller.abort(new Error('queue stopping'));
       stopping.signal.addEventListener('abort', onStop, { once: true });
       try {
-        await handler((job.data ?? {}) as Record<string, unknown>, { jobId: job.id, signal: controller.signal });
+        await handler(job.data ?? {}, { jobId: job.id, signal: controller.signal });
         await boss.complete(name, job.id);
       } catch (error) {
         await boss.fail(name, job.id, { message: (error as Error)?.message ?? String(error) }).catch(() => undefined);

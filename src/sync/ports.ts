@@ -363,7 +363,8 @@ export interface Queue {
   send(name: string, payload: Record<string, unknown>, options?: JobOptions): Promise<string | null>;
   work(
     name: string,
-    handler: (payload: Record<string, unknown>, ctx: { jobId: string; signal: AbortSignal }) => Promise<void>,
+    /** `payload` is what the job's row holds, unchecked: the handler parses it (sync/tasks.ts). */
+    handler: (payload: unknown, ctx: { jobId: string; signal: AbortSignal }) => Promise<void>,
     options?: { concurrency?: number },
   ): Promise<void>;
   /** Jobs not yet completed, by queue name. */

@@ -3,8 +3,9 @@
 // processes, on any machine with the same DATABASE_URL, share the work.
 // Waiting (rate-limit reset, Strava processing) is a rescheduled job, never
 // a sleep.
+import { z } from 'zod';
 import { windows } from './plan.js';
-import type { Queue } from './ports.js';
+import type { JobOptions, Queue } from './ports.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 import { discover } from './discover.js';
 import { confirmWindow, processWindow, uploadable } from './run.js';
@@ -19,6 +20,42 @@ export const JOBS = {
   window: 'upload-window',
   confirm: 'confirm-window',
 } as const;
+
+type JobName = (typeof JOBS)[keyof typeof JOBS];
+
+const ids = z.array(z.string().min(1)).min(1);
+/** What each job carries. A worker parses it when it takes the job: the row comes from the database, not from a type. */
+const PAYLOADS = {
+  [JOBS.poll]: z.object({ accountId: z.string().min(1) }),
+  [JOBS.dispatch]: z.object({ accountId: z.string().min(1).optional() }),
+  [JOBS.window]: z.object({ workoutIds: ids }),
+  [JOBS.confirm]: z.object({ workoutIds: ids, round: z.number().int().min(0).default(0) }),
+} satisfies Record<JobName, z.ZodType>;
+
+export type JobPayload<N extends JobName> = z.infer<(typeof PAYLOADS)[N]>;
+
+/** A job's payload, checked; one clear line naming the job and what is wrong otherwise (the job then fails). */
+export function parseJobPayload<N extends JobName>(name: N, payload: unknown): JobPayload<N> {
+  const parsed = PAYLOADS[name].safeParse(payload);
+  if (!parsed.success)
+    throw new Error(`job ${name}: its payload is not valid (${z.prettifyError(parsed.error).replace(/\n/g, '; ')})`);
+  return parsed.data as JobPayload<N>;
+}
+
+/** Sends a job whose payload has the shape its worker parses. */
+function send<N extends JobName>(queue: Queue, name: N, payload: z.input<(typeof PAYLOADS)[N]>, options: JobOptions) {
+  return queue.send(name, payload, options);
+}
+
+/** Registers `handle` for the jobs named `name`, with their payload parsed. */
+function work<N extends JobName>(
+  queue: Queue,
+  name: N,
+  handle: (payload: JobPayload<N>) => Promise<unknown>,
+  concurrency: number,
+): Promise<void> {
+  return queue.work(name, async (payload) => void (await handle(parseJobPayload(name, payload))), { concurrency });
+}
 
 const CONFIRM_DELAY_SECONDS = 15;
 const CONFIRM_ROUNDS_BEFORE_POLLING = 2;
@@ -42,26 +79,10 @@ export async function registerTasks(
   options: TaskOptions,
   concurrency = 1,
 ): Promise<void> {
-  await queue.work(JOBS.poll, async (payload) => pollAccount(deps, queue, String(payload.accountId), options), {
-    concurrency: 1,
-  });
-  await queue.work(
-    JOBS.dispatch,
-    async (payload) => {
-      await dispatch(deps, queue, options, payload.accountId as string | undefined);
-    },
-    { concurrency: 1 },
-  );
-  await queue.work(
-    JOBS.window,
-    async (payload) => uploadWindowJob(deps, queue, payload.workoutIds as string[], options),
-    { concurrency },
-  );
-  await queue.work(
-    JOBS.confirm,
-    async (payload) => confirmJob(deps, queue, payload.workoutIds as string[], Number(payload.round ?? 0)),
-    { concurrency },
-  );
+  await work(queue, JOBS.poll, (p) => pollAccount(deps, queue, p.accountId, options), 1);
+  await work(queue, JOBS.dispatch, (p) => dispatch(deps, queue, options, p.accountId), 1);
+  await work(queue, JOBS.window, (p) => uploadWindowJob(deps, queue, p.workoutIds, options), concurrency);
+  await work(queue, JOBS.confirm, (p) => confirmJob(deps, queue, p.workoutIds, p.round), concurrency);
 }
 
 /** Schedules the next poll of every source account (the daemon calls this at start). */
@@ -74,7 +95,7 @@ export async function schedulePolls(
   for (const account of await deps.store.listAccounts()) {
     if (account.kind === 'strava') continue;
     const at = later(deps, firstInSeconds);
-    await queue.send(JOBS.poll, { accountId: account.id }, { startAfter: at, singletonKey: `poll:${account.id}` });
+    await send(queue, JOBS.poll, { accountId: account.id }, { startAfter: at, singletonKey: `poll:${account.id}` });
     options.onPollScheduled?.(account.id, at);
   }
 }
@@ -87,12 +108,12 @@ async function pollAccount(deps: EngineDeps, queue: Queue, accountId: string, op
   try {
     const result = await discover(deps, account);
     ok = result.stoppedBy === null;
-    await queue.send(JOBS.dispatch, { accountId }, { singletonKey: `dispatch:${accountId}` });
+    await send(queue, JOBS.dispatch, { accountId }, { singletonKey: `dispatch:${accountId}` });
   } finally {
     options.onPoll?.(accountId, account.kind, (deps.clock.now().getTime() - started) / 1000, ok);
     // Jitter spreads polls of many accounts so they do not hit the source together.
     const next = later(deps, options.pollIntervalSeconds * (0.9 + deps.random() * 0.2));
-    await queue.send(JOBS.poll, { accountId }, { startAfter: next, singletonKey: `poll:${accountId}` });
+    await send(queue, JOBS.poll, { accountId }, { startAfter: next, singletonKey: `poll:${accountId}` });
     options.onPollScheduled?.(accountId, next);
   }
 }
@@ -118,7 +139,7 @@ export async function dispatch(
       options.windowSize ?? 200,
     )) {
       const ids = w.items.map((i) => i.workoutId);
-      await queue.send(JOBS.window, { workoutIds: ids }, { singletonKey: `window:${ids[0]}` });
+      await send(queue, JOBS.window, { workoutIds: ids }, { singletonKey: `window:${ids[0]}` });
       jobs++;
     }
   }
@@ -161,13 +182,15 @@ async function uploadWindowJob(deps: EngineDeps, queue: Queue, ids: string[], _o
       .filter((r) => ['fetched', 'converted'].includes(r.state))
       .map((r) => r.workoutId);
     if (rest.length)
-      await queue.send(
+      await send(
+        queue,
         JOBS.window,
         { workoutIds: rest },
         { startAfter: new Date(tally.retryAt), singletonKey: `window:${rest[0]}:${tally.retryAt}` },
       );
   }
-  await queue.send(
+  await send(
+    queue,
     JOBS.confirm,
     { workoutIds: ids, round: 0 },
     { startAfter: later(deps, CONFIRM_DELAY_SECONDS), singletonKey: `confirm:${ids[0]}` },
@@ -186,7 +209,8 @@ async function confirmJob(deps: EngineDeps, queue: Queue, ids: string[], round: 
     },
   );
   if (left > 0 && round < 10) {
-    await queue.send(
+    await send(
+      queue,
       JOBS.confirm,
       { workoutIds: ids, round: round + 1 },
       {

@@ -575,7 +575,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await queue.work(
           name,
           async (payload, ctx) => {
-            seen.push({ n: payload.n as number, jobId: ctx.jobId, aborted: ctx.signal.aborted });
+            seen.push({ n: (payload as { n: number }).n, jobId: ctx.jobId, aborted: ctx.signal.aborted });
           },
           { concurrency: 2 },
         );

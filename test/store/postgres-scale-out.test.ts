@@ -126,7 +126,7 @@ describe('PostgreSQL shared by several processes', () => {
           name,
           async (payload) => {
             await new Promise((r) => setTimeout(r, 20));
-            seen.push({ n: payload.n as number, peer });
+            seen.push({ n: (payload as { n: number }).n, peer });
           },
           { concurrency: 2 },
         ),
