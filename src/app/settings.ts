@@ -46,6 +46,16 @@ export async function getSettings(app: SettingsApp): Promise<EditableSettings> {
   };
 }
 
+/** Whether two rule lists are the same rules in the same order (key order aside: the database may reorder them). */
+export function sameRules(
+  a: readonly MappingSettings['rules'][number][],
+  b: readonly MappingSettings['rules'][number][],
+): boolean {
+  const key = (r: MappingSettings['rules'][number]) =>
+    JSON.stringify([r.rawSport ?? null, r.sport ?? null, r.sportType]);
+  return a.length === b.length && a.every((r, i) => key(r) === key(b[i]!));
+}
+
 /** What saving the settings did to activities already on Strava (rules that change their sport). */
 export interface SettingsSaved {
   readonly stravaUpdates: {
@@ -66,7 +76,9 @@ export interface SettingsSaved {
 export async function setSettings(app: SettingsApp, settings: EditableSettings): Promise<SettingsSaved> {
   if (settings.pollIntervalSeconds < 60) throw new Error('The poll interval must be at least 60 seconds.');
   const rules = settings.sportRules.map((r) => ({ ...r }));
-  const changed = (await sportRuleChanges(app, rules, Infinity)).rows.filter((r) => r.onStrava);
+  const changed = sameRules(rules, app.mapping.rules)
+    ? []
+    : (await sportRuleChanges(app, rules, Infinity)).rows.filter((r) => r.onStrava);
   await saveMapping(app, { rules, deviceName: settings.deviceName });
   await app.store.setSetting('privacy', { hideBackfillFromHome: settings.privacy.hideBackfillFromHome });
   await app.store.setSetting('poll-interval', settings.pollIntervalSeconds);

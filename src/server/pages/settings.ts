@@ -6,6 +6,7 @@
 // privacy by the upload and by sport updates on Strava, the interval by the daemon.
 import type { Hono } from 'hono';
 import { sportWords, workoutTitle } from '../../app/workout-display.js';
+import { sameRules } from '../../app/settings.js';
 import type { DashboardSettings, RulePreview, SettingsSaved, ServerDeps, SportRule } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
@@ -121,7 +122,7 @@ export function savedMessage(saved: SettingsSaved): { kind: 'ok' | 'error'; text
   if (updated) parts.push(`${updated} Strava ${updated === 1 ? 'activity' : 'activities'} updated.`);
   if (pending)
     parts.push(
-      `${pending} Strava ${pending === 1 ? 'activity is' : 'activities are'} not updated yet (Strava's rate limit or Strava unavailable): kept, and sent by the next sync or poll${retryAt ? `, not before ${retryAt.slice(11, 16)} UTC` : ''}.`,
+      `${pending} Strava ${pending === 1 ? 'activity is' : 'activities are'} not updated yet (Strava's rate limit, Strava unavailable or disconnected, or an upload still in progress; each workout's page says which): kept, and sent by the next sync or poll${retryAt ? `, not before ${retryAt.slice(11, 16)} UTC` : ''}.`,
     );
   if (refused)
     parts.push(
@@ -194,8 +195,11 @@ export function registerSettings(app: Hono<AppEnv>, deps: ServerDeps): void {
     try {
       const settings = parseSettingsForm(body);
       // Rules that change activities already on Strava are saved only once the user has seen how many.
-      const preview = await deps.engine.previewSportRules(settings.sportRules, 200);
-      if (preview.onStrava > 0 && body.confirmStravaUpdates !== String(preview.onStrava))
+      const current = await deps.engine.getSettings();
+      const preview = !sameRules(settings.sportRules, current.sportRules)
+        ? await deps.engine.previewSportRules(settings.sportRules, 200)
+        : null;
+      if (preview && preview.onStrava > 0 && body.confirmStravaUpdates !== String(preview.onStrava))
         return page(c, form(c.get('session').csrf, formValues(body), preview, null, true));
       const said = savedMessage(await deps.engine.setSettings(settings));
       return redirectWith(c, '/settings', said.kind, said.text);
