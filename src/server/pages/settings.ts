@@ -9,7 +9,7 @@ import { sportWords, workoutTitle } from '../../app/workout-display.js';
 import { sameRules } from '../../app/settings.js';
 import type { DashboardSettings, RulePreview, SettingsSaved, ServerDeps, SportRule } from '../deps.js';
 import type { AppEnv } from '../security.js';
-import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
+import { STRAVA_SPORT_TYPES, isStravaSportType } from '../../sync/strava-sport-types.js';
 import { csrfField, html, type Html } from '../views/html.js';
 import { fieldError, FieldError, invalid } from '../views/fields.js';
 import { workoutDateTime } from '../views/time.js';

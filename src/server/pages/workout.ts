@@ -9,7 +9,7 @@ import type { RemoteNumbers, ServerDeps, StravaUpdateResult } from '../deps.js';
 import { pendingStravaUpdates } from '../../sync/activity-updates.js';
 import { formatDistance, hasTrack, summarize, type Sport, type WorkoutSummary } from '../../core/index.js';
 import type { AppEnv } from '../security.js';
-import { STRAVA_SPORT_TYPES, isStravaSportType } from '../sport-types.js';
+import { STRAVA_SPORT_TYPES, isStravaSportType } from '../../sync/strava-sport-types.js';
 import { clock } from '../../app/units.js';
 import { csrfField, fmtNumber, html, type Html } from '../views/html.js';
 import { quantity, quantityText } from '../views/quantity.js';

@@ -1,5 +1,8 @@
-// Strava's sport_type values (notes/strava-api.md §sport_type, from the 2025-11
-// swagger), for the remap and sport-rule selects.
+// Strava's sport_type vocabulary (the SportType enum of Strava's OpenAPI spec,
+// samples/strava/swagger/strava_openapi_bundled.json): what a sport rule or a
+// re-map may name. Kept with the ports because the dashboard, the use cases
+// and the Strava adapter all speak it.
+/** Every SportType value in the spec (56); used to validate user overrides. */
 export const STRAVA_SPORT_TYPES = [
   'AlpineSki',
   'BackcountrySki',
@@ -59,6 +62,10 @@ export const STRAVA_SPORT_TYPES = [
   'Yoga',
 ] as const;
 
-export function isStravaSportType(value: string): boolean {
-  return (STRAVA_SPORT_TYPES as readonly string[]).includes(value);
+export type StravaSportType = (typeof STRAVA_SPORT_TYPES)[number];
+
+const VALID: ReadonlySet<string> = new Set(STRAVA_SPORT_TYPES);
+
+export function isStravaSportType(value: string): value is StravaSportType {
+  return VALID.has(value);
 }
