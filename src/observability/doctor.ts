@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Account, RateBudgetSnapshot } from '../sync/ports.js';
-import { FAILURES, ruleFor } from '../sync/failures.js';
+import { isFailureCode, ruleFor } from '../sync/failures.js';
 import { REQUIRED_SCOPES } from '../sync/deps.js';
 import { ACCOUNT_SETTINGS } from '../sync/account-settings.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -94,7 +94,7 @@ function age(fromIso: string, now: Date): string {
 
 function fixFor(err: unknown): string | undefined {
   const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && code in FAILURES && code !== 'internal' ? ruleFor(code).explain : undefined;
+  return isFailureCode(code) && code !== 'internal' ? ruleFor(code).explain : undefined;
 }
 
 type Check = (d: DoctorDeps) => Promise<CheckResult | CheckResult[]>;

@@ -235,8 +235,14 @@ export class BandsyncError extends Error {
   }
 }
 
+/** True for a failure code this release knows (own keys only: not 'constructor' or 'toString'). */
+export function isFailureCode(code: unknown): code is FailureCode {
+  return typeof code === 'string' && Object.hasOwn(FAILURES, code);
+}
+
+/** The rule of a failure code; an unknown code (a decision, a code from elsewhere) is treated as internal. */
 export function ruleFor(code: string): FailureRule {
-  return (FAILURES as Record<string, FailureRule>)[code] ?? FAILURES.internal;
+  return isFailureCode(code) ? FAILURES[code] : FAILURES.internal;
 }
 
 export function toBandsyncError(err: unknown): BandsyncError {
