@@ -8,7 +8,7 @@
 // simulator's generated truth, on the simulated clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncAll } from '../../src/sync/sync-all.js';
-import { pendingStravaUpdates } from '../../src/sync/activity-updates.js';
+import { applyPendingStravaUpdates, pendingStravaUpdates } from '../../src/sync/activity-updates.js';
 import { remapSport } from '../../src/app/sport-mapping.js';
 import { getSettings, setSettings, sportRuleChanges } from '../../src/app/settings.js';
 import { startWorld, type World } from '../helpers/world.js';
@@ -156,5 +156,37 @@ describe('sport changes reach the Strava activity (simulated Strava, embedded da
     await syncAll(app.deps, { all: true, wait: (u) => clock.wait(u) });
     expect((await activityOf(fresh!.workoutId)).sportType).toBe('Snowshoe');
     expect(strava.control.activities()).toHaveLength(zepp.truth().length);
+  }, 120_000);
+
+  it('a re-map while the upload is still processing waits for the activity, then updates it', async () => {
+    const { app } = world;
+    const [one] = (await app.store.listRecords({ destination: 'strava', states: ['synced'], limit: 100 })).filter(
+      (r) => !remapped.has(r.workoutId),
+    );
+    remapped.add(one!.workoutId);
+    const activityId = one!.activityId!;
+    // As just after the upload: Strava has not said which activity it became.
+    await app.store.transition({
+      workoutId: one!.workoutId,
+      destination: 'strava',
+      from: ['synced'],
+      to: 'processing',
+      reason: 'test: upload still processing',
+      patch: { activityId: null },
+    });
+    const sent = puts();
+    const result = await remapSport(app, one!.workoutId, 'Kayaking');
+    expect(result).toMatchObject({ kind: 'pending', code: 'upload_in_flight', retryAt: null });
+    expect(puts()).toBe(sent);
+    await app.store.transition({
+      workoutId: one!.workoutId,
+      destination: 'strava',
+      from: ['processing'],
+      to: 'synced',
+      reason: 'test: listed on Strava',
+      patch: { activityId },
+    });
+    expect(await applyPendingStravaUpdates(app.deps)).toEqual({ updated: 1, pending: 0 });
+    expect((await activityOf(one!.workoutId)).sportType).toBe('Kayaking');
   }, 120_000);
 });
