@@ -9,6 +9,16 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { withApp } from '../app.js';
 
+interface Options {
+  workouts: string;
+  seed: string;
+  dataDir?: string;
+  json?: boolean;
+  source: string;
+  serve?: boolean;
+  port: string;
+}
+
 export function register(program: Command): void {
   program
     .command('demo')
@@ -20,7 +30,9 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'where the demo database goes (wiped first)')
     .option('--json', 'print one JSON object')
     .option('--source <source>', 'the simulated band cloud: zepp or mi-fitness', 'zepp')
-    .action(async (opts: { workouts: string; seed: string; dataDir?: string; json?: boolean; source: string }) => {
+    .option('--serve', 'then keep both simulators and the dashboard running until Ctrl+C')
+    .option('--port <port>', 'with --serve: the dashboard port (0 = any free port)', '8377')
+    .action(async (opts: Options) => {
       if (opts.source !== 'zepp' && opts.source !== 'mi-fitness')
         throw new Error('--source must be zepp or mi-fitness');
       const mi = opts.source === 'mi-fitness';
@@ -31,6 +43,7 @@ export function register(program: Command): void {
         { printJson, progressView },
         { renderSummary },
         { waitForOAuthCallback },
+        { untilStopped },
       ] = await Promise.all([
         import('env-paths'),
         import('../../clock.js'),
@@ -38,6 +51,7 @@ export function register(program: Command): void {
         import('../output.js'),
         import('../render.js'),
         import('../oauth-callback.js'),
+        import('./simulate.js'),
       ]);
       const dataDir = opts.dataDir ?? join(envPaths('bandsync', { suffix: '' }).data, 'demo');
       rmSync(dataDir, { recursive: true, force: true });
@@ -63,7 +77,7 @@ export function register(program: Command): void {
           stravaClientId: strava.credentials.clientId,
           stravaClientSecret: strava.credentials.clientSecret,
         };
-        const summary = await withApp({ flags, clock }, async (app) => {
+        await withApp({ flags, clock }, async (app) => {
           if (mi) {
             const { email, password } = band.credentials;
             const outcome = await app.accounts.connectMiFitness({ email, password, baseUrl: band.url });
@@ -84,30 +98,43 @@ export function register(program: Command): void {
           await app.accounts.connectStravaWithCode({ code, scope });
           say('Strava: connected through OAuth\nBackfilling the whole history…');
           const view = progressView({ json: !!opts.json });
-          try {
-            const s = await syncNow(app, { all: true, onProgress: view.listener, wait: (until) => clock.wait(until) });
-            return { ...s, simulatedWaitSeconds: Math.round(clock.skippedMs() / 1000) };
-          } finally {
-            view.stop();
-          }
+          const summary = await syncNow(app, {
+            all: true,
+            onProgress: view.listener,
+            wait: (until) => clock.wait(until),
+          })
+            .then((s) => ({ ...s, simulatedWaitSeconds: Math.round(clock.skippedMs() / 1000) }))
+            .finally(() => view.stop());
+          const onStrava = strava.control.activities().length;
+          if (opts.json) printJson({ ...summary, dataDir, activitiesOnStrava: onStrava });
+          else
+            process.stdout.write(
+              [
+                '',
+                renderSummary(summary),
+                `Activities now on the Strava simulator: ${onStrava}`,
+                `Rate-limit waits skipped by the simulated clock: ${Math.round(summary.simulatedWaitSeconds / 60)} min`,
+                '',
+                'Where to look:',
+                `  data (embedded PostgreSQL): ${dataDir}`,
+                `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync status`,
+                `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync log`,
+                opts.serve
+                  ? ''
+                  : '  npx bandsync demo --serve     (the same, then the dashboard with both simulators kept running)',
+                '',
+              ].join('\n'),
+            );
+          if (!opts.serve) return;
+          // The dashboard needs the simulators it synced with (its dry runs and Strava's numbers ask them),
+          // so all three run in this process until Ctrl+C; "View on Strava" opens the simulator's page.
+          const { startDaemon } = await import('../../daemon.js');
+          const daemon = await startDaemon(app, { port: Number(opts.port), host: '127.0.0.1' });
+          const line = `Dashboard: ${daemon.url}   (the ${mi ? 'Mi Fitness' : 'Zepp'} and Strava simulators keep running with it; Ctrl+C stops all three)`;
+          if (opts.json) process.stderr.write(line + '\n');
+          else process.stdout.write(line + '\n');
+          await untilStopped(() => daemon.close());
         });
-        const onStrava = strava.control.activities().length;
-        if (opts.json) return printJson({ ...summary, dataDir, activitiesOnStrava: onStrava });
-        process.stdout.write(
-          [
-            '',
-            renderSummary(summary),
-            `Activities now on the Strava simulator: ${onStrava}`,
-            `Rate-limit waits skipped by the simulated clock: ${Math.round(summary.simulatedWaitSeconds / 60)} min`,
-            '',
-            'Where to look:',
-            `  data (embedded PostgreSQL): ${dataDir}`,
-            `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync status`,
-            `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync log`,
-            `  BANDSYNC_DATA_DIR=${dataDir} npx bandsync serve     (the dashboard)`,
-            '',
-          ].join('\n'),
-        );
       } finally {
         await Promise.all([band.close(), strava.close()]);
       }

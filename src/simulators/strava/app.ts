@@ -3,6 +3,7 @@
 // headers and 429s on an injected clock, and switchable faults.
 import type { IncomingMessage } from 'node:http';
 import { Hono } from 'hono';
+import { registerWebPages } from './web-pages.js';
 import { registerApi } from './api-routes.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
 import { registerOAuth } from './oauth-routes.js';
@@ -155,6 +156,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
 
   registerOAuth(app, state, flags);
   registerApi(app, state);
+  registerWebPages(app, state);
   app.all('*', (c) => c.json(fault('Record Not Found', 'resource', 'path', 'invalid'), 404));
 
   const refreshToken = state.issueRefreshToken(FULL_SCOPES);
