@@ -5,11 +5,11 @@ import { encodeFit, overBudget, type DecodeResult } from './core/index.js';
 import { loadConfig, type Config } from './config.js';
 import { configSecrets } from './config/mask.js';
 import { systemClock, type WaitingClock } from './clock.js';
-import type { Account, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
+import type { Account, Athlete, Athletes, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
 import type { EngineDeps } from './sync/deps.js';
 import { accountSettings } from './sync/account-settings.js';
 import { reserveOnlyWhileUploadsWait } from './sync/read-reserve.js';
-import { openStore, readLockHolder, type Db } from './store/index.js';
+import { openStore, readLockHolder, SeveralAthletesError, type Db } from './store/index.js';
 import { loadMigrations } from './store/migrate.js';
 import { backupFromConfig, restoreFromConfig } from './store/backup.js';
 import { baseDoctorDeps } from './observability/doctor-deps.js';
@@ -42,7 +42,7 @@ import {
 import { createMiFitnessExportSource } from './sources/mi-fitness-export/index.js';
 import { createLogger } from './observability/logger.js';
 import { requestTally } from './observability/request-tally.js';
-import { accountActions } from './app/accounts.js';
+import { accountActions, type AccountActions } from './app/accounts.js';
 import type { AppContext } from './app/context.js';
 import { doctorProbes } from './app/doctor.js';
 import { countListed } from './app/source-listing.js';
@@ -67,9 +67,20 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** PostgreSQL schema (tests isolate themselves with it); else BANDSYNC_DB_SCHEMA, else 'bandsync'. */
   readonly schema?: string;
+  /** The athlete to act for (--athlete NAME); else the only athlete, or all of them where a command covers all. */
+  readonly athlete?: string;
 }
 
 export interface App extends AppContext {
+  readonly athletes: Athletes;
+  /** The athlete named by --athlete, else the only one; null when there is none yet or several. */
+  readonly athlete: Athlete | null;
+  /** The application as one athlete sees it: the same database, queue and Strava budget, that athlete's rows only. */
+  forAthlete(athlete: Athlete): Promise<AppContext>;
+  /** forAthlete by name; an unknown name is an error listing the athletes. */
+  forAthleteNamed(name: string): Promise<AppContext>;
+  /** For a command that acts for one athlete: with several and none named, stops with a message listing them. */
+  requireAthlete(): Promise<void>;
   readonly queue: Queue;
   readonly storeKind: 'pglite' | 'postgres';
   /** The raw database, for store-side tools (doctor, backups). */
@@ -96,9 +107,65 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     schema: options.schema ?? (options.env ?? process.env).BANDSYNC_DB_SCHEMA,
     now: () => clock.now(),
   });
-  const { store, budget, queue } = opened;
-
+  const { budget, queue, athletes } = opened;
   const stravaRequests = requestTally();
+
+  const named = async (name: string): Promise<Athlete> => {
+    const all = await athletes.list();
+    const found = all.find((a) => a.name === name);
+    if (!found)
+      throw new Error(
+        `no athlete named ${JSON.stringify(name)}: ${all.length ? `the athletes are ${all.map((a) => a.name).join(', ')}` : 'there are none yet'} (bandsync athlete add NAME)`,
+      );
+    return found;
+  };
+  let athlete: Athlete | null = null;
+  let store = opened.store;
+  try {
+    if (options.athlete !== undefined) {
+      athlete = await named(options.athlete);
+      store = athletes.scoped(athlete.id);
+    } else {
+      const all = await athletes.list();
+      if (all.length === 1) athlete = all[0]!;
+    }
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+
+  const contextFor = (scoped: Store) =>
+    athleteContext({ config, clock, logger, budget, stravaRequests, store: scoped, athletes });
+  const context = await contextFor(store);
+  return {
+    ...context,
+    athletes,
+    athlete,
+    forAthlete: (a) => contextFor(athletes.scoped(a.id)),
+    forAthleteNamed: async (name) => contextFor(athletes.scoped((await named(name)).id)),
+    async requireAthlete() {
+      if (athlete) return;
+      const names = (await athletes.list()).map((a) => a.name);
+      if (names.length > 1) throw new SeveralAthletesError(names);
+    },
+    queue,
+    storeKind: opened.kind,
+    db: opened.db,
+    close: () => opened.close(),
+  };
+}
+
+/** What one athlete's use cases work on: their store, sport mapping, accounts and engine. */
+async function athleteContext(base: {
+  config: Config;
+  clock: WaitingClock;
+  logger: Logger;
+  budget: RateBudgetStore;
+  stravaRequests: ReturnType<typeof requestTally>;
+  store: Store;
+  athletes: Athletes;
+}): Promise<AppContext> {
+  const { config, clock, logger, budget, stravaRequests, store } = base;
   const mapping = await loadMappingSettings(store);
   const sportForWith = sportPolicy({
     mapping,
@@ -139,18 +206,43 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     config,
     store,
     budget,
-    queue,
     deps,
     clock,
     logger,
-    accounts,
+    accounts: linkStravaAthlete(accounts, store, base.athletes),
     mapping,
     sportForWith,
     stravaRequests,
     watchDirectory,
-    storeKind: opened.kind,
-    db: opened.db,
-    close: () => opened.close(),
+  };
+}
+
+/**
+ * Connecting Strava records the Strava athlete on the bandsync athlete: one
+ * Strava account cannot be connected to two athletes (the column is unique).
+ */
+function linkStravaAthlete(accounts: AccountActions, store: Store, athletes: Athletes): AccountActions {
+  const link = async (account: Account): Promise<Account> => {
+    const stravaId = account.settings.athleteId;
+    if (stravaId === undefined || stravaId === null) return account;
+    for (const a of await athletes.list()) {
+      if (!(await athletes.scoped(a.id).getAccount(account.id))) continue;
+      try {
+        await athletes.setStravaAthleteId(a.id, String(stravaId));
+      } catch {
+        // Its tokens are left alone at Strava: revoking them would cut off the other athlete too.
+        await store.deleteAccount(account.id);
+        throw new Error(
+          `Strava athlete ${String(stravaId)} is already connected to another bandsync athlete: disconnect it there first`,
+        );
+      }
+    }
+    return account;
+  };
+  return {
+    ...accounts,
+    connectStravaWithCode: async (input) => link(await accounts.connectStravaWithCode(input)),
+    connectStravaWithRefreshToken: async (input) => link(await accounts.connectStravaWithRefreshToken(input)),
   };
 }
 

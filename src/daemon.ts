@@ -14,6 +14,7 @@ import type { App } from './compose.js';
 import { watchFolder } from './app/files-import.js';
 import { pollIntervalSeconds } from './app/settings.js';
 import { syncAll } from './sync/sync-all.js';
+import { syncEveryAthlete } from './app/athletes.js';
 import { localApiRoutes } from './local-api/routes.js';
 import { newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
 import { isLoopbackHost, loopbackUrl } from './loopback.js';
@@ -151,6 +152,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     localApiRoutes({
       token,
       app,
+      athleteApp: (name) => app.forAthleteNamed(name),
       where: () => ({
         dataDir: app.config.dataDir,
         database: app.storeKind,
@@ -162,13 +164,20 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
         options.work === false
           ? null
           : (o) => {
+              const wait = (until: Date) => app.clock.wait(until);
               syncing = syncing
-                .then(() => syncAll(app.deps, { all: o.all, since: o.since, wait: (until) => app.clock.wait(until) }))
-                .then((s) =>
+                .then(async () => {
+                  // One athlete named, or the only one: as before; several: each athlete's, new workouts first.
+                  if (o.athlete !== undefined)
+                    return [await syncAll((await app.forAthleteNamed(o.athlete)).deps, { ...o, wait })];
+                  if ((await app.athletes.list()).length > 1) return syncEveryAthlete(app, { ...o, wait });
+                  return [await syncAll(app.deps, { all: o.all, since: o.since, wait })];
+                })
+                .then((runs) =>
                   app.logger.info('requested sync finished', {
-                    uploaded: s.uploaded,
-                    failed: s.failed,
-                    needsUser: s.needsUser,
+                    uploaded: runs.reduce((n, s) => n + s.uploaded, 0),
+                    failed: runs.reduce((n, s) => n + s.failed, 0),
+                    needsUser: runs.reduce((n, s) => n + s.needsUser, 0),
                   }),
                 )
                 .catch((err: Error) => app.logger.warn('requested sync failed', { error: err.message }));

@@ -77,7 +77,16 @@ export interface AccountDeps {
 
 export function accountActions(deps: AccountDeps): AccountActions {
   const { store, clock, config } = deps;
-  const stravaAccount = async () => (await store.listAccounts()).find((a) => a.kind === 'strava') ?? null;
+  const stravaAccount = async () => {
+    const connections = (await store.listAccounts()).filter((a) => a.kind === 'strava');
+    // The store of several athletes (no athlete named) sees each one's: uploading to any of them could be the wrong one.
+    if (connections.length > 1)
+      throw new BandsyncError(
+        'strava_not_connected',
+        'Several athletes have a Strava connection: name the athlete (--athlete NAME) to use one',
+      );
+    return connections[0] ?? null;
+  };
   const appCredentials = (account: Account | null, secrets: Record<string, string>) => {
     const clientId = (account ? accountSettings('strava', account).clientId : undefined) ?? config.stravaClientId ?? '';
     const clientSecret = secrets.clientSecret ?? config.stravaClientSecret ?? '';

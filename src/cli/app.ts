@@ -19,11 +19,21 @@ export function flagsToConfig(flags: GlobalFlags): Partial<Config> {
 
 let configFile: string | undefined;
 
+let athleteName: string | undefined;
+
 export const getConfigFile = (): string | undefined => configFile;
 
 /** Set once from the global --config flag. */
 export function setConfigFile(file: string | undefined): void {
   configFile = file;
+}
+
+/** The athlete named by the global --athlete flag, if any. */
+export const getAthlete = (): string | undefined => athleteName;
+
+/** Set once from the global --athlete flag. */
+export function setAthlete(name: string | undefined): void {
+  athleteName = name;
 }
 
 /** The config (file named by --config, environment), loaded on use: the config module is not light. */
@@ -32,11 +42,21 @@ export async function loadConfigFile(): Promise<Config> {
   return loadConfig({ configFile });
 }
 
-export async function withApp<T>(options: AppOptions, fn: (app: App) => Promise<T>): Promise<T> {
+/**
+ * Opens the app for the athlete named by --athlete (else the only one).
+ * `oneAthlete`: the command acts for one athlete, so with several and none
+ * named it stops with a message listing them.
+ */
+export async function withApp<T>(
+  options: AppOptions & { oneAthlete?: boolean },
+  fn: (app: App) => Promise<T>,
+): Promise<T> {
   // Loaded on use, so `--help` and file-only commands do not load the store and adapters.
   const { openApp } = await import('../compose.js');
-  const app = await openApp({ configFile, ...options });
+  const { oneAthlete, ...rest } = options;
+  const app = await openApp({ configFile, athlete: athleteName, ...rest });
   try {
+    if (oneAthlete) await app.requireAthlete();
     return await fn(app);
   } finally {
     await app.close();
@@ -57,14 +77,15 @@ export async function runningDaemon(): Promise<LocalApiClient | null> {
   const config = loadConfig({ configFile });
   if (config.databaseUrl) return null;
   const daemon = readDaemonFile(config.dataDir);
-  return daemon ? localApiClient(daemon) : null;
+  return daemon ? localApiClient(daemon, athleteName) : null;
 }
 
 /** Runs a command through the running daemon when there is one, else on the database directly. */
 export async function withDaemonOrApp<T>(
   viaDaemon: (api: LocalApiClient) => Promise<T>,
   direct: (app: App) => Promise<T>,
+  options: { oneAthlete?: boolean } = {},
 ): Promise<T> {
   const api = await runningDaemon();
-  return api ? viaDaemon(api) : withApp({}, direct);
+  return api ? viaDaemon(api) : withApp(options, direct);
 }

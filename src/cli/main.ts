@@ -1,7 +1,7 @@
 // argv → exit code. Each command lives in cli/commands/ and registers itself.
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { setConfigFile } from './app.js';
+import { setAthlete, setConfigFile } from './app.js';
 
 export async function main(argv: string[]): Promise<number> {
   // Everything bandsync writes (data dir, keys, exports) is the owner's alone.
@@ -9,11 +9,17 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('bandsync')
     .description('Keeps your Strava complete and correct with the workouts your Mi Band / Amazfit recorded.')
     .option('--config <file>', 'config file (else BANDSYNC_CONFIG or the per-user config.toml)')
+    .option(
+      '--athlete <name>',
+      'the athlete a command acts for (bandsync athlete list); may be left out when there is one athlete',
+    )
     .exitOverride()
     .showHelpAfterError();
   // The global --config reaches every command that opens the app.
   program.hook('preAction', (cmd) => {
-    setConfigFile(cmd.opts<{ config?: string }>().config);
+    const opts = cmd.opts<{ config?: string; athlete?: string }>();
+    setConfigFile(opts.config);
+    setAthlete(opts.athlete);
   });
   registerCommands(program);
   try {

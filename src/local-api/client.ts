@@ -19,13 +19,16 @@ export interface LocalApiClient {
   }): Promise<(SyncSummary & { stravaRequests: number }) | { started: true }>;
 }
 
-export function localApiClient(daemon: DaemonInfo): LocalApiClient {
+export function localApiClient(daemon: DaemonInfo, athlete?: string): LocalApiClient {
   // The daemon writes its loopback URL (discovery.ts), so it is used as it is.
   const base = new URL('api/local/', daemon.url);
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let response: Response;
+    const url = new URL(path, base);
+    // The athlete named by --athlete: the daemon answers for that athlete only.
+    if (athlete !== undefined) url.searchParams.set('athlete', athlete);
     try {
-      response = await fetch(new URL(path, base), {
+      response = await fetch(url, {
         method,
         headers: {
           authorization: `Bearer ${daemon.token}`,

@@ -14,10 +14,12 @@ export interface LocalApiDeps {
   readonly token: string;
   /** The daemon's application; a dry run reports its own share of the Strava requests. */
   readonly app: Pick<AppContext, 'deps' | 'stravaRequests' | 'budget' | 'clock'>;
+  /** The application as one athlete (?athlete=NAME, the CLI's --athlete) sees it; throws for an unknown name. */
+  readonly athleteApp?: (name: string) => Promise<Pick<AppContext, 'deps' | 'stravaRequests' | 'budget' | 'clock'>>;
   /** Read per request: the dashboard URL is known only once the server listens. */
   readonly where: () => { dataDir: string; database: string; daemonPid: number; dashboard: string };
   /** Starts a sync in the background; null when this process does not sync (`bandsync serve`). */
-  readonly startSync: ((options: { all?: boolean; since?: string }) => void) | null;
+  readonly startSync: ((options: { all?: boolean; since?: string; athlete?: string }) => void) | null;
 }
 
 const syncBody = z
@@ -39,9 +41,16 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
     c.json({ error: err instanceof z.ZodError ? `bad request: ${z.prettifyError(err)}` : err.message }, 400),
   );
 
+  const appFor = async (c: { req: { query(name: string): string | undefined } }) => {
+    const name = c.req.query('athlete');
+    if (name === undefined) return api.app;
+    if (!api.athleteApp) throw new Error('this daemon does not serve athletes by name');
+    return api.athleteApp(name);
+  };
+
   app.get('/status', async (c) => {
     const { daemonPid, dashboard, ...where } = api.where();
-    const { deps, budget, clock } = api.app;
+    const { deps, budget, clock } = await appFor(c);
     const report = await buildStatusReport({ store: deps.store, budget, now: clock.now() }, where);
     return c.json({ ...report, via: { daemonPid, dashboard } });
   });
@@ -49,22 +58,26 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
     const limit = Number(c.req.query('limit') ?? 50);
     if (!Number.isInteger(limit) || limit < 1)
       return c.json({ error: `limit must be a positive whole number, got "${c.req.query('limit')}"` }, 400);
-    return c.json(await api.app.deps.store.listLedger({ workoutId: c.req.query('workout') || undefined, limit }));
+    const { deps } = await appFor(c);
+    return c.json(await deps.store.listLedger({ workoutId: c.req.query('workout') || undefined, limit }));
   });
   app.post('/workouts/:id/retry', async (c) => {
     const options = retryBody.parse(await c.req.json().catch(() => ({})));
-    return c.json(await retryWorkout(api.app.deps, c.req.param('id'), options));
+    return c.json(await retryWorkout((await appFor(c)).deps, c.req.param('id'), options));
   });
   app.post('/workouts/:id/skip', async (c) => {
     const { reason } = skipBody.parse(await c.req.json());
-    return c.json(await skipWorkout(api.app.deps, c.req.param('id'), reason));
+    return c.json(await skipWorkout((await appFor(c)).deps, c.req.param('id'), reason));
   });
   app.post('/sync', async (c) => {
     const body = syncBody.parse(await c.req.json());
+    const athlete = c.req.query('athlete');
     if (body.dryRun) {
-      const wait = (until: Date) => api.app.clock.wait(until);
-      return c.json(await syncNow(api.app, { all: body.all, since: body.since, dryRun: true, wait }));
+      const one = await appFor(c);
+      const wait = (until: Date) => one.clock.wait(until);
+      return c.json(await syncNow(one, { all: body.all, since: body.since, dryRun: true, wait }));
     }
+    if (athlete !== undefined) await appFor(c); // an unknown name is refused before anything starts
     if (!api.startSync)
       return c.json(
         {
@@ -72,7 +85,7 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
         },
         409,
       );
-    api.startSync({ all: body.all, since: body.since });
+    api.startSync({ all: body.all, since: body.since, ...(athlete !== undefined ? { athlete } : {}) });
     return c.json({ started: true }, 202);
   });
   return app;

@@ -3,4 +3,5 @@ export { openStore, type OpenStoreOptions, type OpenedStore } from './open.js';
 export { readLockHolder, DataDirLockedError, type LockHolder } from './lock-file.js';
 export { SecretKeyMismatchError } from './secrets.js';
 export { redactUrl } from './redact-url.js';
+export { SeveralAthletesError, checkAthleteName } from './scope.js';
 export type { Db, Queryable } from './db.js';

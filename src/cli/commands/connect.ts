@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--client-secret <secret>', 'your Strava API application secret (else STRAVA_CLIENT_SECRET)')
     .option('--no-open', 'print the login URL instead of opening a browser')
     .action(async (opts: { refreshToken?: string; clientId?: string; clientSecret?: string; open: boolean }) => {
-      const account = await withApp({}, async (app) => {
+      const account = await withApp({ oneAthlete: true }, async (app) => {
         if (opts.refreshToken)
           return app.accounts.connectStravaWithRefreshToken({
             refreshToken: opts.refreshToken,
@@ -72,7 +72,7 @@ export function register(program: Command): void {
         if (!(opts.appToken && opts.userId) && !(opts.email && password)) {
           throw new Error('connect zepp needs --app-token and --user-id, or --email and --password');
         }
-        const account = await withApp({}, (app) =>
+        const account = await withApp({ oneAthlete: true }, (app) =>
           opts.appToken
             ? app.accounts.connectZepp({ appToken: opts.appToken, userId: opts.userId!, baseUrl: opts.url })
             : app.accounts.connectZepp({
@@ -106,7 +106,7 @@ export function register(program: Command): void {
     )
     .action(async (opts: { email: string; country?: string; url?: string; callbackUrl?: string }) => {
       const common = { email: opts.email, country: opts.country, baseUrl: opts.url };
-      const outcome = await withApp({}, async (app) => {
+      const outcome = await withApp({ oneAthlete: true }, async (app) => {
         if (opts.callbackUrl) return app.accounts.connectMiFitness({ ...common, callbackUrl: opts.callbackUrl });
         const password = process.env.BANDSYNC_MI_PASSWORD || (await askLine('Xiaomi password: ', { hidden: true }));
         if (!password)
@@ -159,7 +159,7 @@ export function register(program: Command): void {
           : kind === 'files'
             ? process.env.BANDSYNC_ZIP_PASSWORD
             : undefined);
-      const account = await withApp({}, (app) =>
+      const account = await withApp({ oneAthlete: true }, (app) =>
         app.accounts.connectPath(kind, full, opts.gpxDir ? { gpxDir: resolve(opts.gpxDir) } : {}, { password }),
       ).catch((err: Error) => {
         // The zip's own reason says what is wrong; say how to give the password.
@@ -181,7 +181,7 @@ export function register(program: Command): void {
     .command('disconnect <account>')
     .description('Disconnect an account ("strava" or an account id); Strava access is revoked and its tokens deleted')
     .action(async (which: string) => {
-      await withApp({}, async (app) => {
+      await withApp({ oneAthlete: true }, async (app) => {
         const accounts = await app.store.listAccounts();
         const account = accounts.find((a) => a.id === which) ?? accounts.find((a) => a.kind === which);
         if (!account) throw new Error(`No connected account "${which}" (see bandsync status)`);

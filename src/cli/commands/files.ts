@@ -27,7 +27,7 @@ export function register(program: Command): void {
         import('../output.js'),
         import('../render.js'),
       ]);
-      const results = await withApp({}, async (app) => {
+      const results = await withApp({ oneAthlete: true }, async (app) => {
         const view = progressView({ json: !!opts.json });
         try {
           return await importPaths(app, full, { upload: opts.upload, password, onProgress: view.listener });
@@ -57,7 +57,7 @@ export function register(program: Command): void {
       const full = resolve(dir);
       if (!existsSync(full)) throw new Error(`${full}: no such folder`);
       const { importAccount } = await filesImport();
-      await withApp({}, async (app) => {
+      await withApp({ oneAthlete: true }, async (app) => {
         const controller = new AbortController();
         process.once('SIGINT', () => controller.abort());
         process.once('SIGTERM', () => controller.abort());
@@ -97,7 +97,9 @@ export function register(program: Command): void {
         throw new Error(`--format must be fit, tcx or gpx, not "${opts.format}"`);
       const out = opts.output ?? `${workoutId}.${opts.format}`;
       const { exportWorkout } = await import('../../app/workout-view.js');
-      const bytes = await withApp({}, (app) => exportWorkout(app, workoutId, opts.format as FileFormat));
+      const bytes = await withApp({ oneAthlete: true }, (app) =>
+        exportWorkout(app, workoutId, opts.format as FileFormat),
+      );
       writeFileSync(out, bytes);
       process.stdout.write(`${out}\n`);
     });
@@ -109,7 +111,7 @@ export function register(program: Command): void {
       const out = resolve(dir);
       mkdirSync(out, { recursive: true });
       const { exportAll } = await import('../../app/export-all.js');
-      const count = await withApp({}, (app) => exportAll(app, out));
+      const count = await withApp({ oneAthlete: true }, (app) => exportAll(app, out));
       process.stdout.write(`${count} workouts written to ${out} (index: ${join(out, 'index.json')})\n`);
     });
 }

@@ -39,6 +39,7 @@ export function register(program: Command): void {
       const r = await withDaemonOrApp(
         (api) => api.retry(workoutId, options),
         async (app) => (await actions()).retryWorkout(app.deps, workoutId, options),
+        { oneAthlete: true },
       );
       process.stdout.write(
         `${workoutId}: ${r.state}. It uploads on the next sync (the daemon's next poll, or bandsync sync).\n`,
@@ -53,6 +54,7 @@ export function register(program: Command): void {
       const r = await withDaemonOrApp(
         (api) => api.skip(workoutId, opts.reason),
         async (app) => (await actions()).skipWorkout(app.deps, workoutId, opts.reason),
+        { oneAthlete: true },
       );
       process.stdout.write(`${workoutId}: ${r.state} (${DESTINATION} will not get it).\n`);
     });

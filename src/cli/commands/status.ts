@@ -14,16 +14,33 @@ export function register(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       const status = await withDaemonOrApp(
         (api) => api.status(),
-        async (app) =>
-          (await import('../../app/status.js')).buildStatusReport(
-            { store: app.store, budget: app.budget, now: app.clock.now() },
-            { dataDir: app.config.dataDir, database: app.storeKind },
-          ),
+        async (app): Promise<StatusReport | AthleteStatus[]> => {
+          const { buildStatusReport } = await import('../../app/status.js');
+          const where = { dataDir: app.config.dataDir, database: app.storeKind };
+          const all = await app.athletes.list();
+          // Several athletes and none named: one report per athlete.
+          if (app.athlete || all.length <= 1)
+            return buildStatusReport({ store: app.store, budget: app.budget, now: app.clock.now() }, where);
+          const out: AthleteStatus[] = [];
+          for (const a of all) {
+            const one = await app.forAthlete(a);
+            out.push({
+              athlete: a.name,
+              ...(await buildStatusReport({ store: one.store, budget: app.budget, now: app.clock.now() }, where)),
+            });
+          }
+          return out;
+        },
       );
-      if (opts.json) printJson(status);
+      if (Array.isArray(status)) {
+        if (opts.json) printJson({ athletes: status });
+        else process.stdout.write(status.map((s) => `Athlete ${s.athlete}:\n${render(s)}`).join('\n'));
+      } else if (opts.json) printJson(status);
       else process.stdout.write(render(status));
     });
 }
+
+type AthleteStatus = StatusReport & { readonly athlete: string };
 
 function render(status: StatusReport): string {
   const via = status.via

@@ -1,6 +1,7 @@
 // bandsync sync [--all | --since DATE] [--dry-run] [--json]
 import type { Command } from 'commander';
 import type { SyncRunSummary } from '../../app/sync.js';
+import type { AthleteSyncSummary } from '../../app/athletes.js';
 import { runningDaemon, withApp } from '../app.js';
 import type { LocalApiClient } from '../../local-api/client.js';
 import { printJson } from '../print-json.js';
@@ -20,20 +21,38 @@ export function register(program: Command): void {
       const [{ syncNow }, { progressView }] = await Promise.all([import('../../app/sync.js'), import('../output.js')]);
       const summary = await withApp({}, async (app) => {
         const view = progressView({ json: !!opts.json });
+        const options = {
+          all: opts.all,
+          since,
+          dryRun: opts.dryRun,
+          onProgress: view.listener,
+          wait: (until: Date) => app.clock.wait(until),
+        };
         try {
-          return await syncNow(app, {
-            all: opts.all,
-            since,
-            dryRun: opts.dryRun,
-            onProgress: view.listener,
-            wait: (until) => app.clock.wait(until),
-          });
+          // Several athletes and none named: every athlete's, new workouts first.
+          if (!app.athlete && (await app.athletes.list()).length > 1)
+            return (await import('../../app/athletes.js')).syncEveryAthlete(app, options);
+          return await syncNow(app, options);
         } finally {
           view.stop();
         }
       });
-      await output(summary, opts);
+      if (Array.isArray(summary)) await outputEach(summary, opts);
+      else await output(summary, opts);
     });
+}
+
+async function outputEach(summaries: AthleteSyncSummary[], opts: { json?: boolean; dryRun?: boolean }): Promise<void> {
+  if (opts.json) printJson({ athletes: summaries });
+  else {
+    const { renderPlan, renderSummary } = await import('../render.js');
+    for (const s of summaries) {
+      process.stdout.write(`Athlete ${s.athlete}:\n`);
+      if (opts.dryRun) process.stdout.write(renderPlan(s.plan) + '\n');
+      process.stdout.write(renderSummary(s) + '\n');
+    }
+  }
+  if (summaries.some((s) => s.stoppedBy || s.accounts.some((a) => a.problem))) process.exitCode = 3;
 }
 
 /** The daemon holds the embedded database: it plans a dry run itself, or starts the sync and answers at once. */

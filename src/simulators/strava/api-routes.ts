@@ -22,7 +22,10 @@ export function registerApi(app: Hono, state: SimState): void {
   app.get('/api/v3/athlete', (c) => {
     const a = auth(c);
     if (a instanceof Response) return a;
-    return c.json({ ...ATHLETE, resource_state: 3 });
+    // The token's own athlete: several athletes may have authorized the one application.
+    const other =
+      a.athleteId === ATHLETE.id ? {} : { id: a.athleteId, firstname: 'Athlete', lastname: String(a.athleteId) };
+    return c.json({ ...ATHLETE, ...other, resource_state: 3 });
   });
 
   app.post('/api/v3/uploads', async (c) => {
@@ -66,7 +69,8 @@ export function registerApi(app: Hono, state: SimState): void {
   app.get('/api/v3/uploads/:id', (c) => {
     const a = auth(c, ['activity:write']);
     if (a instanceof Response) return a;
-    const u = state.uploads.find((x) => String(x.uploadId) === c.req.param('id'));
+    // Another athlete's upload is not found, as on Strava.
+    const u = state.uploads.find((x) => String(x.uploadId) === c.req.param('id') && x.athleteId === a.athleteId);
     if (!u) return c.json(fault('Record Not Found', 'Upload', 'id', 'invalid'), 404);
     state.poll(u);
     return c.json(uploadJson(u));

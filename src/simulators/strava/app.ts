@@ -47,8 +47,8 @@ export interface StravaSimulatorControl {
   usage(): Limits;
   fault(spec: FaultSpec): void;
   clearFaults(): void;
-  /** The athlete revokes the app in Strava's settings: all tokens stop working. */
-  deauthorizeAthlete(): void;
+  /** The athlete revokes the app in Strava's settings: their tokens stop working (no id: every athlete's). */
+  deauthorizeAthlete(athleteId?: number): void;
   /** Answer duplicates already at POST /uploads (400 with the duplicate text) instead of after processing. */
   setDuplicateAtSubmission(on: boolean): void;
   /** Health-data consent; when off, activities lose their heart rate. */
@@ -56,8 +56,11 @@ export interface StravaSimulatorControl {
   /** Scopes the "user" grants on the consent page (null: whatever was asked). */
   setGrantedScopes(scopes: string[] | null): void;
   setAuthorizationDenied(denied: boolean): void;
-  /** A fresh refresh token for the athlete (default: the scopes bandsync needs). */
-  issueRefreshToken(scopes?: string[]): string;
+  /**
+   * A fresh refresh token (default: the scopes bandsync needs) of the simulated athlete, or of another
+   * athlete id: each token sees only its own athlete's activities and uploads, the rate limits are the application's.
+   */
+  issueRefreshToken(scopes?: string[], athleteId?: number): string;
   /** An activity that already exists on Strava (e.g. recorded by the Strava app). */
   addActivity(input: {
     startTime: string;
@@ -175,7 +178,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
     usage: () => state.limiter.snapshot(state.nowMs()),
     fault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
-    deauthorizeAthlete: () => state.deauthorizeAthlete(),
+    deauthorizeAthlete: (athleteId) => state.deauthorizeAthlete(athleteId),
     setDuplicateAtSubmission: (on) => {
       state.duplicateAtSubmission = on;
     },
@@ -188,7 +191,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
     setAuthorizationDenied: (denied) => {
       flags.denyAuthorization = denied;
     },
-    issueRefreshToken: (scopes = FULL_SCOPES) => state.issueRefreshToken(scopes),
+    issueRefreshToken: (scopes = FULL_SCOPES, athleteId) => state.issueRefreshToken(scopes, athleteId),
     addActivity: (input) => {
       const startMs = Date.parse(input.startTime);
       if (!Number.isFinite(startMs)) throw new Error(`addActivity: bad startTime ${input.startTime}`);

@@ -74,7 +74,7 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
         return c.json(fault('Bad Request', 'RefreshToken', 'refresh_token', 'invalid'), 400);
       // Rotation: the old refresh token dies the moment a new one is issued.
       state.refreshTokens.delete(p.refresh_token);
-      const refresh = state.issueRefreshToken(entry.scopes);
+      const refresh = state.issueRefreshToken(entry.scopes, entry.athleteId);
       state.rotations++;
       const access = state.accessTokenFor(entry.athleteId, entry.scopes);
       return c.json({
@@ -112,8 +112,10 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
   app.post('/oauth/deauthorize', async (c) => {
     const p = await readParams(c);
     const t = bearer(c) ?? p.access_token ?? null;
-    if (!state.authenticate(t)) return c.json(fault('Authorization Error', 'Athlete', 'access_token', 'invalid'), 401);
-    state.deauthorizeAthlete();
+    const rec = state.authenticate(t);
+    if (!rec) return c.json(fault('Authorization Error', 'Athlete', 'access_token', 'invalid'), 401);
+    // The application loses this athlete only; other athletes' tokens keep working.
+    state.deauthorizeAthlete(rec.athleteId);
     return c.json({ access_token: t });
   });
 }

@@ -135,9 +135,9 @@ export class SimState {
     return this.options.now().getTime();
   }
 
-  issueRefreshToken(scopes: string[]): string {
+  issueRefreshToken(scopes: string[], athleteId: number = ATHLETE.id): string {
     const t = token();
-    this.refreshTokens.set(t, { athleteId: ATHLETE.id, scopes });
+    this.refreshTokens.set(t, { athleteId, scopes });
     this.issued.add(t);
     return t;
   }
@@ -169,10 +169,10 @@ export class SimState {
     return rec;
   }
 
-  /** The athlete revokes the app: every token dies. */
-  deauthorizeAthlete(): void {
-    this.accessTokens.clear();
-    this.refreshTokens.clear();
+  /** The athlete revokes the app: every token of that athlete dies (no athlete given: every athlete's). */
+  deauthorizeAthlete(athleteId?: number): void {
+    for (const tokens of [this.accessTokens, this.refreshTokens])
+      for (const [t, rec] of tokens) if (athleteId === undefined || rec.athleteId === athleteId) tokens.delete(t);
   }
 
   addUpload(

@@ -1,0 +1,104 @@
+// Several athletes on one instance (issue 18): add, list and remove them, and
+// the runs that cover every athlete (sync, status) when none is named.
+import type { Athlete, Athletes } from '../sync/ports.js';
+import { DESTINATION } from '../sync/deps.js';
+import type { AppContext } from './context.js';
+import { syncNow, type SyncRunSummary } from './sync.js';
+
+export interface AthletesApp {
+  readonly athletes: Athletes;
+  forAthlete(athlete: Athlete): Promise<AppContext>;
+}
+
+export interface AthleteOverview {
+  readonly name: string;
+  readonly id: string;
+  readonly stravaAthleteId: string | null;
+  readonly accounts: { id: string; kind: string; label: string; status: string }[];
+  readonly workouts: Record<string, number>;
+}
+
+export async function athleteOverviews(app: AthletesApp): Promise<AthleteOverview[]> {
+  const out: AthleteOverview[] = [];
+  for (const a of await app.athletes.list()) {
+    const store = app.athletes.scoped(a.id);
+    out.push({
+      name: a.name,
+      id: a.id,
+      stravaAthleteId: a.stravaAthleteId,
+      accounts: (await store.listAccounts()).map((x) => ({ id: x.id, kind: x.kind, label: x.label, status: x.status })),
+      workouts: await store.countByState(DESTINATION),
+    });
+  }
+  return out;
+}
+
+/**
+ * Removes an athlete and everything of theirs. Their Strava access is revoked
+ * first (Strava's deauthorize), as `disconnect strava` does; the rows go
+ * whatever Strava answers.
+ */
+export async function removeAthlete(app: AthletesApp, name: string): Promise<{ revoked: boolean }> {
+  const athlete = (await app.athletes.list()).find((a) => a.name === name);
+  if (!athlete) throw new Error(`no athlete named ${JSON.stringify(name)} (bandsync athlete list)`);
+  const context = await app.forAthlete(athlete);
+  const strava = (await context.store.listAccounts()).find((a) => a.kind === 'strava');
+  if (strava) await context.accounts.disconnect(strava.id);
+  await app.athletes.remove(athlete.id);
+  return { revoked: Boolean(strava) };
+}
+
+export type AthleteSyncSummary = SyncRunSummary & { readonly athlete: string };
+
+/**
+ * `bandsync sync` for every athlete: first every athlete's new workouts
+ * (recorded since their accounts were connected), then, when a backfill was
+ * asked for, each athlete's history, so no one's backfill holds up another's
+ * new workout.
+ */
+export async function syncEveryAthlete(
+  app: AthletesApp,
+  options: Parameters<typeof syncNow>[1],
+): Promise<AthleteSyncSummary[]> {
+  const contexts: { athlete: Athlete; context: AppContext }[] = [];
+  for (const athlete of await app.athletes.list()) contexts.push({ athlete, context: await app.forAthlete(athlete) });
+  const backfill = Boolean(options.all || options.since);
+  // A dry run changes nothing, so one plan per athlete says it all.
+  if (options.dryRun) {
+    const out: AthleteSyncSummary[] = [];
+    for (const { athlete, context } of contexts)
+      out.push({ ...(await syncNow(context, options)), athlete: athlete.name });
+    return out;
+  }
+  const first = new Map<string, SyncRunSummary>();
+  for (const { athlete, context } of contexts)
+    first.set(athlete.id, await syncNow(context, { ...options, all: false, since: undefined }));
+  const out: AthleteSyncSummary[] = [];
+  for (const { athlete, context } of contexts) {
+    const news = first.get(athlete.id)!;
+    if (!backfill || news.stoppedBy) {
+      out.push({ ...news, athlete: athlete.name });
+      continue;
+    }
+    const history = await syncNow(context, { ...options, skipDiscovery: true });
+    out.push({ ...addSummaries(news, history), athlete: athlete.name });
+  }
+  return out;
+}
+
+function addSummaries(a: SyncRunSummary, b: SyncRunSummary): SyncRunSummary {
+  return {
+    ...a,
+    uploaded: a.uploaded + b.uploaded,
+    duplicates: a.duplicates + b.duplicates,
+    skipped: a.skipped + b.skipped,
+    failed: a.failed + b.failed,
+    needsUser: a.needsUser + b.needsUser,
+    pending: b.pending,
+    held: b.held,
+    retryAt: b.retryAt ?? a.retryAt,
+    stoppedBy: b.stoppedBy ?? a.stoppedBy,
+    plan: [...a.plan, ...b.plan],
+    stravaRequests: a.stravaRequests + b.stravaRequests,
+  };
+}

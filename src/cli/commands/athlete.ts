@@ -1,0 +1,74 @@
+// bandsync athlete add NAME · athlete list [--json] · athlete remove NAME [--yes]
+// Several people on one instance (issue 18), each with their own sources and
+// Strava account, sharing the Strava application's rate limits.
+import type { Command } from 'commander';
+import { withApp } from '../app.js';
+import { printJson } from '../print-json.js';
+
+export function register(program: Command): void {
+  const athlete = program
+    .command('athlete')
+    .description('Several athletes on one instance: add, list or remove them (then --athlete NAME on other commands)');
+
+  athlete
+    .command('add <name>')
+    .description('Add an athlete; connect their accounts with --athlete NAME')
+    .action(async (name: string) => {
+      const added = await withApp({}, (app) => app.athletes.add(name));
+      process.stdout.write(
+        `Added athlete ${added.name}. Connect their accounts: bandsync connect strava --athlete ${added.name}, bandsync connect zepp --athlete ${added.name} …\n`,
+      );
+    });
+
+  athlete
+    .command('list')
+    .description('List the athletes, their accounts and workouts')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { athleteOverviews } = await import('../../app/athletes.js');
+      const list = await withApp({}, (app) => athleteOverviews(app));
+      if (opts.json) return printJson(list);
+      if (list.length === 0) {
+        process.stdout.write(
+          'No athletes yet: the first connection creates one named "me" (or add one: bandsync athlete add NAME).\n',
+        );
+        return;
+      }
+      for (const a of list) {
+        const total = Object.values(a.workouts).reduce((n, x) => n + x, 0);
+        const strava = a.stravaAthleteId
+          ? `Strava athlete ${a.stravaAthleteId}`
+          : a.accounts.some((x) => x.kind === 'strava')
+            ? 'Strava connected'
+            : 'Strava not connected';
+        const sources = a.accounts.filter((x) => x.kind !== 'strava').map((x) => x.kind);
+        process.stdout.write(
+          `${a.name}  ${strava}; sources: ${sources.length ? sources.join(', ') : 'none'}; ${total} workout${total === 1 ? '' : 's'}\n`,
+        );
+      }
+    });
+
+  athlete
+    .command('remove <name>')
+    .description('Remove an athlete: their Strava access is revoked, their accounts, workouts and log deleted')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (name: string, opts: { yes?: boolean }) => {
+      if (!opts.yes) {
+        const { askLine } = await import('../prompt.js');
+        const answer = await askLine(
+          `Remove athlete ${name}, revoke their Strava access and delete their accounts, workouts and log? Type the name to confirm: `,
+        );
+        if (answer !== name)
+          throw new Error(
+            answer === null
+              ? `not confirmed (no terminal to ask): run bandsync athlete remove ${name} --yes`
+              : 'not confirmed: nothing was removed',
+          );
+      }
+      const { removeAthlete } = await import('../../app/athletes.js');
+      const { revoked } = await withApp({}, (app) => removeAthlete(app, name));
+      process.stdout.write(
+        `Removed athlete ${name}${revoked ? ' (Strava access revoked)' : ''}; their accounts, workouts and log are deleted.\n`,
+      );
+    });
+}
