@@ -4,16 +4,10 @@
 // download map. Numbers may arrive as strings; unknown keys are kept (loose
 // objects) since the app's report has ~200 fields and grows.
 import { z } from 'zod';
+import { formatZodError, numeric } from '../../sync/payload-parsing.js';
 
-export const numeric = z
-  .union([
-    z.number(),
-    z
-      .string()
-      .trim()
-      .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/),
-  ])
-  .transform(Number);
+export { formatZodError, numeric };
+
 const optionalNumeric = z
   .union([numeric, z.literal(''), z.null(), z.undefined()])
   .transform((v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined))
@@ -125,13 +119,6 @@ export const downloadEntrySchema = z.looseObject({
   expires_time: optionalNumeric,
 });
 export const downloadMapSchema = z.record(z.string(), z.unknown());
-
-export function formatZodError(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
 
 /** Parses a JSON text, or says where it is not JSON. */
 export function parseJsonText(text: string, what: string): unknown {

@@ -3,17 +3,10 @@
 // version (notes §1.4), so fields are coerced here and sentinels are handled
 // by to-workout.ts. Unknown keys are kept (loose objects): the payload grows.
 import { z } from 'zod';
+import { formatZodError, numeric } from '../../sync/payload-parsing.js';
 
-/** A number sent as number or numeric string. */
-export const numeric = z
-  .union([
-    z.number(),
-    z
-      .string()
-      .trim()
-      .regex(/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/),
-  ])
-  .transform(Number);
+export { formatZodError, numeric };
+
 /** Seconds since 1970 that a date can hold (±8.64e12 s); anything larger cannot be a workout's time. */
 const epochSeconds = numeric.refine((v) => Number.isFinite(v) && Math.abs(v) <= 8.64e12, {
   message: 'not a time (seconds since 1970)',
@@ -91,10 +84,3 @@ export const summaryRefSchema = z.looseObject({
   trackid: numeric,
   source: z.string().min(1),
 });
-
-export function formatZodError(err: z.ZodError): string {
-  return err.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
-    .join('; ');
-}
