@@ -98,7 +98,8 @@ export async function updateOnStrava(deps: Deps, workoutId: string, why: string)
     return { kind: 'pending', code: 'upload_in_flight', reason, retryAt: null };
   }
   const sportType = deps.sportFor(stored.workout).sportType;
-  const hide = await hiddenFromHome(deps, stored.workout);
+  // Only an activity bandsync uploaded is hidden; a matching one already on Strava keeps its visibility.
+  const hide = record.state === 'synced' && (await hiddenFromHome(deps, stored.workout));
   try {
     const destination = await deps.destination();
     const updated = await destination.updateActivity(record.activityId, {
