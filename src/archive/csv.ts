@@ -9,7 +9,7 @@
 
 import { TextDecoder } from 'node:util';
 import { DEFAULT_LIMITS, type InputLimits } from '../core/limits.js';
-import { overLimit } from './errors.js';
+import { fileInvalid, overLimit } from './errors.js';
 
 export type Row = readonly string[];
 
@@ -134,10 +134,20 @@ export async function* parseCsv(chunks: AsyncIterable<Uint8Array>, options: CsvO
       chunk = head;
       head = null;
     }
-    yield* takeRows(decoder.decode(chunk, { stream: true }), false);
+    yield* takeRows(decode(decoder, chunk, true), false);
   }
   if (decoder === null) decoder = new TextDecoder('utf-8', { fatal: true });
-  yield* takeRows(decoder.decode(head ?? undefined), true);
+  yield* takeRows(decode(decoder, head ?? undefined, false), true);
+
+  function decode(d: TextDecoder, bytes: Uint8Array | undefined, stream: boolean): string {
+    try {
+      return d.decode(bytes, { stream });
+    } catch (err) {
+      if (err instanceof TypeError)
+        throw fileInvalid(where, 'not UTF-8 or UTF-16 text (re-saved with another encoding?)');
+      throw err;
+    }
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

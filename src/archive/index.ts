@@ -8,6 +8,7 @@ export {
   ZipArchive,
   entryRevision,
   isFileEntry,
+  openZipFile,
   readZipDirectory,
   readZipEntry,
   streamZipEntry,

@@ -10,11 +10,13 @@
 //    included, and an AES entry's authentication code is checked before any
 //    of its bytes is given out (one pass to authenticate, one to read);
 //  - errors say the file, the entry and what to do, never the password.
+import { stat } from 'node:fs/promises';
 import { configure, ZipReader, type Entry, type FileEntry } from '@zip.js/zip.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../core/limits.js';
 import { BandsyncError } from '../sync/failures.js';
 import { fileInvalid, overLimit, passwordProblem } from './errors.js';
 import { DirectoryTooLarge, FileRangeReader } from './file-reader.js';
+import { parseCsv, type Row } from './csv.js';
 
 configure({ useWebWorkers: false });
 
@@ -197,6 +199,11 @@ export class ZipArchive {
    * the last chunk at the latest) when its CRC or size is wrong; an AES entry
    * is authenticated before its first chunk.
    */
+  /** The rows of a CSV entry (header first), streamed within this archive's limits; see parseCsv. */
+  csvRows(entry: ZipEntry, options: ReadEntryOptions = {}): AsyncGenerator<Row> {
+    return parseCsv(this.stream(entry, options), { limits: this.limits, where: `${this.path}: ${entry.name}` });
+  }
+
   async *stream(entry: ZipEntry, options: ReadEntryOptions = {}): AsyncGenerator<Uint8Array> {
     const raw = this.raw.get(entry.name);
     if (!raw) throw fileInvalid(this.path, `${entry.name}: no such entry in the zip`);
@@ -297,6 +304,23 @@ export class ZipArchive {
     if ((err as Error)?.name === 'AbortError') return err as Error;
     return explain(this.path, entry, err);
   }
+}
+
+/**
+ * Opens a zip the user pointed at (an export): one that is gone is
+ * source_unavailable, "`what` cannot be read (moved or deleted?)", not a zip error.
+ */
+export async function openZipFile(
+  zipPath: string,
+  what: string,
+  limits: InputLimits = DEFAULT_LIMITS,
+): Promise<ZipArchive> {
+  try {
+    await stat(zipPath);
+  } catch {
+    throw new BandsyncError('source_unavailable', `${zipPath}: ${what} cannot be read (moved or deleted?)`);
+  }
+  return ZipArchive.open(zipPath, limits);
 }
 
 /** Every entry's metadata, no entry data. */

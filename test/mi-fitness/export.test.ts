@@ -113,4 +113,22 @@ describe('Mi Fitness privacy-centre export', () => {
     expect(workout.sport).toBe('walking');
     expect(issues.find((i) => i.code === 'mi_fitness_summary_only')?.detail).toMatch(/expired/);
   });
+
+  it("a sport-record CSV re-saved in another encoding is the file's own clear failure, naming the entry (as for Zepp)", async () => {
+    const latin1 = Buffer.from(
+      `Uid,Sid,Key,Time,Category,Value,UpdateTime\n1,blt.3.aa,caf\xE9,${T},running,{},${T}\n`,
+      'latin1',
+    );
+    const path = join(dir, 'latin1.zip');
+    writeFileSync(
+      path,
+      await aesZip({ '20260416_1_MiFitness_hlth_center_sport_record.csv': new Uint8Array(latin1) }, { password: 'pw' }),
+    );
+    await expect(
+      refsOf(createMiFitnessExportSource({ zipPath: path, accountId: 'a', password: 'pw' })),
+    ).rejects.toMatchObject({
+      code: 'source_file_invalid',
+      message: `${path}: 20260416_1_MiFitness_hlth_center_sport_record.csv: not UTF-8 or UTF-16 text (re-saved with another encoding?)`,
+    });
+  });
 });

@@ -2,22 +2,16 @@
 // track CSVs out of the (password-protected) zip, never unpacking to disk, and
 // fetches a GPX link, which Xiaomi lets expire: a refused or unreachable link
 // is an answer (null + why), not an error.
-import { stat } from 'node:fs/promises';
 import { BandsyncError } from '../../sync/failures.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
-import { isFileEntry, overLimit, parseCsv, ZipArchive, type Row, type ZipEntry } from '../../archive/index.js';
+import { isFileEntry, openZipFile, overLimit, type ZipArchive, type ZipEntry } from '../../archive/index.js';
 import { SPORT_RECORD_FILE, TRACK_FILE } from './schema.js';
 
 export async function findEntries(
   zipPath: string,
   limits: InputLimits = DEFAULT_LIMITS,
 ): Promise<{ zip: ZipArchive; records: ZipEntry[]; tracks: ZipEntry[] }> {
-  try {
-    await stat(zipPath);
-  } catch {
-    throw new BandsyncError('source_unavailable', `${zipPath}: the export file cannot be read (moved or deleted?)`);
-  }
-  const zip = await ZipArchive.open(zipPath, limits);
+  const zip = await openZipFile(zipPath, 'the export file', limits);
   const files = zip.entries.filter(isFileEntry);
   const records = files.filter((e) => SPORT_RECORD_FILE.test(e.name));
   const tracks = files.filter((e) => TRACK_FILE.test(e.name));
@@ -27,16 +21,6 @@ export async function findEntries(
       `${zipPath}: no *_MiFitness_hlth_center_sport_record.csv in this zip; is it the Mi Fitness privacy-centre export?`,
     );
   return { zip, records, tracks };
-}
-
-export async function* csvRows(
-  zip: ZipArchive,
-  entry: ZipEntry,
-  password?: string,
-  signal?: AbortSignal,
-  limits: InputLimits = DEFAULT_LIMITS,
-): AsyncGenerator<Row> {
-  yield* parseCsv(zip.stream(entry, { signal, password }), { limits, where: `${zip.path}: ${entry.name}` });
 }
 
 /** A GPX the export links to, within limits.fileBytes (read as it arrives, never more). */

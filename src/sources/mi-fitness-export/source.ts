@@ -8,7 +8,7 @@ import type { FetchedWorkout, ListOptions, Source, WorkoutRef } from '../../sync
 import { BandsyncError } from '../../sync/failures.js';
 import { parseWorkout } from '../mi-fitness/index.js';
 import { miSourceId } from '../mi-fitness/to-workout.js';
-import { csvRows, downloadGpx, findEntries } from './client.js';
+import { downloadGpx, findEntries } from './client.js';
 import { exportHandleSchema, sportRecordColumns, trackColumns } from './schema.js';
 import { exportToWorkout, gpxPoints } from './to-workout.js';
 
@@ -32,7 +32,7 @@ export function createMiFitnessExportSource(options: MiFitnessExportOptions) {
     const links: { time: number; url: string }[] = [];
     for (const entry of tracks) {
       let cols: ReturnType<typeof trackColumns> = null;
-      for await (const row of csvRows(zip, entry, options.password, listOptions.signal, limits)) {
+      for await (const row of zip.csvRows(entry, { password: options.password, signal: listOptions.signal })) {
         if (!cols) {
           cols = trackColumns(row);
           if (!cols) break;
@@ -47,7 +47,7 @@ export function createMiFitnessExportSource(options: MiFitnessExportOptions) {
     for (const entry of records) {
       let cols: ReturnType<typeof sportRecordColumns> = null;
       let line = 0;
-      for await (const row of csvRows(zip, entry, options.password, listOptions.signal, limits)) {
+      for await (const row of zip.csvRows(entry, { password: options.password, signal: listOptions.signal })) {
         if (!cols) {
           cols = sportRecordColumns(row);
           if (!cols)

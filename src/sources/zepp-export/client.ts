@@ -1,10 +1,16 @@
 // I/O for the Zepp / Mi Fit personal-data export: finds the workout summary
 // CSV(s) inside the zip and streams their rows, never unpacking to disk;
 // every read within the input limits.
-import { stat } from 'node:fs/promises';
 import { BandsyncError } from '../../sync/failures.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
-import { isFileEntry, maybeGunzip, parseCsv, ZipArchive, type Row, type ZipEntry } from '../../archive/index.js';
+import {
+  isFileEntry,
+  maybeGunzip,
+  openZipFile,
+  type Row,
+  type ZipArchive,
+  type ZipEntry,
+} from '../../archive/index.js';
 import { sportColumns, type SportColumns } from './schema.js';
 
 /** SPORT/SPORT_<millis>.csv in the layout the notes describe; any folder, any case. */
@@ -31,12 +37,7 @@ export interface ExportEntries {
 
 /** Opens the export (its directory read once) and picks out the files bandsync reads. */
 export async function findExportEntries(zipPath: string, limits: InputLimits = DEFAULT_LIMITS): Promise<ExportEntries> {
-  try {
-    await stat(zipPath);
-  } catch {
-    throw new BandsyncError('source_unavailable', `${zipPath}: the export file cannot be read (moved or deleted?)`);
-  }
-  const zip = await ZipArchive.open(zipPath, limits);
+  const zip = await openZipFile(zipPath, 'the export file', limits);
   const files = zip.entries.filter(isFileEntry);
   const byName = (a: ZipEntry, b: ZipEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const sport = files.filter((e) => SPORT_FILE.test(e.name)).sort(byName);
@@ -68,57 +69,20 @@ export async function* readSportRows(
   entry: ZipEntry,
   signal?: AbortSignal,
   password?: string,
-  limits: InputLimits = DEFAULT_LIMITS,
 ): AsyncGenerator<SportCsvRow> {
-  const zipPath = zip.path;
   let columns: SportColumns | null = null;
   let line = 0;
-  try {
-    for await (const row of parseCsv(zip.stream(entry, { signal, password }), {
-      limits,
-      where: `${zipPath}: ${entry.name}`,
-    })) {
-      if (columns === null) {
-        columns = sportColumns(row);
-        if (columns === null)
-          throw new BandsyncError(
-            'source_file_invalid',
-            `${zipPath}: ${entry.name}: header has no "type" and "startTime" columns (found: ${row.join(', ').slice(0, 200)})`,
-          );
-        continue;
-      }
-      line++;
-      yield { entry: entry.name, line, columns, row };
+  for await (const row of zip.csvRows(entry, { signal, password })) {
+    if (columns === null) {
+      columns = sportColumns(row);
+      if (columns === null)
+        throw new BandsyncError(
+          'source_file_invalid',
+          `${zip.path}: ${entry.name}: header has no "type" and "startTime" columns (found: ${row.join(', ').slice(0, 200)})`,
+        );
+      continue;
     }
-  } catch (err) {
-    if (err instanceof TypeError && /encod|decode/i.test(err.message)) {
-      throw new BandsyncError(
-        'source_file_invalid',
-        `${zipPath}: ${entry.name}: not UTF-8 or UTF-16 text (re-saved with another encoding?)`,
-      );
-    }
-    throw err;
-  }
-}
-
-/** Streams every row (header first) of one CSV entry; used for HEARTRATE_AUTO. */
-export async function* readCsvRows(
-  zip: ZipArchive,
-  entry: ZipEntry,
-  signal?: AbortSignal,
-  password?: string,
-  limits: InputLimits = DEFAULT_LIMITS,
-): AsyncGenerator<Row> {
-  const zipPath = zip.path;
-  try {
-    yield* parseCsv(zip.stream(entry, { signal, password }), { limits, where: `${zipPath}: ${entry.name}` });
-  } catch (err) {
-    if (err instanceof TypeError && /encod|decode/i.test(err.message)) {
-      throw new BandsyncError(
-        'source_file_invalid',
-        `${zipPath}: ${entry.name}: not UTF-8 or UTF-16 text (re-saved with another encoding?)`,
-      );
-    }
-    throw err;
+    line++;
+    yield { entry: entry.name, line, columns, row };
   }
 }

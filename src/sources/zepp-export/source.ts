@@ -8,7 +8,7 @@ import { mapZeppSport } from '../zepp-common/index.js';
 import { decodeFile } from '../../core/index.js';
 import { entryRevision } from '../../archive/index.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
-import { findExportEntries, readCsvRows, readDetailEntry, readSportRows, type ExportEntries } from './client.js';
+import { findExportEntries, readDetailEntry, readSportRows, type ExportEntries } from './client.js';
 import { heartRateColumns, heartRateRow, joinHeartRate, type HeartRateIndex } from './heart-rate.js';
 import type { Issue } from '../../core/index.js';
 import { parseExportTime } from './parse-time.js';
@@ -82,7 +82,7 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       const { zip, heartRate: files } = await archive();
       for (const entry of files) {
         let columns = null;
-        for await (const row of readCsvRows(zip, entry, signal, options.password, limits)) {
+        for await (const row of zip.csvRows(entry, { signal, password: options.password })) {
           if (columns === null) {
             columns = heartRateColumns(row);
             if (columns === null) {
@@ -143,13 +143,7 @@ export function createZeppExportSource(options: ZeppExportOptions): Source {
       const entries = await findExportEntries(options.zipPath, limits);
       opened = entries;
       for (const entry of entries.sport) {
-        for await (const { line, columns, row } of readSportRows(
-          entries.zip,
-          entry,
-          list.signal,
-          options.password,
-          limits,
-        )) {
+        for await (const { line, columns, row } of readSportRows(entries.zip, entry, list.signal, options.password)) {
           const handle: ExportHandle = {
             entry: entry.name,
             line,

@@ -44,4 +44,15 @@ describe('parseCsv', () => {
         ['1', 'ü'],
       ]);
   });
+
+  it("text in neither UTF-8 nor UTF-16 is the file's own failure, naming where", async () => {
+    const latin1 = new Uint8Array(Buffer.from('a,b\n1,caf\xE9\n', 'latin1'));
+    const read = async () => {
+      for await (const _ of parseCsv(chunksOf(latin1, 4), { where: 'export.zip: x.csv' })) void _;
+    };
+    await expect(read()).rejects.toMatchObject({
+      code: 'source_file_invalid',
+      message: 'export.zip: x.csv: not UTF-8 or UTF-16 text (re-saved with another encoding?)',
+    });
+  });
 });
