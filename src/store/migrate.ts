@@ -32,6 +32,9 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 /** Applies the migrations not yet recorded; returns the versions applied now. */
 export async function migrate(db: Db, migrations?: readonly Migration[]): Promise<number[]> {
   const all = migrations ?? (await loadMigrations());
+  // Every start after the first finds the database up to date: two reads, no write
+  // (on PGlite each write is flushed to disk, which costs a command's start-up).
+  if (await upToDate(db, all)) return [];
   await db
     .exec(
       `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -59,6 +62,16 @@ export async function migrate(db: Db, migrations?: readonly Migration[]): Promis
     if (done) applied.push(migration.version);
   }
   return applied;
+}
+
+/** True when every shipped migration is recorded and none newer (a newer one takes the path that refuses it). */
+async function upToDate(db: Db, all: readonly Migration[]): Promise<boolean> {
+  const table = await db.query<{ t: string | null }>(`SELECT to_regclass('schema_migrations')::text AS t`);
+  if (!table[0]?.t) return false;
+  const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
+  const have = new Set(rows.map((r) => Number(r.version)));
+  for (const v of have) if (v > all.length) return false;
+  return all.every((m) => have.has(m.version));
 }
 
 /** Refuses, before touching anything, a database migrated by a newer bandsync: its schema is unknown to this build. */
