@@ -12,6 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { isGzip } from '../core/index.js';
 import type { Db } from './db.js';
 import { checkSchemaName } from './db.js';
 import { pgliteOptions, type PgliteDb } from './db-pglite.js';
@@ -33,7 +34,6 @@ export interface RestoreInfo extends BackupInfo {
 }
 
 const PG_MAGIC = 'PGDMP';
-const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** PGlite keeps its cluster in <dataDir>/db (see open.ts). */
 export const pgliteDir = (dataDir: string) => join(dataDir, 'db');
@@ -73,7 +73,7 @@ export async function detectBackup(file: string): Promise<BackupKind> {
     const head = Buffer.alloc(5);
     await fh.read(head, 0, 5, 0);
     if (head.toString('latin1') === PG_MAGIC) return 'postgres';
-    if (head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1]) return 'pglite';
+    if (isGzip(head)) return 'pglite'; // PGlite's dumpDataDir writes a gzipped tar
   } finally {
     await fh.close();
   }
