@@ -3,6 +3,7 @@
 import { ruleFor } from '../sync/failures.js';
 import { DESTINATION } from '../sync/deps.js';
 import type { RateBudgetSnapshot, RateBudgetStore, Store } from '../sync/ports.js';
+import { pendingStravaUpdates } from '../sync/activity-updates.js';
 
 export interface StatusReport {
   readonly dataDir: string;
@@ -20,6 +21,8 @@ export interface StatusReport {
   readonly workouts: Record<string, number>;
   readonly needsUser: { workoutId: string; startTime: string; code: string | null; fix: string }[];
   readonly stravaBudget: RateBudgetSnapshot;
+  /** Sport changes on activities already on Strava that wait to be sent (rate limit, Strava unavailable). */
+  readonly pendingStravaUpdates: { workoutId: string; notBefore: string | null; reason: string | null }[];
 }
 
 export async function buildStatusReport(
@@ -47,5 +50,15 @@ export async function buildStatusReport(
       fix: ruleFor(r.code ?? 'internal').explain,
     })),
     stravaBudget: await ports.budget.snapshot(ports.now),
+    pendingStravaUpdates: await pendingUpdates(ports.store),
   };
+}
+
+/** The pending updates of this store's workouts (a store scoped to one athlete sees only theirs). */
+async function pendingUpdates(store: Store): Promise<StatusReport['pendingStravaUpdates']> {
+  const out: StatusReport['pendingStravaUpdates'] = [];
+  for (const [workoutId, p] of Object.entries(await pendingStravaUpdates({ store })))
+    if (await store.getRecord(workoutId, DESTINATION))
+      out.push({ workoutId, notBefore: p.notBefore, reason: p.lastError });
+  return out;
 }

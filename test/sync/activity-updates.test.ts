@@ -11,6 +11,7 @@ import { syncAll } from '../../src/sync/sync-all.js';
 import { applyPendingStravaUpdates, pendingStravaUpdates } from '../../src/sync/activity-updates.js';
 import { remapSport } from '../../src/app/sport-mapping.js';
 import { getSettings, setSettings, sportRuleChanges } from '../../src/app/settings.js';
+import { buildStatusReport } from '../../src/app/status.js';
 import { startWorld, type World } from '../helpers/world.js';
 
 const DAY = 86_400_000;
@@ -94,6 +95,14 @@ describe('sport changes reach the Strava activity (simulated Strava, embedded da
     expect(Date.parse(first.retryAt!)).toBeGreaterThan(clock.now().getTime());
     expect((await activityOf(one.workoutId)).sportType).toBe(before.sportType);
     expect(Object.keys(await pendingStravaUpdates(app.deps))).toEqual([one.workoutId]);
+    // `bandsync status` lists it, with when it can go.
+    const status = await buildStatusReport(
+      { store: app.store, budget: app.budget, now: clock.now() },
+      { dataDir: '', database: 'pglite' },
+    );
+    expect(status.pendingStravaUpdates).toEqual([
+      { workoutId: one.workoutId, notBefore: first.retryAt, reason: expect.stringContaining('strava_rate_limited') },
+    ]);
     // While blocked, a second change sends nothing and stays pending; the newest choice is what goes up.
     const requests = strava.control.requestCount();
     expect((await remapSport(app, one.workoutId, 'Pilates')).kind).toBe('pending');

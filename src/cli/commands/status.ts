@@ -61,6 +61,13 @@ function render(status: StatusReport): string {
     out.push('', 'Needs you:');
     for (const n of status.needsUser) out.push(`  ${n.workoutId} (${n.startTime}): ${n.fix}`);
   }
+  // A daemon of an older release answers without it.
+  const pending = status.pendingStravaUpdates ?? [];
+  if (pending.length) {
+    out.push('', 'Strava updates pending (a sport changed here; sent by the next sync or poll):');
+    for (const p of pending)
+      out.push(`  ${p.workoutId}${p.notBefore ? ` (not before ${p.notBefore})` : ''}: ${p.reason ?? ''}`);
+  }
   const b = status.stravaBudget;
   out.push(
     '',
