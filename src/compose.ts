@@ -4,7 +4,7 @@
 import { encodeFit, overBudget, type DecodeResult } from './core/index.js';
 import { loadConfig, type Config } from './config.js';
 import { configSecrets } from './config/mask.js';
-import { systemClock, type WaitingClock } from './clock.js';
+import { simulatedClock, systemClock, type WaitingClock } from './clock.js';
 import type { Account, Athlete, Athletes, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
 import type { EngineDeps } from './sync/deps.js';
 import { accountSettings } from './sync/account-settings.js';
@@ -91,7 +91,10 @@ export interface App extends AppContext {
 export async function openApp(options: AppOptions = {}): Promise<App> {
   const config =
     options.config ?? loadConfig({ env: options.env, flags: options.flags, configFile: options.configFile });
-  const clock = options.clock ?? systemClock;
+  // Tests of real processes (crash drills) let waits pass at once, as the demo does.
+  const clock =
+    options.clock ??
+    ((options.env ?? process.env).BANDSYNC_TEST_CLOCK === 'simulated' ? simulatedClock() : systemClock);
   // Secrets from the config are redacted by value, not only by field name.
   const logger =
     options.logger ??

@@ -13,8 +13,9 @@ import { createDashboardEngine } from './dashboard-engine.js';
 import type { App } from './compose.js';
 import { watchFolder } from './app/files-import.js';
 import { pollIntervalSeconds } from './app/settings.js';
-import { syncAll } from './sync/sync-all.js';
+import { SOURCE_KINDS, syncAll } from './sync/sync-all.js';
 import { syncEveryAthlete } from './app/athletes.js';
+import { approveHistory } from './sync/approval.js';
 import { localApiRoutes } from './local-api/routes.js';
 import { newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
 import { isLoopbackHost, loopbackUrl } from './loopback.js';
@@ -32,6 +33,13 @@ export interface DaemonOptions {
   /** Backfill the whole history, not only what is recorded after connecting. */
   readonly all?: boolean;
 }
+
+/** How often the daemon looks for accounts connected since it started. */
+const ACCOUNT_CHECK_MS = 5_000;
+/** How often the daemon hands out pending work between polls. */
+const DISPATCH_EVERY_MS = 60_000;
+/** Upload window size on PostgreSQL, where several workers share the queue. */
+const SHARED_WINDOW = 50;
 
 export interface RunningDaemon {
   readonly url: string | null;
@@ -56,9 +64,13 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       app.logger.warn('notification sweep failed', { error: err.message }),
     );
   };
+  // Shutdown: waits (a rate-limit window, a lost upload's grace) and new uploads stop at once.
+  const stopping = new AbortController();
   const taskOptions = {
-    pollIntervalSeconds: await pollIntervalSeconds(app),
-    all: options.all,
+    // Read at every poll: a new interval from the settings page applies from the next poll.
+    pollIntervalSeconds: () => pollIntervalSeconds(app),
+    // On PostgreSQL several workers share a backfill: smaller windows give each of them work.
+    windowSize: app.storeKind === 'postgres' ? SHARED_WINDOW : undefined,
     onPoll: (accountId: string, kind: string, seconds: number, ok: boolean) => {
       polls.set(accountId, {
         accountId,
@@ -76,9 +88,44 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     for (const at of nextPolls.values()) next = Math.min(next, at);
     return nextPolls.size ? new Date(next).toISOString() : null;
   };
+  // --all is stored as each account's approval, so workers on other machines upload the same history.
+  if (options.all) await approveAllHistory(app, 'daemon --all');
+  let watchAccounts: NodeJS.Timeout | null = null;
   if (options.work !== false) {
     await registerTasks(app.deps, app.queue, taskOptions, options.concurrency ?? 1);
-    if (options.dashboard !== false) await schedulePolls(app.deps, app.queue, 0, taskOptions);
+    if (options.dashboard !== false) {
+      await schedulePolls(app.deps, app.queue, 0, taskOptions);
+      // Accounts connected, changed or removed while the daemon runs (CLI, dashboard, another machine):
+      // a new one is polled at once and then on its interval; a removed one's chain ends at its next poll.
+      let checking = false;
+      let dispatchedAt = Date.now();
+      watchAccounts = setInterval(() => {
+        if (checking || stopping.signal.aborted) return;
+        checking = true;
+        void (async () => {
+          // Work whose time has come (a retry's backoff, a lost upload's grace, a job a killed
+          // worker held) is handed out again between polls, so nothing waits for a poll interval.
+          if (Date.now() - dispatchedAt >= DISPATCH_EVERY_MS) {
+            dispatchedAt = Date.now();
+            await dispatch(app.deps, app.queue, taskOptions);
+          }
+          const accounts = await app.store.listAccounts();
+          const ids = new Set(accounts.map((a) => a.id));
+          for (const id of [...nextPolls.keys()]) if (!ids.has(id)) nextPolls.delete(id);
+          for (const id of [...polls.keys()]) if (!ids.has(id)) polls.delete(id);
+          const fresh = accounts.filter((a) => SOURCE_KINDS.has(a.kind) && !nextPolls.has(a.id));
+          if (fresh.length === 0) return;
+          if (options.all) await approveAllHistory(app, 'daemon --all');
+          app.logger.info('new source accounts: polling them now', { accounts: fresh.map((a) => a.id) });
+          await schedulePolls(app.deps, app.queue, 0, { ...taskOptions, accountIds: fresh.map((a) => a.id) });
+        })()
+          .catch((err: Error) => app.logger.warn('checking for new accounts failed', { error: err.message }))
+          .finally(() => {
+            checking = false;
+          });
+      }, ACCOUNT_CHECK_MS);
+      watchAccounts.unref();
+    }
   }
   const stopWatching =
     options.work !== false && app.config.watchDir ? await watchFolder(app, app.config.watchDir) : async () => {};
@@ -87,6 +134,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       url: null,
       pollNow: () => schedulePolls(app.deps, app.queue),
       close: async () => {
+        stopping.abort(new Error('bandsync is stopping'));
         await stopWatching();
         await app.queue.stop();
       },
@@ -103,7 +151,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     app.logger.warn(
       'the dashboard password hash uses a lower scrypt cost than this release makes; hash it again (bandsync config hash-password) to raise it',
     );
-  const engine = createDashboardEngine(app, { nextPollAt });
+  const engine = createDashboardEngine(app, { nextPollAt, signal: stopping.signal });
   // Behind a reverse proxy the dashboard is reachable from the network even when bound to loopback.
   const security = {
     password,
@@ -164,14 +212,20 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
         options.work === false
           ? null
           : (o) => {
-              const wait = (until: Date) => app.clock.wait(until);
+              const wait = (until: Date) => app.clock.wait(until, stopping.signal);
               syncing = syncing
                 .then(async () => {
                   // One athlete named, or the only one: as before; several: each athlete's, new workouts first.
                   if (o.athlete !== undefined)
-                    return [await syncAll((await app.forAthleteNamed(o.athlete)).deps, { ...o, wait })];
+                    return [
+                      await syncAll((await app.forAthleteNamed(o.athlete)).deps, {
+                        ...o,
+                        wait,
+                        signal: stopping.signal,
+                      }),
+                    ];
                   if ((await app.athletes.list()).length > 1) return syncEveryAthlete(app, { ...o, wait });
-                  return [await syncAll(app.deps, { all: o.all, since: o.since, wait })];
+                  return [await syncAll(app.deps, { all: o.all, since: o.since, wait, signal: stopping.signal })];
                 })
                 .then((runs) =>
                   app.logger.info('requested sync finished', {
@@ -214,12 +268,19 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       await dispatch(app.deps, app.queue, taskOptions);
     },
     close: async () => {
+      stopping.abort(new Error('bandsync is stopping'));
+      if (watchAccounts) clearInterval(watchAccounts);
       removeDaemonFile();
       await stopWatching();
       await served.close();
       await app.queue.stop();
     },
   };
+}
+
+async function approveAllHistory(app: App, by: string): Promise<void> {
+  for (const account of await app.store.listAccounts())
+    if (SOURCE_KINDS.has(account.kind)) await approveHistory(app.deps, account, null, by);
 }
 
 export { JOBS };

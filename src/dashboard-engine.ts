@@ -14,8 +14,11 @@ import { DESTINATION } from './sync/deps.js';
 import { exportWorkout, remoteNumbers } from './app/workout-view.js';
 import type { DashboardEngine } from './server/deps.js';
 
-export function createDashboardEngine(app: App, options: { nextPollAt?: () => string | null } = {}): DashboardEngine {
-  const backfill = backfillRunner(app);
+export function createDashboardEngine(
+  app: App,
+  options: { nextPollAt?: () => string | null; signal?: AbortSignal } = {},
+): DashboardEngine {
+  const backfill = backfillRunner(app, options.signal);
   // What the user asked for on one workout goes up at once, alone; the result shows on its page and ledger.
   const sendInBackground = (workoutId: string) =>
     void sendOneNow(app, workoutId).catch((err: Error) =>

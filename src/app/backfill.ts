@@ -85,7 +85,7 @@ export interface BackfillRunner {
   subscribe(listener: (p: BackfillProgress) => void): () => void;
 }
 
-export function backfillRunner(app: Pick<AppContext, 'deps' | 'clock'>): BackfillRunner {
+export function backfillRunner(app: Pick<AppContext, 'deps' | 'clock'>, signal?: AbortSignal): BackfillRunner {
   const listeners = new Set<(p: BackfillProgress) => void>();
   let current: BackfillProgress | null = null;
   let running: Promise<void> | null = null;
@@ -146,7 +146,10 @@ export function backfillRunner(app: Pick<AppContext, 'deps' | 'clock'>): Backfil
         all: true,
         since: range.since,
         until: range.until,
-        wait: (until) => app.clock.wait(until),
+        approvedBy: 'dashboard backfill',
+        // Shutdown stops the run (and a rate-limit wait) at once; the next start resumes it.
+        wait: (until) => app.clock.wait(until, signal),
+        signal,
         onProgress: (p) => {
           const wasWaiting = waiting;
           waiting = p.phase === 'wait' ? "Strava's rate limit is reached" : null;

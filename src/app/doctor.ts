@@ -4,11 +4,16 @@ import { accountSettings } from '../sync/account-settings.js';
 import type { DoctorDeps } from '../observability/doctor.js';
 import type { AppContext } from './context.js';
 import { countListed } from './source-listing.js';
+import { invariantReport } from '../sync/invariant-report.js';
 
 export function doctorProbes(
   app: Pick<AppContext, 'store' | 'deps' | 'clock' | 'accounts' | 'budget'>,
-): Pick<Required<DoctorDeps>, 'accounts' | 'probeSource' | 'probeStrava' | 'probeStravaListing' | 'rateBudget'> {
+): Pick<
+  Required<DoctorDeps>,
+  'accounts' | 'probeSource' | 'probeStrava' | 'probeStravaListing' | 'rateBudget' | 'workouts'
+> {
   return {
+    workouts: () => invariantReport(app.store),
     accounts: () => app.store.listAccounts(),
     probeSource: async (account) => {
       await countListed(await app.deps.sourceFor(account), { since: app.clock.now().toISOString() }, 1);

@@ -4,6 +4,7 @@ import { ruleFor } from '../sync/failures.js';
 import { DESTINATION } from '../sync/deps.js';
 import type { RateBudgetSnapshot, RateBudgetStore, Store } from '../sync/ports.js';
 import { pendingStravaUpdates } from '../sync/activity-updates.js';
+import { invariantReport, type InvariantReport, type StuckWorkout } from '../sync/invariant-report.js';
 
 export interface StatusReport {
   readonly dataDir: string;
@@ -18,8 +19,14 @@ export interface StatusReport {
     problem: string | null;
     fix: string | null;
   }[];
+  /** Workouts per state as the person reads them: a failure that waits for them counts under needs_user. */
   readonly workouts: Record<string, number>;
+  /** Every workout is done, scheduled (the engine moves it), waiting for you, or stuck (a bug: see `stuck`). */
+  readonly standing: InvariantReport['standing'];
+  /** Workouts recorded before their account was connected, waiting for a backfill (counted in standing.needsUser). */
+  readonly waitingForBackfill: number;
   readonly needsUser: { workoutId: string; startTime: string; code: string | null; fix: string }[];
+  readonly stuck: StuckWorkout[];
   readonly stravaBudget: RateBudgetSnapshot;
   /** Sport changes on activities already on Strava that wait to be sent (rate limit, Strava unavailable). */
   readonly pendingStravaUpdates: { workoutId: string; notBefore: string | null; reason: string | null }[];
@@ -30,8 +37,13 @@ export async function buildStatusReport(
   where: { dataDir: string; database: string },
 ): Promise<StatusReport> {
   const accounts = await ports.store.listAccounts();
-  const workouts = await ports.store.countByState(DESTINATION);
-  const needsUser = await ports.store.listRecords({ destination: DESTINATION, states: ['needs_user'], limit: 50 });
+  const report = await invariantReport(ports.store);
+  // A failure whose code waits for the person (a held file, a zip's password) is theirs to act on too.
+  const needsUser = (
+    await ports.store.listRecords({ destination: DESTINATION, states: ['needs_user', 'failed'], limit: 200 })
+  )
+    .filter((r) => r.state === 'needs_user' || ruleFor(r.code ?? 'internal').needsUser)
+    .slice(0, 50);
   return {
     ...where,
     accounts: accounts.map((a) => ({
@@ -42,7 +54,10 @@ export async function buildStatusReport(
       problem: a.problem ?? null,
       fix: a.problem ? ruleFor(a.problem).explain : null,
     })),
-    workouts,
+    workouts: report.byState,
+    standing: report.standing,
+    waitingForBackfill: report.waitingForBackfill,
+    stuck: report.stuck,
     needsUser: needsUser.map((r) => ({
       workoutId: r.workoutId,
       startTime: r.startTime,

@@ -6,6 +6,7 @@ import { statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Account, RateBudgetSnapshot } from '../sync/ports.js';
 import { isFailureCode, ruleFor } from '../sync/failures.js';
+import type { InvariantReport } from '../sync/invariant-report.js';
 import { REQUIRED_SCOPES } from '../sync/deps.js';
 import { ACCOUNT_SETTINGS } from '../sync/account-settings.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -67,6 +68,8 @@ export interface DoctorDeps {
   readonly serverDate?: () => Promise<Date | null>;
   /** What in the data dir group or others could reach before this doctor run opened the store (which makes it owner-only). */
   readonly exposureAtStart?: Exposure;
+  /** The workouts checked against the invariant (issue 12): stuck ones are a failure. */
+  readonly workouts?: () => Promise<InvariantReport>;
   /** Whether the daemon answers on its local API. */
   readonly daemon?: () => Promise<{ running: boolean; url: string; detail?: string }>;
 }
@@ -478,6 +481,38 @@ const checkDaemon: Check = async (d) => {
   };
 };
 
+const checkWorkouts: Check = async (d) => {
+  const title = 'workouts';
+  if (!d.workouts) return { id: 'workouts', title, status: 'skip', summary: 'not checked (no database)' };
+  const r = await d.workouts();
+  const { done, scheduled, needsUser, stuck } = r.standing;
+  const text = `${done} done, ${scheduled} in progress, ${needsUser} waiting for you${r.waitingForBackfill ? ` (${r.waitingForBackfill} of them for a backfill)` : ''}, ${stuck} stuck`;
+  if (stuck > 0)
+    return {
+      id: 'workouts',
+      title,
+      status: 'fail',
+      summary: `${text}: ${r.stuck
+        .slice(0, 5)
+        .map((w) => `${w.workoutId} (${w.state}): ${w.reason}`)
+        .join('; ')}${stuck > 5 ? '; …' : ''}`,
+      fix: r.stuck
+        .slice(0, 5)
+        .map((w) => `${w.workoutId}: ${w.fix}`)
+        .join('; '),
+    };
+  // History waiting for a backfill is a choice, not a problem; anything else waiting for you is worth a warning.
+  if (needsUser > r.waitingForBackfill)
+    return {
+      id: 'workouts',
+      title,
+      status: 'warn',
+      summary: text,
+      fix: 'bandsync status lists what waits for you and the fix of each',
+    };
+  return { id: 'workouts', title, status: 'ok', summary: text };
+};
+
 export const CHECKS: readonly Check[] = [
   checkDataDir,
   checkDataDirPrivate,
@@ -489,6 +524,7 @@ export const CHECKS: readonly Check[] = [
   checkClock,
   checkDisk,
   checkDaemon,
+  checkWorkouts,
 ];
 
 /** Runs every check; a check that throws is reported as failed, never aborts the others. Secrets are redacted. */

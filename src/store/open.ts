@@ -14,6 +14,7 @@ import type { createPgBoss, QueueOptions } from './queue.js';
 import { createRateBudgetStore } from './rate-budget.js';
 import { recordMethods } from './records.js';
 import { createSealer, loadSecretKey } from './secrets.js';
+import { withFaultInjection } from './fault-injection.js';
 import { settingMethods } from './settings.js';
 import { athleteMethods } from './athletes.js';
 import { defaultScope, fixedScope, type Scope } from './scope.js';
@@ -82,6 +83,8 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     lock?.release();
     throw error;
   }
+  // Test-only: crash after the Nth write (BANDSYNC_TEST_CRASH_AFTER_WRITE); a no-op otherwise.
+  db = withFaultInjection(db);
   // pg-boss starts on first use: most CLI commands (status, log, sync) never
   // enqueue, and starting it costs a noticeable part of a cold start.
   let started: Promise<Queue> | null = null;

@@ -18,6 +18,8 @@ export interface DiscoverResult {
   readonly failed: number;
   /** Workouts of this pass held for the user because their file could be read only partly. */
   readonly heldDamaged?: number;
+  /** Of `failed`: workouts that wait for the person (over a limit, a zip's password...), not for a retry. */
+  readonly heldForUser?: number;
   readonly stoppedBy: string | null;
   /** This pass's unreadable workouts with the reason, for per-file reports (import). */
   readonly unreadable?: readonly { sourceId: string; reason: string }[];
@@ -35,7 +37,8 @@ export async function discover(
     stored = 0,
     updated = 0,
     failed = 0,
-    heldDamaged = 0;
+    heldDamaged = 0,
+    heldForUser = 0;
   const refs: WorkoutRef[] = [];
   const unreadable: { sourceId: string; reason: string }[] = [];
   try {
@@ -60,12 +63,13 @@ export async function discover(
       throw sourceUnreadable(err, account, options.signal);
     }
     for (const [i, ref] of refs.entries()) {
+      options.signal?.throwIfAborted();
       options.onProgress?.({ phase: 'discover', done: i, total: refs.length });
       const existing = await store.findWorkoutBySourceId(account.id, ref.sourceId);
       if (existing && (ref.revision ?? null) === existing.revision) {
         // A crash between storing a workout and opening its record must not hide it forever.
-        if (!(await store.getRecord(existing.id, DESTINATION)))
-          await openRecord(deps, account, existing.id, existing.workout);
+        const record = await store.getRecord(existing.id, DESTINATION);
+        if (!record || record.state === 'discovered') await openRecord(deps, account, existing.id, existing.workout);
         continue;
       }
       try {
@@ -96,9 +100,11 @@ export async function discover(
           });
         }
       } catch (err) {
+        if (options.signal?.aborted) throw err;
         const e = toBandsyncError(err);
         if (ruleFor(e.code).scope !== 'workout') throw e;
         failed++;
+        if (ruleFor(e.code).needsUser) heldForUser++;
         unreadable.push({ sourceId: ref.sourceId, reason: e.message });
         if (existing && (await keptWhole(deps, existing)))
           await keepStored(deps, account, existing.id, `could not be read (${e.code}: ${e.message})`);
@@ -108,8 +114,10 @@ export async function discover(
     options.onProgress?.({ phase: 'discover', done: refs.length, total: refs.length });
     if (!options.since) await store.setSetting(fullPassKey(account.id), true);
     if (account.status !== 'ok') await store.setAccountStatus(account.id, 'ok', null);
-    return { listed, stored, updated, failed, heldDamaged, stoppedBy: null, unreadable };
+    return { listed, stored, updated, failed, heldDamaged, heldForUser, stoppedBy: null, unreadable };
   } catch (err) {
+    // Shutdown is not the source's fault: nothing is marked.
+    if (options.signal?.aborted) throw err;
     const e = toBandsyncError(err);
     const rule = ruleFor(e.code);
     logger.warn('discovery stopped', { account: account.id, code: e.code, reason: e.message });
@@ -126,7 +134,7 @@ export async function discover(
       });
     }
     if (rule.retry === 'never' || rule.needsUser)
-      return { listed, stored, updated, failed, heldDamaged, stoppedBy: e.code, unreadable };
+      return { listed, stored, updated, failed, heldDamaged, heldForUser, stoppedBy: e.code, unreadable };
     throw e;
   }
 }
@@ -175,6 +183,26 @@ async function storeWorkout(deps: EngineDeps, account: Account, workout: Workout
     if (moved) await holdIfDamaged(deps, saved.id, workout, ['fetched']);
   }
   return saved;
+}
+
+/**
+ * Records a crash left in `discovered` (stored, record opened, not yet
+ * moved on) are opened by the engine itself, whether or not the source
+ * still lists the workout: every run and every dispatch starts with this.
+ */
+export async function openDiscovered(deps: EngineDeps, accountId?: string): Promise<number> {
+  const left = await deps.store.listRecords({ destination: DESTINATION, states: ['discovered'], accountId });
+  let opened = 0;
+  for (const r of left) {
+    const [stored, account] = await Promise.all([
+      deps.store.getWorkout(r.workoutId),
+      deps.store.getAccount(r.accountId),
+    ]);
+    if (!stored || !account) continue;
+    await openRecord(deps, account, r.workoutId, stored.workout);
+    opened++;
+  }
+  return opened;
 }
 
 async function openRecord(deps: EngineDeps, account: Account, workoutId: string, workout: Workout) {

@@ -17,6 +17,7 @@ import {
 } from './upload-window.js';
 import { confirmByListing, confirmByPolling } from './confirm.js';
 import { markDestinationNeedsUser } from './destination-status.js';
+import { openDiscovered } from './discover.js';
 
 export interface RunOptions {
   readonly since?: string;
@@ -28,6 +29,8 @@ export interface RunOptions {
   /** Wait until a time (rate-limit reset, processing); absent = return instead. */
   readonly wait?: (until: Date) => Promise<void>;
   readonly windowSize?: number;
+  /** Shutdown (SIGTERM/SIGINT): nothing new starts after it fires; what is in flight is crash-safe. */
+  readonly signal?: AbortSignal;
 }
 
 export type PlanRow = Decision & { readonly startTime: string; readonly sport: string; readonly name: string | null };
@@ -61,6 +64,8 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
     return { ...tally, stoppedBy: e.code, plan, pending: (await uploadable(deps, options)).length };
   }
   try {
+    // Whatever a crash left half-opened is planned with the rest.
+    if (!options.dryRun) await openDiscovered(deps, options.accountId);
     await uploadPhase(deps, destination, options, tally, plan);
     // Uploads whose outcome a crash or lost response left unknown are held;
     // a run that can wait lets the grace pass, lists again, and resolves them.
@@ -71,6 +76,7 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
     }
     if (!options.dryRun && !tally.stoppedBy) await confirmPhase(deps, destination, options, tally);
   } catch (err) {
+    if (options.signal?.aborted) throw err;
     const e = toBandsyncError(err);
     const rule = ruleFor(e.code);
     if (e.code === 'strava_rate_limited') tally.retryAt = e.retryAt ?? null;
@@ -117,9 +123,11 @@ async function uploadPhase(
   let done = 0;
   options.onProgress?.({ phase: 'upload', done, total });
   for (const w of windows(records, options.windowSize ?? 200)) {
+    options.signal?.throwIfAborted();
     const rows = await processWindow(deps, destination, w, tally, {
       dryRun: options.dryRun,
       wait: options.wait,
+      signal: options.signal,
       onEach: () => options.onProgress?.({ phase: 'upload', done: ++done, total }),
       onWait: (until) =>
         options.onProgress?.({ phase: 'wait', done, total, until, message: `Strava rate limit: resuming at ${until}` }),
@@ -139,7 +147,13 @@ export async function processWindow(
   destination: Destination,
   w: { after: string; before: string; items: PendingRecord[] },
   tally: WindowTally,
-  options: { dryRun?: boolean; wait?: RunOptions['wait']; onEach?: () => void; onWait?: (until: string) => void },
+  options: {
+    dryRun?: boolean;
+    wait?: RunOptions['wait'];
+    onEach?: () => void;
+    onWait?: (until: string) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<PlanRow[]> {
   const remote = await listWaiting(destination, w, options.wait, options.onWait);
   const decisions = await planWindow(deps, w.items, remote);
@@ -152,7 +166,7 @@ export async function processWindow(
   let items = w.items;
   let remaining = decisions;
   for (;;) {
-    await applyDecisions(deps, destination, items, remaining, tally, options.onEach);
+    await applyDecisions(deps, destination, items, remaining, tally, options.onEach, options.signal);
     if (tally.stoppedBy || !tally.retryAt || !options.wait) return [];
     options.onWait?.(tally.retryAt);
     await options.wait(new Date(tally.retryAt));
@@ -180,9 +194,8 @@ async function confirmPhase(
     const processing = (
       await deps.store.listRecords({
         destination: DESTINATION,
+        // What was sent is confirmed whatever the run's range: it was approved when it was sent.
         states: ['processing'],
-        since: options.since,
-        until: options.until,
         accountId: options.accountId,
         limit: 1_000_000,
       })
@@ -193,6 +206,7 @@ async function confirmPhase(
     let left = 0,
       checked = 0;
     for (const w of windows(processing, Math.min(options.windowSize ?? 200, CONFIRM_WINDOW), CONFIRM_PAD_MS)) {
+      options.signal?.throwIfAborted();
       left += await confirmWindow(deps, destination, w, tally, round >= 2, options.wait);
       checked += w.items.length;
       options.onProgress?.({ phase: 'confirm', done: checked - left, total: processing.length });

@@ -1,14 +1,15 @@
 // The whole job behind `bandsync sync`, the daemon's poll and the demo:
 // read every connected source, then upload what is pending. Without `all`
-// (or `since`) only workouts recorded after an account was connected are
-// uploaded: history goes to Strava only when the user asks for a backfill,
-// because Strava has no delete API.
-import type { Account } from './ports.js';
+// (or `since`) only workouts recorded after an account was connected, or
+// history a backfill approved before, are uploaded: history goes to Strava
+// only when the user asks for a backfill, because Strava has no delete API.
+// The approval is stored (approval.ts), so every process applies it.
 import { discover, type DiscoverResult } from './discover.js';
 import { runSync, type RunOptions, type RunResult } from './run.js';
 import type { EngineDeps, ProgressListener } from './deps.js';
 import { toBandsyncError } from './failures.js';
 import { applyPendingStravaUpdates } from './activity-updates.js';
+import { approveHistory, uploadFloor } from './approval.js';
 
 export interface SyncAllOptions {
   readonly all?: boolean;
@@ -20,6 +21,10 @@ export interface SyncAllOptions {
   readonly onProgress?: ProgressListener;
   readonly wait?: RunOptions['wait'];
   readonly skipDiscovery?: boolean;
+  /** Who asked for the backfill (the ledger says so): default the CLI's flags. */
+  readonly approvedBy?: string;
+  /** Shutdown: discovery and uploads stop; the next run resumes (crash-safe states). */
+  readonly signal?: AbortSignal;
 }
 
 export interface SyncSummary {
@@ -47,14 +52,6 @@ export const SOURCE_KINDS = new Set([
   'mi-fitness-export',
 ]);
 
-/** The earliest start a run without --all uploads for this account. */
-export function uploadFloor(account: Account, options: SyncAllOptions): string | undefined {
-  if (options.all) return options.since;
-  if (options.since) return options.since;
-  const connectedAt = account.settings.connectedAt;
-  return typeof connectedAt === 'string' ? connectedAt : undefined;
-}
-
 export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): Promise<SyncSummary> {
   const accounts = (await deps.store.listAccounts()).filter(
     (a) => SOURCE_KINDS.has(a.kind) && (!options.accountId || a.id === options.accountId),
@@ -71,8 +68,9 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
     }
     let discovery: DiscoverResult;
     try {
-      discovery = await discover(deps, account, { onProgress: options.onProgress });
+      discovery = await discover(deps, account, { onProgress: options.onProgress, signal: options.signal });
     } catch (err) {
+      if (options.signal?.aborted) throw err;
       // One account's source being down (a retryable error) must not stop the other accounts.
       const e = toBandsyncError(err);
       deps.logger.warn('account skipped this run', { account: account.id, code: e.code, reason: e.message });
@@ -81,8 +79,9 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
     }
     sourceWorkouts += discovery.listed;
     newWorkouts += discovery.stored;
-    unreadable += discovery.failed;
-    damaged += discovery.heldDamaged ?? 0;
+    // A workout held for the person (over a limit, a zip's password) counts as needing them, not as failed.
+    unreadable += discovery.failed - (discovery.heldForUser ?? 0);
+    damaged += (discovery.heldDamaged ?? 0) + (discovery.heldForUser ?? 0);
     report.push({ id: account.id, kind: account.kind, discovery, problem: discovery.stoppedBy });
   }
   // Workouts the source could not read are failed(source_file_invalid) and never planned, so the run does not count them.
@@ -99,14 +98,23 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
   let retryAt: string | null = null,
     stoppedBy: string | null = null;
   const plan: RunResult['plan'] = [];
+  const backfill = !!options.all || !!options.since;
   for (const account of accounts) {
+    if (backfill && !options.dryRun)
+      await approveHistory(
+        deps,
+        account,
+        options.since ?? null,
+        options.approvedBy ?? (options.since ? `sync --since ${options.since}` : 'sync --all'),
+      );
     const r = await runSync(deps, {
-      since: uploadFloor(account, options),
+      since: backfill ? options.since : await uploadFloor(deps.store, account),
       until: options.until,
       accountId: account.id,
       dryRun: options.dryRun,
       onProgress: options.onProgress,
       wait: options.wait,
+      signal: options.signal,
     });
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
     for (const row of r.plan) plan.push(row);

@@ -7,9 +7,11 @@ import { z } from 'zod';
 import { windows } from './plan.js';
 import type { JobOptions, Queue } from './ports.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
-import { discover } from './discover.js';
 import { confirmWindow, processWindow, uploadable } from './run.js';
-import { applyPendingUpdates, uploadFloor } from './sync-all.js';
+import { applyPendingUpdates } from './sync-all.js';
+import { uploadFloor } from './approval.js';
+import { discover, openDiscovered } from './discover.js';
+import { ruleFor } from './failures.js';
 import { emptyTally, type PendingRecord } from './upload-window.js';
 import { markDestinationNeedsUser } from './destination-status.js';
 import { toBandsyncError } from './failures.js';
@@ -51,20 +53,21 @@ function send<N extends JobName>(queue: Queue, name: N, payload: z.input<(typeof
 function work<N extends JobName>(
   queue: Queue,
   name: N,
-  handle: (payload: JobPayload<N>) => Promise<unknown>,
+  handle: (payload: JobPayload<N>, signal: AbortSignal) => Promise<unknown>,
   concurrency: number,
 ): Promise<void> {
-  return queue.work(name, async (payload) => void (await handle(parseJobPayload(name, payload))), { concurrency });
+  return queue.work(name, async (payload, ctx) => void (await handle(parseJobPayload(name, payload), ctx.signal)), {
+    concurrency,
+  });
 }
 
 const CONFIRM_DELAY_SECONDS = 15;
 const CONFIRM_ROUNDS_BEFORE_POLLING = 2;
 
 export interface TaskOptions {
-  readonly pollIntervalSeconds: number;
+  /** Seconds between polls of an account; a function is asked at every poll (a changed setting applies at once). */
+  readonly pollIntervalSeconds: number | (() => Promise<number>);
   readonly windowSize?: number;
-  /** Backfill everything, not only workouts recorded since connecting. */
-  readonly all?: boolean;
   /** Told after each source poll (metrics: poll latency). */
   readonly onPoll?: (accountId: string, kind: string, seconds: number, ok: boolean) => void;
   /** Told when the next poll of an account is scheduled (dashboard: next poll time). */
@@ -79,9 +82,14 @@ export async function registerTasks(
   options: TaskOptions,
   concurrency = 1,
 ): Promise<void> {
-  await work(queue, JOBS.poll, (p) => pollAccount(deps, queue, p.accountId, options), 1);
+  await work(queue, JOBS.poll, (p, signal) => pollAccount(deps, queue, p.accountId, options, signal), 1);
   await work(queue, JOBS.dispatch, (p) => dispatch(deps, queue, options, p.accountId), 1);
-  await work(queue, JOBS.window, (p) => uploadWindowJob(deps, queue, p.workoutIds, options), concurrency);
+  await work(
+    queue,
+    JOBS.window,
+    (p, signal) => uploadWindowJob(deps, queue, p.workoutIds, options, signal),
+    concurrency,
+  );
   await work(queue, JOBS.confirm, (p) => confirmJob(deps, queue, p.workoutIds, p.round), concurrency);
 }
 
@@ -90,56 +98,99 @@ export async function schedulePolls(
   deps: EngineDeps,
   queue: Queue,
   firstInSeconds = 0,
-  options: Pick<TaskOptions, 'onPollScheduled'> = {},
+  options: Pick<TaskOptions, 'onPollScheduled'> & { readonly accountIds?: readonly string[] } = {},
 ): Promise<void> {
   for (const account of await deps.store.listAccounts()) {
-    if (account.kind === 'strava') continue;
+    if (account.kind === 'strava' || (options.accountIds && !options.accountIds.includes(account.id))) continue;
     const at = later(deps, firstInSeconds);
-    await send(queue, JOBS.poll, { accountId: account.id }, { startAfter: at, singletonKey: `poll:${account.id}` });
-    options.onPollScheduled?.(account.id, at);
+    // A poll already waiting for this account keeps its time (one waiting job per key).
+    const id = await send(
+      queue,
+      JOBS.poll,
+      { accountId: account.id },
+      { startAfter: at, singletonKey: `poll:${account.id}` },
+    );
+    if (id || !options.accountIds) options.onPollScheduled?.(account.id, at);
   }
 }
 
-async function pollAccount(deps: EngineDeps, queue: Queue, accountId: string, options: TaskOptions): Promise<void> {
+async function pollAccount(
+  deps: EngineDeps,
+  queue: Queue,
+  accountId: string,
+  options: TaskOptions,
+  signal?: AbortSignal,
+): Promise<void> {
   const account = await deps.store.getAccount(accountId);
   if (!account) return; // disconnected since: the poll chain ends here
   const started = deps.clock.now().getTime();
   let ok = false;
   try {
-    const result = await discover(deps, account);
+    const result = await discover(deps, account, { signal });
     ok = result.stoppedBy === null;
     await send(queue, JOBS.dispatch, { accountId }, { singletonKey: `dispatch:${accountId}` });
   } finally {
     options.onPoll?.(accountId, account.kind, (deps.clock.now().getTime() - started) / 1000, ok);
     // Jitter spreads polls of many accounts so they do not hit the source together.
-    const next = later(deps, options.pollIntervalSeconds * (0.9 + deps.random() * 0.2));
+    const interval =
+      typeof options.pollIntervalSeconds === 'number'
+        ? options.pollIntervalSeconds
+        : await options.pollIntervalSeconds().catch(() => 900);
+    const next = later(deps, interval * (0.9 + deps.random() * 0.2));
     await send(queue, JOBS.poll, { accountId }, { startAfter: next, singletonKey: `poll:${accountId}` });
     options.onPollScheduled?.(accountId, next);
   }
 }
 
-/** Cuts pending work into windows; each window becomes one job any worker can take. */
+/** History held back per account at the last dispatch, so the log says it once, not every poll. */
+const heldBack = new Map<string, number>();
+
+/**
+ * Cuts pending work into windows; each window becomes one job any worker can
+ * take. What may be uploaded is the account's stored approval (approval.ts),
+ * the same in every process. Uploads Strava still processes whose
+ * confirmation chain ended (a crash, a restart) get a confirmation job again.
+ */
 export async function dispatch(
   deps: EngineDeps,
   queue: Queue,
-  options: TaskOptions,
+  options: Partial<TaskOptions>,
   accountId?: string,
 ): Promise<number> {
+  await openDiscovered(deps, accountId);
   const accounts = (await deps.store.listAccounts()).filter(
     (a) => a.kind !== 'strava' && (!accountId || a.id === accountId),
   );
   let jobs = 0;
   for (const account of accounts) {
-    const pending = await uploadable(deps, {
-      accountId: account.id,
-      since: uploadFloor(account, { all: options.all }),
-    });
-    for (const w of windows(
-      pending.filter((r) => r.state !== 'uploading' || !r.nextAttemptAt),
-      options.windowSize ?? 200,
-    )) {
+    const floor = await uploadFloor(deps.store, account);
+    const all = await uploadable(deps, { accountId: account.id });
+    const pending = all.filter((r) => floor === undefined || r.startTime >= floor);
+    const waiting = all.length - pending.length;
+    if (waiting !== (heldBack.get(account.id) ?? 0)) {
+      heldBack.set(account.id, waiting);
+      if (waiting > 0)
+        deps.logger.info('history waits for a backfill', {
+          account: account.id,
+          workouts: waiting,
+          before: floor,
+          fix: 'bandsync sync --all (or --since DATE), or Backfill on the dashboard',
+        });
+    }
+    for (const w of windows(pending, options.windowSize ?? 200)) {
       const ids = w.items.map((i) => i.workoutId);
       await send(queue, JOBS.window, { workoutIds: ids }, { singletonKey: `window:${ids[0]}` });
+      jobs++;
+    }
+    const now = deps.clock.now().getTime();
+    const unconfirmed = (
+      await deps.store.listRecords({ destination: DESTINATION, states: ['processing'], accountId: account.id })
+    )
+      .filter((r) => now - Date.parse(r.updatedAt) > CONFIRM_DELAY_SECONDS * 4 * 1000)
+      .sort((a, b) => a.startTime.localeCompare(b.startTime));
+    for (const w of windows(unconfirmed, 199)) {
+      const ids = w.items.map((i) => i.workoutId);
+      await send(queue, JOBS.confirm, { workoutIds: ids, round: 0 }, { singletonKey: `confirm:${ids[0]}` });
       jobs++;
     }
   }
@@ -163,15 +214,68 @@ async function load(deps: EngineDeps, ids: readonly string[]): Promise<PendingRe
   return out.sort((a, b) => a.startTime.localeCompare(b.startTime));
 }
 
-async function uploadWindowJob(deps: EngineDeps, queue: Queue, ids: string[], _options: TaskOptions): Promise<void> {
-  const items = (await load(deps, ids)).filter((r) =>
+/** A job a worker cannot act on: said in the log and in the ledger, never dropped silently. */
+async function refuse(deps: EngineDeps, why: string, workoutIds: readonly (string | null)[], accountId: string | null) {
+  deps.logger.warn('upload job not done', { reason: why, workouts: workoutIds.length });
+  for (const workoutId of workoutIds)
+    await deps.store.appendLedger({
+      workoutId,
+      accountId,
+      event: 'job_refused',
+      fromState: null,
+      toState: null,
+      reason: why,
+      data: null,
+    });
+}
+
+async function uploadWindowJob(
+  deps: EngineDeps,
+  queue: Queue,
+  ids: string[],
+  _options: TaskOptions,
+  signal?: AbortSignal,
+): Promise<void> {
+  const loaded = (await load(deps, ids)).filter((r) =>
     ['fetched', 'converted', 'failed', 'uploading'].includes(r.state),
   );
+  // The stored approval decides, whichever process dispatched the job.
+  const floors = new Map<string, string | undefined>();
+  const items: PendingRecord[] = [];
+  const refused: PendingRecord[] = [];
+  for (const r of loaded) {
+    if (!floors.has(r.accountId)) {
+      const account = await deps.store.getAccount(r.accountId);
+      floors.set(r.accountId, account ? await uploadFloor(deps.store, account) : '9999');
+    }
+    const floor = floors.get(r.accountId);
+    (floor === undefined || r.startTime >= floor ? items : refused).push(r);
+  }
+  if (refused.length)
+    await refuse(
+      deps,
+      `not approved for upload: recorded before ${floors.get(refused[0]!.accountId)} (the account's connection or backfill); to upload it: bandsync sync --all (or --since DATE), or Backfill on the dashboard`,
+      refused.map((r) => r.workoutId),
+      refused[0]!.accountId,
+    );
   if (items.length === 0) return;
-  const destination = await deps.destination();
+  let destination;
+  try {
+    destination = await deps.destination();
+  } catch (err) {
+    const e = toBandsyncError(err);
+    const rule = ruleFor(e.code);
+    if (!rule.needsUser) throw err;
+    // Strava not connected or revoked: the workouts stay as they are and the next dispatch after the fix takes them.
+    await markDestinationNeedsUser(deps, e.code);
+    await refuse(deps, `${e.code}: ${rule.explain}`, [null], null);
+    return;
+  }
   const [w] = windows(items, items.length);
   const tally = emptyTally();
-  await processWindow(deps, destination, w!, tally, {}).catch(async (err: unknown) => {
+  await processWindow(deps, destination, w!, tally, { signal }).catch(async (err: unknown) => {
+    // Stopped by shutdown: the job fails and is taken again on the next start (states are crash-safe).
+    if (signal?.aborted) throw err;
     await markDestinationNeedsUser(deps, toBandsyncError(err).code);
     throw err;
   });
@@ -179,7 +283,7 @@ async function uploadWindowJob(deps: EngineDeps, queue: Queue, ids: string[], _o
   if (tally.retryAt) {
     // Budget spent: the rest of this window runs when the window resets.
     const rest = (await load(deps, ids))
-      .filter((r) => ['fetched', 'converted'].includes(r.state))
+      .filter((r) => ['fetched', 'converted', 'failed', 'uploading'].includes(r.state))
       .map((r) => r.workoutId);
     if (rest.length)
       await send(

@@ -112,9 +112,12 @@ export async function applyDecisions(
   decisions: readonly Decision[],
   tally: WindowTally,
   onEach?: () => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const byId = new Map(records.map((r) => [r.workoutId, r]));
   for (const d of decisions) {
+    // Shutdown: nothing new is sent; what was sent is resolved by the next start's listing.
+    signal?.throwIfAborted();
     const record = byId.get(d.workoutId)!;
     const from: SyncState[] = [record.state];
     if (d.action === 'duplicate' && d.ours && (record.state === 'uploading' || record.state === 'processing')) {
@@ -151,7 +154,7 @@ export async function applyDecisions(
       tally.held++;
     } else {
       if (tally.retryAt || tally.stoppedBy) continue;
-      await uploadOne(deps, destination, record, d.reason, tally);
+      await uploadOne(deps, destination, record, d.reason, tally, signal);
     }
     onEach?.();
   }
@@ -163,6 +166,7 @@ async function uploadOne(
   record: PendingRecord,
   reason: string,
   tally: WindowTally,
+  signal?: AbortSignal,
 ): Promise<void> {
   const { store } = deps;
   const stored = await store.getWorkout(record.workoutId);
@@ -200,16 +204,19 @@ async function uploadOne(
   const hide = await hiddenFromHome(deps, workout);
   try {
     if (manual) {
-      const { activityId } = await destination.createManual({
-        externalId: record.externalId,
-        name: uploadName(workout),
-        sportType: sport.sportType,
-        trainer: sport.trainer,
-        startTimeLocal: localIso(workout.startTime, workout.utcOffsetSeconds),
-        elapsedSeconds: workout.elapsedSeconds,
-        distanceMeters: workout.totals.distanceMeters,
-        description: 'Synced by bandsync (summary only: the source kept no samples)',
-      });
+      const { activityId } = await destination.createManual(
+        {
+          externalId: record.externalId,
+          name: uploadName(workout),
+          sportType: sport.sportType,
+          trainer: sport.trainer,
+          startTimeLocal: localIso(workout.startTime, workout.utcOffsetSeconds),
+          elapsedSeconds: workout.elapsedSeconds,
+          distanceMeters: workout.totals.distanceMeters,
+          description: 'Synced by bandsync (summary only: the source kept no samples)',
+        },
+        signal,
+      );
       await store.transition({
         workoutId: record.workoutId,
         destination: DESTINATION,
@@ -221,18 +228,23 @@ async function uploadOne(
       tally.uploaded++;
       return;
     }
-    const status = await destination.upload({
-      bytes: bytes!,
-      format: 'fit',
-      externalId: record.externalId,
-      name: uploadName(workout),
-      sportType: sport.sportType,
-      trainer: sport.trainer,
-      hideFromHome: hide,
-      description: `Recorded by ${workout.device.name}; synced by bandsync`,
-    });
+    const status = await destination.upload(
+      {
+        bytes: bytes!,
+        format: 'fit',
+        externalId: record.externalId,
+        name: uploadName(workout),
+        sportType: sport.sportType,
+        trainer: sport.trainer,
+        hideFromHome: hide,
+        description: `Recorded by ${workout.device.name}; synced by bandsync`,
+      },
+      signal,
+    );
     await applyUploadStatus(deps, record.workoutId, status, 'uploading', tally);
   } catch (err) {
+    // Stopped mid-request: the record stays 'uploading' (it may have reached Strava); the next start lists first.
+    if (signal?.aborted) throw err;
     await onUploadError(deps, record, toBandsyncError(err), tally);
   }
 }

@@ -66,7 +66,13 @@ describe('Mi Fitness → Strava, end to end', () => {
   it('uploads every workout with detail; holds the ones without, saying why', async () => {
     const summary = await syncAll(world.app.deps, { all: true, wait: (u) => world.clock.wait(u) });
     const held = truth.filter((t) => !t.hasDetail);
-    expect(summary).toMatchObject({ uploaded: truth.length - held.length, failed: held.length, stoppedBy: null });
+    // Held for the person (issue 12): counted as needing them, not as failed.
+    expect(summary).toMatchObject({
+      uploaded: truth.length - held.length,
+      failed: 0,
+      needsUser: held.length,
+      stoppedBy: null,
+    });
     const records = await world.app.store.listRecords({ destination: 'strava', states: ['failed'] });
     expect(records.map((r) => r.code)).toEqual(held.map(() => 'mi_fitness_detail_missing'));
     expect(records[0]!.lastError).toMatch(/version 0.*summaryOnlyUploads/);

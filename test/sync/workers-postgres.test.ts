@@ -16,6 +16,7 @@ import { startZeppSimulator } from '../../src/simulators/zepp-cloud/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { discover } from '../../src/sync/discover.js';
 import { dispatch } from '../../src/sync/tasks.js';
+import { approveHistory } from '../../src/sync/approval.js';
 import { repoRoot } from '../helpers/cli.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 
@@ -116,7 +117,10 @@ describe.skipIf(!reachable)(
       ).toHaveLength(WORKERS);
 
       // Small windows: one job each, so there is work for every process.
-      const jobs = await dispatch(app.deps, app.queue, { pollIntervalSeconds: 3600, all: true, windowSize: 5 });
+      // The backfill's approval is stored, so the worker processes upload the history too.
+      for (const a of await app.store.listAccounts())
+        if (a.kind === 'zepp-cloud') await approveHistory(app.deps, a, null, 'test backfill');
+      const jobs = await dispatch(app.deps, app.queue, { pollIntervalSeconds: 3600, windowSize: 5 });
       expect(jobs).toBe(WORKOUTS / 5);
 
       const doneBy = Date.now() + 150_000;

@@ -1,7 +1,7 @@
 // bandsync daemon | worker | serve.
 import type { Command } from 'commander';
 import type { DaemonOptions } from '../../daemon.js';
-import { untilStopped } from './simulate.js';
+import { onShutdown } from '../shutdown.js';
 import { getConfigFile } from '../app.js';
 
 interface Flags {
@@ -27,6 +27,8 @@ async function run(
       'bandsync worker shares a PostgreSQL database with the daemon: set DATABASE_URL. On one machine, bandsync daemon runs the workers itself.',
     );
   }
+  // SIGTERM/SIGINT: waits and new uploads stop at once, the rest closes; exit within 10 s in every state.
+  const shutdown = onShutdown({ quiet: true });
   try {
     const daemon = await startDaemon(app, {
       ...mode,
@@ -42,10 +44,15 @@ async function run(
       database: app.storeKind,
     });
     if (daemon.url) process.stdout.write(`bandsync dashboard: ${daemon.url}\n`);
-    await untilStopped(() => daemon.close());
+    const name = await shutdown.requested;
+    await daemon.close();
+    app.logger.info('bandsync stopped', { signal: name });
   } finally {
     await app.close();
+    shutdown.dispose();
   }
+  // Nothing left to wait for: a timer or socket still open must not keep the process past its stop.
+  process.exit(0);
 }
 
 export function register(program: Command): void {

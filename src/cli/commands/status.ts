@@ -57,6 +57,15 @@ function render(status: StatusReport): string {
   const entries = Object.entries(status.workouts);
   if (entries.length === 0) out.push('  none yet');
   for (const [state, n] of entries) out.push(`  ${state.padEnd(12)} ${n}`);
+  if (status.waitingForBackfill)
+    out.push(
+      '',
+      `${status.waitingForBackfill} workout(s) recorded before their account was connected wait for a backfill: bandsync sync --all (or --since DATE)`,
+    );
+  if (status.stuck.length) {
+    out.push('', 'Stuck (nothing will move these by itself; please report it):');
+    for (const s of status.stuck) out.push(`  ${s.workoutId} (${s.startTime}, ${s.state}): ${s.reason}. Fix: ${s.fix}`);
+  }
   if (status.needsUser.length) {
     out.push('', 'Needs you:');
     for (const n of status.needsUser) out.push(`  ${n.workoutId} (${n.startTime}): ${n.fix}`);

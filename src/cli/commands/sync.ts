@@ -5,6 +5,7 @@ import type { AthleteSyncSummary } from '../../app/athletes.js';
 import { runningDaemon, withApp } from '../app.js';
 import type { LocalApiClient } from '../../local-api/client.js';
 import { printJson } from '../print-json.js';
+import { onShutdown } from '../shutdown.js';
 
 export function register(program: Command): void {
   program
@@ -19,26 +20,36 @@ export function register(program: Command): void {
       const daemon = await runningDaemon();
       if (daemon) return syncThroughDaemon(daemon, { all: opts.all, since, dryRun: opts.dryRun }, opts);
       const [{ syncNow }, { progressView }] = await Promise.all([import('../../app/sync.js'), import('../output.js')]);
-      const summary = await withApp({}, async (app) => {
-        const view = progressView({ json: !!opts.json });
-        const options = {
-          all: opts.all,
-          since,
-          dryRun: opts.dryRun,
-          onProgress: view.listener,
-          wait: (until: Date) => app.clock.wait(until),
-        };
-        try {
-          // Several athletes and none named: every athlete's, new workouts first.
-          if (!app.athlete && (await app.athletes.list()).length > 1)
-            return (await import('../../app/athletes.js')).syncEveryAthlete(app, options);
-          return await syncNow(app, options);
-        } finally {
-          view.stop();
-        }
-      });
-      if (Array.isArray(summary)) await outputEach(summary, opts);
-      else await output(summary, opts);
+      const shutdown = onShutdown();
+      try {
+        const summary = await withApp({}, async (app) => {
+          const view = progressView({ json: !!opts.json });
+          const options = {
+            all: opts.all,
+            since,
+            dryRun: opts.dryRun,
+            onProgress: view.listener,
+            wait: (until: Date) => app.clock.wait(until, shutdown.signal),
+            signal: shutdown.signal,
+          };
+          try {
+            // Several athletes and none named: every athlete's, new workouts first.
+            if (!app.athlete && (await app.athletes.list()).length > 1)
+              return (await import('../../app/athletes.js')).syncEveryAthlete(app, options);
+            return await syncNow(app, options);
+          } finally {
+            view.stop();
+          }
+        });
+        if (Array.isArray(summary)) await outputEach(summary, opts);
+        else await output(summary, opts);
+      } catch (err) {
+        // Stopped by SIGTERM/SIGINT: the database is closed; the next run resumes.
+        if (!shutdown.signal.aborted) throw err;
+        process.exitCode = 143;
+      } finally {
+        shutdown.dispose();
+      }
     });
 }
 

@@ -1,5 +1,6 @@
 // Server-sent events: backfill progress as the engine reports it, and the
 // rate budget and the counts per state every few seconds, so Overview and Backfill stay live.
+import { shownCounts } from '../../sync/invariant-report.js';
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { BackfillProgress, ServerDeps } from '../deps.js';
@@ -36,10 +37,7 @@ export function registerEvents(app: Hono<AppEnv>, deps: ServerDeps): void {
           }
           if (Date.now() - lastBudget >= BUDGET_EVERY_MS) {
             lastBudget = Date.now();
-            const [budget, counts] = await Promise.all([
-              deps.budget.snapshot(deps.now()),
-              deps.store.countByState('strava'),
-            ]);
+            const [budget, counts] = await Promise.all([deps.budget.snapshot(deps.now()), shownCounts(deps.store)]);
             await stream.writeSSE({ event: 'budget', data: JSON.stringify(budget), id: String(++id) });
             await stream.writeSSE({ event: 'counts', data: JSON.stringify(counts), id: String(++id) });
           }

@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { workoutTitle } from '../../app/workout-display.js';
 import type { Account, RateWindowUsage } from '../../sync/ports.js';
 import { SYNC_STATES } from '../../sync/states.js';
+import { invariantReport } from '../../sync/invariant-report.js';
 import { assetUrl } from '../assets.js';
 import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from '../security.js';
@@ -55,13 +56,15 @@ export function budgetRows(label: string, u: RateWindowUsage): Html {
 export function registerOverview(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.get('/', async (c) => {
     const now = deps.now();
-    const [accounts, counts, budget, status, problems] = await Promise.all([
+    const [accounts, report, budget, status, problems] = await Promise.all([
       deps.store.listAccounts(),
-      deps.store.countByState('strava'),
+      invariantReport(deps.store),
       deps.budget.snapshot(now),
       deps.engine.status(),
       deps.store.listRecords({ destination: 'strava', states: ['needs_user', 'failed'], limit: 20 }),
     ]);
+    // Counts follow the invariant: a failure that waits for you (a held file, a zip's password) is under "Needs you".
+    const counts = report.byState;
     const csrf = c.get('session').csrf;
     const needy = accounts.filter((a) => accountHealth(a, now).level !== 'ok');
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -85,8 +88,10 @@ ${firstRunChecklist(setup, csrf)}`;
 <h1>Overview</h1>
 ${setupDone(setup) ? '' : firstRunChecklist(setup, csrf)}
 ${
-  needy.length || problems.length
+  needy.length || problems.length || report.stuck.length || report.waitingForBackfill
     ? html`<section class="card problems" id="problems"><h2>Needs your attention</h2><ul>
+  ${report.stuck.map((w) => html`<li class="stuck">${stateBadge(w.state)} <a href="/workouts/${encodeURIComponent(w.workoutId)}">${workoutDateTime(w.startTime, 0)}</a>: stuck — ${w.reason}. Fix: ${w.fix}</li>`)}
+  ${report.waitingForBackfill ? html`<li id="waiting-backfill">${report.waitingForBackfill} workout(s) recorded before their account was connected wait for a backfill — <a href="/backfill">Backfill</a> (or bandsync sync --all)</li>` : ''}
   ${needy.map((a) => html`<li><strong>${a.label}</strong> (${kindWords(a.kind)}): ${accountHealth(a, now).text} — <a href="/connect">Re-connect</a></li>`)}
   ${problems.map((r) => html`<li>${stateBadge(r.state)} <a href="/workouts/${encodeURIComponent(r.workoutId)}">${workoutTitle({ ...r, utcOffsetSeconds: r.summary.utcOffsetSeconds })} · ${workoutDateTime(r.startTime, r.summary.utcOffsetSeconds)}</a>${problemBlock(r, csrf, '/', true)}</li>`)}
 </ul></section>`
