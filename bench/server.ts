@@ -1,18 +1,76 @@
 // Dashboard with 10,000 stored workouts (real store, PGlite): server time of
 // the workouts list (first page, deep page, filters), a workout page and its
-// chart data, and page weight (HTML alone and with every asset it loads).
+// chart data, the log, and page weight (HTML alone and with every asset it
+// loads); then, in Chromium when it is installed, the render time of the list
+// and the workout page as a browser sees it (first contentful paint, load,
+// charts and map drawn), first visit and with assets cached.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createApp } from '../src/server/app.js';
 import { openStore } from '../src/store/index.js';
 import { StoreEngine } from '../test/server/engine.js';
+import { serveApp } from '../src/server/serve.js';
+import { hasChromium, launch } from '../test/browser/chromium.js';
 import { gpsRun, strength } from '../test/server/workouts.js';
 
 const WORKOUTS = 10_000;
 const RUNS = 30;
+const BROWSER_RUNS = 5;
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return +sorted[Math.floor(sorted.length / 2)]!.toFixed(1);
+};
+
+/** What the page's own timing says (ms from navigation start), plus when `ready` appeared. */
+const PAGE_TIMING = `(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const fcp = performance.getEntriesByType('paint').find((p) => p.name === 'first-contentful-paint');
+  return {
+    responseEndMs: nav.responseEnd,
+    domContentLoadedMs: nav.domContentLoadedEventEnd,
+    loadMs: nav.loadEventEnd,
+    firstContentfulPaintMs: fcp ? fcp.startTime : null,
+    transferBytes: performance.getEntriesByType('resource').reduce((n, r) => n + (r.transferSize || 0), nav.transferSize || 0),
+  };
+})()`;
+
+type Timing = Record<string, number | null>;
+
+/** Render time in Chromium: BROWSER_RUNS first visits (fresh profile) and as many repeat visits (assets cached). */
+async function browserTimes(base: string, paths: Record<string, { path: string; ready?: string[] }>) {
+  const browser = await launch();
+  try {
+    const out: Record<string, unknown> = {};
+    for (const [name, { path: p, ready = [] }] of Object.entries(paths)) {
+      const first: Timing[] = [];
+      const repeat: Timing[] = [];
+      for (let i = 0; i < BROWSER_RUNS; i++) {
+        const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+        const page = await context.newPage();
+        for (const into of [first, repeat]) {
+          await page.goto(base + p, { waitUntil: 'load' });
+          for (const sel of ready) await page.waitForSelector(sel, { timeout: 60_000 });
+          const t = (await page.evaluate(PAGE_TIMING)) as Timing;
+          if (ready.length) t.drawnMs = (await page.evaluate('performance.now()')) as number;
+          into.push(t);
+        }
+        await context.close();
+      }
+      const summary = (runs: Timing[]) =>
+        Object.fromEntries(
+          Object.keys(runs[0]!).map((k) => [k, median(runs.map((r) => r[k] ?? NaN).filter(Number.isFinite))]),
+        );
+      out[name] = { firstVisit: summary(first), repeatVisit: summary(repeat) };
+    }
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
 
 export async function run(): Promise<Record<string, unknown>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bandsync-bench-server-'));
@@ -89,6 +147,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const data = await time(`/workouts/${bigId}/data.json`);
     return {
       workouts: WORKOUTS,
+      // Figures from a shared machine: the load says how much other work they include.
+      loadAverage: os.loadavg().map((x) => +x.toFixed(1)),
       seedSeconds: +seedSeconds.toFixed(1),
       listFirstPage: { ...list.figures, ...(await withAssets(list.body)) },
       listDeepPage: (await time('/workouts?page=150')).figures,
@@ -98,6 +158,21 @@ export async function run(): Promise<Record<string, unknown>> {
       workoutPage: { ...workout.figures, ...(await withAssets(workout.body)) },
       workoutChartData: data.figures,
       overview: (await time('/')).figures,
+      log: (await time('/log')).figures,
+      logDeepPage: (await time('/log?page=50')).figures,
+      browser: hasChromium
+        ? await (async () => {
+            const served = await serveApp(app, { port: 0, host: '127.0.0.1', passwordConfigured: false });
+            try {
+              return await browserTimes(served.url.replace(/\/$/, ''), {
+                list: { path: '/workouts' },
+                workoutPage: { path: `/workouts/${bigId}`, ready: ['#charts[data-drawn]', '#map[data-drawn="1"]'] },
+              });
+            } finally {
+              await served.close();
+            }
+          })()
+        : 'skipped: no /usr/bin/chromium',
     };
   } finally {
     await opened.close();

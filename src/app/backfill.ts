@@ -66,11 +66,20 @@ export function countRun(states: readonly string[]): Counts {
 /** What a backfill of `range` would do to each workout, and why (changes nothing). */
 export async function planBackfill(app: Pick<AppContext, 'deps'>, range: BackfillRange) {
   const summary = await syncAll(app.deps, { all: true, since: range.since, until: range.until, dryRun: true });
+  // Each workout's own UTC offset, so the plan shows the clock time it was recorded at.
+  const listed = await app.deps.store.listRecords({
+    destination: DESTINATION,
+    since: range.since,
+    until: range.until,
+    limit: 1_000_000,
+  });
+  const offsets = new Map(listed.map((r) => [r.workoutId, r.summary.utcOffsetSeconds]));
   return summary.plan
     .filter((p) => !range.until || p.startTime < range.until)
     .map((p) => ({
       workoutId: p.workoutId,
       startTime: p.startTime,
+      utcOffsetSeconds: offsets.get(p.workoutId) ?? 0,
       sport: p.sport,
       decision: p.action,
       reason: p.reason,

@@ -17,6 +17,8 @@ export type PlanDecision = 'upload' | 'duplicate' | 'skip' | 'hold';
 export interface PlanRow {
   readonly workoutId: string;
   readonly startTime: string; // ISO UTC
+  /** The workout's own offset, to show the clock time it was recorded at. */
+  readonly utcOffsetSeconds?: number;
   readonly sport: string;
   readonly decision: PlanDecision;
   readonly reason: string;

@@ -10,6 +10,8 @@ import { createDashboardEngine } from '../../src/dashboard-engine.js';
 import type { BackfillProgress, DashboardEngine } from '../../src/server/deps.js';
 import { startWorld, type World } from '../helpers/world.js';
 import { until } from '../helpers/until.js';
+import { steady } from '../server/workouts.js';
+import { workoutDateTime } from '../../src/server/views/time.js';
 
 describe('backfill progress in the dashboard', () => {
   let world: World;
@@ -85,4 +87,31 @@ describe('backfill progress in the dashboard', () => {
     );
     expect((await engine.status()).backfill).toEqual(summary);
   }, 90_000);
+
+  it("the dry-run plan carries each workout's own UTC offset, so it shows the clock time it was recorded at", async () => {
+    const [zepp] = (await world.app.store.listAccounts()).filter((a) => a.kind === 'zepp-cloud');
+    // 05:30 UTC recorded at UTC+2: the person ran at 07:30.
+    const w = steady({
+      sport: 'running',
+      sourceId: 'athens-morning',
+      startTime: '2026-06-14T05:30:00.000Z',
+      utcOffsetSeconds: 7200,
+      seconds: 1800,
+      meters: 5000,
+    });
+    const { id } = await world.app.store.saveWorkout(zepp!.id, w);
+    await world.app.store.ensureRecord(id, 'strava', `bandsync-${w.fingerprint}`);
+    // As discovery leaves a workout it stored: read, waiting to be uploaded.
+    await world.app.store.transition({
+      workoutId: id,
+      destination: 'strava',
+      from: ['discovered'],
+      to: 'fetched',
+      reason: 'test: stored as discovery stores it',
+    });
+    const plan = await engine.planBackfill({ since: '2026-06-14T00:00:00.000Z', until: '2026-06-15T00:00:00.000Z' });
+    const row = plan.find((r) => r.workoutId === id);
+    expect(row).toMatchObject({ decision: 'upload', utcOffsetSeconds: 7200 });
+    expect(workoutDateTime(row!.startTime, row!.utcOffsetSeconds!)).toBe('Sun 14 Jun 2026, 07:30');
+  }, 120_000);
 });

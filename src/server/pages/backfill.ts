@@ -5,7 +5,7 @@ import { assetUrl } from '../assets.js';
 import type { BackfillRange, PlanDecision, PlanRow, ServerDeps } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { csrfField, html, type Html } from '../views/html.js';
-import { serviceTime } from '../views/time.js';
+import { workoutDateTime } from '../views/time.js';
 import { progressBlock } from '../views/progress.js';
 import { errorText, formString, redirectWith, render, type Ctx } from './render.js';
 
@@ -44,7 +44,7 @@ function planView(csrf: string, from: string, to: string, rows: PlanRow[]): Html
 <form method="post" action="/backfill/start">${csrfField(csrf)}<input type="hidden" name="from" value="${from}"><input type="hidden" name="to" value="${to}">
 <button id="confirm-backfill" ${counts.upload ? '' : 'disabled'}>Confirm: upload ${counts.upload} workouts</button></form>
 <table class="list"><thead><tr><th>Start</th><th>Sport</th><th>Decision</th><th>Why</th></tr></thead><tbody>
-${rows.slice(0, SHOWN_ROWS).map((r) => html`<tr class="decision-${r.decision}"><td><a href="/workouts/${encodeURIComponent(r.workoutId)}">${serviceTime(r.startTime)}</a></td><td>${r.sport.replace(/_/g, ' ')}</td><td>${r.decision}</td><td>${r.reason}</td></tr>`)}
+${rows.slice(0, SHOWN_ROWS).map((r) => html`<tr class="decision-${r.decision}"><td><a href="/workouts/${encodeURIComponent(r.workoutId)}">${workoutDateTime(r.startTime, r.utcOffsetSeconds ?? 0)}</a></td><td>${r.sport.replace(/_/g, ' ')}</td><td>${r.decision}</td><td>${r.reason}</td></tr>`)}
 </tbody></table>
 ${rows.length > SHOWN_ROWS ? html`<p class="muted">…and ${rows.length - SHOWN_ROWS} more.</p>` : ''}
 </section>` as Html;
