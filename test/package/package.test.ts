@@ -21,6 +21,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/cli.js';
@@ -47,6 +48,15 @@ async function stage(dir: string): Promise<string> {
   return dir;
 }
 
+/** One staged build beside the repository's node_modules, shared by the tests that run it. */
+let builtDir: Promise<string> | null = null;
+function built(): Promise<string> {
+  return (builtDir ??= stage(path.join(work, 'built')).then((dir) => {
+    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+    return dir;
+  }));
+}
+
 function exec(
   cmd: string,
   args: string[],
@@ -68,8 +78,7 @@ function exec(
 
 describe('the build (npm run build → dist/)', () => {
   it('runs --help and a demo from dist/ through the launcher, without tsx or src/', async () => {
-    const dir = await stage(path.join(work, 'built'));
-    symlinkSync(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
+    const dir = await built();
     expect(existsSync(path.join(dir, 'dist/store/migrations/0001_init.sql'))).toBe(true);
     expect(existsSync(path.join(dir, 'dist/server/assets/app.css'))).toBe(true);
     expect(readdirSync(path.join(dir, 'dist'), { recursive: true }).some((f) => String(f).endsWith('.test.js'))).toBe(
@@ -93,6 +102,34 @@ describe('the build (npm run build → dist/)', () => {
     const out = JSON.parse(demo.stdout) as { uploaded: number; activitiesOnStrava: number; failed: number };
     expect(out).toMatchObject({ uploaded: 5, activitiesOnStrava: 5, failed: 0 });
   }, 180_000);
+
+  it('loads only what a command runs: --help no database, server or config code; inspect of a FIT no database', async () => {
+    const dir = await built();
+    // A module hook that names every file the process loads (on stderr).
+    const hook = path.join(work, 'loads-hook.mjs');
+    writeFileSync(
+      hook,
+      "export async function load(url, context, next) { process.stderr.write('LOAD ' + url + '\\n'); return next(url, context); }\n",
+    );
+    const register = path.join(work, 'loads-register.mjs');
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hook).href)});\n`,
+    );
+    const loads = async (args: string[]) => {
+      const r = await exec(process.execPath, ['--import', register, path.join(dir, 'bin/bandsync.js'), ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stderr.split('\n').filter((l) => l.startsWith('LOAD '));
+    };
+    const heavy = /@electric-sql\/pglite|\/pg-boss\/|\/node_modules\/pg\/|\/hono\/|@hono|\/sql\.js\/|nodemailer/;
+    const help = await loads(['--help']);
+    expect(help.filter((l) => heavy.test(l) || /\/zod\/|@zip\.js|fitsdk|dist\/(store|server|compose)/.test(l))).toEqual(
+      [],
+    );
+    const inspect = await loads(['inspect', path.join(repoRoot, 'test/fixtures/corpus', EDGE), '--json']);
+    expect(inspect.some((l) => /dist\/core\//.test(l))).toBe(true); // it did decode
+    expect(inspect.filter((l) => heavy.test(l) || /dist\/(store|compose)/.test(l))).toEqual([]);
+  }, 60_000);
 
   it('in a source checkout runs src/ through tsx when a file there is newer than the build', async () => {
     const dir = await stage(path.join(work, 'checkout'));
