@@ -98,32 +98,9 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
   const cadence = cadenceStats(w);
   const elevation = elevationGainLoss(w);
   const numLaps = Math.max(1, w.laps.length);
-  if (w.laps.length === 0) {
-    put(enc, M.LAP, {
-      messageIndex: 0,
-      timestamp: end,
-      event: 'lap',
-      eventType: 'stop',
-      startTime: start,
-      totalElapsedTime: w.elapsedSeconds,
-      totalTimerTime: timer,
-      totalDistance: distance ?? undefined,
-      totalCalories: roundOrUndef(w.totals.calories),
-      avgHeartRate: hr.avg,
-      maxHeartRate: hr.max,
-      lapTrigger: 'sessionEnd',
-      sport: fit.sport,
-      subSport: fit.subSport,
-      numLengths: w.lengths.length || undefined,
-      firstLengthIndex: w.lengths.length ? 0 : undefined,
-    });
-  }
-  const activeLengths = w.lengths.filter((l) => l.kind === 'active').length;
-  put(enc, M.SESSION, {
-    messageIndex: 0,
+  // What the whole workout adds up to: the session's numbers, and the one lap's when the band kept none.
+  const whole = {
     timestamp: end,
-    event: 'session',
-    eventType: 'stop',
     startTime: start,
     sport: fit.sport,
     subSport: fit.subSport,
@@ -133,6 +110,24 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
     totalCalories: roundOrUndef(w.totals.calories),
     avgHeartRate: hr.avg,
     maxHeartRate: hr.max,
+    numLengths: w.lengths.length || undefined,
+  };
+  if (w.laps.length === 0) {
+    put(enc, M.LAP, {
+      ...whole,
+      messageIndex: 0,
+      event: 'lap',
+      eventType: 'stop',
+      lapTrigger: 'sessionEnd',
+      firstLengthIndex: w.lengths.length ? 0 : undefined,
+    });
+  }
+  const activeLengths = w.lengths.filter((l) => l.kind === 'active').length;
+  put(enc, M.SESSION, {
+    ...whole,
+    messageIndex: 0,
+    event: 'session',
+    eventType: 'stop',
     totalAscent: roundOrUndef(elevation.ascentMeters),
     totalDescent: roundOrUndef(elevation.descentMeters),
     avgCadence: roundOrUndef(cadence.avg),
@@ -142,7 +137,6 @@ export function encodeFit(workout: Workout, options: FitEncodeOptions = {}): Uin
     trigger: 'activityEnd',
     poolLength: w.poolLengthMeters,
     poolLengthUnit: w.poolLengthMeters != null ? 'metric' : undefined,
-    numLengths: w.lengths.length || undefined,
     numActiveLengths: w.lengths.length ? activeLengths : undefined,
   });
   put(enc, M.ACTIVITY, {
