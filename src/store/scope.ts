@@ -19,7 +19,8 @@ export interface Scope {
 export const ATHLETE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 
 /** The settings that are each athlete's own, stored under athlete:<id>:<key>. */
-export const ATHLETE_SETTINGS: ReadonlySet<string> = new Set(['mapping', 'privacy']);
+// 'strava-activity-updates': the sport changes waiting to reach that athlete's Strava (sync/activity-updates.ts).
+export const ATHLETE_SETTINGS: ReadonlySet<string> = new Set(['mapping', 'privacy', 'strava-activity-updates']);
 
 export const athleteSettingKey = (athleteId: string, key: string): string => `athlete:${athleteId}:${key}`;
 

@@ -214,6 +214,9 @@ describe.each([pglite(), postgres()])('athletes on $name', (engine) => {
       await alice.setSetting('mapping', { rules: [], overrides: {}, deviceName: 'Alice band' });
       expect(await bob.getSetting('mapping')).toBeNull();
       expect(await alice.getSetting('mapping')).toEqual({ rules: [], overrides: {}, deviceName: 'Alice band' });
+      // Sport changes waiting for Strava are each athlete's: bob's runs neither see nor drop alice's.
+      await alice.setSetting('strava-activity-updates', { [a.id]: { since: 'x', notBefore: null, lastError: null } });
+      expect(await bob.getSetting('strava-activity-updates')).toBeNull();
 
       // Exactly one Strava connection per athlete.
       await alice.saveAccount({ kind: 'strava', label: 'Strava 1', settings: {} });
