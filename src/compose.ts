@@ -139,7 +139,27 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
 
   const contextFor = (scoped: Store) =>
     athleteContext({ config, clock, logger, budget, stravaRequests, store: scoped, athletes });
-  const context = await contextFor(store);
+  const base = await contextFor(store);
+  // Queue jobs of several athletes run on their athlete's engine: one per athlete and process,
+  // so its Strava client (single-flight token refresh) is shared by that athlete's jobs.
+  const engines = new Map<string, Promise<EngineDeps>>();
+  const context: AppContext = {
+    ...base,
+    deps: {
+      ...base.deps,
+      athletes: {
+        ids: async () => (await athletes.list()).map((a) => a.id),
+        deps: (athleteId) => {
+          let engine = engines.get(athleteId);
+          if (!engine) {
+            engine = contextFor(athletes.scoped(athleteId)).then((c) => c.deps);
+            engines.set(athleteId, engine);
+          }
+          return engine;
+        },
+      },
+    },
+  };
   return {
     ...context,
     athletes,

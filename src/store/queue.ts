@@ -119,6 +119,7 @@ export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = 
         singletonKey: opts.singletonKey ?? `unique:${randomUUID()}`,
         ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
         ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}),
+        ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
       });
       if (id && !opts.startAfter) wake(name);
       return id;

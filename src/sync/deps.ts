@@ -35,6 +35,16 @@ export interface EngineDeps {
    * database, so a process other than the dashboard's (a worker) applies what was saved there.
    */
   readonly reloadSettings?: () => Promise<void>;
+  /**
+   * Several athletes on one instance (issue 18): each athlete's own engine
+   * (their store, Strava connection and settings). Queue jobs carry the
+   * athlete and run on its engine. Unset, or fewer than two athletes: this
+   * engine is the only one.
+   */
+  readonly athletes?: {
+    ids(): Promise<string[]>;
+    deps(athleteId: string): Promise<EngineDeps>;
+  };
   readonly options: {
     /** What counts as backfilled history (older than this many days); unset: nothing is hidden from home feeds. */
     readonly hideFromHomeOlderThanDays?: number;

@@ -357,6 +357,8 @@ export interface JobOptions {
   readonly startAfter?: Date;
   readonly singletonKey?: string;
   readonly retryLimit?: number;
+  /** Among jobs due, a higher priority is taken first (default 0); equal ones in the order they were sent. */
+  readonly priority?: number;
 }
 
 export interface Queue {

@@ -26,12 +26,14 @@ export const JOBS = {
 type JobName = (typeof JOBS)[keyof typeof JOBS];
 
 const ids = z.array(z.string().min(1)).min(1);
+/** The job's athlete, when the instance has several (issue 18): the job runs on that athlete's engine. */
+const athleteId = z.string().min(1).optional();
 /** What each job carries. A worker parses it when it takes the job: the row comes from the database, not from a type. */
 const PAYLOADS = {
-  [JOBS.poll]: z.object({ accountId: z.string().min(1) }),
-  [JOBS.dispatch]: z.object({ accountId: z.string().min(1).optional() }),
-  [JOBS.window]: z.object({ workoutIds: ids }),
-  [JOBS.confirm]: z.object({ workoutIds: ids, round: z.number().int().min(0).default(0) }),
+  [JOBS.poll]: z.object({ accountId: z.string().min(1), athleteId }),
+  [JOBS.dispatch]: z.object({ accountId: z.string().min(1).optional(), athleteId }),
+  [JOBS.window]: z.object({ workoutIds: ids, athleteId, priority: z.number().int().optional() }),
+  [JOBS.confirm]: z.object({ workoutIds: ids, round: z.number().int().min(0).default(0), athleteId }),
 } satisfies Record<JobName, z.ZodType>;
 
 export type JobPayload<N extends JobName> = z.infer<(typeof PAYLOADS)[N]>;
@@ -62,6 +64,14 @@ function work<N extends JobName>(
 }
 
 const CONFIRM_DELAY_SECONDS = 15;
+/**
+ * Fair shares of one Strava application (issue 18): a window of workouts
+ * recorded since the account was connected runs at this priority, before any
+ * backfill; an athlete's n-th backfill window runs at -n, so the backfills of
+ * several athletes take turns window by window (pg-boss takes the highest
+ * priority first, then the oldest).
+ */
+export const NEW_WORKOUTS_PRIORITY = 0;
 const CONFIRM_ROUNDS_BEFORE_POLLING = 2;
 
 export interface TaskOptions {
@@ -82,16 +92,43 @@ export async function registerTasks(
   options: TaskOptions,
   concurrency = 1,
 ): Promise<void> {
-  await work(queue, JOBS.poll, (p, signal) => pollAccount(deps, queue, p.accountId, options, signal), 1);
-  await work(queue, JOBS.dispatch, (p) => dispatch(deps, queue, options, p.accountId), 1);
+  await work(
+    queue,
+    JOBS.poll,
+    async (p, signal) =>
+      pollAccount(await engineFor(deps, p.athleteId), queue, p.accountId, options, signal, p.athleteId),
+    1,
+  );
+  await work(queue, JOBS.dispatch, (p) => dispatch(deps, queue, options, p.accountId, p.athleteId), 1);
   await work(
     queue,
     JOBS.window,
-    (p, signal) => uploadWindowJob(deps, queue, p.workoutIds, options, signal),
+    async (p, signal) => uploadWindowJob(await engineFor(deps, p.athleteId), queue, p.workoutIds, p, signal),
     concurrency,
   );
-  await work(queue, JOBS.confirm, (p) => confirmJob(deps, queue, p.workoutIds, p.round), concurrency);
+  await work(
+    queue,
+    JOBS.confirm,
+    async (p) => confirmJob(await engineFor(deps, p.athleteId), queue, p.workoutIds, p.round, p.athleteId),
+    concurrency,
+  );
 }
+
+/** The engine of the job's athlete (the jobs of an instance with one athlete carry none). */
+async function engineFor(deps: EngineDeps, athleteId: string | undefined): Promise<EngineDeps> {
+  return athleteId !== undefined && deps.athletes ? deps.athletes.deps(athleteId) : deps;
+}
+
+/** Each athlete's engine when there are several; else this one alone (its jobs then carry no athlete). */
+async function engines(deps: EngineDeps): Promise<{ athleteId?: string; deps: EngineDeps }[]> {
+  const all = deps.athletes ? await deps.athletes.ids() : [];
+  if (all.length < 2) return [{ deps }];
+  const out: { athleteId?: string; deps: EngineDeps }[] = [];
+  for (const id of all) out.push({ athleteId: id, deps: await deps.athletes!.deps(id) });
+  return out;
+}
+
+const withAthlete = (athleteId: string | undefined) => (athleteId === undefined ? {} : { athleteId });
 
 /** Schedules the next poll of every source account (the daemon calls this at start). */
 export async function schedulePolls(
@@ -100,18 +137,19 @@ export async function schedulePolls(
   firstInSeconds = 0,
   options: Pick<TaskOptions, 'onPollScheduled'> & { readonly accountIds?: readonly string[] } = {},
 ): Promise<void> {
-  for (const account of await deps.store.listAccounts()) {
-    if (account.kind === 'strava' || (options.accountIds && !options.accountIds.includes(account.id))) continue;
-    const at = later(deps, firstInSeconds);
-    // A poll already waiting for this account keeps its time (one waiting job per key).
-    const id = await send(
-      queue,
-      JOBS.poll,
-      { accountId: account.id },
-      { startAfter: at, singletonKey: `poll:${account.id}` },
-    );
-    if (id || !options.accountIds) options.onPollScheduled?.(account.id, at);
-  }
+  for (const engine of await engines(deps))
+    for (const account of await engine.deps.store.listAccounts()) {
+      if (account.kind === 'strava' || (options.accountIds && !options.accountIds.includes(account.id))) continue;
+      const at = later(deps, firstInSeconds);
+      // A poll already waiting for this account keeps its time (one waiting job per key).
+      const id = await send(
+        queue,
+        JOBS.poll,
+        { accountId: account.id, ...withAthlete(engine.athleteId) },
+        { startAfter: at, singletonKey: `poll:${account.id}` },
+      );
+      if (id || !options.accountIds) options.onPollScheduled?.(account.id, at);
+    }
 }
 
 async function pollAccount(
@@ -120,6 +158,7 @@ async function pollAccount(
   accountId: string,
   options: TaskOptions,
   signal?: AbortSignal,
+  athleteId?: string,
 ): Promise<void> {
   const account = await deps.store.getAccount(accountId);
   if (!account) return; // disconnected since: the poll chain ends here
@@ -128,7 +167,12 @@ async function pollAccount(
   try {
     const result = await discover(deps, account, { signal });
     ok = result.stoppedBy === null;
-    await send(queue, JOBS.dispatch, { accountId }, { singletonKey: `dispatch:${accountId}` });
+    await send(
+      queue,
+      JOBS.dispatch,
+      { accountId, ...withAthlete(athleteId) },
+      { singletonKey: `dispatch:${accountId}` },
+    );
   } finally {
     options.onPoll?.(accountId, account.kind, (deps.clock.now().getTime() - started) / 1000, ok);
     // Jitter spreads polls of many accounts so they do not hit the source together.
@@ -137,7 +181,12 @@ async function pollAccount(
         ? options.pollIntervalSeconds
         : await options.pollIntervalSeconds().catch(() => 900);
     const next = later(deps, interval * (0.9 + deps.random() * 0.2));
-    await send(queue, JOBS.poll, { accountId }, { startAfter: next, singletonKey: `poll:${accountId}` });
+    await send(
+      queue,
+      JOBS.poll,
+      { accountId, ...withAthlete(athleteId) },
+      { startAfter: next, singletonKey: `poll:${accountId}` },
+    );
     options.onPollScheduled?.(accountId, next);
   }
 }
@@ -147,7 +196,7 @@ const heldBack = new Map<string, number>();
 
 /**
  * Cuts pending work into windows; each window becomes one job any worker can
- * take. What may be uploaded is the account's stored approval (approval.ts),
+ * take (with several athletes, each carrying its athlete; see NEW_WORKOUTS_PRIORITY). What may be uploaded is the account's stored approval (approval.ts),
  * the same in every process. Uploads Strava still processes whose
  * confirmation chain ended (a crash, a restart) get a confirmation job again.
  */
@@ -156,12 +205,30 @@ export async function dispatch(
   queue: Queue,
   options: Partial<TaskOptions>,
   accountId?: string,
+  athleteId?: string,
+): Promise<number> {
+  // With several athletes each job carries its athlete, and priorities share the one Strava
+  // application fairly: every athlete's new workouts first, then the backfills window by window in turns.
+  const scopes =
+    athleteId !== undefined ? [{ athleteId, deps: await engineFor(deps, athleteId) }] : await engines(deps);
+  let jobs = 0;
+  for (const engine of scopes) jobs += await dispatchAthlete(engine.deps, queue, options, accountId, engine.athleteId);
+  return jobs;
+}
+
+async function dispatchAthlete(
+  deps: EngineDeps,
+  queue: Queue,
+  options: Partial<TaskOptions>,
+  accountId: string | undefined,
+  athleteId: string | undefined,
 ): Promise<number> {
   await openDiscovered(deps, accountId);
   const accounts = (await deps.store.listAccounts()).filter(
     (a) => a.kind !== 'strava' && (!accountId || a.id === accountId),
   );
   let jobs = 0;
+  let backfillWindow = 0;
   for (const account of accounts) {
     const floor = await uploadFloor(deps.store, account);
     const all = await uploadable(deps, { accountId: account.id });
@@ -177,11 +244,24 @@ export async function dispatch(
           fix: 'bandsync sync --all (or --since DATE), or Backfill on the dashboard',
         });
     }
-    for (const w of windows(pending, options.windowSize ?? 200)) {
-      const ids = w.items.map((i) => i.workoutId);
-      await send(queue, JOBS.window, { workoutIds: ids }, { singletonKey: `window:${ids[0]}` });
-      jobs++;
-    }
+    // Recorded since the account was connected: new; before it: backfill (approved history).
+    const connectedAt = typeof account.settings.connectedAt === 'string' ? account.settings.connectedAt : undefined;
+    const isNew = (r: PendingRecord) => connectedAt === undefined || r.startTime >= connectedAt;
+    for (const part of [
+      { items: pending.filter(isNew), backfill: false },
+      { items: pending.filter((r) => !isNew(r)), backfill: true },
+    ])
+      for (const w of windows(part.items, options.windowSize ?? 200)) {
+        const ids = w.items.map((i) => i.workoutId);
+        const priority = part.backfill ? -++backfillWindow : NEW_WORKOUTS_PRIORITY;
+        await send(
+          queue,
+          JOBS.window,
+          { workoutIds: ids, ...withAthlete(athleteId), ...(part.backfill ? { priority } : {}) },
+          { singletonKey: `window:${ids[0]}`, priority },
+        );
+        jobs++;
+      }
     const now = deps.clock.now().getTime();
     const unconfirmed = (
       await deps.store.listRecords({ destination: DESTINATION, states: ['processing'], accountId: account.id })
@@ -190,7 +270,12 @@ export async function dispatch(
       .sort((a, b) => a.startTime.localeCompare(b.startTime));
     for (const w of windows(unconfirmed, 199)) {
       const ids = w.items.map((i) => i.workoutId);
-      await send(queue, JOBS.confirm, { workoutIds: ids, round: 0 }, { singletonKey: `confirm:${ids[0]}` });
+      await send(
+        queue,
+        JOBS.confirm,
+        { workoutIds: ids, round: 0, ...withAthlete(athleteId) },
+        { singletonKey: `confirm:${ids[0]}` },
+      );
       jobs++;
     }
   }
@@ -233,7 +318,7 @@ async function uploadWindowJob(
   deps: EngineDeps,
   queue: Queue,
   ids: string[],
-  _options: TaskOptions,
+  job: { athleteId?: string; priority?: number },
   signal?: AbortSignal,
 ): Promise<void> {
   const loaded = (await load(deps, ids)).filter((r) =>
@@ -289,19 +374,33 @@ async function uploadWindowJob(
       await send(
         queue,
         JOBS.window,
-        { workoutIds: rest },
-        { startAfter: new Date(tally.retryAt), singletonKey: `window:${rest[0]}:${tally.retryAt}` },
+        {
+          workoutIds: rest,
+          ...withAthlete(job.athleteId),
+          ...(job.priority !== undefined ? { priority: job.priority } : {}),
+        },
+        {
+          startAfter: new Date(tally.retryAt),
+          singletonKey: `window:${rest[0]}:${tally.retryAt}`,
+          priority: job.priority ?? NEW_WORKOUTS_PRIORITY,
+        },
       );
   }
   await send(
     queue,
     JOBS.confirm,
-    { workoutIds: ids, round: 0 },
+    { workoutIds: ids, round: 0, ...withAthlete(job.athleteId) },
     { startAfter: later(deps, CONFIRM_DELAY_SECONDS), singletonKey: `confirm:${ids[0]}` },
   );
 }
 
-async function confirmJob(deps: EngineDeps, queue: Queue, ids: string[], round: number): Promise<void> {
+async function confirmJob(
+  deps: EngineDeps,
+  queue: Queue,
+  ids: string[],
+  round: number,
+  athleteId?: string,
+): Promise<void> {
   const items = (await load(deps, ids)).filter((r) => r.state === 'processing');
   if (items.length === 0) return;
   const destination = await deps.destination();
@@ -316,7 +415,7 @@ async function confirmJob(deps: EngineDeps, queue: Queue, ids: string[], round: 
     await send(
       queue,
       JOBS.confirm,
-      { workoutIds: ids, round: round + 1 },
+      { workoutIds: ids, round: round + 1, ...withAthlete(athleteId) },
       {
         startAfter: later(deps, CONFIRM_DELAY_SECONDS * 2 ** Math.min(round, 5)),
         singletonKey: `confirm:${ids[0]}:${round + 1}`,

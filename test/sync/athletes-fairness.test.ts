@@ -1,0 +1,131 @@
+// One Strava application shared fairly by several athletes (issue 18 item 3),
+// on the real queue (pg-boss on PGlite) and the Strava simulator:
+// - the dispatcher puts every athlete's new workouts before anyone's backfill,
+//   and backfills take turns window by window (the order a worker takes the
+//   jobs is pg-boss's, recorded here, not computed);
+// - each window job runs on its own athlete's engine: the uploads of two
+//   athletes land on their own Strava athletes, once each.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openApp, type App } from '../../src/compose.js';
+import { silentLogger } from '../../src/observability/index.js';
+import { startStravaSimulator } from '../../src/simulators/strava/index.js';
+import type { Store } from '../../src/sync/ports.js';
+import { dispatch, JOBS, registerTasks } from '../../src/sync/tasks.js';
+import { approveHistory } from '../../src/sync/approval.js';
+import { systemClock } from '../../src/clock.js';
+import { makeWorkout, waitFor } from '../store/helpers.js';
+
+const CONNECTED = '2026-01-01T00:00:00.000Z';
+
+/**
+ * A files account connected at CONNECTED, with workouts ready to upload (as discovery leaves them);
+ * `backfill`: its whole history approved for upload, as `sync --all` does.
+ */
+async function seed(store: Store, label: string, starts: string[], backfill = false): Promise<string[]> {
+  const account = await store.saveAccount({
+    kind: 'files',
+    label,
+    settings: { path: `/srv/${label}`, connectedAt: CONNECTED },
+  });
+  const ids: string[] = [];
+  for (const [i, start] of starts.entries()) {
+    const saved = await store.saveWorkout(account.id, makeWorkout(`${label}-${i}`, start));
+    await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
+    await store.transition({
+      workoutId: saved.id,
+      destination: 'strava',
+      from: ['discovered'],
+      to: 'fetched',
+      reason: 'fetched',
+    });
+    ids.push(saved.id);
+  }
+  if (backfill) await approveHistory({ store, clock: systemClock }, account, null, 'test backfill');
+  return ids;
+}
+
+const days = (n: number, from = '2029-01-01T07:00:00.000Z') =>
+  Array.from({ length: n }, (_, i) => new Date(Date.parse(from) + i * 86_400_000).toISOString());
+
+describe('several athletes on one Strava application', () => {
+  const dirs: string[] = [];
+  const open = async (env: Record<string, string> = {}): Promise<App> => {
+    const dir = mkdtempSync(join(tmpdir(), 'bandsync-fair-'));
+    dirs.push(dir);
+    return openApp({ env: { BANDSYNC_DATA_DIR: dir, ...env }, logger: silentLogger });
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it("serves every athlete's new workouts first, then the backfills in turns", async () => {
+    const app = await open();
+    try {
+      const [ann, bob, cat] = [
+        await app.athletes.add('ann'),
+        await app.athletes.add('bob'),
+        await app.athletes.add('cat'),
+      ];
+      // ann: a 2-year-style backfill (15 old workouts, 3 windows of 5); cat: 10 old (2 windows); bob: one new workout.
+      const annIds = await seed(app.athletes.scoped(ann.id), 'ann', days(15, '2024-01-01T07:00:00.000Z'), true);
+      const catIds = await seed(app.athletes.scoped(cat.id), 'cat', days(10, '2024-06-01T07:00:00.000Z'), true);
+      const bobIds = await seed(app.athletes.scoped(bob.id), 'bob', ['2026-06-02T07:00:00.000Z']);
+
+      const jobs = await dispatch(app.deps, app.queue, { windowSize: 5 });
+      expect(jobs).toBe(6);
+      const taken: { athlete: string; ids: string[] }[] = [];
+      const owner = (id: string) =>
+        annIds.includes(id) ? 'ann' : catIds.includes(id) ? 'cat' : bobIds.includes(id) ? 'bob' : '?';
+      await app.queue.work(JOBS.window, async (payload) => {
+        const ids = (payload as { workoutIds: string[] }).workoutIds;
+        taken.push({ athlete: owner(ids[0]!), ids });
+      });
+      await waitFor(() => taken.length === 6, 60_000);
+      expect(taken.map((t) => t.athlete)).toEqual(['bob', 'ann', 'cat', 'ann', 'cat', 'ann']);
+      // Within one athlete's backfill, oldest first.
+      expect(taken.filter((t) => t.athlete === 'ann').flatMap((t) => t.ids)).toEqual(annIds);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
+  it("uploads each athlete's workouts to their own Strava athlete, once", async () => {
+    const strava = await startStravaSimulator({});
+    const app = await open({
+      BANDSYNC_STRAVA_URL: strava.url,
+      STRAVA_CLIENT_ID: strava.credentials.clientId,
+      STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+    });
+    try {
+      const seeded: Record<number, string[]> = {};
+      for (const [name, stravaId] of [
+        ['eve', 3001],
+        ['fay', 3002],
+      ] as const) {
+        const athlete = await app.athletes.add(name);
+        const own = await app.forAthlete(athlete);
+        await own.accounts.connectStravaWithRefreshToken({
+          refreshToken: strava.control.issueRefreshToken(undefined, stravaId),
+        });
+        // The same three starts for both: the same run recorded by two people is two activities.
+        seeded[stravaId] = await seed(own.store, name, days(3, '2026-06-03T07:00:00.000Z'));
+      }
+      await registerTasks(app.deps, app.queue, { pollIntervalSeconds: 3600 });
+      expect(await dispatch(app.deps, app.queue, { pollIntervalSeconds: 3600 })).toBe(2);
+      await waitFor(async () => ((await app.store.countByState('strava')).synced ?? 0) === 6, 90_000);
+
+      expect(strava.control.count429()).toBe(0);
+      expect(strava.control.uploads()).toHaveLength(6);
+      for (const [stravaId, ids] of Object.entries(seeded)) {
+        const theirs = strava.control.activities().filter((a) => a.athleteId === Number(stravaId));
+        expect(theirs.map((a) => a.externalId?.replace(/\.fit$/, '')).sort()).toEqual(
+          ids.map((id) => `bandsync-${id}`).sort(),
+        );
+      }
+    } finally {
+      await app.close();
+      await strava.close();
+    }
+  }, 180_000);
+});
