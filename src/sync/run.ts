@@ -166,7 +166,7 @@ export async function processWindow(
   let items = w.items;
   let remaining = decisions;
   for (;;) {
-    await applyDecisions(deps, destination, items, remaining, tally, options.onEach, options.signal);
+    await applyDecisions(deps, destination, items, remaining, tally, options.onEach, options.signal, remote);
     if (tally.stoppedBy || !tally.retryAt || !options.wait) return [];
     options.onWait?.(tally.retryAt);
     await options.wait(new Date(tally.retryAt));

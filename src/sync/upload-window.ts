@@ -113,8 +113,14 @@ export async function applyDecisions(
   tally: WindowTally,
   onEach?: () => void,
   signal?: AbortSignal,
+  /** The window's listing: a matched activity's numbers go into the ledger, for the workout page. */
+  remote: readonly RemoteActivity[] = [],
 ): Promise<void> {
   const byId = new Map(records.map((r) => [r.workoutId, r]));
+  const listed = (activityId: string) => {
+    const match = remote.find((r) => r.id === activityId);
+    return match ? { remote: { ...match } } : undefined;
+  };
   for (const d of decisions) {
     // Shutdown: nothing new is sent; what was sent is resolved by the next start's listing.
     signal?.throwIfAborted();
@@ -129,6 +135,7 @@ export async function applyDecisions(
         to: 'synced',
         reason: `our earlier upload is on Strava as activity ${d.activityId} (resolved by listing)`,
         patch: { activityId: d.activityId, code: null },
+        data: listed(d.activityId),
       });
     } else if (d.action === 'duplicate') {
       const moved = await deps.store.transition({
@@ -138,6 +145,7 @@ export async function applyDecisions(
         to: 'duplicate',
         reason: d.reason,
         patch: { activityId: d.activityId, code: 'matched_existing' },
+        data: listed(d.activityId),
       });
       if (moved) tally.duplicates++;
     } else if (d.action === 'skip') {
