@@ -5,13 +5,15 @@
 //  - `bandsync status --json` without a daemon (data dir holding 120 workouts)
 //    against a bare script opening the same PGlite data dir, and through a
 //    running daemon; peak RSS of each;
-//  - `bandsync daemon` idle on that data dir: RSS of all its processes over time.
+//  - `bandsync daemon` on that data dir: RSS of all its processes over time, idle
+//    and while 4 clients load dashboard pages.
 // Each comparison is a median of paired runs (A then B, N times), so load on
 // the machine hits both sides alike; the ratio is median(B) / median(A).
 // By default it measures the built package (dist/ staged with the launcher and
 // no src/, i.e. what `npm install -g` runs); BANDSYNC_BENCH_BIN=/path/to/bin/bandsync.js
 // measures another checkout (the "before" figures: the tsx launcher).
-// Knobs: BANDSYNC_BENCH_PAIRS (default 7), BANDSYNC_BENCH_IDLE_S (default 30).
+// Knobs: BANDSYNC_BENCH_PAIRS (default 7), BANDSYNC_BENCH_IDLE_S (default 30),
+// BANDSYNC_BENCH_LOAD_S (the dashboard under load, default 20).
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
@@ -24,6 +26,7 @@ import { promisify } from 'node:util';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PAIRS = Number(process.env.BANDSYNC_BENCH_PAIRS ?? 7);
 const IDLE_S = Number(process.env.BANDSYNC_BENCH_IDLE_S ?? 30);
+const LOAD_S = Number(process.env.BANDSYNC_BENCH_LOAD_S ?? 20);
 const SMALL = path.join(root, 'test/fixtures/corpus/garmin-fenix-5-run.fit');
 const EDGE = path.join(root, 'test/fixtures/corpus/Edge810-Vector-2013-08-16-15-35-10.fit');
 const execFileP = promisify(execFile);
@@ -162,6 +165,43 @@ async function daemonIdle(bin: string, dataDir: string) {
       series.push({ atSeconds: Math.round((performance.now() - t0) / 1000), ...(await rssOfTree(child.pid!)) });
       await sleep(2000);
     }
+    // The dashboard under load: 4 clients requesting the overview, the workout
+    // list, the log and one workout's page (map, charts) for LOAD_S seconds.
+    const base = `http://127.0.0.1:${port}`;
+    const listHtml = await (await fetch(`${base}/workouts`)).text();
+    const workoutPath = /href="(\/workouts\/[^"/?]+)"/.exec(listHtml)?.[1];
+    const paths = ['/', '/workouts', '/log', ...(workoutPath ? [workoutPath, `${workoutPath}/data.json`] : [])];
+    const latencies: number[] = [];
+    let errors = 0;
+    const loadSeries: { atSeconds: number; rssMB: number; processes: number }[] = [];
+    const t1 = performance.now();
+    const until = t1 + LOAD_S * 1000;
+    const client = async (k: number) => {
+      for (let i = k; performance.now() < until; i++) {
+        const t = performance.now();
+        const res = await fetch(base + paths[i % paths.length]!).catch(() => null);
+        if (!res || !res.ok) errors++;
+        await res?.arrayBuffer().catch(() => undefined);
+        latencies.push(performance.now() - t);
+      }
+    };
+    const sampler = (async () => {
+      while (performance.now() < until) {
+        loadSeries.push({ atSeconds: Math.round((performance.now() - t1) / 1000), ...(await rssOfTree(child.pid!)) });
+        await sleep(1000);
+      }
+    })();
+    await Promise.all([client(0), client(1), client(2), client(3), sampler]);
+    const dashboardUnderLoad = {
+      seconds: LOAD_S,
+      requests: latencies.length,
+      errors,
+      medianMs: Math.round(median(latencies)),
+      paths,
+      maxRssMB: Math.max(...loadSeries.map((x) => x.rssMB)),
+      series: loadSeries,
+    };
+
     // `status` answered by the running daemon (its local API), whole process.
     const viaDaemon: number[] = [];
     for (let i = 0; i < PAIRS; i++) {
@@ -175,6 +215,7 @@ async function daemonIdle(bin: string, dataDir: string) {
       maxRssMB: Math.max(...series.map((s) => s.rssMB)),
       processes: Math.max(...series.map((s) => s.processes)),
       series,
+      dashboardUnderLoad,
       statusThroughDaemonSeconds: viaDaemon.length ? r3(median(viaDaemon)) : null,
     };
   } finally {
