@@ -14,7 +14,7 @@ import type { App } from './compose.js';
 import { watchFolder } from './app/files-import.js';
 import { pollIntervalSeconds } from './app/settings.js';
 import { SOURCE_KINDS, syncAll } from './sync/sync-all.js';
-import { syncEveryAthlete } from './app/athletes.js';
+import { athleteOverviews, syncEveryAthlete } from './app/athletes.js';
 import { approveHistory } from './sync/approval.js';
 import { localApiRoutes } from './local-api/routes.js';
 import { newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
@@ -251,6 +251,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       tileAttribution: app.config.tileAttribution,
       security,
       metrics,
+      athletes: () => athleteOverviews(app),
     }),
   );
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });

@@ -1,6 +1,6 @@
 // Several athletes on one instance (issue 18): add, list and remove them, and
 // the runs that cover every athlete (sync, status) when none is named.
-import type { Athlete, Athletes } from '../sync/ports.js';
+import type { Account, Athlete, Athletes } from '../sync/ports.js';
 import { DESTINATION } from '../sync/deps.js';
 import type { AppContext } from './context.js';
 import { syncNow, type SyncRunSummary } from './sync.js';
@@ -14,11 +14,11 @@ export interface AthleteOverview {
   readonly name: string;
   readonly id: string;
   readonly stravaAthleteId: string | null;
-  readonly accounts: { id: string; kind: string; label: string; status: string }[];
+  readonly accounts: Account[];
   readonly workouts: Record<string, number>;
 }
 
-export async function athleteOverviews(app: AthletesApp): Promise<AthleteOverview[]> {
+export async function athleteOverviews(app: Pick<AthletesApp, 'athletes'>): Promise<AthleteOverview[]> {
   const out: AthleteOverview[] = [];
   for (const a of await app.athletes.list()) {
     const store = app.athletes.scoped(a.id);
@@ -26,7 +26,7 @@ export async function athleteOverviews(app: AthletesApp): Promise<AthleteOvervie
       name: a.name,
       id: a.id,
       stravaAthleteId: a.stravaAthleteId,
-      accounts: (await store.listAccounts()).map((x) => ({ id: x.id, kind: x.kind, label: x.label, status: x.status })),
+      accounts: await store.listAccounts(),
       workouts: await store.countByState(DESTINATION),
     });
   }

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { registerAssets } from './assets.js';
 import type { ServerDeps } from './deps.js';
 import { registerBackfill } from './pages/backfill.js';
+import { registerAthletes } from './pages/athletes.js';
 import { registerConnect } from './pages/connect.js';
 import { registerEvents } from './pages/events.js';
 import { registerLog } from './pages/log.js';
@@ -53,6 +54,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   registerLog(app, deps);
   registerConnect(app, deps);
   registerSettings(app, deps);
+  registerAthletes(app, deps);
   registerNotFound(app);
 
   app.onError((err, c) => {

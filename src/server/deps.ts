@@ -6,6 +6,7 @@ import type { BackfillProgress, BackfillRange } from '../app/backfill.js';
 import type { RemoteNumbers } from '../app/workout-view.js';
 import type { RuleChanges, RuleChangeRow, SettingsSaved } from '../app/settings.js';
 import type { StravaUpdateResult } from '../sync/activity-updates.js';
+import type { AthleteOverview } from '../app/athletes.js';
 import type { Account, Logger, RateBudgetStore, Store } from '../sync/ports.js';
 
 // Shapes the use cases (src/app/) define and the pages show as they are.
@@ -158,4 +159,6 @@ export interface ServerDeps {
   readonly metrics?: () => Promise<{ body: string; contentType: string }>;
   /** Credit the tile server asks for (e.g. "© OpenStreetMap contributors"). */
   readonly tileAttribution?: string;
+  /** Every athlete of the instance with their accounts and workouts per state (the /athletes page); unset = no page. */
+  readonly athletes?: () => Promise<readonly AthleteOverview[]>;
 }

@@ -26,7 +26,10 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const { athleteOverviews } = await import('../../app/athletes.js');
-      const list = await withApp({}, (app) => athleteOverviews(app));
+      const list = (await withApp({}, (app) => athleteOverviews(app))).map((a) => ({
+        ...a,
+        accounts: a.accounts.map((x) => ({ id: x.id, kind: x.kind, label: x.label, status: x.status })),
+      }));
       if (opts.json) return printJson(list);
       if (list.length === 0) {
         process.stdout.write(

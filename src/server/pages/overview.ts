@@ -56,12 +56,13 @@ export function budgetRows(label: string, u: RateWindowUsage): Html {
 export function registerOverview(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.get('/', async (c) => {
     const now = deps.now();
-    const [accounts, report, budget, status, problems] = await Promise.all([
+    const [accounts, report, budget, status, problems, athletes] = await Promise.all([
       deps.store.listAccounts(),
       invariantReport(deps.store),
       deps.budget.snapshot(now),
       deps.engine.status(),
       deps.store.listRecords({ destination: 'strava', states: ['needs_user', 'failed'], limit: 20 }),
+      deps.athletes ? deps.athletes() : Promise.resolve([]),
     ]);
     // Counts follow the invariant: a failure that waits for you (a held file, a zip's password) is under "Needs you".
     const counts = report.byState;
@@ -95,6 +96,11 @@ ${
   ${needy.map((a) => html`<li><strong>${a.label}</strong> (${kindWords(a.kind)}): ${accountHealth(a, now).text} — <a href="/connect">Re-connect</a></li>`)}
   ${problems.map((r) => html`<li>${stateBadge(r.state)} <a href="/workouts/${encodeURIComponent(r.workoutId)}">${workoutTitle({ ...r, utcOffsetSeconds: r.summary.utcOffsetSeconds })} · ${workoutDateTime(r.startTime, r.summary.utcOffsetSeconds)}</a>${problemBlock(r, csrf, '/', true)}</li>`)}
 </ul></section>`
+    : ''
+}
+${
+  athletes.length > 1
+    ? html`<p class="card" id="athletes-link">${athletes.length} athletes share this instance: this page counts all of them. <a href="/athletes">Each athlete's accounts and workouts</a>.</p>`
     : ''
 }
 <div class="grid">

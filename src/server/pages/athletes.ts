@@ -1,0 +1,47 @@
+// Athletes (issue 18): the administrator's overview of every athlete on the
+// instance — their accounts, their health and their workouts per sync state.
+// Only the band's side and sync states: nothing read from Strava (no names,
+// numbers or links), as Strava's API agreement allows another athlete's
+// Strava data to be shown to that athlete only.
+import type { Hono } from 'hono';
+import { SYNC_STATES } from '../../sync/states.js';
+import type { ServerDeps } from '../deps.js';
+import type { AppEnv } from '../security.js';
+import { html, type Html } from '../views/html.js';
+import { stateBadge } from '../views/states.js';
+import { notFoundPage } from './not-found.js';
+import { accountHealth, kindWords } from './overview.js';
+import { render } from './render.js';
+
+export function registerAthletes(app: Hono<AppEnv>, deps: ServerDeps): void {
+  app.get('/athletes', async (c) => {
+    if (!deps.athletes) return notFoundPage(c);
+    const now = deps.now();
+    const athletes = await deps.athletes();
+    const body = html`<h1>Athletes</h1>
+<p class="lede">${athletes.length} athlete${athletes.length === 1 ? '' : 's'} share this instance and its Strava application's rate limits. Add or remove one with <code>bandsync athlete add NAME</code> / <code>bandsync athlete remove NAME</code>.</p>
+${
+  athletes.length === 0
+    ? html`<p class="card" id="no-athletes">No athletes yet: the first connection creates one named “me”.</p>`
+    : athletes.map((a) => {
+        const total = Object.values(a.workouts).reduce((n, x) => n + x, 0);
+        return html`<section class="card athlete" id="athlete-${a.name}" aria-label="Athlete ${a.name}"><h2>${a.name}</h2>
+<table class="cards plain"><tbody>${
+          a.accounts.length
+            ? a.accounts.map((x) => {
+                const h = accountHealth(x, now);
+                // A Strava connection's label carries the name Strava gave: not shown here.
+                const label = x.kind === 'strava' ? 'Strava' : x.label;
+                return html`<tr><td class="lead">${label}</td><td>${kindWords(x.kind)}</td><td class="health health-${h.level}">${h.text}</td></tr>`;
+              })
+            : html`<tr><td>No accounts connected yet.</td></tr>`
+        }</tbody></table>
+<table class="counts"><tbody>${SYNC_STATES.filter((s) => (a.workouts[s] ?? 0) > 0).map(
+          (s) => html`<tr><th scope="row">${stateBadge(s)}</th><td class="num">${a.workouts[s] ?? 0}</td></tr>`,
+        )}<tr class="total"><th scope="row">total</th><td class="num">${total}</td></tr></tbody></table>
+</section>`;
+      })
+}`;
+    return render(c, { title: 'Athletes', active: 'none' }, body as Html);
+  });
+}
