@@ -128,7 +128,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     }
   }
   const stopWatching =
-    options.work !== false && app.config.watchDir ? await watchFolder(app, app.config.watchDir) : async () => {};
+    options.work !== false && app.config.watchDir ? await watchFolderOf(app, app.config.watchDir) : async () => {};
   if (options.dashboard === false) {
     return {
       url: null,
@@ -285,3 +285,23 @@ async function approveAllHistory(app: App, by: string): Promise<void> {
 }
 
 export { JOBS };
+
+/**
+ * The watched folder's files belong to one athlete: the one named (daemon
+ * --athlete NAME) or the only one. With several and none named, the daemon
+ * runs without watching and says why, instead of refusing to start.
+ */
+async function watchFolderOf(app: App, dir: string): Promise<() => Promise<void>> {
+  if (!app.athlete) {
+    const names = (await app.athletes.list()).map((a) => a.name);
+    if (names.length > 1) {
+      app.logger.error('the watched folder is not watched: say whose files it holds', {
+        dir,
+        athletes: names.join(', '),
+        fix: 'bandsync daemon --athlete NAME',
+      });
+      return async () => {};
+    }
+  }
+  return watchFolder(app, dir);
+}

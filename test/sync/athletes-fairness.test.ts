@@ -90,7 +90,7 @@ describe('several athletes on one Strava application', () => {
     }
   }, 120_000);
 
-  it("uploads each athlete's workouts to their own Strava athlete, once", async () => {
+  it("uploads each athlete's workouts to their own Strava athlete, once; one athlete's revoked access stops only theirs", async () => {
     const strava = await startStravaSimulator({});
     const app = await open({
       BANDSYNC_STRAVA_URL: strava.url,
@@ -99,12 +99,14 @@ describe('several athletes on one Strava application', () => {
     });
     try {
       const seeded: Record<number, string[]> = {};
+      const stores: Record<number, Store> = {};
       for (const [name, stravaId] of [
         ['eve', 3001],
         ['fay', 3002],
       ] as const) {
         const athlete = await app.athletes.add(name);
         const own = await app.forAthlete(athlete);
+        stores[stravaId] = own.store;
         await own.accounts.connectStravaWithRefreshToken({
           refreshToken: strava.control.issueRefreshToken(undefined, stravaId),
         });
@@ -123,6 +125,20 @@ describe('several athletes on one Strava application', () => {
           ids.map((id) => `bandsync-${id}`).sort(),
         );
       }
+
+      // Eve revokes the application at Strava: her next upload puts her Strava connection in needs_user; Fay's goes on.
+      strava.control.deauthorizeAthlete(3001);
+      const eveNext = await seed(stores[3001]!, 'eve-2', ['2026-06-20T07:00:00.000Z']);
+      const fayNext = await seed(stores[3002]!, 'fay-2', ['2026-06-20T07:00:00.000Z']);
+      expect(await dispatch(app.deps, app.queue, { pollIntervalSeconds: 3600 })).toBe(2);
+      const stravaOf = async (id: number) => (await stores[id]!.listAccounts()).find((a) => a.kind === 'strava')!;
+      await waitFor(async () => (await stravaOf(3001)).status === 'needs_user', 60_000);
+      await waitFor(async () => (await stores[3002]!.getRecord(fayNext[0]!, 'strava'))?.state === 'synced', 90_000);
+      expect(await stravaOf(3001)).toMatchObject({ status: 'needs_user', problem: 'strava_auth_revoked' });
+      expect(await stravaOf(3002)).toMatchObject({ status: 'ok' });
+      expect((await stores[3001]!.getRecord(eveNext[0]!, 'strava'))?.state).not.toBe('synced');
+      expect(strava.control.activities().filter((a) => a.athleteId === 3001)).toHaveLength(3);
+      expect(strava.control.activities().filter((a) => a.athleteId === 3002)).toHaveLength(4);
     } finally {
       await app.close();
       await strava.close();
