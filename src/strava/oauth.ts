@@ -89,6 +89,14 @@ async function postToken(
       redact(`Strava ${what}: ${describeFault(res.status, text)}`, secrets),
     );
   if (res.status === 429) throw new BandsyncError('strava_rate_limited', `Strava ${what}: rate limited`);
+  if (res.status === 403 && /limit of connected athletes/i.test(text))
+    throw new BandsyncError(
+      'strava_not_connected',
+      'Strava refused to connect this athlete: your Strava API application has reached its limit of connected athletes ' +
+        '(1 for a new application, 10 on the Standard tier, more with Extended Access). Ask Strava to raise it ' +
+        "(developers.strava.com, your application's page), or remove an athlete who no longer uses this instance " +
+        '(bandsync athlete remove NAME, which revokes their access)',
+    );
   if (!res.ok) {
     throw new BandsyncError(
       'strava_auth_revoked',

@@ -22,6 +22,8 @@ export interface StravaSimulatorOptions {
   processingSeconds?: number;
   /** The athlete's profile zone, used for files without an offset and for manual activities (default 0). */
   athleteUtcOffsetSeconds?: number;
+  /** Athletes the application may have connected at once (Strava: 1 for a new app, 10 on the Standard tier); default: no limit. */
+  athleteCapacity?: number;
 }
 
 export interface RequestLogEntry {
@@ -94,6 +96,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
     processingPolls: options.processingPolls ?? 1,
     processingSeconds: options.processingSeconds ?? 1,
     athleteUtcOffsetSeconds: options.athleteUtcOffsetSeconds ?? 0,
+    ...(options.athleteCapacity !== undefined ? { athleteCapacity: options.athleteCapacity } : {}),
   });
   const faults = new FaultPlan();
   const flags = { denyAuthorization: false };

@@ -15,6 +15,9 @@ const KNOWN_SCOPES = [
   'activity:write',
 ];
 
+/** An application over its athlete capacity (notes/strava-api.md §4: the text as reported; the exact JSON was not captured). */
+const OVER_CAPACITY = { message: 'Limit of connected athletes exceeded', errors: [] };
+
 export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthorization: boolean }): void {
   app.get('/oauth/authorize', (c) => {
     const q = new URL(c.req.url).searchParams;
@@ -56,6 +59,7 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
     if (p.grant_type === 'authorization_code') {
       const entry = p.code ? state.codes.get(p.code) : undefined;
       if (!entry || entry.used) return c.json(fault('Bad Request', 'RequestToken', 'code', 'invalid'), 400);
+      if (!state.withinCapacity(ATHLETE.id)) return c.json(OVER_CAPACITY, 403);
       entry.used = true;
       const refresh = state.issueRefreshToken(entry.scopes);
       const access = state.accessTokenFor(ATHLETE.id, entry.scopes);
@@ -72,6 +76,7 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
       const entry = p.refresh_token ? state.refreshTokens.get(p.refresh_token) : undefined;
       if (!entry || !p.refresh_token)
         return c.json(fault('Bad Request', 'RefreshToken', 'refresh_token', 'invalid'), 400);
+      if (!state.withinCapacity(entry.athleteId)) return c.json(OVER_CAPACITY, 403);
       // Rotation: the old refresh token dies the moment a new one is issued.
       state.refreshTokens.delete(p.refresh_token);
       const refresh = state.issueRefreshToken(entry.scopes, entry.athleteId);

@@ -85,6 +85,8 @@ export interface SimOptions {
   processingPolls: number;
   processingSeconds: number;
   athleteUtcOffsetSeconds: number;
+  /** Athletes the application may have connected at once (Strava: 1 for a new app, 10 on the Standard tier); unset: no limit. */
+  athleteCapacity?: number;
 }
 
 export const ATHLETE = {
@@ -117,6 +119,8 @@ export class SimState {
   readonly codes = new Map<string, { scopes: string[]; used: boolean }>();
   readonly refreshTokens = new Map<string, { athleteId: number; scopes: string[] }>();
   readonly accessTokens = new Map<string, AccessToken>();
+  /** Athletes who were granted tokens and have not revoked the application (its athlete capacity counts them). */
+  readonly connected = new Set<number>();
   hrConsent = true;
   /** Report duplicates already in the POST answer (some clients see this) instead of after processing. */
   duplicateAtSubmission = false;
@@ -169,10 +173,23 @@ export class SimState {
     return rec;
   }
 
+  /**
+   * Whether the application may grant tokens to this athlete: one already connected may; a new one only
+   * while the application is under its athlete capacity (else Strava's 403).
+   */
+  withinCapacity(athleteId: number): boolean {
+    const capacity = this.options.athleteCapacity;
+    if (capacity !== undefined && !this.connected.has(athleteId) && this.connected.size >= capacity) return false;
+    this.connected.add(athleteId);
+    return true;
+  }
+
   /** The athlete revokes the app: every token of that athlete dies (no athlete given: every athlete's). */
   deauthorizeAthlete(athleteId?: number): void {
     for (const tokens of [this.accessTokens, this.refreshTokens])
       for (const [t, rec] of tokens) if (athleteId === undefined || rec.athleteId === athleteId) tokens.delete(t);
+    if (athleteId === undefined) this.connected.clear();
+    else this.connected.delete(athleteId);
   }
 
   addUpload(
