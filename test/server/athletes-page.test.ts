@@ -64,5 +64,6 @@ describe('Athletes page', () => {
 
     const overview = await (await c.get('/')).text();
     expect(overview).toContain('<a href="/athletes">');
+    expect(overview).not.toContain('Annette');
   });
 });

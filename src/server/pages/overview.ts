@@ -67,10 +67,13 @@ export function registerOverview(app: Hono<AppEnv>, deps: ServerDeps): void {
     // Counts follow the invariant: a failure that waits for you (a held file, a zip's password) is under "Needs you".
     const counts = report.byState;
     const csrf = c.get('session').csrf;
+    // Several athletes: this page is the administrator's, and a Strava connection's label carries the
+    // name Strava gave, which Strava's API agreement lets the app show to that athlete only.
+    const shown = (a: Account) => (athletes.length > 1 && a.kind === 'strava' ? 'Strava' : a.label);
     const needy = accounts.filter((a) => accountHealth(a, now).level !== 'ok');
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const setup: SetupState = {
-      strava: accounts.find((a) => a.kind === 'strava'),
+      strava: ((a) => a && { ...a, label: shown(a) })(accounts.find((a) => a.kind === 'strava')),
       sources: accounts.filter((a) => a.kind !== 'strava'),
       stravaAppConfigured: status.stravaAppConfigured,
       workouts: total,
@@ -93,7 +96,7 @@ ${
     ? html`<section class="card problems" id="problems"><h2>Needs your attention</h2><ul>
   ${report.stuck.map((w) => html`<li class="stuck">${stateBadge(w.state)} <a href="/workouts/${encodeURIComponent(w.workoutId)}">${workoutDateTime(w.startTime, 0)}</a>: stuck — ${w.reason}. Fix: ${w.fix}</li>`)}
   ${report.waitingForBackfill ? html`<li id="waiting-backfill">${report.waitingForBackfill} workout(s) recorded before their account was connected wait for a backfill — <a href="/backfill">Backfill</a> (or bandsync sync --all)</li>` : ''}
-  ${needy.map((a) => html`<li><strong>${a.label}</strong> (${kindWords(a.kind)}): ${accountHealth(a, now).text} — <a href="/connect">Re-connect</a></li>`)}
+  ${needy.map((a) => html`<li><strong>${shown(a)}</strong> (${kindWords(a.kind)}): ${accountHealth(a, now).text} — <a href="/connect">Re-connect</a></li>`)}
   ${problems.map((r) => html`<li>${stateBadge(r.state)} <a href="/workouts/${encodeURIComponent(r.workoutId)}">${workoutTitle({ ...r, utcOffsetSeconds: r.summary.utcOffsetSeconds })} · ${workoutDateTime(r.startTime, r.summary.utcOffsetSeconds)}</a>${problemBlock(r, csrf, '/', true)}</li>`)}
 </ul></section>`
     : ''
@@ -109,7 +112,7 @@ ${
   accounts.length
     ? html`<table class="cards plain"><tbody>${accounts.map((a) => {
         const h = accountHealth(a, now);
-        return html`<tr><td class="lead">${a.label}</td><td>${kindWords(a.kind)}</td><td class="health health-${h.level}">${h.text}</td></tr>`;
+        return html`<tr><td class="lead">${shown(a)}</td><td>${kindWords(a.kind)}</td><td class="health health-${h.level}">${h.text}</td></tr>`;
       })}</tbody></table>`
     : ''
 }
