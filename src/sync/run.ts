@@ -4,7 +4,7 @@
 // for it (the CLI in the foreground; a simulated clock in tests and the demo).
 import { MAX_ATTEMPTS, ruleFor, toBandsyncError } from './failures.js';
 import { START_TOLERANCE_SECONDS, windows, type Decision } from './plan.js';
-import type { Destination } from './ports.js';
+import type { Destination, SyncRecord } from './ports.js';
 import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
 import {
@@ -172,9 +172,13 @@ export async function processWindow(
     await options.wait(new Date(tally.retryAt));
     tally.retryAt = null;
     // Resume without listing again: only decisions whose record has not moved since are still to do.
+    // The rate limit's refusal puts a record back as it was (only its next attempt changes); one that
+    // Strava refused in this pass has a new state, attempt count or error and is not sent again.
     const fresh = await Promise.all(items.map((i) => deps.store.getRecord(i.workoutId, DESTINATION)));
     const still = new Set(
-      fresh.filter((r) => r && ['fetched', 'converted', 'failed'].includes(r.state)).map((r) => r!.workoutId),
+      fresh
+        .filter((r, n) => r && ['fetched', 'converted', 'failed'].includes(r.state) && unmoved(items[n]!, r))
+        .map((r) => r!.workoutId),
     );
     remaining = remaining.filter((d) => d.action === 'upload' && still.has(d.workoutId));
     items = items
@@ -183,6 +187,13 @@ export async function processWindow(
     if (remaining.length === 0) return [];
   }
 }
+
+/** Whether a record is as this pass found it: what an upload attempt changes, the rate limit's refusal does not. */
+const unmoved = (before: PendingRecord, now: SyncRecord): boolean =>
+  now.state === before.state &&
+  now.attempts === before.attempts &&
+  now.code === before.code &&
+  now.lastError === before.lastError;
 
 async function confirmPhase(
   deps: EngineDeps,

@@ -92,6 +92,20 @@ describe('sync engine under injected Strava faults', () => {
     expect(ledger.filter((e) => /strava_unavailable: .*will check the listing/.test(e.reason))).toHaveLength(3);
   }, 180_000);
 
+  it('a file Strava refused before a rate-limit wait is not sent again when the window resumes', async () => {
+    const w = await newWorld(34);
+    // The window's first upload is refused for good (HTTP 400), the second meets the rate limit.
+    w.strava.control.fault({ kind: 'server_error', status: 400, method: 'POST', path: '/api/v3/uploads', times: 1 });
+    w.strava.control.fault({ kind: 'rate_limit', method: 'POST', path: '/api/v3/uploads', times: 1 });
+    const summary = await sync(w);
+    expect(summary).toMatchObject({ uploaded: WORKOUTS - 1, failed: 1, stoppedBy: null });
+    // 1 refused + 1 rate-limited + the other WORKOUTS - 1 after the wait: the refused one was not re-sent.
+    const posts = apiRequests(w.strava).filter((r) => r.method === 'POST' && r.url.startsWith('/api/v3/uploads'));
+    expect(posts).toHaveLength(WORKOUTS + 1);
+    expect(w.strava.control.uploads()).toHaveLength(WORKOUTS - 1);
+    expect(await w.app.store.countByState('strava')).toEqual({ synced: WORKOUTS - 1, failed: 1 });
+  }, 180_000);
+
   it('a hung upload (gateway timeout after a hang) is held and resolved without a second copy', async () => {
     const w = await newWorld(33);
     w.strava.control.fault({ kind: 'hang', method: 'POST', path: '/api/v3/uploads', hangMs: 1500, times: 2 });
