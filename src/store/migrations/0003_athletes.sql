@@ -14,12 +14,13 @@ CREATE TABLE athletes (
 
 -- A database of the single-athlete releases becomes one athlete, named after
 -- its Strava athlete (the first name Strava gave at connect, else its id),
--- or `me` when Strava was never connected. An empty database gets none: the
+-- or `me` when Strava was never connected. Accented letters become their base
+-- letter (names are plain for the command line: José → jose). An empty database gets none: the
 -- first connection creates `me`, or the user adds athletes by name.
 INSERT INTO athletes (id, name, strava_athlete_id, created_at, updated_at)
 SELECT md5('bandsync-first-athlete' || clock_timestamp()::text || random()::text),
   COALESCE(
-    (SELECT nullif(lower(trim(BOTH '-' FROM regexp_replace(substring(label FROM '\(([^()]+)\)\s*$'), '[^A-Za-z0-9._-]+', '-', 'g'))), '')
+    (SELECT nullif(lower(trim(BOTH '-' FROM regexp_replace(translate(lower(substring(label FROM '\(([^()]+)\)\s*$')), 'àáâãäåāăąçćčďèéêëēėęěğìíîïīįıłñńňòóôõöøōőřśšşťùúûüūůűųýÿžźżß', 'aaaaaaaaacccdeeeeeeeegiiiiiiilnnnoooooooorssstuuuuuuuuyyzzzs'), '[^A-Za-z0-9._-]+', '-', 'g'))), '')
        FROM accounts WHERE kind = 'strava' ORDER BY created_at LIMIT 1),
     (SELECT 'strava-' || (settings->>'athleteId') FROM accounts
        WHERE kind = 'strava' AND settings->>'athleteId' ~ '^[0-9]+$' ORDER BY created_at LIMIT 1),
