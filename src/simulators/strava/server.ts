@@ -1,6 +1,5 @@
 // Serves the Strava simulator on loopback (port 0 = any free port).
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { listen, type ListenOptions } from '../listen.js';
 import { createStravaSimulator, type StravaSimulator, type StravaSimulatorOptions } from './app.js';
 
 export interface RunningStravaSimulator extends StravaSimulator {
@@ -10,24 +9,16 @@ export interface RunningStravaSimulator extends StravaSimulator {
 }
 
 export async function startStravaSimulator(
-  options: StravaSimulatorOptions & { port?: number; host?: string } = {},
+  options: StravaSimulatorOptions & ListenOptions = {},
 ): Promise<RunningStravaSimulator> {
   const sim = createStravaSimulator(options);
-  const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: sim.app.fetch, port: options.port ?? 0, hostname: host }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await listen(sim.app.fetch, options);
   return {
     ...sim,
-    url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        sim.releaseHangs();
-        const s = server as unknown as { closeAllConnections?: () => void };
-        server.close(() => resolve());
-        s.closeAllConnections?.();
-      }),
+    url: server.url,
+    close: () => {
+      sim.releaseHangs(); // a request held by a 'hang' fault would keep the server open
+      return server.close().catch(() => undefined); // closing twice is not an error here
+    },
   };
 }
