@@ -8,26 +8,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openApp, type App } from '../../src/compose.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startZeppSimulator } from '../../src/simulators/zepp-cloud/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { until } from '../helpers/until.js';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../store/helpers.js';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema, postgresReachable } from '../store/helpers.js';
 
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const reachable = await pgReachable();
+const reachable = await postgresReachable();
 
 describe.skipIf(!reachable)('an account connected while the daemon runs', () => {
   const schema = uniqueSchema('live');

@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openApp, type App } from '../../src/compose.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startZeppSimulator } from '../../src/simulators/zepp-cloud/index.js';
@@ -17,19 +16,9 @@ import { approveHistory } from '../../src/sync/approval.js';
 import { syncAll } from '../../src/sync/sync-all.js';
 import { repoRoot } from '../helpers/cli.js';
 import { until } from '../helpers/until.js';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../store/helpers.js';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema, postgresReachable } from '../store/helpers.js';
 
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const reachable = await pgReachable();
+const reachable = await postgresReachable();
 
 describe.skipIf(!reachable)('bandsync worker and SIGTERM', () => {
   const schema = uniqueSchema('wstop');

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openApp } from '../../src/compose.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startZeppSimulator } from '../../src/simulators/zepp-cloud/index.js';
@@ -15,21 +14,11 @@ import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { runCli } from '../helpers/cli.js';
 import { syncAll } from '../../src/sync/sync-all.js';
 import { invariantReport } from '../../src/sync/invariant-report.js';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../store/helpers.js';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema, postgresReachable } from '../store/helpers.js';
 
 const WORKOUTS = 2;
 
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const reachable = await pgReachable();
+const reachable = await postgresReachable();
 
 type Backend = 'pglite' | 'postgres';
 

@@ -18,21 +18,12 @@ import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { discover } from '../../src/sync/discover.js';
 import { jsonOf, runCli } from '../helpers/cli.js';
 import { expectEachWorkoutOnceOnStrava } from './helpers.js';
+import { postgresReachable } from '../store/helpers.js';
 
 const DATABASE_URL = process.env.BANDSYNC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WORKOUTS = 12;
 
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const reachable = await pgReachable();
+const reachable = await postgresReachable(DATABASE_URL);
 
 /** Makes the stored access token look expired to a process on the real clock. */
 async function expireAccessToken(app: App): Promise<string> {

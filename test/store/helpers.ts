@@ -68,3 +68,15 @@ export function migrationFileVersions(): number[] {
     .sort()
     .map((f) => Number(f.slice(0, 4)));
 }
+
+/** Whether the test PostgreSQL server answers (suites that need it skip, saying so, when it does not). */
+export async function postgresReachable(url = TEST_DATABASE_URL): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -8,7 +8,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openApp, type App } from '../../src/compose.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startZeppSimulator } from '../../src/simulators/zepp-cloud/index.js';
@@ -16,22 +15,12 @@ import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { invariantReport } from '../../src/sync/invariant-report.js';
 import { repoRoot } from '../helpers/cli.js';
 import { until } from '../helpers/until.js';
-import { dropSchema, TEST_DATABASE_URL, uniqueSchema } from '../store/helpers.js';
+import { dropSchema, TEST_DATABASE_URL, uniqueSchema, postgresReachable } from '../store/helpers.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
 
 const WORKOUTS = 150;
 
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-const reachable = await pgReachable();
+const reachable = await postgresReachable();
 
 describe.skipIf(!reachable)('daemon --all and two worker processes on PostgreSQL', () => {
   const schema = uniqueSchema('scaleout');

@@ -19,23 +19,13 @@ import { dispatch } from '../../src/sync/tasks.js';
 import { approveHistory } from '../../src/sync/approval.js';
 import { repoRoot } from '../helpers/cli.js';
 import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
+import { postgresReachable } from '../store/helpers.js';
 
 const DATABASE_URL = process.env.BANDSYNC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WORKERS = 4;
 const WORKOUTS = 60;
 
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const reachable = await pgReachable();
+const reachable = await postgresReachable(DATABASE_URL);
 
 describe.skipIf(!reachable)(
   `${WORKERS} worker processes on PostgreSQL drain one backfill${reachable ? '' : ' (skipped: no PostgreSQL at ' + DATABASE_URL + ')'}`,
