@@ -6,32 +6,20 @@
 // the lint enforces. The violations go into a small scratch tree that uses the
 // project's own lint and format configuration.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module (the lint configuration's own rule)
 import { EXCEPTIONS, ROOMS } from '../../eslint/rooms.js';
+import { repo, scratchTree } from './scratch-tree.js';
 
-const repo = resolve(import.meta.dirname, '../..');
+let tree: ReturnType<typeof scratchTree>;
 let scratch: string;
-
-function writeTree(files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(scratch, path)), { recursive: true });
-    writeFileSync(join(scratch, path), text);
-  }
-}
-
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'bandsync-boundaries-'));
-  for (const f of ['eslint.config.js', 'eslint/rooms.js', '.prettierrc.json', '.prettierignore', 'package.json']) {
-    mkdirSync(dirname(join(scratch, f)), { recursive: true });
-    copyFileSync(join(repo, f), join(scratch, f));
-  }
-  symlinkSync(join(repo, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+  tree = scratchTree('bandsync-boundaries-');
+  scratch = tree.dir;
 });
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => tree.remove());
 
 describe('import boundaries (npm run check → eslint .)', () => {
   it('is what npm run check runs, with Prettier', () => {
@@ -62,21 +50,10 @@ describe('import boundaries (npm run check → eslint .)', () => {
       'src/sources/zepp-cloud/x.ts':
         "import { mapZeppSport } from '../zepp-common/index.js';\nexport const x = mapZeppSport;\n",
     };
-    writeTree({ ...violations, ...allowed });
-    const run = spawnSync(
-      process.execPath,
-      [join(repo, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', 'src'],
-      {
-        cwd: scratch,
-        encoding: 'utf8',
-      },
-    );
-    expect(run.status).toBe(1);
-    const results = JSON.parse(run.stdout) as { filePath: string; messages: { ruleId: string; message: string }[] }[];
-    const flagged = results
-      .filter((r) => r.messages.some((m) => m.ruleId === 'rooms/imports'))
-      .map((r) => r.filePath.slice(scratch.length + 1))
-      .sort();
+    tree.write({ ...violations, ...allowed });
+    const { status, results } = tree.lint();
+    expect(status).toBe(1);
+    const flagged = tree.flaggedBy(results, 'rooms/imports');
     expect(flagged).toEqual(Object.keys(violations).sort());
     const daemon = results.find((r) => r.filePath.endsWith('src/daemon.ts'))!.messages[0]!.message;
     expect(daemon).toContain('src/daemon.ts (room daemon) may not import src/store/index.ts (room store)');
