@@ -63,3 +63,32 @@ describe.skipIf(!corpusPath(NAME))(`${NAME} (FR70, compressed timestamps)`, () =
     if (plain) expect(expandCompressedTimestamps(new Uint8Array(readFileSync(plain)))).toBeNull();
   });
 });
+
+describe('a hostile file cannot make the rewrite grow without bound', () => {
+  it('alternating compressed and plain messages under a wide definition are left to the SDK, not expanded', () => {
+    const parts: number[][] = [];
+    // Local 1: one timestamp field (so compressed offsets have a base); local 0: 255 empty fields, no timestamp.
+    parts.push([0x41, 0, 0, 20, 0, 1, 253, 4, 0x86], [0x01, 0x00, 0x00, 0x00, 0x40]);
+    const wide = [0x40, 0, 0, 20, 0, 255];
+    for (let f = 0; f < 255; f++) wide.push(f === 253 ? 255 : f, 0, 0x02); // never 253, the timestamp
+    parts.push(wide);
+    for (let i = 0; i < 100_000; i++) parts.push([0x80 | (i & 0x1f)], [0x00]);
+    const data = parts.flat();
+    const header = [
+      14,
+      0x20,
+      0,
+      0,
+      ...new Uint8Array(new Uint32Array([data.length]).buffer),
+      0x2e,
+      0x46,
+      0x49,
+      0x54,
+      0,
+      0,
+    ];
+    const file = Uint8Array.from([...header, ...data, 0, 0]);
+    // Expanded, each 1-byte message would carry its 771-byte definition again: about 150 MB from 200 KB.
+    expect(expandCompressedTimestamps(file)).toBeNull();
+  });
+});

@@ -10,6 +10,9 @@ import { CrcCalculator } from '@garmin/fitsdk';
 
 const TIMESTAMP_FIELD = 253;
 const UINT32 = 0x86;
+/** How much the rewrite may grow a file: a real one gains 4 bytes per compressed message (at most about 2×). */
+const GROWTH = 4;
+const SLACK_BYTES = 64 * 1024;
 
 interface Definition {
   readonly content: Uint8Array; // the definition message after its header byte
@@ -53,9 +56,16 @@ function expandOneFile(
   if (dataEnd + 2 > bytes.length) return null;
 
   const chunks: Uint8Array[] = [];
+  // Counted in both walks: a hostile file alternating compressed and plain messages of one local type
+  // with a large definition would make every message re-emit it (hundreds of times its size).
+  const budget = GROWTH * (dataEnd - start) + SLACK_BYTES;
+  let written = 0;
   const body = {
     push: (...c: Uint8Array[]) => {
-      if (out) for (const x of c) chunks.push(x);
+      for (const x of c) {
+        written += x.length;
+        if (out) chunks.push(x);
+      }
     },
   };
   const definitions = new Map<number, Definition>();
@@ -64,6 +74,7 @@ function expandOneFile(
   let expanded = false;
   let at = start + headerSize;
   while (at < dataEnd) {
+    if (written > budget) return null; // read as it is: the SDK reports the compressed header
     const header = bytes[at]!;
     if (header & 0x80) {
       const local = (header >> 5) & 0x03;
