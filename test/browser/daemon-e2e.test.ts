@@ -97,7 +97,8 @@ describe.skipIf(!hasChromium)(
       const counts = await app.store.countByState('strava');
       expect(counts.failed).toBe(1);
       expect((counts.synced ?? 0) + (counts.duplicate ?? 0)).toBe(WORKOUTS - 1);
-    });
+      // The waits above allow a loaded machine 60 + 120 + 120 s; the test's own limit must not cut them short.
+    }, 300_000);
 
     it('opens a GPS workout: track on the map and charts drawn', async () => {
       const rows = await app.store.listRecords({ destination: 'strava', states: ['synced'], limit: 100 });
