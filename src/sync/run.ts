@@ -70,7 +70,7 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
     // Uploads whose outcome a crash or lost response left unknown are held;
     // a run that can wait lets the grace pass, lists again, and resolves them.
     for (let round = 0; round < 2 && !options.dryRun && tally.held > 0 && options.wait && !tally.stoppedBy; round++) {
-      await options.wait(new Date(deps.clock.now().getTime() + (LOST_UPLOAD_GRACE_SECONDS + 1) * 1000));
+      await waitForHeld(deps, options, options.wait);
       tally.held = 0;
       await uploadPhase(deps, destination, options, tally, plan);
     }
@@ -88,6 +88,40 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
     ? plan.filter((p) => p.action === 'upload').length
     : (await uploadable(deps, options)).length;
   return { ...tally, plan, pending };
+}
+
+/** How often a run waiting on held uploads looks whether another worker has resolved them. */
+const HELD_CHECK_SECONDS = 5;
+
+/**
+ * Waits out the grace of the uploads this run held (in 'uploading': a lost
+ * response, or another worker sending them right now, such as the daemon's
+ * queue beside a dashboard backfill). It ends early once none of them is
+ * still in 'uploading' as it was: the other worker's answer came, and
+ * waiting the whole grace for it would only stall the run.
+ */
+async function waitForHeld(deps: EngineDeps, options: RunOptions, wait: NonNullable<RunOptions['wait']>) {
+  const inFlight = async () =>
+    new Map(
+      (
+        await deps.store.listRecords({
+          destination: DESTINATION,
+          states: ['uploading'],
+          accountId: options.accountId,
+          since: options.since,
+          until: options.until,
+          limit: 1_000_000,
+        })
+      ).map((r) => [r.workoutId, r.updatedAt]),
+    );
+  const held = await inFlight();
+  const deadline = deps.clock.now().getTime() + (LOST_UPLOAD_GRACE_SECONDS + 1) * 1000;
+  while (deps.clock.now().getTime() < deadline) {
+    options.signal?.throwIfAborted();
+    await wait(new Date(Math.min(deadline, deps.clock.now().getTime() + HELD_CHECK_SECONDS * 1000)));
+    const now = await inFlight();
+    if (![...held].some(([id, at]) => now.get(id) === at)) return;
+  }
 }
 
 export async function uploadable(deps: EngineDeps, options: RunOptions): Promise<PendingRecord[]> {

@@ -90,7 +90,14 @@ describe.skipIf(!hasChromium)(
       expect(strava.control.uploads()).toHaveLength(0); // a dry run uploads nothing
       await shot(page, 'e2e-backfill-plan');
       await page.click('#confirm-backfill');
-      await page.waitForSelector('#backfill[data-percent="100"]', { timeout: 120_000 });
+      await page.waitForSelector('#backfill[data-percent="100"]', { timeout: 120_000 }).catch(async (err: Error) => {
+        // Say where each workout stands, so a slow run on a loaded machine can be told from a stuck one.
+        const records = await app.store.listRecords({ destination: 'strava', limit: 100 });
+        const states = records.map((r) => `${r.state}${r.code ? ` (${r.code}: ${r.lastError ?? ''})` : ''}`);
+        throw new Error(
+          `${err.message}\nrecords: ${states.join('; ')}\nshown: ${await page.locator('#backfill').innerText()}`,
+        );
+      });
       await page.waitForSelector('#backfill h2:text-is("Backfill finished")', { timeout: 120_000 });
       await shot(page, 'e2e-backfill-done');
       expect(strava.control.uploads()).toHaveLength(WORKOUTS - 1);

@@ -1,0 +1,68 @@
+// A dashboard backfill runs in the daemon beside its queue workers, which may
+// take the same approved workouts. A backfill that finds one of them being
+// sent by the other worker holds it; it must go on as soon as that worker's
+// answer is stored, not stall for the whole lost-upload grace (two minutes,
+// twice: this stalled the browser test's backfill on a loaded CI machine).
+import { afterEach, expect, it } from 'vitest';
+import { syncAll } from '../../src/sync/sync-all.js';
+import type { Destination } from '../../src/sync/ports.js';
+import { LOST_UPLOAD_GRACE_SECONDS } from '../../src/sync/upload-window.js';
+import { startWorld, type World } from '../helpers/world.js';
+import { expectEachWorkoutOnceOnStrava } from '../faults/helpers.js';
+
+const WORKOUTS = 4;
+let world: World | null = null;
+
+afterEach(async () => {
+  await world?.close();
+  world = null;
+});
+
+it('a run that holds an upload another worker is sending goes on once that answer is stored', async () => {
+  const w = (world = await startWorld({ zepp: { seed: 41, workouts: WORKOUTS, years: 1, shapes: ['run'] } }));
+  // The other worker: its first upload waits at a gate, after it claimed the workout.
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  let claimed!: () => void;
+  const claimedOne = new Promise<void>((resolve) => (claimed = resolve));
+  const gated = async (): Promise<Destination> => {
+    const real = await w.app.deps.destination();
+    let first = true;
+    return new Proxy(real, {
+      get(target, key, receiver) {
+        if (key !== 'upload') return Reflect.get(target, key, receiver);
+        return async (...args: Parameters<Destination['upload']>) => {
+          if (first) {
+            first = false;
+            claimed();
+            await gate;
+          }
+          return target.upload(...args);
+        };
+      },
+    });
+  };
+  const wait = (until: Date) => w.clock.wait(until);
+  const other = syncAll({ ...w.app.deps, destination: gated }, { all: true, wait });
+  await claimedOne;
+
+  const start = w.clock.now().getTime();
+  const waits: number[] = [];
+  const backfill = await syncAll(w.app.deps, {
+    all: true,
+    wait: async (until) => {
+      waits.push((until.getTime() - w.clock.now().getTime()) / 1000);
+      openGate(); // the other worker's answer arrives while this run waits
+      await other;
+      await w.clock.wait(until);
+    },
+  });
+  await other;
+
+  // The held workout was the other worker's; this run sent the rest and waited only until that answer was stored.
+  expect(backfill.held).toBe(0);
+  expect(waits[0]).toBeLessThan(LOST_UPLOAD_GRACE_SECONDS);
+  expect(w.clock.now().getTime() - start).toBeLessThan(LOST_UPLOAD_GRACE_SECONDS * 1000);
+  expect(await w.app.store.countByState('strava')).toEqual({ synced: WORKOUTS });
+  expectEachWorkoutOnceOnStrava(w.zepp, w.strava);
+});
