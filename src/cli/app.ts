@@ -69,14 +69,15 @@ export async function withApp<T>(
  * itself, so commands never go through a daemon there.
  */
 export async function runningDaemon(): Promise<LocalApiClient | null> {
-  const [{ loadConfig }, { readDaemonFile }, { localApiClient }] = await Promise.all([
-    import('../config.js'),
+  // The cheap reading of dataDir/databaseUrl first: status through a daemon is meant to be instant (issue 17).
+  const [{ locateDataDir }, { readDaemonFile }, { localApiClient }] = await Promise.all([
+    import('../local-api/locate.js'),
     import('../local-api/discovery.js'),
     import('../local-api/client.js'),
   ]);
-  const config = loadConfig({ configFile });
-  if (config.databaseUrl) return null;
-  const daemon = readDaemonFile(config.dataDir);
+  const where = (await locateDataDir(configFile)) ?? (await loadConfigFile());
+  if (where.databaseUrl) return null;
+  const daemon = readDaemonFile(where.dataDir);
   return daemon ? localApiClient(daemon, athleteName) : null;
 }
 
