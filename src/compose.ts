@@ -5,7 +5,17 @@ import { encodeFit, overBudget, type DecodeResult } from './core/index.js';
 import { loadConfig, type Config } from './config.js';
 import { configSecrets } from './config/mask.js';
 import { simulatedClock, systemClock, type WaitingClock } from './clock.js';
-import type { Account, Athlete, Athletes, Logger, Source, Store, RateBudgetStore, Queue } from './sync/ports.js';
+import type {
+  Account,
+  Athlete,
+  Athletes,
+  DashboardAccess,
+  Logger,
+  Source,
+  Store,
+  RateBudgetStore,
+  Queue,
+} from './sync/ports.js';
 import type { EngineDeps } from './sync/deps.js';
 import { accountSettings } from './sync/account-settings.js';
 import { reserveOnlyWhileUploadsWait } from './sync/read-reserve.js';
@@ -73,6 +83,8 @@ export interface AppOptions {
 
 export interface App extends AppContext {
   readonly athletes: Athletes;
+  /** Dashboard sessions and athlete invites, in the database. */
+  readonly access: DashboardAccess;
   /** The athlete named by --athlete, else the only one; null when there is none yet or several. */
   readonly athlete: Athlete | null;
   /** The application as one athlete sees it: the same database, queue and Strava budget, that athlete's rows only. */
@@ -163,6 +175,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
   return {
     ...context,
     athletes,
+    access: opened.access,
     athlete,
     forAthlete: (a) => contextFor(athletes.scoped(a.id)),
     forAthleteNamed: async (name) => contextFor(athletes.scoped((await named(name)).id)),

@@ -252,6 +252,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       security,
       metrics,
       athletes: () => athleteOverviews(app),
+      access: app.access,
     }),
   );
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });

@@ -28,7 +28,7 @@ import { SessionStore } from './sessions.js';
 
 export function createApp(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const sessions = new SessionStore(deps.now);
+  const sessions = new SessionStore(deps.now, deps.access);
   const tileOrigin = deps.tileUrl ? new URL(deps.tileUrl.replace(/[{}]/g, '')).origin : null;
 
   app.use('*', securityHeaders(tileOrigin));

@@ -7,7 +7,7 @@ import type { RemoteNumbers } from '../app/workout-view.js';
 import type { RuleChanges, RuleChangeRow, SettingsSaved } from '../app/settings.js';
 import type { StravaUpdateResult } from '../sync/activity-updates.js';
 import type { AthleteOverview } from '../app/athletes.js';
-import type { Account, Logger, RateBudgetStore, Store } from '../sync/ports.js';
+import type { Account, DashboardAccess, Logger, RateBudgetStore, Store } from '../sync/ports.js';
 
 // Shapes the use cases (src/app/) define and the pages show as they are.
 export type { BackfillProgress, BackfillRange, RemoteNumbers, SettingsSaved, StravaUpdateResult };
@@ -161,4 +161,6 @@ export interface ServerDeps {
   readonly tileAttribution?: string;
   /** Every athlete of the instance with their accounts and workouts per state (the /athletes page); unset = no page. */
   readonly athletes?: () => Promise<readonly AthleteOverview[]>;
+  /** Sessions and invites in the database (they survive a restart); unset = in memory. */
+  readonly access?: DashboardAccess;
 }

@@ -15,7 +15,7 @@ export function registerMetrics(app: Hono<AppEnv>, deps: ServerDeps): void {
       const header = c.req.header('authorization') ?? '';
       const token = deps.security.metricsToken;
       const byToken = Boolean(token) && header.startsWith('Bearer ') && tokensEqual(header.slice(7), token!);
-      const bySession = (c.get('session') as Session | undefined)?.authenticated === true;
+      const bySession = (c.get('session') as Session | undefined)?.role === 'admin';
       if (!byToken && !bySession) {
         c.header('WWW-Authenticate', 'Bearer realm="bandsync metrics"');
         return c.text(

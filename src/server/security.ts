@@ -26,6 +26,9 @@ const PUBLIC_PATHS = [
   /^\/metrics$/,
 ];
 
+/** The instance's own pages, never an athlete's: the athletes and their invites. */
+const ADMIN_ONLY = [/^\/athletes(\/|$)/];
+
 export function securityHeaders(tileOrigin: string | null): MiddlewareHandler {
   const img = ["'self'", 'data:', ...(tileOrigin ? [tileOrigin] : [])].join(' ');
   const csp = [
@@ -106,9 +109,9 @@ export function sessionGuard(sessions: SessionStore, security: ServerSecurity): 
   return async (c, next) => {
     const path = c.req.path;
     const isPublic = PUBLIC_PATHS.some((re) => re.test(path));
-    let session = sessions.get(getCookie(c, SESSION_COOKIE));
+    let session = await sessions.get(getCookie(c, SESSION_COOKIE));
     if (!session && wantsNewSession(c, loginRequired)) {
-      session = sessions.create(!loginRequired);
+      session = await sessions.create(loginRequired ? null : 'admin');
       setSessionCookie(c, session, security);
     }
     if (session) c.set('session', session);
@@ -117,7 +120,11 @@ export function sessionGuard(sessions: SessionStore, security: ServerSecurity): 
       if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(loginUrlFor(c.req.url), 303);
       return c.text('Log in first.', 401);
     }
+    if (session?.role === 'athlete' && ADMIN_ONLY.some((re) => re.test(path)))
+      return c.text('This page is for the administrator of this bandsync.', 403);
     await next();
+    // A page may have set (or shown) the one-time message.
+    if (session) await sessions.saveFlash(session);
   };
 }
 

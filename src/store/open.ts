@@ -3,7 +3,7 @@
 // Store, the shared rate budget and the pg-boss queue onto one database.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Athletes, Queue, RateBudgetStore, Store } from '../sync/ports.js';
+import type { Athletes, DashboardAccess, Queue, RateBudgetStore, Store } from '../sync/ports.js';
 import { accountMethods, resealLegacySecrets } from './accounts.js';
 import type { Db } from './db.js';
 import { openPgliteDb } from './db-pglite.js';
@@ -19,6 +19,7 @@ import { settingMethods } from './settings.js';
 import { athleteMethods } from './athletes.js';
 import { defaultScope, fixedScope, type Scope } from './scope.js';
 import { workoutMethods } from './workouts.js';
+import { accessMethods } from './sessions.js';
 
 export interface OpenStoreOptions {
   readonly dataDir: string;
@@ -35,6 +36,8 @@ export interface OpenedStore {
   /** The default store: the only athlete's (all athletes' reads when there are several). */
   readonly store: Store;
   readonly athletes: Athletes;
+  /** Dashboard sessions and athlete invites. */
+  readonly access: DashboardAccess;
   readonly budget: RateBudgetStore;
   readonly queue: Queue;
   readonly kind: 'pglite' | 'postgres';
@@ -132,5 +135,14 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     scoped: (athleteId) => storeFor(fixedScope(athleteId)),
     changed: () => defaults.forget(),
   });
-  return { store, athletes, budget: createRateBudgetStore(db), queue, kind: db.kind, db, close };
+  return {
+    store,
+    athletes,
+    access: accessMethods(db),
+    budget: createRateBudgetStore(db),
+    queue,
+    kind: db.kind,
+    db,
+    close,
+  };
 }

@@ -243,6 +243,36 @@ export interface Athlete {
   readonly createdAt: string;
 }
 
+/** A logged-in dashboard session as stored: found by the SHA-256 of its cookie value, never the value. */
+export interface SessionRow {
+  readonly idHash: string;
+  readonly csrf: string;
+  readonly role: 'admin' | 'athlete';
+  /** The athlete an athlete session acts for; null for the administrator. */
+  readonly athleteId: string | null;
+  readonly flash: { kind: 'ok' | 'error'; text: string } | null;
+  readonly expiresAt: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+}
+
+/** Dashboard sign-in state kept in the database: sessions and one-time athlete invites (tokens stored hashed). */
+export interface DashboardAccess {
+  /** Saves a session, after deleting expired ones and, at `cap` sessions, the oldest. */
+  createSession(row: SessionRow, cap: number): Promise<void>;
+  /** The unexpired session with this hash; an expired one is deleted and null returned. */
+  getSession(idHash: string, now: Date): Promise<SessionRow | null>;
+  updateSession(idHash: string, change: { lastSeenAt?: string; flash?: SessionRow['flash'] }): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  createInvite(input: { tokenHash: string; athleteId: string; expiresAt: string; createdAt: string }): Promise<void>;
+  /** The athlete of an unused, unexpired invite; null otherwise. */
+  inviteAthlete(tokenHash: string, now: Date): Promise<string | null>;
+  /** Marks an unused, unexpired invite used and returns its athlete (null when it was not): only one taker wins. */
+  takeInvite(tokenHash: string, now: Date): Promise<string | null>;
+  /** Gives back an invite taken by a sign-in that then failed. */
+  releaseInvite(tokenHash: string): Promise<void>;
+}
+
 /** The athletes of the instance, and the store as one of them sees it. */
 export interface Athletes {
   list(): Promise<Athlete[]>;

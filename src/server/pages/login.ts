@@ -72,20 +72,20 @@ ${next !== '/' ? html`<input type="hidden" name="next" value="${next}">` : ''}
       deps.logger?.warn('dashboard login failed', { address });
       return c.html(page(c.get('session').csrf, 'Wrong password.', next), 401);
     }
-    sessions.destroy(getCookie(c, SESSION_COOKIE) ?? '');
-    const session = sessions.create(true);
+    await sessions.destroy(getCookie(c, SESSION_COOKIE) ?? '');
+    const session = await sessions.create('admin');
     setSessionCookie(c, session, deps.security);
     return c.redirect(next, 303);
   });
 
-  app.post('/logout', (c) => {
-    sessions.destroy(c.get('session').id);
+  app.post('/logout', async (c) => {
+    await sessions.destroy(c.get('session').id);
     // With a password, the login page makes the next (anonymous) session when it is shown.
     if (deps.security.password) {
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
       return c.redirect('/login', 303);
     }
-    setSessionCookie(c, sessions.create(true), deps.security);
+    setSessionCookie(c, await sessions.create('admin'), deps.security);
     return c.redirect('/', 303);
   });
 }
