@@ -256,22 +256,33 @@ async function athleteContext(base: {
 /**
  * Connecting Strava records the Strava athlete on the bandsync athlete: one
  * Strava account cannot be connected to two athletes (the column is unique).
+ * A refresh-token grant does not say whose token it is: one read (GET
+ * /athlete) asks Strava, else the same account could be connected twice.
  */
 function linkStravaAthlete(accounts: AccountActions, store: Store, athletes: Athletes): AccountActions {
   const link = async (account: Account): Promise<Account> => {
-    const stravaId = account.settings.athleteId;
-    if (stravaId === undefined || stravaId === null) return account;
-    for (const a of await athletes.list()) {
+    const known = account.settings.athleteId;
+    const stravaId =
+      known === undefined || known === null ? (await (await accounts.stravaClient()).athlete()).id : String(known);
+    if (!stravaId) return account;
+    const everyone = await athletes.list();
+    for (const a of everyone) {
       if (!(await athletes.scoped(a.id).getAccount(account.id))) continue;
-      try {
-        await athletes.setStravaAthleteId(a.id, String(stravaId));
-      } catch {
-        // Its tokens are left alone at Strava: revoking them would cut off the other athlete too.
-        await store.deleteAccount(account.id);
-        throw new Error(
-          `Strava athlete ${String(stravaId)} is already connected to another bandsync athlete: disconnect it there first`,
-        );
+      const holder = everyone.find((other) => other.id !== a.id && other.stravaAthleteId === stravaId);
+      if (!holder) {
+        try {
+          await athletes.setStravaAthleteId(a.id, stravaId);
+          continue;
+        } catch {
+          // Connected to another athlete in the meantime (the unique column says so): refused below.
+        }
       }
+      // Its tokens are left alone at Strava: revoking them would cut off the other athlete too.
+      await store.deleteAccount(account.id);
+      const owner = holder ?? (await athletes.list()).find((o) => o.id !== a.id && o.stravaAthleteId === stravaId);
+      throw new Error(
+        `Strava athlete ${stravaId} is already connected to ${owner ? `athlete ${owner.name}` : 'another bandsync athlete'}: a Strava account belongs to one athlete; disconnect it there first (bandsync disconnect strava --athlete ${owner?.name ?? 'NAME'})`,
+      );
     }
     return account;
   };

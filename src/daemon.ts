@@ -288,9 +288,9 @@ async function approveAllHistory(app: App, by: string): Promise<void> {
 export { JOBS };
 
 /**
- * The watched folder's files belong to one athlete: the one named (daemon
- * --athlete NAME) or the only one. With several and none named, the daemon
- * runs without watching and says why, instead of refusing to start.
+ * The watched folder's files belong to one athlete: the only one. With
+ * several, the daemon runs without watching and says why, instead of
+ * refusing to start (it serves every athlete, so it takes no --athlete).
  */
 async function watchFolderOf(app: App, dir: string): Promise<() => Promise<void>> {
   if (!app.athlete) {
@@ -299,7 +299,7 @@ async function watchFolderOf(app: App, dir: string): Promise<() => Promise<void>
       app.logger.error('the watched folder is not watched: say whose files it holds', {
         dir,
         athletes: names.join(', '),
-        fix: 'bandsync daemon --athlete NAME',
+        fix: 'leave watchDir unset and run bandsync --athlete NAME watch DIR for that athlete (beside a daemon on PostgreSQL)',
       });
       return async () => {};
     }

@@ -6,7 +6,8 @@ import type { Destination } from '../sync/ports.js';
 
 /** The connected Strava athlete: the engine's Destination plus the reads the dashboard and the doctor make. */
 export interface StravaConnection extends Destination {
-  athlete(): Promise<unknown>;
+  /** Whose token this is (one read). */
+  athlete(): Promise<{ readonly id: string }>;
   /** The calories Strava shows for one activity (only its detail has them; one read). */
   activityCalories(activityId: string, signal?: AbortSignal): Promise<number | null>;
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { DaemonOptions } from '../../daemon.js';
 import { onShutdown } from '../shutdown.js';
-import { getConfigFile } from '../app.js';
+import { getAthlete, getConfigFile } from '../app.js';
 
 interface Flags {
   port?: string;
@@ -15,7 +15,9 @@ async function run(
   flags: Flags,
   mode: Pick<DaemonOptions, 'work' | 'dashboard'>,
   requireServer: boolean,
+  command: string,
 ): Promise<void> {
+  refuseAthlete(command);
   const [{ openApp }, { startDaemon }] = await Promise.all([import('../../compose.js'), import('../../daemon.js')]);
   const app = await openApp({
     configFile: getConfigFile(),
@@ -55,6 +57,21 @@ async function run(
   process.exit(0);
 }
 
+/**
+ * The daemon, its workers and the dashboard serve every athlete: Strava's
+ * limits are one application's, shared fairly by one scheduler, and on
+ * PostgreSQL every worker takes the next job of any athlete. A daemon for one
+ * athlete would leave the others' workouts unsynced (only one daemon holds an
+ * embedded data dir), so --athlete is refused rather than half-honoured.
+ */
+function refuseAthlete(command: string): void {
+  const name = getAthlete();
+  if (name === undefined) return;
+  throw new Error(
+    `bandsync ${command} serves every athlete (they share one Strava application's limits, and its queue takes any athlete's work): run it without --athlete. For ${name} alone: bandsync --athlete ${name} sync, or bandsync --athlete ${name} watch DIR for a folder of their files`,
+  );
+}
+
 export function register(program: Command): void {
   program
     .command('daemon')
@@ -63,16 +80,16 @@ export function register(program: Command): void {
     .option('--host <host>', 'dashboard bind address (non-loopback needs BANDSYNC_DASHBOARD_PASSWORD)')
     .option('--concurrency <n>', 'upload windows processed at once', '1')
     .option('--all', 'also upload history recorded before the accounts were connected')
-    .action((flags: Flags) => run(flags, {}, false));
+    .action((flags: Flags) => run(flags, {}, false, 'daemon'));
   program
     .command('worker')
     .description('Run queue workers only (several, on one or many machines, against the same DATABASE_URL)')
     .option('--concurrency <n>', 'upload windows processed at once', '1')
-    .action((flags: Flags) => run(flags, { dashboard: false }, true));
+    .action((flags: Flags) => run(flags, { dashboard: false }, true, 'worker'));
   program
     .command('serve')
     .description('Serve the dashboard only')
     .option('--port <port>', 'port')
     .option('--host <host>', 'bind address (non-loopback needs BANDSYNC_DASHBOARD_PASSWORD)')
-    .action((flags: Flags) => run(flags, { work: false }, false));
+    .action((flags: Flags) => run(flags, { work: false }, false, 'serve'));
 }
