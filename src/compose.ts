@@ -121,6 +121,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     secretKey: config.secretKey,
     schema: options.schema ?? (options.env ?? process.env).BANDSYNC_DB_SCHEMA,
     now: () => clock.now(),
+    stravaLimits: config.stravaLimits,
   });
   const { budget, queue, athletes } = opened;
   const stravaRequests = requestTally();

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import envPaths from 'env-paths';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { fieldsOf } from './config/fields.js';
-import { DEFAULT_LIMITS, LIMIT_ENV, type InputLimits } from './core/limits.js';
+import { DEFAULT_LIMITS, LIMIT_ENV, STRAVA_DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
 import { lineIndex, lineOf } from './config/toml-lines.js';
 
 const SportRule = z
@@ -85,6 +85,17 @@ const LimitsSchema = z.strictObject({
     'Samples (records, track points) in one workout (48 hours at 1 Hz is 172,800); a FIT file may hold 4 messages per sample',
   ),
   databaseBytes: limit('databaseBytes', 1024, 'Bytes of a Gadgetbridge database (read into memory whole)'),
+});
+
+const stravaLimit = (name: keyof typeof STRAVA_DEFAULT_LIMITS, env: string, description: string) =>
+  z.number().int().min(1).default(STRAVA_DEFAULT_LIMITS[name]).describe(description).meta({ env });
+
+/** Strava's limits per application; Strava raises them on request, and a raise is used once it is set here. */
+const StravaLimitsSchema = z.strictObject({
+  overall15: stravaLimit('overall15', 'BANDSYNC_STRAVA_LIMIT_15MIN', 'Strava requests per 15 minutes (all kinds)'),
+  overallDay: stravaLimit('overallDay', 'BANDSYNC_STRAVA_LIMIT_DAY', 'Strava requests per UTC day (all kinds)'),
+  read15: stravaLimit('read15', 'BANDSYNC_STRAVA_READ_LIMIT_15MIN', 'Strava read requests per 15 minutes'),
+  readDay: stravaLimit('readDay', 'BANDSYNC_STRAVA_READ_LIMIT_DAY', 'Strava read requests per UTC day'),
 });
 
 export const ConfigSchema = z.strictObject({
@@ -239,6 +250,9 @@ export const ConfigSchema = z.strictObject({
       email: EmailSchema.optional().describe('SMTP settings for e-mail notifications'),
     })
     .prefault({}),
+  stravaLimits: StravaLimitsSchema.prefault({}).describe(
+    "Your Strava application's rate limits: Strava's defaults, or what Strava granted on request (the lower of these and what Strava's answers state is kept to)",
+  ),
   limits: LimitsSchema.prefault({}).describe('Budgets for untrusted files: going over one is a clear error naming it'),
 });
 

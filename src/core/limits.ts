@@ -78,3 +78,16 @@ export function formatLimit(name: keyof InputLimits, value: number): string {
 export function overLimitMessage(where: string, what: string, name: keyof InputLimits, value: number): string {
   return `${where}: ${what} is over the limit of ${formatLimit(name, value)} (limits.${name}; raise it with ${LIMIT_ENV[name]} or [limits] ${name} in the config file)`;
 }
+
+/**
+ * Strava's rate limits per application (requests per 15 minutes and per UTC
+ * day, overall and reads). Strava raises them on request; config stravaLimits.
+ */
+export interface StravaLimits {
+  readonly overall15: number;
+  readonly overallDay: number;
+  readonly read15: number;
+  readonly readDay: number;
+}
+
+export const STRAVA_DEFAULT_LIMITS: StravaLimits = { overall15: 200, overallDay: 2000, read15: 100, readDay: 1000 };

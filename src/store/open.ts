@@ -11,7 +11,7 @@ import { makePrivate } from '../private-files.js';
 import { acquireDataDirLock, type DataDirLock } from './lock-file.js';
 import { migrate } from './migrate.js';
 import type { createPgBoss, QueueOptions } from './queue.js';
-import { createRateBudgetStore } from './rate-budget.js';
+import { createRateBudgetStore, type StravaLimits } from './rate-budget.js';
 import { recordMethods } from './records.js';
 import { createSealer, loadSecretKey } from './secrets.js';
 import { withFaultInjection } from './fault-injection.js';
@@ -30,6 +30,8 @@ export interface OpenStoreOptions {
   readonly schema?: string;
   readonly now?: () => Date;
   readonly queue?: QueueOptions;
+  /** The Strava application's limits (Strava's defaults unless it raised them on request). */
+  readonly stravaLimits?: StravaLimits;
 }
 
 export interface OpenedStore {
@@ -139,7 +141,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
     store,
     athletes,
     access: accessMethods(db),
-    budget: createRateBudgetStore(db),
+    budget: createRateBudgetStore(db, options.stravaLimits),
     queue,
     kind: db.kind,
     db,

@@ -5,6 +5,9 @@ import type { RateBudgetSnapshot, RateBudgetStore } from '../sync/ports.js';
 import type { Db, Queryable } from './db.js';
 import { iso, isoOrNull } from './rows.js';
 import { dayEnd, quarterEnd } from './windows.js';
+import { STRAVA_DEFAULT_LIMITS, type StravaLimits } from '../core/limits.js';
+
+export type { StravaLimits } from '../core/limits.js';
 
 interface Budget {
   limit15: number;
@@ -82,13 +85,29 @@ async function save(q: Queryable, b: Budget, now: Date): Promise<void> {
   );
 }
 
+/**
+ * The limits bandsync keeps to: Strava's defaults, or what Strava granted the
+ * application on request (config stravaLimits). The row keeps what Strava's
+ * headers last stated; the budget uses the lower of the two, so a raise is
+ * used only once it is configured, and a lower limit from Strava always wins.
+ */
+function capped(b: Budget, l: StravaLimits): Budget {
+  return {
+    ...b,
+    limit15: Math.min(b.limit15, l.overall15),
+    limitDay: Math.min(b.limitDay, l.overallDay),
+    readLimit15: Math.min(b.readLimit15, l.read15),
+    readLimitDay: Math.min(b.readLimitDay, l.readDay),
+  };
+}
+
 /** Whichever spent window resets last is the one that binds. */
 function retryAt(b: Budget, kind: 'upload' | 'read'): string {
   const daySpent = b.usageDay >= b.limitDay || (kind === 'read' && b.readUsageDay >= b.readLimitDay);
   return (daySpent ? b.dayEndsAt : b.windowEndsAt).toISOString();
 }
 
-export function createRateBudgetStore(db: Db): RateBudgetStore {
+export function createRateBudgetStore(db: Db, limits: StravaLimits = STRAVA_DEFAULT_LIMITS): RateBudgetStore {
   return {
     tryReserve(kind, now, keepForUploads) {
       return db.transaction(async (tx) => {
@@ -96,13 +115,14 @@ export function createRateBudgetStore(db: Db): RateBudgetStore {
         if (stored.blockedUntil && stored.blockedUntil.getTime() > now.getTime())
           return stored.blockedUntil.toISOString();
         const b = rolled(stored, now);
-        const overallOk = b.usage15 < b.limit15 && b.usageDay < b.limitDay;
+        const l = capped(b, limits);
+        const overallOk = b.usage15 < l.limit15 && b.usageDay < l.limitDay;
         const readOk =
           kind === 'upload' ||
-          (b.readUsage15 < b.readLimit15 && b.readUsageDay < b.readLimitDay && b.limit15 - b.usage15 > keepForUploads);
+          (b.readUsage15 < l.readLimit15 && b.readUsageDay < l.readLimitDay && l.limit15 - b.usage15 > keepForUploads);
         if (!overallOk || !readOk) {
           await save(tx, b, now); // persists a roll-over even when refusing
-          return retryAt(b, kind);
+          return retryAt(l, kind);
         }
         b.usage15 += 1;
         b.usageDay += 1;
@@ -144,7 +164,7 @@ export function createRateBudgetStore(db: Db): RateBudgetStore {
 
     async snapshot(now): Promise<RateBudgetSnapshot> {
       const stored = await load(db, false);
-      const b = rolled(stored, now);
+      const b = capped(rolled(stored, now), limits);
       const blocked = b.blockedUntil && b.blockedUntil.getTime() > now.getTime() ? b.blockedUntil.toISOString() : null;
       return {
         overall: { limit15: b.limit15, usage15: b.usage15, limitDay: b.limitDay, usageDay: b.usageDay },
