@@ -14,7 +14,8 @@ import type { App } from './compose.js';
 import { watchFolder } from './app/files-import.js';
 import { pollIntervalSeconds } from './app/settings.js';
 import { SOURCE_KINDS, syncAll } from './sync/sync-all.js';
-import { athleteOverviews, syncEveryAthlete } from './app/athletes.js';
+import { administratorAthlete, athleteOverviews, syncEveryAthlete } from './app/athletes.js';
+import type { AthleteView, PerAthlete } from './server/deps.js';
 import { approveHistory } from './sync/approval.js';
 import { localApiRoutes } from './local-api/routes.js';
 import { newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
@@ -253,6 +254,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       metrics,
       athletes: () => athleteOverviews(app),
       access: app.access,
+      perAthlete: perAthleteViews(app, { nextPollAt, signal: stopping.signal }),
     }),
   );
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });
@@ -276,6 +278,34 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       await stopWatching();
       await served.close();
       await app.queue.stop();
+    },
+  };
+}
+
+/**
+ * The dashboard's pages per athlete: each athlete's store and engine, built
+ * on first use and kept, so an athlete's backfill keeps its progress across
+ * requests and one Strava client serves all of that athlete's pages.
+ */
+function perAthleteViews(app: App, options: Parameters<typeof createDashboardEngine>[1]): PerAthlete {
+  const views = new Map<string, Promise<AthleteView>>();
+  return {
+    list: async () => (await app.athletes.list()).map((a) => ({ id: a.id, name: a.name })),
+    administratorId: async () => (await administratorAthlete(app))?.id ?? null,
+    view(athleteId) {
+      let view = views.get(athleteId);
+      if (!view) {
+        view = (async () => {
+          const athlete = (await app.athletes.list()).find((a) => a.id === athleteId);
+          if (!athlete) throw new Error('This athlete was removed.');
+          const context = await app.forAthlete(athlete);
+          return { store: context.store, engine: createDashboardEngine(context, options) };
+        })();
+        // A failed build (the athlete was just removed) is not kept.
+        view.catch(() => views.delete(athleteId));
+        views.set(athleteId, view);
+      }
+      return view;
     },
   };
 }

@@ -1,7 +1,7 @@
 // The dashboard's engine port (server/deps.ts DashboardEngine), answered by
 // the use cases in src/app/. Only translation lives here: what the dashboard
 // does is decided there, the same as for the CLI and the daemon.
-import type { App } from './compose.js';
+import type { AppContext } from './app/context.js';
 import { backfillRunner, planBackfill } from './app/backfill.js';
 import { connectUploadedExport } from './app/files-import.js';
 import { checkLocalPath } from './app/local-path.js';
@@ -15,7 +15,7 @@ import { exportWorkout, remoteNumbers } from './app/workout-view.js';
 import type { DashboardEngine } from './server/deps.js';
 
 export function createDashboardEngine(
-  app: App,
+  app: AppContext,
   options: { nextPollAt?: () => string | null; signal?: AbortSignal } = {},
 ): DashboardEngine {
   const backfill = backfillRunner(app, options.signal);

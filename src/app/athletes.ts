@@ -1,6 +1,6 @@
 // Several athletes on one instance (issue 18): add, list and remove them, and
 // the runs that cover every athlete (sync, status) when none is named.
-import type { Account, Athlete, Athletes } from '../sync/ports.js';
+import type { Account, Athlete, Athletes, Store } from '../sync/ports.js';
 import { DESTINATION } from '../sync/deps.js';
 import type { AppContext } from './context.js';
 import { syncNow, type SyncRunSummary } from './sync.js';
@@ -16,6 +16,31 @@ export interface AthleteOverview {
   readonly stravaAthleteId: string | null;
   readonly accounts: Account[];
   readonly workouts: Record<string, number>;
+}
+
+/** The instance-wide setting naming the athlete the dashboard's administrator is. */
+const ADMINISTRATOR = 'administrator-athlete';
+
+/**
+ * The athlete the dashboard's administrator is: they see that athlete's
+ * Strava data, and of every other athlete the band's data only (Strava's API
+ * agreement). The one set with `athlete admin NAME`, else the first athlete
+ * (on an upgraded instance, the one migration 0003 made); null when none yet.
+ */
+export async function administratorAthlete(app: { store: Store; athletes: Athletes }): Promise<Athlete | null> {
+  const all = await app.athletes.list();
+  const set = await app.store.getSetting<string>(ADMINISTRATOR);
+  return all.find((a) => a.id === set) ?? all[0] ?? null;
+}
+
+export async function setAdministratorAthlete(
+  app: { store: Store; athletes: Athletes },
+  name: string,
+): Promise<Athlete> {
+  const athlete = await app.athletes.byName(name);
+  if (!athlete) throw new Error(`no athlete named ${JSON.stringify(name)} (bandsync athlete list)`);
+  await app.store.setSetting(ADMINISTRATOR, athlete.id);
+  return athlete;
 }
 
 export async function athleteOverviews(app: Pick<AthletesApp, 'athletes'>): Promise<AthleteOverview[]> {

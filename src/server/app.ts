@@ -16,6 +16,7 @@ import { registerSettings } from './pages/settings.js';
 import { registerWorkout } from './pages/workout.js';
 import { registerWorkouts } from './pages/workouts.js';
 import { registerMetrics } from './metrics-route.js';
+import { athleteViewGuard, registerAthleteSwitch } from './athlete-view.js';
 import {
   csrfGuard,
   loopbackHostGuard,
@@ -42,6 +43,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
     c.req.path === '/connect/export' ? next() : bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge })(c, next),
   );
   app.use('*', csrfGuard());
+  app.use('*', athleteViewGuard(deps));
 
   registerAssets(app);
   registerMetrics(app, deps);
@@ -50,11 +52,12 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   registerEvents(app, deps);
   registerWorkouts(app, deps);
   registerWorkout(app, deps);
-  registerBackfill(app, deps);
-  registerLog(app, deps);
+  registerBackfill(app);
+  registerLog(app);
   registerConnect(app, deps);
-  registerSettings(app, deps);
+  registerSettings(app);
   registerAthletes(app, deps);
+  registerAthleteSwitch(app, sessions);
   registerNotFound(app);
 
   app.onError((err, c) => {

@@ -163,4 +163,31 @@ export interface ServerDeps {
   readonly athletes?: () => Promise<readonly AthleteOverview[]>;
   /** Sessions and invites in the database (they survive a restart); unset = in memory. */
   readonly access?: DashboardAccess;
+  /**
+   * Pages per athlete (issue 18): with two or more athletes each request sees
+   * one athlete's store and engine (server/athlete-view.ts); unset, or fewer
+   * than two athletes: `store` and `engine` above serve every page.
+   */
+  readonly perAthlete?: PerAthlete;
+}
+
+/** An athlete as the switcher names them. */
+export interface AthleteRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** What the pages read and act on for one athlete. */
+export interface AthleteView {
+  readonly store: Store;
+  readonly engine: DashboardEngine;
+}
+
+export interface PerAthlete {
+  /** Every athlete, first created first. */
+  list(): Promise<readonly AthleteRef[]>;
+  /** The athlete the administrator is: the one whose Strava data the administrator may see. */
+  administratorId(): Promise<string | null>;
+  /** The store and engine limited to one athlete (built once per athlete and kept). */
+  view(athleteId: string): Promise<AthleteView>;
 }

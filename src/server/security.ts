@@ -6,12 +6,13 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { hostHeaderName, isLoopbackHost } from '../loopback.js';
 import type { ServerSecurity } from './deps.js';
 import { tokensEqual, type Session, type SessionStore } from './sessions.js';
+import type { RequestView } from './athlete-view.js';
 
 export const SESSION_COOKIE = 'bandsync_session';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
-export type AppEnv = { Variables: { session: Session; loginRequired: boolean } };
+export type AppEnv = { Variables: { session: Session; loginRequired: boolean; view: RequestView } };
 
 /**
  * Paths reachable without logging in: the login itself, static files, the

@@ -25,6 +25,8 @@ export interface Session {
   readonly expiresAt: number;
   /** One message shown on the next page (post → redirect → get). */
   flash?: Flash | null;
+  /** The athlete the administrator chose to see (several athletes); unset = their own (server/athlete-scope.ts). */
+  viewAthleteId?: string | null;
 }
 
 type SessionRows = Pick<DashboardAccess, 'createSession' | 'getSession' | 'updateSession' | 'deleteSession'>;
@@ -114,6 +116,13 @@ export class SessionStore {
     await this.rows.updateSession(hashToken(session.id), { flash: session.flash ?? null });
   }
 
+  /** The administrator's choice in the athlete switcher, kept with the session. */
+  async setViewAthlete(session: Session, athleteId: string | null): Promise<void> {
+    session.viewAthleteId = athleteId;
+    if (session.role === null) return;
+    await this.rows.updateSession(hashToken(session.id), { viewAthleteId: athleteId });
+  }
+
   async destroy(id: string): Promise<void> {
     if (!id) return;
     this.anonymous.delete(id);
@@ -127,6 +136,7 @@ function fromRow(id: string, row: SessionRow): Session {
     csrf: row.csrf,
     role: row.role,
     athleteId: row.athleteId,
+    viewAthleteId: row.viewAthleteId ?? null,
     authenticated: true,
     expiresAt: Date.parse(row.expiresAt),
     flash: row.flash,

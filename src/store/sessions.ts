@@ -11,6 +11,7 @@ function toSession(r: Row): SessionRow {
     csrf: String(r.csrf),
     role: r.role === 'athlete' ? 'athlete' : 'admin',
     athleteId: strOrNull(r.athlete_id),
+    viewAthleteId: strOrNull(r.view_athlete_id),
     flash: (r.flash as SessionRow['flash']) ?? null,
     expiresAt: iso(r.expires_at),
     createdAt: iso(r.created_at),
@@ -61,6 +62,8 @@ export function accessMethods(db: Db): DashboardAccess {
           idHash,
           change.flash ? json(change.flash) : null,
         ]);
+      if (change.viewAthleteId !== undefined)
+        await db.query('UPDATE sessions SET view_athlete_id = $2 WHERE id_hash = $1', [idHash, change.viewAthleteId]);
     },
     async deleteSession(idHash) {
       await db.query('DELETE FROM sessions WHERE id_hash = $1', [idHash]);

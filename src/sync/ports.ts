@@ -250,6 +250,8 @@ export interface SessionRow {
   readonly role: 'admin' | 'athlete';
   /** The athlete an athlete session acts for; null for the administrator. */
   readonly athleteId: string | null;
+  /** The athlete the administrator chose to see in the dashboard; null/unset = their own. */
+  readonly viewAthleteId?: string | null;
   readonly flash: { kind: 'ok' | 'error'; text: string } | null;
   readonly expiresAt: string;
   readonly createdAt: string;
@@ -262,7 +264,10 @@ export interface DashboardAccess {
   createSession(row: SessionRow, cap: number): Promise<void>;
   /** The unexpired session with this hash; an expired one is deleted and null returned. */
   getSession(idHash: string, now: Date): Promise<SessionRow | null>;
-  updateSession(idHash: string, change: { lastSeenAt?: string; flash?: SessionRow['flash'] }): Promise<void>;
+  updateSession(
+    idHash: string,
+    change: { lastSeenAt?: string; flash?: SessionRow['flash']; viewAthleteId?: string | null },
+  ): Promise<void>;
   deleteSession(idHash: string): Promise<void>;
   createInvite(input: { tokenHash: string; athleteId: string; expiresAt: string; createdAt: string }): Promise<void>;
   /** The athlete of an unused, unexpired invite; null otherwise. */

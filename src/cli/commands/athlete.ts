@@ -1,4 +1,4 @@
-// bandsync athlete add NAME · athlete list [--json] · athlete remove NAME [--yes]
+// bandsync athlete add NAME · athlete list [--json] · athlete remove NAME [--yes] · athlete admin NAME
 // Several people on one instance (issue 18), each with their own sources and
 // Strava account, sharing the Strava application's rate limits.
 import type { Command } from 'commander';
@@ -49,6 +49,19 @@ export function register(program: Command): void {
           `${a.name}  ${strava}; sources: ${sources.length ? sources.join(', ') : 'none'}; ${total} workout${total === 1 ? '' : 's'}\n`,
         );
       }
+    });
+
+  athlete
+    .command('admin <name>')
+    .description(
+      "Say which athlete the dashboard's administrator is: the one whose Strava data the dashboard shows them (default: the first athlete)",
+    )
+    .action(async (name: string) => {
+      const { setAdministratorAthlete } = await import('../../app/athletes.js');
+      const set = await withApp({}, (app) => setAdministratorAthlete(app, name));
+      process.stdout.write(
+        `The dashboard's administrator is ${set.name}: other athletes' pages show their band's data and sync states, not their Strava data.\n`,
+      );
     });
 
   athlete

@@ -2,7 +2,7 @@
 // and why) → confirm → watch progress (server-sent events via app.js).
 import type { Hono } from 'hono';
 import { assetUrl } from '../assets.js';
-import type { BackfillRange, PlanDecision, PlanRow, ServerDeps } from '../deps.js';
+import type { BackfillRange, PlanDecision, PlanRow } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { csrfField, html, type Html } from '../views/html.js';
 import { workoutDateTime } from '../views/time.js';
@@ -50,15 +50,9 @@ ${rows.length > SHOWN_ROWS ? html`<p class="muted">…and ${rows.length - SHOWN_
 </section>` as Html;
 }
 
-async function page(
-  c: Ctx,
-  deps: ServerDeps,
-  extra: Html | '',
-  from = '',
-  to = '',
-  status: 200 | 400 = 200,
-): Promise<Response> {
-  const [engineStatus, accounts] = await Promise.all([deps.engine.status(), deps.store.listAccounts()]);
+async function page(c: Ctx, extra: Html | '', from = '', to = '', status: 200 | 400 = 200): Promise<Response> {
+  const view = c.get('view');
+  const [engineStatus, accounts] = await Promise.all([view.engine.status(), view.store.listAccounts()]);
   const ready = accounts.some((a) => a.kind === 'strava') && accounts.some((a) => a.kind !== 'strava');
   // Before both ends are connected there is nothing to plan: say what is missing instead of a form that fails.
   const body = ready
@@ -69,24 +63,24 @@ Connect ${accounts.some((a) => a.kind === 'strava') ? 'a source' : accounts.leng
   return render(c, { title: 'Backfill', active: 'backfill', scripts: [assetUrl.own('app.js')] }, body as Html, status);
 }
 
-export function registerBackfill(app: Hono<AppEnv>, deps: ServerDeps): void {
-  app.get('/backfill', (c) => page(c, deps, ''));
+export function registerBackfill(app: Hono<AppEnv>): void {
+  app.get('/backfill', (c) => page(c, ''));
 
   app.post('/backfill/plan', async (c) => {
     const from = await formString(c, 'from');
     const to = await formString(c, 'to');
     try {
-      const rows = await deps.engine.planBackfill(parseRange(from, to));
-      return page(c, deps, planView(c.get('session').csrf, from, to, rows), from, to);
+      const rows = await c.get('view').engine.planBackfill(parseRange(from, to));
+      return page(c, planView(c.get('session').csrf, from, to, rows), from, to);
     } catch (err) {
-      return page(c, deps, html`<p class="flash flash-error">${errorText(err)}</p>` as Html, from, to, 400);
+      return page(c, html`<p class="flash flash-error">${errorText(err)}</p>` as Html, from, to, 400);
     }
   });
 
   app.post('/backfill/start', async (c) => {
     try {
       const range = parseRange(await formString(c, 'from'), await formString(c, 'to'));
-      const { runId } = await deps.engine.startBackfill(range);
+      const { runId } = await c.get('view').engine.startBackfill(range);
       return redirectWith(c, '/backfill', 'ok', `Backfill ${runId} started.`);
     } catch (err) {
       return redirectWith(c, '/backfill', 'error', errorText(err));

@@ -11,6 +11,7 @@ import { stravaAppMissing } from '../views/first-run.js';
 import { serviceTime } from '../views/time.js';
 import { layout } from '../views/layout.js';
 import { accountHealth } from './overview.js';
+import { accountLabel } from '../views/strava-data.js';
 import { errorText, formString, redirectWith, render, type Ctx } from './render.js';
 
 const CALLBACK_PATH = '/connect/strava/callback';
@@ -26,7 +27,7 @@ export function registerConnect(app: Hono<AppEnv>, deps: ServerDeps): void {
   async function connectPage(c: Ctx, local: LocalForm | null = null): Promise<Response> {
     const csrf = c.get('session').csrf;
     const now = deps.now();
-    const [accounts, status] = await Promise.all([deps.store.listAccounts(), deps.engine.status()]);
+    const [accounts, status] = await Promise.all([c.get('view').store.listAccounts(), c.get('view').engine.status()]);
     const strava = accounts.find((a) => a.kind === 'strava');
     const canConnectStrava = Boolean(strava) || status.stravaAppConfigured;
     const kindOption = (value: string, text: string) =>
@@ -37,7 +38,7 @@ ${
   accounts.length
     ? html`<table><tbody>${accounts.map((a) => {
         const h = accountHealth(a, now);
-        return html`<tr data-account="${a.id}"><th>${a.label}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td><td class="muted">since ${serviceTime(a.createdAt)}</td>
+        return html`<tr data-account="${a.id}"><th>${accountLabel(a, c.get('view').showStravaData)}</th><td>${a.kind}</td><td class="health health-${h.level}">${h.text}</td><td class="muted">since ${serviceTime(a.createdAt)}</td>
 <td><a class="button danger" href="/connect/${encodeURIComponent(a.id)}/disconnect">Disconnect…</a></td></tr>`;
       })}</tbody></table>`
     : html`<p class="muted">Nothing connected yet.</p>`
@@ -80,10 +81,18 @@ ${
 
   app.get('/connect', (c) => connectPage(c));
 
+  // Strava's return carries no session cookie: whose connection it is comes from the `state` it started with.
+  const started = new Map<string, { athleteId: string; showStravaData: boolean; until: number }>();
   app.post('/connect/strava', async (c) => {
     const redirectUri = new URL(CALLBACK_PATH, c.req.url).toString();
+    const view = c.get('view');
     try {
-      const { authorizeUrl } = await deps.engine.stravaConnectStart(redirectUri);
+      const { authorizeUrl } = await view.engine.stravaConnectStart(redirectUri);
+      const state = new URL(authorizeUrl).searchParams.get('state');
+      const now = deps.now().getTime();
+      for (const [k, v] of started) if (v.until < now || started.size > 1000) started.delete(k);
+      if (state && view.athleteId)
+        started.set(state, { athleteId: view.athleteId, showStravaData: view.showStravaData, until: now + 600_000 });
       return c.redirect(authorizeUrl, 303);
     } catch (err) {
       return redirectWith(c, '/connect', 'error', errorText(err));
@@ -107,8 +116,12 @@ ${
       message = { kind: 'error', text: 'The Strava answer lacks its code or state; start again from Connect.' };
     else {
       try {
-        const account = await deps.engine.stravaConnectCallback({ code, state, scope: c.req.query('scope') ?? null });
-        message = { kind: 'ok', text: `Strava connected: ${account.label}.` };
+        const whose = started.get(state);
+        started.delete(state);
+        const engine =
+          whose && deps.perAthlete ? (await deps.perAthlete.view(whose.athleteId)).engine : c.get('view').engine;
+        const account = await engine.stravaConnectCallback({ code, state, scope: c.req.query('scope') ?? null });
+        message = { kind: 'ok', text: `Strava connected: ${accountLabel(account, whose?.showStravaData ?? true)}.` };
       } catch (err) {
         message = { kind: 'error', text: errorText(err) };
       }
@@ -137,7 +150,7 @@ ${
       input = { method: 'password', email, password };
     }
     try {
-      const account = await deps.engine.connectZepp(input);
+      const account = await c.get('view').engine.connectZepp(input);
       return redirectWith(c, '/connect', 'ok', `Zepp connected: ${account.label}.`);
     } catch (err) {
       return redirectWith(c, '/connect', 'error', errorText(err));
@@ -169,7 +182,7 @@ ${
     else if (email && password) input = { email, password, ...(country ? { country } : {}) };
     else return redirectWith(c, '/connect', 'error', 'Give the Xiaomi account and its password.');
     try {
-      const outcome = await deps.engine.connectMiFitness(input);
+      const outcome = await c.get('view').engine.connectMiFitness(input);
       if (outcome.kind === 'connected')
         return redirectWith(c, '/connect', 'ok', `Mi Fitness connected: ${outcome.account.label}.`);
       const body = html`<h1>Sign in to Xiaomi in your browser</h1>
@@ -192,7 +205,7 @@ ${
     if (kind !== 'gadgetbridge' && kind !== 'files')
       return redirectWith(c, '/connect', 'error', 'Choose Gadgetbridge or a folder.');
     try {
-      const account = await deps.engine.connectLocal({ kind, path });
+      const account = await c.get('view').engine.connectLocal({ kind, path });
       return redirectWith(c, '/connect', 'ok', `Added ${account.label}.`);
     } catch (err) {
       // Refused before anything was saved: the form comes back as typed, the path marked with the reason.
@@ -202,7 +215,7 @@ ${
 
   async function connectLocal(c: Ctx, input: LocalSourceInput): Promise<Response> {
     try {
-      const account = await deps.engine.connectLocal(input);
+      const account = await c.get('view').engine.connectLocal(input);
       return redirectWith(c, '/connect', 'ok', `Added ${account.label}.`);
     } catch (err) {
       return redirectWith(c, '/connect', 'error', errorText(err));
@@ -210,9 +223,9 @@ ${
   }
 
   app.get('/connect/:id/disconnect', async (c) => {
-    const account = await deps.store.getAccount(c.req.param('id'));
+    const account = await c.get('view').store.getAccount(c.req.param('id'));
     if (!account) return redirectWith(c, '/connect', 'error', 'No such account.');
-    const body = html`<h1>Disconnect ${account.label}?</h1>
+    const body = html`<h1>Disconnect ${accountLabel(account, c.get('view').showStravaData)}?</h1>
 <p>${account.kind === 'strava' ? 'bandsync revokes its Strava access and forgets the tokens. Activities already on Strava stay there.' : "bandsync forgets this account's login. Workouts already imported stay in the list."}</p>
 <form method="post" action="/connect/${encodeURIComponent(account.id)}/disconnect">${csrfField(c.get('session').csrf)}
 <button class="danger" id="confirm-disconnect">Disconnect</button> <a href="/connect">Cancel</a></form>`;
@@ -220,11 +233,11 @@ ${
   });
 
   app.post('/connect/:id/disconnect', async (c) => {
-    const account = await deps.store.getAccount(c.req.param('id'));
+    const account = await c.get('view').store.getAccount(c.req.param('id'));
     if (!account) return redirectWith(c, '/connect', 'error', 'No such account.');
     try {
-      await deps.engine.disconnect(account.id);
-      return redirectWith(c, '/connect', 'ok', `${account.label} disconnected.`);
+      await c.get('view').engine.disconnect(account.id);
+      return redirectWith(c, '/connect', 'ok', `${accountLabel(account, c.get('view').showStravaData)} disconnected.`);
     } catch (err) {
       return redirectWith(c, '/connect', 'error', errorText(err));
     }

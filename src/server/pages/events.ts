@@ -15,7 +15,7 @@ export function registerEvents(app: Hono<AppEnv>, deps: ServerDeps): void {
       let id = 0;
       const queue: BackfillProgress[] = [];
       let wake: (() => void) | null = null;
-      const unsubscribe = deps.engine.subscribe((p) => {
+      const unsubscribe = c.get('view').engine.subscribe((p) => {
         queue.push(p);
         wake?.();
       });
@@ -25,7 +25,7 @@ export function registerEvents(app: Hono<AppEnv>, deps: ServerDeps): void {
         wake?.();
       });
       try {
-        const status = await deps.engine.status();
+        const status = await c.get('view').engine.status();
         if (status.backfill)
           await stream.writeSSE({ event: 'progress', data: JSON.stringify(status.backfill), id: String(++id) });
         let lastBudget = 0;
@@ -37,7 +37,10 @@ export function registerEvents(app: Hono<AppEnv>, deps: ServerDeps): void {
           }
           if (Date.now() - lastBudget >= BUDGET_EVERY_MS) {
             lastBudget = Date.now();
-            const [budget, counts] = await Promise.all([deps.budget.snapshot(deps.now()), shownCounts(deps.store)]);
+            const [budget, counts] = await Promise.all([
+              deps.budget.snapshot(deps.now()),
+              shownCounts(c.get('view').store),
+            ]);
             await stream.writeSSE({ event: 'budget', data: JSON.stringify(budget), id: String(++id) });
             await stream.writeSSE({ event: 'counts', data: JSON.stringify(counts), id: String(++id) });
           }

@@ -2,7 +2,6 @@
 // prints), newest first, filterable by event and account, paged by the store
 // so a ledger of 100,000 entries stays one small query per page.
 import type { Hono } from 'hono';
-import type { ServerDeps } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { html, type Html } from '../views/html.js';
 import { pager } from '../views/pager.js';
@@ -10,6 +9,7 @@ import { serviceTime } from '../views/time.js';
 import { stateLabel } from '../views/states.js';
 import { kindWords } from './overview.js';
 import { render } from './render.js';
+import { accountLabel, withoutStravaIds } from '../views/strava-data.js';
 
 export const LOG_PAGE_SIZE = 100;
 
@@ -39,22 +39,23 @@ export function logLink(q: LogQuery, page: number): string {
 
 const state = (s: string | null) => (s ? stateLabel(s) : null);
 
-export function registerLog(app: Hono<AppEnv>, deps: ServerDeps): void {
+export function registerLog(app: Hono<AppEnv>): void {
   app.get('/log', async (c) => {
     const q = parseLogQuery((n) => c.req.query(n));
     const filter = { ...(q.event ? { event: q.event } : {}), ...(q.account ? { accountId: q.account } : {}) };
     const [entries, total, events, accounts] = await Promise.all([
-      deps.store.listLedger({
+      c.get('view').store.listLedger({
         ...filter,
         newestFirst: true,
         limit: LOG_PAGE_SIZE,
         offset: (q.page - 1) * LOG_PAGE_SIZE,
       }),
-      deps.store.countLedger(filter),
-      deps.store.ledgerEvents(),
-      deps.store.listAccounts(),
+      c.get('view').store.countLedger(filter),
+      c.get('view').store.ledgerEvents(),
+      c.get('view').store.listAccounts(),
     ]);
-    const labels = new Map(accounts.map((a) => [a.id, `${a.label} (${kindWords(a.kind)})`]));
+    const show = c.get('view').showStravaData;
+    const labels = new Map(accounts.map((a) => [a.id, `${accountLabel(a, show)} (${kindWords(a.kind)})`]));
     const opt = (value: string, text: string, selected: string) =>
       html`<option value="${value}" ${value === selected ? 'selected' : ''}>${text}</option>`;
     const filtered = Boolean(q.event || q.account);
@@ -80,7 +81,7 @@ ${entries.map(
   <td data-label="Workout">${e.workoutId ? html`<a href="/workouts/${encodeURIComponent(e.workoutId)}">${e.workoutId.slice(0, 12)}</a>` : '—'}</td>
   <td data-label="Account">${e.accountId ? (labels.get(e.accountId) ?? 'removed account') : '—'}</td>
   <td data-label="Change">${state(e.fromState) ?? ''}${e.toState ? ` → ${state(e.toState)}` : ''}</td>
-  <td class="lead-reason">${e.reason}</td>
+  <td class="lead-reason">${withoutStravaIds(e.reason, show)}</td>
 </tr>`,
 )}
 </tbody></table>`

@@ -12,6 +12,7 @@ import { html, type Html } from '../views/html.js';
 import { progressBlock } from '../views/progress.js';
 import { accountsConnected, firstRunChecklist, setupDone, type SetupState } from '../views/first-run.js';
 import { problemBlock } from '../views/workout-bits.js';
+import { accountLabel } from '../views/strava-data.js';
 import { stateBadge, stateLabel } from '../views/states.js';
 import { serviceTime, workoutDateTime } from '../views/time.js';
 import { render } from './render.js';
@@ -57,19 +58,21 @@ export function registerOverview(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.get('/', async (c) => {
     const now = deps.now();
     const [accounts, report, budget, status, problems, athletes] = await Promise.all([
-      deps.store.listAccounts(),
-      invariantReport(deps.store),
+      c.get('view').store.listAccounts(),
+      invariantReport(c.get('view').store),
       deps.budget.snapshot(now),
-      deps.engine.status(),
-      deps.store.listRecords({ destination: 'strava', states: ['needs_user', 'failed'], limit: 20 }),
+      c.get('view').engine.status(),
+      c.get('view').store.listRecords({ destination: 'strava', states: ['needs_user', 'failed'], limit: 20 }),
       deps.athletes ? deps.athletes() : Promise.resolve([]),
     ]);
     // Counts follow the invariant: a failure that waits for you (a held file, a zip's password) is under "Needs you".
     const counts = report.byState;
     const csrf = c.get('session').csrf;
-    // Several athletes: this page is the administrator's, and a Strava connection's label carries the
-    // name Strava gave, which Strava's API agreement lets the app show to that athlete only.
-    const shown = (a: Account) => (athletes.length > 1 && a.kind === 'strava' ? 'Strava' : a.label);
+    // A Strava connection's label carries the name Strava gave, which Strava's API agreement lets the app
+    // show to that athlete only: hidden for another athlete's view, and for the unscoped view of several.
+    const view = c.get('view');
+    const shown = (a: Account) =>
+      accountLabel(a, view.showStravaData && (athletes.length < 2 || view.athleteId !== null));
     const needy = accounts.filter((a) => accountHealth(a, now).level !== 'ok');
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     const setup: SetupState = {
@@ -97,7 +100,7 @@ ${
   ${report.stuck.map((w) => html`<li class="stuck">${stateBadge(w.state)} <a href="/workouts/${encodeURIComponent(w.workoutId)}">${workoutDateTime(w.startTime, 0)}</a>: stuck — ${w.reason}. Fix: ${w.fix}</li>`)}
   ${report.waitingForBackfill ? html`<li id="waiting-backfill">${report.waitingForBackfill} workout(s) recorded before their account was connected wait for a backfill — <a href="/backfill">Backfill</a> (or bandsync sync --all)</li>` : ''}
   ${needy.map((a) => html`<li><strong>${shown(a)}</strong> (${kindWords(a.kind)}): ${accountHealth(a, now).text} — <a href="/connect">Re-connect</a></li>`)}
-  ${problems.map((r) => html`<li>${stateBadge(r.state)} <a href="/workouts/${encodeURIComponent(r.workoutId)}">${workoutTitle({ ...r, utcOffsetSeconds: r.summary.utcOffsetSeconds })} · ${workoutDateTime(r.startTime, r.summary.utcOffsetSeconds)}</a>${problemBlock(r, csrf, '/', true)}</li>`)}
+  ${problems.map((r) => html`<li>${stateBadge(r.state)} <a href="/workouts/${encodeURIComponent(r.workoutId)}">${workoutTitle({ ...r, utcOffsetSeconds: r.summary.utcOffsetSeconds })} · ${workoutDateTime(r.startTime, r.summary.utcOffsetSeconds)}</a>${problemBlock(r, csrf, '/', true, c.get('view').showStravaData)}</li>`)}
 </ul></section>`
     : ''
 }

@@ -9,7 +9,7 @@ export type Ctx = Context<AppEnv>;
 
 export function render(
   c: Ctx,
-  props: Omit<LayoutProps, 'csrf' | 'flash' | 'loggedIn'>,
+  props: Omit<LayoutProps, 'csrf' | 'flash' | 'loggedIn' | 'switcher'>,
   body: Html,
   status: 200 | 400 | 404 | 500 = 200,
 ): Response {
@@ -17,7 +17,14 @@ export function render(
   const flash = session.flash ?? null;
   session.flash = null;
   c.header('Cache-Control', 'no-store');
-  return c.html(layout({ ...props, csrf: session.csrf, flash, loggedIn: c.get('loginRequired') }, body), status);
+  const view = c.get('view');
+  const switcher = view?.athletes.length
+    ? { athletes: view.athletes, current: view.athleteId ?? '', back: c.req.path }
+    : null;
+  return c.html(
+    layout({ ...props, csrf: session.csrf, flash, loggedIn: c.get('loginRequired'), switcher }, body),
+    status,
+  );
 }
 
 export function redirectWith(c: Ctx, to: string, kind: 'ok' | 'error', text: string): Response {

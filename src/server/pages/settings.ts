@@ -7,7 +7,7 @@
 import type { Hono } from 'hono';
 import { sportWords, workoutTitle } from '../../app/workout-display.js';
 import { sameRules } from '../../app/settings.js';
-import type { DashboardSettings, RulePreview, SettingsSaved, ServerDeps, SportRule } from '../deps.js';
+import type { DashboardSettings, RulePreview, SettingsSaved, SportRule } from '../deps.js';
 import type { AppEnv } from '../security.js';
 import { STRAVA_SPORT_TYPES, isStravaSportType } from '../../sync/strava-sport-types.js';
 import { csrfField, html, type Html } from '../views/html.js';
@@ -168,12 +168,12 @@ async function bodyOf(c: Ctx): Promise<Record<string, unknown>> {
   return (await c.req.parseBody()) as Record<string, unknown>;
 }
 
-export function registerSettings(app: Hono<AppEnv>, deps: ServerDeps): void {
+export function registerSettings(app: Hono<AppEnv>): void {
   const page = (c: Ctx, body: Html, status: 200 | 400 = 200) =>
     render(c, { title: 'Settings', active: 'settings' }, body, status);
 
   app.get('/settings', async (c) => {
-    const settings = await deps.engine.getSettings();
+    const settings = await c.get('view').engine.getSettings();
     return page(c, form(c.get('session').csrf, valuesOf(settings), null, null));
   });
 
@@ -186,7 +186,7 @@ export function registerSettings(app: Hono<AppEnv>, deps: ServerDeps): void {
     } catch (err) {
       return page(c, form(csrf, formValues(body), null, FieldError.from(err)), 400);
     }
-    const preview = await deps.engine.previewSportRules(settings.sportRules, 200);
+    const preview = await c.get('view').engine.previewSportRules(settings.sportRules, 200);
     return page(c, form(csrf, formValues(body), preview, null));
   });
 
@@ -195,13 +195,13 @@ export function registerSettings(app: Hono<AppEnv>, deps: ServerDeps): void {
     try {
       const settings = parseSettingsForm(body);
       // Rules that change activities already on Strava are saved only once the user has seen how many.
-      const current = await deps.engine.getSettings();
+      const current = await c.get('view').engine.getSettings();
       const preview = !sameRules(settings.sportRules, current.sportRules)
-        ? await deps.engine.previewSportRules(settings.sportRules, 200)
+        ? await c.get('view').engine.previewSportRules(settings.sportRules, 200)
         : null;
       if (preview && preview.onStrava > 0 && body.confirmStravaUpdates !== String(preview.onStrava))
         return page(c, form(c.get('session').csrf, formValues(body), preview, null, true));
-      const said = savedMessage(await deps.engine.setSettings(settings));
+      const said = savedMessage(await c.get('view').engine.setSettings(settings));
       return redirectWith(c, '/settings', said.kind, said.text);
     } catch (err) {
       return page(c, form(c.get('session').csrf, formValues(body), null, FieldError.from(err)), 400);

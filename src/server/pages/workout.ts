@@ -16,6 +16,7 @@ import { quantity, quantityText } from '../views/quantity.js';
 import { stateBadge, stateMeaning } from '../views/states.js';
 import { serviceTime, utcOffsetLabel, workoutDateTime } from '../views/time.js';
 import { problemBlock, stravaLink } from '../views/workout-bits.js';
+import { STRAVA_DATA_HIDDEN, withoutStravaIds } from '../views/strava-data.js';
 import { notFoundPage } from './not-found.js';
 import { errorText, formString, redirectWith, render } from './render.js';
 import { safeNext } from '../security.js';
@@ -167,20 +168,21 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
 
   app.get('/workouts/:id', async (c) => {
     const id = c.req.param('id');
-    const stored = await deps.store.getWorkout(id);
+    const stored = await c.get('view').store.getWorkout(id);
     if (!stored) return notFoundPage(c, 'workout');
     const [record, ledger, account, pendingUpdates] = await Promise.all([
-      deps.store.getRecord(id, 'strava'),
-      deps.store.listLedger({ workoutId: id, limit: 200 }),
-      deps.store.getAccount(stored.accountId),
-      pendingStravaUpdates(deps),
+      c.get('view').store.getRecord(id, 'strava'),
+      c.get('view').store.listLedger({ workoutId: id, limit: 200 }),
+      c.get('view').store.getAccount(stored.accountId),
+      pendingStravaUpdates(c.get('view')),
     ]);
     const pendingUpdate = pendingUpdates[id];
+    const show = c.get('view').showStravaData;
     let remote: RemoteNumbers | null = null;
-    let remoteError: string | null = null;
-    if (record?.activityId) {
+    let remoteError: string | null = show ? null : STRAVA_DATA_HIDDEN;
+    if (record?.activityId && show) {
       try {
-        remote = await deps.engine.remoteNumbers(id);
+        remote = await c.get('view').engine.remoteNumbers(id);
       } catch (err) {
         remoteError = `Strava numbers unavailable: ${errorText(err)}`;
       }
@@ -202,9 +204,9 @@ export function registerWorkout(app: Hono<AppEnv>, deps: ServerDeps): void {
 <h1>${title}</h1>
 <p class="when"><span id="workout-sport">${sportWords(w.sport)}</span> · <time id="workout-start" datetime="${w.startTime}">${workoutDateTime(w.startTime, w.utcOffsetSeconds)}</time> <span class="muted">(${utcOffsetLabel(w.utcOffsetSeconds)})</span> · ${w.device.name} · ${account?.label ?? 'removed account'}</p>
 <dl class="stats" id="stats">${headerStats(w).map((s) => html`<div data-stat="${s.key}"><dt>${s.label}</dt><dd>${quantity(s)}</dd></div>`)}</dl>
-<p class="sync-line" id="sync-state">${record ? html`${stateBadge(record.state)} <span class="muted">${stateMeaning(record.state)}</span> ${stravaLink(stravaWeb, record, 'strava-link')}` : 'Not tracked for Strava.'}</p>
-${pendingUpdate ? html`<p class="small" id="strava-update-pending">Strava update pending (the sport changed here): sent by the next sync or poll${pendingUpdate.notBefore ? html`, not before ${serviceTime(pendingUpdate.notBefore)}` : ''}. <span class="muted">${pendingUpdate.lastError ?? ''}</span></p>` : ''}
-${record ? problemBlock(record, csrf, base) : ''}
+<p class="sync-line" id="sync-state">${record ? html`${stateBadge(record.state)} <span class="muted">${stateMeaning(record.state)}</span> ${show ? stravaLink(stravaWeb, record, 'strava-link') : ''}` : 'Not tracked for Strava.'}</p>
+${pendingUpdate ? html`<p class="small" id="strava-update-pending">Strava update pending (the sport changed here): sent by the next sync or poll${pendingUpdate.notBefore ? html`, not before ${serviceTime(pendingUpdate.notBefore)}` : ''}. <span class="muted">${withoutStravaIds(pendingUpdate.lastError ?? '', show)}</span></p>` : ''}
+${record ? problemBlock(record, csrf, base, false, show) : ''}
 </section>
 ${splits ? splitsSection(splits) : ''}
 ${gps ? html`<section class="card" aria-label="Map"><div id="map" class="map" data-src="${base}/data.json" data-tiles="${deps.tileUrl ?? '/tiles/{z}/{x}/{y}.svg'}" data-attribution="${deps.tileAttribution ?? ''}" role="region" aria-label="Map of the track"></div></section>` : html`<p class="muted" id="no-map">${w.indoor ? 'Indoor workout: no map.' : 'No GPS track recorded.'}</p>`}
@@ -212,7 +214,7 @@ ${gps ? html`<section class="card" aria-label="Map"><div id="map" class="map" da
 <p class="muted legend small"><span class="swatch pause"></span> pauses · <span class="swatch lap"></span> laps · hover or touch a chart to read every chart at that moment</p></section>
 <section class="card" id="strava-compare"><h2>Band vs Strava</h2>${comparison(summarize(w), remote, noRemoteText(record, remoteError))}</section>
 <section class="card"><h2>Ledger</h2><table class="cards ledger" id="ledger"><thead><tr><th scope="col">When</th><th scope="col">Event</th><th scope="col">Change</th><th scope="col">Reason</th></tr></thead><tbody>
-${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td data-label="Event">${e.event}</td><td data-label="Change">${e.fromState ?? ''}${e.toState ? ` → ${e.toState}` : ''}</td><td class="lead-reason">${e.reason}</td></tr>`)}
+${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td data-label="Event">${e.event}</td><td data-label="Change">${e.fromState ?? ''}${e.toState ? ` → ${e.toState}` : ''}</td><td class="lead-reason">${withoutStravaIds(e.reason, show)}</td></tr>`)}
 </tbody></table></section>
 <section class="actions card" id="actions"><h2>Actions</h2>
   ${action('upload', 'Upload now')} ${action('anyway', 'Upload anyway')} ${action('retry', 'Retry')} ${action('skip', 'Skip')}
@@ -236,7 +238,7 @@ ${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td 
   });
 
   app.get('/workouts/:id/data.json', async (c) => {
-    const stored = await deps.store.getWorkout(c.req.param('id'));
+    const stored = await c.get('view').store.getWorkout(c.req.param('id'));
     if (!stored) return c.json({ error: 'no such workout' }, 404);
     c.header('Cache-Control', 'private, max-age=60');
     return c.json(chartData(stored.workout));
@@ -246,10 +248,10 @@ ${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td 
     const id = c.req.param('id');
     const format = c.req.param('format');
     if (!(FORMATS as readonly string[]).includes(format)) return c.text('Format must be fit, tcx or gpx.', 400);
-    const stored = await deps.store.getWorkout(id);
+    const stored = await c.get('view').store.getWorkout(id);
     if (!stored) return c.text('No such workout.', 404);
     try {
-      const bytes = await deps.engine.exportWorkout(id, format as (typeof FORMATS)[number]);
+      const bytes = await c.get('view').engine.exportWorkout(id, format as (typeof FORMATS)[number]);
       const name = `${stored.workout.startTime.replace(/[:]/g, '').replace(/\.\d+/, '')}-${stored.workout.sport}.${format}`;
       return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
         'Content-Type': format === 'fit' ? 'application/vnd.ant.fit' : 'application/xml',
@@ -265,22 +267,22 @@ ${ledger.map((e) => html`<tr><td data-label="When">${serviceTime(e.at)}</td><td 
     const name = c.req.param('action');
     const page = `/workouts/${encodeURIComponent(id)}`;
     if (!isAction(name)) return c.text('Unknown action.', 404);
-    if (!(await deps.store.getWorkout(id))) return c.text('No such workout.', 404);
+    if (!(await c.get('view').store.getWorkout(id))) return c.text('No such workout.', 404);
     // A list row's button comes back to the same list page.
     const back = safeNext((await formString(c, 'back')) || page);
     // A stale page (or a hand-made request) must not be told "done" for an action that does nothing now.
-    const record = await deps.store.getRecord(id, 'strava');
+    const record = await c.get('view').store.getRecord(id, 'strava');
     if (!offeredActions(record).includes(name))
       return redirectWith(c, back, 'error', `Not possible while the workout is ${record?.state ?? 'not planned'}.`);
     try {
-      if (name === 'retry') await deps.engine.retry(id);
-      else if (name === 'skip') await deps.engine.skip(id);
-      else if (name === 'upload') await deps.engine.uploadNow(id);
-      else if (name === 'anyway') await deps.engine.uploadAnyway(id);
+      if (name === 'retry') await c.get('view').engine.retry(id);
+      else if (name === 'skip') await c.get('view').engine.skip(id);
+      else if (name === 'upload') await c.get('view').engine.uploadNow(id);
+      else if (name === 'anyway') await c.get('view').engine.uploadAnyway(id);
       else {
         const sportType = await formString(c, 'sportType');
         if (!isStravaSportType(sportType)) return redirectWith(c, back, 'error', "Choose one of Strava's sport types.");
-        const said = remapMessage(sportType, await deps.engine.remapSport(id, sportType));
+        const said = remapMessage(sportType, await c.get('view').engine.remapSport(id, sportType));
         return redirectWith(c, back, said.kind, said.text);
       }
       return redirectWith(c, back, 'ok', ACTIONS[name]);

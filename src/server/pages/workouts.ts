@@ -87,14 +87,16 @@ export function registerWorkouts(app: Hono<AppEnv>, deps: ServerDeps): void {
   const stravaWeb = (deps.stravaWebUrl ?? 'https://www.strava.com').replace(/\/$/, '');
   app.get('/workouts', async (c) => {
     const q = parseListQuery((n) => c.req.query(n));
+    const show = c.get('view').showStravaData;
     const filter = toFilter(q);
     const filtered = Boolean(q.state || q.sport || q.source || q.from || q.to || q.q);
     const [rows, total, accounts] = await Promise.all([
-      deps.store.listRecords(filter),
-      deps.store.countRecords(filter),
-      deps.store.listAccounts(),
+      c.get('view').store.listRecords(filter),
+      c.get('view').store.countRecords(filter),
+      c.get('view').store.listAccounts(),
     ]);
-    const anyWorkouts = total > 0 || (filtered && (await deps.store.countRecords({ destination: 'strava' })) > 0);
+    const anyWorkouts =
+      total > 0 || (filtered && (await c.get('view').store.countRecords({ destination: 'strava' })) > 0);
     const csrf = c.get('session').csrf;
     const back = listLink(q, q.page);
     const sources = accounts.filter((a) => a.kind !== 'strava');
@@ -139,7 +141,7 @@ ${rows.map((r) => {
   ${stat('Time', clock(s.movingSeconds ?? s.elapsedSeconds))}
   ${stat(pace?.label === 'Avg speed' ? 'Speed' : 'Pace', pace ? quantity(pace) : null)}
   ${stat('Avg HR', s.avgHeartRate != null ? `${Math.round(s.avgHeartRate)} bpm` : null)}
-  <td class="wide state-cell"><span>${stateBadge(r.state)} ${stravaLink(stravaWeb, r)}</span>${problemBlock(r, csrf, back, true)}</td>
+  <td class="wide state-cell"><span>${stateBadge(r.state)} ${show ? stravaLink(stravaWeb, r) : ''}</span>${problemBlock(r, csrf, back, true, show)}</td>
 </tr>`;
 })}
 </tbody></table>`

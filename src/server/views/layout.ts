@@ -1,6 +1,6 @@
 // The page frame: skip link, navigation that folds behind "Menu" on phones,
 // flash message, local CSS/JS only (strict CSP). `.top-tools` holds what
-// belongs to the signed-in person (log out today; an athlete switcher later).
+// belongs to the signed-in person (the administrator's athlete switcher, log out).
 import { assetUrl } from '../assets.js';
 import { html, type Html } from './html.js';
 
@@ -15,6 +15,22 @@ export interface LayoutProps {
   readonly styles?: readonly string[];
   readonly scripts?: readonly string[];
   readonly loggedIn?: boolean;
+  /** The administrator's athlete switcher (two or more athletes); unset = none. */
+  readonly switcher?: Switcher | null;
+}
+
+export interface Switcher {
+  readonly athletes: readonly { readonly id: string; readonly name: string }[];
+  readonly current: string;
+  /** The page the switch comes from (its kind of page is shown for the chosen athlete). */
+  readonly back: string;
+}
+
+// A plain form: without JavaScript the button switches; the page is the chosen athlete's after the redirect.
+function switcher(s: Switcher, csrf: string): Html {
+  return html`<form method="post" action="/athlete/switch" class="athlete-switch" id="athlete-switch"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="back" value="${s.back}"><label>Athlete <select name="athlete" id="athlete-select">${s.athletes.map(
+    (a) => html`<option value="${a.id}"${a.id === s.current ? ' selected' : ''}>${a.name}</option>`,
+  )}</select></label> <button>Show</button></form>` as Html;
 }
 
 const NAV: readonly [NavKey, string, string][] = [
@@ -52,6 +68,7 @@ ${(props.scripts ?? []).map((s) => html`<script src="${s}" defer></script>`)}
   <a class="brand" href="/">bandsync</a>
   ${props.active === 'login' ? '' : nav(props.active)}
   <div class="top-tools">
+  ${props.switcher && props.active !== 'login' ? switcher(props.switcher, props.csrf) : ''}
   ${props.loggedIn ? html`<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value="${props.csrf}"><button>Log out</button></form>` : ''}
   </div>
 </header>

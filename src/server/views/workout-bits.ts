@@ -3,6 +3,7 @@
 import { workoutProblem, type FixAction } from '../../app/workout-problem.js';
 import type { SyncRecord } from '../../sync/ports.js';
 import { csrfField, html, type Html } from './html.js';
+import { withoutStravaIds } from './strava-data.js';
 
 type Linkable = Pick<SyncRecord, 'state' | 'activityId'>;
 
@@ -40,9 +41,11 @@ export function problemBlock(
   csrf: string,
   back: string,
   compact = false,
+  showStravaData = true,
 ): Html | '' {
   const p = workoutProblem(r);
   if (!p) return '';
-  return html`<div class="problem${compact ? ' small' : ''}"><p class="reason">${p.reason}${p.detail ? html`<br><span class="detail">${p.detail}</span>` : ''}</p>
+  const detail = p.detail && withoutStravaIds(p.detail, showStravaData);
+  return html`<div class="problem${compact ? ' small' : ''}"><p class="reason">${p.reason}${detail ? html`<br><span class="detail">${detail}</span>` : ''}</p>
 <div class="fix">${p.actions.map((a) => actionControl(a, r.workoutId, csrf, back))}</div></div>` as Html;
 }
