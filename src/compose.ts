@@ -291,6 +291,7 @@ function linkStravaAthlete(accounts: AccountActions, store: Store, athletes: Ath
     ...accounts,
     connectStravaWithCode: async (input) => link(await accounts.connectStravaWithCode(input)),
     connectStravaWithRefreshToken: async (input) => link(await accounts.connectStravaWithRefreshToken(input)),
+    connectStravaWithExchange: async (input) => link(await accounts.connectStravaWithExchange(input)),
   };
 }
 

@@ -9,7 +9,7 @@ import { createNotifier, renderMetrics, METRICS_CONTENT_TYPE, type SourcePollSta
 import { sweepProblems } from './observability/notify-sweep.js';
 import { registerTasks, schedulePolls, dispatch, JOBS } from './sync/tasks.js';
 import { DESTINATION } from './sync/deps.js';
-import { createDashboardEngine } from './dashboard-engine.js';
+import { createAthleteSignIn, createDashboardEngine } from './dashboard-engine.js';
 import type { App } from './compose.js';
 import { watchFolder } from './app/files-import.js';
 import { pollIntervalSeconds } from './app/settings.js';
@@ -255,6 +255,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       athletes: () => athleteOverviews(app),
       access: app.access,
       perAthlete: perAthleteViews(app, { nextPollAt, signal: stopping.signal }),
+      signIn: createAthleteSignIn(app),
     }),
   );
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });

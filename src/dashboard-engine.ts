@@ -2,6 +2,7 @@
 // the use cases in src/app/. Only translation lives here: what the dashboard
 // does is decided there, the same as for the CLI and the daemon.
 import type { AppContext } from './app/context.js';
+import type { App } from './compose.js';
 import { backfillRunner, planBackfill } from './app/backfill.js';
 import { connectUploadedExport } from './app/files-import.js';
 import { checkLocalPath } from './app/local-path.js';
@@ -12,7 +13,31 @@ import { retryWorkout, skipWorkout } from './app/workout-actions.js';
 import { SENDABLE, sendOneNow } from './app/upload-now.js';
 import { DESTINATION } from './sync/deps.js';
 import { exportWorkout, remoteNumbers } from './app/workout-view.js';
-import type { DashboardEngine } from './server/deps.js';
+import type { AthleteSignIn, DashboardEngine } from './server/deps.js';
+import { invitedAthlete, inviteAthlete, selfSignUp, setSelfSignUp } from './app/invites.js';
+import { finishStravaSignIn, receiveStravaSignIn, startStravaSignIn } from './app/strava-signin.js';
+
+/** The dashboard's Strava sign-in for athletes, on the use cases of app/strava-signin.ts and app/invites.ts. */
+export function createAthleteSignIn(app: App): AthleteSignIn {
+  return {
+    start: (input) => startStravaSignIn(app, input),
+    receive: (input) => receiveStravaSignIn(app, input),
+    finish: async (input) => {
+      const athlete = await finishStravaSignIn(app, input);
+      return { id: athlete.id, name: athlete.name };
+    },
+    invited: async (token) => {
+      const athlete = await invitedAthlete(app, token);
+      return athlete ? { name: athlete.name } : null;
+    },
+    invite: async (name) => {
+      const made = await inviteAthlete(app, name);
+      return { token: made.token, name: made.athlete.name, expiresAt: made.expiresAt };
+    },
+    selfSignUp: () => selfSignUp(app),
+    setSelfSignUp: (on) => setSelfSignUp(app, on),
+  };
+}
 
 export function createDashboardEngine(
   app: AppContext,

@@ -26,6 +26,15 @@ export interface AccountActions {
     clientId?: string;
     clientSecret?: string;
   }): Promise<Account>;
+  /**
+   * Sign in with Strava: exchanges the code without saving anything, so the
+   * caller can first decide whose connection the grant is (its athlete id).
+   */
+  exchangeStravaCode(input: { code: string; scope?: string }): Promise<ExchangedStrava>;
+  /** Saves an exchanged grant as this store's athlete's Strava connection. */
+  connectStravaWithExchange(exchanged: ExchangedStrava): Promise<Account>;
+  /** Revokes an exchanged grant that is not kept (a refused sign-in), so it holds no place in the app's athlete capacity. */
+  discardStravaExchange(exchanged: ExchangedStrava): Promise<void>;
   connectZepp(
     input:
       | { appToken: string; userId: string; baseUrl?: string }
@@ -49,6 +58,15 @@ export interface AccountActions {
   ): Promise<Account>;
   disconnect(accountId: string): Promise<void>;
   stravaClient(): Promise<StravaConnection>;
+}
+
+/** A Strava code exchanged for tokens, not yet saved; `athleteId` is the Strava athlete it belongs to. */
+export interface ExchangedStrava {
+  readonly athleteId: string;
+  readonly firstName: string | null;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly grant: StravaGrant;
 }
 
 export type MiFitnessConnectInput = (
@@ -154,6 +172,15 @@ export function accountActions(deps: AccountDeps): AccountActions {
       const grant = await deps.strava.exchangeCode({ clientId: id, clientSecret: creds.clientSecret, code, scope });
       return saveStrava(id, creds.clientSecret, grant);
     },
+    async exchangeStravaCode({ code, scope }) {
+      const creds = appCredentials(null, {});
+      const grant = await deps.strava.exchangeCode({ ...creds, code, scope });
+      const athleteId = grant.tokens.athleteId;
+      if (!athleteId) throw new Error('Strava did not say which athlete signed in; try again.');
+      return { athleteId: String(athleteId), firstName: grant.firstName ?? null, ...creds, grant };
+    },
+    connectStravaWithExchange: (x) => saveStrava(x.clientId, x.clientSecret, x.grant),
+    discardStravaExchange: (x) => deps.strava.deauthorize(JSON.stringify(x.grant.tokens)),
     async connectZepp(input) {
       const credentials =
         'appToken' in input

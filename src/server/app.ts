@@ -11,6 +11,7 @@ import { registerEvents } from './pages/events.js';
 import { registerLog } from './pages/log.js';
 import { registerLogin } from './pages/login.js';
 import { registerNotFound } from './pages/not-found.js';
+import { registerSignIn } from './pages/sign-in.js';
 import { registerOverview } from './pages/overview.js';
 import { registerSettings } from './pages/settings.js';
 import { registerWorkout } from './pages/workout.js';
@@ -48,6 +49,7 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   registerAssets(app);
   registerMetrics(app, deps);
   registerLogin(app, deps, sessions);
+  registerSignIn(app, deps, sessions);
   registerOverview(app, deps);
   registerEvents(app, deps);
   registerWorkouts(app, deps);

@@ -126,6 +126,22 @@ export interface DashboardEngine {
   previewSportRules(rules: readonly SportRule[], limit: number): Promise<RulePreview>;
 }
 
+/** Athletes signing in with Strava, invites and self sign-up (issue 18); every message thrown is safe to show. */
+export interface AthleteSignIn {
+  /** `binding` is the SHA-256 of the anonymous session's cookie value; `invite` the token of an invite link. */
+  start(input: { redirectUri: string; binding: string; invite?: string }): Promise<{ authorizeUrl: string }>;
+  /** The callback from Strava (no session cookie there): keeps the code for finish(). */
+  receive(input: { state: string; code: string; scope: string | null }): Promise<void>;
+  /** In the browser that started: the athlete to sign in as. */
+  finish(input: { state: string; binding: string }): Promise<{ id: string; name: string }>;
+  /** The name an unused, unexpired invite is for; null otherwise. */
+  invited(invite: string): Promise<{ name: string } | null>;
+  /** A one-time link token for the athlete of that name (created when new). */
+  invite(name: string): Promise<{ token: string; name: string; expiresAt: string }>;
+  selfSignUp(): Promise<boolean>;
+  setSelfSignUp(on: boolean): Promise<void>;
+}
+
 export interface ServerSecurity {
   /** scrypt hash from hashPassword() (src/server/password.ts); unset = no login. */
   readonly password?: string;
@@ -169,6 +185,8 @@ export interface ServerDeps {
    * than two athletes: `store` and `engine` above serve every page.
    */
   readonly perAthlete?: PerAthlete;
+  /** Sign in with Strava for athletes; unset = the administrator's password only. */
+  readonly signIn?: AthleteSignIn;
 }
 
 /** An athlete as the switcher names them. */

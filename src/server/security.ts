@@ -20,6 +20,9 @@ export type AppEnv = { Variables: { session: Session; loginRequired: boolean; vi
  */
 const PUBLIC_PATHS = [
   /^\/login$/,
+  // Sign in with Strava and the invite links that lead to it (pages/sign-in.ts).
+  /^\/login\/strava(\/callback|\/finish)?$/,
+  /^\/invite\/[^/]+$/,
   /^\/assets\//,
   /^\/tiles\//,
   /^\/connect\/strava\/callback$/,
@@ -138,8 +141,12 @@ export function sessionGuard(sessions: SessionStore, security: ServerSecurity): 
  */
 function wantsNewSession(c: Context, loginRequired: boolean): boolean {
   const path = c.req.path;
-  if (loginRequired) return path === '/login' && (c.req.method === 'GET' || c.req.method === 'HEAD');
-  return !/^\/(assets|tiles)\//.test(path) && path !== '/connect/strava/callback' && path !== '/metrics';
+  const isGet = c.req.method === 'GET' || c.req.method === 'HEAD';
+  if (loginRequired) return isGet && (path === '/login' || /^\/invite\/[^/]+$/.test(path));
+  return (
+    !/^\/(assets|tiles)\//.test(path) &&
+    !['/connect/strava/callback', '/login/strava/callback', '/metrics'].includes(path)
+  );
 }
 
 /** The login page, told to come back to the page that was asked for. */

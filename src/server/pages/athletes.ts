@@ -11,7 +11,9 @@ import { html, type Html } from '../views/html.js';
 import { stateBadge } from '../views/states.js';
 import { notFoundPage } from './not-found.js';
 import { accountHealth, kindWords } from './overview.js';
-import { render } from './render.js';
+import { errorText, formString, redirectWith, render } from './render.js';
+import { invitesCard } from './sign-in.js';
+import { serviceTime } from '../views/time.js';
 
 export function registerAthletes(app: Hono<AppEnv>, deps: ServerDeps): void {
   app.get('/athletes', async (c) => {
@@ -42,6 +44,31 @@ ${
 </section>`;
       })
 }`;
-    return render(c, { title: 'Athletes', active: 'none' }, body as Html);
+    const invites = deps.signIn ? await invitesCard(deps.signIn, c.get('session').csrf) : '';
+    return render(c, { title: 'Athletes', active: 'none' }, html`${body}${invites}` as Html);
+  });
+
+  const signIn = deps.signIn;
+  if (!signIn) return;
+  // The link is shown on this answer only (its token is stored hashed): never put in a redirect's message.
+  app.post('/athletes/invite', async (c) => {
+    const name = await formString(c, 'name');
+    try {
+      const made = await signIn.invite(name);
+      const link = new URL(`/invite/${made.token}`, c.req.url).toString();
+      const body = html`<h1>Invite for ${made.name}</h1>
+<p class="lede">Send this link to ${made.name}. It works once, until ${serviceTime(made.expiresAt)}; opening it and signing in with Strava connects their Strava account and signs them in.</p>
+<p class="card"><input id="invite-link" readonly size="70" value="${link}"></p>
+<p class="muted">It is shown only now: bandsync keeps a hash of it, not the link.</p><p><a href="/athletes">Back to the athletes</a></p>`;
+      return render(c, { title: 'Invite', active: 'none' }, body as Html);
+    } catch (err) {
+      return redirectWith(c, '/athletes', 'error', errorText(err));
+    }
+  });
+
+  app.post('/athletes/self-signup', async (c) => {
+    const on = (await formString(c, 'on')) === '1';
+    await signIn.setSelfSignUp(on);
+    return redirectWith(c, '/athletes', 'ok', on ? 'Self sign-up is on.' : 'Self sign-up is off.');
   });
 }

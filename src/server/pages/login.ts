@@ -12,6 +12,7 @@ import { deleteCookie, getCookie } from 'hono/cookie';
 import { clientAddress } from '../client-address.js';
 import { LoginThrottle } from '../login-throttle.js';
 import { formString } from './render.js';
+import { stravaSignInButton } from './sign-in.js';
 
 const FAILURE_DELAY_MS = 750;
 
@@ -26,7 +27,8 @@ export function registerLogin(
       { title: 'Log in', active: 'login', csrf, flash: error ? { kind: 'error', text: error } : null },
       html`<h1>Log in</h1><form method="post" action="/login" class="card stack" id="login-form">${csrfField(csrf)}
 ${next !== '/' ? html`<input type="hidden" name="next" value="${next}">` : ''}
-<label>Password <input type="password" name="password" autocomplete="current-password" required autofocus></label><button class="primary">Log in</button></form>` as Html,
+<label>Password <input type="password" name="password" autocomplete="current-password" required autofocus></label><button class="primary">Log in</button></form>
+${deps.signIn ? stravaSignInButton(csrf) : ''}` as Html,
     );
 
   app.get('/login', (c) => {

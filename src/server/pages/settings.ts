@@ -137,6 +137,8 @@ function form(
   preview: RulePreview | null,
   error: FieldError | null,
   confirm = false,
+  /** An athlete's own session: the poll interval is the instance's, the administrator's to set. */
+  athlete = false,
 ): Html {
   const rules = [...v.rules, ...Array<null>(BLANK_RULES).fill(null)];
   return html`<h1>Settings</h1>
@@ -155,8 +157,12 @@ ${preview ? previewBlock(preview) : ''}
 <p class="muted small">Backfilled: recorded more than 30 days before bandsync sends it. Applied to uploads, and when a sport change updates such an activity on Strava. Saved here, it replaces the config file's <code>hideBackfillFromHome</code>. Who can see an activity follows your privacy default on Strava: Strava's API does not let an app set it.</p>
 </section>
 <section class="card"><h2>Sync</h2>
-<label>Poll every <input type="number" name="pollMinutes" min="1" max="1440" value="${v.pollMinutes}" ${invalid(error, 'pollMinutes')}> minutes</label>
-${fieldError(error, 'pollMinutes')}
+${
+  athlete
+    ? html`<p class="muted" id="poll-fixed">bandsync polls every ${v.pollMinutes} minutes (set by the administrator).</p><input type="hidden" name="pollMinutes" value="${v.pollMinutes}">`
+    : html`<label>Poll every <input type="number" name="pollMinutes" min="1" max="1440" value="${v.pollMinutes}" ${invalid(error, 'pollMinutes')}> minutes</label>
+${fieldError(error, 'pollMinutes')}`
+}
 <label>Device name in uploaded files <input name="deviceName" value="${v.deviceName}" placeholder="the band model" maxlength="60" ${invalid(error, 'deviceName')}></label>
 ${fieldError(error, 'deviceName')}
 </section>
@@ -171,23 +177,29 @@ async function bodyOf(c: Ctx): Promise<Record<string, unknown>> {
 export function registerSettings(app: Hono<AppEnv>): void {
   const page = (c: Ctx, body: Html, status: 200 | 400 = 200) =>
     render(c, { title: 'Settings', active: 'settings' }, body, status);
+  const formFor = (
+    c: Ctx,
+    v: SettingsFormValues,
+    preview: RulePreview | null,
+    error: FieldError | null,
+    confirm = false,
+  ) => form(c.get('session').csrf, v, preview, error, confirm, c.get('session').role === 'athlete');
 
   app.get('/settings', async (c) => {
     const settings = await c.get('view').engine.getSettings();
-    return page(c, form(c.get('session').csrf, valuesOf(settings), null, null));
+    return page(c, formFor(c, valuesOf(settings), null, null));
   });
 
   app.post('/settings/preview', async (c) => {
-    const csrf = c.get('session').csrf;
     const body = await bodyOf(c);
     let settings: DashboardSettings;
     try {
       settings = parseSettingsForm(body);
     } catch (err) {
-      return page(c, form(csrf, formValues(body), null, FieldError.from(err)), 400);
+      return page(c, formFor(c, formValues(body), null, FieldError.from(err)), 400);
     }
     const preview = await c.get('view').engine.previewSportRules(settings.sportRules, 200);
-    return page(c, form(csrf, formValues(body), preview, null));
+    return page(c, formFor(c, formValues(body), preview, null));
   });
 
   app.post('/settings', async (c) => {
@@ -200,11 +212,16 @@ export function registerSettings(app: Hono<AppEnv>): void {
         ? await c.get('view').engine.previewSportRules(settings.sportRules, 200)
         : null;
       if (preview && preview.onStrava > 0 && body.confirmStravaUpdates !== String(preview.onStrava))
-        return page(c, form(c.get('session').csrf, formValues(body), preview, null, true));
-      const said = savedMessage(await c.get('view').engine.setSettings(settings));
+        return page(c, formFor(c, formValues(body), preview, null, true));
+      // The poll interval is the instance's: an athlete's form cannot change it.
+      const saved =
+        c.get('session').role === 'athlete'
+          ? { ...settings, pollIntervalSeconds: current.pollIntervalSeconds }
+          : settings;
+      const said = savedMessage(await c.get('view').engine.setSettings(saved));
       return redirectWith(c, '/settings', said.kind, said.text);
     } catch (err) {
-      return page(c, form(c.get('session').csrf, formValues(body), null, FieldError.from(err)), 400);
+      return page(c, formFor(c, formValues(body), null, FieldError.from(err)), 400);
     }
   });
 }

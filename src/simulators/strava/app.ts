@@ -58,6 +58,8 @@ export interface StravaSimulatorControl {
   /** Scopes the "user" grants on the consent page (null: whatever was asked). */
   setGrantedScopes(scopes: string[] | null): void;
   setAuthorizationDenied(denied: boolean): void;
+  /** The person signed in to strava.com whose consent the authorize page gives (no id: the simulated athlete). */
+  signInAs(athleteId?: number): void;
   /**
    * A fresh refresh token (default: the scopes bandsync needs) of the simulated athlete, or of another
    * athlete id: each token sees only its own athlete's activities and uploads, the rate limits are the application's.
@@ -193,6 +195,9 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
     },
     setAuthorizationDenied: (denied) => {
       flags.denyAuthorization = denied;
+    },
+    signInAs: (athleteId) => {
+      state.signedIn = athleteId ?? ATHLETE.id;
     },
     issueRefreshToken: (scopes = FULL_SCOPES, athleteId) => state.issueRefreshToken(scopes, athleteId),
     addActivity: (input) => {

@@ -2,7 +2,7 @@
 // /oauth/token (code and refresh grants, rotation), /oauth/deauthorize.
 import type { Context, Hono } from 'hono';
 import { bearer, readParams } from './params.js';
-import { ATHLETE, TOKEN_LIFETIME_S, type SimState } from './state.js';
+import { athleteSummary, TOKEN_LIFETIME_S, type SimState } from './state.js';
 import { fault } from './views.js';
 
 const KNOWN_SCOPES = [
@@ -59,17 +59,17 @@ export function registerOAuth(app: Hono, state: SimState, flags: { denyAuthoriza
     if (p.grant_type === 'authorization_code') {
       const entry = p.code ? state.codes.get(p.code) : undefined;
       if (!entry || entry.used) return c.json(fault('Bad Request', 'RequestToken', 'code', 'invalid'), 400);
-      if (!state.withinCapacity(ATHLETE.id)) return c.json(OVER_CAPACITY, 403);
+      if (!state.withinCapacity(entry.athleteId)) return c.json(OVER_CAPACITY, 403);
       entry.used = true;
-      const refresh = state.issueRefreshToken(entry.scopes);
-      const access = state.accessTokenFor(ATHLETE.id, entry.scopes);
+      const refresh = state.issueRefreshToken(entry.scopes, entry.athleteId);
+      const access = state.accessTokenFor(entry.athleteId, entry.scopes);
       return c.json({
         token_type: 'Bearer',
         expires_at: Math.floor(access.record.expiresAtMs / 1000),
         expires_in: TOKEN_LIFETIME_S,
         refresh_token: refresh,
         access_token: access.token,
-        athlete: ATHLETE,
+        athlete: athleteSummary(entry.athleteId),
       });
     }
     if (p.grant_type === 'refresh_token') {

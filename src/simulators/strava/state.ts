@@ -110,13 +110,20 @@ export const ATHLETE = {
   follower: null,
 };
 
+/** The athlete a token answer names: the simulated athlete, or another one by id. */
+export function athleteSummary(id: number): typeof ATHLETE {
+  return id === ATHLETE.id
+    ? ATHLETE
+    : { ...ATHLETE, id, username: `athlete${id}`, firstname: 'Athlete', lastname: String(id) };
+}
+
 const token = (): string => randomBytes(20).toString('hex');
 
 export class SimState {
   readonly limiter: RateLimiter;
   readonly uploads: SimUpload[] = [];
   readonly activities: SimActivity[] = [];
-  readonly codes = new Map<string, { scopes: string[]; used: boolean }>();
+  readonly codes = new Map<string, { scopes: string[]; used: boolean; athleteId: number }>();
   readonly refreshTokens = new Map<string, { athleteId: number; scopes: string[] }>();
   readonly accessTokens = new Map<string, AccessToken>();
   /** Athletes who were granted tokens and have not revoked the application (its athlete capacity counts them). */
@@ -125,6 +132,8 @@ export class SimState {
   /** Report duplicates already in the POST answer (some clients see this) instead of after processing. */
   duplicateAtSubmission = false;
   grantedScopes: string[] | null = null;
+  /** Who is signed in to strava.com in the browser: the consent page grants this athlete's access. */
+  signedIn: number = ATHLETE.id;
   rotations = 0;
   /** Every access and refresh token ever issued (tests check none leaks into a URL). */
   readonly issued = new Set<string>();
@@ -146,9 +155,9 @@ export class SimState {
     return t;
   }
 
-  issueCode(scopes: string[]): string {
+  issueCode(scopes: string[], athleteId: number = this.signedIn): string {
     const c = token();
-    this.codes.set(c, { scopes, used: false });
+    this.codes.set(c, { scopes, used: false, athleteId });
     return c;
   }
 
