@@ -25,9 +25,14 @@ export function register(program: Command): void {
     .description('List the athletes, their accounts and workouts')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const { athleteOverviews } = await import('../../app/athletes.js');
-      const list = (await withApp({}, (app) => athleteOverviews(app))).map((a) => ({
+      const { administratorAthlete, athleteOverviews } = await import('../../app/athletes.js');
+      const [overviews, admin] = await withApp({}, async (app) =>
+        Promise.all([athleteOverviews(app), administratorAthlete(app)]),
+      );
+      const list = overviews.map((a) => ({
         ...a,
+        // The dashboard's administrator is this athlete: they see its Strava data (athlete admin NAME).
+        administrator: a.id === admin?.id,
         accounts: a.accounts.map((x) => ({ id: x.id, kind: x.kind, label: x.label, status: x.status })),
       }));
       if (opts.json) return printJson(list);
@@ -46,7 +51,7 @@ export function register(program: Command): void {
             : 'Strava not connected';
         const sources = a.accounts.filter((x) => x.kind !== 'strava').map((x) => x.kind);
         process.stdout.write(
-          `${a.name}  ${strava}; sources: ${sources.length ? sources.join(', ') : 'none'}; ${total} workout${total === 1 ? '' : 's'}\n`,
+          `${a.name}${a.administrator && list.length > 1 ? ' (administrator)' : ''}  ${strava}; sources: ${sources.length ? sources.join(', ') : 'none'}; ${total} workout${total === 1 ? '' : 's'}\n`,
         );
       }
     });

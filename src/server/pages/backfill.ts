@@ -7,6 +7,7 @@ import type { AppEnv } from '../security.js';
 import { csrfField, html, type Html } from '../views/html.js';
 import { workoutDateTime } from '../views/time.js';
 import { progressBlock } from '../views/progress.js';
+import { withoutStravaIds } from '../views/strava-data.js';
 import { errorText, formString, redirectWith, render, type Ctx } from './render.js';
 
 const SHOWN_ROWS = 500;
@@ -37,14 +38,14 @@ function rangeForm(csrf: string, from: string, to: string): Html {
 </form>` as Html;
 }
 
-function planView(csrf: string, from: string, to: string, rows: PlanRow[]): Html {
+function planView(csrf: string, from: string, to: string, rows: PlanRow[], showStravaData: boolean): Html {
   const counts = Object.fromEntries(DECISIONS.map((d) => [d, rows.filter((r) => r.decision === d).length]));
   return html`<section class="card" id="plan"><h2>Dry-run plan</h2>
 <p id="plan-summary">${DECISIONS.map((d) => html`<span class="decision decision-${d}">${counts[d]} ${d}</span> `)}</p>
 <form method="post" action="/backfill/start">${csrfField(csrf)}<input type="hidden" name="from" value="${from}"><input type="hidden" name="to" value="${to}">
 <button id="confirm-backfill" ${counts.upload ? '' : 'disabled'}>Confirm: upload ${counts.upload} workouts</button></form>
 <table class="list"><thead><tr><th>Start</th><th>Sport</th><th>Decision</th><th>Why</th></tr></thead><tbody>
-${rows.slice(0, SHOWN_ROWS).map((r) => html`<tr class="decision-${r.decision}"><td><a href="/workouts/${encodeURIComponent(r.workoutId)}">${workoutDateTime(r.startTime, r.utcOffsetSeconds ?? 0)}</a></td><td>${r.sport.replace(/_/g, ' ')}</td><td>${r.decision}</td><td>${r.reason}</td></tr>`)}
+${rows.slice(0, SHOWN_ROWS).map((r) => html`<tr class="decision-${r.decision}"><td><a href="/workouts/${encodeURIComponent(r.workoutId)}">${workoutDateTime(r.startTime, r.utcOffsetSeconds ?? 0)}</a></td><td>${r.sport.replace(/_/g, ' ')}</td><td>${r.decision}</td><td>${withoutStravaIds(r.reason, showStravaData)}</td></tr>`)}
 </tbody></table>
 ${rows.length > SHOWN_ROWS ? html`<p class="muted">…and ${rows.length - SHOWN_ROWS} more.</p>` : ''}
 </section>` as Html;
@@ -71,7 +72,7 @@ export function registerBackfill(app: Hono<AppEnv>): void {
     const to = await formString(c, 'to');
     try {
       const rows = await c.get('view').engine.planBackfill(parseRange(from, to));
-      return page(c, planView(c.get('session').csrf, from, to, rows), from, to);
+      return page(c, planView(c.get('session').csrf, from, to, rows, c.get('view').showStravaData), from, to);
     } catch (err) {
       return page(c, html`<p class="flash flash-error">${errorText(err)}</p>` as Html, from, to, 400);
     }

@@ -10,8 +10,9 @@ export function accountLabel(a: Pick<Account, 'kind' | 'label'>, showStravaData:
   return !showStravaData && a.kind === 'strava' ? 'Strava' : a.label;
 }
 
-// "activity 123", "activities/123", "activity id 123", "upload 456": Strava's ids in reasons and errors.
-const STRAVA_IDS = /\b(activit(?:y|ies)|uploads?)(\s+id\s+|[\s/#:]+)\d+/gi;
+// "activity 123", "activities/123", "activity id 123", "upload 456": Strava's ids in reasons and errors,
+// with the sport Strava gave that activity when it follows ("Strava activity 123 (Run) starts …").
+const STRAVA_IDS = /\b(activit(?:y|ies)|uploads?)(\s+id\s+|[\s/#:]+)\d+(\s+\([A-Za-z]+\))?/gi;
 
 /** A ledger reason or an error message without the Strava activity and upload ids it may carry. */
 export function withoutStravaIds(text: string, showStravaData: boolean): string {
