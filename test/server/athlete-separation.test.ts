@@ -262,6 +262,27 @@ describe('the dashboard with two athletes', () => {
     for (const id of bob.workoutIds) expect((await page(admin, '/workouts')).text).not.toContain(id);
   });
 
+  it("connects Strava for the athlete being viewed: Strava's return finds that athlete by its state", async () => {
+    let csrf = await admin.csrf('/');
+    await admin.post('/athlete/switch', { _csrf: csrf, athlete: bob.athleteId, back: '/connect' });
+    csrf = await admin.csrf('/connect');
+    const start = await admin.post('/connect/strava', { _csrf: csrf });
+    expect(start.status).toBe(303);
+    strava.control.signInAs(3002); // bob at strava.com, on the administrator's machine
+    const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+    const callback = consent.headers.get('location')!;
+    expect(callback).toContain('/connect/strava/callback?');
+    // Strava's return carries no session cookie (SameSite=Strict): a browser without one.
+    const back = await new Client(admin.base).get(new URL(callback).pathname + new URL(callback).search);
+    const text = await back.text();
+    expect(back.status, text).toBe(200);
+    expect(text).toContain('Strava connected: Strava.'); // not the name Strava gave bob: shown to bob only
+    const bobStrava = (await bob.context.store.listAccounts()).filter((a) => a.kind === 'strava');
+    expect(bobStrava).toHaveLength(1);
+    expect(String(bobStrava[0]!.settings.athleteId)).toBe('3002');
+    expect((await ann.context.store.listAccounts()).map((a) => a.id).sort()).toEqual([...ann.accountIds].sort());
+  });
+
   it('follows the administrator set with `athlete admin`: then bob is theirs, ann another athlete', async () => {
     await setAdministratorAthlete(app, 'bob');
     try {
