@@ -66,7 +66,9 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
     if (err instanceof HTTPException) return err.getResponse();
     // Log the message only: engine and store errors carry no secrets by contract,
     // and the stack adds nothing for the user.
-    deps.logger?.error('dashboard request failed', { path: c.req.path, error: err.message });
+    // An invite link's path is its token: logged without it.
+    const path = c.req.path.replace(/^\/invite\/.*/, '/invite/…');
+    deps.logger?.error('dashboard request failed', { path, error: err.message });
     return c.text('Something went wrong on the server; see the bandsync log.', 500);
   });
   return app;

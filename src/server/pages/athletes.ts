@@ -44,7 +44,12 @@ ${
 </section>`;
       })
 }`;
-    const invites = deps.signIn ? await invitesCard(deps.signIn, c.get('session').csrf) : '';
+    // Athletes sign in only where there is a login: on a dashboard without a password every visitor is the administrator.
+    const invites = !deps.signIn
+      ? ''
+      : c.get('loginRequired')
+        ? await invitesCard(deps.signIn, c.get('session').csrf)
+        : html`<p class="card muted" id="invites">Athletes can sign in with Strava, invited by you, once the dashboard has a password (<code>BANDSYNC_DASHBOARD_PASSWORD</code>): without one, everyone who opens it is the administrator.</p>`;
     return render(c, { title: 'Athletes', active: 'none' }, html`${body}${invites}` as Html);
   });
 
