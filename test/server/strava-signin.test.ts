@@ -165,6 +165,29 @@ describe('Sign in with Strava', () => {
     expect(await app.store.getSetting('poll-interval')).toBe(app.config.pollIntervalSeconds); // not 60
   });
 
+  it("an athlete's login survives a restart of the daemon on the same data dir", async () => {
+    const bea = new Client(base);
+    expect((await signInWithStrava(bea, 2002)).status).toBe(303);
+    await daemon.close();
+    await app.close();
+    app = await openApp({
+      flags: {
+        dataDir,
+        stravaUrl: strava.url,
+        stravaClientId: strava.credentials.clientId,
+        stravaClientSecret: strava.credentials.clientSecret,
+      },
+    });
+    daemon = await startDaemon(app, { port: 0, host: '127.0.0.1', password: quickPasswordHash(PASSWORD), work: false });
+    base = daemon.url!.replace(/\/$/, '');
+    const again = new Client(base); // the same browser, at the restarted daemon's new port
+    again.cookie = bea.cookie;
+    const home = await again.get('/workouts');
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Run bea-run');
+    expect((await again.get('/athletes')).status).toBe(403);
+  });
+
   it('refuses an unknown Strava athlete without self sign-up, and revokes what Strava granted', async () => {
     const stranger = new Client(base);
     const refused = await signInWithStrava(stranger, 3003);
