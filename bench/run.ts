@@ -6,7 +6,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const AREAS = ['core', 'strava', 'sync', 'sources', 'zepp', 'store', 'server', 'soak', 'hostile', 'startup', 'long'];
+const AREAS = [
+  'core',
+  'strava',
+  'sync',
+  'sources',
+  'zepp',
+  'store',
+  'server',
+  'soak',
+  'hostile',
+  'startup',
+  'memory',
+  'long',
+];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const areas = (wanted.length ? wanted : AREAS).filter((a) => existsSync(join(here, `${a}.ts`)));
 

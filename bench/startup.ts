@@ -44,7 +44,7 @@ interface Timed {
 }
 
 /** Runs a command under /usr/bin/time for its peak RSS (the kernel's maxrss of that process). */
-async function timed(args: string[], env: Record<string, string> = {}): Promise<Timed> {
+export async function timed(args: string[], env: Record<string, string> = {}): Promise<Timed> {
   const out = path.join(tmpdir(), `bandsync-bench-time-${process.pid}`);
   const started = performance.now();
   const code = await new Promise<number | null>((resolve) => {
@@ -82,7 +82,7 @@ async function paired(a: () => Promise<Timed>, b: () => Promise<Timed>) {
 }
 
 /** dist/ built into a copy with the launcher and no src/: what an installed package runs. */
-async function stagePackage(dir: string): Promise<string> {
+export async function stagePackage(dir: string): Promise<string> {
   mkdirSync(path.join(dir, 'bin'), { recursive: true });
   for (const f of ['package.json', 'bin/bandsync.js']) cpSync(path.join(root, f), path.join(dir, f));
   await execFileP(process.execPath, [path.join(root, 'scripts/build.mjs'), '--outdir', path.join(dir, 'dist')]);
@@ -118,7 +118,7 @@ await pg.close();
   return { sportsLib, barePglite };
 }
 
-async function rssOfTree(pid: number): Promise<{ rssMB: number; processes: number }> {
+export async function rssOfTree(pid: number): Promise<{ rssMB: number; processes: number }> {
   const parents = new Map<number, number>();
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;

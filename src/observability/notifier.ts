@@ -4,7 +4,7 @@
 // the subject is an account or a workout id; it is remembered in the store
 // (so restarts and other workers do not resend) until resolved() clears it,
 // after which a reappearance is sent again.
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger, Store, SyncRecord } from '../sync/ports.js';
 import { ruleFor } from '../sync/failures.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -71,17 +71,21 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const locked = <T>(fn: () => Promise<T>) => (options.store.withLock ? options.store.withLock('notify', fn) : fn());
   const load = async () => (await options.store.getSetting<Record<string, OpenProblem>>(SETTING)) ?? {};
-  const transport = options.email
-    ? nodemailer.createTransport({
-        host: options.email.host,
-        port: options.email.port,
-        secure: options.email.secure,
-        ...(options.email.user ? { auth: { user: options.email.user, pass: options.email.password ?? '' } } : {}),
+  // nodemailer loads when the first mail goes out: an idle daemon does not hold it (about 3 MB of heap, issue 17).
+  const email = options.email;
+  let transport: Promise<Transporter> | null = null;
+  const mailer = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: email!.host,
+        port: email!.port,
+        secure: email!.secure,
+        ...(email!.user ? { auth: { user: email!.user, pass: email!.password ?? '' } } : {}),
         connectionTimeout: timeoutMs,
         greetingTimeout: timeoutMs,
         socketTimeout: timeoutMs,
-      })
-    : null;
+      }),
+    ));
   if (options.email?.password) redactor.addSecret(options.email.password);
 
   const deliver = async (p: Problem, at: string): Promise<Pick<NotifyResult, 'channels' | 'errors'>> => {
@@ -112,9 +116,11 @@ export function createNotifier(options: NotifierOptions): Notifier {
         errors.push(`webhook: ${redactor.redact(err instanceof Error ? err.message : String(err))}`);
       }
     }
-    if (transport && options.email) {
+    if (options.email) {
       try {
-        await transport.sendMail({
+        await (
+          await mailer()
+        ).sendMail({
           from: options.email.from,
           to: options.email.to,
           subject: `bandsync: ${p.code}`,
@@ -136,7 +142,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         if (open[key]) return { sent: false, channels: [], errors: [] };
         const at = now().toISOString();
         const result = await deliver(p, at);
-        const configured = Number(Boolean(options.webhookUrl)) + Number(Boolean(transport));
+        const configured = Number(Boolean(options.webhookUrl)) + Number(Boolean(options.email));
         // Remember only what reached the user (or when there is nowhere to send): a failed delivery is tried again next time.
         if (result.channels.length > 0 || configured === 0) {
           await options.store.setSetting(SETTING, { ...open, [key]: { subject: p.subject, code: p.code, since: at } });

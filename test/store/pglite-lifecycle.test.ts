@@ -14,9 +14,13 @@ const run = promisify(execFile);
 const repoRoot = resolve(import.meta.dirname, '../..');
 const childScript = join(repoRoot, 'test/store/fixtures/open-store.ts');
 
-async function runChild(dataDir: string): Promise<{ ok: boolean; message?: string; name?: string }> {
+async function runChild(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<{ ok: boolean; message?: string; name?: string; workouts?: number }> {
   const result = await run(process.execPath, [join(repoRoot, 'bin/run-ts.js'), childScript, dataDir], {
     cwd: repoRoot,
+    env: { ...process.env, ...env },
   }).catch((error: { stdout: string }) => error);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ok: boolean; message?: string; name?: string };
 }
@@ -46,6 +50,15 @@ describe('PGlite data dir', () => {
       expect(await show('temp_buffers')).toBe('2MB'); // 8MB
       // PGlite's own start parameters are kept alongside.
       expect(await show('max_worker_processes')).toBe('0');
+    });
+
+    it('opens and answers in a process with BANDSYNC_LOW_MEMORY=1 (WebAssembly compiled by the baseline compiler only)', async () => {
+      const other = tempDir();
+      try {
+        expect(await runChild(other.path, { BANDSYNC_LOW_MEMORY: '1' })).toMatchObject({ ok: true, workouts: 0 });
+      } finally {
+        other.remove();
+      }
     });
 
     it('names this process as the holder', () => {
