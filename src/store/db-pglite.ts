@@ -63,9 +63,10 @@ export function pgliteOptions(): { startParams: string[] } {
 /**
  * BANDSYNC_LOW_MEMORY=1: V8 compiles PostgreSQL's WebAssembly with its
  * baseline compiler only (Liftoff), never also with its optimizing one
- * (TurboFan). Measured here with 10,000 workouts: the idle daemon holds about
- * 60 MB less (170 instead of 230 MB RSS), and the dashboard's database-bound
- * pages take about twice as long (the overview 80-110 → 210-300 ms), so it is
+ * (TurboFan). Measured here with 10,000 workouts (npm run bench memory): the
+ * idle daemon held 145 MB RSS instead of 210-280 MB, and the dashboard's
+ * database-bound pages took up to twice as long (the overview, one request at
+ * a time: 80-110 → 210-300 ms; 4 clients: median 146 → 192 ms), so it is
  * a choice for a small server, not the default. Set before PGlite compiles its
  * module; it holds for the whole process (sql.js too).
  */
