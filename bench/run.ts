@@ -19,6 +19,7 @@ const AREAS = [
   'startup',
   'memory',
   'long',
+  'fairness',
 ];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const areas = (wanted.length ? wanted : AREAS).filter((a) => existsSync(join(here, `${a}.ts`)));
