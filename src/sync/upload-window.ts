@@ -208,7 +208,12 @@ async function uploadOne(
     reason: `plan: upload (${reason}) as ${sport.sportType}${manual ? ' (manual activity: no samples)' : ''}`,
     patch: { attempts: record.attempts + 1, uploadId: null },
   });
-  if (!claimed) return;
+  // Another worker claimed it since the plan (the daemon's queue beside a dashboard backfill):
+  // held, so a run that can wait sees its outcome instead of ending with it in flight.
+  if (!claimed) {
+    tally.held++;
+    return;
+  }
   const hide = await hiddenFromHome(deps, workout);
   try {
     if (manual) {

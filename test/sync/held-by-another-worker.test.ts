@@ -66,3 +66,61 @@ it('a run that holds an upload another worker is sending goes on once that answe
   expect(await w.app.store.countByState('strava')).toEqual({ synced: WORKOUTS });
   expectEachWorkoutOnceOnStrava(w.zepp, w.strava);
 });
+
+it('a run whose claim another worker won since the plan waits for that upload, and never ends with it in flight', async () => {
+  const w = (world = await startWorld({ zepp: { seed: 42, workouts: WORKOUTS, years: 1, shapes: ['run'] } }));
+  const { store } = w.app.deps;
+  let taken: string | null = null;
+  // At this run's first upload, another worker claims the last workout this run planned to send.
+  const racing = async (): Promise<Destination> => {
+    const real = await w.app.deps.destination();
+    return new Proxy(real, {
+      get(target, key, receiver) {
+        if (key !== 'upload') return Reflect.get(target, key, receiver);
+        return async (...args: Parameters<Destination['upload']>) => {
+          if (taken === null) {
+            const waiting = await store.listRecords({ destination: 'strava', states: ['fetched'], limit: 100 });
+            const last = waiting.sort((a, b) => b.startTime.localeCompare(a.startTime))[0]!;
+            taken = last.workoutId;
+            await store.transition({
+              workoutId: taken,
+              destination: 'strava',
+              from: ['fetched'],
+              to: 'uploading',
+              reason: 'the other worker claims it',
+            });
+          }
+          return target.upload(...args);
+        };
+      },
+    });
+  };
+  let otherDone = false;
+  let waits = 0;
+  const summary = await syncAll(
+    { ...w.app.deps, destination: racing },
+    {
+      all: true,
+      wait: async (until) => {
+        // The other worker takes a while: its answer (Strava refused the file) comes during this run's second wait.
+        if (taken && !otherDone && ++waits === 2) {
+          otherDone = true;
+          await store.transition({
+            workoutId: taken,
+            destination: 'strava',
+            from: ['uploading'],
+            to: 'failed',
+            reason: 'strava_upload_rejected: refused (the other worker)',
+            patch: { code: 'strava_upload_rejected', lastError: 'refused' },
+          });
+        }
+        await w.clock.wait(until);
+      },
+    },
+  );
+  expect(taken).not.toBeNull();
+  expect(otherDone).toBe(true);
+  // When the run returns (a dashboard backfill then shows its final counts), nothing of it is still in flight.
+  expect(await store.countByState('strava')).toEqual({ synced: WORKOUTS - 1, failed: 1 });
+  expect(summary.held).toBe(0);
+});
