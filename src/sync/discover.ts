@@ -9,7 +9,7 @@ import { holdIfDamaged } from './damage.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
 import { externalIdFor } from './external-id.js';
 import { keepRicher } from './cross-source.js';
-import { soundWorkout } from './sound-values.js';
+import { ledgerIssues, soundWorkout } from './sound-values.js';
 
 export interface DiscoverResult {
   readonly listed: number;
@@ -88,17 +88,7 @@ export async function discover(
         else if (outcome.changed) updated++;
         if (workout.damage && (await store.getRecord(outcome.id, DESTINATION))?.code === 'source_damaged')
           heldDamaged++;
-        for (const issue of issues) {
-          await store.appendLedger({
-            workoutId: outcome.id,
-            accountId: account.id,
-            event: 'issue',
-            fromState: null,
-            toState: null,
-            reason: `${issue.code} at ${issue.path}: ${issue.detail}`,
-            data: null,
-          });
-        }
+        await ledgerIssues(store, outcome.id, account.id, issues);
       } catch (err) {
         if (options.signal?.aborted) throw err;
         const e = toBandsyncError(err);

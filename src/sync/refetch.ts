@@ -7,7 +7,7 @@ import { withDamage, type Workout } from '../core/index.js';
 import { BandsyncError, ruleFor, toBandsyncError } from './failures.js';
 import type { EngineDeps } from './deps.js';
 import type { StoredWorkout, WorkoutRef } from './ports.js';
-import { soundWorkout } from './sound-values.js';
+import { ledgerIssues, soundWorkout } from './sound-values.js';
 
 /** How far before the placeholder's start the listing reaches back (a source's start may shift once it is read). */
 const LIST_MARGIN_MS = 86_400_000;
@@ -61,15 +61,6 @@ export async function refetchFromSource(deps: EngineDeps, stored: StoredWorkout)
   const saved = await store.saveWorkout(account.id, workout, ref.revision ?? null);
   if (saved.id !== stored.id)
     throw new Error(`${sourceId}: read again, but stored as ${saved.id} instead of ${stored.id}; run bandsync sync`);
-  for (const issue of issues)
-    await store.appendLedger({
-      workoutId: stored.id,
-      accountId: account.id,
-      event: 'issue',
-      fromState: null,
-      toState: null,
-      reason: `${issue.code} at ${issue.path}: ${issue.detail}`,
-      data: null,
-    });
+  await ledgerIssues(store, stored.id, account.id, issues);
   return workout;
 }

@@ -4,7 +4,8 @@
 // against the sample budget. Refusals are the workout's own failure.
 import { DEFAULT_LIMITS, overLimitMessage, sanitizeWorkout } from '../core/index.js';
 import { BandsyncError } from './failures.js';
-import type { FetchedWorkout } from './ports.js';
+import type { FetchedWorkout, Store } from './ports.js';
+import type { Issue } from '../core/index.js';
 
 export function soundWorkout(
   fetched: FetchedWorkout,
@@ -22,4 +23,23 @@ export function soundWorkout(
   return checked.issues.length === 0
     ? fetched
     : { workout: checked.workout, issues: [...fetched.issues, ...checked.issues] };
+}
+
+/** Each issue soundWorkout found goes into the workout's ledger, where the dashboard and `log` show it. */
+export async function ledgerIssues(
+  store: Pick<Store, 'appendLedger'>,
+  workoutId: string,
+  accountId: string,
+  issues: readonly Issue[],
+): Promise<void> {
+  for (const issue of issues)
+    await store.appendLedger({
+      workoutId,
+      accountId,
+      event: 'issue',
+      fromState: null,
+      toState: null,
+      reason: `${issue.code} at ${issue.path}: ${issue.detail}`,
+      data: null,
+    });
 }
