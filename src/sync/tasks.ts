@@ -361,12 +361,16 @@ async function uploadWindowJob(
   await processWindow(deps, destination, w!, tally, { signal }).catch(async (err: unknown) => {
     // Stopped by shutdown: the job fails and is taken again on the next start (states are crash-safe).
     if (signal?.aborted) throw err;
-    await markDestinationNeedsUser(deps, toBandsyncError(err).code);
+    const e = toBandsyncError(err);
+    // The window's listing found the read budget spent: the window waits for the reset below, like a spent upload.
+    if (e.code === 'strava_rate_limited' && e.retryAt) return void (tally.retryAt = e.retryAt);
+    await markDestinationNeedsUser(deps, e.code);
     throw err;
   });
   await markDestinationNeedsUser(deps, tally.stoppedBy);
   if (tally.retryAt) {
     // Budget spent: the rest of this window runs when the window resets.
+    deps.logger.info('upload window waits for the Strava budget', { until: tally.retryAt, workouts: ids.length });
     const rest = (await load(deps, ids))
       .filter((r) => ['fetched', 'converted', 'failed', 'uploading'].includes(r.state))
       .map((r) => r.workoutId);
@@ -407,10 +411,22 @@ async function confirmJob(
   const [w] = windows(items, items.length);
   const left = await confirmWindow(deps, destination, w!, emptyTally(), round >= CONFIRM_ROUNDS_BEFORE_POLLING).catch(
     async (err: unknown) => {
-      await markDestinationNeedsUser(deps, toBandsyncError(err).code);
+      const e = toBandsyncError(err);
+      // Read budget spent: the same round runs again at the reset instead of failing and waiting for a re-dispatch.
+      if (e.code === 'strava_rate_limited' && e.retryAt) return e.retryAt;
+      await markDestinationNeedsUser(deps, e.code);
       throw err;
     },
   );
+  if (typeof left === 'string') {
+    await send(
+      queue,
+      JOBS.confirm,
+      { workoutIds: ids, round, ...withAthlete(athleteId) },
+      { startAfter: new Date(left), singletonKey: `confirm:${ids[0]}:${round}:${left}` },
+    );
+    return;
+  }
   if (left > 0 && round < 10) {
     await send(
       queue,
