@@ -41,6 +41,13 @@ describe('planBatch', () => {
     expect(planBatch([cand()], [remote({ startTime: '2024-05-01T06:03:01Z' })])[0]!.action).toBe('upload');
   });
 
+  it('never takes one of our own uploads whole hours away for a shifted twin (short walks an hour apart)', () => {
+    const earlierWalk = remote({ externalId: 'bandsync-zepp-cloud-2-def.fit', startTime: '2024-05-01T05:00:00Z' });
+    expect(planBatch([cand()], [earlierWalk])[0]!.action).toBe('upload');
+    // Within ±3 min it is still the same workout, whoever uploaded it (another source of the same band).
+    expect(planBatch([cand()], [{ ...earlierWalk, startTime: '2024-05-01T06:01:00Z' }])[0]!.action).toBe('duplicate');
+  });
+
   it('catches timezone mistakes at whole-hour offsets when the length agrees', () => {
     const shifted = remote({ startTime: '2024-05-01T08:01:00Z' });
     const d = planBatch([cand()], [shifted])[0]!;

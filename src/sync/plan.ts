@@ -56,6 +56,9 @@ export function stravaFamily(sportType: string): SportFamily {
   return STRAVA_FAMILY[sportType] ?? 'other';
 }
 
+/** The prefix of every external_id bandsync sends (sync/external-id.ts). */
+const OUR_EXTERNAL_ID_PREFIX = 'bandsync-';
+
 /** Strava lists external_id with the uploaded file's extension appended ("x.fit"). */
 export function sameExternalId(remote: string | null, ours: string): boolean {
   if (!remote) return false;
@@ -73,6 +76,9 @@ function compatible(sport: Sport, remoteSportType: string): boolean {
 function startMatch(candidate: Candidate, remote: RemoteActivity): { offsetHours: number } | null {
   const delta = (Date.parse(remote.startTime) - Date.parse(candidate.startTime)) / 1000;
   if (Math.abs(delta) <= START_TOLERANCE_SECONDS) return { offsetHours: 0 };
+  // Our own uploads carry the start we computed, never a vendor's timezone mistake: one of them
+  // whole hours away is another workout (short walks an hour apart), not this one shifted.
+  if (remote.externalId?.startsWith(OUR_EXTERNAL_ID_PREFIX)) return null;
   for (const hours of HOUR_OFFSETS) {
     if (Math.abs(delta - hours * 3600) <= START_TOLERANCE_SECONDS) {
       // A timezone-shifted twin must also last about as long, or it is a different workout.
