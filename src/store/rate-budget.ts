@@ -101,6 +101,22 @@ function capped(b: Budget, l: StravaLimits): Budget {
   };
 }
 
+/**
+ * Share of the daily overall and read limits that backfill may not spend
+ * (issue 18 item 3): whatever history one athlete approved, new workouts of
+ * every athlete (an upload and its listings, ~3 requests, 2 of them reads)
+ * still find budget before midnight UTC. 10 % of Strava's defaults is 200
+ * requests / 100 reads, a busy household's day of new workouts; backfill
+ * keeps 90 % of the day, so a 2,000-workout history still drains in ~2 days.
+ */
+export const DAILY_RESERVE_FOR_NEW = 0.1;
+
+/** The daily limits as backfill sees them: the reserve for new workouts taken off. */
+function withoutReserve(b: Budget): Budget {
+  const keep = (limit: number) => limit - Math.ceil(limit * DAILY_RESERVE_FOR_NEW);
+  return { ...b, limitDay: keep(b.limitDay), readLimitDay: keep(b.readLimitDay) };
+}
+
 /** Whichever spent window resets last is the one that binds. */
 function retryAt(b: Budget, kind: 'upload' | 'read'): string {
   const daySpent = b.usageDay >= b.limitDay || (kind === 'read' && b.readUsageDay >= b.readLimitDay);
@@ -109,13 +125,14 @@ function retryAt(b: Budget, kind: 'upload' | 'read'): string {
 
 export function createRateBudgetStore(db: Db, limits: StravaLimits = STRAVA_DEFAULT_LIMITS): RateBudgetStore {
   return {
-    tryReserve(kind, now, keepForUploads) {
+    tryReserve(kind, now, keepForUploads, backfill = false) {
       return db.transaction(async (tx) => {
         const stored = await load(tx, true);
         if (stored.blockedUntil && stored.blockedUntil.getTime() > now.getTime())
           return stored.blockedUntil.toISOString();
         const b = rolled(stored, now);
-        const l = capped(b, limits);
+        // Backfill stops at the daily reserve and, like at the limit, waits for midnight UTC.
+        const l = backfill ? withoutReserve(capped(b, limits)) : capped(b, limits);
         const overallOk = b.usage15 < l.limit15 && b.usageDay < l.limitDay;
         const readOk =
           kind === 'upload' ||

@@ -18,6 +18,7 @@ import {
 import { confirmByListing, confirmByPolling } from './confirm.js';
 import { markDestinationNeedsUser } from './destination-status.js';
 import { openDiscovered } from './discover.js';
+import { asBackfill, backfillOnly, inBackfill } from './daily-reserve.js';
 
 export interface RunOptions {
   readonly since?: string;
@@ -181,13 +182,27 @@ export async function processWindow(
   destination: Destination,
   w: { after: string; before: string; items: PendingRecord[] },
   tally: WindowTally,
-  options: {
-    dryRun?: boolean;
-    wait?: RunOptions['wait'];
-    onEach?: () => void;
-    onWait?: (until: string) => void;
-    signal?: AbortSignal;
-  },
+  options: WindowOptions,
+): Promise<PlanRow[]> {
+  // A window of history leaves the day's reserve for new workouts (daily-reserve.ts).
+  const backfill = inBackfill() || (await backfillOnly(deps, w.items));
+  return asBackfill(backfill, () => processWindowNow(deps, destination, w, tally, options));
+}
+
+interface WindowOptions {
+  dryRun?: boolean;
+  wait?: RunOptions['wait'];
+  onEach?: () => void;
+  onWait?: (until: string) => void;
+  signal?: AbortSignal;
+}
+
+async function processWindowNow(
+  deps: EngineDeps,
+  destination: Destination,
+  w: { after: string; before: string; items: PendingRecord[] },
+  tally: WindowTally,
+  options: WindowOptions,
 ): Promise<PlanRow[]> {
   const remote = await listWaiting(destination, w, options.wait, options.onWait);
   const decisions = await planWindow(deps, w.items, remote);
@@ -262,6 +277,19 @@ async function confirmPhase(
 
 /** Resolves a window of processing uploads; returns how many are still processing. */
 export async function confirmWindow(
+  deps: EngineDeps,
+  destination: Destination,
+  w: { after: string; before: string; items: PendingRecord[] },
+  tally: WindowTally,
+  pollLeftovers: boolean,
+  wait?: RunOptions['wait'],
+): Promise<number> {
+  // Confirming history is backfill too: its listings leave the day's reserve to new workouts.
+  const backfill = inBackfill() || (await backfillOnly(deps, w.items));
+  return asBackfill(backfill, () => confirmWindowNow(deps, destination, w, tally, pollLeftovers, wait));
+}
+
+async function confirmWindowNow(
   deps: EngineDeps,
   destination: Destination,
   w: { after: string; before: string; items: PendingRecord[] },

@@ -15,6 +15,7 @@ import { ruleFor } from './failures.js';
 import { emptyTally, type PendingRecord } from './upload-window.js';
 import { markDestinationNeedsUser } from './destination-status.js';
 import { toBandsyncError } from './failures.js';
+import { asBackfill } from './daily-reserve.js';
 
 export const JOBS = {
   poll: 'poll-account',
@@ -358,15 +359,19 @@ async function uploadWindowJob(
   }
   const [w] = windows(items, items.length);
   const tally = emptyTally();
-  await processWindow(deps, destination, w!, tally, { signal }).catch(async (err: unknown) => {
-    // Stopped by shutdown: the job fails and is taken again on the next start (states are crash-safe).
-    if (signal?.aborted) throw err;
-    const e = toBandsyncError(err);
-    // The window's listing found the read budget spent: the window waits for the reset below, like a spent upload.
-    if (e.code === 'strava_rate_limited' && e.retryAt) return void (tally.retryAt = e.retryAt);
-    await markDestinationNeedsUser(deps, e.code);
-    throw err;
-  });
+  // A window dispatched as backfill (priority < 0) leaves the day's reserve to new workouts.
+  const backfill = (job.priority ?? NEW_WORKOUTS_PRIORITY) < 0;
+  await asBackfill(backfill, () => processWindow(deps, destination, w!, tally, { signal })).catch(
+    async (err: unknown) => {
+      // Stopped by shutdown: the job fails and is taken again on the next start (states are crash-safe).
+      if (signal?.aborted) throw err;
+      const e = toBandsyncError(err);
+      // The window's listing found the read budget spent: the window waits for the reset below, like a spent upload.
+      if (e.code === 'strava_rate_limited' && e.retryAt) return void (tally.retryAt = e.retryAt);
+      await markDestinationNeedsUser(deps, e.code);
+      throw err;
+    },
+  );
   await markDestinationNeedsUser(deps, tally.stoppedBy);
   if (tally.retryAt) {
     // Budget spent: the rest of this window runs when the window resets.

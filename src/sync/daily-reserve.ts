@@ -1,0 +1,39 @@
+// Which Strava requests are backfill (issue 18 item 3): the budget keeps the
+// last part of the daily limit from them (store/rate-budget.ts), so a
+// backfill that spends the day never holds new workouts until midnight.
+// The flag rides on AsyncLocalStorage because the Strava client, created once
+// per connection, cannot tell whose window a request serves; the window's
+// runner (run.ts) and the job handler (tasks.ts) can.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EngineDeps } from './deps.js';
+import type { PendingRecord } from './upload-window.js';
+
+const backfill = new AsyncLocalStorage<boolean>();
+
+/** Runs `fn` with its Strava requests counted as backfill (or not). */
+export function asBackfill<T>(yes: boolean, fn: () => Promise<T>): Promise<T> {
+  return backfill.run(yes, fn);
+}
+
+/** Whether the request being made serves a backfill. */
+export function inBackfill(): boolean {
+  return backfill.getStore() === true;
+}
+
+/** A window is backfill when every workout in it was recorded before its account was connected. */
+export async function backfillOnly(
+  deps: Pick<EngineDeps, 'store'>,
+  items: readonly Pick<PendingRecord, 'accountId' | 'startTime'>[],
+): Promise<boolean> {
+  if (items.length === 0) return false;
+  const connected = new Map<string, string | undefined>();
+  for (const r of items) {
+    if (!connected.has(r.accountId)) {
+      const at = (await deps.store.getAccount(r.accountId))?.settings.connectedAt;
+      connected.set(r.accountId, typeof at === 'string' ? at : undefined);
+    }
+    const at = connected.get(r.accountId);
+    if (at === undefined || r.startTime >= at) return false;
+  }
+  return true;
+}
