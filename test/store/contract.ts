@@ -527,18 +527,18 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         });
       });
 
-      it('takes limits and usage from headers, never lowering usage inside a window', async () => {
+      it('takes limits (below the configured ones) and usage from headers, never lowering usage inside a window', async () => {
         const at = await freshDay();
         const { budget } = opened;
         await budget.tryReserve('upload', at('10:01:00'), 0);
-        await budget.record({ overall: [400, 4000, 37, 900], read: [200, 2000, 12, 300] }, at('10:02:00'));
+        await budget.record({ overall: [150, 1500, 37, 900], read: [80, 800, 12, 300] }, at('10:02:00'));
         expect(await budget.snapshot(at('10:02:00'))).toMatchObject({
-          overall: { limit15: 400, usage15: 37, limitDay: 4000, usageDay: 900 },
-          read: { limit15: 200, usage15: 12, limitDay: 2000, usageDay: 300 },
+          overall: { limit15: 150, usage15: 37, limitDay: 1500, usageDay: 900 },
+          read: { limit15: 80, usage15: 12, limitDay: 800, usageDay: 300 },
         });
-        await budget.record({ overall: [400, 4000, 3, 10] }, at('10:03:00')); // a stale, lower count
+        await budget.record({ overall: [150, 1500, 3, 10] }, at('10:03:00')); // a stale, lower count
         expect((await budget.snapshot(at('10:03:00'))).overall).toMatchObject({ usage15: 37, usageDay: 900 });
-        await budget.record({ overall: [400, 4000, 2, 905] }, at('10:16:00')); // new window: its own count
+        await budget.record({ overall: [150, 1500, 2, 905] }, at('10:16:00')); // new window: its own count
         expect((await budget.snapshot(at('10:16:00'))).overall).toMatchObject({ usage15: 2, usageDay: 905 });
       });
 
