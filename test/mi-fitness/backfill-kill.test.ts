@@ -43,6 +43,11 @@ describe(`kill -9 during a ${WORKOUTS}-workout Mi Fitness backfill`, () => {
       DATABASE_URL: '',
       BANDSYNC_MI_FITNESS_URL: mi.url,
       BANDSYNC_STRAVA_URL: strava.url,
+      // The raised limits set on the simulator, told to bandsync too (it keeps to Strava's defaults unless told).
+      BANDSYNC_STRAVA_LIMIT_15MIN: '100000',
+      BANDSYNC_STRAVA_LIMIT_DAY: '1000000',
+      BANDSYNC_STRAVA_READ_LIMIT_15MIN: '100000',
+      BANDSYNC_STRAVA_READ_LIMIT_DAY: '1000000',
       STRAVA_CLIENT_ID: strava.credentials.clientId,
       STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
     };
