@@ -2,6 +2,7 @@
 // activities in the same time window, decide per workout what to do and why.
 // Strava has no delete API, so nothing is uploaded that this has not approved.
 import { sportFamily, type Sport, type SportFamily } from '../core/index.js';
+import { OUR_EXTERNAL_ID_PREFIX } from './external-id.js';
 import type { RemoteActivity } from './ports.js';
 
 export interface Candidate {
@@ -55,9 +56,6 @@ const STRAVA_FAMILY: Record<string, SportFamily> = {
 export function stravaFamily(sportType: string): SportFamily {
   return STRAVA_FAMILY[sportType] ?? 'other';
 }
-
-/** The prefix of every external_id bandsync sends (sync/external-id.ts). */
-const OUR_EXTERNAL_ID_PREFIX = 'bandsync-';
 
 /** Strava lists external_id with the uploaded file's extension appended ("x.fit"). */
 export function sameExternalId(remote: string | null, ours: string): boolean {
