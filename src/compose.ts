@@ -31,6 +31,8 @@ import {
   refreshTokens,
   deauthorize,
   buildAuthorizeUrl,
+  createPushSubscription,
+  deletePushSubscription,
   type StravaRequest,
   type StravaTokens,
 } from './strava/index.js';
@@ -57,7 +59,7 @@ import type { AppContext } from './app/context.js';
 import { doctorProbes } from './app/doctor.js';
 import { countListed } from './app/source-listing.js';
 import { oldestHeld, rememberMiRegion } from './app/source-state.js';
-import type { MiFitnessLogin, StravaAuth, ZeppLogin } from './app/ports.js';
+import type { MiFitnessLogin, StravaAuth, StravaPushSubscriptions, ZeppLogin } from './app/ports.js';
 import { loadMappingSettings, sportPolicy } from './app/sport-mapping.js';
 import type { SportRule } from './app/sport-rules.js';
 import { privacySettings } from './app/settings.js';
@@ -94,6 +96,8 @@ export interface App extends AppContext {
   /** For a command that acts for one athlete: with several and none named, stops with a message listing them. */
   requireAthlete(): Promise<void>;
   readonly queue: Queue;
+  /** The Strava application's webhook subscription (Webhook Events API). */
+  readonly pushSubscriptions: StravaPushSubscriptions;
   readonly storeKind: 'pglite' | 'postgres';
   /** The raw database, for store-side tools (doctor, backups). */
   readonly db: Db;
@@ -186,6 +190,10 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
       if (names.length > 1) throw new SeveralAthletesError(names);
     },
     queue,
+    pushSubscriptions: {
+      create: (input) => createPushSubscription({ baseUrl: config.stravaUrl, ...input }),
+      remove: (input) => deletePushSubscription({ baseUrl: config.stravaUrl, ...input }),
+    },
     storeKind: opened.kind,
     db: opened.db,
     close: () => opened.close(),

@@ -17,6 +17,12 @@ import { SOURCE_KINDS, syncAll } from './sync/sync-all.js';
 import { administratorAthlete, athleteOverviews, syncEveryAthlete } from './app/athletes.js';
 import type { AthleteView, PerAthlete } from './server/deps.js';
 import { approveHistory } from './sync/approval.js';
+import {
+  stravaWebhookReceiver,
+  stravaWebhookStatus,
+  subscribeStravaWebhook,
+  unsubscribeStravaWebhook,
+} from './app/strava-webhook.js';
 import { localApiRoutes } from './local-api/routes.js';
 import { newLocalApiToken, writeDaemonFile } from './local-api/discovery.js';
 import { isLoopbackHost, loopbackUrl } from './loopback.js';
@@ -180,6 +186,8 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
     });
     return { body, contentType: METRICS_CONTENT_TYPE };
   };
+  // Strava's webhook events (a deauthorization checked with Strava before it counts).
+  const webhook = stravaWebhookReceiver(app);
   const root = new Hono();
   // Every route, not only the dashboard's: health, metrics and the local API too.
   root.use('*', loopbackHostGuard(security));
@@ -202,6 +210,12 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       token,
       app,
       athleteApp: (name) => app.forAthleteNamed(name),
+      // Subscribing needs this process: Strava calls its /strava/webhook while the request is open.
+      stravaWebhook: {
+        status: () => stravaWebhookStatus(app),
+        subscribe: (callbackUrl) => subscribeStravaWebhook({ ...app, now: () => app.clock.now() }, callbackUrl),
+        unsubscribe: () => unsubscribeStravaWebhook(app),
+      },
       where: () => ({
         dataDir: app.config.dataDir,
         database: app.storeKind,
@@ -256,6 +270,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       access: app.access,
       perAthlete: perAthleteViews(app, { nextPollAt, signal: stopping.signal }),
       signIn: createAthleteSignIn(app),
+      stravaWebhook: webhook,
     }),
   );
   const served = await serveApp(root, { port: options.port ?? app.config.port, host, passwordConfigured: !!password });
@@ -278,6 +293,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       removeDaemonFile();
       await stopWatching();
       await served.close();
+      await webhook.settled();
       await app.queue.stop();
     },
   };

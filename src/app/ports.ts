@@ -76,3 +76,16 @@ export type WatchDirectory = (
     onReady?: () => void;
   },
 ) => Promise<void>;
+
+/** Strava's Webhook Events API subscription of the application (client id and secret in form bodies only). */
+export interface StravaPushSubscriptions {
+  /** Strava calls the callback's validation GET (with verifyToken) before it answers. */
+  create(input: {
+    clientId: string;
+    clientSecret: string;
+    callbackUrl: string;
+    verifyToken: string;
+  }): Promise<{ readonly id: string; readonly callbackUrl: string }>;
+  /** 'gone': Strava no longer had it. */
+  remove(input: { clientId: string; clientSecret: string; id: string }): Promise<'deleted' | 'gone'>;
+}

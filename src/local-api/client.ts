@@ -7,6 +7,7 @@ import type { LedgerEntry, SyncRecord } from '../sync/ports.js';
 import type { StatusReport } from '../app/status.js';
 import type { SyncSummary } from '../sync/sync-all.js';
 import type { DaemonInfo } from './discovery.js';
+import type { StravaWebhookSubscription } from '../app/strava-webhook.js';
 
 export interface LocalApiClient {
   readonly daemon: DaemonInfo;
@@ -14,6 +15,11 @@ export interface LocalApiClient {
   log(filter: { workoutId?: string; limit: number }): Promise<LedgerEntry[]>;
   retry(workoutId: string, options?: { acceptDamaged?: boolean }): Promise<SyncRecord>;
   skip(workoutId: string, reason: string): Promise<SyncRecord>;
+  stravaWebhook: {
+    status(): Promise<{ subscription: StravaWebhookSubscription | null }>;
+    subscribe(callbackUrl: string): Promise<{ subscription: StravaWebhookSubscription }>;
+    unsubscribe(): Promise<{ removed: { id: string; strava: 'deleted' | 'gone' } | null }>;
+  };
   /** A dry run answers with the plan; a real sync starts in the daemon and answers at once. */
   sync(options: {
     all?: boolean;
@@ -81,5 +87,10 @@ export function localApiClient(daemon: DaemonInfo, athlete?: string): LocalApiCl
     retry: (id, options = {}) => call('POST', `workouts/${encodeURIComponent(id)}/retry`, options),
     skip: (id, reason) => call('POST', `workouts/${encodeURIComponent(id)}/skip`, { reason }),
     sync: (options) => call('POST', 'sync', options),
+    stravaWebhook: {
+      status: () => call('GET', 'strava-webhook'),
+      subscribe: (callbackUrl) => call('POST', 'strava-webhook/subscribe', { callbackUrl }),
+      unsubscribe: () => call('POST', 'strava-webhook/unsubscribe', {}),
+    },
   };
 }

@@ -9,6 +9,7 @@ import { buildStatusReport } from '../app/status.js';
 import { syncNow } from '../app/sync.js';
 import { retryWorkout, skipWorkout } from '../app/workout-actions.js';
 import { tokensEqual } from '../server/sessions.js';
+import type { StravaWebhookSubscription } from '../app/strava-webhook.js';
 
 export interface LocalApiDeps {
   readonly token: string;
@@ -18,6 +19,12 @@ export interface LocalApiDeps {
   readonly athleteApp?: (name: string) => Promise<Pick<AppContext, 'deps' | 'stravaRequests' | 'budget' | 'clock'>>;
   /** Read per request: the dashboard URL is known only once the server listens. */
   readonly where: () => { dataDir: string; database: string; daemonPid: number; dashboard: string };
+  /** `bandsync strava webhook …`: this process serves the callback Strava validates while subscribing. */
+  readonly stravaWebhook?: {
+    status(): Promise<StravaWebhookSubscription | null>;
+    subscribe(callbackUrl: string): Promise<StravaWebhookSubscription>;
+    unsubscribe(): Promise<{ id: string; strava: 'deleted' | 'gone' } | null>;
+  };
   /** Starts a sync in the background; null when this process does not sync (`bandsync serve`). */
   readonly startSync: ((options: { all?: boolean; since?: string; athlete?: string }) => void) | null;
 }
@@ -27,6 +34,7 @@ const syncBody = z
   .strict();
 const skipBody = z.object({ reason: z.string().min(1).max(500) }).strict();
 const retryBody = z.object({ acceptDamaged: z.boolean().optional() }).strict();
+const subscribeBody = z.object({ callbackUrl: z.string().min(1).max(2000) }).strict();
 
 export function localApiRoutes(api: LocalApiDeps): Hono {
   const app = new Hono();
@@ -69,6 +77,16 @@ export function localApiRoutes(api: LocalApiDeps): Hono {
     const { reason } = skipBody.parse(await c.req.json());
     return c.json(await skipWorkout((await appFor(c)).deps, c.req.param('id'), reason));
   });
+  const webhook = () => {
+    if (!api.stravaWebhook) throw new Error("this daemon does not serve Strava's webhook");
+    return api.stravaWebhook;
+  };
+  app.get('/strava-webhook', async (c) => c.json({ subscription: await webhook().status() }));
+  app.post('/strava-webhook/subscribe', async (c) => {
+    const { callbackUrl } = subscribeBody.parse(await c.req.json());
+    return c.json({ subscription: await webhook().subscribe(callbackUrl) });
+  });
+  app.post('/strava-webhook/unsubscribe', async (c) => c.json({ removed: await webhook().unsubscribe() }));
   app.post('/sync', async (c) => {
     const body = syncBody.parse(await c.req.json());
     const athlete = c.req.query('athlete');

@@ -17,6 +17,7 @@ import { registerSettings } from './pages/settings.js';
 import { registerWorkout } from './pages/workout.js';
 import { registerWorkouts } from './pages/workouts.js';
 import { registerMetrics } from './metrics-route.js';
+import { registerStravaWebhook } from './strava-webhook.js';
 import { athleteViewGuard, registerAthleteSwitch } from './athlete-view.js';
 import {
   csrfGuard,
@@ -36,6 +37,8 @@ export function createApp(deps: ServerDeps): Hono<AppEnv> {
   app.use('*', securityHeaders(tileOrigin));
   app.use('*', loopbackHostGuard(deps.security));
   app.use('*', malformedRequestGuard());
+  // Strava calls its webhook without a session or CSRF token: answered here, before those guards.
+  if (deps.stravaWebhook) registerStravaWebhook(app, deps.stravaWebhook);
   app.use('*', sessionGuard(sessions, deps.security));
   // Forms are small; only the export-zip upload may be large.
   const tooLarge = (c: { text: (t: string, s: 413) => Response }) => c.text('The request body is too large.', 413);

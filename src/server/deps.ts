@@ -7,6 +7,7 @@ import type { RemoteNumbers } from '../app/workout-view.js';
 import type { RuleChanges, RuleChangeRow, SettingsSaved } from '../app/settings.js';
 import type { StravaUpdateResult } from '../sync/activity-updates.js';
 import type { AthleteOverview } from '../app/athletes.js';
+import type { StravaWebhookEvent } from '../app/strava-webhook.js';
 import type { Account, DashboardAccess, Logger, RateBudgetStore, Store } from '../sync/ports.js';
 
 // Shapes the use cases (src/app/) define and the pages show as they are.
@@ -187,6 +188,16 @@ export interface ServerDeps {
   readonly perAthlete?: PerAthlete;
   /** Sign in with Strava for athletes; unset = the administrator's password only. */
   readonly signIn?: AthleteSignIn;
+  /** Strava's Webhook Events API callback at /strava/webhook; unset = no such route. */
+  readonly stravaWebhook?: StravaWebhookEndpoint;
+}
+
+/** What the webhook callback needs: Strava calls it without a session (server/strava-webhook.ts). */
+export interface StravaWebhookEndpoint {
+  /** The verify token of Strava's subscription validation GET is ours. */
+  verifies(verifyToken: string): boolean;
+  /** Takes a well-formed event; what it leads to happens after the answer. */
+  receive(event: StravaWebhookEvent): void;
 }
 
 /** An athlete as the switcher names them. */

@@ -26,3 +26,9 @@ export { toStravaSport, isStravaSportType, STRAVA_SPORT_TYPES, type StravaSportT
 export { stripUploadExtension, toRemoteActivity } from './activities.js';
 export { toUploadStatus, UPLOAD_STATUS } from './upload.js';
 export { checkHeartRate } from './hr-consent.js';
+export {
+  createPushSubscription,
+  deletePushSubscription,
+  type PushSubscription,
+  type PushSubscriptionOptions,
+} from './push-subscriptions.js';

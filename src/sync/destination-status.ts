@@ -7,7 +7,12 @@ import type { EngineDeps } from './deps.js';
 
 const ACCOUNT_PROBLEMS = new Set(['strava_auth_revoked', 'strava_scope_missing']);
 
-export async function markDestinationNeedsUser(deps: EngineDeps, code: string | null): Promise<void> {
+/** `how`: how bandsync learnt it, put before the fix in the ledger (e.g. Strava's deauthorization event). */
+export async function markDestinationNeedsUser(
+  deps: Pick<EngineDeps, 'store' | 'logger'>,
+  code: string | null,
+  how?: string,
+): Promise<void> {
   if (!code || !ACCOUNT_PROBLEMS.has(code)) return;
   const account = (await deps.store.listAccounts()).find((a) => a.kind === 'strava');
   if (!account || (account.status === 'needs_user' && account.problem === code)) return;
@@ -18,8 +23,8 @@ export async function markDestinationNeedsUser(deps: EngineDeps, code: string | 
     event: 'needs_user',
     fromState: null,
     toState: null,
-    reason: `${code}: ${ruleFor(code).explain}`,
+    reason: `${code}: ${how ? `${how}. ` : ''}${ruleFor(code).explain}`,
     data: null,
   });
-  deps.logger.warn('Strava needs the user', { code });
+  deps.logger.warn('Strava needs the user', { code, ...(how ? { how } : {}) });
 }

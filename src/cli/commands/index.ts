@@ -13,11 +13,12 @@ import { register as config } from './config.js';
 import { register as doctor } from './doctor.js';
 import { register as backup } from './backup.js';
 import { register as athlete } from './athlete.js';
+import { register as strava } from './strava.js';
 import { registerInspect } from './inspect.js';
 import { registerConvert } from './convert.js';
 
 export function registerCommands(program: Command): void {
-  for (const register of [demo, sync, status, records, connect, daemon, files, simulate, config, athlete])
+  for (const register of [demo, sync, status, records, connect, daemon, files, simulate, config, athlete, strava])
     register(program);
   // Commands whose I/O the composition root provides, loaded only when they run.
   doctor(program, async (cfg) => (await import('../../compose.js')).makeDoctorDeps(cfg));

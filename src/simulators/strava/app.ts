@@ -7,6 +7,7 @@ import { registerWebPages } from './web-pages.js';
 import { registerApi } from './api-routes.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
 import { registerOAuth } from './oauth-routes.js';
+import { deliver, registerPushSubscriptions, type SimWebhookEvent } from './push-routes.js';
 import { DEFAULT_LIMITS, isMetered, kindOf, type Limits } from './rate-limit.js';
 import { ATHLETE, SimState, type SimActivity, type SimUpload } from './state.js';
 import { fault } from './views.js';
@@ -51,6 +52,16 @@ export interface StravaSimulatorControl {
   clearFaults(): void;
   /** The athlete revokes the app in Strava's settings: their tokens stop working (no id: every athlete's). */
   deauthorizeAthlete(athleteId?: number): void;
+  /**
+   * The athlete revokes the app and Strava tells the application's webhook subscription
+   * (an athlete `update` event, `{"authorized":"false"}`); resolves with the callback's
+   * answer status (null: no subscription, or no answer).
+   */
+  deauthorizeAndNotify(athleteId: number): Promise<number | null>;
+  /** Posts any event to the subscription's callback (subscription_id filled in), as Strava does. */
+  deliverEvent(event: Omit<SimWebhookEvent, 'subscription_id'>): Promise<number | null>;
+  /** The application's webhook subscription, if any. */
+  subscription(): { readonly id: number; readonly callbackUrl: string } | null;
   /** Answer duplicates already at POST /uploads (400 with the duplicate text) instead of after processing. */
   setDuplicateAtSubmission(on: boolean): void;
   /** Health-data consent; when off, activities lose their heart rate. */
@@ -163,6 +174,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
   });
 
   registerOAuth(app, state, flags);
+  registerPushSubscriptions(app, state);
   registerApi(app, state);
   registerWebPages(app, state);
   app.all('*', (c) => c.json(fault('Record Not Found', 'resource', 'path', 'invalid'), 404));
@@ -184,6 +196,19 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
     fault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
     deauthorizeAthlete: (athleteId) => state.deauthorizeAthlete(athleteId),
+    deauthorizeAndNotify: (athleteId) => {
+      state.deauthorizeAthlete(athleteId);
+      return deliver(state, {
+        aspect_type: 'update',
+        event_time: Math.floor(state.nowMs() / 1000),
+        object_id: athleteId,
+        object_type: 'athlete',
+        owner_id: athleteId,
+        updates: { authorized: 'false' },
+      });
+    },
+    deliverEvent: (event) => deliver(state, event),
+    subscription: () => state.subscription,
     setDuplicateAtSubmission: (on) => {
       state.duplicateAtSubmission = on;
     },

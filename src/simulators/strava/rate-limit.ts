@@ -84,5 +84,7 @@ export function kindOf(method: string, path: string): 'upload' | 'read' {
 
 /** Strava meters the API and deauthorize; the token endpoint's recorded answers carry no rate headers. */
 export function isMetered(path: string): boolean {
+  // Webhook subscriptions are the application's, with limits of their own (recorded: 600,30000).
+  if (path.startsWith('/api/v3/push_subscriptions')) return false;
   return (path.startsWith('/api/v3/') && !path.startsWith('/api/v3/oauth/')) || path === '/oauth/deauthorize';
 }

@@ -135,6 +135,9 @@ export class SimState {
   /** Who is signed in to strava.com in the browser: the consent page grants this athlete's access. */
   signedIn: number = ATHLETE.id;
   rotations = 0;
+  /** The application's webhook subscription: at most one (push-routes.ts). */
+  subscription: { readonly id: number; readonly callbackUrl: string; readonly createdAt: string } | null = null;
+  nextSubscriptionId = 120_475;
   /** Every access and refresh token ever issued (tests check none leaks into a URL). */
   readonly issued = new Set<string>();
   private nextUploadId = 8_919_698_041;
