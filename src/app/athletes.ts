@@ -1,7 +1,7 @@
 // Several athletes on one instance (issue 18): add, list and remove them, and
 // the runs that cover every athlete (sync, status) when none is named.
 import type { Account, Athlete, Athletes, Store } from '../sync/ports.js';
-import { DESTINATION } from '../sync/deps.js';
+import { DESTINATION, type ProgressListener } from '../sync/deps.js';
 import type { AppContext } from './context.js';
 import { syncNow, type SyncRunSummary } from './sync.js';
 
@@ -76,10 +76,19 @@ export async function removeAthlete(app: AthletesApp, name: string): Promise<{ r
 export type AthleteSyncSummary = SyncRunSummary & { readonly athlete: string };
 
 /**
+ * Windows of history an athlete's backfill takes per turn in the foreground:
+ * one, as the daemon's job priorities give each athlete's backfill one window
+ * per turn (sync/tasks.ts NEW_WORKOUTS_PRIORITY).
+ */
+export const HISTORY_WINDOWS_PER_TURN = 1;
+
+/**
  * `bandsync sync` for every athlete: first every athlete's new workouts
- * (recorded since their accounts were connected), then, when a backfill was
- * asked for, each athlete's history, so no one's backfill holds up another's
- * new workout.
+ * (recorded since their accounts were connected); then, when a backfill was
+ * asked for, the histories take turns a window at a time (the daemon's notion
+ * of fairness, sync/tasks.ts), so no one's backfill holds up another's new
+ * workout, and a long history does not leave another athlete's waiting until
+ * it is done. New workouts found meanwhile go first in their athlete's turn.
  */
 export async function syncEveryAthlete(
   app: AthletesApp,
@@ -95,20 +104,75 @@ export async function syncEveryAthlete(
       out.push({ ...(await syncNow(context, options)), athlete: athlete.name });
     return out;
   }
-  const first = new Map<string, SyncRunSummary>();
+  const progress = combinedProgress(options.onProgress);
+  const runs = new Map<string, SyncRunSummary>();
+  // Everyone's new workouts (history already approved by an earlier backfill waits for the turns below).
   for (const { athlete, context } of contexts)
-    first.set(athlete.id, await syncNow(context, { ...options, all: false, since: undefined }));
-  const out: AthleteSyncSummary[] = [];
-  for (const { athlete, context } of contexts) {
-    const news = first.get(athlete.id)!;
-    if (!backfill || news.stoppedBy) {
-      out.push({ ...news, athlete: athlete.name });
-      continue;
+    runs.set(
+      athlete.id,
+      await syncNow(context, {
+        ...options,
+        all: false,
+        since: undefined,
+        onProgress: progress.of(athlete.id),
+        ...(backfill ? { maxHistoryWindows: 0 } : {}),
+      }),
+    );
+  if (backfill) {
+    // The histories in turns, until every one is done or stopped.
+    let turn = contexts.filter(({ athlete }) => !runs.get(athlete.id)!.stoppedBy);
+    while (turn.length > 0) {
+      const next: typeof turn = [];
+      for (const entry of turn) {
+        const { athlete, context } = entry;
+        const history = await syncNow(context, {
+          ...options,
+          skipDiscovery: true,
+          onProgress: progress.of(athlete.id),
+          maxHistoryWindows: HISTORY_WINDOWS_PER_TURN,
+        });
+        runs.set(athlete.id, addSummaries(runs.get(athlete.id)!, history));
+        if (history.more && !history.stoppedBy) next.push(entry);
+      }
+      turn = next;
     }
-    const history = await syncNow(context, { ...options, skipDiscovery: true });
-    out.push({ ...addSummaries(news, history), athlete: athlete.name });
   }
-  return out;
+  return contexts.map(({ athlete }) => {
+    const { more: _more, ...summary } = runs.get(athlete.id)!;
+    return { ...summary, athlete: athlete.name };
+  });
+}
+
+/**
+ * One upload progress over every athlete's turns: each turn's run of an
+ * account counts from zero over what that account has left, so the view is
+ * given the sum over every athlete's accounts of done and total as of their
+ * last word (what earlier turns sent stays counted), not a count that starts
+ * again at each turn.
+ */
+function combinedProgress(listener: ProgressListener | undefined) {
+  const sent = new Map<string, number>();
+  const latest = new Map<string, { done: number; total: number }>();
+  return {
+    of(athleteId: string): ProgressListener | undefined {
+      if (!listener) return undefined;
+      return (p) => {
+        if (p.phase !== 'upload' && p.phase !== 'wait') return listener(p);
+        const key = `${athleteId}\n${p.accountId ?? ''}`;
+        const before = latest.get(key);
+        // A new run starts from 0: what the last one sent is kept.
+        if (p.phase === 'upload' && p.done === 0 && before) sent.set(key, (sent.get(key) ?? 0) + before.done);
+        latest.set(key, { done: p.done, total: p.total });
+        let done = 0,
+          total = 0;
+        for (const [id, l] of latest) {
+          done += (sent.get(id) ?? 0) + l.done;
+          total += (sent.get(id) ?? 0) + l.total;
+        }
+        listener({ ...p, done, total });
+      };
+    },
+  };
 }
 
 function addSummaries(a: SyncRunSummary, b: SyncRunSummary): SyncRunSummary {
@@ -125,5 +189,6 @@ function addSummaries(a: SyncRunSummary, b: SyncRunSummary): SyncRunSummary {
     stoppedBy: b.stoppedBy ?? a.stoppedBy,
     plan: [...a.plan, ...b.plan],
     stravaRequests: a.stravaRequests + b.stravaRequests,
+    ...(b.more !== undefined ? { more: b.more } : {}),
   };
 }

@@ -20,20 +20,41 @@ export function inBackfill(): boolean {
   return backfill.getStore() === true;
 }
 
-/** A window is backfill when every workout in it was recorded before its account was connected. */
-export async function backfillOnly(
-  deps: Pick<EngineDeps, 'store'>,
-  items: readonly Pick<PendingRecord, 'accountId' | 'startTime'>[],
-): Promise<boolean> {
-  if (items.length === 0) return false;
+type Placed = Pick<PendingRecord, 'accountId' | 'startTime'>;
+
+/** Whether each workout was recorded before its account was connected (history), asking the store once per account. */
+function historyTest(deps: Pick<EngineDeps, 'store'>): (r: Placed) => Promise<boolean> {
   const connected = new Map<string, string | undefined>();
-  for (const r of items) {
+  return async (r) => {
     if (!connected.has(r.accountId)) {
       const at = (await deps.store.getAccount(r.accountId))?.settings.connectedAt;
       connected.set(r.accountId, typeof at === 'string' ? at : undefined);
     }
     const at = connected.get(r.accountId);
-    if (at === undefined || r.startTime >= at) return false;
-  }
+    return at !== undefined && r.startTime < at;
+  };
+}
+
+/** A window is backfill when every workout in it was recorded before its account was connected. */
+export async function backfillOnly(deps: Pick<EngineDeps, 'store'>, items: readonly Placed[]): Promise<boolean> {
+  if (items.length === 0) return false;
+  const isHistory = historyTest(deps);
+  for (const r of items) if (!(await isHistory(r))) return false;
   return true;
+}
+
+/**
+ * Pending workouts split as the daemon's dispatcher splits them (tasks.ts):
+ * recorded since their account was connected (new, uploaded first) and
+ * before it (history, a backfill); each part keeps its order.
+ */
+export async function newFirst<T extends Placed>(
+  deps: Pick<EngineDeps, 'store'>,
+  records: readonly T[],
+): Promise<{ fresh: T[]; history: T[] }> {
+  const isHistory = historyTest(deps);
+  const fresh: T[] = [];
+  const history: T[] = [];
+  for (const r of records) ((await isHistory(r)) ? history : fresh).push(r);
+  return { fresh, history };
 }

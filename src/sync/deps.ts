@@ -66,6 +66,8 @@ export interface Progress {
   readonly message?: string;
   /** 'wait': when the run resumes (ISO UTC), e.g. the end of Strava's rate-limit window. */
   readonly until?: string;
+  /** 'upload', 'wait': the source account whose workouts these are, when the run is of one account. */
+  readonly accountId?: string;
 }
 
 export type ProgressListener = (p: Progress) => void;

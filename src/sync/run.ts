@@ -18,7 +18,7 @@ import {
 import { confirmByListing, confirmByPolling } from './confirm.js';
 import { markDestinationNeedsUser } from './destination-status.js';
 import { openDiscovered } from './discover.js';
-import { asBackfill, backfillOnly, inBackfill } from './daily-reserve.js';
+import { asBackfill, backfillOnly, inBackfill, newFirst } from './daily-reserve.js';
 
 export interface RunOptions {
   readonly since?: string;
@@ -32,6 +32,16 @@ export interface RunOptions {
   readonly windowSize?: number;
   /** Shutdown (SIGTERM/SIGINT): nothing new starts after it fires; what is in flight is crash-safe. */
   readonly signal?: AbortSignal;
+  /**
+   * At most this many windows of history (workouts recorded before their
+   * account was connected) in this run; windows of new workouts always go, and
+   * first. History left over stays pending (`more`), and so does the
+   * confirmation of what was sent: the run that takes the last window confirms
+   * it. Unset: the whole history. Several athletes' backfills in the
+   * foreground take turns with it (app/athletes.ts), as the daemon's job
+   * priorities do (tasks.ts).
+   */
+  readonly maxHistoryWindows?: number;
 }
 
 export type PlanRow = Decision & { readonly startTime: string; readonly sport: string; readonly name: string | null };
@@ -39,6 +49,10 @@ export type PlanRow = Decision & { readonly startTime: string; readonly sport: s
 export interface RunResult extends WindowTally {
   readonly plan: PlanRow[];
   readonly pending: number;
+  /** Windows of history were left for a later run (maxHistoryWindows). */
+  readonly more: boolean;
+  /** Windows of history this run took. */
+  readonly historyWindows: number;
 }
 
 const UPLOADABLE: SyncState[] = ['fetched', 'converted', 'uploading', 'failed'];
@@ -62,20 +76,34 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
     destination = await deps.destination();
   } catch (err) {
     const e = toBandsyncError(err);
-    return { ...tally, stoppedBy: e.code, plan, pending: (await uploadable(deps, options)).length };
+    return {
+      ...tally,
+      stoppedBy: e.code,
+      plan,
+      pending: (await uploadable(deps, options)).length,
+      more: false,
+      historyWindows: 0,
+    };
   }
+  let more = false;
+  let historyWindows = 0;
   try {
     // Whatever a crash left half-opened is planned with the rest.
     if (!options.dryRun) await openDiscovered(deps, options.accountId);
-    await uploadPhase(deps, destination, options, tally, plan);
+    ({ more, historyWindows } = await uploadPhase(deps, destination, options, tally, plan));
     // Uploads whose outcome a crash or lost response left unknown are held;
     // a run that can wait lets the grace pass, lists again, and resolves them.
-    for (let round = 0; round < 2 && !options.dryRun && tally.held > 0 && options.wait && !tally.stoppedBy; round++) {
+    // A run that leaves history for a later one leaves them to it as well.
+    for (
+      let round = 0;
+      round < 2 && !more && !options.dryRun && tally.held > 0 && options.wait && !tally.stoppedBy;
+      round++
+    ) {
       await waitForHeld(deps, options, options.wait);
       tally.held = 0;
-      await uploadPhase(deps, destination, options, tally, plan);
+      ({ more } = await uploadPhase(deps, destination, options, tally, plan));
     }
-    if (!options.dryRun && !tally.stoppedBy) await confirmPhase(deps, destination, options, tally);
+    if (!options.dryRun && !tally.stoppedBy && !more) await confirmPhase(deps, destination, options, tally);
   } catch (err) {
     if (options.signal?.aborted) throw err;
     const e = toBandsyncError(err);
@@ -88,7 +116,7 @@ export async function runSync(deps: EngineDeps, options: RunOptions = {}): Promi
   const pending = options.dryRun
     ? plan.filter((p) => p.action === 'upload').length
     : (await uploadable(deps, options)).length;
-  return { ...tally, plan, pending };
+  return { ...tally, plan, pending, more, historyWindows };
 }
 
 /** How often a run waiting on held uploads looks whether another worker has resolved them. */
@@ -146,30 +174,45 @@ export async function uploadable(deps: EngineDeps, options: RunOptions): Promise
     .sort((a, b) => a.startTime.localeCompare(b.startTime));
 }
 
+/** Uploads window by window, new workouts first; says how many windows of history it took and whether any were left. */
 async function uploadPhase(
   deps: EngineDeps,
   destination: Destination,
   options: RunOptions,
   tally: WindowTally,
   plan: PlanRow[],
-): Promise<void> {
+): Promise<{ more: boolean; historyWindows: number }> {
   const records = await uploadable(deps, options);
+  const { fresh, history } = await newFirst(deps, records);
+  const size = options.windowSize ?? 200;
+  const historyWindows = windows(history, size);
+  const taken = historyWindows.slice(0, options.maxHistoryWindows ?? historyWindows.length);
+  const more = taken.length < historyWindows.length;
   const total = records.length;
   let done = 0;
-  options.onProgress?.({ phase: 'upload', done, total });
-  for (const w of windows(records, options.windowSize ?? 200)) {
+  const accountId = options.accountId;
+  options.onProgress?.({ phase: 'upload', done, total, accountId });
+  for (const w of [...windows(fresh, size), ...taken]) {
     options.signal?.throwIfAborted();
     const rows = await processWindow(deps, destination, w, tally, {
       dryRun: options.dryRun,
       wait: options.wait,
       signal: options.signal,
-      onEach: () => options.onProgress?.({ phase: 'upload', done: ++done, total }),
+      onEach: () => options.onProgress?.({ phase: 'upload', done: ++done, total, accountId }),
       onWait: (until) =>
-        options.onProgress?.({ phase: 'wait', done, total, until, message: `Strava rate limit: resuming at ${until}` }),
+        options.onProgress?.({
+          phase: 'wait',
+          done,
+          total,
+          until,
+          accountId,
+          message: `Strava rate limit: resuming at ${until}`,
+        }),
     });
     for (const row of rows) plan.push(row);
-    if (tally.stoppedBy || (tally.retryAt && !options.wait)) return;
+    if (tally.stoppedBy || (tally.retryAt && !options.wait)) break;
   }
+  return { more, historyWindows: taken.length };
 }
 
 /**

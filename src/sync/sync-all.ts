@@ -25,6 +25,13 @@ export interface SyncAllOptions {
   readonly approvedBy?: string;
   /** Shutdown: discovery and uploads stop; the next run resumes (crash-safe states). */
   readonly signal?: AbortSignal;
+  /**
+   * At most this many windows of history over all accounts, in their order
+   * (run.ts maxHistoryWindows); the summary's `more` says whether any were left.
+   */
+  readonly maxHistoryWindows?: number;
+  /** Workouts per upload window (default 200, Strava's page of a listing). */
+  readonly windowSize?: number;
 }
 
 export interface SyncSummary {
@@ -41,6 +48,8 @@ export interface SyncSummary {
   readonly stoppedBy: string | null;
   readonly accounts: { id: string; kind: string; discovery: DiscoverResult | null; problem: string | null }[];
   readonly plan: RunResult['plan'];
+  /** Given maxHistoryWindows: windows of history were left for a later run. */
+  readonly more?: boolean;
 }
 
 export const SOURCE_KINDS = new Set([
@@ -99,6 +108,8 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
     stoppedBy: string | null = null;
   const plan: RunResult['plan'] = [];
   const backfill = !!options.all || !!options.since;
+  let windowsLeft = options.maxHistoryWindows;
+  let more = false;
   for (const account of accounts) {
     if (backfill && !options.dryRun)
       await approveHistory(
@@ -115,7 +126,14 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
       onProgress: options.onProgress,
       wait: options.wait,
       signal: options.signal,
+      maxHistoryWindows: windowsLeft,
+      windowSize: options.windowSize,
     });
+    if (windowsLeft !== undefined) {
+      // What this account's history took is not the next accounts' to take.
+      more ||= r.more;
+      windowsLeft = Math.max(0, windowsLeft - r.historyWindows);
+    }
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
     for (const row of r.plan) plan.push(row);
     retryAt ??= r.retryAt;
@@ -124,7 +142,16 @@ export async function syncAll(deps: EngineDeps, options: SyncAllOptions = {}): P
   }
   // Sport changes on activities already on Strava that could not be sent when they were made.
   if (!options.dryRun) await applyPendingUpdates(deps);
-  return { sourceWorkouts, newWorkouts, ...totals, retryAt, stoppedBy, accounts: report, plan };
+  return {
+    sourceWorkouts,
+    newWorkouts,
+    ...totals,
+    retryAt,
+    stoppedBy,
+    accounts: report,
+    plan,
+    ...(options.maxHistoryWindows !== undefined ? { more } : {}),
+  };
 }
 
 /** Sends pending Strava activity updates; a failure here is logged, not the run's failure (they stay pending). */

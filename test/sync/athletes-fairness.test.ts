@@ -14,41 +14,8 @@ import { silentLogger } from '../../src/observability/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import type { Store } from '../../src/sync/ports.js';
 import { dispatch, JOBS, registerTasks } from '../../src/sync/tasks.js';
-import { approveHistory } from '../../src/sync/approval.js';
-import { systemClock } from '../../src/clock.js';
-import { makeWorkout, waitFor } from '../store/helpers.js';
-
-const CONNECTED = '2026-01-01T00:00:00.000Z';
-
-/**
- * A files account connected at CONNECTED, with workouts ready to upload (as discovery leaves them);
- * `backfill`: its whole history approved for upload, as `sync --all` does.
- */
-async function seed(store: Store, label: string, starts: string[], backfill = false): Promise<string[]> {
-  const account = await store.saveAccount({
-    kind: 'files',
-    label,
-    settings: { path: `/srv/${label}`, connectedAt: CONNECTED },
-  });
-  const ids: string[] = [];
-  for (const [i, start] of starts.entries()) {
-    const saved = await store.saveWorkout(account.id, makeWorkout(`${label}-${i}`, start));
-    await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
-    await store.transition({
-      workoutId: saved.id,
-      destination: 'strava',
-      from: ['discovered'],
-      to: 'fetched',
-      reason: 'fetched',
-    });
-    ids.push(saved.id);
-  }
-  if (backfill) await approveHistory({ store, clock: systemClock }, account, null, 'test backfill');
-  return ids;
-}
-
-const days = (n: number, from = '2029-01-01T07:00:00.000Z') =>
-  Array.from({ length: n }, (_, i) => new Date(Date.parse(from) + i * 86_400_000).toISOString());
+import { addAthleteWithStrava, days, seedReady } from '../helpers/athletes.js';
+import { waitFor } from '../store/helpers.js';
 
 describe('several athletes on one Strava application', () => {
   const dirs: string[] = [];
@@ -68,9 +35,9 @@ describe('several athletes on one Strava application', () => {
         await app.athletes.add('cat'),
       ];
       // ann: a 2-year-style backfill (15 old workouts, 3 windows of 5); cat: 10 old (2 windows); bob: one new workout.
-      const annIds = await seed(app.athletes.scoped(ann.id), 'ann', days(15, '2024-01-01T07:00:00.000Z'), true);
-      const catIds = await seed(app.athletes.scoped(cat.id), 'cat', days(10, '2024-06-01T07:00:00.000Z'), true);
-      const bobIds = await seed(app.athletes.scoped(bob.id), 'bob', ['2026-06-02T07:00:00.000Z']);
+      const annIds = await seedReady(app.athletes.scoped(ann.id), 'ann', days(15, '2024-01-01T07:00:00.000Z'), true);
+      const catIds = await seedReady(app.athletes.scoped(cat.id), 'cat', days(10, '2024-06-01T07:00:00.000Z'), true);
+      const bobIds = await seedReady(app.athletes.scoped(bob.id), 'bob', ['2026-06-02T07:00:00.000Z']);
 
       const jobs = await dispatch(app.deps, app.queue, { windowSize: 5 });
       expect(jobs).toBe(6);
@@ -104,14 +71,10 @@ describe('several athletes on one Strava application', () => {
         ['eve', 3001],
         ['fay', 3002],
       ] as const) {
-        const athlete = await app.athletes.add(name);
-        const own = await app.forAthlete(athlete);
+        const own = await addAthleteWithStrava(app, strava, name, stravaId);
         stores[stravaId] = own.store;
-        await own.accounts.connectStravaWithRefreshToken({
-          refreshToken: strava.control.issueRefreshToken(undefined, stravaId),
-        });
         // The same three starts for both: the same run recorded by two people is two activities.
-        seeded[stravaId] = await seed(own.store, name, days(3, '2026-06-03T07:00:00.000Z'));
+        seeded[stravaId] = await seedReady(own.store, name, days(3, '2026-06-03T07:00:00.000Z'));
       }
       await registerTasks(app.deps, app.queue, { pollIntervalSeconds: 3600 });
       expect(await dispatch(app.deps, app.queue, { pollIntervalSeconds: 3600 })).toBe(2);
@@ -128,8 +91,8 @@ describe('several athletes on one Strava application', () => {
 
       // Eve revokes the application at Strava: her next upload puts her Strava connection in needs_user; Fay's goes on.
       strava.control.deauthorizeAthlete(3001);
-      const eveNext = await seed(stores[3001]!, 'eve-2', ['2026-06-20T07:00:00.000Z']);
-      const fayNext = await seed(stores[3002]!, 'fay-2', ['2026-06-20T07:00:00.000Z']);
+      const eveNext = await seedReady(stores[3001]!, 'eve-2', ['2026-06-20T07:00:00.000Z']);
+      const fayNext = await seedReady(stores[3002]!, 'fay-2', ['2026-06-20T07:00:00.000Z']);
       expect(await dispatch(app.deps, app.queue, { pollIntervalSeconds: 3600 })).toBe(2);
       const stravaOf = async (id: number) => (await stores[id]!.listAccounts()).find((a) => a.kind === 'strava')!;
       await waitFor(async () => (await stravaOf(3001)).status === 'needs_user', 60_000);

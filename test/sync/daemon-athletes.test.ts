@@ -17,32 +17,8 @@ import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { historyApproval } from '../../src/sync/approval.js';
 import { syncEveryAthlete } from '../../src/app/athletes.js';
 import type { Store } from '../../src/sync/ports.js';
-import { makeWorkout } from '../store/helpers.js';
 import { runCli } from '../helpers/cli.js';
-
-const CONNECTED = '2026-01-01T00:00:00.000Z';
-
-async function seed(store: Store, label: string, starts: string[]): Promise<string[]> {
-  const account = await store.saveAccount({
-    kind: 'files',
-    label,
-    settings: { path: `/srv/${label}`, connectedAt: CONNECTED },
-  });
-  const ids: string[] = [];
-  for (const [i, start] of starts.entries()) {
-    const saved = await store.saveWorkout(account.id, makeWorkout(`${label}-${i}`, start));
-    await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
-    await store.transition({
-      workoutId: saved.id,
-      destination: 'strava',
-      from: ['discovered'],
-      to: 'fetched',
-      reason: 'fetched',
-    });
-    ids.push(saved.id);
-  }
-  return ids;
-}
+import { addAthleteWithStrava, seedReady } from '../helpers/athletes.js';
 
 describe('the daemon and the CLI with several athletes', () => {
   const dirs: string[] = [];
@@ -61,7 +37,7 @@ describe('the daemon and the CLI with several athletes', () => {
       const stores: Store[] = [];
       for (const name of ['ann', 'bob']) {
         const store = app.athletes.scoped((await app.athletes.add(name)).id);
-        await seed(store, name, ['2025-06-01T07:00:00.000Z']);
+        await seedReady(store, name, ['2025-06-01T07:00:00.000Z']);
         stores.push(store);
       }
       const daemon = await startDaemon(app, { dashboard: false, all: true });
@@ -130,14 +106,11 @@ describe('the daemon and the CLI with several athletes', () => {
         ['bob', 5002],
         ['cat', 5003],
       ] as const) {
-        const own = await app.forAthlete(await app.athletes.add(name));
-        await own.accounts.connectStravaWithRefreshToken({
-          refreshToken: strava.control.issueRefreshToken(undefined, stravaId),
-        });
+        const own = await addAthleteWithStrava(app, strava, name, stravaId);
         history.push(
-          ...(await seed(own.store, `${name}-old`, ['2025-03-01T07:00:00.000Z', '2025-03-02T07:00:00.000Z'])),
+          ...(await seedReady(own.store, `${name}-old`, ['2025-03-01T07:00:00.000Z', '2025-03-02T07:00:00.000Z'])),
         );
-        news.push(...(await seed(own.store, `${name}-new`, ['2026-03-01T07:00:00.000Z'])));
+        news.push(...(await seedReady(own.store, `${name}-new`, ['2026-03-01T07:00:00.000Z'])));
       }
       const runs = await syncEveryAthlete(app, {
         all: true,
