@@ -213,7 +213,7 @@ export async function startDaemon(app: App, options: DaemonOptions = {}): Promis
       // Subscribing needs this process: Strava calls its /strava/webhook while the request is open.
       stravaWebhook: {
         status: () => stravaWebhookStatus(app),
-        subscribe: (callbackUrl) => subscribeStravaWebhook({ ...app, now: () => app.clock.now() }, callbackUrl),
+        subscribe: (callbackUrl) => subscribeStravaWebhook(app, callbackUrl),
         unsubscribe: () => unsubscribeStravaWebhook(app),
       },
       where: () => ({

@@ -46,7 +46,16 @@ export interface StravaWebhookApp {
   readonly athletes: Athletes;
   forAthlete(athlete: Athlete): Promise<AppContext>;
   readonly pushSubscriptions: StravaPushSubscriptions;
+  readonly clock: { now(): Date };
 }
+
+/**
+ * After Strava said an athlete's token works, further deauthorization events
+ * for them are not checked for this long: anyone can post events, and each
+ * check is a read of the application's budget. A real revocation meanwhile is
+ * still found by the next request for that athlete.
+ */
+export const RECHECK_AFTER_MS = 15 * 60_000;
 
 /**
  * The verify_token Strava echoes on the validation GET: derived from the
@@ -83,7 +92,7 @@ export async function stravaWebhookStatus(
  * dashboard serving that URL must be running and reachable from Strava.
  */
 export async function subscribeStravaWebhook(
-  app: Pick<StravaWebhookApp, 'config' | 'store' | 'pushSubscriptions'> & { now(): Date },
+  app: Pick<StravaWebhookApp, 'config' | 'store' | 'pushSubscriptions' | 'clock'>,
   callbackUrl: string,
 ): Promise<StravaWebhookSubscription> {
   let url: URL;
@@ -102,16 +111,18 @@ export async function subscribeStravaWebhook(
       `already subscribed (subscription ${existing.id} to ${existing.callbackUrl}); Strava allows one per application: bandsync strava webhook unsubscribe first`,
     );
   const { clientId, clientSecret } = credentials(app);
-  const created = await app.pushSubscriptions.create({
-    clientId,
-    clientSecret,
-    callbackUrl: url.toString(),
-    verifyToken: webhookVerifyToken(clientSecret),
-  });
+  const created = await app.pushSubscriptions
+    .create({ clientId, clientSecret, callbackUrl: url.toString(), verifyToken: webhookVerifyToken(clientSecret) })
+    .catch((err: Error) => {
+      if (!/not verifiable|callback/i.test(err.message)) throw err;
+      throw new Error(
+        `${err.message}. Strava calls that address while subscribing: bandsync daemon or serve must be running there, reachable from Strava, with the same STRAVA_CLIENT_SECRET`,
+      );
+    });
   const stored: StravaWebhookSubscription = {
     id: created.id,
     callbackUrl: created.callbackUrl,
-    createdAt: app.now().toISOString(),
+    createdAt: app.clock.now().toISOString(),
   };
   await app.store.setSetting(SETTING, stored);
   return stored;
@@ -146,6 +157,8 @@ export interface StravaWebhookReceiver {
 export function stravaWebhookReceiver(app: StravaWebhookApp): StravaWebhookReceiver {
   // One check per athlete at a time: Strava's retries of one event share it.
   const checking = new Map<string, Promise<void>>();
+  /** When Strava last accepted an athlete's token on an event's check. */
+  const acceptedAt = new Map<string, number>();
   const pending = new Set<Promise<void>>();
 
   const isDeauthorization = (e: StravaWebhookEvent) =>
@@ -166,6 +179,16 @@ export function stravaWebhookReceiver(app: StravaWebhookApp): StravaWebhookRecei
       app.logger.info('Strava webhook: deauthorization of a Strava athlete not connected here, ignored');
       return;
     }
+    const accepted = acceptedAt.get(athlete.id);
+    if (accepted !== undefined && app.clock.now().getTime() - accepted < RECHECK_AFTER_MS) {
+      app.logger.info(
+        'Strava webhook: a deauthorization event for an athlete whose token Strava just accepted; not asked again',
+        {
+          athlete: athlete.name,
+        },
+      );
+      return;
+    }
     let check = checking.get(athlete.id);
     if (!check) {
       check = confirmRevoked(athlete).finally(() => checking.delete(athlete.id));
@@ -181,6 +204,7 @@ export function stravaWebhookReceiver(app: StravaWebhookApp): StravaWebhookRecei
     if (!account || account.status === 'needs_user') return;
     try {
       await (await context.accounts.stravaClient()).athlete();
+      acceptedAt.set(athlete.id, app.clock.now().getTime());
       app.logger.warn(
         'Strava webhook: a deauthorization event, but Strava still accepts the athlete’s token; ignored',
         {

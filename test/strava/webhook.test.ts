@@ -13,7 +13,7 @@ import { openApp, type App } from '../../src/compose.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
-import { webhookVerifyToken } from '../../src/app/strava-webhook.js';
+import { stravaWebhookReceiver, webhookVerifyToken, type StravaWebhookEvent } from '../../src/app/strava-webhook.js';
 import { syncNow } from '../../src/app/sync.js';
 import type { AppContext } from '../../src/app/context.js';
 import type { Store } from '../../src/sync/ports.js';
@@ -112,6 +112,15 @@ describe("Strava's webhook: one athlete's deauthorization", () => {
   });
 
   it('subscribes through the CLI: Strava validates the callback, the subscription is kept', async () => {
+    // An address nothing answers at: Strava cannot validate it, and the message says what it needs.
+    const unreachable = await runCli(
+      ['strava', 'webhook', 'subscribe', '--url', 'http://127.0.0.1:9/strava/webhook'],
+      env,
+    );
+    expect(unreachable.code).not.toBe(0);
+    expect(unreachable.stderr).toMatch(/not verifiable.*daemon or serve must be running/);
+    expect(strava.control.subscription()).toBeNull();
+
     const subscribed = await runCli(['strava', 'webhook', 'subscribe', '--url', callback, '--json'], env);
     expect(subscribed.code, subscribed.stderr).toBe(0);
     const { subscription } = jsonOf(subscribed) as { subscription: { id: string; callbackUrl: string } };
@@ -195,6 +204,20 @@ describe("Strava's webhook: one athlete's deauthorization", () => {
     expect((await ctx[BOB]!.store.getRecord(bobWorkout, 'strava'))?.state).not.toBe('synced');
     expect(strava.control.uploads().filter((u) => u.athleteId === BOB)).toHaveLength(0);
   }, 180_000);
+
+  it("asks Strava once about an athlete whose token it just accepted, however many events come: each check is a read of the application's budget", async () => {
+    const receiver = stravaWebhookReceiver(app);
+    const event = deauthorization(ANN, strava.control.subscription()!.id) as StravaWebhookEvent;
+    const reads = () => strava.control.requests().filter((r) => r.url === '/api/v3/athlete').length;
+    const before = reads();
+    receiver.receive(event);
+    await receiver.settled();
+    expect(reads()).toBe(before + 1);
+    for (let i = 0; i < 5; i++) receiver.receive(event);
+    await receiver.settled();
+    expect(reads()).toBe(before + 1);
+    expect(await stravaAccount(ANN)).toMatchObject({ status: 'ok', problem: null });
+  });
 
   it('unsubscribes through the CLI', async () => {
     const removed = await runCli(['strava', 'webhook', 'unsubscribe', '--json'], env);

@@ -25,7 +25,7 @@ export function register(program: Command): void {
       const { subscribeStravaWebhook } = await import('../../app/strava-webhook.js');
       const subscription = await withDaemonOrApp(
         async (api) => (await api.stravaWebhook.subscribe(opts.url)).subscription,
-        (app) => subscribeStravaWebhook({ ...app, now: () => app.clock.now() }, opts.url),
+        (app) => subscribeStravaWebhook(app, opts.url),
       );
       if (opts.json) return printJson({ subscription });
       process.stdout.write(
