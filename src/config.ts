@@ -9,7 +9,15 @@ import { z } from 'zod';
 import envPaths from 'env-paths';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { fieldsOf } from './config/fields.js';
-import { DEFAULT_LIMITS, LIMIT_ENV, STRAVA_DEFAULT_LIMITS, type InputLimits } from './core/limits.js';
+import {
+  DEFAULT_LIMITS,
+  LIMIT_ENV,
+  MAX_NEW_WORKOUT_RESERVE_PERCENT,
+  NEW_WORKOUT_RESERVE_PERCENT,
+  STRAVA_DEFAULT_LIMITS,
+  type InputLimits,
+  type StravaLimits,
+} from './core/limits.js';
 import { lineIndex, lineOf } from './config/toml-lines.js';
 
 const SportRule = z
@@ -87,8 +95,10 @@ const LimitsSchema = z.strictObject({
   databaseBytes: limit('databaseBytes', 1024, 'Bytes of a Gadgetbridge database (read into memory whole)'),
 });
 
-const stravaLimit = (name: keyof typeof STRAVA_DEFAULT_LIMITS, env: string, description: string) =>
+const stravaLimit = (name: Exclude<keyof StravaLimits, 'newWorkoutReservePercent'>, env: string, description: string) =>
   z.number().int().min(1).default(STRAVA_DEFAULT_LIMITS[name]).describe(description).meta({ env });
+
+const RESERVE_RANGE = `must be a whole percent from 0 to ${MAX_NEW_WORKOUT_RESERVE_PERCENT}: the share of Strava's daily limits a backfill leaves to new workouts (default ${NEW_WORKOUT_RESERVE_PERCENT})`;
 
 /** Strava's limits per application; Strava raises them on request, and a raise is used once it is set here. */
 const StravaLimitsSchema = z.strictObject({
@@ -96,6 +106,16 @@ const StravaLimitsSchema = z.strictObject({
   overallDay: stravaLimit('overallDay', 'BANDSYNC_STRAVA_LIMIT_DAY', 'Strava requests per UTC day (all kinds)'),
   read15: stravaLimit('read15', 'BANDSYNC_STRAVA_READ_LIMIT_15MIN', 'Strava read requests per 15 minutes'),
   readDay: stravaLimit('readDay', 'BANDSYNC_STRAVA_READ_LIMIT_DAY', 'Strava read requests per UTC day'),
+  newWorkoutReservePercent: z
+    .number({ error: RESERVE_RANGE })
+    .int({ error: RESERVE_RANGE })
+    .min(0, { error: RESERVE_RANGE })
+    .max(MAX_NEW_WORKOUT_RESERVE_PERCENT, { error: RESERVE_RANGE })
+    .default(NEW_WORKOUT_RESERVE_PERCENT)
+    .describe(
+      'Percent of the daily limits above that a backfill may not spend: kept for new workouts of every athlete, so a long history never holds them until midnight UTC (0 to 50)',
+    )
+    .meta({ env: 'BANDSYNC_STRAVA_NEW_WORKOUT_RESERVE_PERCENT' }),
 });
 
 export const ConfigSchema = z.strictObject({

@@ -88,6 +88,23 @@ export interface StravaLimits {
   readonly overallDay: number;
   readonly read15: number;
   readonly readDay: number;
+  /**
+   * Percent of the daily overall and read limits a backfill may not spend,
+   * kept for new workouts (issue 18; default NEW_WORKOUT_RESERVE_PERCENT).
+   */
+  readonly newWorkoutReservePercent?: number;
 }
+
+/**
+ * The default share of Strava's daily limits kept from backfills for new
+ * workouts: whatever history one athlete approved, new workouts of every
+ * athlete (an upload and its listings, ~3 requests, 2 of them reads) still
+ * find budget before midnight UTC. 10 % of Strava's defaults is 200 requests /
+ * 100 reads, a busy household's day of new workouts; backfill keeps 90 % of
+ * the day, so a 2,000-workout history still drains in ~2 days.
+ */
+export const NEW_WORKOUT_RESERVE_PERCENT = 10;
+/** The most of the day a reserve may keep from backfills: above it a backfill would hardly move. */
+export const MAX_NEW_WORKOUT_RESERVE_PERCENT = 50;
 
 export const STRAVA_DEFAULT_LIMITS: StravaLimits = { overall15: 200, overallDay: 2000, read15: 100, readDay: 1000 };

@@ -5,7 +5,7 @@ import type { RateBudgetSnapshot, RateBudgetStore } from '../sync/ports.js';
 import type { Db, Queryable } from './db.js';
 import { iso, isoOrNull } from './rows.js';
 import { dayEnd, quarterEnd } from './windows.js';
-import { STRAVA_DEFAULT_LIMITS, type StravaLimits } from '../core/limits.js';
+import { NEW_WORKOUT_RESERVE_PERCENT, STRAVA_DEFAULT_LIMITS, type StravaLimits } from '../core/limits.js';
 
 export type { StravaLimits } from '../core/limits.js';
 
@@ -102,18 +102,11 @@ function capped(b: Budget, l: StravaLimits): Budget {
 }
 
 /**
- * Share of the daily overall and read limits that backfill may not spend
- * (issue 18 item 3): whatever history one athlete approved, new workouts of
- * every athlete (an upload and its listings, ~3 requests, 2 of them reads)
- * still find budget before midnight UTC. 10 % of Strava's defaults is 200
- * requests / 100 reads, a busy household's day of new workouts; backfill
- * keeps 90 % of the day, so a 2,000-workout history still drains in ~2 days.
+ * The daily limits as backfill sees them (issue 18): the reserve for new
+ * workouts (config stravaLimits.newWorkoutReservePercent) taken off.
  */
-export const DAILY_RESERVE_FOR_NEW = 0.1;
-
-/** The daily limits as backfill sees them: the reserve for new workouts taken off. */
-function withoutReserve(b: Budget): Budget {
-  const keep = (limit: number) => limit - Math.ceil(limit * DAILY_RESERVE_FOR_NEW);
+function withoutReserve(b: Budget, percent: number): Budget {
+  const keep = (limit: number) => limit - Math.ceil((limit * percent) / 100);
   return { ...b, limitDay: keep(b.limitDay), readLimitDay: keep(b.readLimitDay) };
 }
 
@@ -124,6 +117,7 @@ function retryAt(b: Budget, kind: 'upload' | 'read'): string {
 }
 
 export function createRateBudgetStore(db: Db, limits: StravaLimits = STRAVA_DEFAULT_LIMITS): RateBudgetStore {
+  const reserve = limits.newWorkoutReservePercent ?? NEW_WORKOUT_RESERVE_PERCENT;
   return {
     tryReserve(kind, now, keepForUploads, backfill = false) {
       return db.transaction(async (tx) => {
@@ -132,7 +126,7 @@ export function createRateBudgetStore(db: Db, limits: StravaLimits = STRAVA_DEFA
           return stored.blockedUntil.toISOString();
         const b = rolled(stored, now);
         // Backfill stops at the daily reserve and, like at the limit, waits for midnight UTC.
-        const l = backfill ? withoutReserve(capped(b, limits)) : capped(b, limits);
+        const l = backfill ? withoutReserve(capped(b, limits), reserve) : capped(b, limits);
         const overallOk = b.usage15 < l.limit15 && b.usageDay < l.limitDay;
         const readOk =
           kind === 'upload' ||

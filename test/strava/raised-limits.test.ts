@@ -63,6 +63,7 @@ describe('Strava limits raised on request', () => {
       overallDay: 2000,
       read15: 100,
       readDay: 1000,
+      newWorkoutReservePercent: 10,
     });
     expect(
       loadConfig({ env: { BANDSYNC_STRAVA_LIMIT_15MIN: '600', BANDSYNC_STRAVA_READ_LIMIT_DAY: '3000' } }).stravaLimits,

@@ -1,5 +1,5 @@
 // Issue 18 item 3: a backfill may not spend the last 10 % of Strava's daily
-// limits (store/rate-budget.ts DAILY_RESERVE_FOR_NEW), so after it has used
+// limits (the default of stravaLimits.newWorkoutReservePercent), so after it has used
 // the day down to the reserve a new workout still uploads in the same
 // 15-minute window, and the backfill waits for midnight UTC as at the limit.
 // The daemon's job handlers run on a simulated-time queue (bench/sim-queue.ts)
@@ -36,7 +36,7 @@ describe('daily reserve for new workouts (simulated clock, Strava simulator)', (
     w = await startWorld({
       zepp: { seed: 5, workouts: 150, years: 1, shapes: ['strength'] },
       strava: { limits: LIMITS },
-      flags: { stravaLimits: LIMITS },
+      flags: { stravaLimits: { ...LIMITS, newWorkoutReservePercent: 10 } },
     });
   }, 300_000);
   afterAll(async () => w?.close());
