@@ -4,7 +4,7 @@
 import { encodeFit, overBudget, type DecodeResult } from './core/index.js';
 import { loadConfig, type Config } from './config.js';
 import { configSecrets } from './config/mask.js';
-import { simulatedClock, systemClock, type WaitingClock } from './clock.js';
+import { clockFromEnv, type WaitingClock } from './clock.js';
 import type {
   Account,
   Athlete,
@@ -107,10 +107,9 @@ export interface App extends AppContext {
 export async function openApp(options: AppOptions = {}): Promise<App> {
   const config =
     options.config ?? loadConfig({ env: options.env, flags: options.flags, configFile: options.configFile });
-  // Tests of real processes (crash drills) let waits pass at once, as the demo does.
-  const clock =
-    options.clock ??
-    ((options.env ?? process.env).BANDSYNC_TEST_CLOCK === 'simulated' ? simulatedClock() : systemClock);
+  // Test hook: real processes of crash drills let waits pass at once, as the demo does; the
+  // multi-process drain test shares a scaled clock (clock.ts). Unset: the real clock.
+  const clock = options.clock ?? clockFromEnv((options.env ?? process.env).BANDSYNC_TEST_CLOCK);
   // Secrets from the config are redacted by value, not only by field name.
   const logger =
     options.logger ??
@@ -126,6 +125,8 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     schema: options.schema ?? (options.env ?? process.env).BANDSYNC_DB_SCHEMA,
     now: () => clock.now(),
     stravaLimits: config.stravaLimits,
+    // A scaled test clock: pg-boss compares startAfter with the database's real clock.
+    ...(clock.toReal ? { queue: { toReal: (at: Date) => clock.toReal!(at) } } : {}),
   });
   const { budget, queue, athletes } = opened;
   const stravaRequests = requestTally();

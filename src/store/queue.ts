@@ -20,6 +20,12 @@ export interface QueueOptions {
   readonly pollIntervalMs?: number;
   /** How long stop() waits for running handlers after aborting them (ms). */
   readonly stopTimeoutMs?: number;
+  /**
+   * The wall-clock instant of a startAfter given on the engine's clock (a
+   * scaled test clock, clock.ts): pg-boss compares it with the database's
+   * now(). Absent: the engine runs on the real clock and it is passed as is.
+   */
+  readonly toReal?: (at: Date) => Date;
 }
 
 /** pg-boss's executeSql on PGlite: multi-statement text goes through exec, parameterised through query. */
@@ -117,7 +123,7 @@ export async function createQueue(db: Db, boss: PgBoss, options: QueueOptions = 
       await ensureQueue(name);
       const id = await boss.send(name, payload, {
         singletonKey: opts.singletonKey ?? `unique:${randomUUID()}`,
-        ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
+        ...(opts.startAfter ? { startAfter: options.toReal ? options.toReal(opts.startAfter) : opts.startAfter } : {}),
         ...(opts.retryLimit !== undefined ? { retryLimit: opts.retryLimit } : {}),
         ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
       });
