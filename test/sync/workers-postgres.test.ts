@@ -4,12 +4,9 @@
 // sees that the work really was shared. Simulators run in this process on the
 // real clock; the schema is unique to this run and dropped afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openApp, type App } from '../../src/compose.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startZeppSimulator } from '../../src/simulators/zepp-cloud/index.js';
@@ -17,11 +14,9 @@ import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { discover } from '../../src/sync/discover.js';
 import { dispatch } from '../../src/sync/tasks.js';
 import { approveHistory } from '../../src/sync/approval.js';
-import { repoRoot } from '../helpers/cli.js';
-import { startCountingProxy, type CountingProxy } from './counting-proxy.js';
-import { postgresReachable } from '../store/helpers.js';
+import { dropSchema, postgresReachable, TEST_DATABASE_URL as DATABASE_URL, uniqueSchema } from '../store/helpers.js';
+import { startWorkers, type WorkerProcesses } from './worker-processes.js';
 
-const DATABASE_URL = process.env.BANDSYNC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WORKERS = 4;
 const WORKOUTS = 60;
 
@@ -30,15 +25,13 @@ const reachable = await postgresReachable(DATABASE_URL);
 describe.skipIf(!reachable)(
   `${WORKERS} worker processes on PostgreSQL drain one backfill${reachable ? '' : ' (skipped: no PostgreSQL at ' + DATABASE_URL + ')'}`,
   () => {
-    const schema = `t_workers_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const schema = uniqueSchema('workers');
     const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-workers-'));
     let zepp: Awaited<ReturnType<typeof startZeppSimulator>>;
     let strava: Awaited<ReturnType<typeof startStravaSimulator>>;
     let app: App;
     let env: Record<string, string>;
-    const proxies: CountingProxy[] = [];
-    const workers: ChildProcess[] = [];
-    const outputs: string[] = [];
+    let workers: WorkerProcesses | undefined;
 
     beforeAll(async () => {
       zepp = await startZeppSimulator({
@@ -68,43 +61,16 @@ describe.skipIf(!reachable)(
     }, 300_000);
 
     afterAll(async () => {
-      for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill('SIGKILL');
+      await workers?.close();
       await app?.close();
-      await Promise.all([zepp?.close(), strava?.close(), ...proxies.map((p) => p.close())]);
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await Promise.all([zepp?.close(), strava?.close()]);
+      await dropSchema(schema);
       rmSync(dataDir, { recursive: true, force: true });
     }, 120_000);
 
     it('uploads every workout exactly once, with no 429, the work shared between processes', async () => {
       // Workers first (each through its own proxy), so the jobs find all four waiting.
-      for (let i = 0; i < WORKERS; i++) {
-        const proxy = await startCountingProxy(strava.url);
-        proxies.push(proxy);
-        const child = spawn(process.execPath, [join(repoRoot, 'bin/bandsync.js'), 'worker'], {
-          env: { ...process.env, ...env, BANDSYNC_STRAVA_URL: proxy.url },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        outputs[i] = '';
-        child.stdout!.on('data', (d: Buffer) => (outputs[i] += d.toString()));
-        child.stderr!.on('data', (d: Buffer) => (outputs[i] += d.toString()));
-        workers.push(child);
-      }
-      const readyBy = Date.now() + 120_000;
-      while (!outputs.every((o) => o.includes('bandsync started')) && Date.now() < readyBy) {
-        const dead = workers.findIndex((w) => w.exitCode !== null);
-        if (dead >= 0) throw new Error(`worker ${dead} exited (${workers[dead]!.exitCode}):\n${outputs[dead]}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(
-        outputs.filter((o) => o.includes('bandsync started')),
-        outputs.join('\n---\n'),
-      ).toHaveLength(WORKERS);
+      workers = await startWorkers(WORKERS, env, strava.url);
 
       // Small windows: one job each, so there is work for every process.
       // The backfill's approval is stored, so the worker processes upload the history too.
@@ -120,8 +86,8 @@ describe.skipIf(!reachable)(
         if ((counts.synced ?? 0) === WORKOUTS) break;
         await new Promise((r) => setTimeout(r, 500));
       }
-      for (const w of workers) w.kill('SIGTERM');
-      expect(counts, outputs.join('\n---\n').slice(-4000)).toEqual({ synced: WORKOUTS });
+      workers.stop();
+      expect(counts, workers.tail()).toEqual({ synced: WORKOUTS });
 
       // On the simulator: one upload per workout, one activity per generated workout.
       expect(strava.control.count429()).toBe(0);
@@ -140,7 +106,7 @@ describe.skipIf(!reachable)(
       );
 
       // The requests went through the four processes' proxies, and more than one process uploaded.
-      const uploadsPerWorker = proxies.map((p) => p.seen.filter((s) => s === 'POST /api/v3/uploads').length);
+      const uploadsPerWorker = workers.uploadsPerWorker();
       expect(uploadsPerWorker.reduce((a, b) => a + b, 0)).toBe(WORKOUTS);
       expect(
         uploadsPerWorker.filter((n) => n > 0).length,
