@@ -177,7 +177,12 @@ describe("Strava's webhook: one athlete's deauthorization", () => {
     expect(await ctx[BOB]!.store.countLedger({})).toBe(ledgerBefore.bob);
 
     // Strava's own event for bob: confirmed (his token is refused), his connection needs him.
-    expect(await strava.control.deauthorizeAndNotify(BOB)).toBe(200);
+    // (Bob presses "Revoke Access" on Strava's My Apps page: the simulator's page does what Strava does.)
+    const revoked = await fetch(`${strava.url}/settings/apps/revoke`, {
+      method: 'POST',
+      body: new URLSearchParams({ athlete_id: String(BOB) }),
+    });
+    expect(await revoked.text()).toContain('data-event-status="200"');
     await waitFor(async () => (await stravaAccount(BOB)).status === 'needs_user');
     expect(await stravaAccount(BOB)).toMatchObject({ status: 'needs_user', problem: 'strava_auth_revoked' });
     const entry = (await ctx[BOB]!.store.listLedger({ limit: 5 })).find((e) => e.event === 'needs_user');

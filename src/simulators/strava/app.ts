@@ -7,7 +7,13 @@ import { registerWebPages } from './web-pages.js';
 import { registerApi } from './api-routes.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
 import { registerOAuth } from './oauth-routes.js';
-import { deliver, registerPushSubscriptions, type SimWebhookEvent } from './push-routes.js';
+import {
+  deliver,
+  registerPushSubscriptions,
+  registerRevokePage,
+  revokeAndNotify,
+  type SimWebhookEvent,
+} from './push-routes.js';
 import { DEFAULT_LIMITS, isMetered, kindOf, type Limits } from './rate-limit.js';
 import { ATHLETE, SimState, type SimActivity, type SimUpload } from './state.js';
 import { fault } from './views.js';
@@ -175,6 +181,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
 
   registerOAuth(app, state, flags);
   registerPushSubscriptions(app, state);
+  registerRevokePage(app, state);
   registerApi(app, state);
   registerWebPages(app, state);
   app.all('*', (c) => c.json(fault('Record Not Found', 'resource', 'path', 'invalid'), 404));
@@ -196,17 +203,7 @@ export function createStravaSimulator(options: StravaSimulatorOptions = {}): Str
     fault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
     deauthorizeAthlete: (athleteId) => state.deauthorizeAthlete(athleteId),
-    deauthorizeAndNotify: (athleteId) => {
-      state.deauthorizeAthlete(athleteId);
-      return deliver(state, {
-        aspect_type: 'update',
-        event_time: Math.floor(state.nowMs() / 1000),
-        object_id: athleteId,
-        object_type: 'athlete',
-        owner_id: athleteId,
-        updates: { authorized: 'false' },
-      });
-    },
+    deauthorizeAndNotify: (athleteId) => revokeAndNotify(state, athleteId),
     deliverEvent: (event) => deliver(state, event),
     subscription: () => state.subscription,
     setDuplicateAtSubmission: (on) => {

@@ -134,3 +134,37 @@ export async function deliver(
   }
   return status;
 }
+
+/** Strava's own word for it: the athlete revokes the app, and the subscription hears of it. */
+export function revokeAndNotify(state: SimState, athleteId: number): Promise<number | null> {
+  state.deauthorizeAthlete(athleteId);
+  return deliver(state, {
+    aspect_type: 'update',
+    event_time: Math.floor(state.nowMs() / 1000),
+    object_id: athleteId,
+    object_type: 'athlete',
+    owner_id: athleteId,
+    updates: { authorized: 'false' },
+  });
+}
+
+/**
+ * "Revoke Access" on strava.com's My Apps settings page, for the athlete
+ * signed in to the browser (or `athlete_id`): their tokens die and the
+ * application's subscription gets the deauthorization event. A way to try it
+ * by hand against `bandsync simulate strava`.
+ */
+export function registerRevokePage(app: Hono, state: SimState): void {
+  app.post('/settings/apps/revoke', async (c) => {
+    const p = await readParams(c);
+    const athleteId = p.athlete_id ? Number(p.athlete_id) : state.signedIn;
+    if (!Number.isSafeInteger(athleteId))
+      return c.html('<!doctype html><title>Bad request</title><h1>Bad athlete id</h1>', 400);
+    const delivered = await revokeAndNotify(state, athleteId);
+    return c.html(
+      `<!doctype html><title>My Apps · Strava simulator</title><h1>Access revoked</h1>` +
+        `<p id="revoked" data-athlete="${athleteId}" data-event-status="${delivered ?? ''}">Athlete ${athleteId} revoked the application` +
+        `${delivered === null ? '; no webhook subscription answered' : `; the webhook answered ${delivered}`}.</p>`,
+    );
+  });
+}
