@@ -14,7 +14,14 @@ import { SENDABLE, sendOneNow } from './app/upload-now.js';
 import { DESTINATION } from './sync/deps.js';
 import { exportWorkout, remoteNumbers } from './app/workout-view.js';
 import type { AthleteSignIn, DashboardEngine } from './server/deps.js';
-import { invitedAthlete, inviteAthlete, selfSignUp, setSelfSignUp } from './app/invites.js';
+import {
+  invitedAthlete,
+  inviteAthlete,
+  pendingInvites,
+  revokeInvites,
+  selfSignUp,
+  setSelfSignUp,
+} from './app/invites.js';
 import { finishStravaSignIn, receiveStravaSignIn, startStravaSignIn } from './app/strava-signin.js';
 
 /** The dashboard's Strava sign-in for athletes, on the use cases of app/strava-signin.ts and app/invites.ts. */
@@ -34,6 +41,8 @@ export function createAthleteSignIn(app: App): AthleteSignIn {
       const made = await inviteAthlete(app, name);
       return { token: made.token, name: made.athlete.name, expiresAt: made.expiresAt };
     },
+    invites: () => pendingInvites(app),
+    revokeInvite: (name) => revokeInvites(app, name),
     selfSignUp: () => selfSignUp(app),
     setSelfSignUp: (on) => setSelfSignUp(app, on),
   };

@@ -45,6 +45,35 @@ export async function invitedAthlete(app: InviteApp, token: string): Promise<Ath
   return (await app.athletes.list()).find((a) => a.id === athleteId) ?? null;
 }
 
+export interface PendingInvite {
+  readonly name: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+}
+
+/** Invite links not yet used and not expired: for whom, made and valid until when (the links themselves are not kept). */
+export async function pendingInvites(app: InviteApp): Promise<PendingInvite[]> {
+  const names = new Map((await app.athletes.list()).map((a) => [a.id, a.name]));
+  return (await app.access.pendingInvites(app.clock.now())).map((i) => ({
+    name: names.get(i.athleteId) ?? i.athleteId,
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt,
+  }));
+}
+
+/**
+ * Revokes every pending invite of the athlete of that name: their links stop
+ * working at once. The athlete stays (remove them with `athlete remove`).
+ * Returns how many were pending; none pending is an error that says so.
+ */
+export async function revokeInvites(app: InviteApp, name: string): Promise<number> {
+  const athlete = await app.athletes.byName(name);
+  if (!athlete) throw new Error(`no athlete named ${JSON.stringify(name)} (bandsync athlete list)`);
+  const revoked = await app.access.revokeInvites(athlete.id, app.clock.now());
+  if (revoked === 0) throw new Error(`${name} has no pending invite (bandsync athlete invites lists them).`);
+  return revoked;
+}
+
 export async function selfSignUp(app: Pick<InviteApp, 'store'>): Promise<boolean> {
   return (await app.store.getSetting<{ on: boolean }>(SELF_SIGNUP))?.on === true;
 }

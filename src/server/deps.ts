@@ -139,6 +139,10 @@ export interface AthleteSignIn {
   invited(invite: string): Promise<{ name: string } | null>;
   /** A one-time link token for the athlete of that name (created when new). */
   invite(name: string): Promise<{ token: string; name: string; expiresAt: string }>;
+  /** Invites not yet used or expired: for whom, made and valid until when (never the link). */
+  invites(): Promise<{ name: string; createdAt: string; expiresAt: string }[]>;
+  /** Revokes the athlete's pending invites; how many. */
+  revokeInvite(name: string): Promise<number>;
   selfSignUp(): Promise<boolean>;
   setSelfSignUp(on: boolean): Promise<void>;
 }

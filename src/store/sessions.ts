@@ -94,5 +94,24 @@ export function accessMethods(db: Db): DashboardAccess {
     async releaseInvite(tokenHash) {
       await db.query('UPDATE invites SET used_at = NULL WHERE token_hash = $1', [tokenHash]);
     },
+    async pendingInvites(now) {
+      const rows = await db.query(
+        `SELECT athlete_id, created_at, expires_at FROM invites WHERE used_at IS NULL AND expires_at > $1
+         ORDER BY created_at, athlete_id`,
+        [now.toISOString()],
+      );
+      return rows.map((r) => ({
+        athleteId: String(r.athlete_id),
+        createdAt: iso(r.created_at),
+        expiresAt: iso(r.expires_at),
+      }));
+    },
+    async revokeInvites(athleteId, now) {
+      const rows = await db.query<{ expires_at: unknown }>(
+        'DELETE FROM invites WHERE athlete_id = $1 AND used_at IS NULL RETURNING expires_at',
+        [athleteId],
+      );
+      return rows.filter((r) => Date.parse(iso(r.expires_at)) > now.getTime()).length;
+    },
   };
 }

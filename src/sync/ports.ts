@@ -276,6 +276,10 @@ export interface DashboardAccess {
   takeInvite(tokenHash: string, now: Date): Promise<string | null>;
   /** Gives back an invite taken by a sign-in that then failed. */
   releaseInvite(tokenHash: string): Promise<void>;
+  /** Unused, unexpired invites, oldest first: who they are for and when, never their hash. */
+  pendingInvites(now: Date): Promise<{ athleteId: string; createdAt: string; expiresAt: string }[]>;
+  /** Deletes an athlete's unused invites (their links stop working); returns how many were still valid. */
+  revokeInvites(athleteId: string, now: Date): Promise<number>;
 }
 
 /** The athletes of the instance, and the store as one of them sees it. */

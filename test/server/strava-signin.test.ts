@@ -12,6 +12,7 @@ import { openApp, type App } from '../../src/compose.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import { startStravaSimulator, type RunningStravaSimulator } from '../../src/simulators/strava/index.js';
 import { makeWorkout } from '../store/helpers.js';
+import { hashSecret } from '../../src/app/invites.js';
 import { Client, quickPasswordHash } from './harness.js';
 
 const PASSWORD = 'correct horse battery';
@@ -215,5 +216,30 @@ describe('Sign in with Strava', () => {
     const text = await full.text();
     expect(text).toContain('limit of connected athletes');
     expect((await app.athletes.list()).some((a) => a.stravaAthleteId === '5005')).toBe(false);
+  });
+
+  it('the Athletes page lists pending invites without their links and revokes one: its link stops working at once', async () => {
+    const admin = await administrator();
+    const link = await invite(admin, 'dot');
+    const token = link.split('/').pop()!;
+    const page = await (await admin.get('/athletes')).text();
+    const pending = /<table id="pending-invites">[\s\S]*?<\/table>/.exec(page)?.[0] ?? '';
+    // dot's, and cy's from before (still unused).
+    expect(pending).toContain('<td>dot</td>');
+    expect(pending).toContain('<td>cy</td>');
+    expect(page).not.toContain(token);
+    expect(page).not.toContain(hashSecret(token));
+
+    const revoked = await admin.post('/athletes/invite/revoke', { _csrf: await admin.csrf('/athletes'), name: 'dot' });
+    expect(revoked.status).toBe(303);
+    const after = await (await admin.get('/athletes')).text();
+    expect(after).toContain('Revoked the invite for dot: its link no longer works.');
+    expect(after).not.toContain('<td>dot</td>');
+    expect(after).toContain('<td>cy</td>');
+    expect((await new Client(base).get(link)).status).toBe(404);
+    // The athlete stays; a second revoke says there is nothing to revoke.
+    expect(await app.athletes.byName('dot')).not.toBeNull();
+    await admin.post('/athletes/invite/revoke', { _csrf: await admin.csrf('/athletes'), name: 'dot' });
+    expect(await (await admin.get('/athletes')).text()).toContain('dot has no pending invite');
   });
 });

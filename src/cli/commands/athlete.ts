@@ -1,4 +1,5 @@
 // bandsync athlete add NAME · athlete list [--json] · athlete remove NAME [--yes] · athlete admin NAME
+// · athlete invites [--json] · athlete revoke-invite NAME
 // Several people on one instance (issue 18), each with their own sources and
 // Strava account, sharing the Strava application's rate limits.
 import type { Command } from 'commander';
@@ -66,6 +67,34 @@ export function register(program: Command): void {
       const set = await withApp({}, (app) => setAdministratorAthlete(app, name));
       process.stdout.write(
         `The dashboard's administrator is ${set.name}: other athletes' pages show their band's data and sync states, not their Strava data.\n`,
+      );
+    });
+
+  athlete
+    .command('invites')
+    .description(
+      "List the dashboard's invite links not yet used or expired: for whom and until when (the links are not kept)",
+    )
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { pendingInvites } = await import('../../app/invites.js');
+      const pending = await withApp({}, (app) => pendingInvites(app));
+      if (opts.json) return printJson(pending);
+      if (pending.length === 0) {
+        process.stdout.write('No pending invites (the dashboard makes them on its Athletes page).\n');
+        return;
+      }
+      for (const i of pending) process.stdout.write(`${i.name}  made ${i.createdAt}, valid until ${i.expiresAt}\n`);
+    });
+
+  athlete
+    .command('revoke-invite <name>')
+    .description("Revoke the athlete's pending invite links: they stop working at once (the athlete stays)")
+    .action(async (name: string) => {
+      const { revokeInvites } = await import('../../app/invites.js');
+      const revoked = await withApp({}, (app) => revokeInvites(app, name));
+      process.stdout.write(
+        `Revoked ${revoked === 1 ? 'the invite' : `${revoked} invites`} for ${name}: ${revoked === 1 ? 'its link no longer works' : 'their links no longer work'}.\n`,
       );
     });
 

@@ -71,6 +71,21 @@ ${
     }
   });
 
+  app.post('/athletes/invite/revoke', async (c) => {
+    const name = await formString(c, 'name');
+    try {
+      const revoked = await signIn.revokeInvite(name);
+      return redirectWith(
+        c,
+        '/athletes',
+        'ok',
+        `Revoked ${revoked === 1 ? 'the invite' : `${revoked} invites`} for ${name}: ${revoked === 1 ? 'its link no longer works' : 'their links no longer work'}.`,
+      );
+    } catch (err) {
+      return redirectWith(c, '/athletes', 'error', errorText(err));
+    }
+  });
+
   app.post('/athletes/self-signup', async (c) => {
     const on = (await formString(c, 'on')) === '1';
     await signIn.setSelfSignUp(on);

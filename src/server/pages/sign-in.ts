@@ -11,6 +11,7 @@ import { hashToken, type SessionStore } from '../sessions.js';
 import { csrfField, html, type Html } from '../views/html.js';
 import { layout } from '../views/layout.js';
 import { errorText, formString, type Ctx } from './render.js';
+import { serviceTime } from '../views/time.js';
 
 export const SIGNIN_CALLBACK = '/login/strava/callback';
 
@@ -109,7 +110,16 @@ ${stravaSignInButton(session?.csrf ?? '', token)}`;
 /** The administrator's invite form and self sign-up switch, on the Athletes page. */
 export async function invitesCard(signIn: AthleteSignIn, csrf: string): Promise<Html> {
   const open = await signIn.selfSignUp();
-  return html`<section class="card" id="invites"><h2>Invite an athlete</h2>
+  const pending = await signIn.invites();
+  const list = pending.length
+    ? html`<table id="pending-invites"><caption>Pending invites (their links are not kept: make a new one to send again)</caption>
+<thead><tr><th scope="col">For</th><th scope="col">Made</th><th scope="col">Valid until</th><th scope="col"><span class="visually-hidden">Revoke</span></th></tr></thead>
+<tbody>${pending.map(
+        (i) => html`<tr><td>${i.name}</td><td>${serviceTime(i.createdAt)}</td><td>${serviceTime(i.expiresAt)}</td>
+<td><form method="post" action="/athletes/invite/revoke">${csrfField(csrf)}<input type="hidden" name="name" value="${i.name}"><button class="revoke-invite" aria-label="Revoke the invite for ${i.name}">Revoke</button></form></td></tr>`,
+      )}</tbody></table>`
+    : html`<p class="muted" id="pending-invites">No pending invites.</p>`;
+  return html`<section class="card" id="invites"><h2>Invite an athlete</h2>${list}
 <form method="post" action="/athletes/invite" class="stack">${csrfField(csrf)}
 <label>Name <input name="name" required pattern="[A-Za-z0-9][A-Za-z0-9._-]{0,39}" autocomplete="off"></label>
 <button id="invite-athlete">Make an invite link</button>
