@@ -152,7 +152,10 @@ describe.skipIf(!reachable)(
       const QUARTER = 900_000;
       const perWindow: number[] = [];
       const lastAt: number[] = [];
+      const byKind: Record<string, number> = {};
       for (const r of strava.control.requests().slice(requestsBefore)) {
+        const kind = `${r.method} ${r.url.replace(/\?.*$/, '').replace(/\/\d+$/, '/{id}')}`;
+        byKind[kind] = (byKind[kind] ?? 0) + 1;
         const at = Date.parse(r.at);
         const i = Math.floor(at / QUARTER) - Math.floor(t0 / QUARTER);
         perWindow[i] = (perWindow[i] ?? 0) + 1;
@@ -170,6 +173,7 @@ describe.skipIf(!reachable)(
         stravaRequests: requests,
         requestsPerActivity: +(requests / WORKOUTS).toFixed(4),
         requestsNeeded: needed,
+        requestsByKind: byKind,
         requestsPerWindow: Array.from(perWindow, (n) => n ?? 0),
         lastRequestSecondsIntoWindow: Array.from(lastAt, (n) => n ?? null),
         count429: strava.control.count429(),
