@@ -2,17 +2,22 @@
 // processes over time (VmRSS from /proc, sampled), idle, while 4 clients load
 // dashboard pages, and `status` answered through it; beside it the floor, a
 // bare script opening the same PGlite data dir with the same settings, so the
-// gap between the two is what bandsync itself holds. Both as shipped and with
-// BANDSYNC_LOW_MEMORY=1, whose dashboard latency shows what it costs. Then the peak of a
-// backfill (the demo: both simulators and the sync in one process, so an
-// upper bound of the daemon's own share). Figures only: nothing here fails on
-// a number.
+// gap between the two is what bandsync itself holds. The daemon three ways: as
+// `bandsync daemon` alone, with the memory settings deploy/bandsync.service
+// (and the Dockerfile) give it, and with those and BANDSYNC_LOW_MEMORY=1,
+// whose dashboard latency shows what it costs. Then a backfill by the daemon
+// (`daemon --all`, with the unit's settings) against simulators in a process
+// of their own, so the series is the daemon's memory alone. Figures only:
+// nothing here fails on a number.
 // Knobs: BANDSYNC_BENCH_IDLE_S (default 30), BANDSYNC_BENCH_LOAD_S (default 20),
-// BANDSYNC_BENCH_BACKFILL (workouts in the demo backfill, default 200: it runs at
-// about 2 workouts a second here, so 10,000 would take over an hour),
+// BANDSYNC_BENCH_BACKFILL (workouts in the backfill, default 200: on the real
+// clock the daemon's queue uploads about one workout every 2-4 s on this
+// loaded 2-core machine, so 10,000 would take hours; the series shows whether
+// RSS grows with the workouts done), BANDSYNC_BENCH_BACKFILL_TIMEOUT_S (default 720: the
+// sampling stops then, finished or not), BANDSYNC_BENCH_MEMORY_ONLY=daemon|backfill,
 // BANDSYNC_BENCH_MEMORY_DIR (a seeded data dir to reuse; seeded there when empty).
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -24,6 +29,22 @@ const WORKOUTS = 10_000;
 const IDLE_S = Number(process.env.BANDSYNC_BENCH_IDLE_S ?? 30);
 const LOAD_S = Number(process.env.BANDSYNC_BENCH_LOAD_S ?? 20);
 const BACKFILL = Number(process.env.BANDSYNC_BENCH_BACKFILL ?? 200);
+/** The backfill stops being sampled after this long, finished or not (the result says which). */
+const BACKFILL_TIMEOUT_S = Number(process.env.BANDSYNC_BENCH_BACKFILL_TIMEOUT_S ?? 720);
+/** BANDSYNC_BENCH_MEMORY_ONLY=daemon|backfill: one part only. */
+const ONLY = process.env.BANDSYNC_BENCH_MEMORY_ONLY;
+
+/**
+ * The memory settings deploy/bandsync.service gives the daemon (malloc arenas,
+ * V8's young generation): read at process start, so the unit and the
+ * Dockerfile set them, not bandsync; the daemon is measured with and without.
+ */
+function unitMemoryEnv(): Record<string, string> {
+  const unit = readFileSync(path.join(root, 'deploy/bandsync.service'), 'utf8');
+  const env: Record<string, string> = {};
+  for (const m of unit.matchAll(/^Environment=((?:MALLOC_|NODE_OPTIONS)[A-Z_]*)=(.*)$/gm)) env[m[1]!] = m[2]!;
+  return env;
+}
 /** The daemon's low-memory mode (store/db-pglite.ts): WebAssembly compiled by V8's baseline compiler only. */
 const LOW = { BANDSYNC_LOW_MEMORY: '1' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -174,31 +195,80 @@ async function daemon(bin: string, dataDir: string, extraEnv: Record<string, str
   }
 }
 
-/** The demo's backfill of BACKFILL workouts, its process sampled every second. */
+/**
+ * A backfill of BACKFILL workouts by the daemon (`daemon --all`), its process
+ * tree sampled every second: the simulators run in a process of their own
+ * (bench/memory-sims.ts) so only the daemon's memory is counted, with raised
+ * Strava limits told to both sides, so the run is bound by the machine, not by
+ * rate windows.
+ */
 async function backfill(bin: string, dataDir: string, extraEnv: Record<string, string> = {}) {
-  const started = performance.now();
-  const child = spawn(
+  mkdirSync(dataDir, { recursive: true });
+  const sims = spawn(
     process.execPath,
-    [bin, 'demo', '--workouts', String(BACKFILL), '--json', '--data-dir', dataDir],
+    [path.join(root, 'bin/run-ts.js'), path.join(root, 'bench/memory-sims.ts'), dataDir, String(BACKFILL)],
     {
-      env: { ...process.env, NO_COLOR: '1', ...extraEnv },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  let done = false;
-  const closed = new Promise<number | null>((r) => child.once('close', (c) => ((done = true), r(c))));
-  const series = await sample(child.pid!, 1000, () => done);
-  const code = await closed;
-  if (code !== 0) throw new Error(`demo --workouts ${BACKFILL} exited ${code}: ${out.slice(-300)}`);
-  const step = Math.max(1, Math.ceil(series.length / 60)); // at most ~60 points in the results file
-  return {
-    workouts: BACKFILL,
-    seconds: +((performance.now() - started) / 1000).toFixed(1),
-    maxRssMB: Math.max(...series.map((s) => s.rssMB)),
-    series: series.filter((_, i) => i % step === 0),
-  };
+  let activities = 0;
+  let simEnv: Record<string, string> | null = null;
+  let buffered = '';
+  sims.stdout.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buffered.slice(0, nl)) as { env?: Record<string, string>; activities?: number };
+      buffered = buffered.slice(nl + 1);
+      if (line.env) simEnv = line.env;
+      if (line.activities !== undefined) activities = line.activities;
+    }
+  });
+  try {
+    while (!simEnv) {
+      if (sims.exitCode !== null) throw new Error(`simulators exited ${sims.exitCode}`);
+      await sleep(200);
+    }
+    const port = 40_000 + (process.pid % 10_000);
+    const started = performance.now();
+    const child = spawn(process.execPath, [bin, 'daemon', '--all', '--port', String(port)], {
+      env: {
+        ...process.env,
+        ...(simEnv as Record<string, string>),
+        BANDSYNC_LOG_LEVEL: 'error',
+        NO_COLOR: '1',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const series: (Sample & { onStrava: number })[] = [];
+    let done = false;
+    while (!done && performance.now() - started < BACKFILL_TIMEOUT_S * 1000) {
+      if (child.exitCode !== null) throw new Error(`daemon exited ${child.exitCode} during the backfill`);
+      const atSeconds = Math.round((performance.now() - started) / 1000);
+      series.push({ atSeconds, ...(await rssOfTree(child.pid!)), onStrava: activities });
+      done = activities >= BACKFILL;
+      await sleep(1000);
+    }
+    const seconds = +((performance.now() - started) / 1000).toFixed(1);
+    const stat = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('close', r));
+    const step = Math.max(1, Math.ceil(series.length / 60)); // at most ~60 points in the results file
+    return {
+      workouts: BACKFILL,
+      onStrava: activities,
+      finished: done,
+      seconds,
+      maxRssMB: Math.max(...series.map((s) => s.rssMB)),
+      peakRssMB: Math.round(Number(/VmHWM:\s+(\d+)/.exec(stat)?.[1] ?? 0) / 1024),
+      processes: Math.max(...series.map((s) => s.processes)),
+      series: series.filter((_, i) => i % step === 0),
+    };
+  } finally {
+    sims.kill('SIGTERM');
+    await new Promise((r) => (sims.exitCode !== null ? r(null) : sims.once('close', r)));
+  }
 }
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -216,20 +286,24 @@ export async function run(): Promise<Record<string, unknown>> {
     }
     const script = writeFloorScript(work, pkg);
     const db = path.join(dataDir, 'db');
-    const result: Record<string, unknown> = {
-      workouts: WORKOUTS,
-      seedSeconds,
-      floor: {
+    const deployed = unitMemoryEnv();
+    const result: Record<string, unknown> = { workouts: WORKOUTS, seedSeconds };
+    if (ONLY !== 'backfill') {
+      result.floor = {
         note: 'a bare script opening the same data dir and counting the workouts, RSS after 2 s',
         pgliteDefaults: await floor(script, db, 'defaults'),
         sameSettings: await floor(script, db, 'product'),
         sameSettingsLowMemory: await floor(script, db, 'product', LOW),
-      },
-      daemon: await daemon(bin, dataDir),
-      daemonLowMemory: { env: LOW, ...(await daemon(bin, dataDir, LOW)) },
-    };
-    result.backfill = await backfill(bin, path.join(work, 'demo'));
-    result.backfillLowMemory = { env: LOW, ...(await backfill(bin, path.join(work, 'demo-low'), LOW)) };
+      };
+      result.daemon = await daemon(bin, dataDir);
+      result.daemonAsDeployed = { env: deployed, ...(await daemon(bin, dataDir, deployed)) };
+      result.daemonLowMemory = {
+        env: { ...deployed, ...LOW },
+        ...(await daemon(bin, dataDir, { ...deployed, ...LOW })),
+      };
+    }
+    if (ONLY !== 'daemon')
+      result.backfill = { env: deployed, ...(await backfill(bin, path.join(work, 'backfill'), deployed)) };
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });
