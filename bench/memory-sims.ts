@@ -39,6 +39,8 @@ const app = await openApp({ env, logger: silentLogger });
 await app.accounts.connectZepp({ ...zepp.credentials, baseUrl: zepp.url });
 await app.accounts.connectStravaWithRefreshToken({ refreshToken: strava.credentials.refreshToken });
 await app.close();
+// The bench gone (killed, or done with us): stop quietly instead of dying on a closed pipe.
+process.stdout.on('error', () => process.exit(0));
 process.stdout.write(JSON.stringify({ env }) + '\n');
 const tick = setInterval(() => {
   process.stdout.write(JSON.stringify({ activities: strava.control.activities().length }) + '\n');

@@ -42,6 +42,12 @@ export interface PgliteDb extends Db {
  * - maintenance_work_mem 16MB (default 64MB): index builds in migrations.
  * - temp_buffers 2MB (default 8MB): no temporary tables of ours.
  * - wal_buffers 512kB (default: 1/32 of shared_buffers).
+ * Tried and not kept (issue 17, a bare open of 10,000 workouts): shared_buffers
+ * 8MB and max_connections=5 gave 159-170 MB RSS against 170-175 MB, within the
+ * noise of repeated runs, while fewer buffers would send more of the list
+ * pages' reads through PGlite's file system. Of the daemon's RSS only about
+ * 32 MB is PostgreSQL's WebAssembly memory in use; the rest is V8 and malloc
+ * (see serialWasmTierUp below and deploy/bandsync.service).
  * PGlite's WebAssembly memory starts at 128 MB and cannot be made smaller
  * (`initialMemory` below 128 MB fails to link), but only the pages touched count.
  * These are start parameters (-c), written nowhere: a data dir is the same
@@ -83,10 +89,11 @@ export function lowMemoryWasm(env: NodeJS.ProcessEnv = process.env): boolean {
  * they run; each compile task builds its intermediate graphs in C++ memory,
  * and glibc keeps what a worker thread's arena held once after the peak, so
  * several at once leave a larger RSS behind for good. Measured here with
- * 10,000 workouts (the daemon idle after start-up, medians of the samples):
- * 279 MB without, 258 MB with; the dashboard under load 306 vs 284 MB at
- * most, no slower (npm run bench memory / server). Hot functions are
- * optimized a little later after a start, one after the other.
+ * 10,000 workouts, the flag given to node, runs one after the other: the idle
+ * daemon 258 MB instead of 279, at most 284 instead of 306 MB with 4
+ * dashboard clients, their median latency no worse (668 vs 701 ms on a
+ * machine loaded ~15). Hot functions are optimized a little later after a
+ * start, one after the other; a 2-core machine ran at most 2 at once anyway.
  * Set before PGlite compiles its module; it holds for the whole process.
  */
 export function serialWasmTierUp(): void {
