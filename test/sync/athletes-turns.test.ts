@@ -1,10 +1,12 @@
-// `bandsync sync --all` in the foreground with several athletes (issue 18):
-// after everyone's new workouts, the histories take turns a window at a time
+// `bandsync sync --all` in the foreground (issue 18). With several athletes,
+// after everyone's new workouts the histories take turns a window at a time
 // (as the daemon's job priorities give them), so a long, rate-bound history of
 // one athlete does not leave another's waiting until it is done. Real store,
 // the Strava simulator on loopback, one simulated clock for both (the rate
 // windows bandsync waits for pass at once), limits low enough that ann's
-// history waits for Strava's 15-minute windows.
+// history waits for Strava's 15-minute windows. Within any run, an account's
+// new workouts go before its history (so ones found meanwhile go first in
+// their athlete's turn).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +16,7 @@ import { simulatedClock } from '../../src/clock.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { syncEveryAthlete } from '../../src/app/athletes.js';
+import { syncNow } from '../../src/app/sync.js';
 import type { Progress } from '../../src/sync/deps.js';
 import { addAthleteWithStrava, days, seedReady, uploadOrder } from '../helpers/athletes.js';
 
@@ -84,4 +87,40 @@ describe('several athletes backfilling in the foreground', () => {
       await strava.close();
     }
   }, 180_000);
+
+  it("puts an account's new workouts before its history within a run, as the daemon's dispatcher does", async () => {
+    const clock = simulatedClock(new Date('2026-11-02T09:01:00.000Z'));
+    const strava = await startStravaSimulator({ now: () => clock.now() });
+    const dir = mkdtempSync(join(tmpdir(), 'bandsync-turns-'));
+    dirs.push(dir);
+    const app = await openApp({
+      clock,
+      logger: silentLogger,
+      env: {
+        BANDSYNC_DATA_DIR: dir,
+        BANDSYNC_STRAVA_URL: strava.url,
+        STRAVA_CLIENT_ID: strava.credentials.clientId,
+        STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
+      },
+    });
+    try {
+      await app.accounts.connectStravaWithRefreshToken({ refreshToken: strava.credentials.refreshToken });
+      // One account: four workouts from before it was connected, then one since (the newest, so last by date).
+      const ids = await seedReady(app.store, 'band', [
+        ...days(4, '2025-01-01T07:00:00.000Z'),
+        '2026-03-01T07:00:00.000Z',
+      ]);
+      const summary = await syncNow(app, {
+        all: true,
+        skipDiscovery: true,
+        windowSize: 2,
+        wait: (until) => app.clock.wait(until),
+      });
+      expect(summary.uploaded).toBe(5);
+      expect(uploadOrder(strava)).toEqual([ids[4], ...ids.slice(0, 4)]);
+    } finally {
+      await app.close();
+      await strava.close();
+    }
+  }, 120_000);
 });
