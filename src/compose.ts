@@ -1,7 +1,7 @@
 // The composition root: the ONLY module that names concrete adapters
 // (DESIGN §4). It builds the objects and wires them together; what the
 // application does lives in src/app/, which sees the adapters through ports.
-import { encodeFit, overBudget, type DecodeResult } from './core/index.js';
+import type { DecodeResult } from './core/workout/types.js';
 import { loadConfig, type Config } from './config.js';
 import { configSecrets } from './config/mask.js';
 import { clockFromEnv, type WaitingClock } from './clock.js';
@@ -36,22 +36,9 @@ import {
   type StravaRequest,
   type StravaTokens,
 } from './strava/index.js';
-import { createZeppCloudSource, decodeZeppWorkout, loginZepp } from './sources/zepp-cloud/index.js';
-import { createZeppExportSource } from './sources/zepp-export/index.js';
-import { createGadgetbridgeSource } from './sources/gadgetbridge/index.js';
-import { createFilesSource, watchDirectory } from './sources/files/index.js';
-import {
-  createMiFitnessSource,
-  createPassport,
-  decodeMiFitnessPayload,
-  isMiFitnessPayload,
-  isMiRegion,
-  MiLoginChallenge,
-  miHosts,
-  parseStoredSession,
-  regionForCountry,
-} from './sources/mi-fitness/index.js';
-import { createMiFitnessExportSource } from './sources/mi-fitness-export/index.js';
+import { isMiRegion, miHosts, regionForCountry } from './sources/mi-fitness/regions.js';
+import { createPassport, MiLoginChallenge } from './sources/mi-fitness/passport.js';
+import type { WatchDirectory } from './app/ports.js';
 import { createLogger } from './observability/logger.js';
 import { requestTally } from './observability/request-tally.js';
 import { accountActions, type AccountActions } from './app/accounts.js';
@@ -66,6 +53,17 @@ import { privacySettings } from './app/settings.js';
 import { BACKFILL_DAYS } from './sync/activity-updates.js';
 
 export type { AccountActions } from './app/accounts.js';
+
+// Adapters that only some commands use load when first used, not with this
+// module: `status`, `log` and the dashboard's pages never read a source or
+// encode a FIT file, and loading every source with its parsers (zip, XML, the
+// FIT SDK) was about a third of a `bandsync status` start (issue 17).
+const zeppCloud = () => import('./sources/zepp-cloud/index.js');
+const miFitness = () => import('./sources/mi-fitness/index.js');
+const fitEncoder = () => import('./core/formats/fit/encode.js');
+
+const watchDirectory: WatchDirectory = async (dir, onFile, options) =>
+  (await import('./sources/files/index.js')).watchDirectory(dir, onFile, options);
 export type { MappingSettings } from './app/sport-mapping.js';
 
 export interface AppOptions {
@@ -237,7 +235,7 @@ async function athleteContext(base: {
     sportFor: (w) => sportForWith(mapping.rules)(w),
     sourceFor: (account) => sourceFor(account, store, config),
     destination: accounts.stravaClient,
-    encode: (w) => encodeFit(w, { deviceName: mapping.deviceName ?? config.deviceName }),
+    encode: async (w) => (await fitEncoder()).encodeFit(w, { deviceName: mapping.deviceName ?? config.deviceName }),
     random: Math.random,
     // Read at every upload and update: a change saved in the dashboard applies at once, in every process.
     hideBackfillFromHome: async () => (await privacySettings({ store, config })).hideBackfillFromHome,
@@ -352,12 +350,15 @@ function stravaAuth(
  */
 function zeppLogin(config: Config): ZeppLogin {
   return {
-    login: (credentials, options) => {
+    login: async (credentials, options) => {
       const baseUrl = options.baseUrl ?? config.zeppUrl;
       const hosts = baseUrl
         ? { userHost: baseUrl, accountHost: baseUrl, dataHosts: [baseUrl], allowOrigins: [new URL(baseUrl).origin] }
         : {};
-      return loginZepp(credentials, { ...hosts, ...(options.region ? { region: options.region } : {}) });
+      return (await zeppCloud()).loginZepp(credentials, {
+        ...hosts,
+        ...(options.region ? { region: options.region } : {}),
+      });
     },
   };
 }
@@ -389,7 +390,7 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
     case 'zepp-cloud': {
       const s = accountSettings('zepp-cloud', account);
       const secrets = await store.getSecrets(account.id);
-      return createZeppCloudSource({
+      return (await zeppCloud()).createZeppCloudSource({
         baseUrl: s.baseUrl ?? config.zeppUrl ?? '',
         appToken: secrets.appToken ?? '',
         // Besides the real Zepp hosts: the configured address and the one given at connect.
@@ -403,11 +404,13 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
     case 'zepp-export': {
       const { password } = await store.getSecrets(account.id);
       const { path } = accountSettings('zepp-export', account);
+      const { createZeppExportSource } = await import('./sources/zepp-export/index.js');
       return createZeppExportSource({ zipPath: path, accountId: account.id, password, limits: config.limits });
     }
     case 'mi-fitness': {
       const s = accountSettings('mi-fitness', account);
       const secrets = await store.getSecrets(account.id);
+      const { createMiFitnessSource, parseStoredSession } = await miFitness();
       const readSession = async () => parseStoredSession((await store.getSecrets(account.id)).session);
       return createMiFitnessSource({
         accountId: account.id,
@@ -431,6 +434,7 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
     }
     case 'mi-fitness-export': {
       const { password } = await store.getSecrets(account.id);
+      const { createMiFitnessExportSource } = await import('./sources/mi-fitness-export/index.js');
       return createMiFitnessExportSource({
         zipPath: accountSettings('mi-fitness-export', account).path,
         accountId: account.id,
@@ -441,11 +445,13 @@ async function sourceFor(account: Account, store: Store, config: Config): Promis
     }
     case 'gadgetbridge': {
       const { path, gpxDir } = accountSettings('gadgetbridge', account);
+      const { createGadgetbridgeSource } = await import('./sources/gadgetbridge/index.js');
       return createGadgetbridgeSource({ dbPath: path, gpxDir, accountId: account.id, limits: config.limits });
     }
     case 'files': {
       const { password } = await store.getSecrets(account.id);
       const { path } = accountSettings('files', account);
+      const { createFilesSource } = await import('./sources/files/index.js');
       return createFilesSource({ paths: [path], accountId: account.id, password, limits: config.limits });
     }
     default:
@@ -462,8 +468,18 @@ async function checkExportOpens(
 ): Promise<void> {
   const source =
     kind === 'zepp-export'
-      ? createZeppExportSource({ zipPath, accountId: 'connect-check', password, limits })
-      : createMiFitnessExportSource({ zipPath, accountId: 'connect-check', password, limits });
+      ? (await import('./sources/zepp-export/index.js')).createZeppExportSource({
+          zipPath,
+          accountId: 'connect-check',
+          password,
+          limits,
+        })
+      : (await import('./sources/mi-fitness-export/index.js')).createMiFitnessExportSource({
+          zipPath,
+          accountId: 'connect-check',
+          password,
+          limits,
+        });
   await countListed(source, {});
 }
 
@@ -474,33 +490,39 @@ function parseTokens(raw: string | undefined): StravaTokens | null {
 
 /**
  * Extra decoders for `inspect`/`convert`: a Zepp workout JSON ({summary, detail} as the API returns them),
- * or a saved Mi Fitness payload ({miFitness: {envelope, records, gps}}).
+ * or a saved Mi Fitness payload ({miFitness: {envelope, records, gps}}). Loaded only for a `.json` file.
  */
-export const extraFileDecoders = [
-  (bytes: Uint8Array, fileName: string, limits: Config['limits']) => {
-    if (!/\.json$/i.test(fileName)) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(bytes));
-    } catch (err) {
-      return { ok: false as const, error: `${fileName}: not valid JSON (${(err as Error).message})`, issues: [] };
+export async function loadExtraFileDecoders() {
+  const [{ decodeZeppWorkout }, { decodeMiFitnessPayload, isMiFitnessPayload }, { overBudget }] = await Promise.all([
+    zeppCloud(),
+    miFitness(),
+    import('./core/formats/codec.js'),
+  ]);
+  const decodeZeppJson = (json: unknown, fileName: string): DecodeResult => {
+    if (!json || typeof json !== 'object' || !('summary' in json) || !('detail' in json)) {
+      return {
+        ok: false as const,
+        error: `${fileName}: a Zepp workout JSON needs "summary" and "detail" objects (a saved Mi Fitness payload: "miFitness")`,
+        issues: [],
+      };
     }
-    const decoded = isMiFitnessPayload(json) ? decodeMiFitnessPayload(json) : decodeZeppJson(json, fileName);
-    return decoded.ok && decoded.workout.samples.t.length > limits.samples
-      ? overBudget(fileName, { limit: 'samples', what: 'the number of samples' }, limits)
-      : decoded;
-  },
-];
-
-function decodeZeppJson(json: unknown, fileName: string): DecodeResult {
-  if (!json || typeof json !== 'object' || !('summary' in json) || !('detail' in json)) {
-    return {
-      ok: false as const,
-      error: `${fileName}: a Zepp workout JSON needs "summary" and "detail" objects (a saved Mi Fitness payload: "miFitness")`,
-      issues: [],
-    };
-  }
-  return decodeZeppWorkout(json as { summary: unknown; detail: unknown });
+    return decodeZeppWorkout(json as { summary: unknown; detail: unknown });
+  };
+  return [
+    (bytes: Uint8Array, fileName: string, limits: Config['limits']) => {
+      if (!/\.json$/i.test(fileName)) return null;
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder().decode(bytes));
+      } catch (err) {
+        return { ok: false as const, error: `${fileName}: not valid JSON (${(err as Error).message})`, issues: [] };
+      }
+      const decoded = isMiFitnessPayload(json) ? decodeMiFitnessPayload(json) : decodeZeppJson(json, fileName);
+      return decoded.ok && decoded.workout.samples.t.length > limits.samples
+        ? overBudget(fileName, { limit: 'samples', what: 'the number of samples' }, limits)
+        : decoded;
+    },
+  ];
 }
 
 /** `bandsync backup` / `restore`: the store-side work, handed to the CLI. */

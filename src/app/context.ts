@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { EngineDeps, SportDecision } from '../sync/deps.js';
 import type { Logger, RateBudgetStore, Store } from '../sync/ports.js';
 import type { RequestTally } from '../observability/request-tally.js';
-import type { Workout } from '../core/index.js';
+import type { Workout } from '../core/workout/types.js';
 import type { AccountActions } from './accounts.js';
 import type { WatchDirectory } from './ports.js';
 import type { MappingSettings } from './sport-mapping.js';

@@ -2,7 +2,7 @@
 // so the user's data is never locked in.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodeWorkout } from '../core/index.js';
+import { encodeWorkout } from '../core/formats/codec.js';
 import { DESTINATION } from '../sync/deps.js';
 import type { AppContext } from './context.js';
 

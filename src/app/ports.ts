@@ -1,7 +1,7 @@
 // What the use cases need from the outside beyond the engine's ports
 // (sync/ports.ts). src/compose.ts hands in the concrete adapters; nothing in
 // app/ names one.
-import type { Sport } from '../core/index.js';
+import type { Sport } from '../core/workout/types.js';
 import type { Destination } from '../sync/ports.js';
 
 /** The connected Strava athlete: the engine's Destination plus the reads the dashboard and the doctor make. */

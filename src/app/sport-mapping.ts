@@ -2,7 +2,8 @@
 // choice, then the dashboard's rules, then the config file's, then the
 // destination's default for our sport. Also the mapping settings the
 // dashboard edits while the daemon runs.
-import { sportFamily, type Workout } from '../core/index.js';
+import { sportFamily } from '../core/workout/sport.js';
+import type { Workout } from '../core/workout/types.js';
 import type { SportDecision } from '../sync/deps.js';
 import type { EngineDeps } from '../sync/deps.js';
 import type { Store } from '../sync/ports.js';

@@ -1,7 +1,7 @@
 // User sport rules (F7), from the config file and the dashboard: the first rule whose every
 // given condition matches decides; a rule either sets a Strava sport_type (and
 // optionally our sport) or skips the workout. Pure.
-import type { Sport } from '../core/index.js';
+import type { Sport } from '../core/workout/types.js';
 
 export interface SportRule {
   readonly code?: number | string;

@@ -1,7 +1,8 @@
 // What the pages need of core's sport-correct units (core/metrics/units.ts):
 // values split from their unit, so a page can set the unit smaller, and the
 // unit names as the pages print them.
-import { displayDistance, displaySpeed, formatMinutes, sportUnits, type Sport, type SpeedUnit } from '../core/index.js';
+import { displayDistance, displaySpeed, formatMinutes, sportUnits, type SpeedUnit } from '../core/metrics/units.js';
+import type { Sport } from '../core/workout/types.js';
 
 /** A value with its unit kept apart ("4:52" and "/km"). */
 export interface Quantity {

@@ -3,7 +3,8 @@
 // for running cadence), downsampled to what a screen can show. Pace axes are
 // inverted (faster is up) and clipped to the 2nd–98th percentile, so a
 // standing start at 23:13/km does not flatten a 4:36–5:28 run.
-import { chartSeries, type Workout } from '../core/index.js';
+import { chartSeries } from '../core/metrics/chart-series.js';
+import type { Workout } from '../core/workout/types.js';
 import { displayKind } from './workout-display.js';
 import { isPace, speedUnitLabel } from './units.js';
 

@@ -2,7 +2,10 @@
 // stats in the units of its sport, and its splits (laps when the band
 // recorded them, else per kilometre; lengths for pool swims). Numbers come
 // from core's metrics (declared totals win), never computed here.
-import { heartRateStats, splits as kmSplits, summarize, type Lap, type Sport, type Workout } from '../core/index.js';
+import { heartRateStats } from '../core/metrics/heart-rate.js';
+import { splits as kmSplits } from '../core/metrics/splits.js';
+import { summarize } from '../core/metrics/summarize.js';
+import type { Lap, Sport, Workout } from '../core/workout/types.js';
 import { defaultName } from '../sync/naming.js';
 import { clock, distanceQuantity, isPace, speedQuantity, type Quantity } from './units.js';
 

@@ -1,6 +1,7 @@
 // Reading a stored workout for display and export: the file in any format
 // (with the device name the user chose), and what Strava reports for it.
-import { encodeWorkout, type FileFormat } from '../core/index.js';
+import { encodeWorkout } from '../core/formats/codec.js';
+import type { FileFormat } from '../core/formats/sniff.js';
 import type { AppContext } from './context.js';
 
 /** What Strava reports for the activity a workout became. Null fields: Strava does not say. */

@@ -12,7 +12,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { isGzip } from '../core/index.js';
+import { isGzip } from '../core/formats/sniff.js';
 import type { Db } from './db.js';
 import { checkSchemaName } from './db.js';
 import { pgliteOptions, type PgliteDb } from './db-pglite.js';

@@ -2,7 +2,8 @@
 // numbers a list row shows, computed by core's summarize so lists, the
 // workout page and `inspect` agree. VERSION changes when what is kept or how
 // core computes it changes; older rows are recomputed when next listed.
-import { summarize, type Workout } from '../core/index.js';
+import { summarize } from '../core/metrics/summarize.js';
+import type { Workout } from '../core/workout/types.js';
 import type { WorkoutListSummary } from '../sync/ports.js';
 
 export const LIST_SUMMARY_VERSION = 1;

@@ -4,17 +4,8 @@
 // add a step to MIGRATIONS and raise WORKOUT_SCHEMA_VERSION: older rows are
 // brought up to date as they are read, and rewritten by the next save.
 import { z } from 'zod';
-import {
-  SPORTS,
-  type Device,
-  type Lap,
-  type Length,
-  type Pause,
-  type RecordedTotals,
-  type Samples,
-  type SourceRef,
-  type Workout,
-} from '../core/index.js';
+import { SPORTS } from '../core/workout/sport.js';
+import type { Device, Lap, Length, Pause, RecordedTotals, Samples, SourceRef, Workout } from '../core/workout/types.js';
 import { BandsyncError } from '../sync/failures.js';
 
 export const WORKOUT_SCHEMA_VERSION = 1;

@@ -1,7 +1,7 @@
 // Our Sport → Strava sport_type (values from the SportType enum of Strava's
 // OpenAPI spec, samples/strava/swagger/strava_openapi_bundled.json) and the
 // trainer flag Strava uses for stationary work.
-import type { Sport } from '../core/index.js';
+import type { Sport } from '../core/workout/types.js';
 import { isStravaSportType, type StravaSportType } from '../sync/strava-sport-types.js';
 
 export { STRAVA_SPORT_TYPES, isStravaSportType, type StravaSportType } from '../sync/strava-sport-types.js';

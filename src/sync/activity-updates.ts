@@ -5,7 +5,7 @@
 // other non-upload calls. What cannot be sent now (rate budget spent, Strava
 // down, Strava disconnected) is recorded as pending and applied by the next
 // sync or daemon poll; every outcome goes into the workout's ledger.
-import type { Workout } from '../core/index.js';
+import type { Workout } from '../core/workout/types.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 import { toBandsyncError } from './failures.js';
 import type { SyncRecord } from './ports.js';

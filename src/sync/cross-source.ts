@@ -1,7 +1,7 @@
 // One workout, two sources (cloud and export, cloud and a Gadgetbridge GPX):
 // recognised by fingerprint, kept once, and the richer copy is the one that
 // goes to Strava. The poorer copy is skipped with a reason naming the other.
-import type { Workout } from '../core/index.js';
+import type { Workout } from '../core/workout/types.js';
 import { DONE_STATES } from './states.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 

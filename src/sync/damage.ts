@@ -2,7 +2,7 @@
 // read only partly waits in needs_user (source_damaged) with the decoder's
 // message until the user accepts it. The acceptance is kept per workout and
 // per damage, so a later, differently damaged version asks again.
-import type { Workout } from '../core/index.js';
+import type { Workout } from '../core/workout/types.js';
 import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 

@@ -1,5 +1,5 @@
 // What the engine's use cases need, injected by compose.ts.
-import type { Workout } from '../core/index.js';
+import type { Workout } from '../core/workout/types.js';
 import type { Account, Clock, Destination, Logger, Source, Store } from './ports.js';
 
 export interface SportDecision {
@@ -19,7 +19,7 @@ export interface EngineDeps {
   readonly destination: () => Promise<Destination>;
   readonly sourceFor: (account: Account) => Promise<Source>;
   /** Workout → the bytes uploaded (FIT). */
-  readonly encode: (workout: Workout) => Uint8Array;
+  readonly encode: (workout: Workout) => Uint8Array | Promise<Uint8Array>;
   readonly sportFor: (workout: Workout) => SportDecision;
   readonly clock: Clock;
   readonly logger: Logger;

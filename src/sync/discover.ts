@@ -2,7 +2,9 @@
 // store it, and open a sync record for it. Account-wide failures (expired
 // login, wrong region) stop the pass and mark the account; a workout-level
 // failure (unreadable payload) marks that workout and the pass goes on.
-import { withDamage, withFingerprint, type Workout } from '../core/index.js';
+import { withDamage } from '../core/workout/damage.js';
+import { withFingerprint } from '../core/workout/fingerprint.js';
+import type { Workout } from '../core/workout/types.js';
 import { BandsyncError, ruleFor, toBandsyncError } from './failures.js';
 import type { Account, Source, StoredWorkout, WorkoutRef } from './ports.js';
 import { holdIfDamaged } from './damage.js';

@@ -1,7 +1,7 @@
 // The external_id we send Strava. It is fixed when a workout is first stored
 // and never changes, so a re-run or another worker always sends the same one
 // and Strava's own duplicate check backs ours up.
-import type { Workout } from '../core/index.js';
+import type { Workout } from '../core/workout/types.js';
 
 /** Every external_id we send starts with it: sync/plan.ts tells our own uploads apart by it. */
 export const OUR_EXTERNAL_ID_PREFIX = 'bandsync-';

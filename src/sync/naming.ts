@@ -1,5 +1,5 @@
 // Activity names as a person would write them: "Morning Run", "Evening Walk".
-import type { Workout } from '../core/index.js';
+import type { Workout } from '../core/workout/types.js';
 
 const SPORT_WORD: Partial<Record<Workout['sport'], string>> = {
   running: 'Run',

@@ -1,7 +1,8 @@
 // The planner (pure): for candidate workouts and the athlete's Strava
 // activities in the same time window, decide per workout what to do and why.
 // Strava has no delete API, so nothing is uploaded that this has not approved.
-import { sportFamily, type Sport, type SportFamily } from '../core/index.js';
+import { sportFamily, type SportFamily } from '../core/workout/sport.js';
+import type { Sport } from '../core/workout/types.js';
 import { OUR_EXTERNAL_ID_PREFIX } from './external-id.js';
 import type { RemoteActivity } from './ports.js';
 

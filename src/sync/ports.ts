@@ -2,7 +2,7 @@
 // them structurally; nothing here names a concrete adapter. Vendor payload
 // types never cross these interfaces: only core types and the plain records
 // below do.
-import type { Workout, SourceRef } from '../core/index.js';
+import type { Workout, SourceRef } from '../core/workout/types.js';
 import type { SyncState } from './states.js';
 import type { RecordCode } from './failures.js';
 

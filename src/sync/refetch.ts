@@ -3,7 +3,8 @@
 // shows with its reason. A retry must read it again from the source, never
 // send the placeholder: this finds it in the source's listing, fetches it,
 // and stores what the source gives now (or says why it still cannot).
-import { withDamage, type Workout } from '../core/index.js';
+import { withDamage } from '../core/workout/damage.js';
+import type { Workout } from '../core/workout/types.js';
 import { BandsyncError, ruleFor, toBandsyncError } from './failures.js';
 import type { EngineDeps } from './deps.js';
 import type { StoredWorkout, WorkoutRef } from './ports.js';

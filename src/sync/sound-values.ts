@@ -2,10 +2,11 @@
 // its values are checked (core/workout/sanitize.ts) whatever source it came
 // from (decoded files, export rows, the Zepp cloud's mapping), and its size
 // against the sample budget. Refusals are the workout's own failure.
-import { DEFAULT_LIMITS, overLimitMessage, sanitizeWorkout } from '../core/index.js';
+import { DEFAULT_LIMITS, overLimitMessage } from '../core/limits.js';
+import { sanitizeWorkout } from '../core/workout/sanitize.js';
 import { BandsyncError } from './failures.js';
 import type { FetchedWorkout, Store } from './ports.js';
-import type { Issue } from '../core/index.js';
+import type { Issue } from '../core/workout/types.js';
 
 export function soundWorkout(
   fetched: FetchedWorkout,

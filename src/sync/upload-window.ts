@@ -185,7 +185,7 @@ async function uploadOne(
   const manual = workout.samples.t.length === 0;
   if (!manual) {
     try {
-      bytes = deps.encode(workout);
+      bytes = await deps.encode(workout);
     } catch (err) {
       await store.transition({
         workoutId: record.workoutId,

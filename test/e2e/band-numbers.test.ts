@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { importPaths } from '../../src/app/files-import.js';
 import { registerInspect } from '../../src/cli/commands/inspect.js';
-import { extraFileDecoders } from '../../src/compose.js';
+import { loadExtraFileDecoders } from '../../src/compose.js';
 import { createDashboardEngine } from '../../src/dashboard-engine.js';
 import { createApp } from '../../src/server/app.js';
 import { serveApp, type Served } from '../../src/server/serve.js';
@@ -24,7 +24,7 @@ const BAND = ['distanceMeters', 'timerSeconds', 'elapsedSeconds', 'ascentMeters'
 
 async function inspectJson(file: string): Promise<Record<string, unknown>> {
   const program = new Command('bandsync').exitOverride();
-  registerInspect(program, extraFileDecoders);
+  registerInspect(program, await loadExtraFileDecoders());
   let out = '';
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
     out += String(s);

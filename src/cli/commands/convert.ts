@@ -1,7 +1,7 @@
 // `bandsync convert IN --to fit|tcx|gpx [-o OUT]`: any supported input to any output.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { FileFormat } from '../../core/index.js';
+import type { FileFormat } from '../../core/formats/sniff.js';
 import { configuredLimits, readWorkoutFile, type ExtraDecoder } from './inspect.js';
 
 const FORMATS: readonly FileFormat[] = ['fit', 'tcx', 'gpx'];

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { FileFormat } from '../../core/index.js';
+import type { FileFormat } from '../../core/formats/sniff.js';
 import { withApp } from '../app.js';
 
 // The use cases load when a command runs, not at every start.

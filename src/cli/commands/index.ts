@@ -36,7 +36,7 @@ export function registerCommands(program: Command): void {
   program.hook('preAction', async (_program, command) => {
     const file = command.args[0] ?? '';
     if (decoders.length === 0 && ['inspect', 'convert'].includes(command.name()) && /\.json(\.gz)?$/i.test(file)) {
-      for (const d of (await import('../../compose.js')).extraFileDecoders) decoders.push(d);
+      for (const d of await (await import('../../compose.js')).loadExtraFileDecoders()) decoders.push(d);
     }
   });
 }

@@ -6,7 +6,9 @@
 // runs, so registering it (every start, --help included) loads none of them.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { DecodeResult, InputLimits, WorkoutSummary } from '../../core/index.js';
+import type { DecodeResult } from '../../core/workout/types.js';
+import type { InputLimits } from '../../core/limits.js';
+import type { WorkoutSummary } from '../../core/metrics/summarize.js';
 import { getConfigFile } from '../app.js';
 
 /** Extra decoder: returns null when the bytes are not its format, so the next one is tried. */

@@ -1,7 +1,7 @@
 // Recognises a file by its content, not its name: FIT by the ".FIT" header
 // signature, TCX/GPX by the root element. gzip is only recognised here (core
 // cannot inflate: callers unzip with node:zlib and call again).
-import { bytesToText } from './xml.js';
+import { bytesToText } from './text.js';
 
 export type FileFormat = 'fit' | 'tcx' | 'gpx';
 

@@ -3,6 +3,9 @@
 // readers for fast-xml-parser's output. Namespace prefixes are dropped, so
 // gpxtpx:hr, ns3:hr and hr all read the same: real files use any prefix.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { bytesToText } from './text.js';
+
+export { bytesToText } from './text.js';
 
 export type XmlNode = Record<string, unknown>;
 
@@ -17,13 +20,6 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
 });
-
-const decoder = new TextDecoder('utf-8', { fatal: false });
-
-export function bytesToText(bytes: Uint8Array): string {
-  const text = decoder.decode(bytes);
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
 
 export function parseXml(bytes: Uint8Array): { ok: true; doc: XmlNode } | { ok: false; error: string } {
   const text = bytesToText(bytes);

@@ -4,7 +4,7 @@
 // the documented layouts of the family a Mi Band 8/9 uses for that sport.
 // The band model goes in the summary's `device_model` (an assumption: the
 // notes name no model field) so the device can be checked end to end.
-import type { Sport } from '../../core/index.js';
+import type { Sport } from '../../core/workout/types.js';
 import { generateWorkout, type PlannedWorkout, type SimWorkout } from '../zepp-cloud/generate.js';
 import type { ShapeKind } from '../zepp-cloud/shapes.js';
 import {

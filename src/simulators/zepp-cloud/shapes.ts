@@ -1,7 +1,7 @@
 // The workout shapes the simulated account records. Codes are the Zepp
 // `type` numbers (notes §1.6); the simulator keeps its own table on purpose
 // (it must not import the source adapter it is used to test).
-import type { Sport } from '../../core/index.js';
+import type { Sport } from '../../core/workout/types.js';
 
 export type ShapeKind =
   'run' | 'walk' | 'ride' | 'hike' | 'treadmill' | 'indoor_cycling' | 'strength' | 'pool_swim' | 'china_run';

@@ -1,6 +1,6 @@
 // Ground truth of a generated workout, for integration tests that compare
 // what reached Strava with what the simulated band recorded.
-import type { Sport } from '../../core/index.js';
+import type { Sport } from '../../core/workout/types.js';
 import type { ShapeKind } from './shapes.js';
 import type { SimWorkout } from './generate.js';
 import { DEVICE_SOURCE } from './encode.js';

@@ -2,7 +2,8 @@
 // names and sizes (cheap, so re-imports skip unchanged files by revision);
 // fetch() reads and decodes one file at a time, so memory stays bounded
 // whatever the number of files. A bad file fails alone.
-import { decodeFile, type DecodeResult } from '../../core/index.js';
+import { decodeFile } from '../../core/formats/codec.js';
+import type { DecodeResult } from '../../core/workout/types.js';
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';

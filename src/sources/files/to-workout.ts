@@ -1,6 +1,6 @@
 // A decoded file → the workout as this source reports it: the source reference
 // is ours (the decoder does not know which account or listing it came from).
-import type { DecodeResult, Workout } from '../../core/index.js';
+import type { DecodeResult, Workout } from '../../core/workout/types.js';
 import type { FetchedWorkout } from '../../sync/ports.js';
 
 export type FileMapResult =

@@ -1,7 +1,7 @@
 // Gadgetbridge's own ActivityKind codes (model/ActivityKind.java; not Huami's
 // sport codes) → our Sport. Legacy kinds are bit flags; kinds added since 2024
 // count up from 0x04000000. Anything else becomes "other", reported.
-import type { Sport } from '../../core/index.js';
+import type { Sport } from '../../core/workout/types.js';
 
 export const GADGETBRIDGE_KINDS: Readonly<Record<number, Sport>> = {
   0x00000010: 'running',

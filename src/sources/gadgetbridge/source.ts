@@ -2,7 +2,9 @@
 // Workouts with a track come with GPS; the others get heart rate from the
 // band's activity samples. The database file is only ever read.
 import { stat } from 'node:fs/promises';
-import { decodeFile, fnv1a64, type DecodeResult } from '../../core/index.js';
+import { decodeFile } from '../../core/formats/codec.js';
+import { fnv1a64 } from '../../core/workout/fingerprint.js';
+import type { DecodeResult } from '../../core/workout/types.js';
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';

@@ -1,14 +1,9 @@
 // A Gadgetbridge summary row (+ its GPX track, or heart rate from the band's
 // per-minute samples when there is no track) → Workout. Pure.
-import {
-  INDOOR_SPORTS,
-  assembleWorkout,
-  storedCadence,
-  type DecodeResult,
-  type Issue,
-  type Samples,
-  type Workout,
-} from '../../core/index.js';
+import { INDOOR_SPORTS } from '../../core/workout/sport.js';
+import { assembleWorkout } from '../../core/workout/assemble.js';
+import { storedCadence } from '../../core/metrics/units.js';
+import type { DecodeResult, Issue, Samples, Workout } from '../../core/workout/types.js';
 import { mapActivityKind } from './activity-kind.js';
 import type { DeviceRow, SummaryData, SummaryRow } from './schema.js';
 

@@ -3,7 +3,8 @@
 // expired is said per workout (ledger issue); a workout left with no track is
 // summary-only, uploaded only when the user allows it (the same setting as the
 // cloud source), else held with the reason.
-import { DEFAULT_LIMITS, fnv1a64, type InputLimits } from '../../core/index.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
+import { fnv1a64 } from '../../core/workout/fingerprint.js';
 import type { FetchedWorkout, ListOptions, Source, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { parseWorkout } from '../mi-fitness/index.js';

@@ -1,7 +1,9 @@
 // Pure mapping of one exported workout: the summary JSON (same fields as the
 // cloud's) plus, when its link still worked, the GPX track, through the cloud
 // source's own mapping so both paths give the same workout.
-import { DEFAULT_LIMITS, decodeFile, type InputLimits, type Issue, type Workout } from '../../core/index.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
+import { decodeFile } from '../../core/formats/codec.js';
+import type { Issue, Workout } from '../../core/workout/types.js';
 import type { GpsPoint } from '../mi-fitness/binary.js';
 import { miToWorkout, type MiSummary, type RecordEnvelope } from '../mi-fitness/index.js';
 

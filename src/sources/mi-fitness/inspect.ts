@@ -5,7 +5,7 @@
 // obj_key) or already decrypted (base64):
 //   { "miFitness": { "envelope": {...}, "records": {"body": "...", "obj_key": "..."} | {"base64": "..."},
 //                    "gps": same } }
-import type { DecodeResult } from '../../core/index.js';
+import type { DecodeResult } from '../../core/workout/types.js';
 import { decodeGpsFile, decodeRecordFile, type DecodedGps, type DecodedRecords } from './binary.js';
 import { decryptFds } from './crypto.js';
 import { parseWorkout } from './source.js';

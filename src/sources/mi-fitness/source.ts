@@ -8,7 +8,8 @@
 // once, under the account's lock, from the passToken.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fnv1a64, INDOOR_SPORTS } from '../../core/index.js';
+import { fnv1a64 } from '../../core/workout/fingerprint.js';
+import { INDOOR_SPORTS } from '../../core/workout/sport.js';
 import type { InputLimits } from '../../core/limits.js';
 import type { FetchedWorkout, ListOptions, Source, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError, toBandsyncError } from '../../sync/failures.js';

@@ -3,7 +3,7 @@
 // (decompiled FitnessSportType constants; where Gadgetbridge reads 1–5/15
 // differently, the key decides). Unknown codes fall back to 'other' and the
 // caller reports them; user rules then apply to the raw code as for Zepp.
-import type { Sport } from '../../core/index.js';
+import type { Sport } from '../../core/workout/types.js';
 
 const BY_KEY: Readonly<Record<string, Sport>> = {
   outdoor_running: 'running',

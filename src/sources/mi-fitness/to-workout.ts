@@ -5,8 +5,11 @@
 // gives the track, altitude and speed. The summary's declared totals are the
 // band's numbers (DESIGN §4.1): core's assembleWorkout makes the streams and
 // laps agree with them. Its time zone is the offset.
-import type { Issue, Lap, Length, Pause, Samples, Workout } from '../../core/index.js';
-import { INDOOR_SPORTS, assembleWorkout, distanceBetween, pausedSecondsBetween } from '../../core/index.js';
+import type { Issue, Lap, Length, Pause, Samples, Workout } from '../../core/workout/types.js';
+import { INDOOR_SPORTS } from '../../core/workout/sport.js';
+import { assembleWorkout } from '../../core/workout/assemble.js';
+import { distanceBetween } from '../../core/metrics/distance.js';
+import { pausedSecondsBetween } from '../../core/metrics/timer.js';
 import type { DecodedGps, DecodedRecords } from './binary.js';
 import { F } from './layouts.js';
 import type { MiSummary, RecordEnvelope } from './schema.js';

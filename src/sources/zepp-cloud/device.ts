@@ -3,7 +3,7 @@
 // Mi Band synced by Zepp Life) or `run.mifit.huami.com` / `run.watch.<name>`;
 // `bind_device` is sometimes set, e.g. "0:MILI:8" (a 2018 Mi Band). Neither is
 // a FIT product id, so the number we carry is the family number, kept stable.
-import type { Device } from '../../core/index.js';
+import type { Device } from '../../core/workout/types.js';
 
 export const ZEPP_MANUFACTURER = 339;
 

@@ -4,7 +4,7 @@
 // of recent workouts are still seen (their summary hash is the revision).
 // fetch() validates and maps one workout; a malformed one fails alone with
 // zepp_payload_invalid.
-import { fnv1a64 } from '../../core/index.js';
+import { fnv1a64 } from '../../core/workout/fingerprint.js';
 import type { InputLimits } from '../../core/limits.js';
 import type { FetchedWorkout, ListOptions, Source, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';

@@ -1,8 +1,11 @@
 // Pure mapping of one Zepp workout (history summary element + detail data)
 // to our Workout. No I/O, no clock: the same input always gives the same
 // workout. Used by the source and by `bandsync inspect` on a saved JSON.
-import type { DecodeResult, Issue, Lap, Length, Pause, Samples, Sport, Workout } from '../../core/index.js';
-import { INDOOR_SPORTS, assembleWorkout, distanceBetween, pausedSecondsBetween } from '../../core/index.js';
+import type { DecodeResult, Issue, Lap, Length, Pause, Samples, Sport, Workout } from '../../core/workout/types.js';
+import { INDOOR_SPORTS } from '../../core/workout/sport.js';
+import { assembleWorkout } from '../../core/workout/assemble.js';
+import { distanceBetween } from '../../core/metrics/distance.js';
+import { pausedSecondsBetween } from '../../core/metrics/timer.js';
 import { gcj02ToWgs84 } from '../../core/geo/gcj02.js';
 import { mapZeppSport } from '../zepp-common/map-sport.js';
 import { alignStream, hasAnyValue, unionAxis } from './align.js';

@@ -1,7 +1,7 @@
 // Zepp sport code (+ device) → our Sport and a Strava sport_type. Unknown codes
 // fall back to a generic Workout and say so (`known: false`) so the caller can
 // report them instead of guessing (F7).
-import type { Sport } from '../../core/index.js';
+import type { Sport } from '../../core/workout/types.js';
 import { BY_DEVICE, ZEPP_SPORT_CODES, type SportCodeRow } from './sport-codes.js';
 
 export interface MappedSport {

@@ -2,7 +2,7 @@
 // the same numbers). There is no official table: the evidence column says how
 // sure each row is (notes/zepp-sources.md §1.6). Codes that mean different
 // sports on different watch models are listed in BY_DEVICE.
-import type { Sport } from '../../core/index.js';
+import type { Sport } from '../../core/workout/types.js';
 
 export interface SportCodeRow {
   readonly sport: Sport;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { heartRateColumns, heartRateRow, joinHeartRate } from './heart-rate.js';
 import { createZeppExportSource } from './source.js';
-import { withFingerprint } from '../../core/index.js';
+import { withFingerprint } from '../../core/workout/fingerprint.js';
 
 const plus2h = () => 7200;
 

@@ -4,7 +4,7 @@
 // to Strava as a FIT with its heart-rate curve instead of a bare manual
 // activity. Pure: the rows and the zone rule come in as arguments.
 import type { Row } from '../../archive/index.js';
-import type { Workout } from '../../core/index.js';
+import type { Workout } from '../../core/workout/types.js';
 
 /** Per-minute heart rate by UTC minute (epoch ms / 60,000). */
 export type HeartRateIndex = ReadonlyMap<number, number>;

@@ -5,12 +5,12 @@
 import type { FetchedWorkout, ListOptions, Source, SourceCapabilities, WorkoutRef } from '../../sync/ports.js';
 import { BandsyncError } from '../../sync/failures.js';
 import { mapZeppSport } from '../zepp-common/index.js';
-import { decodeFile } from '../../core/index.js';
+import { decodeFile } from '../../core/formats/codec.js';
 import { entryRevision } from '../../archive/index.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../../core/limits.js';
 import { findExportEntries, readDetailEntry, readSportRows, type ExportEntries } from './client.js';
 import { heartRateColumns, heartRateRow, joinHeartRate, type HeartRateIndex } from './heart-rate.js';
-import type { Issue } from '../../core/index.js';
+import type { Issue } from '../../core/workout/types.js';
 import { parseExportTime } from './parse-time.js';
 import { DetailHandle, ExportHandle, recordOf } from './schema.js';
 import { sportRowToWorkout, type MapContext } from './to-workout.js';

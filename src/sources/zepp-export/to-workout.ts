@@ -1,7 +1,9 @@
 // One SPORT row → a Workout with totals and no samples (the export carries no
 // tracks; the engine uploads such workouts as manual activities). Pure: the
 // sport map and the local-offset rule come in as arguments.
-import { INDOOR_SPORTS, assembleWorkout, type Issue, type Sport, type Workout } from '../../core/index.js';
+import { INDOOR_SPORTS } from '../../core/workout/sport.js';
+import { assembleWorkout } from '../../core/workout/assemble.js';
+import type { Issue, Sport, Workout } from '../../core/workout/types.js';
 import type { ExportHandle } from './schema.js';
 
 export interface MapContext {
