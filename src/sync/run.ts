@@ -2,6 +2,7 @@
 // confirm. When the rate budget is spent the run either hands back the time
 // to resume (queue jobs reschedule themselves to it) or, given `wait`, waits
 // for it (the CLI in the foreground; a simulated clock in tests and the demo).
+import { inFlightHere, settledHere } from './in-flight.js';
 import { MAX_ATTEMPTS, ruleFor, toBandsyncError } from './failures.js';
 import { START_TOLERANCE_SECONDS, windows, type Decision } from './plan.js';
 import type { Destination, SyncRecord } from './ports.js';
@@ -145,9 +146,13 @@ async function waitForHeld(deps: EngineDeps, options: RunOptions, wait: NonNulla
     );
   const held = await inFlight();
   const deadline = deps.clock.now().getTime() + (LOST_UPLOAD_GRACE_SECONDS + 1) * 1000;
-  while (deps.clock.now().getTime() < deadline) {
+  // One of them sent by this process keeps the wait going past the deadline until its answer is in.
+  const sentHere = () => [...held.keys()].some(inFlightHere);
+  while (deps.clock.now().getTime() < deadline || sentHere()) {
     options.signal?.throwIfAborted();
     await wait(new Date(Math.min(deadline, deps.clock.now().getTime() + HELD_CHECK_SECONDS * 1000)));
+    // Real time for requests of this process, which a simulated clock's jump does not give them.
+    await settledHere(held.keys(), HELD_CHECK_SECONDS * 1000);
     const now = await inFlight();
     if (![...held].some(([id, at]) => now.get(id) === at)) return;
   }

@@ -2,6 +2,7 @@
 // in it once, plan, then upload what the plan approved. Every state change is
 // written before the request that follows it, so a crash at any point leaves
 // a record that says what may have been sent.
+import { inFlightHere, sendingHere } from './in-flight.js';
 import type { BandsyncError } from './failures.js';
 import { MAX_ATTEMPTS, backoffSeconds, ruleFor, toBandsyncError } from './failures.js';
 import { planBatch, type Candidate, type Decision } from './plan.js';
@@ -91,6 +92,7 @@ export async function planWindow(
     const sentAt = r.state === 'uploading' || r.state === 'processing' ? Date.parse(r.updatedAt) : NaN;
     const recentlySent =
       r.state === 'processing' ||
+      inFlightHere(r.workoutId) ||
       (Number.isFinite(sentAt) && deps.clock.now().getTime() - sentAt < LOST_UPLOAD_GRACE_SECONDS * 1000);
     candidates.push({
       workoutId: r.workoutId,
@@ -215,51 +217,53 @@ async function uploadOne(
     return;
   }
   const hide = await hiddenFromHome(deps, workout);
-  try {
-    if (manual) {
-      const { activityId } = await destination.createManual(
+  await sendingHere(record.workoutId, async () => {
+    try {
+      if (manual) {
+        const { activityId } = await destination.createManual(
+          {
+            externalId: record.externalId,
+            name: uploadName(workout),
+            sportType: sport.sportType,
+            trainer: sport.trainer,
+            startTimeLocal: localIso(workout.startTime, workout.utcOffsetSeconds),
+            elapsedSeconds: workout.elapsedSeconds,
+            distanceMeters: workout.totals.distanceMeters,
+            description: 'Synced by bandsync (summary only: the source kept no samples)',
+          },
+          signal,
+        );
+        await store.transition({
+          workoutId: record.workoutId,
+          destination: DESTINATION,
+          from: ['uploading'],
+          to: 'synced',
+          reason: 'manual activity created',
+          patch: { activityId },
+        });
+        tally.uploaded++;
+        return;
+      }
+      const status = await destination.upload(
         {
+          bytes: bytes!,
+          format: 'fit',
           externalId: record.externalId,
           name: uploadName(workout),
           sportType: sport.sportType,
           trainer: sport.trainer,
-          startTimeLocal: localIso(workout.startTime, workout.utcOffsetSeconds),
-          elapsedSeconds: workout.elapsedSeconds,
-          distanceMeters: workout.totals.distanceMeters,
-          description: 'Synced by bandsync (summary only: the source kept no samples)',
+          hideFromHome: hide,
+          description: `Recorded by ${workout.device.name}; synced by bandsync`,
         },
         signal,
       );
-      await store.transition({
-        workoutId: record.workoutId,
-        destination: DESTINATION,
-        from: ['uploading'],
-        to: 'synced',
-        reason: 'manual activity created',
-        patch: { activityId },
-      });
-      tally.uploaded++;
-      return;
+      await applyUploadStatus(deps, record.workoutId, status, 'uploading', tally);
+    } catch (err) {
+      // Stopped mid-request: the record stays 'uploading' (it may have reached Strava); the next start lists first.
+      if (signal?.aborted) throw err;
+      await onUploadError(deps, record, toBandsyncError(err), tally);
     }
-    const status = await destination.upload(
-      {
-        bytes: bytes!,
-        format: 'fit',
-        externalId: record.externalId,
-        name: uploadName(workout),
-        sportType: sport.sportType,
-        trainer: sport.trainer,
-        hideFromHome: hide,
-        description: `Recorded by ${workout.device.name}; synced by bandsync`,
-      },
-      signal,
-    );
-    await applyUploadStatus(deps, record.workoutId, status, 'uploading', tally);
-  } catch (err) {
-    // Stopped mid-request: the record stays 'uploading' (it may have reached Strava); the next start lists first.
-    if (signal?.aborted) throw err;
-    await onUploadError(deps, record, toBandsyncError(err), tally);
-  }
+  });
 }
 
 export async function applyUploadStatus(
