@@ -47,7 +47,10 @@ export interface PgliteDb extends Db {
  * noise of repeated runs, while fewer buffers would send more of the list
  * pages' reads through PGlite's file system. Of the daemon's RSS only about
  * 32 MB is PostgreSQL's WebAssembly memory in use; the rest is V8 and malloc
- * (see serialWasmTierUp below and deploy/bandsync.service).
+ * (deploy/bandsync.service sets what helps there). Also tried and not kept:
+ * V8's --wasm-num-compilation-tasks=1 (one optimizing compile of PostgreSQL's
+ * functions at a time): about 20 MB less idle, but the overview and the log
+ * page were 40-60 % slower in two paired runs of bench/server.ts.
  * PGlite's WebAssembly memory starts at 128 MB and cannot be made smaller
  * (`initialMemory` below 128 MB fails to link), but only the pages touched count.
  * These are start parameters (-c), written nowhere: a data dir is the same
@@ -82,27 +85,8 @@ export function lowMemoryWasm(env: NodeJS.ProcessEnv = process.env): boolean {
   return true;
 }
 
-/**
- * One background task at a time for V8's optimizing compiler of PostgreSQL's
- * WebAssembly (default: as many as there are worker threads). PGlite's
- * module is compiled lazily and its hot functions are optimized (TurboFan) as
- * they run; each compile task builds its intermediate graphs in C++ memory,
- * and glibc keeps what a worker thread's arena held once after the peak, so
- * several at once leave a larger RSS behind for good. Measured here with
- * 10,000 workouts, the flag given to node, runs one after the other: the idle
- * daemon 258 MB instead of 279, at most 284 instead of 306 MB with 4
- * dashboard clients, their median latency no worse (668 vs 701 ms on a
- * machine loaded ~15). Hot functions are optimized a little later after a
- * start, one after the other; a 2-core machine ran at most 2 at once anyway.
- * Set before PGlite compiles its module; it holds for the whole process.
- */
-export function serialWasmTierUp(): void {
-  setFlagsFromString('--wasm-num-compilation-tasks=1');
-}
-
 export async function openPgliteDb(dir: string, schema: string): Promise<PgliteDb> {
   checkSchemaName(schema);
-  serialWasmTierUp();
   lowMemoryWasm();
   const fresh = isFreshDataDir(dir);
   const template = fresh ? await readTemplate() : null;
