@@ -18,18 +18,7 @@ export interface WaitingClock extends Clock {
 export const systemClock: WaitingClock = {
   simulated: false,
   now: () => new Date(),
-  wait: (until, signal) =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(resolve, Math.max(0, until.getTime() - Date.now()));
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
-    }),
+  wait: (until, signal) => sleepReal(until.getTime() - Date.now(), signal),
 };
 
 /** Waits on the real clock for `ms` (≤ 0: resolves at once); rejects when `signal` fires. */
