@@ -15,7 +15,7 @@ import { startStravaSimulator } from '../src/simulators/strava/index.js';
 import { approveHistory } from '../src/sync/approval.js';
 import type { Store } from '../src/sync/ports.js';
 import { dispatch, JOBS, registerTasks } from '../src/sync/tasks.js';
-import { makeWorkout } from '../test/store/helpers.js';
+import { addReady } from '../test/helpers/athletes.js';
 import { simQueue } from './sim-queue.js';
 
 const QUARTER_MS = 900_000;
@@ -25,19 +25,6 @@ const DISPATCH_EVERY_MS = 60_000;
 const WORKOUT_MS = 300_000;
 /** A safety stop: nothing here should take more than a simulated week. */
 const GIVE_UP_MS = 7 * 86_400_000;
-
-async function addReady(store: Store, accountId: string, sourceId: string, start: string): Promise<string> {
-  const saved = await store.saveWorkout(accountId, makeWorkout(sourceId, start, { elapsedSeconds: WORKOUT_MS / 1000 }));
-  await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
-  await store.transition({
-    workoutId: saved.id,
-    destination: 'strava',
-    from: ['discovered'],
-    to: 'fetched',
-    reason: 'fetched',
-  });
-  return saved.id;
-}
 
 export async function run(options: { backfill?: number } = {}): Promise<Record<string, unknown>> {
   const N = options.backfill ?? 2000;
@@ -77,7 +64,9 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
     const [a, b] = sides as [(typeof sides)[0], (typeof sides)[0]];
     // A's history: one workout a day before the connection, all approved (sync --all).
     for (let i = 0; i < N; i++)
-      await addReady(a.store, a.account.id, `a-${i}`, new Date(nowMs() - (i + 1) * 86_400_000).toISOString());
+      await addReady(a.store, a.account.id, `a-${i}`, new Date(nowMs() - (i + 1) * 86_400_000).toISOString(), {
+        elapsedSeconds: WORKOUT_MS / 1000,
+      });
     await approveHistory({ store: a.store, clock }, a.account, null, 'bench backfill');
 
     const queue = simQueue(nowMs);
@@ -112,6 +101,7 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
           b.account.id,
           `b-${recordedAt.size}`,
           new Date(nextB - WORKOUT_MS).toISOString(),
+          { elapsedSeconds: WORKOUT_MS / 1000 },
         );
         recordedAt.set(`bandsync-${id}`, nextB);
         await queue.send(

@@ -13,6 +13,26 @@ import { makeWorkout } from '../store/helpers.js';
 /** When the seeded accounts were connected: workouts before it are history (a backfill), after it new. */
 export const CONNECTED = '2026-01-01T00:00:00.000Z';
 
+/** A workout of the account ready to upload (in 'fetched'), as discovery leaves it; returns its id. */
+export async function addReady(
+  store: Store,
+  accountId: string,
+  sourceId: string,
+  start: string,
+  overrides: Parameters<typeof makeWorkout>[2] = {},
+): Promise<string> {
+  const saved = await store.saveWorkout(accountId, makeWorkout(sourceId, start, overrides));
+  await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
+  await store.transition({
+    workoutId: saved.id,
+    destination: 'strava',
+    from: ['discovered'],
+    to: 'fetched',
+    reason: 'fetched',
+  });
+  return saved.id;
+}
+
 /**
  * A files account connected at CONNECTED, with workouts ready to upload (in 'fetched');
  * `backfill`: its whole history approved for upload, as `sync --all` does. Returns the workout ids, in order.
@@ -24,18 +44,7 @@ export async function seedReady(store: Store, label: string, starts: string[], b
     settings: { path: `/srv/${label}`, connectedAt: CONNECTED },
   });
   const ids: string[] = [];
-  for (const [i, start] of starts.entries()) {
-    const saved = await store.saveWorkout(account.id, makeWorkout(`${label}-${i}`, start));
-    await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
-    await store.transition({
-      workoutId: saved.id,
-      destination: 'strava',
-      from: ['discovered'],
-      to: 'fetched',
-      reason: 'fetched',
-    });
-    ids.push(saved.id);
-  }
+  for (const [i, start] of starts.entries()) ids.push(await addReady(store, account.id, `${label}-${i}`, start));
   if (backfill) await approveHistory({ store, clock: systemClock }, account, null, 'test backfill');
   return ids;
 }

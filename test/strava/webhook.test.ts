@@ -16,32 +16,14 @@ import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { stravaWebhookReceiver, webhookVerifyToken, type StravaWebhookEvent } from '../../src/app/strava-webhook.js';
 import { syncNow } from '../../src/app/sync.js';
 import type { AppContext } from '../../src/app/context.js';
-import type { Store } from '../../src/sync/ports.js';
 import { jsonOf, runCli } from '../helpers/cli.js';
-import { makeWorkout, waitFor } from '../store/helpers.js';
+import { waitFor } from '../store/helpers.js';
+import { seedReady } from '../helpers/athletes.js';
 
 const ANN = 3001;
 const BOB = 3002;
 
 /** A files account connected before `start`, with one workout ready to upload (as discovery leaves it). */
-async function seedWorkout(store: Store, label: string, start: string): Promise<string> {
-  const account = await store.saveAccount({
-    kind: 'files',
-    label,
-    settings: { path: `/srv/${label}`, connectedAt: '2026-01-01T00:00:00.000Z' },
-  });
-  const saved = await store.saveWorkout(account.id, makeWorkout(label, start));
-  await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
-  await store.transition({
-    workoutId: saved.id,
-    destination: 'strava',
-    from: ['discovered'],
-    to: 'fetched',
-    reason: 'fetched',
-  });
-  return saved.id;
-}
-
 describe("Strava's webhook: one athlete's deauthorization", () => {
   let strava: Awaited<ReturnType<typeof startStravaSimulator>>;
   let dataDir: string;
@@ -197,8 +179,8 @@ describe("Strava's webhook: one athlete's deauthorization", () => {
     expect(bobStatus.accounts.find((a) => a.kind === 'strava')?.fix).toContain('bandsync connect strava');
 
     // Ann keeps syncing: her new workout goes up to her Strava athlete; bob's waits for him.
-    const annWorkout = await seedWorkout(ctx[ANN]!.store, 'ann-new', '2026-06-20T07:00:00.000Z');
-    const bobWorkout = await seedWorkout(ctx[BOB]!.store, 'bob-new', '2026-06-20T07:00:00.000Z');
+    const annWorkout = (await seedReady(ctx[ANN]!.store, 'ann-new', ['2026-06-20T07:00:00.000Z']))[0]!;
+    const bobWorkout = (await seedReady(ctx[BOB]!.store, 'bob-new', ['2026-06-20T07:00:00.000Z']))[0]!;
     const wait = (until: Date) => app.clock.wait(until);
     const annRun = await syncNow(ctx[ANN]!, { skipDiscovery: true, wait });
     expect(annRun.uploaded).toBe(1);

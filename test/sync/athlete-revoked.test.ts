@@ -12,25 +12,7 @@ import { silentLogger } from '../../src/observability/index.js';
 import { startStravaSimulator } from '../../src/simulators/strava/index.js';
 import { syncEveryAthlete } from '../../src/app/athletes.js';
 import type { Store } from '../../src/sync/ports.js';
-import { makeWorkout } from '../store/helpers.js';
-
-async function seedWorkout(store: Store, label: string, start: string): Promise<string> {
-  const account = await store.saveAccount({
-    kind: 'files',
-    label,
-    settings: { path: `/srv/${label}`, connectedAt: '2026-01-01T00:00:00.000Z' },
-  });
-  const saved = await store.saveWorkout(account.id, makeWorkout(label, start));
-  await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
-  await store.transition({
-    workoutId: saved.id,
-    destination: 'strava',
-    from: ['discovered'],
-    to: 'fetched',
-    reason: 'fetched',
-  });
-  return saved.id;
-}
+import { seedReady } from '../helpers/athletes.js';
 
 describe("one athlete's Strava tokens refused during a sync of every athlete", () => {
   const dirs: string[] = [];
@@ -61,7 +43,7 @@ describe("one athlete's Strava tokens refused during a sync of every athlete", (
           refreshToken: strava.control.issueRefreshToken(undefined, stravaId),
         });
         stores[name] = own.store;
-        workouts[name] = await seedWorkout(own.store, `${name}-new`, '2026-06-20T07:00:00.000Z');
+        workouts[name] = (await seedReady(own.store, `${name}-new`, ['2026-06-20T07:00:00.000Z']))[0]!;
       }
       // Bob revokes bandsync at Strava: his access and refresh tokens are refused from now on.
       strava.control.deauthorizeAthlete(3002);

@@ -2,9 +2,9 @@
 // themselves to the reset (a job on the queue, not a failure waiting for the
 // daemon's next dispatch), against the Strava simulator on a simulated clock.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobOptions, Queue, Store } from '../../src/sync/ports.js';
+import type { JobOptions, Queue } from '../../src/sync/ports.js';
 import { JOBS, registerTasks } from '../../src/sync/tasks.js';
-import { makeWorkout } from '../store/helpers.js';
+import { addReady } from '../helpers/athletes.js';
 import { startWorld, type World } from '../helpers/world.js';
 
 type Handler = (payload: unknown, ctx: { jobId: string; signal: AbortSignal }) => Promise<void>;
@@ -29,19 +29,6 @@ function recordingQueue() {
   const run = (name: string, payload: unknown) =>
     handlers.get(name)!(payload, { jobId: 'j', signal: new AbortController().signal });
   return { queue, sent, run };
-}
-
-async function addReady(store: Store, accountId: string, sourceId: string, start: string): Promise<string> {
-  const saved = await store.saveWorkout(accountId, makeWorkout(sourceId, start));
-  await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
-  await store.transition({
-    workoutId: saved.id,
-    destination: 'strava',
-    from: ['discovered'],
-    to: 'fetched',
-    reason: 'fetched',
-  });
-  return saved.id;
 }
 
 describe('jobs on a spent read budget', () => {

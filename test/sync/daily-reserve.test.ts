@@ -7,28 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveHistory } from '../../src/sync/approval.js';
 import { discover } from '../../src/sync/discover.js';
-import type { Store } from '../../src/sync/ports.js';
 import { dispatch, registerTasks } from '../../src/sync/tasks.js';
 import { simQueue } from '../../bench/sim-queue.js';
-import { makeWorkout } from '../store/helpers.js';
+import { addReady } from '../helpers/athletes.js';
 import { startWorld, type World } from '../helpers/world.js';
 
 // A day of 100 requests, 50 reads: backfill may spend 90 and 45.
 const LIMITS = { overall15: 200, overallDay: 100, read15: 100, readDay: 50 };
 const MIDNIGHT = '2026-11-03T00:00:00.000Z';
-
-async function addReady(store: Store, accountId: string, start: string): Promise<string> {
-  const saved = await store.saveWorkout(accountId, makeWorkout('new-1', start));
-  await store.ensureRecord(saved.id, 'strava', `bandsync-${saved.id}`);
-  await store.transition({
-    workoutId: saved.id,
-    destination: 'strava',
-    from: ['discovered'],
-    to: 'fetched',
-    reason: 'fetched',
-  });
-  return saved.id;
-}
 
 describe('daily reserve for new workouts (simulated clock, Strava simulator)', () => {
   let w: World;
@@ -80,7 +66,7 @@ describe('daily reserve for new workouts (simulated clock, Strava simulator)', (
       label: 'band',
       settings: { path: '/srv/band', connectedAt: '2026-11-02T09:01:00.000Z' },
     });
-    const id = await addReady(app.store, band.id, '2026-11-02T09:02:00.000Z');
+    const id = await addReady(app.store, band.id, 'new-1', '2026-11-02T09:02:00.000Z');
     await dispatch(app.deps, queue, {}, band.id);
     await runUntil('2026-11-02T09:15:00.000Z');
 
