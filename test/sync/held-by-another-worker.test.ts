@@ -19,9 +19,8 @@ afterEach(async () => {
   world = null;
 });
 
-it('a run that holds an upload another worker is sending goes on once that answer is stored', async () => {
-  const w = (world = await startWorld({ zepp: { seed: 41, workouts: WORKOUTS, years: 1, shapes: ['run'] } }));
-  // The other worker: its first upload waits at a gate, after it claimed the workout.
+/** Another worker's destination: its first upload (sent after the claim) waits until `openGate`. */
+function gatedFirstUpload(w: World) {
   let openGate!: () => void;
   const gate = new Promise<void>((resolve) => (openGate = resolve));
   let claimed!: () => void;
@@ -43,6 +42,13 @@ it('a run that holds an upload another worker is sending goes on once that answe
       },
     });
   };
+  return { gated, claimedOne, openGate };
+}
+
+it('a run that holds an upload another worker is sending goes on once that answer is stored', async () => {
+  const w = (world = await startWorld({ zepp: { seed: 41, workouts: WORKOUTS, years: 1, shapes: ['run'] } }));
+  // The other worker: its first upload waits at a gate, after it claimed the workout.
+  const { gated, claimedOne, openGate } = gatedFirstUpload(w);
   const wait = (until: Date) => w.clock.wait(until);
   const other = syncAll({ ...w.app.deps, destination: gated }, { all: true, wait });
   await claimedOne;
@@ -130,27 +136,7 @@ it('a run whose claim another worker won since the plan waits for that upload, a
 it('an upload this process is still sending is never sent again, however far the clock has moved', async () => {
   const w = (world = await startWorld({ zepp: { seed: 43, workouts: WORKOUTS, years: 1, shapes: ['run'] } }));
   // The daemon's queue worker in this process: its first upload hangs at a gate after the claim.
-  let openGate!: () => void;
-  const gate = new Promise<void>((resolve) => (openGate = resolve));
-  let claimed!: () => void;
-  const claimedOne = new Promise<void>((resolve) => (claimed = resolve));
-  const gated = async (): Promise<Destination> => {
-    const real = await w.app.deps.destination();
-    let first = true;
-    return new Proxy(real, {
-      get(target, key, receiver) {
-        if (key !== 'upload') return Reflect.get(target, key, receiver);
-        return async (...args: Parameters<Destination['upload']>) => {
-          if (first) {
-            first = false;
-            claimed();
-            await gate;
-          }
-          return target.upload(...args);
-        };
-      },
-    });
-  };
+  const { gated, claimedOne, openGate } = gatedFirstUpload(w);
   const other = syncAll({ ...w.app.deps, destination: gated }, { all: true, wait: (until) => w.clock.wait(until) });
   await claimedOne;
   // The engine's clock passes the lost-upload grace while that request is open (a simulated clock's
