@@ -6,6 +6,7 @@
 // database, prints one JSON line with the env the daemon needs, then one line
 // {"activities": n} a second until killed.
 // `node bin/run-ts.js bench/memory-sims.ts DATA_DIR N`
+import { clockFromEnv } from '../src/clock.js';
 import { openApp } from '../src/compose.js';
 import { silentLogger } from '../src/observability/index.js';
 import { startStravaSimulator } from '../src/simulators/strava/index.js';
@@ -19,10 +20,16 @@ export const RAISED_LIMITS = {
 };
 
 const [dataDir, n] = [process.argv[2]!, Number(process.argv[3] ?? 1000)];
+// BANDSYNC_TEST_CLOCK (scaled:…, a test/bench hook): the same clock as the daemon's, so Strava's
+// processing time and rate windows pass `scale` times faster for both sides. Unset: the real clock.
+const testClock = process.env.BANDSYNC_TEST_CLOCK ?? '';
+const clock = clockFromEnv(testClock);
+const now = () => clock.now();
 // Short workouts (a few shapes of everyday length): the bench is about how memory grows with the
 // number of workouts a backfill goes through, and the simulator's generation must keep up.
-const zepp = await startZeppSimulator({ seed: 17, workouts: n, years: Math.max(1, Math.ceil(n / 700)) });
+const zepp = await startZeppSimulator({ seed: 17, workouts: n, years: Math.max(1, Math.ceil(n / 700)), now });
 const strava = await startStravaSimulator({
+  now,
   limits: { overall15: 1_000_000, overallDay: 10_000_000, read15: 1_000_000, readDay: 10_000_000 },
 });
 const env = {
@@ -34,6 +41,7 @@ const env = {
   STRAVA_CLIENT_ID: strava.credentials.clientId,
   STRAVA_CLIENT_SECRET: strava.credentials.clientSecret,
   ...RAISED_LIMITS,
+  ...(testClock ? { BANDSYNC_TEST_CLOCK: testClock } : {}),
 };
 const app = await openApp({ env, logger: silentLogger });
 await app.accounts.connectZepp({ ...zepp.credentials, baseUrl: zepp.url });

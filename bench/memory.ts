@@ -15,12 +15,17 @@
 // loaded 2-core machine, so 10,000 would take hours; the series shows whether
 // RSS grows with the workouts done), BANDSYNC_BENCH_BACKFILL_TIMEOUT_S (default 720: the
 // sampling stops then, finished or not), BANDSYNC_BENCH_MEMORY_ONLY=daemon|backfill,
-// BANDSYNC_BENCH_MEMORY_DIR (a seeded data dir to reuse; seeded there when empty).
+// BANDSYNC_BENCH_MEMORY_DIR (a seeded data dir to reuse; seeded there when empty),
+// BANDSYNC_BENCH_CLOCK_SCALE (the backfill on a clock that many times faster than the
+// real one, the same in the daemon and the simulators: BANDSYNC_TEST_CLOCK=scaled:…, a
+// test hook, src/clock.ts; Strava's processing and rate windows then pass that much
+// faster, what the machine does does not; default 1, the real clock).
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { scaledClockEnv } from '../src/clock.js';
 import { seedDataDir } from './seed-10k.js';
 import { rssOfTree, stagePackage, timed } from './startup.js';
 
@@ -33,6 +38,7 @@ const BACKFILL = Number(process.env.BANDSYNC_BENCH_BACKFILL ?? 200);
 const BACKFILL_TIMEOUT_S = Number(process.env.BANDSYNC_BENCH_BACKFILL_TIMEOUT_S ?? 720);
 /** BANDSYNC_BENCH_MEMORY_ONLY=daemon|backfill: one part only. */
 const ONLY = process.env.BANDSYNC_BENCH_MEMORY_ONLY;
+const CLOCK_SCALE = Number(process.env.BANDSYNC_BENCH_CLOCK_SCALE ?? 1);
 
 /**
  * The memory settings deploy/bandsync.service gives the daemon (malloc arenas,
@@ -204,10 +210,13 @@ async function daemon(bin: string, dataDir: string, extraEnv: Record<string, str
  */
 async function backfill(bin: string, dataDir: string, extraEnv: Record<string, string> = {}) {
   mkdirSync(dataDir, { recursive: true });
+  // One clock for both processes (the simulators pass it on in the env they print).
+  const clock = CLOCK_SCALE === 1 ? null : { scale: CLOCK_SCALE, simEpoch: new Date(), realEpochMs: Date.now() };
   const sims = spawn(
     process.execPath,
     [path.join(root, 'bin/run-ts.js'), path.join(root, 'bench/memory-sims.ts'), dataDir, String(BACKFILL)],
     {
+      env: { ...process.env, ...(clock ? { BANDSYNC_TEST_CLOCK: scaledClockEnv(clock) } : {}) },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -238,6 +247,13 @@ async function backfill(bin: string, dataDir: string, extraEnv: Record<string, s
         BANDSYNC_LOG_LEVEL: 'error',
         NO_COLOR: '1',
         ...extraEnv,
+        // BANDSYNC_BENCH_DAEMON_NODE_OPTIONS: more for the backfill daemon's NODE_OPTIONS (--trace-gc, a --require to look inside).
+        NODE_OPTIONS: [
+          extraEnv.NODE_OPTIONS ?? process.env.NODE_OPTIONS,
+          process.env.BANDSYNC_BENCH_DAEMON_NODE_OPTIONS,
+        ]
+          .filter(Boolean)
+          .join(' '),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -257,6 +273,15 @@ async function backfill(bin: string, dataDir: string, extraEnv: Record<string, s
     const step = Math.max(1, Math.ceil(series.length / 60)); // at most ~60 points in the results file
     return {
       workouts: BACKFILL,
+      clock: clock
+        ? { scale: clock.scale, simEpoch: clock.simEpoch.toISOString(), note: 'BANDSYNC_TEST_CLOCK=scaled' }
+        : 'real',
+      // As told to both sides (the simulators' env; the Strava simulator has the same).
+      stravaLimits: Object.fromEntries(
+        Object.entries(simEnv as unknown as Record<string, string>).filter(
+          ([k]) => k.startsWith('BANDSYNC_STRAVA_') && k.includes('LIMIT'),
+        ),
+      ),
       onStrava: activities,
       finished: done,
       seconds,
@@ -276,19 +301,21 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const pkg = path.join(work, 'package');
     const bin = await stagePackage(pkg);
-    const kept = process.env.BANDSYNC_BENCH_MEMORY_DIR;
-    const dataDir = path.join(work, 'data');
-    let seedSeconds: number | null = null;
-    if (kept && existsSync(path.join(kept, 'db'))) cpSync(kept, dataDir, { recursive: true });
-    else {
-      seedSeconds = (await seedDataDir(dataDir, WORKOUTS)).seconds;
-      if (kept) cpSync(dataDir, kept, { recursive: true });
-    }
-    const script = writeFloorScript(work, pkg);
-    const db = path.join(dataDir, 'db');
     const deployed = unitMemoryEnv();
-    const result: Record<string, unknown> = { workouts: WORKOUTS, seedSeconds };
+    const result: Record<string, unknown> = {};
     if (ONLY !== 'backfill') {
+      // The seeded 10,000 workouts are the idle and dashboard parts' (the backfill starts empty).
+      const kept = process.env.BANDSYNC_BENCH_MEMORY_DIR;
+      const dataDir = path.join(work, 'data');
+      let seedSeconds: number | null = null;
+      if (kept && existsSync(path.join(kept, 'db'))) cpSync(kept, dataDir, { recursive: true });
+      else {
+        seedSeconds = (await seedDataDir(dataDir, WORKOUTS)).seconds;
+        if (kept) cpSync(dataDir, kept, { recursive: true });
+      }
+      const script = writeFloorScript(work, pkg);
+      const db = path.join(dataDir, 'db');
+      Object.assign(result, { workouts: WORKOUTS, seedSeconds });
       result.floor = {
         note: 'a bare script opening the same data dir and counting the workouts, RSS after 2 s',
         pgliteDefaults: await floor(script, db, 'defaults'),
