@@ -90,6 +90,7 @@ type RecordMethods = Pick<
   | 'listRecords'
   | 'countRecords'
   | 'countByState'
+  | 'countRecordStates'
   | 'appendLedger'
   | 'listLedger'
   | 'countLedger'
@@ -113,6 +114,9 @@ function recordWhere(filter: RecordFilter, athleteId: string | null): { where: s
   if (filter.sport !== undefined) add('w.sport = ?', filter.sport);
   if (filter.since !== undefined) add('w.start_time >= ?', filter.since);
   if (filter.until !== undefined) add('w.start_time < ?', filter.until);
+  if (filter.workoutIds !== undefined) add('r.workout_id = ANY(?::text[])', [...filter.workoutIds]);
+  if (filter.exceptWorkoutIds !== undefined && filter.exceptWorkoutIds.length > 0)
+    add('NOT (r.workout_id = ANY(?::text[]))', [...filter.exceptWorkoutIds]);
   if (filter.text !== undefined && filter.text !== '') {
     params.push(`%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, [...(filter.textCodes ?? [])]);
     const p = `$${params.length - 1}`;
@@ -283,6 +287,16 @@ export function recordMethods(db: Db, now: () => Date, scope: Scope): RecordMeth
         params,
       );
       return Number(rows[0]?.n ?? 0);
+    },
+
+    async countRecordStates(filter) {
+      const { where, params } = recordWhere(filter, await scope.read());
+      const rows = await db.query<{ state: string; n: number }>(
+        `SELECT r.state, count(*)::int AS n FROM sync_records r JOIN workouts w ON w.id = r.workout_id
+         ${where} GROUP BY r.state`,
+        params,
+      );
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
     },
 
     async countByState(destination) {

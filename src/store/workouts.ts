@@ -105,13 +105,16 @@ export function workoutMethods(db: Db, now: () => Date, scope: Scope): WorkoutMe
       );
       return rows[0] ? toStored(rows[0]) : null;
     },
-    async findWorkoutsByFingerprint(fingerprint) {
+    async findWorkoutsByFingerprint(fingerprint, exceptId) {
       // The same workout from another source of the same athlete only: never another athlete's.
+      // The one just saved is left out in the query: reading and parsing it again only to drop it
+      // cost every discovered workout a whole copy (issue 17).
       return (
-        await db.query(`SELECT ${COLUMNS} FROM workouts WHERE fingerprint = $1 AND ${OWN(2)} ORDER BY start_time, id`, [
-          fingerprint,
-          await scope.read(),
-        ])
+        await db.query(
+          `SELECT ${COLUMNS} FROM workouts WHERE fingerprint = $1 AND ${OWN(2)} AND ($3::text IS NULL OR id <> $3)
+           ORDER BY start_time, id`,
+          [fingerprint, await scope.read(), exceptId ?? null],
+        )
       ).map(toStored);
     },
     async newestWorkoutStart(accountId) {

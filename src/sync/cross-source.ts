@@ -13,7 +13,7 @@ export function richness(w: Workout): number {
 }
 
 export async function keepRicher(deps: EngineDeps, newId: string, workout: Workout): Promise<void> {
-  const twins = (await deps.store.findWorkoutsByFingerprint(workout.fingerprint)).filter((t) => t.id !== newId);
+  const twins = await deps.store.findWorkoutsByFingerprint(workout.fingerprint, newId);
   for (const twin of twins) {
     const twinRecord = await deps.store.getRecord(twin.id, DESTINATION);
     if (!twinRecord || twinRecord.state === 'skipped') continue;

@@ -199,6 +199,10 @@ export interface WorkoutFilter {
   readonly text?: string;
   /** With `text`: also the records whose code is one of these (e.g. codes whose explanation matches). */
   readonly textCodes?: readonly string[];
+  /** Only these workouts' records (a job's window), read without their whole workouts. */
+  readonly workoutIds?: readonly string[];
+  /** Not these workouts' records (a backfill's count leaves out what was settled before it). */
+  readonly exceptWorkoutIds?: readonly string[];
   readonly limit?: number;
   readonly offset?: number;
 }
@@ -324,7 +328,8 @@ export interface Store {
   ): Promise<{ id: string; created: boolean; changed: boolean }>;
   getWorkout(id: string): Promise<StoredWorkout | null>;
   findWorkoutBySourceId(accountId: string, sourceId: string): Promise<StoredWorkout | null>;
-  findWorkoutsByFingerprint(fingerprint: string): Promise<StoredWorkout[]>;
+  /** The stored workouts with this fingerprint; `exceptId` leaves that one out (not even read). */
+  findWorkoutsByFingerprint(fingerprint: string, exceptId?: string): Promise<StoredWorkout[]>;
   newestWorkoutStart(accountId: string): Promise<string | null>;
 
   // sync records
@@ -336,6 +341,10 @@ export interface Store {
   /** How many records listRecords would return without limit and offset. */
   countRecords(filter: WorkoutFilter & { destination?: string; states?: readonly SyncState[] }): Promise<number>;
   countByState(destination?: string): Promise<Record<string, number>>;
+  /** How many records listRecords would return, per state (one grouped count; no rows read into memory). */
+  countRecordStates(
+    filter: WorkoutFilter & { destination?: string; states?: readonly SyncState[] },
+  ): Promise<Record<string, number>>;
 
   // ledger
   appendLedger(entry: Omit<LedgerEntry, 'id' | 'at'>): Promise<void>;

@@ -284,20 +284,15 @@ async function dispatchAthlete(
   return jobs;
 }
 
+/**
+ * A job's records with their workouts' start, sport and name, in one query:
+ * not their whole workouts, which the window reads one at a time when it
+ * plans and uploads (reading all of a window's at once cost the daemon's
+ * backfill up to 200 parsed workouts per job; issue 17).
+ */
 async function load(deps: EngineDeps, ids: readonly string[]): Promise<PendingRecord[]> {
-  const out: PendingRecord[] = [];
-  for (const id of ids) {
-    const [record, stored] = await Promise.all([deps.store.getRecord(id, DESTINATION), deps.store.getWorkout(id)]);
-    if (record && stored)
-      out.push({
-        ...record,
-        startTime: stored.workout.startTime,
-        sport: stored.workout.sport,
-        accountId: stored.accountId,
-        name: stored.workout.name ?? null,
-      });
-  }
-  return out.sort((a, b) => a.startTime.localeCompare(b.startTime));
+  const records = await deps.store.listRecords({ destination: DESTINATION, workoutIds: ids });
+  return records.sort((a, b) => a.startTime.localeCompare(b.startTime));
 }
 
 /** A job a worker cannot act on: said in the log and in the ledger, never dropped silently. */

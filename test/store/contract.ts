@@ -111,6 +111,7 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         await store.saveWorkout(one.id, makeWorkout(`c-${rid()}`, '2020-01-01T00:00:00Z'));
         const fp = makeWorkout('any', start).fingerprint;
         expect((await store.findWorkoutsByFingerprint(fp)).map((s) => s.id).sort()).toEqual([x.id, y.id].sort());
+        expect((await store.findWorkoutsByFingerprint(fp, x.id)).map((s) => s.id)).toEqual([y.id]);
         expect(await store.newestWorkoutStart(one.id)).toBe(new Date(start).toISOString());
       });
     });
@@ -309,6 +310,27 @@ export function describeStoreContract(engine: string, open: () => Promise<Opened
         expect(await store.listRecords({ destination: dest, limit: 1_000_000 })).toHaveLength(6);
         expect(await store.listRecords({ destination: dest, limit: 0 })).toEqual([]);
         expect(await store.countByState(dest)).toEqual({ discovered: 3, synced: 2, failed: 1 });
+
+        // A job's window by its workouts' ids; a backfill's count per state without reading the rows.
+        expect(
+          (await store.listRecords({ destination: dest, workoutIds: [ids[0]!, ids[4]!, 'nope'] })).map(
+            (r) => r.workoutId,
+          ),
+        ).toEqual([ids[4], ids[0]]);
+        expect(
+          (await store.listRecords({ destination: dest, exceptWorkoutIds: [ids[5]!, ids[1]!] })).map(
+            (r) => r.workoutId,
+          ),
+        ).toEqual([ids[4], ids[3], ids[2], ids[0]]);
+        expect(await store.countRecordStates({ destination: dest })).toEqual({ discovered: 3, synced: 2, failed: 1 });
+        expect(
+          await store.countRecordStates({
+            destination: dest,
+            since: '2024-01-02T08:00:00Z',
+            exceptWorkoutIds: [ids[4]!],
+          }),
+        ).toEqual({ discovered: 2, synced: 1, failed: 1 });
+        expect(await store.countRecordStates({ destination: dest, accountId: 'other' })).toEqual({});
       });
 
       it('keeps a list summary with each workout, refreshed when missing, and counts what it lists', async () => {
