@@ -41,14 +41,15 @@ const ONLY = process.env.BANDSYNC_BENCH_MEMORY_ONLY;
 const CLOCK_SCALE = Number(process.env.BANDSYNC_BENCH_CLOCK_SCALE ?? 1);
 
 /**
- * The memory settings deploy/bandsync.service gives the daemon (malloc arenas,
+ * The memory settings deploy/bandsync.service gives the daemon (malloc arenas, V8 heap growth,
  * V8's young generation): read at process start, so the unit and the
  * Dockerfile set them, not bandsync; the daemon is measured with and without.
  */
 function unitMemoryEnv(): Record<string, string> {
   const unit = readFileSync(path.join(root, 'deploy/bandsync.service'), 'utf8');
   const env: Record<string, string> = {};
-  for (const m of unit.matchAll(/^Environment=((?:MALLOC_|NODE_OPTIONS)[A-Z_]*)=(.*)$/gm)) env[m[1]!] = m[2]!;
+  for (const m of unit.matchAll(/^Environment=((?:MALLOC_|NODE_OPTIONS|BANDSYNC_HEAP_)[A-Z_]*)=(.*)$/gm))
+    env[m[1]!] = m[2]!;
   return env;
 }
 /** The daemon's low-memory mode (store/db-pglite.ts): WebAssembly compiled by V8's baseline compiler only. */

@@ -1,4 +1,5 @@
 // bandsync daemon | worker | serve.
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import type { DaemonOptions } from '../../daemon.js';
 import { onShutdown } from '../shutdown.js';
@@ -18,6 +19,7 @@ async function run(
   command: string,
 ): Promise<void> {
   refuseAthlete(command);
+  heapGrowth();
   const [{ openApp }, { startDaemon }] = await Promise.all([import('../../compose.js'), import('../../daemon.js')]);
   const app = await openApp({
     configFile: getConfigFile(),
@@ -55,6 +57,30 @@ async function run(
   }
   // Nothing left to wait for: a timer or socket still open must not keep the process past its stop.
   process.exit(0);
+}
+
+/**
+ * BANDSYNC_HEAP_GROWING_PERCENT=N (deploy/bandsync.service, the worker's unit and
+ * the Dockerfile set 25; unset: V8's own policy): after each full collection V8
+ * lets the JavaScript heap grow to (1 + N/100) times what survived it before the
+ * next one, instead of up to about 4 times. A backfill makes short-lived garbage
+ * fast (every workout is fetched, parsed, stored, read back, encoded and sent),
+ * and with about 40-50 MB alive V8 let the heap reach 120-170 MB between
+ * collections: most of the daemon's peak RSS (issue 17, npm run bench memory).
+ * A growth policy, not a cap: a 55 MB file converted in the daemon still gets
+ * the heap it needs (unlike --max-old-space-size), at the price of more frequent
+ * full collections. Only the long-running commands read it; it cannot be given in
+ * NODE_OPTIONS (Node refuses V8 flags it does not list there), so it is set here,
+ * before the work starts (V8 reads it at every collection).
+ */
+export function heapGrowth(env: NodeJS.ProcessEnv = process.env): number | null {
+  const value = env.BANDSYNC_HEAP_GROWING_PERCENT;
+  if (value === undefined || value === '') return null;
+  const percent = Number(value);
+  if (!Number.isInteger(percent) || percent < 1 || percent > 1000)
+    throw new Error(`BANDSYNC_HEAP_GROWING_PERCENT=${value}: give a whole number of percent from 1 to 1000`);
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
+  return percent;
 }
 
 /**
