@@ -330,8 +330,12 @@ export async function run(): Promise<Record<string, unknown>> {
         ...(await daemon(bin, dataDir, { ...deployed, ...LOW })),
       };
     }
+    // The default count's result is `backfill`; another count's is `backfill<N>` (e.g. backfill10000).
     if (ONLY !== 'daemon')
-      result.backfill = { env: deployed, ...(await backfill(bin, path.join(work, 'backfill'), deployed)) };
+      result[BACKFILL === 200 ? 'backfill' : `backfill${BACKFILL}`] = {
+        env: deployed,
+        ...(await backfill(bin, path.join(work, 'backfill'), deployed)),
+      };
     return result;
   } finally {
     rmSync(work, { recursive: true, force: true });
