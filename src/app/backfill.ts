@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { syncAll } from '../sync/sync-all.js';
 import { DESTINATION } from '../sync/deps.js';
 import type { AppContext } from './context.js';
+import { recordPages } from './record-pages.js';
 
 /** A backfill range; both ends optional (open range = whole history). ISO UTC. */
 export interface BackfillRange {
@@ -69,13 +70,14 @@ export function countStates(byState: Readonly<Record<string, number>>): Counts {
 export async function planBackfill(app: Pick<AppContext, 'deps'>, range: BackfillRange) {
   const summary = await syncAll(app.deps, { all: true, since: range.since, until: range.until, dryRun: true });
   // Each workout's own UTC offset, so the plan shows the clock time it was recorded at.
-  const listed = await app.deps.store.listRecords({
+  // Read a page at a time: only the offsets are kept.
+  const offsets = new Map<string, number>();
+  for await (const page of recordPages(app.deps.store, {
     destination: DESTINATION,
     since: range.since,
     until: range.until,
-    limit: 1_000_000,
-  });
-  const offsets = new Map(listed.map((r) => [r.workoutId, r.summary.utcOffsetSeconds]));
+  }))
+    for (const r of page) offsets.set(r.workoutId, r.summary.utcOffsetSeconds);
   return summary.plan
     .filter((p) => !range.until || p.startTime < range.until)
     .map((p) => ({

@@ -3,6 +3,7 @@
 // One source of truth: a value saved in the dashboard (database) wins over
 // the config file's, which is the default until the dashboard saves one.
 import { DESTINATION } from '../sync/deps.js';
+import { recordPages } from './record-pages.js';
 import type { Config } from '../config.js';
 import type { Store } from '../sync/ports.js';
 import type { AppContext } from './context.js';
@@ -127,32 +128,33 @@ export async function sportRuleChanges(
   rules: readonly MappingSettings['rules'][number][],
   limit: number,
 ): Promise<RuleChanges> {
-  const records = await app.store.listRecords({ destination: DESTINATION, limit: 100_000 });
   const before = app.sportForWith(app.mapping.rules);
   const after = app.sportForWith(rules.map((x) => ({ ...x })));
   const rows: RuleChangeRow[] = [];
   let total = 0;
   let onStrava = 0;
-  for (const r of records) {
-    const stored = await app.store.getWorkout(r.workoutId);
-    if (!stored) continue;
-    const from = before(stored.workout).sportType;
-    const to = after(stored.workout).sportType;
-    if (from === to) continue;
-    total++;
-    const synced = r.activityId !== null || r.state === 'uploading' || r.state === 'processing';
-    if (synced) onStrava++;
-    if (rows.length < limit)
-      rows.push({
-        workoutId: r.workoutId,
-        startTime: r.startTime,
-        utcOffsetSeconds: stored.workout.utcOffsetSeconds,
-        sport: stored.workout.sport,
-        rawSport: stored.workout.rawSport ?? null,
-        from,
-        to,
-        onStrava: synced,
-      });
-  }
+  // Page by page (all of them: there was a cap of 100,000), each workout read on its own.
+  for await (const page of recordPages(app.store, { destination: DESTINATION }))
+    for (const r of page) {
+      const stored = await app.store.getWorkout(r.workoutId);
+      if (!stored) continue;
+      const from = before(stored.workout).sportType;
+      const to = after(stored.workout).sportType;
+      if (from === to) continue;
+      total++;
+      const synced = r.activityId !== null || r.state === 'uploading' || r.state === 'processing';
+      if (synced) onStrava++;
+      if (rows.length < limit)
+        rows.push({
+          workoutId: r.workoutId,
+          startTime: r.startTime,
+          utcOffsetSeconds: stored.workout.utcOffsetSeconds,
+          sport: stored.workout.sport,
+          rawSport: stored.workout.rawSport ?? null,
+          from,
+          to,
+          onStrava: synced,
+        });
+    }
   return { rows, total, onStrava };
 }
