@@ -27,8 +27,9 @@ const WORKOUT_MS = 300_000;
 const GIVE_UP_MS = 7 * 86_400_000;
 
 export async function run(options: { backfill?: number } = {}): Promise<Record<string, unknown>> {
-  const N = options.backfill ?? 2000;
-  const clock = simulatedClock(new Date('2027-01-04T06:00:00.000Z'));
+  const N = options.backfill ?? Number(process.env.BANDSYNC_BENCH_FAIR_BACKFILL ?? 2000);
+  // Frozen: simulated time moves only by the loop's jumps, so a loaded machine does not lengthen the delays.
+  const clock = simulatedClock(new Date('2027-01-04T06:00:00.000Z'), { frozen: true });
   const nowMs = () => clock.now().getTime();
   const strava = await startStravaSimulator({ now: () => clock.now() });
   const dir = mkdtempSync(join(tmpdir(), 'bandsync-bench-fair-'));
@@ -78,6 +79,8 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
 
     // B's workouts: each ends at its recording time, when a poll would find it and dispatch.
     const recordedAt = new Map<string, number>();
+    /** The shared budget when each of B's workouts was recorded: what a late one waited for. */
+    const budgetAt = new Map<string, unknown>();
     let nextB = t0 + EVERY_MS;
     const aDone = async () => {
       const c = await a.store.countByState('strava');
@@ -104,6 +107,8 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
           { elapsedSeconds: WORKOUT_MS / 1000 },
         );
         recordedAt.set(`bandsync-${id}`, nextB);
+        const snap = await app.budget.snapshot(clock.now());
+        budgetAt.set(`bandsync-${id}`, { overall: snap.overall, read: snap.read });
         await queue.send(
           JOBS.dispatch,
           { accountId: b.account.id, athleteId: b.athlete.id },
@@ -137,10 +142,18 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
       .map((u) => ({ delay: u.createdAtMs - recordedAt.get(u.externalId!.replace(/\.fit$/, ''))!, at: u.createdAtMs }));
     const worst = Math.max(...delays.map((d) => d.delay));
     // "Within the next window": uploaded before the end of the quarter hour after the one it was recorded in.
-    const late = [...recordedAt.entries()].filter(([externalId, at]) => {
+    const lateOnes = [...recordedAt.entries()].flatMap(([externalId, at]) => {
       const up = uploads.find((u) => u.externalId?.replace(/\.fit$/, '') === externalId);
-      return !up || up.createdAtMs >= (Math.floor(at / QUARTER_MS) + 2) * QUARTER_MS;
-    }).length;
+      if (up && up.createdAtMs < (Math.floor(at / QUARTER_MS) + 2) * QUARTER_MS) return [];
+      return [
+        {
+          recordedAt: new Date(at).toISOString(),
+          uploadedAt: up ? new Date(up.createdAtMs).toISOString() : null,
+          budgetWhenRecorded: budgetAt.get(externalId),
+        },
+      ];
+    });
+    const late = lateOnes.length;
     const requests = strava.control.requests().slice(requestsBefore);
     const activities = strava.control.activities().length;
     const counts = { a: await a.store.countByState('strava'), b: await b.store.countByState('strava') };
@@ -155,6 +168,7 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
       ).toFixed(2),
       bLateBeyondNextWindow: late,
       goalWithinNextWindow: late === 0,
+      firstLate: lateOnes.slice(0, 5),
       stravaRequests: requests.length,
       activities,
       requestsPerActivity: +(requests.length / Math.max(1, activities)).toFixed(4),

@@ -84,14 +84,19 @@ export function scaledClockEnv(options: { scale: number; simEpoch: Date; realEpo
   return `scaled:${options.scale}:${options.simEpoch.toISOString()}:${options.realEpochMs}`;
 }
 
-/** Runs at real speed from `start`, but jumps forward instead of waiting. */
+/**
+ * Runs at real speed from `start`, but jumps forward instead of waiting.
+ * `{ frozen: true }` (benches): time moves only by jumps, so what a run
+ * measures in simulated time does not depend on how loaded the machine is.
+ */
 export function simulatedClock(
   start: Date = new Date(),
+  options: { frozen?: boolean } = {},
 ): WaitingClock & { advance(ms: number): void; skippedMs(): number } {
-  const realStart = Date.now();
-  let offset = start.getTime() - realStart;
+  const realNow = options.frozen ? () => 0 : () => Date.now();
+  let offset = start.getTime() - realNow();
   let skipped = 0;
-  const now = () => new Date(Date.now() + offset);
+  const now = () => new Date(realNow() + offset);
   return {
     simulated: true,
     now,

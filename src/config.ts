@@ -113,7 +113,7 @@ const StravaLimitsSchema = z.strictObject({
     .max(MAX_NEW_WORKOUT_RESERVE_PERCENT, { error: RESERVE_RANGE })
     .default(NEW_WORKOUT_RESERVE_PERCENT)
     .describe(
-      'Percent of the daily limits above that a backfill may not spend: kept for new workouts of every athlete, so a long history never holds them until midnight UTC (0 to 50)',
+      'Percent of the daily limits above that a backfill may not spend, at least: kept for new workouts of every athlete, so a long history never holds them until midnight UTC; more is kept on a day they come faster than that covers (0 to 50)',
     )
     .meta({ env: 'BANDSYNC_STRAVA_NEW_WORKOUT_RESERVE_PERCENT' }),
 });

@@ -108,3 +108,45 @@ export const NEW_WORKOUT_RESERVE_PERCENT = 10;
 export const MAX_NEW_WORKOUT_RESERVE_PERCENT = 50;
 
 export const STRAVA_DEFAULT_LIMITS: StravaLimits = { overall15: 200, overallDay: 2000, read15: 100, readDay: 1000 };
+
+/** What the budget knows of today's requests for new workouts (issue 18): the rate they come at. */
+export interface FreshUsage {
+  /** Requests for new workouts since the UTC day began. */
+  readonly today: number;
+  /** When the first of them was made (null: none yet today). */
+  readonly since: Date | null;
+  /** Requests for new workouts on the previous UTC day (0 when unknown). */
+  readonly yesterday: number;
+}
+
+const HOUR_MS = 3_600_000;
+/** Headroom over the measured rate: new workouts come in bursts (an evening's runs, a synced band). */
+const FRESH_HEADROOM = 1.25;
+
+/**
+ * The part of the daily limit a backfill may not spend at `now`. At least the
+ * configured percent; more when the requests of new workouts (their windows'
+ * listings, uploads and confirmations) come faster than that covers: the rate measured today
+ * (since the first such request, over at least an hour) or yesterday's,
+ * whichever is higher, for the time left until the reset at `dayEndsAt`. A
+ * busy day's new workouts then never wait for midnight behind a backfill that
+ * spent the day (the fairness bench: one every 10 minutes, ~430 requests a
+ * day, more than the 10 % default). Never above MAX_NEW_WORKOUT_RESERVE_PERCENT;
+ * a configured 0 keeps nothing, as asked.
+ */
+export function newWorkoutReserve(
+  limitDay: number,
+  percent: number,
+  fresh: FreshUsage,
+  now: Date,
+  dayEndsAt: Date,
+): number {
+  if (percent <= 0) return 0;
+  const least = Math.ceil((limitDay * percent) / 100);
+  const most = Math.ceil((limitDay * MAX_NEW_WORKOUT_RESERVE_PERCENT) / 100);
+  const hours = fresh.since ? Math.max(1, (now.getTime() - fresh.since.getTime()) / HOUR_MS) : Infinity;
+  const perHour = Math.max(fresh.today / hours, fresh.yesterday / 24);
+  const left = Math.max(0, dayEndsAt.getTime() - now.getTime()) / HOUR_MS;
+  const expected = Math.ceil(perHour * left * FRESH_HEADROOM);
+  return Math.min(most, Math.max(least, expected));
+}

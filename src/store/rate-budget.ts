@@ -5,7 +5,14 @@ import type { RateBudgetSnapshot, RateBudgetStore } from '../sync/ports.js';
 import type { Db, Queryable } from './db.js';
 import { iso, isoOrNull } from './rows.js';
 import { dayEnd, quarterEnd } from './windows.js';
-import { NEW_WORKOUT_RESERVE_PERCENT, STRAVA_DEFAULT_LIMITS, type StravaLimits } from '../core/limits.js';
+import {
+  NEW_WORKOUT_RESERVE_PERCENT,
+  STRAVA_DEFAULT_LIMITS,
+  newWorkoutReserve,
+  type StravaLimits,
+} from '../core/limits.js';
+
+const DAY_MS = 86_400_000;
 
 export type { StravaLimits } from '../core/limits.js';
 
@@ -22,10 +29,15 @@ interface Budget {
   dayEndsAt: Date;
   blockedUntil: Date | null;
   updatedAt: Date;
+  /** Requests for new workouts today, since when, and yesterday (newWorkoutReserve). */
+  freshUsageDay: number;
+  freshSince: Date | null;
+  freshPrevDay: number;
 }
 
 const SELECT = `SELECT limit15, usage15, limit_day, usage_day, read_limit15, read_usage15,
-  read_limit_day, read_usage_day, window_ends_at, day_ends_at, blocked_until, updated_at
+  read_limit_day, read_usage_day, window_ends_at, day_ends_at, blocked_until, updated_at,
+  fresh_usage_day, fresh_since, fresh_prev_day
   FROM rate_budget WHERE id = 1`;
 
 async function load(q: Queryable, forUpdate: boolean): Promise<Budget> {
@@ -45,6 +57,9 @@ async function load(q: Queryable, forUpdate: boolean): Promise<Budget> {
     dayEndsAt: new Date(iso(r.day_ends_at)),
     blockedUntil: r.blocked_until ? new Date(iso(r.blocked_until)) : null,
     updatedAt: new Date(iso(r.updated_at)),
+    freshUsageDay: Number(r.fresh_usage_day),
+    freshSince: r.fresh_since ? new Date(iso(r.fresh_since)) : null,
+    freshPrevDay: Number(r.fresh_prev_day),
   };
 }
 
@@ -59,6 +74,10 @@ function rolled(b: Budget, now: Date): Budget {
   if (now.getTime() >= b.dayEndsAt.getTime()) {
     out.usageDay = 0;
     out.readUsageDay = 0;
+    // The day that ended is yesterday only if it ended less than a day ago.
+    out.freshPrevDay = now.getTime() < b.dayEndsAt.getTime() + DAY_MS ? b.freshUsageDay : 0;
+    out.freshUsageDay = 0;
+    out.freshSince = null;
     out.dayEndsAt = dayEnd(now);
   }
   return out;
@@ -68,7 +87,8 @@ async function save(q: Queryable, b: Budget, now: Date): Promise<void> {
   await q.query(
     `UPDATE rate_budget SET limit15 = $1, usage15 = $2, limit_day = $3, usage_day = $4,
        read_limit15 = $5, read_usage15 = $6, read_limit_day = $7, read_usage_day = $8,
-       window_ends_at = $9, day_ends_at = $10, updated_at = $11 WHERE id = 1`,
+       window_ends_at = $9, day_ends_at = $10, updated_at = $11,
+       fresh_usage_day = $12, fresh_since = $13, fresh_prev_day = $14 WHERE id = 1`,
     [
       b.limit15,
       b.usage15,
@@ -81,6 +101,9 @@ async function save(q: Queryable, b: Budget, now: Date): Promise<void> {
       b.windowEndsAt.toISOString(),
       b.dayEndsAt.toISOString(),
       now.toISOString(),
+      b.freshUsageDay,
+      b.freshSince?.toISOString() ?? null,
+      b.freshPrevDay,
     ],
   );
 }
@@ -103,11 +126,14 @@ function capped(b: Budget, l: StravaLimits): Budget {
 
 /**
  * The daily limits as backfill sees them (issue 18): the reserve for new
- * workouts (config stravaLimits.newWorkoutReservePercent) taken off.
+ * workouts taken off, at least config stravaLimits.newWorkoutReservePercent
+ * and more when they come faster (newWorkoutReserve); reads keep the same share.
  */
-function withoutReserve(b: Budget, percent: number): Budget {
-  const keep = (limit: number) => limit - Math.ceil((limit * percent) / 100);
-  return { ...b, limitDay: keep(b.limitDay), readLimitDay: keep(b.readLimitDay) };
+function withoutReserve(b: Budget, percent: number, now: Date): Budget {
+  const fresh = { today: b.freshUsageDay, since: b.freshSince, yesterday: b.freshPrevDay };
+  const reserve = newWorkoutReserve(b.limitDay, percent, fresh, now, b.dayEndsAt);
+  const readReserve = b.limitDay > 0 ? Math.ceil((b.readLimitDay * reserve) / b.limitDay) : 0;
+  return { ...b, limitDay: b.limitDay - reserve, readLimitDay: b.readLimitDay - readReserve };
 }
 
 /** Whichever spent window resets last is the one that binds. */
@@ -119,14 +145,14 @@ function retryAt(b: Budget, kind: 'upload' | 'read'): string {
 export function createRateBudgetStore(db: Db, limits: StravaLimits = STRAVA_DEFAULT_LIMITS): RateBudgetStore {
   const reserve = limits.newWorkoutReservePercent ?? NEW_WORKOUT_RESERVE_PERCENT;
   return {
-    tryReserve(kind, now, keepForUploads, backfill = false) {
+    tryReserve(kind, now, keepForUploads, backfill = false, newWorkouts = false) {
       return db.transaction(async (tx) => {
         const stored = await load(tx, true);
         if (stored.blockedUntil && stored.blockedUntil.getTime() > now.getTime())
           return stored.blockedUntil.toISOString();
         const b = rolled(stored, now);
         // Backfill stops at the daily reserve and, like at the limit, waits for midnight UTC.
-        const l = backfill ? withoutReserve(capped(b, limits), reserve) : capped(b, limits);
+        const l = backfill ? withoutReserve(capped(b, limits), reserve, now) : capped(b, limits);
         const overallOk = b.usage15 < l.limit15 && b.usageDay < l.limitDay;
         const readOk =
           kind === 'upload' ||
@@ -137,6 +163,10 @@ export function createRateBudgetStore(db: Db, limits: StravaLimits = STRAVA_DEFA
         }
         b.usage15 += 1;
         b.usageDay += 1;
+        if (newWorkouts) {
+          b.freshUsageDay += 1;
+          b.freshSince ??= now;
+        }
         if (kind === 'read') {
           b.readUsage15 += 1;
           b.readUsageDay += 1;

@@ -20,6 +20,11 @@ export function inBackfill(): boolean {
   return backfill.getStore() === true;
 }
 
+/** Whether it serves new workouts: a window or confirmation run as not backfill (not a page's or a login's request). */
+export function forNewWorkouts(): boolean {
+  return backfill.getStore() === false;
+}
+
 type Placed = Pick<PendingRecord, 'accountId' | 'startTime'>;
 
 /** Whether each workout was recorded before its account was connected (history), asking the store once per account. */

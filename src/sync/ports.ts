@@ -388,8 +388,16 @@ export interface RateBudgetStore {
    * Atomically reserve one request of `kind` if the budget allows it at `now`.
    * Returns null when reserved, else the time when to try again.
    * `backfill`: the request serves history, which may not spend the day's reserve for new workouts.
+   * `newWorkouts`: it serves workouts recorded since their account was connected; the budget
+   * counts these per day, and sizes the reserve from their rate.
    */
-  tryReserve(kind: 'upload' | 'read', now: Date, keepForUploads: number, backfill?: boolean): Promise<string | null>;
+  tryReserve(
+    kind: 'upload' | 'read',
+    now: Date,
+    keepForUploads: number,
+    backfill?: boolean,
+    newWorkouts?: boolean,
+  ): Promise<string | null>;
   /** Apply the usage headers of a response (atomic, monotonic within a window). */
   record(
     headers: { overall?: [number, number, number, number]; read?: [number, number, number, number] },

@@ -7,18 +7,19 @@
 // leaves the day's reserve to new workouts (daily-reserve.ts).
 import type { RateBudgetStore, Store } from './ports.js';
 import { DESTINATION } from './deps.js';
-import { inBackfill } from './daily-reserve.js';
+import { forNewWorkouts, inBackfill } from './daily-reserve.js';
 
 /** States of a record that still has an upload ahead of it. */
 const WAITING_TO_UPLOAD = ['discovered', 'fetched', 'converted', 'uploading'];
 
 export function reserveOnlyWhileUploadsWait(budget: RateBudgetStore, store: Store): RateBudgetStore {
   return {
-    async tryReserve(kind, now, keepForUploads, backfill = inBackfill()) {
-      if (kind !== 'read' || keepForUploads === 0) return budget.tryReserve(kind, now, keepForUploads, backfill);
+    async tryReserve(kind, now, keepForUploads, backfill = inBackfill(), newWorkouts = forNewWorkouts()) {
+      if (kind !== 'read' || keepForUploads === 0)
+        return budget.tryReserve(kind, now, keepForUploads, backfill, newWorkouts);
       const counts = await store.countByState(DESTINATION);
       const waiting = WAITING_TO_UPLOAD.some((s) => (counts[s] ?? 0) > 0);
-      return budget.tryReserve(kind, now, waiting ? keepForUploads : 0, backfill);
+      return budget.tryReserve(kind, now, waiting ? keepForUploads : 0, backfill, newWorkouts);
     },
     record: (headers, now) => budget.record(headers, now),
     block: (until) => budget.block(until),

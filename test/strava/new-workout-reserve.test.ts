@@ -77,6 +77,36 @@ describe('stravaLimits.newWorkoutReservePercent', () => {
     });
   }, 120_000);
 
+  it('keeps more than the percent from a backfill when new workouts come faster, on the shared budget', async () => {
+    const app = await openApp({
+      env: { BANDSYNC_DATA_DIR: tempDir(), BANDSYNC_STRAVA_LIMIT_DAY: '100' },
+      logger: silentLogger,
+    });
+    const backfillUntilRefused = async (at: string) => {
+      let n = 0;
+      while ((await app.budget.tryReserve('upload', new Date(at), 0, true)) === null) n++;
+      return n;
+    };
+    try {
+      // 06:00: 20 requests for new workouts. By 08:00 they came at 10 an hour; 16 hours are left
+      // before midnight UTC: 160, with a quarter of headroom 200, held to the most a reserve may
+      // keep (50 of 100). The backfill may bring the day to 50: 29 requests (21 spent), not the 69
+      // the 10 % alone would leave it.
+      for (let i = 0; i < 20; i++)
+        expect(await app.budget.tryReserve('upload', new Date('2026-11-02T06:00:00Z'), 0, false, true)).toBeNull();
+      // A request that serves no workout (a page's, a login's) tells nothing of their rate.
+      expect(await app.budget.tryReserve('read', new Date('2026-11-02T06:00:00Z'), 0)).toBeNull();
+      expect(await backfillUntilRefused('2026-11-02T08:00:00Z')).toBe(29);
+      // The next day at 00:30 the measure is the day before: 20 requests, 0.83 an hour; 23.5 hours
+      // left, ×1.25 = 24.5, so 25 kept: the backfill may spend 75.
+      expect(await backfillUntilRefused('2026-11-03T00:30:00Z')).toBe(75);
+      // Two days on, nothing new came the day before: the 10 % alone, 90.
+      expect(await backfillUntilRefused('2026-11-05T00:30:00Z')).toBe(90);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
   it('config show says it and where it came from; config check refuses a bad one', async () => {
     const env = { BANDSYNC_DATA_DIR: tempDir(), BANDSYNC_CONFIG: '' };
     const shown = await runCli(['config', 'show'], { ...env, BANDSYNC_STRAVA_NEW_WORKOUT_RESERVE_PERCENT: '20' });

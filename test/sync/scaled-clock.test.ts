@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clockFromEnv, scaledClock, scaledClockEnv, systemClock } from '../../src/clock.js';
+import { clockFromEnv, scaledClock, scaledClockEnv, simulatedClock, systemClock } from '../../src/clock.js';
 import { openApp } from '../../src/compose.js';
 import { silentLogger } from '../../src/observability/index.js';
 import { waitFor } from '../store/helpers.js';
@@ -25,6 +25,19 @@ describe('the scaled test clock', () => {
     expect(a - options.simEpoch.getTime()).toBeGreaterThanOrEqual(60_000);
     // A simulated quarter hour after the sim epoch is 30 real seconds after the real epoch.
     expect(here.toReal!(new Date(options.simEpoch.getTime() + 900_000)).getTime()).toBe(options.realEpochMs + 30_000);
+  });
+
+  it('a frozen simulated clock (benches) moves only when told, whatever real time passes', async () => {
+    const start = new Date('2027-01-04T06:00:00.000Z');
+    const frozen = simulatedClock(start, { frozen: true });
+    const running = simulatedClock(start);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(frozen.now().toISOString()).toBe(start.toISOString());
+    expect(running.now().getTime()).toBeGreaterThan(start.getTime());
+    frozen.advance(900_000);
+    await frozen.wait(new Date(start.getTime() + 960_000));
+    expect(frozen.now().getTime() - start.getTime()).toBe(960_000);
+    expect(frozen.skippedMs()).toBe(960_000);
   });
 
   it('is never on unless asked for, and a value it does not know is an error, not the real clock', () => {
