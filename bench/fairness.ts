@@ -93,6 +93,9 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
     };
     let done = false;
     let steps = 0;
+    /** The minute-by-minute dispatches and their real time: the daemon's cost of a waiting backlog. */
+    let dispatches = 0;
+    let dispatchMs = 0;
     while (!done) {
       if (process.env.BENCH_TRACE && ++steps % 20 === 0)
         process.stderr.write(
@@ -121,7 +124,10 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
       // a job the budget refused (a listing in a spent read window) is sent again by it.
       if (nowMs() - dispatchedAt >= DISPATCH_EVERY_MS) {
         dispatchedAt = nowMs();
+        const started = performance.now();
         await dispatch(app.deps, queue, {});
+        dispatches++;
+        dispatchMs += performance.now() - started;
         continue;
       }
       if (await queue.runNext()) continue;
@@ -178,6 +184,8 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
       jobFailures: queue.failures.slice(0, 5),
       simulatedDrainHours: +((t1 - t0) / 3_600_000).toFixed(2),
       drainWallSeconds: +((performance.now() - wallStart) / 1000).toFixed(1),
+      dispatches,
+      dispatchMeanMs: +(dispatchMs / Math.max(1, dispatches)).toFixed(1),
     };
   } finally {
     await app.close();

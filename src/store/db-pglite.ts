@@ -5,17 +5,20 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable, Row } from './db.js';
 import { checkSchemaName } from './db.js';
 import { NamedMutex } from './mutex.js';
+import { autoAnalyze, type AutoAnalyze } from './auto-analyze.js';
 import { isFreshDataDir, readTemplate, saveTemplate } from './pglite-template.js';
 
 interface PgliteLike {
-  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
   exec(text: string): Promise<unknown>;
 }
 
-function wrap(pg: PgliteLike): Queryable {
+function wrap(pg: PgliteLike, stats?: AutoAnalyze): Queryable {
   return {
     async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      return (await pg.query<T>(text, [...params])).rows;
+      const result = await pg.query<T>(text, [...params]);
+      if (result.affectedRows) stats?.wrote(result.affectedRows);
+      return result.rows;
     },
     async exec(text: string): Promise<void> {
       await pg.exec(text);
@@ -105,16 +108,25 @@ export async function openPgliteDb(dir: string, schema: string): Promise<PgliteD
   // One session for the whole process, so search_path set once holds for every query.
   await pglite.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}";`);
   const mutex = new NamedMutex();
-  const base = wrap(pglite as unknown as PgliteLike);
+  const stats = autoAnalyze(async () => {
+    await pglite.exec('ANALYZE');
+    const rows = await pglite.query<{ n: number }>(
+      `SELECT coalesce(sum(greatest(reltuples, 0)), 0)::float8 AS n FROM pg_class WHERE relkind = 'r' AND relnamespace = $1::regnamespace`,
+      [schema],
+    );
+    return Number(rows.rows[0]?.n ?? 0);
+  });
+  const base = wrap(pglite as unknown as PgliteLike, stats);
   return {
     kind: 'pglite',
     schema,
     pglite,
     query: base.query,
     exec: base.exec,
-    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx as unknown as PgliteLike))),
+    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx as unknown as PgliteLike, stats))),
     withLock: (name, fn) => mutex.run(name, fn),
     close: async () => {
+      await stats.idle();
       if (!pglite.closed) await pglite.close();
     },
   };
