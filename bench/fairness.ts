@@ -99,7 +99,7 @@ export async function run(options: { backfill?: number } = {}): Promise<Record<s
     while (!done) {
       if (process.env.BENCH_TRACE && ++steps % 20 === 0)
         process.stderr.write(
-          `${clock.now().toISOString()} ${JSON.stringify(await queue.depth())} a=${JSON.stringify(await a.store.countByState('strava'))} up=${strava.control.uploads().length} fail=${queue.failures.length}\n`,
+          `${clock.now().toISOString()} ${JSON.stringify(await queue.depth())} a=${JSON.stringify(await a.store.countByState('strava'))} up=${strava.control.uploads().length} fail=${queue.failures.length}\n${steps % 200 === 0 ? queue.peek().join('\n') + '\n' : ''}`,
         );
       if (nextB <= nowMs() && !(await aDone())) {
         const id = await addReady(

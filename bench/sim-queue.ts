@@ -24,6 +24,7 @@ export interface SimQueue extends Queue {
   /** When the next waiting job falls due (ms), or null when none waits. */
   nextDue(): number | null;
   readonly failures: string[];
+  peek(): string[];
 }
 
 export function simQueue(now: () => number): SimQueue {
@@ -57,6 +58,12 @@ export function simQueue(now: () => number): SimQueue {
       return out;
     },
     async stop() {},
+    peek() {
+      return waiting.map(
+        (j) =>
+          `${j.name}|${j.key}|${new Date(j.due).toISOString().slice(11, 16)}|${(j.payload.workoutIds as string[] | undefined)?.length}`,
+      );
+    },
     nextDue() {
       return waiting.length ? Math.min(...waiting.map((j) => j.due)) : null;
     },

@@ -16,6 +16,7 @@ import { emptyTally, type PendingRecord } from './upload-window.js';
 import { markDestinationNeedsUser } from './destination-status.js';
 import { toBandsyncError } from './failures.js';
 import { asBackfill } from './daily-reserve.js';
+import { deferHere, deferredHere, releaseHere } from './deferred.js';
 
 export const JOBS = {
   poll: 'poll-account',
@@ -65,6 +66,13 @@ function work<N extends JobName>(
 }
 
 const CONFIRM_DELAY_SECONDS = 15;
+/**
+ * How long the dispatcher leaves workouts it put in an upload job out of its
+ * next cuts (deferred.ts): the job may wait behind other priorities or the
+ * budget; one that has not run by then (taken by a worker that stopped, say)
+ * is dispatched again.
+ */
+const QUEUED_HOLD_MS = 15 * 60_000;
 /**
  * Fair shares of one Strava application (issue 18): a window of workouts
  * recorded since the account was connected runs at this priority, before any
@@ -233,8 +241,11 @@ async function dispatchAthlete(
   for (const account of accounts) {
     const floor = await uploadFloor(deps.store, account);
     const all = await uploadable(deps, { accountId: account.id });
-    const pending = all.filter((r) => floor === undefined || r.startTime >= floor);
-    const waiting = all.length - pending.length;
+    const now = deps.clock.now().getTime();
+    // A window the budget put off waits as its own job: sending its workouts again would only churn.
+    const approved = all.filter((r) => floor === undefined || r.startTime >= floor);
+    const pending = approved.filter((r) => !deferredHere(r.workoutId, now));
+    const waiting = all.length - approved.length;
     if (waiting !== (heldBack.get(account.id) ?? 0)) {
       heldBack.set(account.id, waiting);
       if (waiting > 0)
@@ -261,9 +272,10 @@ async function dispatchAthlete(
           { workoutIds: ids, ...withAthlete(athleteId), ...(part.backfill ? { priority } : {}) },
           { singletonKey: `window:${ids[0]}`, priority },
         );
+        // Waiting in that job (behind others' priorities, or the budget): not cut into another one next minute.
+        deferHere(ids, new Date(now + QUEUED_HOLD_MS).toISOString());
         jobs++;
       }
-    const now = deps.clock.now().getTime();
     const unconfirmed = (
       await deps.store.listRecords({ destination: DESTINATION, states: ['processing'], accountId: account.id })
     )
@@ -317,6 +329,22 @@ async function uploadWindowJob(
   job: { athleteId?: string; priority?: number },
   signal?: AbortSignal,
 ): Promise<void> {
+  try {
+    await uploadWindow(deps, queue, ids, job, signal);
+  } catch (err) {
+    // A failed job leaves its workouts to the next dispatch, as before.
+    releaseHere(ids);
+    throw err;
+  }
+}
+
+async function uploadWindow(
+  deps: EngineDeps,
+  queue: Queue,
+  ids: string[],
+  job: { athleteId?: string; priority?: number },
+  signal?: AbortSignal,
+): Promise<void> {
   const loaded = (await load(deps, ids)).filter((r) =>
     ['fetched', 'converted', 'failed', 'uploading'].includes(r.state),
   );
@@ -350,6 +378,7 @@ async function uploadWindowJob(
     // Strava not connected or revoked: the workouts stay as they are and the next dispatch after the fix takes them.
     await markDestinationNeedsUser(deps, e.code);
     await refuse(deps, `${e.code}: ${rule.explain}`, [null], null);
+    releaseHere(ids);
     return;
   }
   const [w] = windows(items, items.length);
@@ -374,6 +403,7 @@ async function uploadWindowJob(
     const rest = (await load(deps, ids))
       .filter((r) => ['fetched', 'converted', 'failed', 'uploading'].includes(r.state))
       .map((r) => r.workoutId);
+    if (rest.length) deferHere(rest, tally.retryAt);
     if (rest.length)
       await send(
         queue,
