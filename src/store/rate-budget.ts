@@ -4,15 +4,13 @@
 import type { RateBudgetSnapshot, RateBudgetStore } from '../sync/ports.js';
 import type { Db, Queryable } from './db.js';
 import { iso, isoOrNull } from './rows.js';
-import { dayEnd, quarterEnd } from './windows.js';
+import { DAY_MS, dayEnd, quarterEnd } from './windows.js';
 import {
   NEW_WORKOUT_RESERVE_PERCENT,
   STRAVA_DEFAULT_LIMITS,
   newWorkoutReserve,
   type StravaLimits,
 } from '../core/limits.js';
-
-const DAY_MS = 86_400_000;
 
 export type { StravaLimits } from '../core/limits.js';
 

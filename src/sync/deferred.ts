@@ -10,17 +10,9 @@
 // at its time, so a lost job never holds its workouts for long.
 const until = new Map<string, number>();
 
-/**
- * A little past the job's time: the dispatch that runs at the reset would
- * otherwise find them free and cut them into new jobs before the waiting job
- * has taken them.
- */
-const TAKE_UP_MS = 2 * 60_000;
-
-/** These workouts wait in a job due at `at` (ISO). */
-export function deferHere(workoutIds: readonly string[], at: string): void {
-  const t = Date.parse(at) + TAKE_UP_MS;
-  for (const id of workoutIds) until.set(id, t);
+/** These workouts wait in a job of ours until `untilMs` (the engine's clock). */
+export function deferHere(workoutIds: readonly string[], untilMs: number): void {
+  for (const id of workoutIds) until.set(id, untilMs);
 }
 
 /** Whether the workout waits in such a job at `nowMs`; a lapsed entry is dropped. */

@@ -74,6 +74,12 @@ const CONFIRM_DELAY_SECONDS = 15;
  */
 const QUEUED_HOLD_MS = 15 * 60_000;
 /**
+ * A window put off to a budget reset is left out a little past it: the
+ * dispatch that runs at the reset would otherwise find its workouts free and
+ * cut them into new jobs before the waiting job has taken them.
+ */
+const TAKE_UP_MS = 2 * 60_000;
+/**
  * Fair shares of one Strava application (issue 18): a window of workouts
  * recorded since the account was connected runs at this priority, before any
  * backfill; an athlete's n-th backfill window runs at -n, so the backfills of
@@ -273,7 +279,7 @@ async function dispatchAthlete(
           { singletonKey: `window:${ids[0]}`, priority },
         );
         // Waiting in that job (behind others' priorities, or the budget): not cut into another one next minute.
-        deferHere(ids, new Date(now + QUEUED_HOLD_MS).toISOString());
+        deferHere(ids, now + QUEUED_HOLD_MS);
         jobs++;
       }
     const unconfirmed = (
@@ -403,8 +409,8 @@ async function uploadWindow(
     const rest = (await load(deps, ids))
       .filter((r) => ['fetched', 'converted', 'failed', 'uploading'].includes(r.state))
       .map((r) => r.workoutId);
-    if (rest.length) deferHere(rest, tally.retryAt);
-    if (rest.length)
+    if (rest.length) {
+      deferHere(rest, Date.parse(tally.retryAt) + TAKE_UP_MS);
       await send(
         queue,
         JOBS.window,
@@ -419,6 +425,7 @@ async function uploadWindow(
           priority: job.priority ?? NEW_WORKOUTS_PRIORITY,
         },
       );
+    }
   }
   await send(
     queue,
