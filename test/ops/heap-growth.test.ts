@@ -26,6 +26,24 @@ describe('BANDSYNC_HEAP_GROWING_PERCENT', () => {
     expect(setFlagsFromString).not.toHaveBeenCalled();
   });
 
+  it('is read by the daemon, a worker and serve themselves: a bad value stops each before it opens anything', async () => {
+    const { mkdtempSync, rmSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runCli } = await import('../helpers/cli.js');
+    const dataDir = mkdtempSync(join(tmpdir(), 'bandsync-heap-'));
+    try {
+      for (const command of ['daemon', 'worker', 'serve']) {
+        const r = await runCli([command], { BANDSYNC_DATA_DIR: dataDir, BANDSYNC_HEAP_GROWING_PERCENT: 'lots' });
+        expect(r.code, `${command}: ${r.stderr}`).toBe(1);
+        expect(r.stderr).toContain('BANDSYNC_HEAP_GROWING_PERCENT=lots: give a whole number of percent from 1 to 1000');
+      }
+      expect(readdirSync(dataDir)).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('is what the systemd units and the container give the daemon and the workers', async () => {
     const { readFileSync } = await import('node:fs');
     for (const f of ['deploy/bandsync.service', 'deploy/bandsync-worker.service'])
