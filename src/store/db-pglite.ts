@@ -36,19 +36,28 @@ export interface PgliteDb extends Db {
  * one backend in this process, with PostgreSQL's server defaults sized for a
  * shared machine; here they are sized for one person's data on a small home
  * server, where RSS is what counts:
- * - shared_buffers 16MB (default 128MB): the page cache. A bare open of a data
- *   dir with 120 workouts went from 315 to 191 MB RSS measured here; a
- *   10,000-workout database's hot pages (lists, summaries, the queue) fit,
- *   and the OS page cache keeps the rest of the files warm.
+ * - shared_buffers 8MB (default 128MB): the page cache. A bare open of a data
+ *   dir with 120 workouts went from 315 to 191 MB RSS at 16MB measured here.
+ *   Buffers once touched stay in PGlite's WebAssembly memory, which never
+ *   shrinks, so under dashboard load they are RSS for good: with 10,000
+ *   workouts and the daemon as deployed, 8MB instead of 16MB held 7-10 MB
+ *   less after the dashboard's pages (its WebAssembly memory 34 instead of
+ *   42 MB touched) with the same page latencies, five paired runs; 4MB saved
+ *   a few MB more but the overview and deep list pages were slower. The OS
+ *   page cache keeps the rest of the files warm.
  * - work_mem 2MB (default 4MB): per sort/hash; our sorts are indexed lists
  *   of ≤ 200 rows.
  * - maintenance_work_mem 16MB (default 64MB): index builds in migrations.
  * - temp_buffers 2MB (default 8MB): no temporary tables of ours.
  * - wal_buffers 512kB (default: 1/32 of shared_buffers).
- * Tried and not kept (issue 17, a bare open of 10,000 workouts): shared_buffers
- * 8MB and max_connections=5 gave 159-170 MB RSS against 170-175 MB, within the
- * noise of repeated runs, while fewer buffers would send more of the list
- * pages' reads through PGlite's file system. Of the daemon's RSS only about
+ * - default_statistics_target 10 (default 100): ANALYZE (store/auto-analyze.ts)
+ *   copies a sample of 300 x this many rows into memory, which here is
+ *   WebAssembly memory that never shrinks: with 10,000 workouts, whose JSON is
+ *   stored inline, ANALYZE took the touched memory from 21 to 33 MB, with 10
+ *   to 25 MB, and the daemon kept the difference for good. The planner needs
+ *   row counts and the few values of a state column, not fine histograms.
+ * Tried and not kept (issue 17, a bare open of 10,000 workouts):
+ * max_connections=5, within the noise of repeated runs. Of the daemon's RSS only about
  * 32 MB is PostgreSQL's WebAssembly memory in use; the rest is V8 and malloc
  * (deploy/bandsync.service sets what helps there). Also tried and not kept:
  * V8's --wasm-num-compilation-tasks=1 (one optimizing compile of PostgreSQL's
@@ -60,11 +69,12 @@ export interface PgliteDb extends Db {
  * with or without them. PGlite's own start parameters are kept.
  */
 export const PGLITE_MEMORY_SETTINGS: readonly string[] = [
-  'shared_buffers=16MB',
+  'shared_buffers=8MB',
   'work_mem=2MB',
   'maintenance_work_mem=16MB',
   'temp_buffers=2MB',
   'wal_buffers=512kB',
+  'default_statistics_target=10',
 ];
 
 /** PGlite.create options: its default start parameters plus the memory settings above. */

@@ -44,10 +44,11 @@ describe('PGlite data dir', () => {
 
     it('runs with the small-server memory settings (issue 17), not PostgreSQL server defaults', async () => {
       const show = async (name: string) => (await opened.db.query<Record<string, string>>(`SHOW ${name}`))[0]![name];
-      expect(await show('shared_buffers')).toBe('16MB'); // PostgreSQL's default: 128MB
+      expect(await show('shared_buffers')).toBe('8MB'); // PostgreSQL's default: 128MB
       expect(await show('work_mem')).toBe('2MB'); // 4MB
       expect(await show('maintenance_work_mem')).toBe('16MB'); // 64MB
       expect(await show('temp_buffers')).toBe('2MB'); // 8MB
+      expect(await show('default_statistics_target')).toBe('10'); // 100: ANALYZE's sample, 300 rows per unit
       // PGlite's own start parameters are kept alongside.
       expect(await show('max_worker_processes')).toBe('0');
     });
