@@ -86,11 +86,14 @@ export function pgliteOptions(): { startParams: string[] } {
  * BANDSYNC_LOW_MEMORY=1: V8 compiles PostgreSQL's WebAssembly with its
  * baseline compiler only (Liftoff), never also with its optimizing one
  * (TurboFan). Measured here with 10,000 workouts (npm run bench memory): the
- * idle daemon held 145 MB RSS instead of 210-280 MB, and the dashboard's
- * database-bound pages took up to twice as long (the overview, one request at
- * a time: 80-110 → 210-300 ms; 4 clients: median 146 → 192 ms), so it is
- * a choice for a small server, not the default. Set before PGlite compiles its
- * module; it holds for the whole process (sql.js too).
+ * idle daemon without the unit's memory settings held 145 MB RSS instead of
+ * 210-280 MB, and the dashboard's database-bound pages took up to twice as
+ * long (the overview, one request at a time: 80-110 → 210-300 ms). With the
+ * unit's settings (MALLOC_MMAP_THRESHOLD_ hands TurboFan's compile memory
+ * back) the gain is small: 124 MB idle instead of 132, 4 clients' median
+ * 150 ms instead of 111. A choice for a very small server, not the default.
+ * Set before PGlite compiles its module; it holds for the whole process
+ * (sql.js too).
  */
 export function lowMemoryWasm(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.BANDSYNC_LOW_MEMORY !== '1') return false;
