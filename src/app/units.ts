@@ -3,6 +3,7 @@
 // unit names as the pages print them.
 import { displayDistance, displaySpeed, formatMinutes, sportUnits, type SpeedUnit } from '../core/metrics/units.js';
 import type { Sport } from '../core/workout/types.js';
+import { groupDigits } from '../core/group-digits.js';
 
 /** A value with its unit kept apart ("4:52" and "/km"). */
 export interface Quantity {
@@ -36,7 +37,7 @@ export function distanceQuantity(sport: Sport, meters: number | null | undefined
   if (v == null) return null;
   return sportUnits(sport).distance === 'km'
     ? { value: v.toFixed(2), unit: 'km' }
-    : { value: Math.round(v).toLocaleString('en-US'), unit: 'm' };
+    : { value: groupDigits(Math.round(v)), unit: 'm' };
 }
 
 /** Pace ("5:00 /km", "2:00 /100 m") or speed ("30.0 km/h") as the sport reads it. */

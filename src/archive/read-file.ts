@@ -5,6 +5,7 @@ import { open, stat } from 'node:fs/promises';
 import { DEFAULT_LIMITS, type InputLimits } from '../core/limits.js';
 import { BandsyncError } from '../sync/failures.js';
 import { fileInvalid, overLimit } from './errors.js';
+import { groupDigits } from '../core/group-digits.js';
 
 export interface ReadWithinOptions {
   readonly limits?: InputLimits;
@@ -25,7 +26,7 @@ export async function readFileWithin(path: string, options: ReadWithinOptions = 
     throw new BandsyncError('source_unavailable', `${path}: file is gone (moved or deleted?)`);
   }
   if (info.isDirectory()) throw fileInvalid(path, 'it is a folder, not a file');
-  if (info.size > max) throw overLimit(path, `the file (${info.size.toLocaleString('en-US')} bytes)`, budget, limits);
+  if (info.size > max) throw overLimit(path, `the file (${groupDigits(info.size)} bytes)`, budget, limits);
   options.signal?.throwIfAborted();
   const fh = await open(path, 'r');
   try {

@@ -17,6 +17,7 @@ import { BandsyncError } from '../sync/failures.js';
 import { fileInvalid, overLimit, passwordProblem } from './errors.js';
 import { DirectoryTooLarge, FileRangeReader } from './file-reader.js';
 import { parseCsv, type Row } from './csv.js';
+import { groupDigits } from '../core/group-digits.js';
 
 configure({ useWebWorkers: false });
 
@@ -178,7 +179,7 @@ export class ZipArchive {
       if (err instanceof DirectoryTooLarge)
         throw overLimit(
           zipPath,
-          `its central directory (${err.bytes.toLocaleString('en-US')} bytes, ${DIRECTORY_BYTES_PER_ENTRY} per allowed entry)`,
+          `its central directory (${groupDigits(err.bytes)} bytes, ${DIRECTORY_BYTES_PER_ENTRY} per allowed entry)`,
           'archiveEntries',
           limits,
         );
@@ -212,7 +213,7 @@ export class ZipArchive {
     if (entry.size > this.limits.inflatedBytes)
       throw overLimit(
         this.path,
-        `${entry.name} (${entry.size.toLocaleString('en-US')} bytes inflated, says the directory)`,
+        `${entry.name} (${groupDigits(entry.size)} bytes inflated, says the directory)`,
         'inflatedBytes',
         this.limits,
       );

@@ -5,6 +5,7 @@
 // recording at 1 Hz (172,800 samples; a 93 MB TCX, a 48 MB GPX, a 3.5 MB
 // FIT) and a 10-year Zepp export (5.3 million per-minute heart-rate rows).
 // Users raise them in the config file's [limits] table or the environment.
+import { groupDigits } from './group-digits.js';
 
 export interface InputLimits {
   /** Bytes of one file read into memory: a FIT/TCX/GPX/JSON file, a zip entry read whole, a gzip's content, an upload. */
@@ -66,9 +67,9 @@ const isBytes = (name: keyof InputLimits): boolean => /Bytes$/.test(name);
 
 /** 134217728 → "128 MiB"; counts with thousands separators. */
 export function formatLimit(name: keyof InputLimits, value: number): string {
-  if (!isBytes(name)) return value.toLocaleString('en-US');
-  if (value >= MiB && value % MiB === 0) return `${(value / MiB).toLocaleString('en-US')} MiB`;
-  return `${value.toLocaleString('en-US')} bytes`;
+  if (!isBytes(name)) return groupDigits(value);
+  if (value >= MiB && value % MiB === 0) return `${groupDigits(value / MiB)} MiB`;
+  return `${groupDigits(value)} bytes`;
 }
 
 /**

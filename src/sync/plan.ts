@@ -126,6 +126,16 @@ export function planBatch(candidates: readonly Candidate[], remote: readonly Rem
 }
 
 /**
+ * The order `windows` needs: by start, oldest first. Starts are ISO-8601 UTC
+ * strings of one shape, so code-unit order is time order; localeCompare gave
+ * the same order through ICU's collation, slower, and paged in collation data
+ * the idle daemon otherwise never reads (issue 17).
+ */
+export function byStartTime(a: { startTime: string }, b: { startTime: string }): number {
+  return a.startTime < b.startTime ? -1 : a.startTime > b.startTime ? 1 : 0;
+}
+
+/**
  * Splits candidates (sorted by start) into windows so each is covered by one
  * listing of at most `maxPerWindow` workouts. Returns [after, before) bounds
  * padded by a day so that timezone-shifted twins fall inside the listing too

@@ -4,7 +4,7 @@
 // for it (the CLI in the foreground; a simulated clock in tests and the demo).
 import { inFlightHere, settledHere } from './in-flight.js';
 import { MAX_ATTEMPTS, ruleFor, toBandsyncError } from './failures.js';
-import { START_TOLERANCE_SECONDS, windows, type Decision } from './plan.js';
+import { START_TOLERANCE_SECONDS, byStartTime, windows, type Decision } from './plan.js';
 import type { Destination, SyncRecord } from './ports.js';
 import type { SyncState } from './states.js';
 import { DESTINATION, type EngineDeps, type ProgressListener } from './deps.js';
@@ -176,7 +176,7 @@ export async function uploadable(deps: EngineDeps, options: RunOptions): Promise
       if (r.state === 'uploading') return due(r);
       return true;
     })
-    .sort((a, b) => a.startTime.localeCompare(b.startTime));
+    .sort(byStartTime);
 }
 
 /** Uploads window by window, new workouts first; says how many windows of history it took and whether any were left. */
@@ -307,7 +307,7 @@ async function confirmPhase(
         accountId: options.accountId,
         limit: 1_000_000,
       })
-    ).sort((a, b) => a.startTime.localeCompare(b.startTime));
+    ).sort(byStartTime);
     if (processing.length === 0) return;
     options.onProgress?.({ phase: 'confirm', done: 0, total: processing.length });
     if (options.wait) await options.wait(new Date(deps.clock.now().getTime() + PROCESSING_PAUSE_SECONDS * 1000));

@@ -4,7 +4,7 @@
 // Waiting (rate-limit reset, Strava processing) is a rescheduled job, never
 // a sleep.
 import { z } from 'zod';
-import { windows } from './plan.js';
+import { byStartTime, windows } from './plan.js';
 import type { JobOptions, Queue } from './ports.js';
 import { DESTINATION, type EngineDeps } from './deps.js';
 import { confirmWindow, processWindow, uploadable } from './run.js';
@@ -286,7 +286,7 @@ async function dispatchAthlete(
       await deps.store.listRecords({ destination: DESTINATION, states: ['processing'], accountId: account.id })
     )
       .filter((r) => now - Date.parse(r.updatedAt) > CONFIRM_DELAY_SECONDS * 4 * 1000)
-      .sort((a, b) => a.startTime.localeCompare(b.startTime));
+      .sort(byStartTime);
     for (const w of windows(unconfirmed, 199)) {
       const ids = w.items.map((i) => i.workoutId);
       await send(
@@ -310,7 +310,7 @@ async function dispatchAthlete(
  */
 async function load(deps: EngineDeps, ids: readonly string[]): Promise<PendingRecord[]> {
   const records = await deps.store.listRecords({ destination: DESTINATION, workoutIds: ids });
-  return records.sort((a, b) => a.startTime.localeCompare(b.startTime));
+  return records.sort(byStartTime);
 }
 
 /** A job a worker cannot act on: said in the log and in the ledger, never dropped silently. */

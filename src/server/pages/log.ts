@@ -10,6 +10,7 @@ import { stateLabel } from '../views/states.js';
 import { kindWords } from './overview.js';
 import { render } from './render.js';
 import { accountLabel, withoutStravaIds } from '../views/strava-data.js';
+import { groupDigits } from '../../core/group-digits.js';
 
 export const LOG_PAGE_SIZE = 100;
 
@@ -63,7 +64,7 @@ export function registerLog(app: Hono<AppEnv>): void {
     const body = html`
 <div class="list-head"><h1>Log</h1><p id="log-count" class="muted">${
       total
-        ? html`${entries.length ? `${first}–${first + entries.length - 1} of ` : ''}<strong>${total.toLocaleString('en-US')}</strong> entr${total === 1 ? 'y' : 'ies'}${filtered ? ' matching' : ''}, newest first`
+        ? html`${entries.length ? `${first}–${first + entries.length - 1} of ` : ''}<strong>${groupDigits(total)}</strong> entr${total === 1 ? 'y' : 'ies'}${filtered ? ' matching' : ''}, newest first`
         : ''
     }</p></div>
 <form method="get" action="/log" class="filters card" id="log-filters" role="search" aria-label="Filter the log">

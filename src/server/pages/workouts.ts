@@ -21,6 +21,7 @@ import { workoutClock, workoutDate } from '../views/time.js';
 import { quantity } from '../views/quantity.js';
 import { pager } from '../views/pager.js';
 import { render } from './render.js';
+import { groupDigits } from '../../core/group-digits.js';
 
 export const PAGE_SIZE = 50;
 
@@ -107,7 +108,7 @@ export function registerWorkouts(app: Hono<AppEnv>, deps: ServerDeps): void {
     const body = html`
 <div class="list-head"><h1>Workouts</h1><p id="list-count" class="muted">${
       total
-        ? html`${rows.length ? `${first}–${first + rows.length - 1} of ` : ''}<strong>${total.toLocaleString('en-US')}</strong> workout${total === 1 ? '' : 's'}${filtered ? ' matching' : ''}`
+        ? html`${rows.length ? `${first}–${first + rows.length - 1} of ` : ''}<strong>${groupDigits(total)}</strong> workout${total === 1 ? '' : 's'}${filtered ? ' matching' : ''}`
         : ''
     }</p></div>
 <form method="get" action="/workouts" class="filters card" id="filters" role="search" aria-label="Filter workouts">

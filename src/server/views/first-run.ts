@@ -4,6 +4,7 @@
 // it needs and done through the page itself.
 import type { Account } from '../../sync/ports.js';
 import { csrfField, html, type Html } from './html.js';
+import { groupDigits } from '../../core/group-digits.js';
 
 /** What "Connect with Strava" needs before it can work, said where the button would be. */
 export function stravaAppMissing(): Html {
@@ -73,7 +74,7 @@ ${step(
   'Preview your history',
   state(2),
   s.workouts > 0
-    ? html`<p>${s.workouts.toLocaleString('en-US')} workout${s.workouts === 1 ? '' : 's'} read from your sources. <a href="/workouts">See them</a>.</p>`
+    ? html`<p>${groupDigits(s.workouts)} workout${s.workouts === 1 ? '' : 's'} read from your sources. <a href="/workouts">See them</a>.</p>`
     : connected
       ? html`<p>A dry run reads your history and lists what a backfill would upload, what is already on Strava and why. Nothing is uploaded.</p>
 <p><a class="button" href="/backfill" id="setup-preview">Preview your history</a></p>`
