@@ -20,9 +20,10 @@ const WORKOUTS = 10_000;
 const RUNS = 30;
 const BROWSER_RUNS = 5;
 
+/** null when no run gave the figure (a paint timing Chromium did not report). */
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
-  return +sorted[Math.floor(sorted.length / 2)]!.toFixed(1);
+  return sorted.length ? +sorted[Math.floor(sorted.length / 2)]!.toFixed(1) : null;
 };
 
 /** What the page's own timing says (ms from navigation start), plus when `ready` appeared. */

@@ -90,8 +90,8 @@ export function pgliteOptions(): { startParams: string[] } {
  * 210-280 MB, and the dashboard's database-bound pages took up to twice as
  * long (the overview, one request at a time: 80-110 → 210-300 ms). With the
  * unit's settings (MALLOC_MMAP_THRESHOLD_ hands TurboFan's compile memory
- * back) the gain is small: 124 MB idle instead of 132, 4 clients' median
- * 150 ms instead of 111. A choice for a very small server, not the default.
+ * back) the gain is small: 123 MB idle instead of 130, 4 clients' median
+ * 138 ms instead of 92. A choice for a very small server, not the default.
  * Set before PGlite compiles its module; it holds for the whole process
  * (sql.js too).
  */
