@@ -57,8 +57,8 @@ export interface PgliteDb extends Db {
  *   to 25 MB, and the daemon kept the difference for good. The planner needs
  *   row counts and the few values of a state column, not fine histograms.
  * Tried and not kept (issue 17, a bare open of 10,000 workouts):
- * max_connections=5, within the noise of repeated runs. Of the daemon's RSS only about
- * 32 MB is PostgreSQL's WebAssembly memory in use; the rest is V8 and malloc
+ * max_connections=5, within the noise of repeated runs. Of the daemon's RSS only
+ * 22-26 MB is PostgreSQL's WebAssembly memory in use; the rest is V8 and malloc
  * (deploy/bandsync.service sets what helps there). Also tried and not kept:
  * V8's --wasm-num-compilation-tasks=1 (one optimizing compile of PostgreSQL's
  * functions at a time): about 20 MB less idle, but the overview and the log
