@@ -84,7 +84,7 @@ const { PGlite } = await import(${JSON.stringify(pgliteUrl)});
 let options = {};
 if (process.argv[3] === 'product') {
   const m = await import(${JSON.stringify(ours)});
-  m.lowMemoryWasm();
+  m.baselineWasmOnly();
   options = m.pgliteOptions();
 }
 const pg = await PGlite.create(process.argv[2], options);

@@ -3,8 +3,8 @@
 //  - `bandsync inspect FILE --json` of a 5.6 KB and the 148 KB Edge 810 FIT
 //    against a script doing the same with @sports-alliance/sports-lib;
 //  - `bandsync status --json` without a daemon (data dir holding 120 workouts)
-//    against a bare script opening the same PGlite data dir, and through a
-//    running daemon; peak RSS of each;
+//    against a bare script opening the same PGlite data dir (as it is, and with
+//    the V8 compiler setting status uses), and through a running daemon; peak RSS of each;
 //  - `bandsync daemon` on that data dir: RSS of all its processes over time, idle
 //    and while 4 clients load dashboard pages.
 // Each comparison is a median of paired runs (A then B, N times), so load on
@@ -257,6 +257,13 @@ export async function run(): Promise<Record<string, unknown>> {
     result.demo120 = { seconds: r3(demo.seconds), peakRssMB: demo.peakRssMB };
     result.status = await paired(
       () => timed([barePglite, path.join(dataDir, 'db')]),
+      () => timed([bin, 'status', '--json'], { BANDSYNC_DATA_DIR: dataDir }),
+    );
+    // status compiles PostgreSQL's WebAssembly with V8's baseline compiler only
+    // (db-pglite.ts baselineWasmOnly); against a bare open doing the same, the
+    // ratio is what bandsync itself adds (modules, config, its queries).
+    result.statusSameCompiler = await paired(
+      () => timed(['--liftoff-only', barePglite, path.join(dataDir, 'db')]),
       () => timed([bin, 'status', '--json'], { BANDSYNC_DATA_DIR: dataDir }),
     );
     result.daemon = await daemonIdle(bin, dataDir);

@@ -79,6 +79,8 @@ export interface AppOptions {
   readonly schema?: string;
   /** The athlete to act for (--athlete NAME); else the only athlete, or all of them where a command covers all. */
   readonly athlete?: string;
+  /** A command that runs a few queries and exits (status, log, athlete …): the embedded database starts for that. */
+  readonly quick?: boolean;
 }
 
 export interface App extends AppContext {
@@ -123,6 +125,7 @@ export async function openApp(options: AppOptions = {}): Promise<App> {
     schema: options.schema ?? (options.env ?? process.env).BANDSYNC_DB_SCHEMA,
     now: () => clock.now(),
     stravaLimits: config.stravaLimits,
+    quick: options.quick,
     // A scaled test clock: pg-boss compares startAfter with the database's real clock.
     ...(clock.toReal ? { queue: { toReal: (at: Date) => clock.toReal!(at) } } : {}),
   });

@@ -4,9 +4,10 @@
 //
 // The process umask (077, set by the CLI) covers what bandsync writes itself,
 // but not PGlite: emscripten's file system chmods a new cluster's files to
-// 0666 and creates later ones 0777 & ~umask. So the store tightens the whole
-// tree when it opens the data dir (which also fixes data dirs made by earlier
-// releases) and again when it closes; the data dir being 0700 keeps everyone
+// 0666, and some it writes later (pg_internal.init) come out 0666 too. So the
+// store tightens the whole tree when it creates a cluster or finds the data
+// dir, or what lies directly in it, open to others (data dirs made by earlier
+// releases), and again when it closes; the data dir being 0700 keeps everyone
 // else out in between.
 import { chmodSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -56,6 +57,25 @@ export function makePrivate(dir: string): number {
     }
   });
   return changed;
+}
+
+/**
+ * True when `dir` and what lies directly in it are closed to group and others
+ * (links aside). Then nobody else can reach anything deeper either, as every
+ * path to it passes through a folder they cannot enter. About ten stat calls,
+ * where makePrivate's walk of a data dir stats every one of PGlite's files.
+ */
+export function isOwnerOnly(dir: string): boolean {
+  try {
+    if ((statSync(dir).mode & 0o077) !== 0) return false;
+    for (const name of readdirSync(dir)) {
+      const stat = lstatSync(join(dir, name));
+      if (!stat.isSymbolicLink() && (stat.mode & 0o077) !== 0) return false;
+    }
+    return true;
+  } catch {
+    return false; // missing or unreadable: let makePrivate do what it can
+  }
 }
 
 export interface Exposure {

@@ -81,12 +81,15 @@ export async function runningDaemon(): Promise<LocalApiClient | null> {
   return daemon ? localApiClient(daemon, athleteName) : null;
 }
 
-/** Runs a command through the running daemon when there is one, else on the database directly. */
+/**
+ * Runs a command through the running daemon when there is one, else on the
+ * database directly. These are the quick lookups and edits a daemon answers.
+ */
 export async function withDaemonOrApp<T>(
   viaDaemon: (api: LocalApiClient) => Promise<T>,
   direct: (app: App) => Promise<T>,
   options: { oneAthlete?: boolean } = {},
 ): Promise<T> {
   const api = await runningDaemon();
-  return api ? viaDaemon(api) : withApp(options, direct);
+  return api ? viaDaemon(api) : withApp({ ...options, quick: true }, direct);
 }

@@ -156,7 +156,7 @@ const checkDataDirPrivate: Check = async (d) => {
       title,
       status: 'fail',
       summary: `group or others can read or change ${d.dataDir} (${listed(now)})`,
-      fix: `make it owner-only: chmod -R go= ${d.dataDir} (bandsync does this itself when it opens the data dir, unless the files belong to another user: then chown -R $USER ${d.dataDir})`,
+      fix: `make it owner-only: chmod -R go= ${d.dataDir} (bandsync does this itself when it finds the data dir or what lies directly in it open, unless the files belong to another user: then chown -R $USER ${d.dataDir})`,
     };
   const before = d.exposureAtStart;
   if (before && before.count > 0)

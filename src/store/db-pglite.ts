@@ -29,6 +29,8 @@ function wrap(pg: PgliteLike, stats?: AutoAnalyze): Queryable {
 export interface PgliteDb extends Db {
   /** The raw PGlite handle, for pg-boss's executeSql adapter. */
   readonly pglite: PGlite;
+  /** This open created the cluster (its files are as PGlite left them: 0666). */
+  readonly created: boolean;
 }
 
 /**
@@ -83,27 +85,40 @@ export function pgliteOptions(): { startParams: string[] } {
 }
 
 /**
- * BANDSYNC_LOW_MEMORY=1: V8 compiles PostgreSQL's WebAssembly with its
- * baseline compiler only (Liftoff), never also with its optimizing one
- * (TurboFan). Measured here with 10,000 workouts (npm run bench memory): the
- * idle daemon without the unit's memory settings held 145 MB RSS instead of
- * 210-280 MB, and the dashboard's database-bound pages took up to twice as
- * long (the overview, one request at a time: 80-110 → 210-300 ms). With the
- * unit's settings (MALLOC_MMAP_THRESHOLD_ hands TurboFan's compile memory
- * back) the gain is small: 123 MB idle instead of 130, 4 clients' median
- * 138 ms instead of 92. A choice for a very small server, not the default.
- * Set before PGlite compiles its module; it holds for the whole process
- * (sql.js too).
+ * Which of V8's WebAssembly compilers build PostgreSQL's code in this process.
+ * By default V8 compiles it with its baseline compiler (Liftoff) and then, in
+ * background threads, again with its optimizing one (TurboFan) for the
+ * functions that run often. That pays off in a process that runs for a while
+ * (the daemon, a sync, the demo), not in a command that runs a few queries and
+ * exits: measured here (issue 17), `bandsync status` spent 100-200 ms of its
+ * 0.7-0.9 s waiting for those background compiles (the main thread blocked in
+ * V8 until they finished), and two cores were busy with them meanwhile.
+ * - `quick` (status, log, athlete and account commands; cli/app.ts): baseline only.
+ * - BANDSYNC_LOW_MEMORY=1: baseline only in every process. Measured with
+ *   10,000 workouts (npm run bench memory): the idle daemon without the
+ *   unit's memory settings held 145 MB RSS instead of 210-280 MB, and the
+ *   dashboard's database-bound pages took up to twice as long (the overview,
+ *   one request at a time: 80-110 → 210-300 ms). With the unit's settings
+ *   (MALLOC_MMAP_THRESHOLD_ hands TurboFan's compile memory back) the gain is
+ *   small: 123 MB idle instead of 130, 4 clients' median 138 ms instead of 92.
+ *   A choice for a very small server, not the default.
+ * Set before PGlite compiles its module; a V8 flag holds for the whole process
+ * (sql.js too). Returns true when baseline only is in force.
  */
-export function lowMemoryWasm(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.BANDSYNC_LOW_MEMORY !== '1') return false;
+export function baselineWasmOnly(options: { quick?: boolean } = {}, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!options.quick && env.BANDSYNC_LOW_MEMORY !== '1') return false;
   setFlagsFromString('--liftoff-only');
   return true;
 }
 
-export async function openPgliteDb(dir: string, schema: string): Promise<PgliteDb> {
+export interface OpenPgliteOptions {
+  /** A command that runs a few queries and exits (see baselineWasmOnly). */
+  readonly quick?: boolean;
+}
+
+export async function openPgliteDb(dir: string, schema: string, options: OpenPgliteOptions = {}): Promise<PgliteDb> {
   checkSchemaName(schema);
-  lowMemoryWasm();
+  baselineWasmOnly(options);
   const fresh = isFreshDataDir(dir);
   const template = fresh ? await readTemplate() : null;
   let pglite: PGlite;
@@ -134,6 +149,7 @@ export async function openPgliteDb(dir: string, schema: string): Promise<PgliteD
     kind: 'pglite',
     schema,
     pglite,
+    created: fresh,
     query: base.query,
     exec: base.exec,
     transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx as unknown as PgliteLike, stats))),

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findExposed, makePrivate } from '../../src/private-files.js';
+import { findExposed, isOwnerOnly, makePrivate } from '../../src/private-files.js';
 import { runCli } from '../helpers/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bandsync-private-'));
@@ -104,6 +104,40 @@ describe('the data dir is owner-only', () => {
       expect(check!.summary).toMatch(/until this check opened it .*; it is owner-only now/);
       expect(openToOthers(dataDir)).toEqual([]);
     }, 180_000);
+  });
+
+  it('a data dir closed to others but with an open entry directly in it is tightened whole', async () => {
+    const dataDir = join(root, 'open-entry');
+    const made = await runCli(['status'], env(dataDir), { timeoutMs: 180_000 });
+    expect(made.code, made.stderr).toBe(0);
+    loosen(dataDir);
+    chmodSync(dataDir, 0o700); // the top closed, its db folder and every file in it open
+    expect(openToOthers(dataDir).length).toBeGreaterThan(100);
+    const status = await runCli(['status', '--json'], env(dataDir), { timeoutMs: 180_000 });
+    expect(status.code, status.stderr).toBe(0);
+    expect(openToOthers(dataDir)).toEqual([]);
+  }, 300_000);
+
+  it('isOwnerOnly looks at the folder and what lies directly in it: nothing deeper is reachable through them', () => {
+    const dir = join(root, 'owner-only');
+    mkdirSync(join(dir, 'db', 'base'), { recursive: true });
+    writeFileSync(join(dir, 'secret.key'), 'k');
+    writeFileSync(join(dir, 'db', 'base', 'deep'), 'x');
+    execFileSync('chmod', ['-R', 'go=', dir]);
+    expect(isOwnerOnly(dir)).toBe(true);
+    chmodSync(join(dir, 'db', 'base', 'deep'), 0o666); // behind the closed db folder: nobody else gets there
+    expect(isOwnerOnly(dir)).toBe(true);
+    symlinkSync('/etc/hostname', join(dir, 'link')); // a link's own bits mean nothing
+    expect(isOwnerOnly(dir)).toBe(true);
+    chmodSync(join(dir, 'secret.key'), 0o644);
+    expect(isOwnerOnly(dir)).toBe(false);
+    chmodSync(join(dir, 'secret.key'), 0o600);
+    chmodSync(join(dir, 'db'), 0o755);
+    expect(isOwnerOnly(dir)).toBe(false);
+    chmodSync(join(dir, 'db'), 0o700);
+    chmodSync(dir, 0o750);
+    expect(isOwnerOnly(dir)).toBe(false);
+    expect(isOwnerOnly(join(root, 'missing'))).toBe(false);
   });
 
   it('makePrivate leaves links and what they point to alone', () => {

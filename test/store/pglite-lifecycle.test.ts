@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataDirLockedError, openStore, readLockHolder, SecretKeyMismatchError } from '../../src/store/index.js';
 import { migrate } from '../../src/store/migrate.js';
+import { baselineWasmOnly } from '../../src/store/db-pglite.js';
 import { makeWorkout, migrationFileVersions, tempDir } from './helpers.js';
 
 const run = promisify(execFile);
@@ -17,11 +18,16 @@ const childScript = join(repoRoot, 'test/store/fixtures/open-store.ts');
 async function runChild(
   dataDir: string,
   env: Record<string, string> = {},
+  mode?: 'quick',
 ): Promise<{ ok: boolean; message?: string; name?: string; workouts?: number }> {
-  const result = await run(process.execPath, [join(repoRoot, 'bin/run-ts.js'), childScript, dataDir], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-  }).catch((error: { stdout: string }) => error);
+  const result = await run(
+    process.execPath,
+    [join(repoRoot, 'bin/run-ts.js'), childScript, dataDir, ...(mode ? [mode] : [])],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+    },
+  ).catch((error: { stdout: string }) => error);
   return JSON.parse(result.stdout.trim().split('\n').pop()!) as { ok: boolean; message?: string; name?: string };
 }
 
@@ -60,6 +66,18 @@ describe('PGlite data dir', () => {
       } finally {
         other.remove();
       }
+    });
+
+    it('opens and answers as a quick command opens it (baseline compiler only), and only then or in low-memory mode is that chosen', async () => {
+      const other = tempDir();
+      try {
+        expect(await runChild(other.path, {}, 'quick')).toMatchObject({ ok: true, workouts: 0 });
+      } finally {
+        other.remove();
+      }
+      // Without either, V8's tiered compile stays (the flag would hold for this whole test process).
+      expect(baselineWasmOnly({}, {})).toBe(false);
+      expect(baselineWasmOnly({ quick: false }, { BANDSYNC_LOW_MEMORY: '0' })).toBe(false);
     });
 
     it('names this process as the holder', () => {

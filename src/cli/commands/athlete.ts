@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .command('add <name>')
     .description('Add an athlete; connect their accounts with --athlete NAME')
     .action(async (name: string) => {
-      const added = await withApp({}, (app) => app.athletes.add(name));
+      const added = await withApp({ quick: true }, (app) => app.athletes.add(name));
       process.stdout.write(
         `Added athlete ${added.name}. Connect their accounts: bandsync connect strava --athlete ${added.name}, bandsync connect zepp --athlete ${added.name} …\n`,
       );
@@ -27,7 +27,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const { administratorAthlete, athleteOverviews } = await import('../../app/athletes.js');
-      const [overviews, admin] = await withApp({}, async (app) =>
+      const [overviews, admin] = await withApp({ quick: true }, async (app) =>
         Promise.all([athleteOverviews(app), administratorAthlete(app)]),
       );
       const list = overviews.map((a) => ({
@@ -64,7 +64,7 @@ export function register(program: Command): void {
     )
     .action(async (name: string) => {
       const { setAdministratorAthlete } = await import('../../app/athletes.js');
-      const set = await withApp({}, (app) => setAdministratorAthlete(app, name));
+      const set = await withApp({ quick: true }, (app) => setAdministratorAthlete(app, name));
       process.stdout.write(
         `The dashboard's administrator is ${set.name}: other athletes' pages show their band's data and sync states, not their Strava data.\n`,
       );
@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const { pendingInvites } = await import('../../app/invites.js');
-      const pending = await withApp({}, (app) => pendingInvites(app));
+      const pending = await withApp({ quick: true }, (app) => pendingInvites(app));
       if (opts.json) return printJson(pending);
       if (pending.length === 0) {
         process.stdout.write('No pending invites (the dashboard makes them on its Athletes page).\n');
@@ -92,7 +92,7 @@ export function register(program: Command): void {
     .description("Revoke the athlete's pending invite links: they stop working at once (the athlete stays)")
     .action(async (name: string) => {
       const { revokeInvites } = await import('../../app/invites.js');
-      const revoked = await withApp({}, (app) => revokeInvites(app, name));
+      const revoked = await withApp({ quick: true }, (app) => revokeInvites(app, name));
       process.stdout.write(
         `Revoked ${revoked === 1 ? 'the invite' : `${revoked} invites`} for ${name}: ${revoked === 1 ? 'its link no longer works' : 'their links no longer work'}.\n`,
       );
@@ -116,7 +116,7 @@ export function register(program: Command): void {
           );
       }
       const { removeAthlete } = await import('../../app/athletes.js');
-      const { revoked } = await withApp({}, (app) => removeAthlete(app, name));
+      const { revoked } = await withApp({ quick: true }, (app) => removeAthlete(app, name));
       process.stdout.write(
         `Removed athlete ${name}${revoked ? ' (Strava access revoked)' : ''}; their accounts, workouts and log are deleted.\n`,
       );
