@@ -1,6 +1,5 @@
 // Reading a stored workout for display and export: the file in any format
 // (with the device name the user chose), and what Strava reports for it.
-import { encodeWorkout } from '../core/formats/codec.js';
 import type { FileFormat } from '../core/formats/sniff.js';
 import type { AppContext } from './context.js';
 
@@ -23,6 +22,9 @@ export async function exportWorkout(
 ): Promise<Uint8Array> {
   const stored = await app.store.getWorkout(workoutId);
   if (!stored) throw new Error(`No workout ${workoutId} (see bandsync status or the dashboard)`);
+  // The encoders (the FIT SDK, the XML builder) load on the first export, not with the dashboard:
+  // about 2 MB of source the idle daemon would keep, with the FIT SDK's profile built from it (issue 17).
+  const { encodeWorkout } = await import('../core/formats/codec.js');
   return encodeWorkout(stored.workout, format, { deviceName: app.mapping.deviceName ?? app.config.deviceName });
 }
 

@@ -103,7 +103,7 @@ describe('the build (npm run build → dist/)', () => {
     expect(out).toMatchObject({ uploaded: 5, activitiesOnStrava: 5, failed: 0 });
   }, 180_000);
 
-  it('loads only what a command runs: --help no database, server or config code; inspect of a FIT no database', async () => {
+  it('loads only what a command runs: --help no database, server or config code; inspect of a FIT no database; the idle daemon no file codec', async () => {
     const dir = await built();
     // A module hook that names every file the process loads (on stderr).
     const hook = path.join(work, 'loads-hook.mjs');
@@ -129,7 +129,37 @@ describe('the build (npm run build → dist/)', () => {
     const inspect = await loads(['inspect', path.join(repoRoot, 'test/fixtures/corpus', EDGE), '--json']);
     expect(inspect.some((l) => /dist\/core\//.test(l))).toBe(true); // it did decode
     expect(inspect.filter((l) => heavy.test(l) || /dist\/(store|compose)/.test(l))).toEqual([]);
-  }, 60_000);
+
+    // The daemon with its dashboard up and nothing to send: no file encoder or decoder (the
+    // FIT SDK, the XML parser) until a workout is uploaded or exported; they cost the idle daemon ~5 MB.
+    const daemon = spawn(
+      process.execPath,
+      ['--import', register, path.join(dir, 'bin/bandsync.js'), 'daemon', '--port', '0'],
+      {
+        env: {
+          ...process.env,
+          BANDSYNC_DATA_DIR: path.join(work, 'daemon-loads'),
+          BANDSYNC_CONFIG: '',
+          DATABASE_URL: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    daemon.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    daemon.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await expect.poll(() => out, { timeout: 60_000, interval: 200 }).toMatch(/dashboard: http/);
+    } finally {
+      daemon.kill('SIGTERM');
+      await new Promise((r) => daemon.once('close', r));
+    }
+    const daemonLoads = out.split('\n').filter((l) => l.startsWith('LOAD '));
+    expect(daemonLoads.some((l) => /dist\/server\//.test(l))).toBe(true); // the dashboard is up
+    expect(
+      daemonLoads.filter((l) => /fitsdk|fast-xml-parser|dist\/core\/formats\/(codec|fit|tcx|gpx)/.test(l)),
+    ).toEqual([]);
+  }, 120_000);
 
   it('in a source checkout runs src/ through tsx when a file there is newer than the build', async () => {
     const dir = await stage(path.join(work, 'checkout'));
