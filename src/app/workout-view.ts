@@ -23,7 +23,7 @@ export async function exportWorkout(
   const stored = await app.store.getWorkout(workoutId);
   if (!stored) throw new Error(`No workout ${workoutId} (see bandsync status or the dashboard)`);
   // The encoders (the FIT SDK, the XML builder) load on the first export, not with the dashboard:
-  // about 2 MB of source the idle daemon would keep, with the FIT SDK's profile built from it (issue 17).
+  // their 2 MB of source and the FIT SDK's profile built from it were 5 MB of the idle daemon (issue 17).
   const { encodeWorkout } = await import('../core/formats/codec.js');
   return encodeWorkout(stored.workout, format, { deviceName: app.mapping.deviceName ?? app.config.deviceName });
 }

@@ -93,7 +93,8 @@ export function pgliteOptions(): { startParams: string[] } {
  * exits: measured here (issue 17), `bandsync status` spent 100-200 ms of its
  * 0.7-0.9 s waiting for those background compiles (the main thread blocked in
  * V8 until they finished), and two cores were busy with them meanwhile.
- * - `quick` (status, log, athlete and account commands; cli/app.ts): baseline only.
+ * - `quick` (status, log, retry, skip, the strava subscription commands and
+ *   athlete, run without a daemon; cli/app.ts): baseline only.
  * - BANDSYNC_LOW_MEMORY=1: baseline only in every process. Measured with
  *   10,000 workouts (npm run bench memory): the idle daemon without the
  *   unit's memory settings held 145 MB RSS instead of 210-280 MB, and the
