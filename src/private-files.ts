@@ -4,11 +4,11 @@
 //
 // The process umask (077, set by the CLI) covers what bandsync writes itself,
 // but not PGlite: emscripten's file system chmods a new cluster's files to
-// 0666, and some it writes later (pg_internal.init) come out 0666 too. So the
-// store tightens the whole tree when it creates a cluster or finds the data
-// dir, or what lies directly in it, open to others (data dirs made by earlier
-// releases), and again when it closes; the data dir being 0700 keeps everyone
-// else out in between.
+// 0666, and the ones PostgreSQL writes at each start (pg_internal.init) too.
+// So the store tightens the whole tree when it creates a cluster or finds the
+// data dir, or what lies directly in it, open to others (data dirs made by
+// earlier releases), else those start files; and the whole tree again when it
+// closes. The data dir being 0700 keeps everyone else out in between.
 import { chmodSync, lstatSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 

@@ -1,5 +1,7 @@
 // The embedded engine: PGlite (PostgreSQL compiled to WASM) persisted in a
 // directory. One process, one session; the lock file keeps other processes out.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable, Row } from './db.js';
@@ -110,6 +112,25 @@ export function baselineWasmOnly(options: { quick?: boolean } = {}, env: NodeJS.
   if (!options.quick && env.BANDSYNC_LOW_MEMORY !== '1') return false;
   setFlagsFromString('--liftoff-only');
   return true;
+}
+
+/**
+ * The files PostgreSQL writes at every start: its relation cache init files
+ * (pg_internal.init, shared and one per database). PGlite's file system gives
+ * them 0666 whatever the umask (seen at every open of a data dir that was
+ * owner-only before it).
+ */
+export function filesWrittenAtStart(dir: string): string[] {
+  let databases: string[] = [];
+  try {
+    databases = readdirSync(join(dir, 'base'));
+  } catch {
+    /* no cluster */
+  }
+  return [
+    join(dir, 'global', 'pg_internal.init'),
+    ...databases.map((oid) => join(dir, 'base', oid, 'pg_internal.init')),
+  ];
 }
 
 export interface OpenPgliteOptions {

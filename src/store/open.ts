@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Athletes, DashboardAccess, Queue, RateBudgetStore, Store } from '../sync/ports.js';
 import { accountMethods, resealLegacySecrets } from './accounts.js';
 import type { Db } from './db.js';
-import { openPgliteDb } from './db-pglite.js';
+import { filesWrittenAtStart, openPgliteDb } from './db-pglite.js';
 import { isOwnerOnly, makePrivate } from '../private-files.js';
 import { acquireDataDirLock, type DataDirLock } from './lock-file.js';
 import { migrate } from './migrate.js';
@@ -58,6 +58,7 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   // files: then the whole tree is tightened now and after PGlite's open. One already
   // closed to others keeps them out of everything in it, so these walks of its
   // thousand-odd files (15-20 ms each) are skipped (issue 17); the one at close stays.
+  // Either way nothing in it is open while the store is (bandsync doctor checks that).
   const wasOpen = !isOwnerOnly(options.dataDir);
   if (wasOpen) makePrivate(options.dataDir);
   const key = await loadSecretKey(options.dataDir, options.secretKey);
@@ -78,7 +79,9 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
       const liteDb = await openPgliteDb(join(options.dataDir, 'db'), schema, { quick: options.quick });
       db = liteDb;
       bossTarget = { pglite: liteDb.pglite };
-      if (wasOpen || liteDb.created) makePrivate(options.dataDir); // a new cluster's files were just created 0666
+      // A new cluster's files were just created 0666; in one already private, only what PostgreSQL wrote at start.
+      const loose = wasOpen || liteDb.created ? [options.dataDir] : filesWrittenAtStart(join(options.dataDir, 'db'));
+      for (const path of loose) makePrivate(path);
     } catch (error) {
       lock.release();
       throw error;

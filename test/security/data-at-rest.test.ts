@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findExposed, isOwnerOnly, makePrivate } from '../../src/private-files.js';
 import { runCli } from '../helpers/cli.js';
+import { openStore } from '../../src/store/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'bandsync-private-'));
 const previousUmask = process.umask(0o022);
@@ -117,6 +118,25 @@ describe('the data dir is owner-only', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(openToOthers(dataDir)).toEqual([]);
   }, 300_000);
+
+  it('nothing is open while the store is open, when it was owner-only before (no walk at open)', async () => {
+    const dataDir = join(root, 'open-while-open');
+    const umask = process.umask(0o077); // the CLI's
+    try {
+      await (await openStore({ dataDir })).close(); // creates the cluster, tightened whole
+      expect(openToOthers(dataDir)).toEqual([]);
+      const opened = await openStore({ dataDir, quick: true });
+      try {
+        // PostgreSQL rewrote its pg_internal.init files at start; PGlite left them 0666 until tightened.
+        expect(openToOthers(dataDir)).toEqual([]);
+        expect(findExposed(dataDir).count).toBe(0);
+      } finally {
+        await opened.close();
+      }
+    } finally {
+      process.umask(umask);
+    }
+  }, 120_000);
 
   it('isOwnerOnly looks at the folder and what lies directly in it: nothing deeper is reachable through them', () => {
     const dir = join(root, 'owner-only');
