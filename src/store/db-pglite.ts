@@ -86,6 +86,11 @@ export function pgliteOptions(): { startParams: string[] } {
   return { startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_SETTINGS.flatMap((s) => ['-c', s])] };
 }
 
+export interface OpenPgliteOptions {
+  /** A command that runs a few queries and exits (see baselineWasmOnly). */
+  readonly quick?: boolean;
+}
+
 /**
  * Which of V8's WebAssembly compilers build PostgreSQL's code in this process.
  * By default V8 compiles it with its baseline compiler (Liftoff) and then, in
@@ -108,7 +113,7 @@ export function pgliteOptions(): { startParams: string[] } {
  * Set before PGlite compiles its module; a V8 flag holds for the whole process
  * (sql.js too). Returns true when baseline only is in force.
  */
-export function baselineWasmOnly(options: { quick?: boolean } = {}, env: NodeJS.ProcessEnv = process.env): boolean {
+export function baselineWasmOnly(options: OpenPgliteOptions = {}, env: NodeJS.ProcessEnv = process.env): boolean {
   if (!options.quick && env.BANDSYNC_LOW_MEMORY !== '1') return false;
   setFlagsFromString('--liftoff-only');
   return true;
@@ -131,11 +136,6 @@ export function filesWrittenAtStart(dir: string): string[] {
     join(dir, 'global', 'pg_internal.init'),
     ...databases.map((oid) => join(dir, 'base', oid, 'pg_internal.init')),
   ];
-}
-
-export interface OpenPgliteOptions {
-  /** A command that runs a few queries and exits (see baselineWasmOnly). */
-  readonly quick?: boolean;
 }
 
 export async function openPgliteDb(dir: string, schema: string, options: OpenPgliteOptions = {}): Promise<PgliteDb> {

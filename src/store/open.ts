@@ -59,8 +59,8 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
   // closed to others keeps them out of everything in it, so these walks of its
   // thousand-odd files (15-20 ms each) are skipped (issue 17); the one at close stays.
   // Either way nothing in it is open while the store is (bandsync doctor checks that).
-  const wasOpen = !isOwnerOnly(options.dataDir);
-  if (wasOpen) makePrivate(options.dataDir);
+  const openToOthers = !isOwnerOnly(options.dataDir);
+  if (openToOthers) makePrivate(options.dataDir);
   const key = await loadSecretKey(options.dataDir, options.secretKey);
 
   let lock: DataDirLock | null = null;
@@ -80,7 +80,8 @@ export async function openStore(options: OpenStoreOptions): Promise<OpenedStore>
       db = liteDb;
       bossTarget = { pglite: liteDb.pglite };
       // A new cluster's files were just created 0666; in one already private, only what PostgreSQL wrote at start.
-      const loose = wasOpen || liteDb.created ? [options.dataDir] : filesWrittenAtStart(join(options.dataDir, 'db'));
+      const loose =
+        openToOthers || liteDb.created ? [options.dataDir] : filesWrittenAtStart(join(options.dataDir, 'db'));
       for (const path of loose) makePrivate(path);
     } catch (error) {
       lock.release();
